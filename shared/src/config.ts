@@ -1,0 +1,107 @@
+/**
+ * The bot's runtime configuration: environment variables, parsed once at cold start into a typed
+ * Config with a clear error per bad value. infra/ reuses these names and defaults, so the stack
+ * and the functions cannot drift apart.
+ */
+import { ConfigError } from './errors.ts';
+import { parsePriceOverrides, type PriceOverrides } from './domain/prices.ts';
+
+const ENV = {
+  topicArn: 'TOPIC_ARN',
+  regions: 'REGIONS',
+  endpointIdleHours: 'ENDPOINT_IDLE_HOURS',
+  notebookIdleMinutes: 'NOTEBOOK_IDLE_MINUTES',
+  priceOverrides: 'PRICE_OVERRIDES',
+  describeConcurrency: 'DESCRIBE_CONCURRENCY',
+  awsRegion: 'AWS_REGION',
+} as const;
+
+const DEFAULTS = {
+  endpointIdleHours: 24,
+  notebookIdleMinutes: 60,
+  describeConcurrency: 8,
+} as const;
+
+/** CloudWatch keeps no trace of a metric that reported nothing for 14 days: our lookback. */
+const LOOKBACK_DAYS = 14;
+
+interface Config {
+  /** Where reports go; only a dry run may go without one. */
+  readonly topicArn: string | undefined;
+  readonly regions: readonly string[];
+  readonly endpointIdleHours: number;
+  readonly notebookIdleMinutes: number;
+  readonly priceOverrides: PriceOverrides;
+  /** How many describe calls run at once per region. */
+  readonly describeConcurrency: number;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const TOPIC_ARN_PATTERN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+
+function parseConfig(env: Env): Config {
+  return {
+    topicArn: parseTopicArn(env[ENV.topicArn]),
+    regions: parseRegions(env[ENV.regions], env[ENV.awsRegion]),
+    endpointIdleHours: parseInteger(env, ENV.endpointIdleHours, DEFAULTS.endpointIdleHours, 1, LOOKBACK_DAYS * 24),
+    notebookIdleMinutes: parseInteger(env, ENV.notebookIdleMinutes, DEFAULTS.notebookIdleMinutes, 5, 7 * 24 * 60),
+    priceOverrides: parsePriceOverridesVariable(env[ENV.priceOverrides]),
+    describeConcurrency: parseInteger(env, ENV.describeConcurrency, DEFAULTS.describeConcurrency, 1, 32),
+  };
+}
+
+function parseTopicArn(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  if (!TOPIC_ARN_PATTERN.test(value)) {
+    throw new ConfigError(ENV.topicArn, `must be an SNS topic ARN, got "${value}"`);
+  }
+  return value;
+}
+
+function parseRegions(raw: string | undefined, ownRegion: string | undefined): string[] {
+  const listed = (raw ?? '')
+    .split(',')
+    .map((region) => region.trim())
+    .filter((region) => region.length > 0);
+  const regions = listed.length > 0 ? listed : ownRegion?.trim() ? [ownRegion.trim()] : [];
+  if (regions.length === 0) {
+    throw new ConfigError(ENV.regions, `is empty and ${ENV.awsRegion} is not set: name at least one region`);
+  }
+  for (const region of regions) {
+    if (!REGION_PATTERN.test(region)) {
+      throw new ConfigError(ENV.regions, `has "${region}", which is not an AWS region name (e.g. us-east-1)`);
+    }
+  }
+  return [...new Set(regions)];
+}
+
+function parseInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function parsePriceOverridesVariable(raw: string | undefined): PriceOverrides {
+  if (raw === undefined || raw.trim() === '') return {};
+  try {
+    return parsePriceOverrides(JSON.parse(raw));
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? 'is not valid JSON' : (error as Error).message;
+    throw new ConfigError(ENV.priceOverrides, `${reason} (expected e.g. {"ml.g5.xlarge": 1.41})`);
+  }
+}
+
+/** A non-dry run must have somewhere to publish; checked before any AWS call. */
+function requireTopicArn(config: Config): string {
+  if (!config.topicArn) throw new ConfigError(ENV.topicArn, 'is not set; only a dry run can go without it');
+  return config.topicArn;
+}
+
+export { ENV, DEFAULTS, LOOKBACK_DAYS, parseConfig, requireTopicArn };
+export type { Config, Env };

@@ -1,0 +1,332 @@
+/**
+ * Which real-time endpoints are idle, and what they waste. Pure: an account snapshot and a
+ * policy in, decisions out. No AWS SDK, no clock, no environment: `now` is the snapshot's own
+ * capture time, so a saved snapshot replays to the same decisions.
+ */
+import { isSkipped, type Tags } from './tags.ts';
+import type { PriceBook } from './prices.ts';
+
+const HOUR_MS = 3_600_000;
+
+/** One CloudWatch `Invocations` Sum bucket; `at` is the bucket's start (ISO-8601). */
+interface InvocationPoint {
+  readonly at: string;
+  readonly sum: number;
+}
+
+type TrafficSource =
+  | { readonly kind: 'variant'; readonly variantName: string }
+  | { readonly kind: 'inference-component'; readonly inferenceComponentName: string };
+
+interface InvocationSeries {
+  readonly source: TrafficSource;
+  readonly points: readonly InvocationPoint[];
+}
+
+/** `unavailable` means CloudWatch could not be read: the endpoint is neither idle nor busy. */
+type Traffic =
+  | { readonly status: 'read'; readonly series: readonly InvocationSeries[] }
+  | { readonly status: 'unavailable'; readonly reason: string };
+
+interface VariantCapacity {
+  readonly variantName: string;
+  readonly role: 'production' | 'shadow';
+  /** Undefined for serverless variants, which have no instance type. */
+  readonly instanceType?: string;
+  readonly serverless: boolean;
+  readonly currentInstanceCount: number;
+}
+
+type EndpointDetails =
+  | { readonly status: 'read'; readonly variants: readonly VariantCapacity[] }
+  | { readonly status: 'unavailable'; readonly reason: string };
+
+interface EndpointSnapshot {
+  readonly region: string;
+  readonly name: string;
+  readonly arn: string;
+  readonly createdAt: string;
+  /** The endpoint's `ops-bot:*` tags. */
+  readonly tags: Tags;
+  /** Inference components hosted on the endpoint; their traffic is the endpoint's traffic. */
+  readonly inferenceComponents: readonly string[];
+  readonly traffic: Traffic;
+  /** Read only for endpoints that the traffic alone shows idle (describes cost API calls). */
+  readonly details?: EndpointDetails;
+}
+
+/** A region (or one stage of it) that could not be read at all. */
+interface RegionFailure {
+  readonly region: string;
+  readonly stage: string;
+  readonly reason: string;
+}
+
+interface IdleEndpointsSnapshot {
+  readonly kind: 'idle-endpoints';
+  readonly version: 1;
+  readonly capturedAt: string;
+  readonly regions: readonly string[];
+  /** How far back invocations were read, and the bucket size. */
+  readonly lookbackDays: number;
+  readonly periodSeconds: number;
+  readonly endpoints: readonly EndpointSnapshot[];
+  readonly regionFailures: readonly RegionFailure[];
+}
+
+interface IdlePolicy {
+  readonly idleHours: number;
+  readonly prices: PriceBook;
+}
+
+type TrafficVerdict =
+  | { readonly verdict: 'skipped' }
+  | { readonly verdict: 'young' }
+  | { readonly verdict: 'unknown'; readonly reason: string }
+  | { readonly verdict: 'busy' }
+  | { readonly verdict: 'idle'; readonly lastInvocationAt: string | null };
+
+type Suggestion =
+  | 'scale-inference-components-to-zero'
+  | 'delete'
+  | 'move-to-serverless'
+  | 'delete-or-adopt-inference-components';
+
+interface CostedVariant {
+  readonly variantName: string;
+  readonly role: 'production' | 'shadow';
+  readonly instanceType: string;
+  readonly instanceCount: number;
+  /** Undefined when the type has no known price. */
+  readonly pricePerHour?: number;
+}
+
+interface IdleEndpoint {
+  readonly region: string;
+  readonly name: string;
+  /** End of the last hourly bucket with invocations; null when none within the lookback. */
+  readonly lastInvocationAt: string | null;
+  /** Lower bound on the idle time, in hours (the lookback or the age when never invoked). */
+  readonly idleHours: number;
+  /** True when there was no invocation at all in the lookback (or since creation). */
+  readonly noInvocationsInLookback: boolean;
+  readonly createdAt: string;
+  readonly variants: readonly CostedVariant[];
+  /** Sum over the variants whose price is known. */
+  readonly knownCostPerDay: number;
+  readonly unpricedInstanceTypes: readonly string[];
+  readonly inferenceComponents: readonly string[];
+  readonly suggestion: Suggestion;
+}
+
+interface IdleWithoutCost {
+  readonly region: string;
+  readonly name: string;
+  readonly why: 'serverless' | 'no-instances';
+}
+
+interface UncheckedEndpoint {
+  readonly region: string;
+  /** Absent when a whole region could not be read. */
+  readonly name?: string;
+  readonly reason: string;
+}
+
+interface IdleEndpointsPlan {
+  readonly evaluatedAt: string;
+  readonly idleHours: number;
+  readonly lookbackDays: number;
+  readonly regions: readonly string[];
+  readonly priceSource: string;
+  /** Most expensive first. */
+  readonly idle: readonly IdleEndpoint[];
+  readonly idleWithoutCost: readonly IdleWithoutCost[];
+  readonly unchecked: readonly UncheckedEndpoint[];
+  readonly counts: {
+    readonly inService: number;
+    readonly skipped: number;
+    readonly young: number;
+    readonly busy: number;
+  };
+  readonly totalKnownCostPerDay: number;
+}
+
+/**
+ * Traffic alone: skip tag, age, then invocations within the window. A bucket counts as inside
+ * the window when it ends after the window starts, so traffic up to one bucket before the window
+ * still reads as busy: when unsure, the bot never calls an endpoint idle.
+ */
+function assessTraffic(
+  endpoint: EndpointSnapshot,
+  idleHours: number,
+  periodSeconds: number,
+  now: Date,
+): TrafficVerdict {
+  if (isSkipped(endpoint.tags)) return { verdict: 'skipped' };
+  const windowStartMs = now.getTime() - idleHours * HOUR_MS;
+  if (Date.parse(endpoint.createdAt) > windowStartMs) return { verdict: 'young' };
+  if (endpoint.traffic.status === 'unavailable') return { verdict: 'unknown', reason: endpoint.traffic.reason };
+
+  const periodMs = periodSeconds * 1000;
+  let lastInvocationEndMs: number | undefined;
+  for (const series of endpoint.traffic.series) {
+    for (const point of series.points) {
+      if (!(point.sum > 0)) continue;
+      const endMs = Date.parse(point.at) + periodMs;
+      if (lastInvocationEndMs === undefined || endMs > lastInvocationEndMs) lastInvocationEndMs = endMs;
+    }
+  }
+  if (lastInvocationEndMs !== undefined && lastInvocationEndMs > windowStartMs) return { verdict: 'busy' };
+  return {
+    verdict: 'idle',
+    lastInvocationAt: lastInvocationEndMs === undefined ? null : new Date(Math.min(lastInvocationEndMs, now.getTime())).toISOString(),
+  };
+}
+
+/** The endpoints worth a describe: those the traffic alone shows idle. */
+function selectEndpointsToDescribe(
+  endpoints: readonly EndpointSnapshot[],
+  idleHours: number,
+  periodSeconds: number,
+  now: Date,
+): EndpointSnapshot[] {
+  return endpoints.filter((endpoint) => assessTraffic(endpoint, idleHours, periodSeconds, now).verdict === 'idle');
+}
+
+function findIdleEndpoints(snapshot: IdleEndpointsSnapshot, policy: IdlePolicy): IdleEndpointsPlan {
+  const now = new Date(snapshot.capturedAt);
+  const idle: IdleEndpoint[] = [];
+  const idleWithoutCost: IdleWithoutCost[] = [];
+  const unchecked: UncheckedEndpoint[] = snapshot.regionFailures.map(({ region, stage, reason }) => ({
+    region,
+    reason: `${stage}: ${reason}`,
+  }));
+  const counts = { inService: snapshot.endpoints.length, skipped: 0, young: 0, busy: 0 };
+
+  for (const endpoint of snapshot.endpoints) {
+    const traffic = assessTraffic(endpoint, policy.idleHours, snapshot.periodSeconds, now);
+    switch (traffic.verdict) {
+      case 'skipped':
+      case 'young':
+      case 'busy':
+        counts[traffic.verdict] += 1;
+        continue;
+      case 'unknown':
+        unchecked.push({ region: endpoint.region, name: endpoint.name, reason: `invocations unknown: ${traffic.reason}` });
+        continue;
+      case 'idle':
+        break;
+    }
+    const details = endpoint.details;
+    if (details === undefined || details.status === 'unavailable') {
+      const reason = details?.reason ?? 'endpoint details were not read';
+      unchecked.push({ region: endpoint.region, name: endpoint.name, reason: `no invocations, but capacity unknown: ${reason}` });
+      continue;
+    }
+    const billed = details.variants.filter((variant) => !variant.serverless && variant.currentInstanceCount > 0);
+    if (billed.length === 0) {
+      const why = details.variants.some((variant) => variant.serverless) ? 'serverless' : 'no-instances';
+      idleWithoutCost.push({ region: endpoint.region, name: endpoint.name, why });
+      continue;
+    }
+    idle.push(describeWaste(endpoint, billed, traffic.lastInvocationAt, now, policy, snapshot.lookbackDays));
+  }
+
+  idle.sort((a, b) => b.knownCostPerDay - a.knownCostPerDay || a.region.localeCompare(b.region) || a.name.localeCompare(b.name));
+  return {
+    evaluatedAt: snapshot.capturedAt,
+    idleHours: policy.idleHours,
+    lookbackDays: snapshot.lookbackDays,
+    regions: snapshot.regions,
+    priceSource: policy.prices.source,
+    idle,
+    idleWithoutCost,
+    unchecked,
+    counts,
+    totalKnownCostPerDay: roundCents(idle.reduce((total, endpoint) => total + endpoint.knownCostPerDay, 0)),
+  };
+}
+
+function describeWaste(
+  endpoint: EndpointSnapshot,
+  billed: readonly VariantCapacity[],
+  lastInvocationAt: string | null,
+  now: Date,
+  policy: IdlePolicy,
+  lookbackDays: number,
+): IdleEndpoint {
+  const variants: CostedVariant[] = billed.map((variant) => {
+    const instanceType = variant.instanceType ?? 'unknown instance type';
+    const price = variant.instanceType ? policy.prices.hourlyPrice(endpoint.region, variant.instanceType) : undefined;
+    return {
+      variantName: variant.variantName,
+      role: variant.role,
+      instanceType,
+      instanceCount: variant.currentInstanceCount,
+      ...(price ? { pricePerHour: price.pricePerHour } : {}),
+    };
+  });
+  const knownCostPerDay = roundCents(
+    variants.reduce((total, variant) => total + (variant.pricePerHour ?? 0) * variant.instanceCount * 24, 0),
+  );
+  const unpricedInstanceTypes = [...new Set(variants.filter((v) => v.pricePerHour === undefined).map((v) => v.instanceType))];
+  const ageHours = (now.getTime() - Date.parse(endpoint.createdAt)) / HOUR_MS;
+  const idleHours =
+    lastInvocationAt === null ? Math.min(ageHours, lookbackDays * 24) : (now.getTime() - Date.parse(lastInvocationAt)) / HOUR_MS;
+  return {
+    region: endpoint.region,
+    name: endpoint.name,
+    lastInvocationAt,
+    idleHours: Math.floor(idleHours),
+    noInvocationsInLookback: lastInvocationAt === null,
+    createdAt: endpoint.createdAt,
+    variants,
+    knownCostPerDay,
+    unpricedInstanceTypes,
+    inferenceComponents: endpoint.inferenceComponents,
+    suggestion: suggestAction(endpoint, variants, lastInvocationAt === null, policy.prices),
+  };
+}
+
+/**
+ * The cheapest fix that keeps what the endpoint is for: components can go to zero copies and
+ * come back; an endpoint nobody called in the whole lookback can go; an occasional CPU workload
+ * suits serverless; an occasional GPU workload (serverless has no GPUs) should either go or move
+ * onto inference components so it can scale to zero.
+ */
+function suggestAction(
+  endpoint: EndpointSnapshot,
+  variants: readonly CostedVariant[],
+  neverInvokedInLookback: boolean,
+  prices: PriceBook,
+): Suggestion {
+  if (endpoint.inferenceComponents.length > 0) return 'scale-inference-components-to-zero';
+  if (neverInvokedInLookback) return 'delete';
+  const cpuOnly = variants.every((variant) => prices.instanceSpec(variant.instanceType)?.accelerators === 0);
+  return cpuOnly ? 'move-to-serverless' : 'delete-or-adopt-inference-components';
+}
+
+function roundCents(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+export { assessTraffic, selectEndpointsToDescribe, findIdleEndpoints, roundCents };
+export type {
+  InvocationPoint,
+  TrafficSource,
+  InvocationSeries,
+  Traffic,
+  VariantCapacity,
+  EndpointDetails,
+  EndpointSnapshot,
+  RegionFailure,
+  IdleEndpointsSnapshot,
+  IdlePolicy,
+  TrafficVerdict,
+  Suggestion,
+  CostedVariant,
+  IdleEndpoint,
+  IdleWithoutCost,
+  UncheckedEndpoint,
+  IdleEndpointsPlan,
+};

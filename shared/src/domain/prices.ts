@@ -1,0 +1,137 @@
+/**
+ * On-demand hosting prices for SageMaker real-time inference instances, with the hardware facts
+ * the cost report splits them by. Every estimate the bot makes names this table as its source;
+ * an instance type that is not here is "price unknown", never $0.
+ */
+
+interface InstanceSpec {
+  /** On-demand $/hour for one instance, real-time inference hosting. */
+  readonly pricePerHour: number;
+  /** GPUs (or, for inf2, Neuron devices) per instance; 0 on CPU-only types. */
+  readonly accelerators: number;
+  readonly vcpus: number;
+  readonly memoryGiB: number;
+}
+
+type PriceOverrides = Readonly<Record<string, number>>;
+
+interface HourlyPrice {
+  readonly pricePerHour: number;
+  readonly source: 'table' | 'override';
+}
+
+/**
+ * Compiled from AWS's public SageMaker pricing page (real-time inference, on-demand, US East
+ * (N. Virginia)); us-east-2 and us-west-2 list the same prices for these types. Prices change:
+ * PRICE_OVERRIDES replaces any entry, and the report always says which source it used.
+ */
+const PRICE_TABLE_SOURCE =
+  'embedded on-demand list prices for SageMaker real-time inference (us-east-1/us-east-2/us-west-2, compiled 2026-11)';
+const PRICED_REGIONS: ReadonlySet<string> = new Set(['us-east-1', 'us-east-2', 'us-west-2']);
+
+function spec(pricePerHour: number, accelerators: number, vcpus: number, memoryGiB: number): InstanceSpec {
+  return { pricePerHour, accelerators, vcpus, memoryGiB };
+}
+
+const INSTANCE_SPECS: Readonly<Record<string, InstanceSpec>> = {
+  'ml.t2.medium': spec(0.056, 0, 2, 4),
+  'ml.t2.large': spec(0.111, 0, 2, 8),
+  'ml.t2.xlarge': spec(0.222, 0, 4, 16),
+  'ml.m5.large': spec(0.115, 0, 2, 8),
+  'ml.m5.xlarge': spec(0.23, 0, 4, 16),
+  'ml.m5.2xlarge': spec(0.461, 0, 8, 32),
+  'ml.m5.4xlarge': spec(0.922, 0, 16, 64),
+  'ml.m5.12xlarge': spec(2.765, 0, 48, 192),
+  'ml.m5.24xlarge': spec(5.53, 0, 96, 384),
+  'ml.c5.large': spec(0.102, 0, 2, 4),
+  'ml.c5.xlarge': spec(0.204, 0, 4, 8),
+  'ml.c5.2xlarge': spec(0.408, 0, 8, 16),
+  'ml.c5.4xlarge': spec(0.816, 0, 16, 32),
+  'ml.c5.9xlarge': spec(1.836, 0, 36, 72),
+  'ml.c5.18xlarge': spec(3.672, 0, 72, 144),
+  'ml.r5.large': spec(0.151, 0, 2, 16),
+  'ml.r5.xlarge': spec(0.302, 0, 4, 32),
+  'ml.r5.2xlarge': spec(0.605, 0, 8, 64),
+  'ml.r5.4xlarge': spec(1.21, 0, 16, 128),
+  'ml.g4dn.xlarge': spec(0.7364, 1, 4, 16),
+  'ml.g4dn.2xlarge': spec(0.94, 1, 8, 32),
+  'ml.g4dn.4xlarge': spec(1.505, 1, 16, 64),
+  'ml.g4dn.8xlarge': spec(2.72, 1, 32, 128),
+  'ml.g4dn.12xlarge': spec(4.89, 4, 48, 192),
+  'ml.g4dn.16xlarge': spec(5.44, 1, 64, 256),
+  'ml.g5.xlarge': spec(1.408, 1, 4, 16),
+  'ml.g5.2xlarge': spec(1.515, 1, 8, 32),
+  'ml.g5.4xlarge': spec(2.03, 1, 16, 64),
+  'ml.g5.8xlarge': spec(3.06, 1, 32, 128),
+  'ml.g5.12xlarge': spec(7.09, 4, 48, 192),
+  'ml.g5.16xlarge': spec(5.12, 1, 64, 256),
+  'ml.g5.24xlarge': spec(10.18, 4, 96, 384),
+  'ml.g5.48xlarge': spec(20.36, 8, 192, 768),
+  'ml.g6.xlarge': spec(1.006, 1, 4, 16),
+  'ml.g6.2xlarge': spec(1.222, 1, 8, 32),
+  'ml.g6.4xlarge': spec(1.654, 1, 16, 64),
+  'ml.g6.8xlarge': spec(2.518, 1, 32, 128),
+  'ml.g6.12xlarge': spec(5.752, 4, 48, 192),
+  'ml.g6.16xlarge': spec(4.246, 1, 64, 256),
+  'ml.g6.24xlarge': spec(8.344, 4, 96, 384),
+  'ml.g6.48xlarge': spec(16.688, 8, 192, 768),
+  'ml.p3.2xlarge': spec(3.825, 1, 8, 61),
+  'ml.p3.8xlarge': spec(14.688, 4, 32, 244),
+  'ml.p3.16xlarge': spec(28.152, 8, 64, 488),
+  'ml.p4d.24xlarge': spec(37.688, 8, 96, 1152),
+  'ml.p5.48xlarge': spec(113.068, 8, 192, 2048),
+  'ml.inf2.xlarge': spec(0.99, 1, 4, 16),
+  'ml.inf2.8xlarge': spec(2.36, 1, 32, 128),
+  'ml.inf2.24xlarge': spec(7.79, 6, 96, 384),
+  'ml.inf2.48xlarge': spec(15.58, 12, 192, 768),
+};
+
+interface PriceBook {
+  readonly source: string;
+  hourlyPrice(region: string, instanceType: string): HourlyPrice | undefined;
+  instanceSpec(instanceType: string): InstanceSpec | undefined;
+}
+
+/**
+ * Overrides win everywhere (they are the admin's own numbers, e.g. from a savings plan); the
+ * embedded table only answers for the regions it was compiled for.
+ */
+function createPriceBook(overrides: PriceOverrides): PriceBook {
+  const overridden = Object.keys(overrides).length > 0;
+  return {
+    source: overridden ? `${PRICE_TABLE_SOURCE}; PRICE_OVERRIDES for ${Object.keys(overrides).join(', ')}` : PRICE_TABLE_SOURCE,
+    hourlyPrice(region, instanceType) {
+      const override = overrides[instanceType];
+      if (override !== undefined) return { pricePerHour: override, source: 'override' };
+      const tabled = INSTANCE_SPECS[instanceType];
+      if (tabled && PRICED_REGIONS.has(region)) return { pricePerHour: tabled.pricePerHour, source: 'table' };
+      return undefined;
+    },
+    instanceSpec(instanceType) {
+      return INSTANCE_SPECS[instanceType];
+    },
+  };
+}
+
+const INSTANCE_TYPE_PATTERN = /^ml\.[a-z0-9-]+\.[a-z0-9-]+$/;
+
+/** Validates `{"ml.g5.xlarge": 1.41, …}`; the error names the offending key. */
+function parsePriceOverrides(value: unknown): PriceOverrides {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError('must be a JSON object of instance type to $/hour');
+  }
+  const overrides: Record<string, number> = {};
+  for (const [instanceType, price] of Object.entries(value)) {
+    if (!INSTANCE_TYPE_PATTERN.test(instanceType)) {
+      throw new TypeError(`has key "${instanceType}", which is not an ml.* instance type`);
+    }
+    if (typeof price !== 'number' || !Number.isFinite(price) || price < 0) {
+      throw new TypeError(`has "${instanceType}": ${JSON.stringify(price)}, which is not a price in $/hour`);
+    }
+    overrides[instanceType] = price;
+  }
+  return overrides;
+}
+
+export { PRICE_TABLE_SOURCE, PRICED_REGIONS, createPriceBook, parsePriceOverrides };
+export type { InstanceSpec, PriceOverrides, PriceBook, HourlyPrice };

@@ -1,0 +1,299 @@
+/**
+ * The idle-endpoints job: collect (read every region in bulk) → decide (pure) → report → publish
+ * unless dry run → return the summary. The snapshot between collect and decide can be saved and
+ * replayed, which is how `npm run demo` and `npm run plan` work.
+ */
+import type { Config } from '../config.ts';
+import { LOOKBACK_DAYS, requireTopicArn } from '../config.ts';
+import { describeFailure, RunFailedError } from '../errors.ts';
+import {
+  findIdleEndpoints,
+  selectEndpointsToDescribe,
+  type EndpointSnapshot,
+  type IdleEndpoint,
+  type IdleEndpointsPlan,
+  type IdleEndpointsSnapshot,
+  type InvocationSeries,
+  type RegionFailure,
+  type Traffic,
+  type TrafficSource,
+} from '../domain/idle-endpoints.ts';
+import { createPriceBook } from '../domain/prices.ts';
+import { TAGS, type Tags } from '../domain/tags.ts';
+import { renderIdleEndpointsReport } from '../report/idle-endpoints.ts';
+import type { RenderedReport } from '../report/sns-message.ts';
+import { createEndpointReader, type EndpointReader, type InferenceComponentListing } from '../aws/sagemaker.ts';
+import { createMetricsReader, type MetricIdentity, type MetricSeriesRequest, type MetricsReader } from '../aws/cloudwatch.ts';
+import { arnKey, createTagReader, type TagReader } from '../aws/tagging.ts';
+import { createSnsNotifier, type Notifier } from '../aws/sns.ts';
+import { regionOfArn, type RegionalClients } from '../aws/clients.ts';
+import { mapSettled } from '../util/concurrency.ts';
+import type { RunLogger } from '../util/logger.ts';
+import type { DryRunEvent } from '../lambda/events.ts';
+
+const PERIOD_SECONDS = 3600;
+const HOUR_MS = 3_600_000;
+
+/** What the job reads in one region. */
+interface RegionReaders {
+  readonly endpoints: EndpointReader;
+  readonly metrics: MetricsReader;
+  readonly tags: TagReader;
+}
+
+interface CollectOptions {
+  readonly regions: readonly string[];
+  readonly readersFor: (region: string) => RegionReaders;
+  readonly now: Date;
+  readonly idleHours: number;
+  readonly describeConcurrency: number;
+}
+
+interface IdleEndpointsDeps {
+  readonly config: Config;
+  readonly collect: () => Promise<IdleEndpointsSnapshot>;
+  /** Created only when a report is to be published (never in a dry run). */
+  readonly notifier: (topicArn: string) => Notifier;
+  readonly logger: RunLogger;
+}
+
+interface IdleEndpointsResult {
+  readonly job: 'idle-endpoints';
+  readonly dryRun: boolean;
+  readonly published: boolean;
+  readonly messageId?: string;
+  readonly summary: {
+    readonly evaluatedAt: string;
+    readonly regions: readonly string[];
+    readonly inService: number;
+    readonly idle: number;
+    readonly idleWithoutCost: number;
+    readonly busy: number;
+    readonly young: number;
+    readonly skipped: number;
+    readonly unchecked: number;
+    readonly totalKnownCostPerDay: number;
+  };
+  /** The exact texts that were (or, in a dry run, would have been) published; null when nothing is idle. */
+  readonly report: RenderedReport | null;
+  readonly idleEndpoints: readonly IdleEndpoint[];
+  readonly unchecked: IdleEndpointsPlan['unchecked'];
+}
+
+async function runIdleEndpoints(event: DryRunEvent, deps: IdleEndpointsDeps): Promise<IdleEndpointsResult> {
+  const { config, logger } = deps;
+  const topicArn = event.dryRun ? undefined : requireTopicArn(config);
+
+  const snapshot = await deps.collect();
+  const plan = findIdleEndpoints(snapshot, { idleHours: config.endpointIdleHours, prices: createPriceBook(config.priceOverrides) });
+  const report = renderIdleEndpointsReport(plan) ?? null;
+
+  for (const entry of plan.unchecked) logger.warn('Endpoint not checked', { ...entry });
+  logger.info('Idle endpoints decided', { idle: plan.idle.length, unchecked: plan.unchecked.length, dryRun: event.dryRun });
+
+  let messageId: string | undefined;
+  if (report && topicArn) {
+    ({ messageId } = await deps.notifier(topicArn).publish(report));
+    logger.info('Report published', { messageId });
+  }
+
+  const everyRegionFailed = snapshot.regions.every((region) => snapshot.regionFailures.some((failure) => failure.region === region));
+  if (everyRegionFailed && snapshot.regions.length > 0) {
+    const reasons = snapshot.regionFailures.map((failure) => `${failure.region} ${failure.stage}: ${failure.reason}`).join('; ');
+    throw new RunFailedError(`No region could be checked: ${reasons}`);
+  }
+
+  return {
+    job: 'idle-endpoints',
+    dryRun: event.dryRun,
+    published: messageId !== undefined || (report !== null && topicArn !== undefined),
+    ...(messageId ? { messageId } : {}),
+    summary: {
+      evaluatedAt: plan.evaluatedAt,
+      regions: plan.regions,
+      inService: plan.counts.inService,
+      idle: plan.idle.length,
+      idleWithoutCost: plan.idleWithoutCost.length,
+      busy: plan.counts.busy,
+      young: plan.counts.young,
+      skipped: plan.counts.skipped,
+      unchecked: plan.unchecked.length,
+      totalKnownCostPerDay: plan.totalKnownCostPerDay,
+    },
+    report,
+    idleEndpoints: plan.idle,
+    unchecked: plan.unchecked,
+  };
+}
+
+/** Reads every region at once; a region that fails is recorded and the others go on. */
+async function collectIdleEndpointsSnapshot(options: CollectOptions): Promise<IdleEndpointsSnapshot> {
+  const perRegion = await Promise.all(options.regions.map((region) => collectRegion(region, options.readersFor(region), options)));
+  return {
+    kind: 'idle-endpoints',
+    version: 1,
+    capturedAt: options.now.toISOString(),
+    regions: options.regions,
+    lookbackDays: LOOKBACK_DAYS,
+    periodSeconds: PERIOD_SECONDS,
+    endpoints: perRegion.flatMap((result) => result.endpoints),
+    regionFailures: perRegion.flatMap((result) => result.failures),
+  };
+}
+
+async function collectRegion(
+  region: string,
+  readers: RegionReaders,
+  options: CollectOptions,
+): Promise<{ endpoints: EndpointSnapshot[]; failures: RegionFailure[] }> {
+  const failed = (stage: string, error: unknown, unchecked?: number) => ({
+    endpoints: [],
+    failures: [{ region, stage, reason: `${describeFailure(error)}${unchecked ? ` (${unchecked} InService endpoints not checked)` : ''}` }],
+  });
+
+  let listed;
+  try {
+    listed = await readers.endpoints.listInServiceEndpoints();
+  } catch (error) {
+    return failed('ListEndpoints', error);
+  }
+  if (listed.length === 0) return { endpoints: [], failures: [] };
+
+  // Without any one of these the verdicts would be guesses (a skipped endpoint reported, component
+  // traffic missed), so a failure here leaves the region unchecked rather than half-checked.
+  const [components, skipTags, metrics] = await Promise.allSettled([
+    readers.endpoints.listInferenceComponents(),
+    readers.tags.findTagged('sagemaker:endpoint', TAGS.skip),
+    readers.metrics.listMetrics('AWS/SageMaker', 'Invocations'),
+  ]);
+  if (components.status === 'rejected') return failed('ListInferenceComponents', components.reason, listed.length);
+  if (skipTags.status === 'rejected') return failed('GetResources (ops-bot:skip tags)', skipTags.reason, listed.length);
+  if (metrics.status === 'rejected') return failed('ListMetrics', metrics.reason, listed.length);
+
+  const componentsByEndpoint = groupComponents(components.value);
+  const seriesByEndpoint = matchInvocationSeries(metrics.value, componentsByEndpoint);
+  const traffic = await readTraffic(readers.metrics, listed.map((endpoint) => seriesByEndpoint.get(endpoint.name) ?? []), options.now);
+
+  const endpoints: EndpointSnapshot[] = listed.map((endpoint, index) => ({
+    region,
+    name: endpoint.name,
+    arn: endpoint.arn,
+    createdAt: endpoint.createdAt,
+    tags: skipTags.value.get(arnKey(endpoint.arn)) ?? ({} as Tags),
+    inferenceComponents: (componentsByEndpoint.get(endpoint.name) ?? []).map((component) => component.name),
+    traffic: traffic[index] ?? { status: 'unavailable', reason: 'no metric result' },
+  }));
+
+  const toDescribe = new Set(selectEndpointsToDescribe(endpoints, options.idleHours, PERIOD_SECONDS, options.now).map((e) => e.name));
+  const described = await mapSettled([...toDescribe], options.describeConcurrency, (name) => readers.endpoints.readEndpointCapacity(name));
+  const details = new Map([...toDescribe].map((name, index) => [name, described[index]]));
+
+  return {
+    endpoints: endpoints.map((endpoint) => {
+      const outcome = details.get(endpoint.name);
+      if (!outcome) return endpoint;
+      return {
+        ...endpoint,
+        details: outcome.ok
+          ? { status: 'read', variants: outcome.value }
+          : { status: 'unavailable', reason: `DescribeEndpoint failed: ${describeFailure(outcome.error)}` },
+      };
+    }),
+    failures: [],
+  };
+}
+
+function groupComponents(components: readonly InferenceComponentListing[]): Map<string, InferenceComponentListing[]> {
+  const byEndpoint = new Map<string, InferenceComponentListing[]>();
+  for (const component of components) {
+    const list = byEndpoint.get(component.endpointName) ?? [];
+    list.push(component);
+    byEndpoint.set(component.endpointName, list);
+  }
+  return byEndpoint;
+}
+
+interface SeriesToRead {
+  readonly source: TrafficSource;
+  readonly metric: MetricIdentity;
+}
+
+/**
+ * Each endpoint's Invocations series: one per variant (EndpointName + VariantName: a query on
+ * EndpointName alone matches nothing) and one per inference component it hosts.
+ */
+function matchInvocationSeries(
+  metrics: readonly MetricIdentity[],
+  componentsByEndpoint: ReadonlyMap<string, readonly InferenceComponentListing[]>,
+): Map<string, SeriesToRead[]> {
+  const endpointOfComponent = new Map<string, string>();
+  for (const [endpointName, components] of componentsByEndpoint) {
+    for (const component of components) endpointOfComponent.set(component.name, endpointName);
+  }
+  const byEndpoint = new Map<string, SeriesToRead[]>();
+  const add = (endpointName: string, series: SeriesToRead) => {
+    const list = byEndpoint.get(endpointName) ?? [];
+    list.push(series);
+    byEndpoint.set(endpointName, list);
+  };
+  for (const metric of metrics) {
+    const dimensions = new Map(metric.dimensions.map((dimension) => [dimension.name, dimension.value]));
+    const endpointName = dimensions.get('EndpointName');
+    const variantName = dimensions.get('VariantName');
+    const componentName = dimensions.get('InferenceComponentName');
+    if (dimensions.size === 2 && endpointName && variantName) {
+      add(endpointName, { source: { kind: 'variant', variantName }, metric });
+    } else if (dimensions.size === 1 && componentName) {
+      const owner = endpointOfComponent.get(componentName);
+      if (owner) add(owner, { source: { kind: 'inference-component', inferenceComponentName: componentName }, metric });
+    }
+  }
+  return byEndpoint;
+}
+
+/** One bulk read for the whole region; the results are handed back per endpoint. */
+async function readTraffic(metrics: MetricsReader, seriesPerEndpoint: readonly SeriesToRead[][], now: Date): Promise<Traffic[]> {
+  const requests: MetricSeriesRequest[] = seriesPerEndpoint.flat().map(({ metric }) => ({ ...metric, stat: 'Sum' }));
+  const start = new Date(Math.floor((now.getTime() - LOOKBACK_DAYS * 24 * HOUR_MS) / HOUR_MS) * HOUR_MS);
+  const results = requests.length > 0 ? await metrics.readSeries(requests, { start, end: now, periodSeconds: PERIOD_SECONDS }) : [];
+  let next = 0;
+  return seriesPerEndpoint.map((seriesList): Traffic => {
+    const series: InvocationSeries[] = [];
+    for (const { source } of seriesList) {
+      const result = results[next++];
+      if (!result || result.status === 'unavailable') {
+        return { status: 'unavailable', reason: result?.reason ?? 'no metric result' };
+      }
+      series.push({ source, points: result.points.map((point) => ({ at: point.at, sum: point.value })) });
+    }
+    return { status: 'read', series };
+  });
+}
+
+/** The live wiring used by the Lambda handler and by `npm run plan` against real credentials. */
+function liveRegionReaders(clients: RegionalClients): (region: string) => RegionReaders {
+  return (region) => ({
+    endpoints: createEndpointReader(clients.sageMaker(region)),
+    metrics: createMetricsReader(clients.cloudWatch(region)),
+    tags: createTagReader(clients.tagging(region)),
+  });
+}
+
+function liveIdleEndpointsDeps(config: Config, clients: RegionalClients, logger: RunLogger, clock: () => Date): IdleEndpointsDeps {
+  return {
+    config,
+    logger,
+    collect: () =>
+      collectIdleEndpointsSnapshot({
+        regions: config.regions,
+        readersFor: liveRegionReaders(clients),
+        now: clock(),
+        idleHours: config.endpointIdleHours,
+        describeConcurrency: config.describeConcurrency,
+      }),
+    notifier: (topicArn) => createSnsNotifier(clients.sns(regionOfArn(topicArn)), topicArn),
+  };
+}
+
+export { runIdleEndpoints, collectIdleEndpointsSnapshot, liveRegionReaders, liveIdleEndpointsDeps, PERIOD_SECONDS };
+export type { RegionReaders, CollectOptions, IdleEndpointsDeps, IdleEndpointsResult };

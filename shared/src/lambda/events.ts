@@ -1,0 +1,41 @@
+/**
+ * Invocation events, validated before any AWS call. Every function takes `{"dryRun": true}`;
+ * an unknown key or a wrong type is an error that names the field, so a typo never runs a real
+ * action by accident.
+ */
+import { InvalidEventError } from '../errors.ts';
+
+type EventObject = Readonly<Record<string, unknown>>;
+
+/** Scheduler and `aws lambda invoke` without a payload both count as the empty event. */
+function readEventObject(raw: unknown, allowedKeys: readonly string[]): EventObject {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new InvalidEventError('event', `must be a JSON object, got ${Array.isArray(raw) ? 'an array' : typeof raw}`);
+  }
+  for (const key of Object.keys(raw)) {
+    if (!allowedKeys.includes(key)) {
+      throw new InvalidEventError(key, `is not a known field (allowed: ${allowedKeys.join(', ')})`);
+    }
+  }
+  return raw as EventObject;
+}
+
+function optionalBoolean(event: EventObject, field: string, fallback: boolean): boolean {
+  const value = event[field];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new InvalidEventError(field, `must be true or false, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+interface DryRunEvent {
+  readonly dryRun: boolean;
+}
+
+function parseIdleEndpointsEvent(raw: unknown): DryRunEvent {
+  const event = readEventObject(raw, ['dryRun']);
+  return { dryRun: optionalBoolean(event, 'dryRun', false) };
+}
+
+export { readEventObject, optionalBoolean, parseIdleEndpointsEvent };
+export type { DryRunEvent, EventObject };

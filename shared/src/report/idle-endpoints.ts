@@ -1,0 +1,136 @@
+/**
+ * Renders the idle-endpoint plan as the admin reads it: a subject that says the point, an email
+ * that says what each endpoint costs and what to do about it, and an SMS that stands alone.
+ */
+import type { IdleEndpoint, IdleEndpointsPlan, Suggestion, UncheckedEndpoint } from '../domain/idle-endpoints.ts';
+import { duration, plural, usd, usdRate, usdShort, utcMinute } from './format.ts';
+import { fitSms } from './gsm7.ts';
+import { fitToMessageLimit, subjectLine, type RenderedReport } from './sns-message.ts';
+
+const SUGGESTIONS: Readonly<Record<Suggestion, string>> = {
+  'scale-inference-components-to-zero':
+    'Scale its inference components to 0 copies and its MinInstanceCount to 0 (tag them ops-bot:weekend-scale-to-zero = true to let the bot do it on weekends).',
+  delete: 'Delete it: nothing called it in the whole lookback. Its model and endpoint config stay, so it can be recreated.',
+  'move-to-serverless': 'Move it to serverless inference: its traffic is occasional and it runs on CPU instances.',
+  'delete-or-adopt-inference-components':
+    'Delete it when it is not needed, or host the model as an inference component so it can scale to 0 copies (serverless has no GPUs).',
+};
+
+/** `$340.32/day`, `$12.00/day + price unknown for ml.x`, or `price unknown (ml.x)`. */
+function costText(endpoint: Pick<IdleEndpoint, 'knownCostPerDay' | 'unpricedInstanceTypes'>, format = usd): string {
+  const unknown = endpoint.unpricedInstanceTypes.join(', ');
+  if (endpoint.unpricedInstanceTypes.length === 0) return `${format(endpoint.knownCostPerDay)}/day`;
+  if (endpoint.knownCostPerDay === 0) return `price unknown (${unknown})`;
+  return `${format(endpoint.knownCostPerDay)}/day + price unknown for ${unknown}`;
+}
+
+function idleText(endpoint: IdleEndpoint, plan: IdleEndpointsPlan): string {
+  if (!endpoint.noInvocationsInLookback && endpoint.lastInvocationAt) {
+    return `${duration(endpoint.idleHours)} (last invocation before ${utcMinute(endpoint.lastInvocationAt)})`;
+  }
+  const lookbackHours = plan.lookbackDays * 24;
+  return endpoint.idleHours < lookbackHours
+    ? `never invoked since it was created ${duration(endpoint.idleHours)} ago`
+    : `no invocations in the last ${plan.lookbackDays} days (the whole lookback)`;
+}
+
+function endpointBlock(endpoint: IdleEndpoint, position: number, plan: IdleEndpointsPlan): string {
+  const runsOn = endpoint.variants
+    .map((variant) => {
+      const price = variant.pricePerHour === undefined ? 'price unknown' : `${usdRate(variant.pricePerHour)}/h each`;
+      const role = variant.role === 'shadow' ? 'shadow variant' : 'variant';
+      return `${variant.instanceCount} x ${variant.instanceType} (${role} ${variant.variantName}, ${price})`;
+    })
+    .join('\n                ');
+  const lines = [
+    `${position}. ${endpoint.name}  (${endpoint.region})`,
+    `   Runs on:     ${runsOn}`,
+    `   Idle for:    ${idleText(endpoint, plan)}`,
+    `   Costs:       ${costText(endpoint)}`,
+  ];
+  if (endpoint.inferenceComponents.length > 0) lines.push(`   Components:  ${endpoint.inferenceComponents.join(', ')}`);
+  lines.push(`   Suggestion:  ${SUGGESTIONS[endpoint.suggestion]}`);
+  return lines.join('\n');
+}
+
+/** Failures grouped by region and reason, so one outage reads as one line, not three hundred. */
+function uncheckedLines(unchecked: readonly UncheckedEndpoint[]): string[] {
+  const groups = new Map<string, { region: string; reason: string; names: string[] }>();
+  for (const entry of unchecked) {
+    const key = `${entry.region}\u0000${entry.reason}`;
+    const group = groups.get(key) ?? { region: entry.region, reason: entry.reason, names: [] };
+    if (entry.name) group.names.push(entry.name);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map(({ region, reason, names }) => {
+    const shown = names.slice(0, 10).join(', ');
+    const more = names.length > 10 ? ` and ${names.length - 10} more` : '';
+    const what = names.length === 0 ? 'the whole region' : `${shown}${more}`;
+    return `  ${region}: ${what}\n    ${reason}`;
+  });
+}
+
+function regionsWithIdle(plan: IdleEndpointsPlan): string {
+  const regions = [...new Set(plan.idle.map((endpoint) => endpoint.region))];
+  return regions.length === 1 ? (regions[0] ?? '') : `${regions.length} regions`;
+}
+
+function totalText(plan: IdleEndpointsPlan, format: (amount: number) => string): string {
+  const unpriced = plan.idle.filter((endpoint) => endpoint.unpricedInstanceTypes.length > 0).length;
+  return unpriced > 0 ? `${format(plan.totalKnownCostPerDay)}/day + ${unpriced} unpriced` : `${format(plan.totalKnownCostPerDay)}/day`;
+}
+
+function renderEmail(plan: IdleEndpointsPlan, shown: number): string {
+  const { idle, counts } = plan;
+  const lines: string[] = [
+    `${plural(idle.length, 'idle SageMaker endpoint')} ${idle.length === 1 ? 'is' : 'are'} costing about ${totalText(plan, usd)} (${usd(plan.totalKnownCostPerDay * 30)} a month).`,
+    `Idle means no invocations for ${plan.idleHours} h or more. Checked ${utcMinute(plan.evaluatedAt)} in ${plan.regions.join(', ')}.`,
+    '',
+    'IDLE ENDPOINTS, MOST EXPENSIVE FIRST',
+    '',
+  ];
+  idle.slice(0, shown).forEach((endpoint, index) => lines.push(endpointBlock(endpoint, index + 1, plan), ''));
+  if (shown < idle.length) {
+    lines.push(`...and ${idle.length - shown} more (the message would exceed SNS's size limit; run a dry run for the full list).`, '');
+  }
+  if (plan.unchecked.length > 0) {
+    lines.push('COULD NOT BE CHECKED (counted neither idle nor busy)', ...uncheckedLines(plan.unchecked), '');
+  }
+  const free = plan.idleWithoutCost.map((endpoint) => `${endpoint.name} (${endpoint.why === 'serverless' ? 'serverless' : '0 instances'})`);
+  lines.push(
+    'NOT ACTIONABLE',
+    `  ${counts.busy} busy, ${counts.young} younger than ${plan.idleHours} h, ${counts.skipped} skipped (tagged ops-bot:skip = true).`,
+  );
+  if (free.length > 0) lines.push(`  Idle but costing nothing: ${free.join(', ')}.`);
+  lines.push(
+    '',
+    'HOW THIS WAS WORKED OUT',
+    '  Invocations: CloudWatch AWS/SageMaker Invocations (Sum), every production variant and every inference component,',
+    `  hourly over the last ${plan.lookbackDays} days. Serverless variants and variants at 0 instances cost nothing while idle.`,
+    '  Cost: on-demand instance price x current instance count x 24 h; storage and data transfer are not included.',
+    `  Prices: ${plan.priceSource}.`,
+  );
+  return lines.join('\n');
+}
+
+function renderSms(plan: IdleEndpointsPlan): string {
+  const count = plural(plan.idle.length, 'idle endpoint');
+  const top = plan.idle[0];
+  const head = `SageMaker: ${count} waste ${totalText(plan, usdShort)} (${regionsWithIdle(plan)}).`;
+  const candidates = [
+    top ? `${head} Top: ${top.name} ${costText(top, usdShort)}. Details by email.` : head,
+    `${head} Details by email.`,
+    head,
+  ];
+  return fitSms(candidates);
+}
+
+/** Undefined when nothing is idle: such a run sends nothing. */
+function renderIdleEndpointsReport(plan: IdleEndpointsPlan): RenderedReport | undefined {
+  if (plan.idle.length === 0) return undefined;
+  const subject = subjectLine(`SageMaker: ${plural(plan.idle.length, 'idle endpoint')} wasting ${totalText(plan, usdShort)} (${regionsWithIdle(plan)})`);
+  const sms = renderSms(plan);
+  return fitToMessageLimit(plan.idle.length, (shown) => ({ subject, email: renderEmail(plan, shown), sms }));
+}
+
+export { renderIdleEndpointsReport };

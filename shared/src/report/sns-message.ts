@@ -1,0 +1,73 @@
+/**
+ * The SNS message contract: one publish per run with MessageStructure "json"; `default` and
+ * `email` carry the complete plain-text report, `sms` a standalone one-segment text. SNS refuses
+ * subjects of 100 characters or more, subjects with line breaks, and messages over 256 KB.
+ */
+import { gsm7Length, isGsm7, SMS_SEGMENT_SEPTETS } from './gsm7.ts';
+
+interface RenderedReport {
+  readonly subject: string;
+  readonly email: string;
+  readonly sms: string;
+}
+
+const SNS_MAX_MESSAGE_BYTES = 262_144;
+/** Room left for the subject, attributes and the request's own framing. */
+const MESSAGE_BUDGET_BYTES = SNS_MAX_MESSAGE_BYTES - 4_096;
+const SUBJECT_MAX_CHARS = 99;
+
+class ReportShapeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReportShapeError';
+  }
+}
+
+/** A subject SNS accepts: one line, printable, under 100 characters. */
+function subjectLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const oneLine = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return oneLine.length <= SUBJECT_MAX_CHARS ? oneLine : `${oneLine.slice(0, SUBJECT_MAX_CHARS - 3).trimEnd()}...`;
+}
+
+function messageJson(report: RenderedReport): string {
+  return JSON.stringify({ default: report.email, email: report.email, sms: report.sms });
+}
+
+function messageBytes(report: RenderedReport): number {
+  return Buffer.byteLength(messageJson(report), 'utf8');
+}
+
+function toPublishInput(report: RenderedReport): { Subject: string; Message: string; MessageStructure: 'json' } {
+  if (report.subject !== subjectLine(report.subject)) {
+    throw new ReportShapeError(`subject is not a valid SNS subject: ${JSON.stringify(report.subject)}`);
+  }
+  if (!isGsm7(report.sms) || gsm7Length(report.sms) > SMS_SEGMENT_SEPTETS) {
+    throw new ReportShapeError(`sms text is not one GSM-7 segment: ${JSON.stringify(report.sms)}`);
+  }
+  const bytes = messageBytes(report);
+  if (bytes > MESSAGE_BUDGET_BYTES) {
+    throw new ReportShapeError(`message is ${bytes} bytes; SNS takes at most ${SNS_MAX_MESSAGE_BYTES}`);
+  }
+  return { Subject: report.subject, Message: messageJson(report), MessageStructure: 'json' };
+}
+
+/**
+ * Renders with as many list items as fit SNS's size limit. `render(shown)` must say, itself,
+ * how many were left out ("...and N more").
+ */
+function fitToMessageLimit(total: number, render: (shown: number) => RenderedReport): RenderedReport {
+  const full = render(total);
+  if (messageBytes(full) <= MESSAGE_BUDGET_BYTES) return full;
+  let fits = 0;
+  let tooMany = total;
+  while (tooMany - fits > 1) {
+    const middle = Math.floor((fits + tooMany) / 2);
+    if (messageBytes(render(middle)) <= MESSAGE_BUDGET_BYTES) fits = middle;
+    else tooMany = middle;
+  }
+  return render(fits);
+}
+
+export { SNS_MAX_MESSAGE_BYTES, MESSAGE_BUDGET_BYTES, ReportShapeError, subjectLine, messageBytes, toPublishInput, fitToMessageLimit };
+export type { RenderedReport };
