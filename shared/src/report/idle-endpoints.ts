@@ -75,15 +75,19 @@ function regionsWithIdle(plan: IdleEndpointsPlan): string {
   return regions.length === 1 ? (regions[0] ?? '') : `${regions.length} regions`;
 }
 
+/** `$412/day`, `$412/day + 2 unpriced`, or, when no price is known at all, `an unknown amount`. */
 function totalText(plan: IdleEndpointsPlan, format: (amount: number) => string): string {
   const unpriced = plan.idle.filter((endpoint) => endpoint.unpricedInstanceTypes.length > 0).length;
+  if (unpriced === plan.idle.length) return 'an unknown amount (price unknown)';
   return unpriced > 0 ? `${format(plan.totalKnownCostPerDay)}/day + ${unpriced} unpriced` : `${format(plan.totalKnownCostPerDay)}/day`;
 }
 
 function renderEmail(plan: IdleEndpointsPlan, shown: number): string {
   const { idle, counts } = plan;
   const lines: string[] = [
-    `${plural(idle.length, 'idle SageMaker endpoint')} ${idle.length === 1 ? 'is' : 'are'} costing about ${totalText(plan, usd)} (${usd(plan.totalKnownCostPerDay * 30)} a month).`,
+    `${plural(idle.length, 'idle SageMaker endpoint')} ${idle.length === 1 ? 'is' : 'are'} costing about ${totalText(plan, usd)}${
+      plan.totalKnownCostPerDay > 0 ? ` (${usd(plan.totalKnownCostPerDay * 30)} a month)` : ''
+    }.`,
     `Idle means no invocations for ${plan.idleHours} h or more. Checked ${utcMinute(plan.evaluatedAt)} in ${plan.regions.join(', ')}.`,
     '',
     'IDLE ENDPOINTS, MOST EXPENSIVE FIRST',

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig, requireTopicArn } from '@ops-bot/shared/config';
+import { ConfigError } from '@ops-bot/shared/errors';
+
+const base = { AWS_REGION: 'us-east-1' };
+
+describe('Function: parseConfig', () => {
+  it('applies the documented defaults', () => {
+    // Act
+    const config = parseConfig(base);
+
+    // Assess
+    expect(config).toEqual({
+      topicArn: undefined,
+      regions: ['us-east-1'],
+      endpointIdleHours: 24,
+      notebookIdleMinutes: 60,
+      priceOverrides: {},
+      describeConcurrency: 8,
+    });
+  });
+
+  it('reads every variable', () => {
+    // Act
+    const config = parseConfig({
+      ...base,
+      TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:ops-bot',
+      REGIONS: ' us-east-1, eu-west-1 ,us-east-1',
+      ENDPOINT_IDLE_HOURS: '48',
+      NOTEBOOK_IDLE_MINUTES: '90',
+      PRICE_OVERRIDES: '{"ml.g5.xlarge": 1.1}',
+      DESCRIBE_CONCURRENCY: '4',
+    });
+
+    // Assess
+    expect(config).toEqual({
+      topicArn: 'arn:aws:sns:eu-west-1:111122223333:ops-bot',
+      regions: ['us-east-1', 'eu-west-1'],
+      endpointIdleHours: 48,
+      notebookIdleMinutes: 90,
+      priceOverrides: { 'ml.g5.xlarge': 1.1 },
+      describeConcurrency: 4,
+    });
+  });
+
+  it.each([
+    { env: { ENDPOINT_IDLE_HOURS: 'abc' }, variable: 'ENDPOINT_IDLE_HOURS', message: /whole number/ },
+    { env: { ENDPOINT_IDLE_HOURS: '0' }, variable: 'ENDPOINT_IDLE_HOURS', message: /between 1 and 336/ },
+    { env: { ENDPOINT_IDLE_HOURS: '337' }, variable: 'ENDPOINT_IDLE_HOURS', message: /between 1 and 336/ },
+    { env: { NOTEBOOK_IDLE_MINUTES: '1.5' }, variable: 'NOTEBOOK_IDLE_MINUTES', message: /whole number/ },
+    { env: { REGIONS: 'us-east-1,Mars' }, variable: 'REGIONS', message: /"Mars"/ },
+    { env: { TOPIC_ARN: 'my-topic' }, variable: 'TOPIC_ARN', message: /SNS topic ARN/ },
+    { env: { PRICE_OVERRIDES: '{oops' }, variable: 'PRICE_OVERRIDES', message: /not valid JSON/ },
+    { env: { PRICE_OVERRIDES: '{"g5": 1}' }, variable: 'PRICE_OVERRIDES', message: /"g5"/ },
+    { env: { PRICE_OVERRIDES: '{"ml.g5.xlarge": -1}' }, variable: 'PRICE_OVERRIDES', message: /ml\.g5\.xlarge/ },
+    { env: { DESCRIBE_CONCURRENCY: '100' }, variable: 'DESCRIBE_CONCURRENCY', message: /between 1 and 32/ },
+  ])('rejects $variable=$env with an error naming it', ({ env, variable, message }) => {
+    // Act
+    const parse = () => parseConfig({ ...base, ...env });
+
+    // Assess
+    expect(parse).toThrow(ConfigError);
+    expect(parse).toThrow(message);
+    try {
+      parse();
+    } catch (error) {
+      expect((error as ConfigError).variable).toBe(variable);
+    }
+  });
+
+  it('needs a region from REGIONS or AWS_REGION', () => {
+    // Act & Assess
+    expect(() => parseConfig({})).toThrow(/REGIONS is empty and AWS_REGION is not set/);
+  });
+
+  it('lets only a dry run go without a topic', () => {
+    // Act & Assess
+    expect(() => requireTopicArn(parseConfig(base))).toThrow(/TOPIC_ARN is not set/);
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * The built bundle, dist/idle-endpoints/index.mjs, loaded and invoked in its own Node process as
+ * Lambda would, against a fake AWS on loopback. Needs `npm run build` first (.ci/run does it).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
+import { startFakeAwsServer, type FakeAwsServer } from '../support/fake-aws-server.ts';
+import { mixedAccount } from '../support/mixed-account.ts';
+
+const BUNDLE = new URL('../../dist/idle-endpoints/index.mjs', import.meta.url).pathname;
+const run = promisify(execFile);
+
+async function invokeBundle(server: FakeAwsServer, event: unknown): Promise<IdleEndpointsResult> {
+  const script = `
+    const { handler } = await import(${JSON.stringify(BUNDLE)});
+    const context = { functionName: 'idle-endpoints', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 60000 };
+    const result = await handler(${JSON.stringify(event)}, context);
+    process.stdout.write(JSON.stringify(result));`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+    env: {
+      PATH: process.env.PATH,
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL: server.url,
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_SESSION_TOKEN: 'session',
+      TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+    },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(stdout) as IdleEndpointsResult;
+}
+
+describe('Bundle: dist/idle-endpoints/index.mjs', () => {
+  const now = new Date();
+  const { account, expectedIdle } = mixedAccount(450, now);
+  let server: FakeAwsServer;
+
+  beforeAll(async () => {
+    if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build first`);
+    server = await startFakeAwsServer(account);
+  });
+  afterAll(async () => server?.close());
+
+  it('returns the exact idle set and the texts of a dry run, publishing nothing', async () => {
+    // Act
+    const result = await invokeBundle(server, { dryRun: true });
+
+    // Assess
+    expect(result.idleEndpoints.map((endpoint) => endpoint.name).sort()).toEqual([...expectedIdle].sort());
+    expect(result.summary).toMatchObject({ inService: 450, idle: 100, idleWithoutCost: 100, young: 50, skipped: 50, busy: 150, unchecked: 0 });
+    expect(result.report?.subject).toMatch(/^SageMaker: 100 idle endpoints wasting \$[\d,]+\/day \(us-east-1\)$/);
+    expect(result.report?.sms.length).toBeLessThanOrEqual(160);
+    expect(result.report?.email).toContain('IDLE ENDPOINTS, MOST EXPENSIVE FIRST');
+    expect(account.callCount('Publish')).toBe(0);
+    // Bulk reads: 5 pages of endpoints, 1 GetMetricData call for 350 series, describes only for the 200 idle ones.
+    expect(Object.fromEntries(account.calls)).toEqual({
+      ListEndpoints: 5,
+      ListInferenceComponents: 1,
+      GetResources: 1,
+      ListMetrics: 1,
+      GetMetricData: 1,
+      DescribeEndpoint: 200,
+      DescribeEndpointConfig: 200,
+    });
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * The real SDK stack (no command mocks) against a fake AWS on loopback: throttled calls are
+ * retried by the SDK with backoff, and a publish reaches SNS over its query protocol.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
+import { FakeAccount, FakeAwsError, fakeEndpoint, variantSeries } from '../support/fake-account.ts';
+import { startFakeAwsServer } from '../support/fake-aws-server.ts';
+import { lambdaContext } from '../support/lambda.ts';
+
+type Handler = (event: unknown, context: unknown) => Promise<IdleEndpointsResult>;
+
+async function handlerAgainst(url: string): Promise<Handler> {
+  vi.stubEnv('AWS_REGION', 'us-east-1');
+  vi.stubEnv('AWS_ENDPOINT_URL', url);
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
+  vi.stubEnv('TOPIC_ARN', 'arn:aws:sns:us-east-1:111122223333:ops-bot');
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  vi.resetModules();
+  return (await import('../../functions/idle-endpoints/handler.ts')).handler as unknown as Handler;
+}
+
+const throttled = () => new FakeAwsError('ThrottlingException', 'Rate exceeded');
+
+describe('Function: idle-endpoints over the wire', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('retries throttled calls and still decides exactly, then publishes once', async () => {
+    // Prepare: the first call of every read operation is throttled.
+    const now = new Date();
+    const account = new FakeAccount([fakeEndpoint('idle-a'), fakeEndpoint('busy-b')], [variantSeries('busy-b', 'AllTraffic', now, [1])]);
+    for (const operation of ['ListEndpoints', 'ListMetrics', 'GetMetricData', 'GetResources', 'DescribeEndpoint'] as const) {
+      account.failWhen(operation, (_, call) => (call === 0 ? throttled() : undefined));
+    }
+    const server = await startFakeAwsServer(account);
+
+    try {
+      // Act
+      const result = await (await handlerAgainst(server.url))({}, lambdaContext('idle-endpoints'));
+
+      // Assess
+      expect(result.idleEndpoints.map((endpoint) => endpoint.name)).toEqual(['idle-a']);
+      expect(result.unchecked).toEqual([]);
+      expect(account.callCount('ListEndpoints')).toBe(2);
+      expect(account.callCount('DescribeEndpoint')).toBe(2);
+      expect(account.published).toHaveLength(1);
+      expect(account.published[0]).toMatchObject({ MessageStructure: 'json', TopicArn: 'arn:aws:sns:us-east-1:111122223333:ops-bot' });
+      expect(result.messageId).toBe('message-1');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reports an endpoint as unchecked when throttling outlasts the retries', async () => {
+    // Prepare
+    const account = new FakeAccount([fakeEndpoint('idle-a'), fakeEndpoint('stuck')]).failWhen('DescribeEndpoint', (input) =>
+      input.EndpointName === 'stuck' ? throttled() : undefined,
+    );
+    const server = await startFakeAwsServer(account);
+
+    try {
+      // Act
+      const result = await (await handlerAgainst(server.url))({ dryRun: true }, lambdaContext('idle-endpoints'));
+
+      // Assess: 6 attempts for "stuck" (maxAttempts), 1 for "idle-a".
+      expect(account.callCount('DescribeEndpoint')).toBe(7);
+      expect(result.idleEndpoints.map((endpoint) => endpoint.name)).toEqual(['idle-a']);
+      expect(result.unchecked[0]).toMatchObject({ name: 'stuck' });
+      expect(result.unchecked[0]?.reason).toContain('ThrottlingException');
+    } finally {
+      await server.close();
+    }
+  });
+});

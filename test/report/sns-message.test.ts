@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { fitToMessageLimit, messageBytes, MESSAGE_BUDGET_BYTES, subjectLine, toPublishInput } from '@ops-bot/shared/report/sns-message';
+
+describe('Function: subjectLine', () => {
+  it('makes one printable line under 100 characters', () => {
+    // Act
+    const subject = subjectLine(`first\nsecond\t${'x'.repeat(200)}`);
+
+    // Assess
+    expect(subject.length).toBeLessThan(100);
+    expect(subject).not.toMatch(/[\r\n\t]/);
+    expect(subject.startsWith('first second x')).toBe(true);
+  });
+});
+
+describe('Function: toPublishInput', () => {
+  it('builds a json-structured message with default, email and sms', () => {
+    // Act
+    const input = toPublishInput({ subject: 'S', email: 'full text', sms: 'short' });
+
+    // Assess
+    expect(input.MessageStructure).toBe('json');
+    expect(JSON.parse(input.Message)).toEqual({ default: 'full text', email: 'full text', sms: 'short' });
+  });
+
+  it.each([
+    { report: { subject: 'a\nb', email: 'e', sms: 's' }, problem: /subject/ },
+    { report: { subject: 's', email: 'e', sms: 'x'.repeat(161) }, problem: /sms/ },
+    { report: { subject: 's', email: 'e', sms: 'emoji 🙂' }, problem: /sms/ },
+    { report: { subject: 's', email: 'x'.repeat(200_000), sms: 's' }, problem: /bytes/ },
+  ])('refuses a message SNS would refuse ($problem)', ({ report, problem }) => {
+    expect(() => toPublishInput(report)).toThrow(problem);
+  });
+});
+
+describe('Function: fitToMessageLimit', () => {
+  it('keeps as many items as fit and says how many were left out', () => {
+    // Prepare
+    const items = Array.from({ length: 5_000 }, (_, index) => `endpoint-${index} ${'.'.repeat(60)}`);
+    const render = (shown: number) => ({
+      subject: 's',
+      sms: 's',
+      email: [...items.slice(0, shown), ...(shown < items.length ? [`...and ${items.length - shown} more`] : [])].join('\n'),
+    });
+
+    // Act
+    const report = fitToMessageLimit(items.length, render);
+
+    // Assess
+    const shown = report.email.split('\n').length - 1;
+    expect(messageBytes(report)).toBeLessThanOrEqual(MESSAGE_BUDGET_BYTES);
+    expect(messageBytes(render(shown + 1))).toBeGreaterThan(MESSAGE_BUDGET_BYTES);
+    expect(report.email.endsWith(`...and ${items.length - shown} more`)).toBe(true);
+  });
+});
