@@ -1,0 +1,71 @@
+/**
+ * `npm run bench`: speed, memory and API-call targets for the idle-endpoints job. Timing targets
+ * live here, never in tests. Exits non-zero when a target is missed.
+ *
+ *  1. decide + render over 5,000 endpoints with two full 14-day hourly series each;
+ *  2. a whole handler run (dry run) over a 2,000-endpoint account, counting AWS calls by operation.
+ */
+import { performance } from 'node:perf_hooks';
+import { findIdleEndpoints, type EndpointSnapshot } from '@ops-bot/shared/domain/idle-endpoints';
+import { createPriceBook } from '@ops-bot/shared/domain/prices';
+import { renderIdleEndpointsReport } from '@ops-bot/shared/report/idle-endpoints';
+import { mixedAccount } from '../test/support/mixed-account.ts';
+import { mockAccount } from '../test/support/mock-clients.ts';
+
+const targets: Array<{ name: string; value: number; limit: number; unit: string }> = [];
+const HOUR = 3_600_000;
+const now = new Date('2026-11-20T09:00:00Z');
+
+// 1. decide + render
+const endpoints: EndpointSnapshot[] = Array.from({ length: 5_000 }, (_, i) => {
+  const busy = i % 3 !== 0;
+  const points = Array.from({ length: 336 }, (_, h) => ({ at: new Date(now.getTime() - (h + 1) * HOUR).toISOString(), sum: busy && h < 300 ? h % 7 : 0 }));
+  return {
+    region: 'us-east-1',
+    name: `endpoint-${i}`,
+    arn: `arn:aws:sagemaker:us-east-1:111122223333:endpoint/endpoint-${i}`,
+    createdAt: new Date(now.getTime() - 60 * 24 * HOUR).toISOString(),
+    tags: {},
+    inferenceComponents: [],
+    traffic: { status: 'read', series: [{ source: { kind: 'variant', variantName: 'A' }, points }, { source: { kind: 'variant', variantName: 'B' }, points }] },
+    details: { status: 'read', variants: [{ variantName: 'A', role: 'production', instanceType: 'ml.g5.xlarge', serverless: false, currentInstanceCount: 2 }] },
+  };
+});
+const snapshot = { kind: 'idle-endpoints' as const, version: 1 as const, capturedAt: now.toISOString(), regions: ['us-east-1'], lookbackDays: 14, periodSeconds: 3600, endpoints, regionFailures: [] };
+const heapBefore = process.memoryUsage().heapUsed;
+let started = performance.now();
+const plan = findIdleEndpoints(snapshot, { idleHours: 24, prices: createPriceBook({}) });
+const report = renderIdleEndpointsReport(plan);
+const decideMs = performance.now() - started;
+const heapMiB = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
+targets.push({ name: 'decide + render, 5,000 endpoints x 2 x 336 points', value: decideMs, limit: 1_000, unit: 'ms' });
+targets.push({ name: 'heap growth during decide + render', value: heapMiB, limit: 256, unit: 'MiB' });
+console.log(`decide: ${plan.idle.length} idle of ${plan.counts.inService}; email ${report?.email.length ?? 0} chars`);
+
+// 2. a whole dry run through the handler, AWS answered in memory
+const { account } = mixedAccount(2_000, new Date());
+const mocks = mockAccount(account);
+process.env.AWS_REGION = 'us-east-1';
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+const { handler } = await import('../functions/idle-endpoints/handler.ts');
+started = performance.now();
+const result = (await (handler as unknown as (event: unknown, context: unknown) => Promise<{ summary: { idle: number } }>)(
+  { dryRun: true },
+  { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 300_000 },
+)) as { summary: { idle: number; inService: number } };
+const runMs = performance.now() - started;
+mocks.restore();
+const calls = Object.fromEntries([...account.calls.entries()].sort());
+const totalCalls = Object.values(calls).reduce((sum, count) => sum + count, 0);
+console.log(`dry run: ${result.summary.idle} idle of ${result.summary.inService}; AWS calls by operation: ${JSON.stringify(calls)}`);
+targets.push({ name: 'dry run over 2,000 endpoints (in-memory AWS)', value: runMs, limit: 5_000, unit: 'ms' });
+targets.push({ name: 'GetMetricData calls for 2,000 endpoints', value: calls.GetMetricData ?? 0, limit: 4, unit: 'calls' });
+targets.push({ name: 'AWS calls beyond describes of idle endpoints', value: totalCalls - (calls.DescribeEndpoint ?? 0) - (calls.DescribeEndpointConfig ?? 0), limit: 40, unit: 'calls' });
+
+let missed = 0;
+for (const target of targets) {
+  const ok = target.value <= target.limit;
+  if (!ok) missed++;
+  console.log(`${ok ? 'ok  ' : 'MISS'} ${target.name}: ${target.value.toFixed(1)} ${target.unit} (target <= ${target.limit})`);
+}
+process.exit(missed > 0 ? 1 : 0);

@@ -1,0 +1,137 @@
+/**
+ * The deploy-time configuration, read from the CDK context key `opsBot` (cdk.json, or
+ * `-c opsBot='{"…"}'`). Every value is checked here, so a typo fails `cdk synth` with a message
+ * naming the setting instead of failing at 09:00 in production.
+ */
+import { parseConfig, ENV } from '@ops-bot/shared/config';
+import { ConfigError } from '@ops-bot/shared/errors';
+
+interface DailyTime {
+  readonly hour: number;
+  readonly minute: number;
+}
+
+interface DeployConfig {
+  /** IANA time zone every schedule is read in, e.g. Europe/Berlin. Scheduler handles DST. */
+  readonly timezone: string;
+  readonly emails: readonly string[];
+  /** E.164 numbers, e.g. +14155550100. */
+  readonly smsNumbers: readonly string[];
+  /** Regions the jobs read; default: the stack's own region. */
+  readonly regions?: readonly string[];
+  readonly endpointIdleHours?: number;
+  readonly priceOverrides?: Readonly<Record<string, number>>;
+  readonly schedules: {
+    readonly idleEndpoints: DailyTime;
+  };
+  readonly logRetentionDays: number;
+}
+
+const DEFAULT_SCHEDULES = { idleEndpoints: { hour: 9, minute: 0 } } as const;
+const DEFAULT_LOG_RETENTION_DAYS = 90;
+const KNOWN_KEYS = ['timezone', 'emails', 'smsNumbers', 'regions', 'endpointIdleHours', 'priceOverrides', 'schedules', 'logRetentionDays'];
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+const EMAIL = /^[^\s@",]+@[^\s@",]+\.[^\s@",]+$/;
+const E164 = /^\+[1-9]\d{1,14}$/;
+
+class DeployConfigError extends Error {
+  constructor(setting: string, problem: string) {
+    super(`Invalid deploy config: opsBot.${setting} ${problem}`);
+    this.name = 'DeployConfigError';
+  }
+}
+
+function isValidTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    // RangeError is Intl's one answer for an unknown zone; the caller turns it into a clear message.
+    return false;
+  }
+}
+
+function stringList(raw: Record<string, unknown>, key: string): string[] {
+  const value = raw[key] ?? [];
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
+    throw new DeployConfigError(key, 'must be a list of strings');
+  }
+  return value as string[];
+}
+
+function dailyTime(raw: unknown, setting: string, fallback: DailyTime): DailyTime {
+  if (raw === undefined) return fallback;
+  const { hour, minute, ...rest } = (raw ?? {}) as Record<string, unknown>;
+  if (Object.keys(rest).length > 0) throw new DeployConfigError(`${setting}.${Object.keys(rest)[0]}`, 'is not a known setting (hour, minute)');
+  if (!Number.isInteger(hour) || (hour as number) < 0 || (hour as number) > 23) throw new DeployConfigError(`${setting}.hour`, 'must be a whole number from 0 to 23');
+  if (!Number.isInteger(minute) || (minute as number) < 0 || (minute as number) > 59) throw new DeployConfigError(`${setting}.minute`, 'must be a whole number from 0 to 59');
+  return { hour: hour as number, minute: minute as number };
+}
+
+function parseDeployConfig(context: unknown): DeployConfig {
+  const raw = (typeof context === 'string' ? JSON.parse(context) : (context ?? {})) as Record<string, unknown>;
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new DeployConfigError('', 'must be a JSON object');
+  const unknown = Object.keys(raw).find((key) => !KNOWN_KEYS.includes(key));
+  if (unknown) throw new DeployConfigError(unknown, `is not a known setting (known: ${KNOWN_KEYS.join(', ')})`);
+
+  const timezone = raw.timezone ?? 'UTC';
+  if (typeof timezone !== 'string' || !isValidTimeZone(timezone)) {
+    throw new DeployConfigError('timezone', `${JSON.stringify(timezone)} is not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC)`);
+  }
+  const emails = stringList(raw, 'emails');
+  emails.forEach((email, index) => {
+    if (!EMAIL.test(email)) throw new DeployConfigError(`emails[${index}]`, `"${email}" is not an email address`);
+  });
+  const smsNumbers = stringList(raw, 'smsNumbers');
+  smsNumbers.forEach((phone, index) => {
+    if (!E164.test(phone)) throw new DeployConfigError(`smsNumbers[${index}]`, `"${phone}" is not an E.164 phone number (e.g. +14155550100)`);
+  });
+
+  const schedules = (raw.schedules ?? {}) as Record<string, unknown>;
+  const unknownSchedule = Object.keys(schedules).find((key) => !(key in DEFAULT_SCHEDULES));
+  if (unknownSchedule) throw new DeployConfigError(`schedules.${unknownSchedule}`, `is not a known schedule (known: ${Object.keys(DEFAULT_SCHEDULES).join(', ')})`);
+
+  const logRetentionDays = raw.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
+  if (!LOG_RETENTION_DAYS.includes(logRetentionDays as number)) {
+    throw new DeployConfigError('logRetentionDays', `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(', ')}`);
+  }
+
+  const config: DeployConfig = {
+    timezone,
+    emails,
+    smsNumbers,
+    ...(raw.regions !== undefined ? { regions: stringList(raw, 'regions') } : {}),
+    ...(raw.endpointIdleHours !== undefined ? { endpointIdleHours: raw.endpointIdleHours as number } : {}),
+    ...(raw.priceOverrides !== undefined ? { priceOverrides: raw.priceOverrides as Record<string, number> } : {}),
+    schedules: { idleEndpoints: dailyTime(schedules.idleEndpoints, 'schedules.idleEndpoints', DEFAULT_SCHEDULES.idleEndpoints) },
+    logRetentionDays: logRetentionDays as number,
+  };
+  // The functions' own parser checks the runtime settings, so synth and runtime agree on what is valid.
+  checkRuntimeEnvironment(functionEnvironment(config));
+  return config;
+}
+
+/** The environment every function gets from the deploy config (TOPIC_ARN is added by the stack). */
+function functionEnvironment(config: DeployConfig): Record<string, string> {
+  return {
+    ...(config.regions ? { [ENV.regions]: config.regions.join(',') } : {}),
+    ...(config.endpointIdleHours !== undefined ? { [ENV.endpointIdleHours]: String(config.endpointIdleHours) } : {}),
+    ...(config.priceOverrides ? { [ENV.priceOverrides]: JSON.stringify(config.priceOverrides) } : {}),
+  };
+}
+
+function checkRuntimeEnvironment(environment: Record<string, string>): void {
+  try {
+    parseConfig({ [ENV.awsRegion]: 'us-east-1', ...environment });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      const setting = { [ENV.regions]: 'regions', [ENV.endpointIdleHours]: 'endpointIdleHours', [ENV.priceOverrides]: 'priceOverrides' }[error.variable];
+      throw new DeployConfigError(setting ?? error.variable, error.message.replace(/^Invalid configuration: \S+ /, ''));
+    }
+    throw error;
+  }
+}
+
+export { parseDeployConfig, functionEnvironment, DeployConfigError, DEFAULT_SCHEDULES };
+export type { DeployConfig, DailyTime };

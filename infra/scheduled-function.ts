@@ -1,0 +1,141 @@
+/**
+ * One scheduled job: its Lambda function (code from dist/, built once by esbuild), log group,
+ * least-privilege role, EventBridge Scheduler schedules with retries and a dead-letter queue,
+ * and alarms that tell the admins when the job itself is failing.
+ */
+import { existsSync } from 'node:fs';
+import { Duration, Stack, TimeZone, Validations, type CfnElement } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+interface JobSchedule {
+  /** Construct id of the schedule, e.g. `Daily`. */
+  readonly id: string;
+  readonly description: string;
+  /** Scheduler cron fields; the expression is read in `timezone`. */
+  readonly cron: { readonly minute: string; readonly hour: string; readonly weekDay?: string };
+  readonly input: Record<string, unknown>;
+}
+
+interface ScheduledFunctionProps {
+  /** Function name as in functions/<name>/ and dist/<name>/. */
+  readonly jobName: string;
+  readonly description: string;
+  readonly distDir: string;
+  readonly environment: Record<string, string>;
+  readonly policyStatements: readonly iam.PolicyStatement[];
+  readonly schedules: readonly JobSchedule[];
+  readonly timezone: string;
+  readonly topic: sns.ITopic;
+  readonly timeout: Duration;
+  readonly memorySize?: number;
+  readonly logRetentionDays: number;
+}
+
+class ScheduledFunction extends Construct {
+  readonly function: lambda.Function;
+  readonly role: iam.Role;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly schedules: Schedule[];
+
+  constructor(scope: Construct, id: string, props: ScheduledFunctionProps) {
+    super(scope, id);
+    const codeDir = `${props.distDir}/${props.jobName}`;
+    if (!existsSync(`${codeDir}/index.mjs`)) {
+      throw new Error(`${codeDir}/index.mjs is missing: run "npm run build" before cdk synth or deploy`);
+    }
+
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetentionDays as logs.RetentionDays });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${props.jobName} job of the SageMaker ops bot`,
+      inlinePolicies: { job: new iam.PolicyDocument({ statements: [...props.policyStatements] }) },
+    });
+    logGroup.grantWrite(this.role);
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      retentionPeriod: Duration.days(14),
+    });
+
+    this.function = new lambda.Function(this, 'Function', {
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(codeDir, { exclude: ['meta.json'] }),
+      role: this.role,
+      logGroup,
+      timeout: props.timeout,
+      memorySize: props.memorySize ?? 512,
+      environment: { ...props.environment, TOPIC_ARN: props.topic.topicArn, POWERTOOLS_SERVICE_NAME: props.jobName },
+      // Scheduler invokes asynchronously. A failed run is not retried blindly (a retry could act or
+      // notify twice); it lands in the dead-letter queue, which alarms.
+      retryAttempts: 0,
+      onFailure: new SqsDestination(this.deadLetterQueue),
+    });
+
+    // Scheduler gets a role of its own per job: it may invoke this function and nothing else.
+    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: `Lets EventBridge Scheduler start the ${props.jobName} job`,
+    });
+    this.schedules = props.schedules.map(
+      (schedule) =>
+        new Schedule(this, schedule.id, {
+          description: schedule.description,
+          schedule: ScheduleExpression.cron({ ...schedule.cron, timeZone: TimeZone.of(props.timezone) }),
+          target: new LambdaInvoke(this.function, {
+            role: schedulerRole,
+            input: ScheduleTargetInput.fromObject(schedule.input),
+            deadLetterQueue: this.deadLetterQueue,
+            retryAttempts: 2,
+            maxEventAge: Duration.hours(1),
+          }),
+        }),
+    );
+
+    const functionLogicalId = Stack.of(this).getLogicalId(this.function.node.defaultChild as CfnElement);
+    Validations.of(schedulerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
+      reason: "CDK's LambdaInvoke grant covers this one function and its versions; nothing else can be invoked.",
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the job (Scheduler delivery failures and failed async runs).',
+    });
+
+    const notify = new SnsAction(props.topic);
+    new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+      alarmDescription: `The ${props.jobName} job of the SageMaker ops bot failed. See its log group.`,
+      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(notify);
+    new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
+      alarmDescription: `A ${props.jobName} run could not be delivered or failed; its event is in the dead-letter queue.`,
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(notify);
+  }
+}
+
+export { ScheduledFunction };
+export type { ScheduledFunctionProps, JobSchedule };
