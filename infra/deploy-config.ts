@@ -11,6 +11,11 @@ interface DailyTime {
   readonly minute: number;
 }
 
+interface WeeklyTime extends DailyTime {
+  /** MON … SUN */
+  readonly weekDay: string;
+}
+
 interface DeployConfig {
   /** IANA time zone every schedule is read in, e.g. Europe/Berlin. Scheduler handles DST. */
   readonly timezone: string;
@@ -23,13 +28,37 @@ interface DeployConfig {
   readonly priceOverrides?: Readonly<Record<string, number>>;
   readonly schedules: {
     readonly idleEndpoints: DailyTime;
+    readonly weekendScaleDown: WeeklyTime;
+    readonly weekendRestore: WeeklyTime;
   };
   readonly logRetentionDays: number;
+  /** `tagged` (opt-in with ops-bot:weekend-scale-to-zero) or `all` (everything not skipped). */
+  readonly weekendScope: 'tagged' | 'all';
+  /** Local dates (YYYY-MM-DD) on which no weekend restore runs. */
+  readonly holidays: readonly string[];
+  readonly maxScaleDownDays?: number;
 }
 
-const DEFAULT_SCHEDULES = { idleEndpoints: { hour: 9, minute: 0 } } as const;
+const DEFAULT_SCHEDULES = {
+  idleEndpoints: { hour: 9, minute: 0 },
+  weekendScaleDown: { weekDay: 'FRI', hour: 18, minute: 0 },
+  weekendRestore: { weekDay: 'MON', hour: 7, minute: 0 },
+} as const;
+const WEEK_DAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
 const DEFAULT_LOG_RETENTION_DAYS = 90;
-const KNOWN_KEYS = ['timezone', 'emails', 'smsNumbers', 'regions', 'endpointIdleHours', 'priceOverrides', 'schedules', 'logRetentionDays'];
+const KNOWN_KEYS = [
+  'timezone',
+  'emails',
+  'smsNumbers',
+  'regions',
+  'endpointIdleHours',
+  'priceOverrides',
+  'schedules',
+  'logRetentionDays',
+  'weekendScope',
+  'holidays',
+  'maxScaleDownDays',
+];
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 const EMAIL = /^[^\s@",]+@[^\s@",]+\.[^\s@",]+$/;
@@ -69,6 +98,15 @@ function dailyTime(raw: unknown, setting: string, fallback: DailyTime): DailyTim
   return { hour: hour as number, minute: minute as number };
 }
 
+function weeklyTime(raw: unknown, setting: string, fallback: WeeklyTime): WeeklyTime {
+  if (raw === undefined) return fallback;
+  const { weekDay, ...time } = (raw ?? {}) as Record<string, unknown>;
+  if (typeof weekDay !== 'string' || !WEEK_DAYS.includes(weekDay)) {
+    throw new DeployConfigError(`${setting}.weekDay`, `must be one of ${WEEK_DAYS.join(', ')}`);
+  }
+  return { weekDay, ...dailyTime(time, setting, fallback) };
+}
+
 function parseDeployConfig(context: unknown): DeployConfig {
   const raw = (typeof context === 'string' ? JSON.parse(context) : (context ?? {})) as Record<string, unknown>;
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new DeployConfigError('', 'must be a JSON object');
@@ -104,8 +142,15 @@ function parseDeployConfig(context: unknown): DeployConfig {
     ...(raw.regions !== undefined ? { regions: stringList(raw, 'regions') } : {}),
     ...(raw.endpointIdleHours !== undefined ? { endpointIdleHours: raw.endpointIdleHours as number } : {}),
     ...(raw.priceOverrides !== undefined ? { priceOverrides: raw.priceOverrides as Record<string, number> } : {}),
-    schedules: { idleEndpoints: dailyTime(schedules.idleEndpoints, 'schedules.idleEndpoints', DEFAULT_SCHEDULES.idleEndpoints) },
+    schedules: {
+      idleEndpoints: dailyTime(schedules.idleEndpoints, 'schedules.idleEndpoints', DEFAULT_SCHEDULES.idleEndpoints),
+      weekendScaleDown: weeklyTime(schedules.weekendScaleDown, 'schedules.weekendScaleDown', DEFAULT_SCHEDULES.weekendScaleDown),
+      weekendRestore: weeklyTime(schedules.weekendRestore, 'schedules.weekendRestore', DEFAULT_SCHEDULES.weekendRestore),
+    },
     logRetentionDays: logRetentionDays as number,
+    weekendScope: (raw.weekendScope ?? 'tagged') as 'tagged' | 'all',
+    holidays: stringList(raw, 'holidays'),
+    ...(raw.maxScaleDownDays !== undefined ? { maxScaleDownDays: raw.maxScaleDownDays as number } : {}),
   };
   // The functions' own parser checks the runtime settings, so synth and runtime agree on what is valid.
   checkRuntimeEnvironment(functionEnvironment(config));
@@ -114,7 +159,13 @@ function parseDeployConfig(context: unknown): DeployConfig {
 
 /** The environment every function gets from the deploy config (TOPIC_ARN is added by the stack). */
 function functionEnvironment(config: DeployConfig): Record<string, string> {
+  const restore = config.schedules.weekendRestore;
   return {
+    [ENV.timezone]: config.timezone,
+    [ENV.weekendScope]: config.weekendScope,
+    [ENV.weekendRestoreAt]: `${restore.weekDay} ${String(restore.hour).padStart(2, '0')}:${String(restore.minute).padStart(2, '0')}`,
+    ...(config.holidays.length > 0 ? { [ENV.holidays]: config.holidays.join(',') } : {}),
+    ...(config.maxScaleDownDays !== undefined ? { [ENV.maxScaleDownDays]: String(config.maxScaleDownDays) } : {}),
     ...(config.regions ? { [ENV.regions]: config.regions.join(',') } : {}),
     ...(config.endpointIdleHours !== undefined ? { [ENV.endpointIdleHours]: String(config.endpointIdleHours) } : {}),
     ...(config.priceOverrides ? { [ENV.priceOverrides]: JSON.stringify(config.priceOverrides) } : {}),
@@ -126,7 +177,14 @@ function checkRuntimeEnvironment(environment: Record<string, string>): void {
     parseConfig({ [ENV.awsRegion]: 'us-east-1', ...environment });
   } catch (error) {
     if (error instanceof ConfigError) {
-      const setting = { [ENV.regions]: 'regions', [ENV.endpointIdleHours]: 'endpointIdleHours', [ENV.priceOverrides]: 'priceOverrides' }[error.variable];
+      const setting = {
+        [ENV.regions]: 'regions',
+        [ENV.endpointIdleHours]: 'endpointIdleHours',
+        [ENV.priceOverrides]: 'priceOverrides',
+        [ENV.weekendScope]: 'weekendScope',
+        [ENV.holidays]: 'holidays',
+        [ENV.maxScaleDownDays]: 'maxScaleDownDays',
+      }[error.variable];
       throw new DeployConfigError(setting ?? error.variable, error.message.replace(/^Invalid configuration: \S+ /, ''));
     }
     throw error;
@@ -134,4 +192,4 @@ function checkRuntimeEnvironment(environment: Record<string, string>): void {
 }
 
 export { parseDeployConfig, functionEnvironment, DeployConfigError, DEFAULT_SCHEDULES };
-export type { DeployConfig, DailyTime };
+export type { DeployConfig, DailyTime, WeeklyTime };

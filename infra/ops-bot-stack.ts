@@ -8,7 +8,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { TAGS } from '@ops-bot/shared/domain/tags';
+import { STATE_TAG_KEYS } from '@ops-bot/shared/domain/weekend-scaling';
 import { functionEnvironment, type DeployConfig } from './deploy-config.ts';
+import { acknowledgeWildcardArns } from './nag.ts';
 import { ScheduledFunction } from './scheduled-function.ts';
 
 interface OpsBotStackProps extends StackProps {
@@ -20,6 +23,7 @@ interface OpsBotStackProps extends StackProps {
 class OpsBotStack extends Stack {
   readonly topic: sns.Topic;
   readonly idleEndpoints: ScheduledFunction;
+  readonly weekendScaling: ScheduledFunction;
 
   constructor(scope: Construct, id: string, props: OpsBotStackProps) {
     super(scope, id, props);
@@ -48,6 +52,10 @@ class OpsBotStack extends Stack {
 
     const regions = config.regions ?? [this.region];
     const environment = functionEnvironment(config);
+    const endpointArns = regions.flatMap((region) => [
+      this.formatArn({ service: 'sagemaker', region, resource: 'endpoint', resourceName: '*' }),
+      this.formatArn({ service: 'sagemaker', region, resource: 'endpoint-config', resourceName: '*' }),
+    ]);
 
     this.idleEndpoints = new ScheduledFunction(this, 'IdleEndpoints', {
       jobName: 'idle-endpoints',
@@ -75,10 +83,7 @@ class OpsBotStack extends Stack {
         new iam.PolicyStatement({
           sid: 'DescribeEndpoints',
           actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig'],
-          resources: regions.flatMap((region) => [
-            this.formatArn({ service: 'sagemaker', region, resource: 'endpoint', resourceName: '*' }),
-            this.formatArn({ service: 'sagemaker', region, resource: 'endpoint-config', resourceName: '*' }),
-          ]),
+          resources: endpointArns,
         }),
         new iam.PolicyStatement({
           sid: 'ReadInvocationMetrics',
@@ -89,13 +94,120 @@ class OpsBotStack extends Stack {
       ],
     });
     this.topic.grantPublish(this.idleEndpoints.role);
-    Validations.of(this.idleEndpoints.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-      reason: 'Publishing to the KMS-encrypted topic needs GenerateDataKey* on its one key (granted by topic.grantPublish).',
-    });
 
-    acknowledgeReadOnlyWildcards(this.idleEndpoints, regions, this);
+    Validations.of(this.idleEndpoints.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'sagemaker:List*, cloudwatch:ListMetrics/GetMetricData and tag:GetResources support no resource-level permissions; all are read-only.',
+    });
+    acknowledgeWildcardArns(
+      this.idleEndpoints.role,
+      endpointArns,
+      'The job reports on every endpoint in the account, so it must be able to describe (read-only) every endpoint and config it lists.',
+    );
+    acknowledgeKeyForPublishing(this.idleEndpoints);
+
+    this.weekendScaling = this.weekendScalingJob(config, endpointArns, regions, environment, props.distDir);
   }
+
+  private weekendScalingJob(
+    config: DeployConfig,
+    endpointArns: readonly string[],
+    regions: readonly string[],
+    environment: Record<string, string>,
+    distDir: string,
+  ): ScheduledFunction {
+    const { weekendScaleDown: down, weekendRestore: up } = config.schedules;
+    const components = regions.map((region) => this.formatArn({ service: 'sagemaker', region, resource: 'inference-component', resourceName: '*' }));
+    const optedIn = { StringEqualsIgnoreCase: { [`aws:ResourceTag/${TAGS.weekendScaleToZero}`]: 'true' } };
+    const job = new ScheduledFunction(this, 'WeekendScaling', {
+      jobName: 'weekend-scaling',
+      description: 'Scales opted-in SageMaker inference components to 0 copies for the weekend and restores them',
+      distDir,
+      environment,
+      timezone: config.timezone,
+      topic: this.topic,
+      timeout: Duration.minutes(10),
+      logRetentionDays: config.logRetentionDays,
+      canScheduleItself: true,
+      schedules: [
+        {
+          id: 'ScaleDown',
+          description: 'Weekend scale-down of inference components',
+          cron: { minute: String(down.minute), hour: String(down.hour), weekDay: down.weekDay },
+          input: { action: 'scale-down' },
+        },
+        {
+          id: 'Restore',
+          description: 'Weekend restore of inference components',
+          cron: { minute: String(up.minute), hour: String(up.hour), weekDay: up.weekDay },
+          input: { action: 'restore' },
+        },
+      ],
+      policyStatements: [
+        new iam.PolicyStatement({ sid: 'ListComponents', actions: ['sagemaker:ListInferenceComponents'], resources: ['*'] }),
+        new iam.PolicyStatement({
+          sid: 'ReadComponents',
+          actions: ['sagemaker:DescribeInferenceComponent', 'sagemaker:ListTags'],
+          resources: components,
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadHostingEndpoints',
+          actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig'],
+          resources: [...endpointArns],
+        }),
+        new iam.PolicyStatement({
+          sid: 'SetCopyCounts',
+          actions: ['sagemaker:UpdateInferenceComponentRuntimeConfig'],
+          resources: components,
+          ...(config.weekendScope === 'tagged' ? { conditions: optedIn } : {}),
+        }),
+        new iam.PolicyStatement({
+          sid: 'KeepStateOnComponents',
+          actions: ['sagemaker:AddTags', 'sagemaker:DeleteTags'],
+          resources: components,
+          conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [...STATE_TAG_KEYS] } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'ComponentAutoscaling',
+          actions: ['application-autoscaling:DescribeScalableTargets', 'application-autoscaling:RegisterScalableTarget'],
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({ sid: 'FindOptedInComponents', actions: ['tag:GetResources'], resources: ['*'] }),
+        // Defence in depth: whatever a bug might ask for, a skipped component cannot be changed.
+        new iam.PolicyStatement({
+          sid: 'NeverTouchSkipped',
+          effect: iam.Effect.DENY,
+          actions: ['sagemaker:UpdateInferenceComponentRuntimeConfig', 'sagemaker:AddTags', 'sagemaker:DeleteTags'],
+          resources: ['*'],
+          conditions: { StringEqualsIgnoreCase: { [`aws:ResourceTag/${TAGS.skip}`]: 'true' } },
+        }),
+      ],
+    });
+    this.topic.grantPublish(job.role);
+    acknowledgeKeyForPublishing(job);
+    const policy = Validations.of(job.role);
+    policy.acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'ListInferenceComponents, tag:GetResources and Application Auto Scaling have no resource-level permissions; RegisterScalableTarget is only ever called for inference-component/* targets, and the deny on ops-bot:skip applies everywhere.',
+    });
+    acknowledgeWildcardArns(
+      job.role,
+      [...endpointArns, ...components],
+      `The job finds its components by tag at run time; writes are limited to the ops-bot:saved-* tag keys${
+        config.weekendScope === 'tagged' ? ' and to components tagged ops-bot:weekend-scale-to-zero' : ''
+      }, and denied on ops-bot:skip.`,
+    );
+    return job;
+  }
+}
+
+function acknowledgeKeyForPublishing(job: ScheduledFunction): void {
+  Validations.of(job.role).acknowledge({
+    id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+    reason: 'Publishing to the KMS-encrypted topic needs GenerateDataKey* on its one key (granted by topic.grantPublish).',
+  });
 }
 
 /**

@@ -4,7 +4,7 @@
  * and alarms that tell the admins when the job itself is failing.
  */
 import { existsSync } from 'node:fs';
-import { Duration, Stack, TimeZone, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -16,6 +16,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledgeWildcardArns } from './nag.ts';
 
 interface JobSchedule {
   /** Construct id of the schedule, e.g. `Daily`. */
@@ -39,12 +40,18 @@ interface ScheduledFunctionProps {
   readonly timeout: Duration;
   readonly memorySize?: number;
   readonly logRetentionDays: number;
+  /**
+   * Lets the function create one-time `ops-bot-restore-*` schedules that invoke itself again
+   * (through this construct's Scheduler role, with the same dead-letter queue).
+   */
+  readonly canScheduleItself?: boolean;
 }
 
 class ScheduledFunction extends Construct {
   readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly deadLetterQueue: sqs.Queue;
+  readonly schedulerRole: iam.Role;
   readonly schedules: Schedule[];
 
   constructor(scope: Construct, id: string, props: ScheduledFunctionProps) {
@@ -86,12 +93,12 @@ class ScheduledFunction extends Construct {
     });
 
     // Scheduler gets a role of its own per job: it may invoke this function and nothing else.
-    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
+    const schedulerRole = (this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
       description: `Lets EventBridge Scheduler start the ${props.jobName} job`,
-    });
+    }));
     this.schedules = props.schedules.map(
       (schedule) =>
         new Schedule(this, schedule.id, {
@@ -107,11 +114,9 @@ class ScheduledFunction extends Construct {
         }),
     );
 
-    const functionLogicalId = Stack.of(this).getLogicalId(this.function.node.defaultChild as CfnElement);
-    Validations.of(schedulerRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
-      reason: "CDK's LambdaInvoke grant covers this one function and its versions; nothing else can be invoked.",
-    });
+    if (props.canScheduleItself) this.allowSelfScheduling();
+
+    acknowledgeWildcardArns(schedulerRole, [`${this.function.functionArn}:*`], "CDK's LambdaInvoke grant covers this one function and its versions; nothing else can be invoked.");
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue of the job (Scheduler delivery failures and failed async runs).',
@@ -134,6 +139,23 @@ class ScheduledFunction extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }).addAlarmAction(notify);
+  }
+
+  private allowSelfScheduling(): void {
+    const stack = Stack.of(this);
+    this.function.addEnvironment('SCHEDULER_ROLE_ARN', this.schedulerRole.roleArn);
+    this.function.addEnvironment('SCHEDULER_DLQ_ARN', this.deadLetterQueue.queueArn);
+    const scheduleArn = stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: 'default/ops-bot-restore-*' });
+    this.role.addToPolicy(new iam.PolicyStatement({ sid: 'CreateOneTimeRestores', actions: ['scheduler:CreateSchedule'], resources: [scheduleArn] }));
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PassSchedulerRole',
+        actions: ['iam:PassRole'],
+        resources: [this.schedulerRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+    acknowledgeWildcardArns(this.role, [scheduleArn], 'One-time restore schedules are named by their run time; the prefix limits the function to its own.');
   }
 }
 

@@ -8,8 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseConfig } from '@ops-bot/shared/config';
-import { createRegionalClients } from '@ops-bot/shared/aws/clients';
-import { liveIdleEndpointsDeps, runIdleEndpoints, type IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
+import { createIdleEndpointsClients, liveIdleEndpointsDeps, runIdleEndpoints, type IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
 import { loadIdleEndpointsSnapshot, saveSnapshot } from '@ops-bot/shared/snapshot';
 import { createStderrLogger } from '@ops-bot/shared/util/logger';
 
@@ -39,7 +38,7 @@ const logger = createStderrLogger(values.verbose);
 const replay = values.snapshot ? await loadIdleEndpointsSnapshot(values.snapshot) : undefined;
 // A replay decides over the regions it recorded; a live run over REGIONS (or AWS_REGION).
 const config = parseConfig(replay ? { ...process.env, REGIONS: replay.regions.join(',') } : process.env);
-const live = liveIdleEndpointsDeps(config, createRegionalClients(), logger, () => new Date());
+const live = liveIdleEndpointsDeps(config, createIdleEndpointsClients(), logger, () => new Date());
 
 const result = await runIdleEndpoints(
   { dryRun: true },

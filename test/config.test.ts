@@ -17,6 +17,11 @@ describe('Function: parseConfig', () => {
       notebookIdleMinutes: 60,
       priceOverrides: {},
       describeConcurrency: 8,
+      timezone: 'UTC',
+      weekendScope: 'tagged',
+      weekendRestoreAt: { weekday: 1, hour: 7, minute: 0 },
+      holidays: new Set(),
+      maxScaleDownDays: 14,
     });
   });
 
@@ -30,6 +35,13 @@ describe('Function: parseConfig', () => {
       NOTEBOOK_IDLE_MINUTES: '90',
       PRICE_OVERRIDES: '{"ml.g5.xlarge": 1.1}',
       DESCRIBE_CONCURRENCY: '4',
+      TIMEZONE: 'Europe/Berlin',
+      WEEKEND_SCOPE: 'all',
+      WEEKEND_RESTORE_AT: 'tue 06:30',
+      HOLIDAYS: '2026-12-25, 2026-12-28',
+      MAX_SCALE_DOWN_DAYS: '21',
+      SCHEDULER_ROLE_ARN: 'arn:aws:iam::111122223333:role/scheduler',
+      SCHEDULER_DLQ_ARN: 'arn:aws:sqs:us-east-1:111122223333:dlq',
     });
 
     // Assess
@@ -40,6 +52,16 @@ describe('Function: parseConfig', () => {
       notebookIdleMinutes: 90,
       priceOverrides: { 'ml.g5.xlarge': 1.1 },
       describeConcurrency: 4,
+      timezone: 'Europe/Berlin',
+      weekendScope: 'all',
+      weekendRestoreAt: { weekday: 2, hour: 6, minute: 30 },
+      holidays: new Set(['2026-12-25', '2026-12-28']),
+      maxScaleDownDays: 21,
+      oneTimeSchedules: {
+        roleArn: 'arn:aws:iam::111122223333:role/scheduler',
+        deadLetterArn: 'arn:aws:sqs:us-east-1:111122223333:dlq',
+        groupName: 'default',
+      },
     });
   });
 
@@ -54,6 +76,12 @@ describe('Function: parseConfig', () => {
     { env: { PRICE_OVERRIDES: '{"g5": 1}' }, variable: 'PRICE_OVERRIDES', message: /"g5"/ },
     { env: { PRICE_OVERRIDES: '{"ml.g5.xlarge": -1}' }, variable: 'PRICE_OVERRIDES', message: /ml\.g5\.xlarge/ },
     { env: { DESCRIBE_CONCURRENCY: '100' }, variable: 'DESCRIBE_CONCURRENCY', message: /between 1 and 32/ },
+    { env: { TIMEZONE: 'Berlin' }, variable: 'TIMEZONE', message: /not an IANA time zone/ },
+    { env: { WEEKEND_SCOPE: 'some' }, variable: 'WEEKEND_SCOPE', message: /"tagged" or "all"/ },
+    { env: { WEEKEND_RESTORE_AT: 'Monday 7am' }, variable: 'WEEKEND_RESTORE_AT', message: /MON 07:00/ },
+    { env: { HOLIDAYS: '2026-12-25,25.12.2026' }, variable: 'HOLIDAYS', message: /"25\.12\.2026"/ },
+    { env: { HOLIDAYS: '2026-02-30' }, variable: 'HOLIDAYS', message: /"2026-02-30"/ },
+    { env: { SCHEDULER_DLQ_ARN: 'arn:aws:sqs:us-east-1:111122223333:dlq' }, variable: 'SCHEDULER_ROLE_ARN', message: /IAM role ARN/ },
   ])('rejects $variable=$env with an error naming it', ({ env, variable, message }) => {
     // Act
     const parse = () => parseConfig({ ...base, ...env });

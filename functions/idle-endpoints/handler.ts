@@ -6,13 +6,12 @@ import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parseConfig } from '@ops-bot/shared/config';
-import { createRegionalClients } from '@ops-bot/shared/aws/clients';
-import { liveIdleEndpointsDeps, runIdleEndpoints } from '@ops-bot/shared/jobs/idle-endpoints';
+import { createIdleEndpointsClients, liveIdleEndpointsDeps, runIdleEndpoints } from '@ops-bot/shared/jobs/idle-endpoints';
 import { parseIdleEndpointsEvent, type DryRunEvent } from '@ops-bot/shared/lambda/events';
 import { parsedEvent } from '@ops-bot/shared/lambda/middleware';
 
 const logger = new Logger({ serviceName: 'idle-endpoints' });
-const deps = liveIdleEndpointsDeps(parseConfig(process.env), createRegionalClients(), logger, () => new Date());
+const deps = liveIdleEndpointsDeps(parseConfig(process.env), createIdleEndpointsClients(), logger, () => new Date());
 
 export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -5,6 +5,8 @@
  */
 import { ConfigError } from './errors.ts';
 import { parsePriceOverrides, type PriceOverrides } from './domain/prices.ts';
+import { dateKey, isValidTimeZone, parseLocalDateTime, parseWeeklyTime, type WeeklyTime } from './domain/calendar.ts';
+import type { Scope } from './domain/weekend-scaling.ts';
 
 const ENV = {
   topicArn: 'TOPIC_ARN',
@@ -13,6 +15,14 @@ const ENV = {
   notebookIdleMinutes: 'NOTEBOOK_IDLE_MINUTES',
   priceOverrides: 'PRICE_OVERRIDES',
   describeConcurrency: 'DESCRIBE_CONCURRENCY',
+  timezone: 'TIMEZONE',
+  weekendScope: 'WEEKEND_SCOPE',
+  weekendRestoreAt: 'WEEKEND_RESTORE_AT',
+  holidays: 'HOLIDAYS',
+  maxScaleDownDays: 'MAX_SCALE_DOWN_DAYS',
+  schedulerRoleArn: 'SCHEDULER_ROLE_ARN',
+  schedulerDeadLetterArn: 'SCHEDULER_DLQ_ARN',
+  schedulerGroup: 'SCHEDULER_GROUP',
   awsRegion: 'AWS_REGION',
 } as const;
 
@@ -20,6 +30,11 @@ const DEFAULTS = {
   endpointIdleHours: 24,
   notebookIdleMinutes: 60,
   describeConcurrency: 8,
+  timezone: 'UTC',
+  weekendScope: 'tagged',
+  weekendRestoreAt: 'MON 07:00',
+  maxScaleDownDays: 14,
+  schedulerGroup: 'default',
 } as const;
 
 /** CloudWatch keeps no trace of a metric that reported nothing for 14 days: our lookback. */
@@ -34,6 +49,16 @@ interface Config {
   readonly priceOverrides: PriceOverrides;
   /** How many describe calls run at once per region. */
   readonly describeConcurrency: number;
+  /** IANA zone that schedules, holidays and `until` are read in. */
+  readonly timezone: string;
+  readonly weekendScope: Scope;
+  /** The weekly restore time (the Monday schedule), used to estimate weekend savings. */
+  readonly weekendRestoreAt: WeeklyTime;
+  /** Local dates (YYYY-MM-DD) on which no restore runs: it moves to the next working day. */
+  readonly holidays: ReadonlySet<string>;
+  readonly maxScaleDownDays: number;
+  /** Where one-time restore schedules are made; required only when one is. */
+  readonly oneTimeSchedules?: { readonly roleArn: string; readonly deadLetterArn: string; readonly groupName: string };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -49,7 +74,54 @@ function parseConfig(env: Env): Config {
     notebookIdleMinutes: parseInteger(env, ENV.notebookIdleMinutes, DEFAULTS.notebookIdleMinutes, 5, 7 * 24 * 60),
     priceOverrides: parsePriceOverridesVariable(env[ENV.priceOverrides]),
     describeConcurrency: parseInteger(env, ENV.describeConcurrency, DEFAULTS.describeConcurrency, 1, 32),
+    timezone: parseTimezone(env[ENV.timezone]),
+    weekendScope: parseScope(env[ENV.weekendScope]),
+    weekendRestoreAt: parseRestoreAt(env[ENV.weekendRestoreAt]),
+    holidays: parseHolidays(env[ENV.holidays]),
+    maxScaleDownDays: parseInteger(env, ENV.maxScaleDownDays, DEFAULTS.maxScaleDownDays, 1, 60),
+    ...parseOneTimeSchedules(env),
   };
+}
+
+function parseTimezone(raw: string | undefined): string {
+  const value = raw?.trim() || DEFAULTS.timezone;
+  if (!isValidTimeZone(value)) throw new ConfigError(ENV.timezone, `"${value}" is not an IANA time zone (e.g. Europe/Berlin)`);
+  return value;
+}
+
+function parseScope(raw: string | undefined): Scope {
+  const value = raw?.trim() || DEFAULTS.weekendScope;
+  if (value !== 'tagged' && value !== 'all') throw new ConfigError(ENV.weekendScope, `must be "tagged" or "all", got "${value}"`);
+  return value;
+}
+
+function parseRestoreAt(raw: string | undefined): WeeklyTime {
+  const value = raw?.trim() || DEFAULTS.weekendRestoreAt;
+  const weekly = parseWeeklyTime(value);
+  if (!weekly) throw new ConfigError(ENV.weekendRestoreAt, `must look like "MON 07:00", got "${value}"`);
+  return weekly;
+}
+
+function parseHolidays(raw: string | undefined): ReadonlySet<string> {
+  const dates = (raw ?? '').split(',').map((date) => date.trim()).filter((date) => date.length > 0);
+  for (const date of dates) {
+    const parsed = parseLocalDateTime(`${date}T00:00`);
+    if (!parsed || dateKey(parsed) !== date) throw new ConfigError(ENV.holidays, `has "${date}", which is not a date like 2026-12-25`);
+  }
+  return new Set(dates);
+}
+
+function parseOneTimeSchedules(env: Env): Pick<Config, 'oneTimeSchedules'> {
+  const roleArn = env[ENV.schedulerRoleArn]?.trim();
+  const deadLetterArn = env[ENV.schedulerDeadLetterArn]?.trim();
+  if (!roleArn && !deadLetterArn) return {};
+  if (!roleArn || !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(roleArn)) {
+    throw new ConfigError(ENV.schedulerRoleArn, `must be an IAM role ARN when ${ENV.schedulerDeadLetterArn} is set`);
+  }
+  if (!deadLetterArn || !/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:.+$/.test(deadLetterArn)) {
+    throw new ConfigError(ENV.schedulerDeadLetterArn, `must be an SQS queue ARN when ${ENV.schedulerRoleArn} is set`);
+  }
+  return { oneTimeSchedules: { roleArn, deadLetterArn, groupName: env[ENV.schedulerGroup]?.trim() || DEFAULTS.schedulerGroup } };
 }
 
 function parseTopicArn(raw: string | undefined): string | undefined {

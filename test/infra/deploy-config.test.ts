@@ -7,8 +7,14 @@ describe('Function: parseDeployConfig', () => {
       timezone: 'UTC',
       emails: [],
       smsNumbers: [],
-      schedules: { idleEndpoints: { hour: 9, minute: 0 } },
+      schedules: {
+        idleEndpoints: { hour: 9, minute: 0 },
+        weekendScaleDown: { weekDay: 'FRI', hour: 18, minute: 0 },
+        weekendRestore: { weekDay: 'MON', hour: 7, minute: 0 },
+      },
       logRetentionDays: 90,
+      weekendScope: 'tagged',
+      holidays: [],
     });
   });
 
@@ -28,6 +34,9 @@ describe('Function: parseDeployConfig', () => {
     { config: { endpointIdleHours: 0 }, message: /opsBot\.endpointIdleHours must be between 1 and 336/ },
     { config: { priceOverrides: { 'ml.g5.xlarge': 'cheap' } }, message: /opsBot\.priceOverrides .*ml\.g5\.xlarge/ },
     { config: { logRetentionDays: 10 }, message: /opsBot\.logRetentionDays must be one of/ },
+    { config: { weekendScope: 'some' }, message: /opsBot\.weekendScope must be "tagged" or "all"/ },
+    { config: { holidays: ['28.12.2026'] }, message: /opsBot\.holidays has "28\.12\.2026"/ },
+    { config: { schedules: { weekendRestore: { weekDay: 'MONDAY', hour: 7, minute: 0 } } }, message: /opsBot\.schedules\.weekendRestore\.weekDay must be one of MON/ },
   ])('fails synth with a message naming the setting: $message', ({ config, message }) => {
     expect(() => parseDeployConfig(config)).toThrow(message);
   });

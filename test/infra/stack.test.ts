@@ -6,7 +6,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { synthesize, type Synthesized } from '../support/cdk.ts';
+import { actionsOf, jobStatements, synthesize, type Synthesized } from '../support/cdk.ts';
 
 const config = {
   timezone: 'Europe/Berlin',
@@ -26,6 +26,18 @@ describe('Stack: SageMakerOpsBot', () => {
 
   it('passes cdk-nag AwsSolutions with every finding acknowledged', () => {
     expect(synthesized.validationViolations).toEqual([]);
+  });
+
+  it('stays clean under cdk-nag when deployed with a concrete account and region, as cdk deploy does', () => {
+    // Prepare: the CLI resolves the account and region, so findings quote literal ARNs.
+    const concrete = synthesize(config, { account: '111122223333', region: 'eu-west-1' });
+
+    try {
+      // Assess
+      expect(concrete.validationViolations).toEqual([]);
+    } finally {
+      concrete.cleanup();
+    }
   });
 
   it('encrypts the report topic with a rotating KMS key and refuses plain HTTP', () => {
@@ -78,36 +90,126 @@ describe('Stack: SageMakerOpsBot', () => {
     });
   });
 
-  it('alarms to the topic on function errors and on dead letters', () => {
+  it('alarms to the topic on each job\'s function errors and dead letters', () => {
     const alarms = synthesized.template.findResources('AWS::CloudWatch::Alarm');
     const metrics = Object.values(alarms).map((alarm) => (alarm as { Properties: { MetricName: string } }).Properties.MetricName);
-    expect(metrics.sort()).toEqual(['ApproximateNumberOfMessagesVisible', 'Errors']);
+    expect(metrics.sort()).toEqual(['ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'Errors', 'Errors']);
     for (const alarm of Object.values(alarms)) {
       expect((alarm as { Properties: { AlarmActions: unknown[] } }).Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/ReportTopic/) }]);
     }
   });
 
-  it('gives the job read-only SageMaker and CloudWatch access and publish on its own topic only', () => {
+  it('gives idle-endpoints read-only SageMaker and CloudWatch access and publish on its own topic only', () => {
     // Prepare
-    const roles = synthesized.template.findResources('AWS::IAM::Role', {
-      Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] } },
-    });
-    const policies = synthesized.template.findResources('AWS::IAM::Policy');
-    const statements = [
-      ...Object.values(roles).flatMap((role) => (role as { Properties: { Policies: Array<{ PolicyDocument: { Statement: unknown[] } }> } }).Properties.Policies.flatMap((p) => p.PolicyDocument.Statement)),
-      ...Object.values(policies).flatMap((policy) => (policy as { Properties: { PolicyDocument: { Statement: unknown[] } } }).Properties.PolicyDocument.Statement),
-    ] as Array<{ Action: string | string[] }>;
-    const actions = new Set(statements.flatMap((statement) => [statement.Action].flat()));
+    const actions = actionsOf(jobStatements(synthesized.template, 'idle-endpoints'));
 
     // Assess
-    const sageMakerActions = [...actions].filter((action) => action.startsWith('sagemaker:')).sort();
-    expect(sageMakerActions).toEqual(['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig', 'sagemaker:ListEndpoints', 'sagemaker:ListInferenceComponents']);
-    expect(actions.has('sns:Publish')).toBe(true);
-    expect([...actions].some((action) => action.endsWith(':*') || action === '*')).toBe(false);
+    expect(actions.filter((action) => action.startsWith('sagemaker:'))).toEqual([
+      'sagemaker:DescribeEndpoint',
+      'sagemaker:DescribeEndpointConfig',
+      'sagemaker:ListEndpoints',
+      'sagemaker:ListInferenceComponents',
+    ]);
+    expect(actions).toContain('sns:Publish');
+    expect(actions.some((action) => action.endsWith(':*') || action === '*')).toBe(false);
   });
 
   it('keeps logs for the configured retention', () => {
     synthesized.template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+  });
+});
+
+describe('Stack: weekend-scaling job', () => {
+  let synthesized: Synthesized;
+  beforeAll(() => {
+    synthesized = synthesize({ ...config, holidays: ['2026-12-28'], schedules: { weekendRestore: { weekDay: 'TUE', hour: 6, minute: 30 } } });
+  });
+  afterAll(() => synthesized.cleanup());
+
+  it('schedules the scale-down and the restore in the configured zone, each with its action', () => {
+    const { template } = synthesized;
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 18 ? * FRI *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+      Target: Match.objectLike({ Input: '{"action":"scale-down"}' }),
+    });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 6 ? * TUE *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+      Target: Match.objectLike({ Input: '{"action":"restore"}' }),
+    });
+  });
+
+  it('tells the function its zone, restore time, holidays and how to schedule a one-time restore', () => {
+    synthesized.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          POWERTOOLS_SERVICE_NAME: 'weekend-scaling',
+          TIMEZONE: 'Europe/Berlin',
+          WEEKEND_SCOPE: 'tagged',
+          WEEKEND_RESTORE_AT: 'TUE 06:30',
+          HOLIDAYS: '2026-12-28',
+          SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('WeekendScalingSchedulerRole'), 'Arn'] },
+          SCHEDULER_DLQ_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('WeekendScalingDeadLetters'), 'Arn'] },
+        }),
+      },
+    });
+  });
+
+  it('sets copy counts only on components that opted in, and never on skipped ones', () => {
+    // Prepare
+    const statements = jobStatements(synthesized.template, 'weekend-scaling');
+    const update = statements.find((statement) => statement.Sid === 'SetCopyCounts');
+    const deny = statements.find((statement) => statement.Effect === 'Deny');
+
+    // Assess
+    expect(update?.Condition).toEqual({ StringEqualsIgnoreCase: { 'aws:ResourceTag/ops-bot:weekend-scale-to-zero': 'true' } });
+    expect(JSON.stringify(update?.Resource)).toContain(':inference-component/*');
+    expect(deny).toMatchObject({
+      Action: ['sagemaker:UpdateInferenceComponentRuntimeConfig', 'sagemaker:AddTags', 'sagemaker:DeleteTags'],
+      Resource: '*',
+      Condition: { StringEqualsIgnoreCase: { 'aws:ResourceTag/ops-bot:skip': 'true' } },
+    });
+  });
+
+  it('writes only its own state tags, and passes its scheduler role only to Scheduler', () => {
+    // Prepare
+    const statements = jobStatements(synthesized.template, 'weekend-scaling');
+
+    // Assess
+    expect(statements.find((statement) => statement.Sid === 'KeepStateOnComponents')?.Condition).toEqual({
+      'ForAllValues:StringEquals': { 'aws:TagKeys': ['ops-bot:saved-copy-count', 'ops-bot:saved-min-capacity', 'ops-bot:saved-max-capacity'] },
+    });
+    expect(statements.find((statement) => statement.Sid === 'PassSchedulerRole')?.Condition).toEqual({
+      StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' },
+    });
+    expect(JSON.stringify(statements.find((statement) => statement.Sid === 'CreateOneTimeRestores')?.Resource)).toContain('schedule/default/ops-bot-restore-*');
+    expect(actionsOf(statements).filter((action) => action.startsWith('sagemaker:'))).toEqual([
+      'sagemaker:AddTags',
+      'sagemaker:DeleteTags',
+      'sagemaker:DescribeEndpoint',
+      'sagemaker:DescribeEndpointConfig',
+      'sagemaker:DescribeInferenceComponent',
+      'sagemaker:ListInferenceComponents',
+      'sagemaker:ListTags',
+      'sagemaker:UpdateInferenceComponentRuntimeConfig',
+    ]);
+  });
+
+  it('drops the opt-in condition when the scope is all', () => {
+    // Prepare
+    const all = synthesize({ weekendScope: 'all' });
+
+    try {
+      // Act
+      const update = jobStatements(all.template, 'weekend-scaling').find((statement) => statement.Sid === 'SetCopyCounts');
+
+      // Assess
+      expect(update?.Condition).toBeUndefined();
+      expect(all.validationViolations).toEqual([]);
+    } finally {
+      all.cleanup();
+    }
   });
 });
 

@@ -14,6 +14,9 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import type { VariantCapacity } from '../domain/idle-endpoints.ts';
 
+/** A variant's capacity, and the floor its managed instance scaling keeps (absent when not enabled). */
+type HostedVariant = VariantCapacity & { readonly managedMinInstanceCount?: number };
+
 interface EndpointListing {
   readonly name: string;
   readonly arn: string;
@@ -22,6 +25,7 @@ interface EndpointListing {
 
 interface InferenceComponentListing {
   readonly name: string;
+  readonly arn: string;
   readonly endpointName: string;
   readonly variantName: string;
 }
@@ -30,7 +34,7 @@ interface EndpointReader {
   listInServiceEndpoints(): Promise<EndpointListing[]>;
   listInferenceComponents(): Promise<InferenceComponentListing[]>;
   /** DescribeEndpoint + DescribeEndpointConfig: what each variant runs on right now. */
-  readEndpointCapacity(endpointName: string): Promise<VariantCapacity[]>;
+  readEndpointCapacity(endpointName: string): Promise<HostedVariant[]>;
 }
 
 const PAGE_SIZE = 100;
@@ -64,8 +68,13 @@ function createEndpointReader(client: SageMakerClient): EndpointReader {
       const components: InferenceComponentListing[] = [];
       for await (const page of paginateListInferenceComponents({ client, pageSize: PAGE_SIZE }, {})) {
         for (const summary of page.InferenceComponents ?? []) {
-          if (!summary.InferenceComponentName || !summary.EndpointName || !summary.VariantName) continue;
-          components.push({ name: summary.InferenceComponentName, endpointName: summary.EndpointName, variantName: summary.VariantName });
+          if (!summary.InferenceComponentName || !summary.InferenceComponentArn || !summary.EndpointName || !summary.VariantName) continue;
+          components.push({
+            name: summary.InferenceComponentName,
+            arn: summary.InferenceComponentArn,
+            endpointName: summary.EndpointName,
+            variantName: summary.VariantName,
+          });
         }
       }
       return components;
@@ -78,16 +87,19 @@ function createEndpointReader(client: SageMakerClient): EndpointReader {
       const configured = new Map(
         [...(config.ProductionVariants ?? []), ...(config.ShadowProductionVariants ?? [])].map((variant) => [variant.VariantName, variant]),
       );
-      const toCapacity = (role: VariantCapacity['role']) => (summary: ProductionVariantSummary): VariantCapacity => {
+      const toCapacity = (role: VariantCapacity['role']) => (summary: ProductionVariantSummary): HostedVariant => {
         const variantConfig = configured.get(summary.VariantName);
         const serverless = summary.CurrentServerlessConfig !== undefined || variantConfig?.ServerlessConfig !== undefined;
         const instanceType = variantConfig?.InstanceType;
+        const managed = summary.ManagedInstanceScaling;
+        const managedMinInstanceCount = managed?.Status === 'ENABLED' ? (managed.MinInstanceCount ?? 0) : undefined;
         return {
           variantName: summary.VariantName ?? 'unnamed variant',
           role,
           ...(instanceType ? { instanceType } : {}),
           serverless,
           currentInstanceCount: serverless ? 0 : (summary.CurrentInstanceCount ?? summary.DesiredInstanceCount ?? 0),
+          ...(managedMinInstanceCount !== undefined ? { managedMinInstanceCount } : {}),
         };
       };
       return [
@@ -99,4 +111,4 @@ function createEndpointReader(client: SageMakerClient): EndpointReader {
 }
 
 export { createEndpointReader };
-export type { EndpointReader, EndpointListing, InferenceComponentListing };
+export type { EndpointReader, EndpointListing, InferenceComponentListing, HostedVariant };

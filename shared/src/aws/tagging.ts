@@ -6,8 +6,12 @@ import { paginateGetResources, type ResourceGroupsTaggingAPIClient } from '@aws-
 import { TAG_PREFIX, type Tags } from '../domain/tags.ts';
 
 interface TagReader {
-  /** The `ops-bot:*` tags of every resource of `resourceType` that carries `tagKey`, by lower-cased ARN. */
-  findTagged(resourceType: string, tagKey: string): Promise<Map<string, Tags>>;
+  /**
+   * The `ops-bot:*` tags of every resource of `resourceType` that carries `tagKey` (any tag when
+   * omitted), by lower-cased ARN. The Tagging API is eventually consistent: use it to find
+   * resources, and read a resource's own tags (ListTags) before acting on them.
+   */
+  findTagged(resourceType: string, tagKey?: string): Promise<Map<string, Tags>>;
 }
 
 function createTagReader(client: ResourceGroupsTaggingAPIClient): TagReader {
@@ -16,16 +20,12 @@ function createTagReader(client: ResourceGroupsTaggingAPIClient): TagReader {
       const tagged = new Map<string, Tags>();
       const pages = paginateGetResources(
         { client },
-        { ResourceTypeFilters: [resourceType], TagFilters: [{ Key: tagKey }], ResourcesPerPage: 100 },
+        { ResourceTypeFilters: [resourceType], ...(tagKey ? { TagFilters: [{ Key: tagKey }] } : {}), ResourcesPerPage: 100 },
       );
       for await (const page of pages) {
         for (const resource of page.ResourceTagMappingList ?? []) {
           if (!resource.ResourceARN) continue;
-          const tags: Record<string, string> = {};
-          for (const tag of resource.Tags ?? []) {
-            if (tag.Key?.startsWith(TAG_PREFIX)) tags[tag.Key] = tag.Value ?? '';
-          }
-          tagged.set(arnKey(resource.ResourceARN), tags);
+          tagged.set(arnKey(resource.ResourceARN), opsBotTags(resource.Tags ?? []));
         }
       }
       return tagged;
@@ -33,10 +33,19 @@ function createTagReader(client: ResourceGroupsTaggingAPIClient): TagReader {
   };
 }
 
+/** Only our own `ops-bot:*` tags matter to the bot; everything else is the owner's business. */
+function opsBotTags(tags: ReadonlyArray<{ Key?: string | undefined; Value?: string | undefined }>): Tags {
+  const ours: Record<string, string> = {};
+  for (const tag of tags) {
+    if (tag.Key?.startsWith(TAG_PREFIX)) ours[tag.Key] = tag.Value ?? '';
+  }
+  return ours;
+}
+
 /** SageMaker writes resource names into ARNs in lower case; compare ARNs case-insensitively. */
 function arnKey(arn: string): string {
   return arn.toLowerCase();
 }
 
-export { createTagReader, arnKey };
+export { createTagReader, arnKey, opsBotTags };
 export type { TagReader };

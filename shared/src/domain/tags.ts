@@ -7,6 +7,9 @@ const TAGS = {
   skip: `${TAG_PREFIX}skip`,
   weekendScaleToZero: `${TAG_PREFIX}weekend-scale-to-zero`,
   lastAction: `${TAG_PREFIX}last-action`,
+  savedCopyCount: `${TAG_PREFIX}saved-copy-count`,
+  savedMinCapacity: `${TAG_PREFIX}saved-min-capacity`,
+  savedMaxCapacity: `${TAG_PREFIX}saved-max-capacity`,
 } as const;
 
 type Tags = Readonly<Record<string, string>>;

@@ -26,7 +26,11 @@ import { createEndpointReader, type EndpointReader, type InferenceComponentListi
 import { createMetricsReader, type MetricIdentity, type MetricSeriesRequest, type MetricsReader } from '../aws/cloudwatch.ts';
 import { arnKey, createTagReader, type TagReader } from '../aws/tagging.ts';
 import { createSnsNotifier, type Notifier } from '../aws/sns.ts';
-import { regionOfArn, type RegionalClients } from '../aws/clients.ts';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { clientPerRegion, regionOfArn } from '../aws/clients.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import type { RunLogger } from '../util/logger.ts';
 import type { DryRunEvent } from '../lambda/events.ts';
@@ -270,8 +274,25 @@ async function readTraffic(metrics: MetricsReader, seriesPerEndpoint: readonly S
   });
 }
 
+interface IdleEndpointsClients {
+  readonly sageMaker: (region: string) => SageMakerClient;
+  readonly cloudWatch: (region: string) => CloudWatchClient;
+  readonly tagging: (region: string) => ResourceGroupsTaggingAPIClient;
+  readonly sns: (region: string) => SNSClient;
+}
+
+/** Call once per container (module scope): the clients live as long as it does. */
+function createIdleEndpointsClients(): IdleEndpointsClients {
+  return {
+    sageMaker: clientPerRegion((settings) => new SageMakerClient(settings)),
+    cloudWatch: clientPerRegion((settings) => new CloudWatchClient(settings)),
+    tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings)),
+    sns: clientPerRegion((settings) => new SNSClient(settings)),
+  };
+}
+
 /** The live wiring used by the Lambda handler and by `npm run plan` against real credentials. */
-function liveRegionReaders(clients: RegionalClients): (region: string) => RegionReaders {
+function liveRegionReaders(clients: IdleEndpointsClients): (region: string) => RegionReaders {
   return (region) => ({
     endpoints: createEndpointReader(clients.sageMaker(region)),
     metrics: createMetricsReader(clients.cloudWatch(region)),
@@ -279,7 +300,7 @@ function liveRegionReaders(clients: RegionalClients): (region: string) => Region
   });
 }
 
-function liveIdleEndpointsDeps(config: Config, clients: RegionalClients, logger: RunLogger, clock: () => Date): IdleEndpointsDeps {
+function liveIdleEndpointsDeps(config: Config, clients: IdleEndpointsClients, logger: RunLogger, clock: () => Date): IdleEndpointsDeps {
   return {
     config,
     logger,
@@ -295,5 +316,5 @@ function liveIdleEndpointsDeps(config: Config, clients: RegionalClients, logger:
   };
 }
 
-export { runIdleEndpoints, collectIdleEndpointsSnapshot, liveRegionReaders, liveIdleEndpointsDeps, PERIOD_SECONDS };
-export type { RegionReaders, CollectOptions, IdleEndpointsDeps, IdleEndpointsResult };
+export { runIdleEndpoints, collectIdleEndpointsSnapshot, createIdleEndpointsClients, liveRegionReaders, liveIdleEndpointsDeps, PERIOD_SECONDS };
+export type { RegionReaders, CollectOptions, IdleEndpointsDeps, IdleEndpointsResult, IdleEndpointsClients };

@@ -37,5 +37,28 @@ function parseIdleEndpointsEvent(raw: unknown): DryRunEvent {
   return { dryRun: optionalBoolean(event, 'dryRun', false) };
 }
 
-export { readEventObject, optionalBoolean, parseIdleEndpointsEvent };
-export type { DryRunEvent, EventObject };
+type WeekendAction = 'scale-down' | 'restore';
+
+interface WeekendScalingEvent extends DryRunEvent {
+  readonly action: WeekendAction;
+  /** Local date-time (in TIMEZONE) of an ad hoc restore; only with scale-down. Checked against the clock by the job. */
+  readonly until?: string;
+}
+
+function parseWeekendScalingEvent(raw: unknown): WeekendScalingEvent {
+  const event = readEventObject(raw, ['action', 'dryRun', 'until']);
+  const action = event.action;
+  if (action === undefined) throw new InvalidEventError('action', 'is required: "scale-down" or "restore"');
+  if (action !== 'scale-down' && action !== 'restore') {
+    throw new InvalidEventError('action', `must be "scale-down" or "restore", got ${JSON.stringify(action)}`);
+  }
+  const until = event.until;
+  if (until !== undefined) {
+    if (typeof until !== 'string') throw new InvalidEventError('until', `must be a local date-time string like "2026-12-28T07:00:00", got ${JSON.stringify(until)}`);
+    if (action !== 'scale-down') throw new InvalidEventError('until', 'only goes with "action": "scale-down"');
+  }
+  return { action, dryRun: optionalBoolean(event, 'dryRun', false), ...(until !== undefined ? { until } : {}) };
+}
+
+export { readEventObject, optionalBoolean, parseIdleEndpointsEvent, parseWeekendScalingEvent };
+export type { DryRunEvent, EventObject, WeekendScalingEvent, WeekendAction };

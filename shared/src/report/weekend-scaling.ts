@@ -1,0 +1,153 @@
+/**
+ * Renders a weekend-scaling run: every component with its before/after copies, what failed and
+ * will be retried, which endpoints really stop costing, and the estimated savings.
+ */
+import type { ComponentPlan, EndpointWeekendCost, Step } from '../domain/weekend-scaling.ts';
+import { plural, usd, usdShort, utcMinute } from './format.ts';
+import { fitSms } from './gsm7.ts';
+import { fitToMessageLimit, subjectLine, type RenderedReport } from './sns-message.ts';
+
+type ComponentResult = 'planned' | 'done' | 'failed' | 'unchanged';
+
+interface ComponentOutcome extends ComponentPlan {
+  readonly result: ComponentResult;
+  /** Desired copies after this run (the plan's target in a dry run). */
+  readonly copiesNow: number;
+  readonly failedStep?: Step['kind'];
+  readonly error?: string;
+}
+
+interface WeekendRunFailure {
+  readonly region: string;
+  readonly name?: string;
+  readonly stage: string;
+  readonly reason: string;
+}
+
+interface WeekendReportInput {
+  readonly action: 'scale-down' | 'restore';
+  readonly dryRun: boolean;
+  readonly evaluatedAt: string;
+  readonly timezone: string;
+  readonly scopeText: string;
+  /** Local date-time of the restore that undoes this scale-down, and how it is triggered. */
+  readonly restore?: { readonly at: string; readonly how: string };
+  readonly deferred?: { readonly holiday: string; readonly to: string; readonly how: string };
+  readonly outcomes: readonly ComponentOutcome[];
+  readonly endpoints: readonly EndpointWeekendCost[];
+  readonly failures: readonly WeekendRunFailure[];
+  readonly priceSource: string;
+}
+
+const ACTED: ReadonlySet<string> = new Set(['scale-down', 'finish-scale-down', 'restore', 'already-restored']);
+
+const RESULT_TEXT: Readonly<Record<string, string>> = {
+  'scale-down': 'scaled down; count saved on the component',
+  'finish-scale-down': 'finished an earlier scale-down',
+  'already-down': 'already scaled down by the bot',
+  restore: 'restored to its saved count',
+  'already-restored': 'was back already; saved state cleared',
+  'invalid-state': 'not touched: saved state unreadable',
+  skipped: 'not touched: tagged ops-bot:skip',
+};
+
+function outcomeText(outcome: ComponentOutcome): string {
+  if (outcome.result === 'failed') return `FAILED at ${outcome.failedStep}: ${outcome.error}`;
+  const base = RESULT_TEXT[outcome.disposition] ?? outcome.disposition;
+  const prefix = outcome.result === 'planned' && ACTED.has(outcome.disposition) ? 'would be ' : '';
+  return `${prefix}${base}${outcome.detail ? ` (${outcome.detail})` : ''}`;
+}
+
+function table(rows: readonly (readonly string[])[]): string[] {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  return rows.map((row) => `  ${row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ')}`.trimEnd());
+}
+
+function totalSavings(endpoints: readonly EndpointWeekendCost[]): number {
+  return endpoints.reduce((total, endpoint) => total + (endpoint.estimatedSavings ?? 0), 0);
+}
+
+function renderEmail(input: WeekendReportInput, shown: number): string {
+  const verb = input.action === 'scale-down' ? 'scale-down' : 'restore';
+  const lines = [
+    `${input.dryRun ? 'DRY RUN of the weekend' : 'Weekend'} ${verb}, ${utcMinute(input.evaluatedAt)} (schedules read in ${input.timezone}).`,
+    `Scope: ${input.scopeText}.`,
+  ];
+  if (input.restore) lines.push(`Restore: ${input.restore.at.replace('T', ' ')} ${input.timezone} (${input.restore.how}).`);
+  if (input.deferred) {
+    lines.push(
+      '',
+      `${input.deferred.holiday} is a configured holiday: nothing was restored today.`,
+      `The restore moves to ${input.deferred.to.replace('T', ' ')} ${input.timezone} (${input.deferred.how}).`,
+    );
+    return lines.join('\n');
+  }
+
+  const listed = input.outcomes.filter((outcome) => outcome.disposition !== 'out-of-scope' && outcome.disposition !== 'nothing-saved' && outcome.disposition !== 'at-zero');
+  lines.push('', 'COMPONENTS');
+  if (listed.length === 0) lines.push('  nothing to do');
+  else {
+    const rows = listed.slice(0, shown).map((outcome) => [
+      outcome.name,
+      `${outcome.endpointName} (${outcome.region})`,
+      `${outcome.copiesBefore} -> ${outcome.copiesNow}`,
+      outcomeText(outcome),
+    ]);
+    lines.push(...table([['component', 'endpoint', 'copies', 'result'], ...rows]));
+    if (shown < listed.length) lines.push(`  ...and ${listed.length - shown} more (run a dry run for the full list)`);
+  }
+  const failed = input.outcomes.filter((outcome) => outcome.result === 'failed');
+  if (failed.length > 0 || input.failures.length > 0) {
+    lines.push('', 'FAILURES (saved counts are kept; the next run retries)');
+    for (const outcome of failed) lines.push(`  ${outcome.name} (${outcome.region}): ${outcome.failedStep} failed: ${outcome.error}`);
+    for (const failure of input.failures) lines.push(`  ${failure.region}${failure.name ? ` ${failure.name}` : ''}: ${failure.stage}: ${failure.reason}`);
+  }
+  if (input.endpoints.length > 0) {
+    lines.push('', 'ENDPOINTS');
+    for (const endpoint of input.endpoints) {
+      const instances = `${endpoint.instances} x ${endpoint.instanceTypes.join(', ')}`;
+      const money = endpoint.estimatedSavings !== undefined ? `, est. ${usd(endpoint.estimatedSavings)} saved until the restore` : endpoint.instanceCostStops ? ', price unknown' : '';
+      lines.push(`  ${endpoint.name} (${endpoint.region}): ${endpoint.instanceCostStops ? 'instance cost stops' : 'instance cost continues'}: ${instances}${money}`);
+      lines.push(`    ${endpoint.why}`);
+    }
+  }
+  const atZero = input.outcomes.filter((outcome) => outcome.disposition === 'at-zero').map((outcome) => outcome.name);
+  const outOfScope = input.outcomes.filter((outcome) => outcome.disposition === 'out-of-scope').length;
+  if (atZero.length > 0 || outOfScope > 0) {
+    lines.push('', 'LEFT ALONE');
+    if (atZero.length > 0) lines.push(`  already at 0 copies with nothing saved: ${atZero.join(', ')}`);
+    if (outOfScope > 0) lines.push(`  ${plural(outOfScope, 'component')} not opted in`);
+  }
+  if (input.endpoints.length > 0) {
+    lines.push('', `Savings: instance count x on-demand price x hours until the restore; prices: ${input.priceSource}.`);
+  }
+  return lines.join('\n');
+}
+
+function renderWeekendReport(input: WeekendReportInput): RenderedReport {
+  const changed = input.outcomes.filter((outcome) => ACTED.has(outcome.disposition) && outcome.result !== 'failed').length;
+  const failed = input.outcomes.filter((outcome) => outcome.result === 'failed').length + input.failures.length;
+  const savings = totalSavings(input.endpoints);
+  const stopping = input.endpoints.filter((endpoint) => endpoint.instanceCostStops).length;
+  const failedText = failed > 0 ? `, ${failed} failed` : '';
+  const dry = input.dryRun ? 'DRY RUN ' : '';
+
+  let subject: string;
+  let sms: string;
+  if (input.deferred) {
+    subject = `SageMaker weekend restore deferred to ${input.deferred.to.slice(0, 16).replace('T', ' ')} (holiday)`;
+    sms = `SageMaker: ${input.deferred.holiday} is a holiday; weekend restore moved to ${input.deferred.to.slice(0, 16).replace('T', ' ')} ${input.timezone}.`;
+  } else if (input.action === 'scale-down') {
+    const money = savings > 0 ? `, est. ${usdShort(savings)} saved` : '';
+    subject = `${dry}SageMaker weekend scale-down: ${plural(changed, 'component')} to 0 copies${money}${failedText}`;
+    sms = `SageMaker weekend: ${plural(changed, 'component')} to 0, ${plural(stopping, 'endpoint')} stop billing${money}${failedText}.`;
+  } else {
+    subject = `${dry}SageMaker weekend restore: ${plural(changed, 'component')} back to saved copies${failedText}`;
+    sms = `SageMaker weekend restore: ${plural(changed, 'component')} back to their saved copies${failedText}.`;
+  }
+  const smsText = fitSms([`${dry}${sms}${failed > 0 ? ' Retried next run.' : ''}`, `${dry}${sms}`]);
+  return fitToMessageLimit(input.outcomes.length, (shown) => ({ subject: subjectLine(subject), email: renderEmail(input, shown), sms: smsText }));
+}
+
+export { renderWeekendReport, totalSavings };
+export type { ComponentOutcome, ComponentResult, WeekendReportInput, WeekendRunFailure };
