@@ -30,7 +30,10 @@ interface DeployConfig {
     readonly idleEndpoints: DailyTime;
     readonly weekendScaleDown: WeeklyTime;
     readonly weekendRestore: WeeklyTime;
+    readonly costReport: DailyTime;
   };
+  /** Full local days each cost report covers (COST_PERIOD_DAYS). */
+  readonly costPeriodDays?: number;
   readonly logRetentionDays: number;
   /** `tagged` (opt-in with ops-bot:weekend-scale-to-zero) or `all` (everything not skipped). */
   readonly weekendScope: 'tagged' | 'all';
@@ -43,6 +46,7 @@ const DEFAULT_SCHEDULES = {
   idleEndpoints: { hour: 9, minute: 0 },
   weekendScaleDown: { weekDay: 'FRI', hour: 18, minute: 0 },
   weekendRestore: { weekDay: 'MON', hour: 7, minute: 0 },
+  costReport: { hour: 8, minute: 0 },
 } as const;
 const WEEK_DAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
 const DEFAULT_LOG_RETENTION_DAYS = 90;
@@ -58,6 +62,7 @@ const KNOWN_KEYS = [
   'weekendScope',
   'holidays',
   'maxScaleDownDays',
+  'costPeriodDays',
 ];
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
@@ -146,11 +151,13 @@ function parseDeployConfig(context: unknown): DeployConfig {
       idleEndpoints: dailyTime(schedules.idleEndpoints, 'schedules.idleEndpoints', DEFAULT_SCHEDULES.idleEndpoints),
       weekendScaleDown: weeklyTime(schedules.weekendScaleDown, 'schedules.weekendScaleDown', DEFAULT_SCHEDULES.weekendScaleDown),
       weekendRestore: weeklyTime(schedules.weekendRestore, 'schedules.weekendRestore', DEFAULT_SCHEDULES.weekendRestore),
+      costReport: dailyTime(schedules.costReport, 'schedules.costReport', DEFAULT_SCHEDULES.costReport),
     },
     logRetentionDays: logRetentionDays as number,
     weekendScope: (raw.weekendScope ?? 'tagged') as 'tagged' | 'all',
     holidays: stringList(raw, 'holidays'),
     ...(raw.maxScaleDownDays !== undefined ? { maxScaleDownDays: raw.maxScaleDownDays as number } : {}),
+    ...(raw.costPeriodDays !== undefined ? { costPeriodDays: raw.costPeriodDays as number } : {}),
   };
   // The functions' own parser checks the runtime settings, so synth and runtime agree on what is valid.
   checkRuntimeEnvironment(functionEnvironment(config));
@@ -166,6 +173,7 @@ function functionEnvironment(config: DeployConfig): Record<string, string> {
     [ENV.weekendRestoreAt]: `${restore.weekDay} ${String(restore.hour).padStart(2, '0')}:${String(restore.minute).padStart(2, '0')}`,
     ...(config.holidays.length > 0 ? { [ENV.holidays]: config.holidays.join(',') } : {}),
     ...(config.maxScaleDownDays !== undefined ? { [ENV.maxScaleDownDays]: String(config.maxScaleDownDays) } : {}),
+    ...(config.costPeriodDays !== undefined ? { [ENV.costPeriodDays]: String(config.costPeriodDays) } : {}),
     ...(config.regions ? { [ENV.regions]: config.regions.join(',') } : {}),
     ...(config.endpointIdleHours !== undefined ? { [ENV.endpointIdleHours]: String(config.endpointIdleHours) } : {}),
     ...(config.priceOverrides ? { [ENV.priceOverrides]: JSON.stringify(config.priceOverrides) } : {}),
@@ -184,6 +192,7 @@ function checkRuntimeEnvironment(environment: Record<string, string>): void {
         [ENV.weekendScope]: 'weekendScope',
         [ENV.holidays]: 'holidays',
         [ENV.maxScaleDownDays]: 'maxScaleDownDays',
+        [ENV.costPeriodDays]: 'costPeriodDays',
       }[error.variable];
       throw new DeployConfigError(setting ?? error.variable, error.message.replace(/^Invalid configuration: \S+ /, ''));
     }

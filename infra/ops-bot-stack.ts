@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import { TAGS } from '@ops-bot/shared/domain/tags';
 import { STATE_TAG_KEYS } from '@ops-bot/shared/domain/weekend-scaling';
 import { functionEnvironment, type DeployConfig } from './deploy-config.ts';
+import { OpsBotDashboard } from './dashboard.ts';
 import { acknowledgeWildcardArns } from './nag.ts';
 import { ScheduledFunction } from './scheduled-function.ts';
 
@@ -24,6 +25,8 @@ class OpsBotStack extends Stack {
   readonly topic: sns.Topic;
   readonly idleEndpoints: ScheduledFunction;
   readonly weekendScaling: ScheduledFunction;
+  readonly costReport: ScheduledFunction;
+  readonly dashboard: OpsBotDashboard;
 
   constructor(scope: Construct, id: string, props: OpsBotStackProps) {
     super(scope, id, props);
@@ -108,6 +111,46 @@ class OpsBotStack extends Stack {
     acknowledgeKeyForPublishing(this.idleEndpoints);
 
     this.weekendScaling = this.weekendScalingJob(config, endpointArns, regions, environment, props.distDir);
+    this.costReport = this.costReportJob(config, endpointArns, regions, environment, props.distDir);
+    this.dashboard = new OpsBotDashboard(this, 'Dashboard', {
+      jobs: { 'idle-endpoints': this.idleEndpoints, 'weekend-scaling': this.weekendScaling, 'cost-report': this.costReport },
+    });
+  }
+
+  private costReportJob(
+    config: DeployConfig,
+    endpointArns: readonly string[],
+    regions: readonly string[],
+    environment: Record<string, string>,
+    distDir: string,
+  ): ScheduledFunction {
+    const components = regions.map((region) => this.formatArn({ service: 'sagemaker', region, resource: 'inference-component', resourceName: '*' }));
+    const { costReport: at } = config.schedules;
+    const job = new ScheduledFunction(this, 'CostReport', {
+      jobName: 'cost-report',
+      description: 'Attributes SageMaker endpoint cost to models, with the unallocated capacity',
+      distDir,
+      environment,
+      timezone: config.timezone,
+      topic: this.topic,
+      timeout: Duration.minutes(10),
+      logRetentionDays: config.logRetentionDays,
+      schedules: [{ id: 'Daily', description: 'Daily per-model cost report', cron: { minute: String(at.minute), hour: String(at.hour) }, input: {} }],
+      policyStatements: [
+        new iam.PolicyStatement({ sid: 'ListSageMaker', actions: ['sagemaker:ListEndpoints', 'sagemaker:ListInferenceComponents'], resources: ['*'] }),
+        new iam.PolicyStatement({ sid: 'DescribeEndpoints', actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig'], resources: [...endpointArns] }),
+        new iam.PolicyStatement({ sid: 'DescribeComponents', actions: ['sagemaker:DescribeInferenceComponent'], resources: components }),
+        new iam.PolicyStatement({ sid: 'ReadMetrics', actions: ['cloudwatch:ListMetrics', 'cloudwatch:GetMetricData'], resources: ['*'] }),
+      ],
+    });
+    this.topic.grantPublish(job.role);
+    acknowledgeKeyForPublishing(job);
+    Validations.of(job.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'sagemaker:List* and cloudwatch:ListMetrics/GetMetricData support no resource-level permissions; all are read-only.',
+    });
+    acknowledgeWildcardArns(job.role, [...endpointArns, ...components], 'The report covers every endpoint and component in the account, read-only.');
+    return job;
   }
 
   private weekendScalingJob(

@@ -22,6 +22,7 @@ describe('Function: parseConfig', () => {
       weekendRestoreAt: { weekday: 1, hour: 7, minute: 0 },
       holidays: new Set(),
       maxScaleDownDays: 14,
+      costPeriodDays: 1,
     });
   });
 
@@ -40,6 +41,7 @@ describe('Function: parseConfig', () => {
       WEEKEND_RESTORE_AT: 'tue 06:30',
       HOLIDAYS: '2026-12-25, 2026-12-28',
       MAX_SCALE_DOWN_DAYS: '21',
+      COST_PERIOD_DAYS: '7',
       SCHEDULER_ROLE_ARN: 'arn:aws:iam::111122223333:role/scheduler',
       SCHEDULER_DLQ_ARN: 'arn:aws:sqs:us-east-1:111122223333:dlq',
     });
@@ -57,6 +59,7 @@ describe('Function: parseConfig', () => {
       weekendRestoreAt: { weekday: 2, hour: 6, minute: 30 },
       holidays: new Set(['2026-12-25', '2026-12-28']),
       maxScaleDownDays: 21,
+      costPeriodDays: 7,
       oneTimeSchedules: {
         roleArn: 'arn:aws:iam::111122223333:role/scheduler',
         deadLetterArn: 'arn:aws:sqs:us-east-1:111122223333:dlq',
@@ -76,6 +79,7 @@ describe('Function: parseConfig', () => {
     { env: { PRICE_OVERRIDES: '{"g5": 1}' }, variable: 'PRICE_OVERRIDES', message: /"g5"/ },
     { env: { PRICE_OVERRIDES: '{"ml.g5.xlarge": -1}' }, variable: 'PRICE_OVERRIDES', message: /ml\.g5\.xlarge/ },
     { env: { DESCRIBE_CONCURRENCY: '100' }, variable: 'DESCRIBE_CONCURRENCY', message: /between 1 and 32/ },
+    { env: { COST_PERIOD_DAYS: '8' }, variable: 'COST_PERIOD_DAYS', message: /between 1 and 7/ },
     { env: { TIMEZONE: 'Berlin' }, variable: 'TIMEZONE', message: /not an IANA time zone/ },
     { env: { WEEKEND_SCOPE: 'some' }, variable: 'WEEKEND_SCOPE', message: /"tagged" or "all"/ },
     { env: { WEEKEND_RESTORE_AT: 'Monday 7am' }, variable: 'WEEKEND_RESTORE_AT', message: /MON 07:00/ },

@@ -7,7 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parseConfig } from '@ops-bot/shared/config';
 import { createIdleEndpointsClients, liveIdleEndpointsDeps, runIdleEndpoints } from '@ops-bot/shared/jobs/idle-endpoints';
-import { parseIdleEndpointsEvent, type DryRunEvent } from '@ops-bot/shared/lambda/events';
+import { parseDryRunEvent, type DryRunEvent } from '@ops-bot/shared/lambda/events';
 import { parsedEvent } from '@ops-bot/shared/lambda/middleware';
 
 const logger = new Logger({ serviceName: 'idle-endpoints' });
@@ -15,5 +15,5 @@ const deps = liveIdleEndpointsDeps(parseConfig(process.env), createIdleEndpoints
 
 export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(parsedEvent(parseIdleEndpointsEvent))
+  .use(parsedEvent(parseDryRunEvent))
   .handler((event: unknown) => runIdleEndpoints(event as DryRunEvent, deps));

@@ -23,6 +23,7 @@ const ENV = {
   schedulerRoleArn: 'SCHEDULER_ROLE_ARN',
   schedulerDeadLetterArn: 'SCHEDULER_DLQ_ARN',
   schedulerGroup: 'SCHEDULER_GROUP',
+  costPeriodDays: 'COST_PERIOD_DAYS',
   awsRegion: 'AWS_REGION',
 } as const;
 
@@ -35,6 +36,7 @@ const DEFAULTS = {
   weekendRestoreAt: 'MON 07:00',
   maxScaleDownDays: 14,
   schedulerGroup: 'default',
+  costPeriodDays: 1,
 } as const;
 
 /** CloudWatch keeps no trace of a metric that reported nothing for 14 days: our lookback. */
@@ -57,6 +59,8 @@ interface Config {
   /** Local dates (YYYY-MM-DD) on which no restore runs: it moves to the next working day. */
   readonly holidays: ReadonlySet<string>;
   readonly maxScaleDownDays: number;
+  /** The cost report covers this many full local days before today, compared with as many before them. */
+  readonly costPeriodDays: number;
   /** Where one-time restore schedules are made; required only when one is. */
   readonly oneTimeSchedules?: { readonly roleArn: string; readonly deadLetterArn: string; readonly groupName: string };
 }
@@ -79,6 +83,7 @@ function parseConfig(env: Env): Config {
     weekendRestoreAt: parseRestoreAt(env[ENV.weekendRestoreAt]),
     holidays: parseHolidays(env[ENV.holidays]),
     maxScaleDownDays: parseInteger(env, ENV.maxScaleDownDays, DEFAULTS.maxScaleDownDays, 1, 60),
+    costPeriodDays: parseInteger(env, ENV.costPeriodDays, DEFAULTS.costPeriodDays, 1, 7),
     ...parseOneTimeSchedules(env),
   };
 }

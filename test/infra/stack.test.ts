@@ -93,7 +93,7 @@ describe('Stack: SageMakerOpsBot', () => {
   it('alarms to the topic on each job\'s function errors and dead letters', () => {
     const alarms = synthesized.template.findResources('AWS::CloudWatch::Alarm');
     const metrics = Object.values(alarms).map((alarm) => (alarm as { Properties: { MetricName: string } }).Properties.MetricName);
-    expect(metrics.sort()).toEqual(['ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'Errors', 'Errors']);
+    expect(metrics.sort()).toEqual([...Array(3).fill('ApproximateNumberOfMessagesVisible'), ...Array(3).fill('Errors')]);
     for (const alarm of Object.values(alarms)) {
       expect((alarm as { Properties: { AlarmActions: unknown[] } }).Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/ReportTopic/) }]);
     }
@@ -210,6 +210,62 @@ describe('Stack: weekend-scaling job', () => {
     } finally {
       all.cleanup();
     }
+  });
+});
+
+describe('Stack: cost-report job and dashboard', () => {
+  let synthesized: Synthesized;
+  beforeAll(() => {
+    synthesized = synthesize({ ...config, schedules: { costReport: { hour: 7, minute: 30 } }, costPeriodDays: 7 });
+  });
+  afterAll(() => synthesized.cleanup());
+
+  it('schedules the cost report daily at the configured time, in the configured zone', () => {
+    synthesized.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 7 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+      Description: 'Daily per-model cost report',
+    });
+    synthesized.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'cost-report', COST_PERIOD_DAYS: '7' }) },
+    });
+  });
+
+  it('gives the cost report read-only access', () => {
+    // logs: its own log group; kms: the topic's key; sqs: its own dead-letter queue (failed runs).
+    const actions = actionsOf(jobStatements(synthesized.template, 'cost-report'));
+    expect(actions.filter((action) => !/^(logs|kms|sqs):/.test(action))).toEqual([
+      'cloudwatch:GetMetricData',
+      'cloudwatch:ListMetrics',
+      'sagemaker:DescribeEndpoint',
+      'sagemaker:DescribeEndpointConfig',
+      'sagemaker:DescribeInferenceComponent',
+      'sagemaker:ListEndpoints',
+      'sagemaker:ListInferenceComponents',
+      'sns:Publish',
+    ]);
+  });
+
+  it('deploys a dashboard whose per-model graphs are SEARCH expressions over the bot\'s metrics', () => {
+    // Prepare: the body is a Fn::Join of JSON text around region references.
+    const dashboards = synthesized.template.findResources('AWS::CloudWatch::Dashboard');
+    const join = (Object.values(dashboards)[0] as { Properties: { DashboardBody: { 'Fn::Join': [string, unknown[]] } } }).Properties.DashboardBody['Fn::Join'][1];
+    const body = JSON.parse(join.map((part) => (typeof part === 'string' ? part : 'us-east-1')).join('')) as {
+      widgets: Array<{ properties: { title: string; metrics?: unknown[][] } }>;
+    };
+    const expressions = body.widgets.flatMap((widget) => (widget.properties.metrics ?? []).flat().flatMap((item) => ((item as { expression?: string })?.expression ? [(item as { expression: string }).expression] : [])));
+    const named = JSON.stringify(body);
+
+    // Assess
+    expect(Object.keys(dashboards)).toHaveLength(1);
+    expect(expressions).toEqual([
+      `SEARCH('{SageMakerOpsBot,EndpointName,InferenceComponentName} MetricName="ComponentCost"', 'Sum', 86400)`,
+      `SEARCH('{SageMakerOpsBot,EndpointName} MetricName="UnallocatedCost"', 'Sum', 86400)`,
+      `SEARCH('{SageMakerOpsBot,EndpointName} MetricName="GpusHeld"', 'Average', 86400)`,
+      `SEARCH('{SageMakerOpsBot,EndpointName} MetricName="GpusTotal"', 'Average', 86400)`,
+    ]);
+    for (const metric of ['TotalCost', 'IdleEndpointsCostPerDay', 'WeekendEstimatedSavings', 'WeekendScaledDown']) expect(named).toContain(`"${metric}"`);
+    expect(body.widgets.map((widget) => widget.properties.title)).toContain('Job runs and errors');
   });
 });
 

@@ -16,6 +16,10 @@ import { opsBotTags } from './tagging.ts';
 interface ComponentCopies {
   readonly desiredCopyCount: number;
   readonly currentCopyCount: number;
+  /** Per copy, from Specification.ComputeResourceRequirements. */
+  readonly acceleratorsPerCopy?: number;
+  readonly cpuCoresPerCopy?: number;
+  readonly memoryMbPerCopy?: number;
 }
 
 interface ComponentAccess {
@@ -33,7 +37,14 @@ function createComponentAccess(client: SageMakerClient): ComponentAccess {
       const described = await client.send(new DescribeInferenceComponentCommand({ InferenceComponentName: name }));
       const runtime = described.RuntimeConfig;
       if (runtime?.DesiredCopyCount === undefined) throw new Error(`DescribeInferenceComponent(${name}) returned no DesiredCopyCount`);
-      return { desiredCopyCount: runtime.DesiredCopyCount, currentCopyCount: runtime.CurrentCopyCount ?? 0 };
+      const needs = described.Specification?.ComputeResourceRequirements;
+      return {
+        desiredCopyCount: runtime.DesiredCopyCount,
+        currentCopyCount: runtime.CurrentCopyCount ?? 0,
+        ...(needs?.NumberOfAcceleratorDevicesRequired !== undefined ? { acceleratorsPerCopy: needs.NumberOfAcceleratorDevicesRequired } : {}),
+        ...(needs?.NumberOfCpuCoresRequired !== undefined ? { cpuCoresPerCopy: needs.NumberOfCpuCoresRequired } : {}),
+        ...(needs?.MinMemoryRequiredInMb !== undefined ? { memoryMbPerCopy: needs.MinMemoryRequiredInMb } : {}),
+      };
     },
     async readTags(arn) {
       const tags = [];

@@ -35,6 +35,14 @@ interface EndpointReader {
   listInferenceComponents(): Promise<InferenceComponentListing[]>;
   /** DescribeEndpoint + DescribeEndpointConfig: what each variant runs on right now. */
   readEndpointCapacity(endpointName: string): Promise<HostedVariant[]>;
+  /** The same, plus the enhanced-metrics publish period when enhanced metrics are on. */
+  readEndpointHosting(endpointName: string): Promise<EndpointHosting>;
+}
+
+interface EndpointHosting {
+  readonly variants: HostedVariant[];
+  /** Seconds between enhanced-metric datapoints (MetricsConfig; SageMaker's default is 60). */
+  readonly enhancedMetricsPeriodSeconds?: number;
 }
 
 const PAGE_SIZE = 100;
@@ -81,6 +89,10 @@ function createEndpointReader(client: SageMakerClient): EndpointReader {
     },
 
     async readEndpointCapacity(endpointName) {
+      return (await this.readEndpointHosting(endpointName)).variants;
+    },
+
+    async readEndpointHosting(endpointName) {
       const endpoint = await client.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
       if (!endpoint.EndpointConfigName) throw new Error(`DescribeEndpoint(${endpointName}) returned no EndpointConfigName`);
       const config = await describeEndpointConfig(endpoint.EndpointConfigName);
@@ -102,13 +114,18 @@ function createEndpointReader(client: SageMakerClient): EndpointReader {
           ...(managedMinInstanceCount !== undefined ? { managedMinInstanceCount } : {}),
         };
       };
-      return [
+      const variants = [
         ...(endpoint.ProductionVariants ?? []).map(toCapacity('production')),
         ...(endpoint.ShadowProductionVariants ?? []).map(toCapacity('shadow')),
       ];
+      const metrics = config.MetricsConfig;
+      return {
+        variants,
+        ...(metrics?.EnableEnhancedMetrics ? { enhancedMetricsPeriodSeconds: metrics.MetricPublishFrequencyInSeconds ?? 60 } : {}),
+      };
     },
   };
 }
 
 export { createEndpointReader };
-export type { EndpointReader, EndpointListing, InferenceComponentListing, HostedVariant };
+export type { EndpointReader, EndpointListing, InferenceComponentListing, HostedVariant, EndpointHosting };

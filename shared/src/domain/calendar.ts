@@ -144,6 +144,12 @@ function nextWorkingDayAt(from: Date, hour: number, minute: number, timeZone: st
   throw new Error('no working day within a year: check HOLIDAYS');
 }
 
+/** Local midnight `daysBack` days before the local day of `instant` (0 = today's midnight). */
+function startOfLocalDay(instant: Date, timeZone: string, daysBack = 0): Date {
+  const today = zonedParts(instant, timeZone);
+  return zonedToInstant(addLocalDays({ ...today, hour: 0, minute: 0, second: 0 }, -daysBack), timeZone);
+}
+
 /** `MON 07:00` → weekly time; undefined if malformed. */
 function parseWeeklyTime(text: string): WeeklyTime | undefined {
   const match = /^(SUN|MON|TUE|WED|THU|FRI|SAT) ([01]\d|2[0-3]):([0-5]\d)$/.exec(text.trim().toUpperCase());
@@ -174,5 +180,6 @@ export {
   parseWeeklyTime,
   isValidTimeZone,
   dateKey,
+  startOfLocalDay,
 };
 export type { LocalDateTime, ZonedParts, WeeklyTime };

@@ -31,6 +31,7 @@ import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { clientPerRegion, regionOfArn } from '../aws/clients.ts';
+import { createEmfSink, type MetricsSink } from '../aws/emf.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import type { RunLogger } from '../util/logger.ts';
 import type { DryRunEvent } from '../lambda/events.ts';
@@ -59,6 +60,7 @@ interface IdleEndpointsDeps {
   /** Created only when a report is to be published (never in a dry run). */
   readonly notifier: (topicArn: string) => Notifier;
   readonly logger: RunLogger;
+  readonly metrics: MetricsSink;
 }
 
 interface IdleEndpointsResult {
@@ -94,6 +96,16 @@ async function runIdleEndpoints(event: DryRunEvent, deps: IdleEndpointsDeps): Pr
 
   for (const entry of plan.unchecked) logger.warn('Endpoint not checked', { ...entry });
   logger.info('Idle endpoints decided', { idle: plan.idle.length, unchecked: plan.unchecked.length, dryRun: event.dryRun });
+
+  if (!event.dryRun) {
+    deps.metrics.emit(
+      [
+        { name: 'IdleEndpoints', value: plan.idle.length, unit: 'Count', dimensions: {} },
+        { name: 'IdleEndpointsCostPerDay', value: plan.totalKnownCostPerDay, unit: 'None', dimensions: {} },
+      ],
+      new Date(snapshot.capturedAt),
+    );
+  }
 
   let messageId: string | undefined;
   if (report && topicArn) {
@@ -313,6 +325,7 @@ function liveIdleEndpointsDeps(config: Config, clients: IdleEndpointsClients, lo
         describeConcurrency: config.describeConcurrency,
       }),
     notifier: (topicArn) => createSnsNotifier(clients.sns(regionOfArn(topicArn)), topicArn),
+    metrics: createEmfSink(),
   };
 }
 

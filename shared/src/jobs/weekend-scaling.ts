@@ -42,6 +42,7 @@ import { arnKey, createTagReader, type TagReader } from '../aws/tagging.ts';
 import { createOneTimeScheduler, type OneTimeScheduler } from '../aws/scheduler.ts';
 import { createSnsNotifier, type Notifier } from '../aws/sns.ts';
 import { clientPerRegion, regionOfArn } from '../aws/clients.ts';
+import { createEmfSink, type MetricsSink } from '../aws/emf.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import type { RunLogger } from '../util/logger.ts';
 import type { WeekendScalingEvent } from '../lambda/events.ts';
@@ -65,6 +66,7 @@ interface WeekendScalingDeps {
   readonly scheduler: () => OneTimeScheduler;
   readonly notifier: (topicArn: string) => Notifier;
   readonly logger: RunLogger;
+  readonly metrics: MetricsSink;
 }
 
 interface WeekendSnapshot {
@@ -176,6 +178,19 @@ async function runWeekendScaling(event: WeekendScalingEvent, deps: WeekendScalin
   }
 
   const report = renderWeekendReport({ ...base, action: event.action, dryRun: event.dryRun, scopeText, ...(restore ? { restore } : {}), outcomes, endpoints, failures: snapshot.failures });
+  if (!event.dryRun) {
+    const changed = outcomes.filter((outcome) => outcome.steps.length > 0 && outcome.result === 'done').length;
+    const failed = outcomes.filter((outcome) => outcome.result === 'failed').length + snapshot.failures.length;
+    const prefix = event.action === 'scale-down' ? 'WeekendScaledDown' : 'WeekendRestored';
+    deps.metrics.emit(
+      [
+        { name: prefix, value: changed, unit: 'Count', dimensions: {} },
+        { name: 'WeekendFailures', value: failed, unit: 'Count', dimensions: {} },
+        ...(event.action === 'scale-down' ? [{ name: 'WeekendEstimatedSavings', value: Math.round(totalSavings(endpoints) * 100) / 100, unit: 'None' as const, dimensions: {} }] : []),
+      ],
+      now,
+    );
+  }
   const messageId = topicArn ? (await deps.notifier(topicArn).publish(report)).messageId : undefined;
   logger.info('Weekend scaling run finished', { action: event.action, dryRun: event.dryRun, components: outcomes.length, failures: snapshot.failures.length });
 
@@ -391,6 +406,7 @@ function liveWeekendScalingDeps(
       return createOneTimeScheduler(clients.scheduler(regionOfArn(arn)), { ...target, functionArn: arn });
     },
     notifier: (topicArn) => createSnsNotifier(clients.sns(regionOfArn(topicArn)), topicArn),
+    metrics: createEmfSink(),
   };
 }
 

@@ -32,7 +32,7 @@ interface DryRunEvent {
   readonly dryRun: boolean;
 }
 
-function parseIdleEndpointsEvent(raw: unknown): DryRunEvent {
+function parseDryRunEvent(raw: unknown): DryRunEvent {
   const event = readEventObject(raw, ['dryRun']);
   return { dryRun: optionalBoolean(event, 'dryRun', false) };
 }
@@ -60,5 +60,5 @@ function parseWeekendScalingEvent(raw: unknown): WeekendScalingEvent {
   return { action, dryRun: optionalBoolean(event, 'dryRun', false), ...(until !== undefined ? { until } : {}) };
 }
 
-export { readEventObject, optionalBoolean, parseIdleEndpointsEvent, parseWeekendScalingEvent };
+export { readEventObject, optionalBoolean, parseDryRunEvent, parseWeekendScalingEvent };
 export type { DryRunEvent, EventObject, WeekendScalingEvent, WeekendAction };

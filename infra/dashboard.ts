@@ -1,0 +1,77 @@
+/**
+ * The ops bot's CloudWatch dashboard. Every per-endpoint and per-model graph is a SEARCH
+ * expression over the bot's own metrics, so endpoints and models that appear later show up
+ * without a redeploy.
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '@ops-bot/shared/aws/emf';
+import type { ScheduledFunction } from './scheduled-function.ts';
+
+interface OpsBotDashboardProps {
+  readonly jobs: Readonly<Record<string, ScheduledFunction>>;
+}
+
+const DAY = Duration.days(1);
+
+function search(dimensions: readonly string[], metricName: string, label: string, statistic = 'Sum'): cloudwatch.MathExpression {
+  const schema = [METRICS_NAMESPACE, ...dimensions].join(',');
+  return new cloudwatch.MathExpression({
+    expression: `SEARCH('{${schema}} MetricName="${metricName}"', '${statistic}', ${DAY.toSeconds()})`,
+    usingMetrics: {},
+    label,
+    period: DAY,
+  });
+}
+
+function botMetric(metricName: string, label: string, statistic = 'Sum'): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, label, statistic, period: DAY });
+}
+
+class OpsBotDashboard extends Construct {
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: OpsBotDashboardProps) {
+    super(scope, id);
+    const graph = (title: string, left: cloudwatch.IMetric[], options: Partial<cloudwatch.GraphWidgetProps> = {}) =>
+      new cloudwatch.GraphWidget({ title, left, width: 12, height: 6, period: DAY, ...options });
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.days(30),
+      widgets: [
+        [
+          graph('Cost per model (USD per day, from cost-report)', [search(['EndpointName', 'InferenceComponentName'], 'ComponentCost', '')], { stacked: true }),
+          graph('Unallocated cost per endpoint (USD per day)', [search(['EndpointName'], 'UnallocatedCost', '')], { stacked: true }),
+        ],
+        [
+          graph('GPUs per endpoint: held by models vs on the instances', [
+            search(['EndpointName'], 'GpusHeld', 'held', 'Average'),
+            search(['EndpointName'], 'GpusTotal', 'total', 'Average'),
+          ]),
+          graph('Account total vs unallocated (USD per day)', [botMetric('TotalCost', 'total'), botMetric('UnallocatedCost', 'unallocated')]),
+        ],
+        [
+          graph('Idle endpoints and what they waste', [botMetric('IdleEndpoints', 'idle endpoints', 'Maximum')], {
+            right: [botMetric('IdleEndpointsCostPerDay', 'USD per day', 'Maximum')],
+          }),
+          graph('Weekend scaling', [botMetric('WeekendScaledDown', 'scaled down'), botMetric('WeekendRestored', 'restored'), botMetric('WeekendFailures', 'failures')], {
+            right: [botMetric('WeekendEstimatedSavings', 'est. savings (USD)')],
+          }),
+        ],
+        [
+          graph(
+            'Job runs and errors',
+            Object.entries(props.jobs).flatMap(([name, job]) => [
+              job.function.metricInvocations({ label: `${name} runs`, period: DAY }),
+              job.function.metricErrors({ label: `${name} errors`, period: DAY }),
+            ]),
+            { width: 24 },
+          ),
+        ],
+      ],
+    });
+  }
+}
+
+export { OpsBotDashboard };

@@ -1,0 +1,329 @@
+/**
+ * The cost-report job: for the last full period (local days in TIMEZONE), what each endpoint cost,
+ * what each model on it held and cost, and what nobody used. Reads CloudWatch in bulk (ListMetrics
+ * to find the enhanced-metric series, then GetMetricData for all of them with two buckets: this
+ * period and the one before), describes with bounded concurrency, never one metric call per model.
+ */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { requireTopicArn, type Config } from '../config.ts';
+import { describeFailure, RunFailedError } from '../errors.ts';
+import { startOfLocalDay } from '../domain/calendar.ts';
+import { attributeCosts, type CostComponent, type CostHost, type CostReport, type CostSnapshot, type TwoPeriods } from '../domain/cost.ts';
+import { createPriceBook } from '../domain/prices.ts';
+import { renderCostReport } from '../report/cost-report.ts';
+import type { RenderedReport } from '../report/sns-message.ts';
+import { createEndpointReader, type EndpointHosting, type EndpointReader, type InferenceComponentListing } from '../aws/sagemaker.ts';
+import { createComponentAccess, type ComponentAccess, type ComponentCopies } from '../aws/inference-components.ts';
+import { createMetricsReader, type MetricIdentity, type MetricSeriesRequest, type MetricsReader, type SeriesResult } from '../aws/cloudwatch.ts';
+import { createSnsNotifier, type Notifier } from '../aws/sns.ts';
+import { clientPerRegion, regionOfArn } from '../aws/clients.ts';
+import type { MetricPoint, MetricsSink } from '../aws/emf.ts';
+import { mapSettled } from '../util/concurrency.ts';
+import type { RunLogger } from '../util/logger.ts';
+import type { DryRunEvent } from '../lambda/events.ts';
+
+const HOUR_MS = 3_600_000;
+/** Enhanced metrics name the per-GPU dimension either way (launch post vs docs): accept both. */
+const GPU_DIMENSIONS = new Set(['GpuId', 'AcceleratorId']);
+
+interface CostRegionAccess {
+  readonly endpoints: EndpointReader;
+  readonly components: ComponentAccess;
+  readonly metrics: MetricsReader;
+}
+
+interface CostReportDeps {
+  readonly config: Config;
+  readonly clock: () => Date;
+  readonly accessFor: (region: string) => CostRegionAccess;
+  readonly notifier: (topicArn: string) => Notifier;
+  readonly metrics: MetricsSink;
+  readonly logger: RunLogger;
+}
+
+interface CostReportResult {
+  readonly job: 'cost-report';
+  readonly dryRun: boolean;
+  readonly published: boolean;
+  readonly messageId?: string;
+  readonly costs: CostReport;
+  readonly report: RenderedReport;
+}
+
+interface Period {
+  readonly previousStart: Date;
+  readonly start: Date;
+  readonly end: Date;
+}
+
+function lastFullPeriod(now: Date, config: Config): Period {
+  return {
+    previousStart: startOfLocalDay(now, config.timezone, 2 * config.costPeriodDays),
+    start: startOfLocalDay(now, config.timezone, config.costPeriodDays),
+    end: startOfLocalDay(now, config.timezone, 0),
+  };
+}
+
+async function runCostReport(event: DryRunEvent, deps: CostReportDeps): Promise<CostReportResult> {
+  const { config, logger } = deps;
+  const topicArn = event.dryRun ? undefined : requireTopicArn(config);
+  const now = deps.clock();
+  const period = lastFullPeriod(now, config);
+
+  const snapshot = await collectCostSnapshot(config, deps.accessFor, period, now);
+  const costs = attributeCosts(snapshot, createPriceBook(config.priceOverrides));
+  const report = renderCostReport(costs);
+
+  const regionsDown = config.regions.filter((region) => snapshot.failures.some((f) => f.region === region && f.endpointName === undefined));
+  if (regionsDown.length === config.regions.length) {
+    throw new RunFailedError(`No region could be read: ${snapshot.failures.map((f) => `${f.region} ${f.stage}: ${f.reason}`).join('; ')}`);
+  }
+  // A dry run changes nothing, and that includes the dashboard's figures.
+  if (!event.dryRun) deps.metrics.emit(costMetrics(costs), period.start);
+  const messageId = topicArn ? (await deps.notifier(topicArn).publish(report)).messageId : undefined;
+  logger.info('Cost report finished', { totalCost: costs.totalCost, unallocated: costs.totalUnallocated, hosts: costs.hosts.length, dryRun: event.dryRun });
+  return { job: 'cost-report', dryRun: event.dryRun, published: topicArn !== undefined, ...(messageId ? { messageId } : {}), costs, report };
+}
+
+/** The figures the dashboard charts, stamped at the start of the period they describe. */
+function costMetrics(costs: CostReport): MetricPoint[] {
+  const points: MetricPoint[] = [{ name: 'TotalCost', value: costs.totalCost, unit: 'None', dimensions: {} }];
+  points.push({ name: 'UnallocatedCost', value: costs.totalUnallocated, unit: 'None', dimensions: {} });
+  for (const host of costs.hosts) {
+    const endpoint = { EndpointName: host.endpointName };
+    if (host.cost !== undefined) points.push({ name: 'EndpointCost', value: host.cost, unit: 'None', dimensions: endpoint });
+    if (host.unallocated !== undefined) points.push({ name: 'UnallocatedCost', value: host.unallocated, unit: 'None', dimensions: endpoint });
+    if (host.acceleratorsTotal > 0) {
+      points.push({ name: 'GpusTotal', value: host.acceleratorsTotal, unit: 'Count', dimensions: endpoint });
+      points.push({ name: 'GpusHeld', value: host.acceleratorsHeld, unit: 'Count', dimensions: endpoint });
+    }
+    for (const component of host.components) {
+      if (component.cost === undefined || component.basis === 'whole-endpoint') continue;
+      points.push({ name: 'ComponentCost', value: component.cost, unit: 'None', dimensions: { ...endpoint, InferenceComponentName: component.name } });
+    }
+  }
+  return points;
+}
+
+async function collectCostSnapshot(config: Config, accessFor: (region: string) => CostRegionAccess, period: Period, now: Date): Promise<CostSnapshot> {
+  const regions = await Promise.all(config.regions.map((region) => collectRegion(region, accessFor(region), config, period)));
+  return {
+    kind: 'cost-report',
+    version: 1,
+    capturedAt: now.toISOString(),
+    periodStart: period.start.toISOString(),
+    periodEnd: period.end.toISOString(),
+    periodHours: (period.end.getTime() - period.start.getTime()) / HOUR_MS,
+    hosts: regions.flatMap((region) => region.hosts),
+    failures: regions.flatMap((region) => region.failures),
+  };
+}
+
+type Failure = CostSnapshot['failures'][number];
+
+async function collectRegion(region: string, access: CostRegionAccess, config: Config, period: Period): Promise<{ hosts: CostHost[]; failures: Failure[] }> {
+  const failures: Failure[] = [];
+  let endpoints;
+  let listedComponents: InferenceComponentListing[];
+  try {
+    [endpoints, listedComponents] = await Promise.all([access.endpoints.listInServiceEndpoints(), access.endpoints.listInferenceComponents()]);
+  } catch (error) {
+    return { hosts: [], failures: [{ region, stage: 'ListEndpoints / ListInferenceComponents', reason: describeFailure(error) }] };
+  }
+  if (endpoints.length === 0) return { hosts: [], failures };
+
+  const [hostings, componentFacts, series] = await Promise.all([
+    mapSettled(endpoints, config.describeConcurrency, (endpoint) => access.endpoints.readEndpointHosting(endpoint.name)),
+    mapSettled(listedComponents, config.describeConcurrency, (component) => access.components.readCopies(component.name)),
+    discoverSeries(access.metrics),
+  ]);
+  if (series.problem) failures.push({ region, stage: 'ListMetrics', reason: series.problem });
+
+  const facts = new Map<string, ComponentCopies>();
+  listedComponents.forEach((component, index) => {
+    const outcome = componentFacts[index];
+    if (outcome?.ok) facts.set(component.name, outcome.value);
+    else failures.push({ region, endpointName: component.endpointName, stage: `DescribeInferenceComponent ${component.name}`, reason: describeFailure(outcome?.error) });
+  });
+
+  const measured = await readMeasurements(access.metrics, series.requests, period);
+  const hosts: CostHost[] = [];
+  endpoints.forEach((endpoint, index) => {
+    const outcome = hostings[index];
+    if (!outcome?.ok) {
+      failures.push({ region, endpointName: endpoint.name, stage: 'DescribeEndpoint', reason: describeFailure(outcome?.error) });
+      return;
+    }
+    hosts.push(...hostsOf(region, endpoint.name, outcome.value, listedComponents, facts, series, measured));
+  });
+  return { hosts, failures };
+}
+
+interface SeriesPlan {
+  readonly requests: MetricSeriesRequest[];
+  /** Request indexes per key: `gpu:<component>`, `instance:<endpoint>/<variant>`, `ic-inv:<component>`, `inv:<endpoint>/<variant>`. */
+  readonly indexes: Map<string, number[]>;
+  readonly problem?: string;
+}
+
+async function discoverSeries(metrics: MetricsReader): Promise<SeriesPlan> {
+  const lists = await Promise.allSettled([
+    metrics.listMetrics('/aws/sagemaker/InferenceComponents', 'GPUUtilizationNormalized'),
+    metrics.listMetrics('/aws/sagemaker/Endpoints', 'CPUUtilizationNormalized'),
+    metrics.listMetrics('AWS/SageMaker', 'Invocations'),
+  ]);
+  const requests: MetricSeriesRequest[] = [];
+  const indexes = new Map<string, number[]>();
+  const add = (key: string, metric: MetricIdentity, stat: string) => {
+    indexes.set(key, [...(indexes.get(key) ?? []), requests.length]);
+    requests.push({ ...metric, stat });
+  };
+  const [gpu, instance, invocations] = lists.map((list) => (list.status === 'fulfilled' ? list.value : []));
+  for (const metric of gpu ?? []) {
+    const dims = new Map(metric.dimensions.map((d) => [d.name, d.value]));
+    const component = dims.get('InferenceComponentName');
+    if (component && metric.dimensions.some((d) => GPU_DIMENSIONS.has(d.name))) add(`gpu:${component}`, metric, 'SampleCount');
+  }
+  for (const metric of instance ?? []) {
+    // Per-instance series carry a third dimension (the instance); the endpoint-wide one has two.
+    const dims = new Map(metric.dimensions.map((d) => [d.name, d.value]));
+    const endpoint = dims.get('EndpointName');
+    const variant = dims.get('VariantName');
+    if (endpoint && variant && metric.dimensions.length === 3) add(`instance:${endpoint}/${variant}`, metric, 'SampleCount');
+  }
+  for (const metric of invocations ?? []) {
+    const dims = new Map(metric.dimensions.map((d) => [d.name, d.value]));
+    if (dims.size === 1 && dims.get('InferenceComponentName')) add(`ic-inv:${dims.get('InferenceComponentName')}`, metric, 'Sum');
+    if (dims.size === 2 && dims.get('EndpointName') && dims.get('VariantName')) add(`inv:${dims.get('EndpointName')}/${dims.get('VariantName')}`, metric, 'Sum');
+  }
+  const problems = lists.flatMap((list) => (list.status === 'rejected' ? [describeFailure(list.reason)] : []));
+  return { requests, indexes, ...(problems.length > 0 ? { problem: problems.join('; ') } : {}) };
+}
+
+/** One bulk read; each series splits into this period and the one before. */
+async function readMeasurements(metrics: MetricsReader, requests: readonly MetricSeriesRequest[], period: Period): Promise<Array<TwoPeriods | { problem: string }>> {
+  if (requests.length === 0) return [];
+  const periodSeconds = Math.round((period.end.getTime() - period.start.getTime()) / 1000);
+  let results: SeriesResult[];
+  try {
+    results = await metrics.readSeries(requests, { start: period.previousStart, end: period.end, periodSeconds });
+  } catch (error) {
+    return requests.map(() => ({ problem: `GetMetricData failed: ${describeFailure(error)}` }));
+  }
+  return results.map((result) => {
+    if (result.status === 'unavailable') return { problem: result.reason };
+    let current = 0;
+    let previous = 0;
+    for (const point of result.points) {
+      if (Date.parse(point.at) >= period.start.getTime()) current += point.value;
+      else previous += point.value;
+    }
+    return { current, previous };
+  });
+}
+
+function sumOf(
+  key: string,
+  series: SeriesPlan,
+  measured: ReadonlyArray<TwoPeriods | { problem: string }>,
+  scale = 1,
+): { value?: TwoPeriods; problem?: string } {
+  const indexes = series.indexes.get(key);
+  if (!indexes || indexes.length === 0) return {};
+  let current = 0;
+  let previous = 0;
+  for (const index of indexes) {
+    const result = measured[index];
+    if (!result || 'problem' in result) return { problem: result?.problem ?? 'no result' };
+    current += result.current;
+    previous += result.previous;
+  }
+  return { value: { current: current * scale, previous: previous * scale } };
+}
+
+function hostsOf(
+  region: string,
+  endpointName: string,
+  hosting: EndpointHosting,
+  listed: readonly InferenceComponentListing[],
+  facts: ReadonlyMap<string, ComponentCopies>,
+  series: SeriesPlan,
+  measured: ReadonlyArray<TwoPeriods | { problem: string }>,
+): CostHost[] {
+  // SampleCount × publish period = seconds held; / 3600 = hours.
+  const toHours = hosting.enhancedMetricsPeriodSeconds ? hosting.enhancedMetricsPeriodSeconds / 3600 : undefined;
+  return hosting.variants
+    .filter((variant) => variant.role === 'production')
+    .map((variant): CostHost => {
+      const problems: string[] = [];
+      const instanceHours = toHours ? sumOf(`instance:${endpointName}/${variant.variantName}`, series, measured, toHours) : {};
+      if (instanceHours.problem) problems.push(instanceHours.problem);
+      const components = listed
+        .filter((component) => component.endpointName === endpointName && component.variantName === variant.variantName)
+        .flatMap((component): CostComponent[] => {
+          const copies = facts.get(component.name);
+          if (!copies) return [];
+          const gpuHours = toHours ? sumOf(`gpu:${component.name}`, series, measured, toHours) : {};
+          if (gpuHours.problem) problems.push(gpuHours.problem);
+          const invocations = sumOf(`ic-inv:${component.name}`, series, measured);
+          return [
+            {
+              name: component.name,
+              copies: copies.currentCopyCount,
+              ...(copies.acceleratorsPerCopy !== undefined ? { acceleratorsPerCopy: copies.acceleratorsPerCopy } : {}),
+              ...(copies.cpuCoresPerCopy !== undefined ? { cpuCoresPerCopy: copies.cpuCoresPerCopy } : {}),
+              ...(copies.memoryMbPerCopy !== undefined ? { memoryMbPerCopy: copies.memoryMbPerCopy } : {}),
+              ...(gpuHours.value ? { measuredGpuHours: gpuHours.value } : {}),
+              ...(invocations.value ? { invocations: invocations.value } : {}),
+            },
+          ];
+        });
+      const invocations = sumOf(`inv:${endpointName}/${variant.variantName}`, series, measured);
+      return {
+        region,
+        endpointName,
+        variantName: variant.variantName,
+        ...(variant.instanceType ? { instanceType: variant.instanceType } : {}),
+        instanceCount: variant.currentInstanceCount,
+        serverless: variant.serverless,
+        ...(instanceHours.value ? { measuredInstanceHours: instanceHours.value } : {}),
+        components,
+        ...(invocations.value ? { invocations: invocations.value } : {}),
+        ...(problems.length > 0 ? { metricsProblem: [...new Set(problems)].join('; ') } : {}),
+      };
+    });
+}
+
+interface CostReportClients {
+  readonly sageMaker: (region: string) => SageMakerClient;
+  readonly cloudWatch: (region: string) => CloudWatchClient;
+  readonly sns: (region: string) => SNSClient;
+}
+
+function createCostReportClients(): CostReportClients {
+  return {
+    sageMaker: clientPerRegion((settings) => new SageMakerClient(settings)),
+    cloudWatch: clientPerRegion((settings) => new CloudWatchClient(settings)),
+    sns: clientPerRegion((settings) => new SNSClient(settings)),
+  };
+}
+
+function liveCostReportDeps(config: Config, clients: CostReportClients, metrics: MetricsSink, logger: RunLogger, clock: () => Date): CostReportDeps {
+  return {
+    config,
+    clock,
+    logger,
+    metrics,
+    accessFor: (region) => ({
+      endpoints: createEndpointReader(clients.sageMaker(region)),
+      components: createComponentAccess(clients.sageMaker(region)),
+      metrics: createMetricsReader(clients.cloudWatch(region)),
+    }),
+    notifier: (topicArn) => createSnsNotifier(clients.sns(regionOfArn(topicArn)), topicArn),
+  };
+}
+
+export { runCostReport, collectCostSnapshot, costMetrics, lastFullPeriod, createCostReportClients, liveCostReportDeps };
+export type { CostReportDeps, CostRegionAccess, CostReportResult };

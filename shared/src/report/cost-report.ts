@@ -1,0 +1,121 @@
+/**
+ * Renders the cost attribution: an aligned plain-text table (endpoint → models → unallocated),
+ * totals, top models and top movers; an SMS with the total, the top model and the unallocated cost.
+ */
+import type { CostReport, HostCost } from '../domain/cost.ts';
+import { plural, usd, usdShort } from './format.ts';
+import { fitSms } from './gsm7.ts';
+import { fitToMessageLimit, subjectLine, type RenderedReport } from './sns-message.ts';
+
+const UNIT: Readonly<Record<string, string>> = { gpu: 'GPU', cpu: 'cores', memory: 'GiB', 'whole-endpoint': 'instances', unknown: '?' };
+
+function signed(amount: number): string {
+  return `${amount >= 0 ? '+' : '-'}${usd(Math.abs(amount))}`;
+}
+
+function money(amount: number | undefined): string {
+  return amount === undefined ? 'price unknown' : usd(amount);
+}
+
+function hostRows(host: HostCost): string[][] {
+  const instances = `${host.instanceCount} x ${host.instanceType ?? '?'}`;
+  const rows: string[][] = [
+    [
+      `${host.endpointName}${host.variantName === 'AllTraffic' ? '' : `/${host.variantName}`} (${host.region})`,
+      instances,
+      `${host.instanceHours.toFixed(1)} ${host.instanceHoursSource === 'measured' ? 'm' : 'e'}`,
+      money(host.cost),
+      '',
+      '',
+      '',
+    ],
+  ];
+  for (const component of host.components) {
+    rows.push([
+      `  ${component.name}`,
+      `${component.averageUnits.toFixed(2)} ${UNIT[component.basis]}`,
+      `${component.unitHours.toFixed(1)} ${component.source === 'measured' ? 'm' : 'e'}`,
+      money(component.cost),
+      component.share !== undefined ? `${Math.round(component.share * 100)}%` : '',
+      component.invocations !== undefined ? component.invocations.toLocaleString('en-US') : '',
+      component.costPerThousandInvocations !== undefined ? `$${component.costPerThousandInvocations.toFixed(4)}` : '',
+    ]);
+  }
+  if (host.components[0]?.basis !== 'whole-endpoint') {
+    const free = host.acceleratorsTotal > 0 ? `${Math.max(0, host.acceleratorsTotal - host.acceleratorsHeld).toFixed(2)} GPU free` : '';
+    const share = host.unallocated !== undefined && host.cost ? `${Math.round((host.unallocated / host.cost) * 100)}%` : '';
+    rows.push([`  (unallocated)${host.overAllocated ? ' !' : ''}`, free, '', host.unallocated === undefined ? 'unknown' : usd(host.unallocated), share, '', '']);
+  }
+  return rows;
+}
+
+function alignedTable(rows: readonly string[][]): string[] {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  const rightAligned = new Set([2, 3, 4, 5, 6]);
+  return rows.map((row) =>
+    row
+      .map((cell, column) => (rightAligned.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0)))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+function periodText(report: CostReport): string {
+  const days = Math.round(report.periodHours / 24);
+  return days <= 1 ? report.periodStart.slice(0, 10) : `${report.periodStart.slice(0, 10)} to ${report.periodEnd.slice(0, 10)}`;
+}
+
+function renderEmail(report: CostReport, shownHosts: number): string {
+  const change = report.totalCost - report.previousTotalCost;
+  const unallocatedShare = report.totalCost > 0 ? ` (${Math.round((report.totalUnallocated / report.totalCost) * 100)}% of the total)` : '';
+  const lines = [
+    `SageMaker real-time inference cost for ${periodText(report)}: ${usd(report.totalCost)} (${signed(change)} vs the period before).`,
+    `Unallocated capacity (instances no model holds): ${usd(report.totalUnallocated)}${unallocatedShare}.`,
+  ];
+  if (report.unpricedHosts > 0) lines.push(`${plural(report.unpricedHosts, 'endpoint')} with an unknown instance price ${report.unpricedHosts === 1 ? 'is' : 'are'} not in the totals.`);
+  lines.push('');
+  const header = ['ENDPOINT / MODEL', 'HOLDS', 'HOURS', 'COST', 'SHARE', 'INVOCATIONS', '$ / 1K INV'];
+  const rows = report.hosts.slice(0, shownHosts).flatMap(hostRows);
+  lines.push(...alignedTable([header, ...rows]));
+  if (shownHosts < report.hosts.length) lines.push(`...and ${report.hosts.length - shownHosts} more endpoints (run a dry run for the full table)`);
+  if (report.topModels.length > 0) {
+    lines.push('', 'TOP MODELS BY COST');
+    report.topModels.forEach((model, index) => lines.push(`  ${index + 1}. ${model.name} on ${model.endpointName}: ${usd(model.cost)}`));
+  }
+  if (report.movers.length > 0) {
+    lines.push('', 'TOP MOVERS VS THE PERIOD BEFORE');
+    for (const mover of report.movers) lines.push(`  ${mover.name} on ${mover.endpointName}: ${usd(mover.cost)} (${signed(mover.change)})`);
+  }
+  const notes = report.hosts.filter((host) => host.note || host.overAllocated);
+  if (notes.length > 0 || report.failures.length > 0) {
+    lines.push('', 'NOTES');
+    for (const host of notes) {
+      if (host.note) lines.push(`  ${host.endpointName}: ${host.note}`);
+      if (host.overAllocated) lines.push(`  ${host.endpointName}: its components' estimated holdings exceed its instances; unallocated shown as $0.`);
+    }
+    for (const failure of report.failures) lines.push(`  ${failure.region}${failure.endpointName ? ` ${failure.endpointName}` : ''}: ${failure.stage}: ${failure.reason}`);
+  }
+  lines.push(
+    '',
+    'HOW THIS WAS WORKED OUT',
+    '  m = measured from enhanced metrics (instance and GPU SampleCounts x publish period); e = estimated from current counts x hours.',
+    '  A model pays for its share of the instance: GPUs held on GPU instances; CPU cores (or memory) on CPU instances.',
+    '  Unallocated = instance cost - what the models hold. Storage, data transfer and serverless endpoints are not included.',
+    `  Prices: ${report.priceSource}.`,
+  );
+  return lines.join('\n');
+}
+
+function renderCostReport(report: CostReport): RenderedReport {
+  const top = report.topModels[0];
+  const period = periodText(report);
+  const subject = subjectLine(`SageMaker cost ${period}: ${usdShort(report.totalCost)}, ${usdShort(report.totalUnallocated)} unallocated`);
+  const head = `SageMaker cost ${period}: ${usdShort(report.totalCost)}.`;
+  const sms = fitSms([
+    top ? `${head} Top model ${top.name} ${usdShort(top.cost)}. Unallocated ${usdShort(report.totalUnallocated)}.` : `${head} Unallocated ${usdShort(report.totalUnallocated)}.`,
+    `${head} Unallocated ${usdShort(report.totalUnallocated)}.`,
+  ]);
+  return fitToMessageLimit(report.hosts.length, (shown) => ({ subject, email: renderEmail(report, shown), sms }));
+}
+
+export { renderCostReport };

@@ -1,0 +1,319 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
+  DescribeInferenceComponentCommand,
+  ListEndpointsCommand,
+  ListInferenceComponentsCommand,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { parseConfig } from '@ops-bot/shared/config';
+import { createCostReportClients, liveCostReportDeps, runCostReport } from '@ops-bot/shared/jobs/cost-report';
+import { emfDocuments, type MetricPoint } from '@ops-bot/shared/aws/emf';
+import { lambdaContext } from '../support/lambda.ts';
+
+const NOW = new Date('2026-11-21T08:00:00Z');
+const DAY_START = new Date('2026-11-20T00:00:00Z');
+const PREVIOUS_START = new Date('2026-11-19T00:00:00Z');
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+interface Endpoint {
+  name: string;
+  instanceType: string;
+  instances: number;
+  enhanced?: number;
+  components?: Array<{ name: string; copies: number; gpus?: number; cores?: number }>;
+}
+
+/** A mixed account; every metric value is [previous day, this day]. */
+function mockAccount(endpoints: Endpoint[], metrics: Array<{ namespace: string; name: string; dims: Record<string, string>; values: [number, number] }>) {
+  const sageMaker = mockClient(SageMakerClient);
+  const cloudWatch = mockClient(CloudWatchClient);
+  const sns = mockClient(SNSClient);
+  sageMaker.on(ListEndpointsCommand).resolves({
+    Endpoints: endpoints.map((e) => ({ EndpointName: e.name, EndpointArn: `arn:aws:sagemaker:us-east-1:111122223333:endpoint/${e.name}`, CreationTime: PREVIOUS_START, LastModifiedTime: PREVIOUS_START, EndpointStatus: 'InService' })),
+  });
+  sageMaker.on(ListInferenceComponentsCommand).resolves({
+    InferenceComponents: endpoints.flatMap((e) =>
+      (e.components ?? []).map((c) => ({
+        InferenceComponentName: c.name,
+        InferenceComponentArn: `arn:aws:sagemaker:us-east-1:111122223333:inference-component/${c.name}`,
+        EndpointName: e.name,
+        EndpointArn: 'x',
+        VariantName: 'AllTraffic',
+        CreationTime: PREVIOUS_START,
+        LastModifiedTime: PREVIOUS_START,
+        InferenceComponentStatus: 'InService',
+      })),
+    ),
+  });
+  sageMaker.on(DescribeEndpointCommand).callsFake(async (input) => {
+    const endpoint = endpoints.find((e) => e.name === input.EndpointName);
+    if (!endpoint) throw Object.assign(new Error(`Could not find endpoint ${input.EndpointName}`), { name: 'ValidationException' });
+    return { EndpointName: endpoint.name, EndpointConfigName: `${endpoint.name}-cfg`, ProductionVariants: [{ VariantName: 'AllTraffic', CurrentInstanceCount: endpoint.instances }] };
+  });
+  sageMaker.on(DescribeEndpointConfigCommand).callsFake(async (input) => {
+    const endpoint = endpoints.find((e) => `${e.name}-cfg` === input.EndpointConfigName)!;
+    return {
+      ProductionVariants: [{ VariantName: 'AllTraffic', InstanceType: endpoint.instanceType, ModelName: 'm' }],
+      ...(endpoint.enhanced ? { MetricsConfig: { EnableEnhancedMetrics: true, MetricPublishFrequencyInSeconds: endpoint.enhanced } } : {}),
+    };
+  });
+  sageMaker.on(DescribeInferenceComponentCommand).callsFake(async (input) => {
+    const component = endpoints.flatMap((e) => e.components ?? []).find((c) => c.name === input.InferenceComponentName)!;
+    return {
+      InferenceComponentName: component.name,
+      RuntimeConfig: { DesiredCopyCount: component.copies, CurrentCopyCount: component.copies },
+      Specification: { ComputeResourceRequirements: { MinMemoryRequiredInMb: 1024, NumberOfAcceleratorDevicesRequired: component.gpus, NumberOfCpuCoresRequired: component.cores } },
+    };
+  });
+  cloudWatch.on(ListMetricsCommand).callsFake(async (input) => ({
+    Metrics: metrics
+      .filter((m) => m.namespace === input.Namespace && m.name === input.MetricName)
+      .map((m) => ({ Namespace: m.namespace, MetricName: m.name, Dimensions: Object.entries(m.dims).map(([Name, Value]) => ({ Name, Value })) })),
+  }));
+  cloudWatch.on(GetMetricDataCommand).callsFake(async (input) => ({
+    MetricDataResults: (input.MetricDataQueries as MetricDataQuery[]).map((query) => {
+      const wanted = query.MetricStat?.Metric;
+      const found = metrics.find(
+        (m) => m.namespace === wanted?.Namespace && m.name === wanted?.MetricName && JSON.stringify(Object.entries(m.dims)) === JSON.stringify((wanted?.Dimensions ?? []).map((d) => [d.Name, d.Value])),
+      );
+      if (found && found.values[1] < 0) return { Id: query.Id, StatusCode: 'InternalError', Messages: [{ Code: 'InternalError', Value: 'try again' }] };
+      return { Id: query.Id, StatusCode: 'Complete', Timestamps: [PREVIOUS_START, DAY_START], Values: found ? found.values : [0, 0] };
+    }),
+  }));
+  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  return { sageMaker, cloudWatch, sns, restore: () => [sageMaker, cloudWatch, sns].forEach((mock) => mock.restore()) };
+}
+
+const gpuSeries = (component: string, gpu: string, values: [number, number]) => ({
+  namespace: '/aws/sagemaker/InferenceComponents',
+  name: 'GPUUtilizationNormalized',
+  dims: { InferenceComponentName: component, GpuId: gpu },
+  values,
+});
+const instanceSeries = (endpoint: string, instance: string, values: [number, number]) => ({
+  namespace: '/aws/sagemaker/Endpoints',
+  name: 'CPUUtilizationNormalized',
+  dims: { EndpointName: endpoint, VariantName: 'AllTraffic', InstanceId: instance },
+  values,
+});
+const invocations = (dims: Record<string, string>, values: [number, number]) => ({ namespace: 'AWS/SageMaker', name: 'Invocations', dims, values });
+
+const MIXED: Endpoint[] = [
+  // ml.g6.12xlarge: $5.752/h, 4 GPUs, enhanced metrics every 60 s (1,440 samples a day per series).
+  { name: 'gpu-measured', instanceType: 'ml.g6.12xlarge', instances: 1, enhanced: 60, components: [{ name: 'llm-a', copies: 1, gpus: 1 }, { name: 'llm-b', copies: 1, gpus: 2 }] },
+  // ml.g5.12xlarge: $7.09/h, 4 GPUs, no enhanced metrics: estimated from 2 copies x 1 GPU.
+  { name: 'gpu-estimated', instanceType: 'ml.g5.12xlarge', instances: 1, components: [{ name: 'vision', copies: 2, gpus: 1 }] },
+  // ml.m5.xlarge: $0.23/h, 4 vCPUs, CPU-only, 2 instances.
+  { name: 'cpu-shared', instanceType: 'ml.m5.xlarge', instances: 2, components: [{ name: 'tabular', copies: 1, cores: 2 }] },
+  { name: 'single-model', instanceType: 'ml.m5.large', instances: 1 },
+];
+const MIXED_METRICS = [
+  gpuSeries('llm-a', '0', [720, 1440]),
+  gpuSeries('llm-b', '1', [1440, 1440]),
+  gpuSeries('llm-b', '2', [1440, 1440]),
+  instanceSeries('gpu-measured', 'i-1', [1440, 1440]),
+  invocations({ InferenceComponentName: 'llm-a' }, [500, 10_000]),
+  invocations({ EndpointName: 'single-model', VariantName: 'AllTraffic' }, [1_000, 2_000]),
+];
+
+describe('Function: cost-report job', () => {
+  let mocks: ReturnType<typeof mockAccount> | undefined;
+  const emitted: MetricPoint[] = [];
+  const run = (dryRun = false, env: Record<string, string> = {}) =>
+    runCostReport(
+      { dryRun },
+      liveCostReportDeps(
+        parseConfig({ AWS_REGION: 'us-east-1', TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot', ...env }),
+        createCostReportClients(),
+        { emit: (points) => emitted.push(...points) },
+        silent,
+        () => NOW,
+      ),
+    );
+  beforeEach(() => {
+    emitted.length = 0;
+  });
+  afterEach(() => mocks?.restore());
+
+  it('attributes every endpoint and model within a cent of the hand computation', async () => {
+    // Prepare
+    mocks = mockAccount(MIXED, MIXED_METRICS);
+
+    // Act
+    const { costs } = await run();
+
+    // Assess
+    const byName = Object.fromEntries(costs.hosts.map((host) => [host.endpointName, host]));
+    const cost = (endpoint: string, model: string) => byName[endpoint]?.components.find((c) => c.name === model)?.cost;
+    // gpu-measured: 24 instance-hours x 5.752 = 138.048; llm-a 24 GPU-h x 1.438 = 34.512; llm-b 48 GPU-h = 69.024.
+    expect(byName['gpu-measured']).toMatchObject({ cost: 138.05, unallocated: 34.51, instanceHoursSource: 'measured' });
+    expect([cost('gpu-measured', 'llm-a'), cost('gpu-measured', 'llm-b')]).toEqual([34.51, 69.02]);
+    // gpu-estimated: 24 x 7.09 = 170.16; vision 2 GPUs x 24 h x 1.7725 = 85.08.
+    expect(byName['gpu-estimated']).toMatchObject({ cost: 170.16, unallocated: 85.08, instanceHoursSource: 'estimated' });
+    expect(cost('gpu-estimated', 'vision')).toBe(85.08);
+    // cpu-shared: 2 x 24 x 0.23 = 11.04; tabular 2 cores x 24 h x 0.0575 = 2.76.
+    expect(byName['cpu-shared']).toMatchObject({ cost: 11.04, unallocated: 8.28 });
+    expect(cost('cpu-shared', 'tabular')).toBe(2.76);
+    expect(byName['single-model']?.components[0]).toMatchObject({ cost: 2.76, invocations: 2_000, costPerThousandInvocations: 1.38 });
+    expect(costs.totalCost).toBe(322.01);
+    expect(costs.totalUnallocated).toBe(127.87);
+    // llm-a held 1 GPU all day, half the day before: the top mover.
+    expect(costs.movers[0]).toEqual({ name: 'llm-a', endpointName: 'gpu-measured', cost: 34.51, change: 17.25 });
+  });
+
+  it('renders the table, the totals and a standalone SMS', async () => {
+    // Prepare
+    mocks = mockAccount(MIXED, MIXED_METRICS);
+
+    // Act
+    const { report } = await run();
+
+    // Assess
+    expect(report.subject).toBe('SageMaker cost 2026-11-20: $322, $128 unallocated');
+    expect(report.email).toMatch(/gpu-measured \(us-east-1\)\s+1 x ml\.g6\.12xlarge\s+24\.0 m\s+\$138\.05/);
+    expect(report.email).toMatch(/ {2}llm-a\s+1\.00 GPU\s+24\.0 m\s+\$34\.51\s+25%\s+10,000\s+\$3\.4512/);
+    expect(report.email).toMatch(/ {2}\(unallocated\)\s+1\.00 GPU free\s+\$34\.51\s+25%/);
+    expect(report.email).toContain('TOP MODELS BY COST');
+    expect(report.sms).toBe('SageMaker cost 2026-11-20: $322. Top model vision $85.08. Unallocated $128.');
+  });
+
+  it('emits the dashboard figures, stamped at the start of the day they describe', async () => {
+    // Prepare
+    mocks = mockAccount(MIXED, MIXED_METRICS);
+
+    // Act
+    await run();
+
+    // Assess
+    expect(emitted).toContainEqual({ name: 'ComponentCost', value: 34.51, unit: 'None', dimensions: { EndpointName: 'gpu-measured', InferenceComponentName: 'llm-a' } });
+    expect(emitted).toContainEqual({ name: 'UnallocatedCost', value: 34.51, unit: 'None', dimensions: { EndpointName: 'gpu-measured' } });
+    expect(emitted).toContainEqual({ name: 'GpusHeld', value: 3, unit: 'Count', dimensions: { EndpointName: 'gpu-measured' } });
+    expect(emitted).toContainEqual({ name: 'TotalCost', value: 322.01, unit: 'None', dimensions: {} });
+  });
+
+  it('reports a failure for one endpoint and still sends the rest', async () => {
+    // Prepare: gpu-measured's GPU series come back InternalError; "gone" cannot be described.
+    const metrics = MIXED_METRICS.map((m) => ((m.dims as Record<string, string>).InferenceComponentName === 'llm-b' ? { ...m, values: [0, -1] as [number, number] } : m));
+    mocks = mockAccount(MIXED, metrics);
+    mocks.sageMaker.on(ListEndpointsCommand).resolves({
+      Endpoints: [...MIXED, { name: 'gone' }].map((e) => ({ EndpointName: e.name, EndpointArn: `arn:${e.name}`, CreationTime: PREVIOUS_START, LastModifiedTime: PREVIOUS_START, EndpointStatus: 'InService' })),
+    });
+
+    // Act
+    const { costs, report, published } = await run();
+
+    // Assess
+    const measured = costs.hosts.find((host) => host.endpointName === 'gpu-measured');
+    expect(measured?.note).toContain('GetMetricData returned InternalError');
+    expect(measured?.components.find((c) => c.name === 'llm-b')).toMatchObject({ source: 'estimated', cost: 69.02 });
+    expect(costs.failures).toEqual([expect.objectContaining({ endpointName: 'gone', stage: 'DescribeEndpoint' })]);
+    expect(report.email).toContain('gone: DescribeEndpoint: ValidationException: Could not find endpoint gone');
+    expect(published).toBe(true);
+    expect(mocks.cloudWatch).toHaveReceivedCommandTimes(GetMetricDataCommand, 1);
+  });
+
+  it('in a dry run neither publishes nor emits metrics', async () => {
+    // Prepare
+    mocks = mockAccount(MIXED, MIXED_METRICS);
+
+    // Act
+    const result = await run(true);
+
+    // Assess
+    expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
+    expect(emitted).toEqual([]);
+    expect(result).toMatchObject({ dryRun: true, published: false });
+  });
+
+  it('covers the local day in TIMEZONE, 23 hours long on the spring DST change', async () => {
+    // Prepare: 2026-03-29 in Berlin has 23 hours.
+    mocks = mockAccount([{ name: 'single-model', instanceType: 'ml.m5.large', instances: 1 }], []);
+    vi.useFakeTimers({ toFake: ['Date'] });
+
+    try {
+      // Act
+      const { costs } = await runCostReport(
+        { dryRun: true },
+        liveCostReportDeps(parseConfig({ AWS_REGION: 'us-east-1', TIMEZONE: 'Europe/Berlin' }), createCostReportClients(), { emit: () => undefined }, silent, () => new Date('2026-03-30T06:00:00Z')),
+      );
+
+      // Assess
+      expect(costs.periodStart).toBe('2026-03-28T23:00:00.000Z');
+      expect(costs.periodHours).toBe(23);
+      expect(costs.totalCost).toBe(2.65);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('Function: emfDocuments', () => {
+  it('writes one EMF document per dimension set, in the SageMakerOpsBot namespace', () => {
+    // Act
+    const documents = emfDocuments(
+      [
+        { name: 'ComponentCost', value: 1.5, unit: 'None', dimensions: { EndpointName: 'e', InferenceComponentName: 'a' } },
+        { name: 'TotalCost', value: 9, unit: 'None', dimensions: {} },
+      ],
+      DAY_START,
+    ).map((line) => JSON.parse(line));
+
+    // Assess
+    expect(documents).toEqual([
+      {
+        _aws: { Timestamp: DAY_START.getTime(), CloudWatchMetrics: [{ Namespace: 'SageMakerOpsBot', Dimensions: [['EndpointName', 'InferenceComponentName']], Metrics: [{ Name: 'ComponentCost', Unit: 'None' }] }] },
+        EndpointName: 'e',
+        InferenceComponentName: 'a',
+        ComponentCost: 1.5,
+      },
+      { _aws: { Timestamp: DAY_START.getTime(), CloudWatchMetrics: [{ Namespace: 'SageMakerOpsBot', Dimensions: [[]], Metrics: [{ Name: 'TotalCost', Unit: 'None' }] }] }, TotalCost: 9 },
+    ]);
+  });
+});
+
+describe('Function: cost-report handler', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('rejects an unknown field before any AWS call', async () => {
+    // Prepare
+    const sageMaker = mockClient(SageMakerClient);
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+    vi.resetModules();
+    const { handler } = (await import('../../functions/cost-report/handler.ts')) as unknown as { handler: (e: unknown, c: unknown) => Promise<unknown> };
+
+    try {
+      // Act & Assess
+      await expect(handler({ dryRun: true, day: '2026-11-20' }, lambdaContext('cost-report'))).rejects.toThrow(/"day" is not a known field/);
+      expect(sageMaker.calls()).toHaveLength(0);
+    } finally {
+      sageMaker.restore();
+    }
+  });
+});
+
+describe('Function: createEmfSink', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('writes EMF lines unless POWERTOOLS_METRICS_DISABLED is true', async () => {
+    // Prepare
+    const { createEmfSink } = await import('@ops-bot/shared/aws/emf');
+    const lines: string[] = [];
+    const point = { name: 'IdleEndpoints', value: 3, unit: 'Count' as const, dimensions: {} };
+
+    // Act
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    createEmfSink((line) => lines.push(line)).emit([point], DAY_START);
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+    createEmfSink((line) => lines.push(line)).emit([point], DAY_START);
+
+    // Assess
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ IdleEndpoints: 3 });
+  });
+});
