@@ -31,7 +31,12 @@ interface DeployConfig {
     readonly weekendScaleDown: WeeklyTime;
     readonly weekendRestore: WeeklyTime;
     readonly costReport: DailyTime;
+    readonly studioAudit: DailyTime;
   };
+  /** Optional: stop every notebook in the evening and start those again in the morning, on weekDays. */
+  readonly notebookOffHours?: { readonly stop: DailyTime; readonly start: DailyTime; readonly weekDays: string };
+  readonly notebookIdleMinutes?: number;
+  readonly notebookMaxRunningHours?: number;
   /** Full local days each cost report covers (COST_PERIOD_DAYS). */
   readonly costPeriodDays?: number;
   readonly logRetentionDays: number;
@@ -47,6 +52,7 @@ const DEFAULT_SCHEDULES = {
   weekendScaleDown: { weekDay: 'FRI', hour: 18, minute: 0 },
   weekendRestore: { weekDay: 'MON', hour: 7, minute: 0 },
   costReport: { hour: 8, minute: 0 },
+  studioAudit: { hour: 9, minute: 15 },
 } as const;
 const WEEK_DAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
 const DEFAULT_LOG_RETENTION_DAYS = 90;
@@ -63,6 +69,9 @@ const KNOWN_KEYS = [
   'holidays',
   'maxScaleDownDays',
   'costPeriodDays',
+  'notebookOffHours',
+  'notebookIdleMinutes',
+  'notebookMaxRunningHours',
 ];
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
@@ -112,6 +121,16 @@ function weeklyTime(raw: unknown, setting: string, fallback: WeeklyTime): Weekly
   return { weekDay, ...dailyTime(time, setting, fallback) };
 }
 
+const WEEK_DAY_RANGE = /^(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?(,(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?)*$/;
+
+function offHours(raw: unknown): NonNullable<DeployConfig['notebookOffHours']> {
+  const { stop, start, weekDays = 'MON-FRI', ...rest } = (raw ?? {}) as Record<string, unknown>;
+  if (Object.keys(rest).length > 0) throw new DeployConfigError(`notebookOffHours.${Object.keys(rest)[0]}`, 'is not a known setting (stop, start, weekDays)');
+  if (stop === undefined || start === undefined) throw new DeployConfigError('notebookOffHours', 'needs both "stop" and "start" times');
+  if (typeof weekDays !== 'string' || !WEEK_DAY_RANGE.test(weekDays)) throw new DeployConfigError('notebookOffHours.weekDays', `must look like "MON-FRI", got ${JSON.stringify(weekDays)}`);
+  return { stop: dailyTime(stop, 'notebookOffHours.stop', { hour: 19, minute: 0 }), start: dailyTime(start, 'notebookOffHours.start', { hour: 8, minute: 0 }), weekDays };
+}
+
 function parseDeployConfig(context: unknown): DeployConfig {
   const raw = (typeof context === 'string' ? JSON.parse(context) : (context ?? {})) as Record<string, unknown>;
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new DeployConfigError('', 'must be a JSON object');
@@ -152,7 +171,11 @@ function parseDeployConfig(context: unknown): DeployConfig {
       weekendScaleDown: weeklyTime(schedules.weekendScaleDown, 'schedules.weekendScaleDown', DEFAULT_SCHEDULES.weekendScaleDown),
       weekendRestore: weeklyTime(schedules.weekendRestore, 'schedules.weekendRestore', DEFAULT_SCHEDULES.weekendRestore),
       costReport: dailyTime(schedules.costReport, 'schedules.costReport', DEFAULT_SCHEDULES.costReport),
+      studioAudit: dailyTime(schedules.studioAudit, 'schedules.studioAudit', DEFAULT_SCHEDULES.studioAudit),
     },
+    ...(raw.notebookOffHours !== undefined ? { notebookOffHours: offHours(raw.notebookOffHours) } : {}),
+    ...(raw.notebookIdleMinutes !== undefined ? { notebookIdleMinutes: raw.notebookIdleMinutes as number } : {}),
+    ...(raw.notebookMaxRunningHours !== undefined ? { notebookMaxRunningHours: raw.notebookMaxRunningHours as number } : {}),
     logRetentionDays: logRetentionDays as number,
     weekendScope: (raw.weekendScope ?? 'tagged') as 'tagged' | 'all',
     holidays: stringList(raw, 'holidays'),
@@ -174,6 +197,8 @@ function functionEnvironment(config: DeployConfig): Record<string, string> {
     ...(config.holidays.length > 0 ? { [ENV.holidays]: config.holidays.join(',') } : {}),
     ...(config.maxScaleDownDays !== undefined ? { [ENV.maxScaleDownDays]: String(config.maxScaleDownDays) } : {}),
     ...(config.costPeriodDays !== undefined ? { [ENV.costPeriodDays]: String(config.costPeriodDays) } : {}),
+    ...(config.notebookIdleMinutes !== undefined ? { [ENV.notebookIdleMinutes]: String(config.notebookIdleMinutes) } : {}),
+    ...(config.notebookMaxRunningHours !== undefined ? { [ENV.notebookMaxRunningHours]: String(config.notebookMaxRunningHours) } : {}),
     ...(config.regions ? { [ENV.regions]: config.regions.join(',') } : {}),
     ...(config.endpointIdleHours !== undefined ? { [ENV.endpointIdleHours]: String(config.endpointIdleHours) } : {}),
     ...(config.priceOverrides ? { [ENV.priceOverrides]: JSON.stringify(config.priceOverrides) } : {}),
@@ -193,6 +218,8 @@ function checkRuntimeEnvironment(environment: Record<string, string>): void {
         [ENV.holidays]: 'holidays',
         [ENV.maxScaleDownDays]: 'maxScaleDownDays',
         [ENV.costPeriodDays]: 'costPeriodDays',
+        [ENV.notebookIdleMinutes]: 'notebookIdleMinutes',
+        [ENV.notebookMaxRunningHours]: 'notebookMaxRunningHours',
       }[error.variable];
       throw new DeployConfigError(setting ?? error.variable, error.message.replace(/^Invalid configuration: \S+ /, ''));
     }

@@ -26,6 +26,7 @@ class OpsBotStack extends Stack {
   readonly idleEndpoints: ScheduledFunction;
   readonly weekendScaling: ScheduledFunction;
   readonly costReport: ScheduledFunction;
+  readonly idleNotebooks: ScheduledFunction;
   readonly dashboard: OpsBotDashboard;
 
   constructor(scope: Construct, id: string, props: OpsBotStackProps) {
@@ -112,9 +113,81 @@ class OpsBotStack extends Stack {
 
     this.weekendScaling = this.weekendScalingJob(config, endpointArns, regions, environment, props.distDir);
     this.costReport = this.costReportJob(config, endpointArns, regions, environment, props.distDir);
+    this.idleNotebooks = this.idleNotebooksJob(config, regions, environment, props.distDir);
     this.dashboard = new OpsBotDashboard(this, 'Dashboard', {
-      jobs: { 'idle-endpoints': this.idleEndpoints, 'weekend-scaling': this.weekendScaling, 'cost-report': this.costReport },
+      jobs: { 'idle-endpoints': this.idleEndpoints, 'idle-notebooks': this.idleNotebooks, 'weekend-scaling': this.weekendScaling, 'cost-report': this.costReport },
     });
+  }
+
+  private idleNotebooksJob(config: DeployConfig, regions: readonly string[], environment: Record<string, string>, distDir: string): ScheduledFunction {
+    const arns = (resource: string, resourceName: string) => regions.map((region) => this.formatArn({ service: 'sagemaker', region, resource, resourceName }));
+    const notebooks = arns('notebook-instance', '*');
+    const studio = [...arns('domain', '*'), ...arns('user-profile', '*/*'), ...arns('space', '*/*')];
+    const offHours = config.notebookOffHours;
+    const audit = config.schedules.studioAudit;
+    const job = new ScheduledFunction(this, 'IdleNotebooks', {
+      jobName: 'idle-notebooks',
+      description: 'Stops idle SageMaker notebook instances (idleness read from Jupyter) and audits Studio apps',
+      distDir,
+      environment,
+      timezone: config.timezone,
+      topic: this.topic,
+      timeout: Duration.minutes(5),
+      logRetentionDays: config.logRetentionDays,
+      schedules: [
+        { id: 'IdleCheck', description: 'Idle notebook check', cron: { minute: '0/15', hour: '*' }, input: { action: 'idle-check' } },
+        { id: 'StudioAudit', description: 'Daily notebook and Studio audit', cron: { minute: String(audit.minute), hour: String(audit.hour) }, input: { action: 'studio-audit' } },
+        ...(offHours
+          ? [
+              { id: 'OffHoursStop', description: 'Off-hours notebook stop', cron: { minute: String(offHours.stop.minute), hour: String(offHours.stop.hour), weekDay: offHours.weekDays }, input: { action: 'off-hours-stop' } },
+              { id: 'MorningStart', description: 'Morning start of notebooks stopped for off hours', cron: { minute: String(offHours.start.minute), hour: String(offHours.start.hour), weekDay: offHours.weekDays }, input: { action: 'morning-start' } },
+            ]
+          : []),
+      ],
+      policyStatements: [
+        new iam.PolicyStatement({
+          sid: 'ListNotebooksAndStudio',
+          actions: ['sagemaker:ListNotebookInstances', 'sagemaker:ListApps', 'sagemaker:ListDomains', 'sagemaker:ListUserProfiles', 'sagemaker:ListSpaces'],
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadAndStopNotebooks',
+          actions: ['sagemaker:ListTags', 'sagemaker:CreatePresignedNotebookInstanceUrl', 'sagemaker:StopNotebookInstance', ...(offHours ? ['sagemaker:StartNotebookInstance'] : [])],
+          resources: notebooks,
+        }),
+        new iam.PolicyStatement({
+          sid: 'MarkNotebooks',
+          actions: ['sagemaker:AddTags', ...(offHours ? ['sagemaker:DeleteTags'] : [])],
+          resources: notebooks,
+          conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [TAGS.lastAction, TAGS.offHoursStopped] } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadStudioSettings',
+          actions: ['sagemaker:DescribeDomain', 'sagemaker:DescribeUserProfile', 'sagemaker:DescribeSpace'],
+          resources: studio,
+        }),
+        // Defence in depth: whatever a bug might ask for, a skipped resource cannot be changed.
+        new iam.PolicyStatement({
+          sid: 'NeverTouchSkipped',
+          effect: iam.Effect.DENY,
+          actions: ['sagemaker:StopNotebookInstance', 'sagemaker:StartNotebookInstance', 'sagemaker:DeleteApp', 'sagemaker:AddTags', 'sagemaker:DeleteTags'],
+          resources: ['*'],
+          conditions: { StringEqualsIgnoreCase: { [`aws:ResourceTag/${TAGS.skip}`]: 'true' } },
+        }),
+      ],
+    });
+    this.topic.grantPublish(job.role);
+    acknowledgeKeyForPublishing(job);
+    Validations.of(job.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'The sagemaker:List* actions support no resource-level permissions; the explicit deny on ops-bot:skip covers every resource.',
+    });
+    acknowledgeWildcardArns(
+      job.role,
+      [...notebooks, ...studio],
+      'The job checks every notebook and Studio entity in the account; writes are limited to its own tag keys, and denied on ops-bot:skip.',
+    );
+    return job;
   }
 
   private costReportJob(

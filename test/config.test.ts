@@ -23,6 +23,8 @@ describe('Function: parseConfig', () => {
       holidays: new Set(),
       maxScaleDownDays: 14,
       costPeriodDays: 1,
+      notebookIgnoreConnections: true,
+      notebookJupyterTimeoutSeconds: 5,
     });
   });
 
@@ -42,6 +44,9 @@ describe('Function: parseConfig', () => {
       HOLIDAYS: '2026-12-25, 2026-12-28',
       MAX_SCALE_DOWN_DAYS: '21',
       COST_PERIOD_DAYS: '7',
+      NOTEBOOK_IGNORE_CONNECTIONS: 'False',
+      NOTEBOOK_MAX_RUNNING_HOURS: '12',
+      NOTEBOOK_JUPYTER_TIMEOUT_SECONDS: '3',
       SCHEDULER_ROLE_ARN: 'arn:aws:iam::111122223333:role/scheduler',
       SCHEDULER_DLQ_ARN: 'arn:aws:sqs:us-east-1:111122223333:dlq',
     });
@@ -60,6 +65,9 @@ describe('Function: parseConfig', () => {
       holidays: new Set(['2026-12-25', '2026-12-28']),
       maxScaleDownDays: 21,
       costPeriodDays: 7,
+      notebookIgnoreConnections: false,
+      notebookMaxRunningHours: 12,
+      notebookJupyterTimeoutSeconds: 3,
       oneTimeSchedules: {
         roleArn: 'arn:aws:iam::111122223333:role/scheduler',
         deadLetterArn: 'arn:aws:sqs:us-east-1:111122223333:dlq',
@@ -79,6 +87,8 @@ describe('Function: parseConfig', () => {
     { env: { PRICE_OVERRIDES: '{"g5": 1}' }, variable: 'PRICE_OVERRIDES', message: /"g5"/ },
     { env: { PRICE_OVERRIDES: '{"ml.g5.xlarge": -1}' }, variable: 'PRICE_OVERRIDES', message: /ml\.g5\.xlarge/ },
     { env: { DESCRIBE_CONCURRENCY: '100' }, variable: 'DESCRIBE_CONCURRENCY', message: /between 1 and 32/ },
+    { env: { NOTEBOOK_IGNORE_CONNECTIONS: 'yes' }, variable: 'NOTEBOOK_IGNORE_CONNECTIONS', message: /true or false/ },
+    { env: { NOTEBOOK_MAX_RUNNING_HOURS: '0' }, variable: 'NOTEBOOK_MAX_RUNNING_HOURS', message: /between 1 and 720/ },
     { env: { COST_PERIOD_DAYS: '8' }, variable: 'COST_PERIOD_DAYS', message: /between 1 and 7/ },
     { env: { TIMEZONE: 'Berlin' }, variable: 'TIMEZONE', message: /not an IANA time zone/ },
     { env: { WEEKEND_SCOPE: 'some' }, variable: 'WEEKEND_SCOPE', message: /"tagged" or "all"/ },

@@ -24,6 +24,9 @@ const ENV = {
   schedulerDeadLetterArn: 'SCHEDULER_DLQ_ARN',
   schedulerGroup: 'SCHEDULER_GROUP',
   costPeriodDays: 'COST_PERIOD_DAYS',
+  notebookIgnoreConnections: 'NOTEBOOK_IGNORE_CONNECTIONS',
+  notebookMaxRunningHours: 'NOTEBOOK_MAX_RUNNING_HOURS',
+  notebookJupyterTimeoutSeconds: 'NOTEBOOK_JUPYTER_TIMEOUT_SECONDS',
   awsRegion: 'AWS_REGION',
 } as const;
 
@@ -37,6 +40,7 @@ const DEFAULTS = {
   maxScaleDownDays: 14,
   schedulerGroup: 'default',
   costPeriodDays: 1,
+  notebookJupyterTimeoutSeconds: 5,
 } as const;
 
 /** CloudWatch keeps no trace of a metric that reported nothing for 14 days: our lookback. */
@@ -61,6 +65,11 @@ interface Config {
   readonly maxScaleDownDays: number;
   /** The cost report covers this many full local days before today, compared with as many before them. */
   readonly costPeriodDays: number;
+  /** Open browser connections alone do not make a notebook busy (see domain/notebooks.ts). */
+  readonly notebookIgnoreConnections: boolean;
+  /** Stop a notebook whose Jupyter cannot be read after this many running hours; off when undefined. */
+  readonly notebookMaxRunningHours?: number;
+  readonly notebookJupyterTimeoutSeconds: number;
   /** Where one-time restore schedules are made; required only when one is. */
   readonly oneTimeSchedules?: { readonly roleArn: string; readonly deadLetterArn: string; readonly groupName: string };
 }
@@ -84,8 +93,18 @@ function parseConfig(env: Env): Config {
     holidays: parseHolidays(env[ENV.holidays]),
     maxScaleDownDays: parseInteger(env, ENV.maxScaleDownDays, DEFAULTS.maxScaleDownDays, 1, 60),
     costPeriodDays: parseInteger(env, ENV.costPeriodDays, DEFAULTS.costPeriodDays, 1, 7),
+    notebookIgnoreConnections: parseBoolean(env, ENV.notebookIgnoreConnections, true),
+    ...(env[ENV.notebookMaxRunningHours]?.trim() ? { notebookMaxRunningHours: parseInteger(env, ENV.notebookMaxRunningHours, 0, 1, 24 * 30) } : {}),
+    notebookJupyterTimeoutSeconds: parseInteger(env, ENV.notebookJupyterTimeoutSeconds, DEFAULTS.notebookJupyterTimeoutSeconds, 1, 30),
     ...parseOneTimeSchedules(env),
   };
+}
+
+function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== 'true' && raw !== 'false') throw new ConfigError(name, `must be true or false, got "${env[name]}"`);
+  return raw === 'true';
 }
 
 function parseTimezone(raw: string | undefined): string {

@@ -93,7 +93,7 @@ describe('Stack: SageMakerOpsBot', () => {
   it('alarms to the topic on each job\'s function errors and dead letters', () => {
     const alarms = synthesized.template.findResources('AWS::CloudWatch::Alarm');
     const metrics = Object.values(alarms).map((alarm) => (alarm as { Properties: { MetricName: string } }).Properties.MetricName);
-    expect(metrics.sort()).toEqual([...Array(3).fill('ApproximateNumberOfMessagesVisible'), ...Array(3).fill('Errors')]);
+    expect(metrics.sort()).toEqual([...Array(4).fill('ApproximateNumberOfMessagesVisible'), ...Array(4).fill('Errors')]);
     for (const alarm of Object.values(alarms)) {
       expect((alarm as { Properties: { AlarmActions: unknown[] } }).Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/ReportTopic/) }]);
     }
@@ -266,6 +266,92 @@ describe('Stack: cost-report job and dashboard', () => {
     ]);
     for (const metric of ['TotalCost', 'IdleEndpointsCostPerDay', 'WeekendEstimatedSavings', 'WeekendScaledDown']) expect(named).toContain(`"${metric}"`);
     expect(body.widgets.map((widget) => widget.properties.title)).toContain('Job runs and errors');
+  });
+});
+
+describe('Stack: idle-notebooks job', () => {
+  let synthesized: Synthesized;
+  beforeAll(() => {
+    synthesized = synthesize({ ...config, notebookOffHours: { stop: { hour: 19, minute: 30 }, start: { hour: 7, minute: 45 }, weekDays: 'MON-FRI' }, notebookIdleMinutes: 90 });
+  });
+  afterAll(() => synthesized.cleanup());
+
+  it('checks notebooks every 15 minutes and audits Studio daily, in the configured zone', () => {
+    const { template } = synthesized;
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0/15 * * * ? *)', Target: Match.objectLike({ Input: '{"action":"idle-check"}' }) });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(15 9 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+      Target: Match.objectLike({ Input: '{"action":"studio-audit"}' }),
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'idle-notebooks', NOTEBOOK_IDLE_MINUTES: '90' }) } });
+  });
+
+  it('schedules the off-hours stop and morning start only when configured', () => {
+    // Prepare
+    const plain = synthesize(config);
+
+    try {
+      // Assess
+      synthesized.template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(30 19 ? * MON-FRI *)', Target: Match.objectLike({ Input: '{"action":"off-hours-stop"}' }) });
+      synthesized.template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(45 7 ? * MON-FRI *)', Target: Match.objectLike({ Input: '{"action":"morning-start"}' }) });
+      const inputs = Object.values(plain.template.findResources('AWS::Scheduler::Schedule')).map((schedule) => (schedule as { Properties: { Target: { Input: string } } }).Properties.Target.Input);
+      expect(inputs).not.toContain('{"action":"off-hours-stop"}');
+      expect(inputs).not.toContain('{"action":"morning-start"}');
+      expect(inputs).toContain('{"action":"idle-check"}');
+      const allowed = jobStatements(plain.template, 'idle-notebooks').filter((statement) => statement.Effect === 'Allow');
+      expect(actionsOf(allowed)).not.toContain('sagemaker:StartNotebookInstance');
+    } finally {
+      plain.cleanup();
+    }
+  });
+
+  it('denies stopping, starting, deleting apps and writing tags on anything tagged ops-bot:skip', () => {
+    // Prepare
+    const statements = jobStatements(synthesized.template, 'idle-notebooks');
+    const deny = statements.filter((statement) => statement.Effect === 'Deny');
+
+    // Assess
+    expect(deny).toEqual([
+      {
+        Sid: 'NeverTouchSkipped',
+        Effect: 'Deny',
+        Action: ['sagemaker:StopNotebookInstance', 'sagemaker:StartNotebookInstance', 'sagemaker:DeleteApp', 'sagemaker:AddTags', 'sagemaker:DeleteTags'],
+        Resource: '*',
+        Condition: { StringEqualsIgnoreCase: { 'aws:ResourceTag/ops-bot:skip': 'true' } },
+      },
+    ]);
+  });
+
+  it('stops and tags only notebook instances, and writes only its own tag keys', () => {
+    // Prepare
+    const statements = jobStatements(synthesized.template, 'idle-notebooks');
+    const stop = statements.find((statement) => statement.Sid === 'ReadAndStopNotebooks');
+    const mark = statements.find((statement) => statement.Sid === 'MarkNotebooks');
+
+    // Assess
+    expect(JSON.stringify(stop?.Resource)).toMatch(/:notebook-instance\/\*/);
+    expect(JSON.stringify(stop?.Resource)).not.toMatch(/endpoint|inference-component/);
+    expect(mark?.Condition).toEqual({ 'ForAllValues:StringEquals': { 'aws:TagKeys': ['ops-bot:last-action', 'ops-bot:off-hours-stopped'] } });
+    expect(actionsOf(statements).filter((action) => action.startsWith('sagemaker:'))).toEqual([
+      'sagemaker:AddTags',
+      'sagemaker:CreatePresignedNotebookInstanceUrl',
+      'sagemaker:DeleteApp',
+      'sagemaker:DeleteTags',
+      'sagemaker:DescribeDomain',
+      'sagemaker:DescribeSpace',
+      'sagemaker:DescribeUserProfile',
+      'sagemaker:ListApps',
+      'sagemaker:ListDomains',
+      'sagemaker:ListNotebookInstances',
+      'sagemaker:ListSpaces',
+      'sagemaker:ListTags',
+      'sagemaker:ListUserProfiles',
+      'sagemaker:StartNotebookInstance',
+      'sagemaker:StopNotebookInstance',
+    ]);
+    // DeleteApp appears only in the deny: nothing allows it.
+    expect(statements.filter((statement) => statement.Effect === 'Allow' && [statement.Action].flat().includes('sagemaker:DeleteApp'))).toEqual([]);
   });
 });
 

@@ -9,7 +9,7 @@ import { App, type Environment } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app.ts';
 
-const JOBS = ['idle-endpoints', 'weekend-scaling', 'cost-report'];
+const JOBS = ['idle-endpoints', 'idle-notebooks', 'weekend-scaling', 'cost-report'];
 
 interface Synthesized {
   readonly template: Template;

@@ -86,6 +86,33 @@ const INSTANCE_SPECS: Readonly<Record<string, InstanceSpec>> = {
   'ml.inf2.48xlarge': spec(15.58, 12, 192, 768),
 };
 
+/**
+ * Notebook instances and Studio apps are billed at their own list prices (not hosting prices).
+ * Same source and regions as the hosting table; PRICE_OVERRIDES does not apply here.
+ */
+const NOTEBOOK_PRICE_SOURCE = 'embedded on-demand list prices for SageMaker notebook instances and Studio (us-east-1/us-east-2/us-west-2, compiled 2026-11)';
+const NOTEBOOK_PRICES: Readonly<Record<string, number>> = {
+  'ml.t3.medium': 0.05,
+  'ml.t3.large': 0.1,
+  'ml.t3.xlarge': 0.2,
+  'ml.t3.2xlarge': 0.399,
+  'ml.m5.large': 0.115,
+  'ml.m5.xlarge': 0.23,
+  'ml.m5.2xlarge': 0.461,
+  'ml.m5.4xlarge': 0.922,
+  'ml.c5.xlarge': 0.204,
+  'ml.c5.2xlarge': 0.408,
+  'ml.g4dn.xlarge': 0.7364,
+  'ml.g4dn.2xlarge': 0.94,
+  'ml.g5.xlarge': 1.408,
+  'ml.g5.2xlarge': 1.515,
+  'ml.p3.2xlarge': 3.825,
+};
+
+function notebookHourlyPrice(region: string, instanceType: string): number | undefined {
+  return PRICED_REGIONS.has(region) ? NOTEBOOK_PRICES[instanceType] : undefined;
+}
+
 interface PriceBook {
   readonly source: string;
   hourlyPrice(region: string, instanceType: string): HourlyPrice | undefined;
@@ -133,5 +160,5 @@ function parsePriceOverrides(value: unknown): PriceOverrides {
   return overrides;
 }
 
-export { PRICE_TABLE_SOURCE, PRICED_REGIONS, createPriceBook, parsePriceOverrides };
+export { PRICE_TABLE_SOURCE, PRICED_REGIONS, NOTEBOOK_PRICE_SOURCE, createPriceBook, parsePriceOverrides, notebookHourlyPrice };
 export type { InstanceSpec, PriceOverrides, PriceBook, HourlyPrice };

@@ -10,6 +10,7 @@ const TAGS = {
   savedCopyCount: `${TAG_PREFIX}saved-copy-count`,
   savedMinCapacity: `${TAG_PREFIX}saved-min-capacity`,
   savedMaxCapacity: `${TAG_PREFIX}saved-max-capacity`,
+  offHoursStopped: `${TAG_PREFIX}off-hours-stopped`,
 } as const;
 
 type Tags = Readonly<Record<string, string>>;

@@ -60,5 +60,21 @@ function parseWeekendScalingEvent(raw: unknown): WeekendScalingEvent {
   return { action, dryRun: optionalBoolean(event, 'dryRun', false), ...(until !== undefined ? { until } : {}) };
 }
 
-export { readEventObject, optionalBoolean, parseDryRunEvent, parseWeekendScalingEvent };
-export type { DryRunEvent, EventObject, WeekendScalingEvent, WeekendAction };
+const NOTEBOOK_ACTIONS = ['idle-check', 'studio-audit', 'off-hours-stop', 'morning-start'] as const;
+type NotebookAction = (typeof NOTEBOOK_ACTIONS)[number];
+
+interface NotebookEvent extends DryRunEvent {
+  readonly action: NotebookAction;
+}
+
+function parseNotebookEvent(raw: unknown): NotebookEvent {
+  const event = readEventObject(raw, ['action', 'dryRun']);
+  const action = event.action ?? 'idle-check';
+  if (typeof action !== 'string' || !(NOTEBOOK_ACTIONS as readonly string[]).includes(action)) {
+    throw new InvalidEventError('action', `must be one of ${NOTEBOOK_ACTIONS.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(action)}`);
+  }
+  return { action: action as NotebookAction, dryRun: optionalBoolean(event, 'dryRun', false) };
+}
+
+export { readEventObject, optionalBoolean, parseDryRunEvent, parseWeekendScalingEvent, parseNotebookEvent };
+export type { DryRunEvent, EventObject, WeekendScalingEvent, WeekendAction, NotebookEvent, NotebookAction };

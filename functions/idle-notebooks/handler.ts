@@ -1,0 +1,19 @@
+/**
+ * Lambda entry for `idle-notebooks`: `{"action": "idle-check" | "studio-audit" | "off-hours-stop"
+ * | "morning-start"}` (default idle-check), optionally `"dryRun": true`.
+ */
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { parseConfig } from '@ops-bot/shared/config';
+import { createIdleNotebooksClients, liveIdleNotebooksDeps, runIdleNotebooks } from '@ops-bot/shared/jobs/idle-notebooks';
+import { parseNotebookEvent, type NotebookEvent } from '@ops-bot/shared/lambda/events';
+import { parsedEvent } from '@ops-bot/shared/lambda/middleware';
+
+const logger = new Logger({ serviceName: 'idle-notebooks' });
+const deps = liveIdleNotebooksDeps(parseConfig(process.env), createIdleNotebooksClients(), logger, () => new Date());
+
+export const handler = middy()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(parsedEvent(parseNotebookEvent))
+  .handler((event: unknown) => runIdleNotebooks(event as NotebookEvent, deps));

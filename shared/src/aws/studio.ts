@@ -1,0 +1,96 @@
+/**
+ * Studio reads for the audit: running apps across every domain, and the idle-shutdown settings of
+ * each domain's defaults, user profiles and spaces. Describes run a few at a time.
+ */
+import {
+  DescribeDomainCommand,
+  DescribeSpaceCommand,
+  DescribeUserProfileCommand,
+  paginateListApps,
+  paginateListDomains,
+  paginateListSpaces,
+  paginateListUserProfiles,
+  type SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import type { IdleCoverage, StudioApp } from '../domain/studio.ts';
+import { mapSettled } from '../util/concurrency.ts';
+
+interface StudioAccess {
+  listRunningApps(): Promise<StudioApp[]>;
+  /** Coverage per entity, and the entities whose settings could not be read. */
+  readIdleCoverage(concurrency: number): Promise<{ coverage: IdleCoverage[]; failures: Array<{ name: string; reason: unknown }> }>;
+}
+
+type LifecycleSettings = { AppLifecycleManagement?: { IdleSettings?: { LifecycleManagement?: string; IdleTimeoutInMinutes?: number } } } | undefined;
+
+function lifecycle(settings: LifecycleSettings): string | undefined {
+  const idle = settings?.AppLifecycleManagement?.IdleSettings;
+  if (!idle) return undefined;
+  // Spaces carry only a timeout; a timeout set there means idle shutdown applies to the space.
+  return idle.LifecycleManagement ?? (idle.IdleTimeoutInMinutes ? 'ENABLED' : undefined);
+}
+
+function createStudioAccess(client: SageMakerClient, region: string): StudioAccess {
+  return {
+    async listRunningApps() {
+      const apps: StudioApp[] = [];
+      for await (const page of paginateListApps({ client, pageSize: 100 }, {})) {
+        for (const app of page.Apps ?? []) {
+          if (app.Status !== 'InService' || !app.DomainId || !app.AppType || !app.AppName) continue;
+          apps.push({
+            region,
+            domainId: app.DomainId,
+            owner: app.SpaceName ? `space ${app.SpaceName}` : `user ${app.UserProfileName ?? '?'}`,
+            appType: app.AppType,
+            appName: app.AppName,
+            ...(app.ResourceSpec?.InstanceType ? { instanceType: app.ResourceSpec.InstanceType } : {}),
+            ...(app.CreationTime ? { createdAt: app.CreationTime.toISOString() } : {}),
+          });
+        }
+      }
+      return apps;
+    },
+
+    async readIdleCoverage(concurrency) {
+      const domainIds: string[] = [];
+      for await (const page of paginateListDomains({ client, pageSize: 100 }, {})) {
+        for (const domain of page.Domains ?? []) if (domain.DomainId) domainIds.push(domain.DomainId);
+      }
+      const profiles: Array<{ domainId: string; name: string }> = [];
+      const spaces: Array<{ domainId: string; name: string }> = [];
+      for (const domainId of domainIds) {
+        for await (const page of paginateListUserProfiles({ client, pageSize: 100 }, { DomainIdEquals: domainId })) {
+          for (const profile of page.UserProfiles ?? []) if (profile.UserProfileName) profiles.push({ domainId, name: profile.UserProfileName });
+        }
+        for await (const page of paginateListSpaces({ client, pageSize: 100 }, { DomainIdEquals: domainId })) {
+          for (const space of page.Spaces ?? []) if (space.SpaceName) spaces.push({ domainId, name: space.SpaceName });
+        }
+      }
+      type Task = { level: IdleCoverage['level']; domainId: string; name: string };
+      const tasks: Task[] = [
+        ...domainIds.map((domainId) => ({ level: 'domain' as const, domainId, name: domainId })),
+        ...profiles.map((profile) => ({ level: 'user-profile' as const, ...profile })),
+        ...spaces.map((space) => ({ level: 'space' as const, ...space })),
+      ];
+      const read = await mapSettled(tasks, concurrency, async (task): Promise<IdleCoverage> => {
+        let settings: { JupyterLabAppSettings?: LifecycleSettings; CodeEditorAppSettings?: LifecycleSettings } | undefined;
+        if (task.level === 'domain') settings = (await client.send(new DescribeDomainCommand({ DomainId: task.domainId }))).DefaultUserSettings;
+        else if (task.level === 'user-profile') settings = (await client.send(new DescribeUserProfileCommand({ DomainId: task.domainId, UserProfileName: task.name }))).UserSettings;
+        else settings = (await client.send(new DescribeSpaceCommand({ DomainId: task.domainId, SpaceName: task.name }))).SpaceSettings;
+        const jupyterLab = lifecycle(settings?.JupyterLabAppSettings);
+        const codeEditor = lifecycle(settings?.CodeEditorAppSettings);
+        return { region, domainId: task.domainId, level: task.level, name: task.name, ...(jupyterLab ? { jupyterLab } : {}), ...(codeEditor ? { codeEditor } : {}) };
+      });
+      const coverage: IdleCoverage[] = [];
+      const failures: Array<{ name: string; reason: unknown }> = [];
+      read.forEach((outcome, index) => {
+        if (outcome.ok) coverage.push(outcome.value);
+        else failures.push({ name: `${tasks[index]?.level} ${tasks[index]?.name}`, reason: outcome.error });
+      });
+      return { coverage, failures };
+    },
+  };
+}
+
+export { createStudioAccess };
+export type { StudioAccess };

@@ -1,0 +1,275 @@
+/**
+ * The idle-notebooks job.
+ * - idle-check (every 15 min): reads each InService notebook's Jupyter and stops the idle ones,
+ *   tagging each with what the bot did and why before stopping it. Publishes only when something
+ *   was stopped or a stop failed, so an unreadable notebook does not page anyone every 15 minutes.
+ * - studio-audit (daily): running notebooks and Studio apps with their cost, and where native
+ *   idle shutdown is off.
+ * - off-hours-stop / morning-start (optional): stop every InService notebook in the evening and
+ *   start in the morning exactly those the bot stopped (tracked by a tag on each).
+ */
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { requireTopicArn, type Config } from '../config.ts';
+import { describeFailure, RunFailedError } from '../errors.ts';
+import { decideNotebook, lastActionTag, type NotebookActivity, type NotebookSnapshot, type NotebookVerdict } from '../domain/notebooks.ts';
+import { NOTEBOOK_PRICE_SOURCE, notebookHourlyPrice } from '../domain/prices.ts';
+import { auditStudio, type StudioAudit } from '../domain/studio.ts';
+import { isSkipped, isTagTrue, TAGS } from '../domain/tags.ts';
+import { renderNotebookReport, type NotebookOutcome } from '../report/notebooks.ts';
+import type { RenderedReport } from '../report/sns-message.ts';
+import { createNotebookAccess, type NotebookAccess, type NotebookListing } from '../aws/notebook-instances.ts';
+import { readJupyterActivity } from '../aws/jupyter.ts';
+import { createStudioAccess, type StudioAccess } from '../aws/studio.ts';
+import { createSnsNotifier, type Notifier } from '../aws/sns.ts';
+import { clientPerRegion, regionOfArn } from '../aws/clients.ts';
+import { createEmfSink, type MetricsSink } from '../aws/emf.ts';
+import { mapSettled } from '../util/concurrency.ts';
+import type { RunLogger } from '../util/logger.ts';
+import type { NotebookEvent } from '../lambda/events.ts';
+
+/** Jupyter reads at once per region: each is a few short HTTP requests. */
+const READ_CONCURRENCY = 4;
+
+interface NotebookRegionAccess {
+  readonly notebooks: NotebookAccess;
+  readonly studio: StudioAccess;
+}
+
+type ReadActivity = (presignedUrl: string) => Promise<NotebookActivity & { status: 'read' }>;
+
+interface IdleNotebooksDeps {
+  readonly config: Config;
+  readonly clock: () => Date;
+  readonly accessFor: (region: string) => NotebookRegionAccess;
+  readonly readActivity: ReadActivity;
+  readonly notifier: (topicArn: string) => Notifier;
+  readonly metrics: MetricsSink;
+  readonly logger: RunLogger;
+}
+
+interface IdleNotebooksResult {
+  readonly job: 'idle-notebooks';
+  readonly action: NotebookEvent['action'];
+  readonly dryRun: boolean;
+  readonly published: boolean;
+  readonly messageId?: string;
+  readonly notebooks: readonly NotebookOutcome[];
+  readonly studio?: StudioAudit;
+  readonly failures: ReadonlyArray<{ region: string; stage: string; reason: string }>;
+  readonly report: RenderedReport | null;
+}
+
+type Failure = IdleNotebooksResult['failures'][number];
+
+function costPerDay(region: string, instanceType: string): number | undefined {
+  const price = notebookHourlyPrice(region, instanceType);
+  return price === undefined ? undefined : Math.round(price * 24 * 100) / 100;
+}
+
+async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): Promise<IdleNotebooksResult> {
+  const { config } = deps;
+  const topicArn = event.dryRun ? undefined : requireTopicArn(config);
+  const now = deps.clock();
+  const regions = await Promise.all(config.regions.map((region) => runRegion(region, event, deps, now)));
+  const notebooks = regions.flatMap((region) => region.outcomes);
+  const failures = regions.flatMap((region) => region.failures);
+  const studio = event.action === 'studio-audit' ? auditStudio(regions.flatMap((r) => r.apps), regions.flatMap((r) => r.coverage), now) : undefined;
+
+  const report = renderNotebookReport({ action: event.action, dryRun: event.dryRun, evaluatedAt: now.toISOString(), outcomes: notebooks, ...(studio ? { studio } : {}), failures, priceSource: NOTEBOOK_PRICE_SOURCE });
+  const acted = notebooks.some((outcome) => outcome.result !== 'none');
+  const worthSending = event.action === 'studio-audit' || acted || failures.length > 0;
+  let messageId: string | undefined;
+  if (topicArn && worthSending) messageId = (await deps.notifier(topicArn).publish(report)).messageId;
+  if (!event.dryRun) {
+    const stopped = notebooks.filter((outcome) => outcome.result === 'done' && event.action !== 'morning-start').length;
+    deps.metrics.emit(
+      [
+        { name: 'NotebooksStopped', value: stopped, unit: 'Count', dimensions: {} },
+        { name: 'NotebooksUnreadable', value: notebooks.filter((outcome) => outcome.verdict === 'unknown').length, unit: 'Count', dimensions: {} },
+      ],
+      now,
+    );
+  }
+  deps.logger.info('Notebook run finished', { action: event.action, dryRun: event.dryRun, notebooks: notebooks.length, failures: failures.length });
+
+  if (config.regions.every((region) => failures.some((failure) => failure.region === region && failure.stage.startsWith('List')))) {
+    throw new RunFailedError(`No region could be read: ${failures.map((f) => `${f.region} ${f.stage}: ${f.reason}`).join('; ')}`);
+  }
+  return {
+    job: 'idle-notebooks',
+    action: event.action,
+    dryRun: event.dryRun,
+    published: messageId !== undefined,
+    ...(messageId ? { messageId } : {}),
+    notebooks,
+    ...(studio ? { studio } : {}),
+    failures,
+    report: worthSending || event.dryRun ? report : null,
+  };
+}
+
+async function runRegion(region: string, event: NotebookEvent, deps: IdleNotebooksDeps, now: Date) {
+  const access = deps.accessFor(region);
+  const failures: Failure[] = [];
+  const empty = { outcomes: [] as NotebookOutcome[], apps: [] as ReturnType<typeof auditStudio>['apps'][number][], coverage: [] as Parameters<typeof auditStudio>[1][number][], failures };
+
+  let listed: NotebookListing[];
+  try {
+    listed = await access.notebooks.list(event.action === 'morning-start' ? 'Stopped' : 'InService');
+  } catch (error) {
+    failures.push({ region, stage: 'ListNotebookInstances', reason: describeFailure(error) });
+    return empty;
+  }
+
+  let outcomes: NotebookOutcome[];
+  switch (event.action) {
+    case 'idle-check':
+      outcomes = await idleCheck(region, listed, access.notebooks, deps, now, event.dryRun);
+      break;
+    case 'off-hours-stop':
+      outcomes = await offHoursStop(region, listed, access.notebooks, deps.logger, now, event.dryRun);
+      break;
+    case 'morning-start':
+      outcomes = await morningStart(region, listed, access.notebooks, event.dryRun);
+      break;
+    case 'studio-audit':
+      outcomes = listed.map((notebook) => ({ region, name: notebook.name, instanceType: notebook.instanceType, verdict: 'running', detail: 'InService', ...optionalCost(region, notebook.instanceType), result: 'none' as const }));
+      break;
+  }
+
+  if (event.action !== 'studio-audit') return { ...empty, outcomes };
+  try {
+    const [apps, coverage] = await Promise.all([access.studio.listRunningApps(), access.studio.readIdleCoverage(deps.config.describeConcurrency)]);
+    for (const failure of coverage.failures) failures.push({ region, stage: `Describe ${failure.name}`, reason: describeFailure(failure.reason) });
+    return { outcomes, apps, coverage: coverage.coverage, failures };
+  } catch (error) {
+    failures.push({ region, stage: 'Studio (ListApps / ListDomains)', reason: describeFailure(error) });
+    return { ...empty, outcomes };
+  }
+}
+
+function optionalCost(region: string, instanceType: string): { costPerDay?: number } {
+  const perDay = costPerDay(region, instanceType);
+  return perDay === undefined ? {} : { costPerDay: perDay };
+}
+
+/** Jupyter's word on each notebook; any failure becomes "unknown", never "idle". */
+async function readSnapshot(region: string, notebook: NotebookListing, access: NotebookAccess, readActivity: ReadActivity): Promise<NotebookSnapshot> {
+  const tags = await access.readTags(notebook.arn);
+  const base = { region, name: notebook.name, arn: notebook.arn, status: notebook.status, instanceType: notebook.instanceType, lastModifiedAt: notebook.lastModifiedAt, tags };
+  if (isSkipped(tags)) return base;
+  let activity: NotebookActivity;
+  try {
+    activity = await readActivity(await access.presignedUrl(notebook.name));
+  } catch (error) {
+    activity = { status: 'unknown', reason: describeFailure(error) };
+  }
+  return { ...base, activity };
+}
+
+function outcomeOf(snapshot: NotebookSnapshot, verdict: NotebookVerdict): NotebookOutcome {
+  const detail = 'detail' in verdict ? verdict.detail : verdict.verdict;
+  return { region: snapshot.region, name: snapshot.name, instanceType: snapshot.instanceType, verdict: verdict.verdict, detail, ...optionalCost(snapshot.region, snapshot.instanceType), result: 'none' };
+}
+
+async function idleCheck(region: string, listed: readonly NotebookListing[], access: NotebookAccess, deps: IdleNotebooksDeps, now: Date, dryRun: boolean): Promise<NotebookOutcome[]> {
+  const policy = {
+    idleMinutes: deps.config.notebookIdleMinutes,
+    ignoreConnections: deps.config.notebookIgnoreConnections,
+    ...(deps.config.notebookMaxRunningHours !== undefined ? { maxRunningHours: deps.config.notebookMaxRunningHours } : {}),
+  };
+  const settled = await mapSettled(listed, READ_CONCURRENCY, async (notebook): Promise<NotebookOutcome> => {
+    const snapshot = await readSnapshot(region, notebook, access, deps.readActivity);
+    const verdict = decideNotebook(snapshot, policy, now);
+    const outcome = outcomeOf(snapshot, verdict);
+    if (verdict.verdict !== 'stop') return outcome;
+    if (dryRun) return { ...outcome, result: 'planned' };
+    try {
+      // What and why goes on the instance first: anyone who finds it stopped sees it in the console.
+      await access.addTags(snapshot.arn, { [TAGS.lastAction]: lastActionTag(verdict, now) });
+      await access.stop(snapshot.name);
+      return { ...outcome, result: 'done' };
+    } catch (error) {
+      deps.logger.error('Stopping a notebook failed', { notebook: snapshot.name, region, reason: describeFailure(error) });
+      return { ...outcome, result: 'failed', error: describeFailure(error) };
+    }
+  });
+  return settled.map((outcome, index) =>
+    outcome.ok
+      ? outcome.value
+      : { region, name: listed[index]?.name ?? '?', instanceType: listed[index]?.instanceType ?? '?', verdict: 'unknown', detail: `could not be checked: ${describeFailure(outcome.error)}`, result: 'none' },
+  );
+}
+
+async function offHoursStop(region: string, listed: readonly NotebookListing[], access: NotebookAccess, logger: RunLogger, now: Date, dryRun: boolean): Promise<NotebookOutcome[]> {
+  const settled = await mapSettled(listed, READ_CONCURRENCY, async (notebook): Promise<NotebookOutcome> => {
+    const base = { region, name: notebook.name, instanceType: notebook.instanceType, ...optionalCost(region, notebook.instanceType) };
+    const tags = await access.readTags(notebook.arn);
+    if (isSkipped(tags)) return { ...base, verdict: 'skipped', detail: 'tagged ops-bot:skip', result: 'none' };
+    if (dryRun) return { ...base, verdict: 'stop', detail: 'off hours', result: 'planned' };
+    try {
+      // The morning start brings back exactly what carries this tag: it is written before the stop.
+      await access.addTags(notebook.arn, { [TAGS.offHoursStopped]: 'true', [TAGS.lastAction]: `stopped: off hours at ${now.toISOString().slice(0, 16)}Z` });
+      await access.stop(notebook.name);
+      return { ...base, verdict: 'stop', detail: 'off hours', result: 'done' };
+    } catch (error) {
+      logger.error('Off-hours stop failed', { notebook: notebook.name, region, reason: describeFailure(error) });
+      return { ...base, verdict: 'stop', detail: 'off hours', result: 'failed', error: describeFailure(error) };
+    }
+  });
+  return settled.map((outcome, index) =>
+    outcome.ok ? outcome.value : { region, name: listed[index]?.name ?? '?', instanceType: listed[index]?.instanceType ?? '?', verdict: 'unknown', detail: describeFailure(outcome.error), result: 'failed', error: describeFailure(outcome.error) },
+  );
+}
+
+async function morningStart(region: string, listed: readonly NotebookListing[], access: NotebookAccess, dryRun: boolean): Promise<NotebookOutcome[]> {
+  const settled = await mapSettled(listed, READ_CONCURRENCY, async (notebook): Promise<NotebookOutcome | undefined> => {
+    const tags = await access.readTags(notebook.arn);
+    if (!isTagTrue(tags, TAGS.offHoursStopped) || isSkipped(tags)) return undefined;
+    const base = { region, name: notebook.name, instanceType: notebook.instanceType, verdict: 'start', detail: 'stopped by the bot for off hours', ...optionalCost(region, notebook.instanceType) };
+    if (dryRun) return { ...base, result: 'planned' };
+    try {
+      // Started first, the tag cleared after: a failed start keeps the tag and is tried next morning.
+      await access.start(notebook.name);
+      await access.deleteTags(notebook.arn, [TAGS.offHoursStopped]);
+      return { ...base, result: 'done' };
+    } catch (error) {
+      return { ...base, result: 'failed', error: describeFailure(error) };
+    }
+  });
+  return settled.flatMap((outcome, index) =>
+    outcome.ok
+      ? outcome.value
+        ? [outcome.value]
+        : []
+      : [{ region, name: listed[index]?.name ?? '?', instanceType: listed[index]?.instanceType ?? '?', verdict: 'unknown', detail: describeFailure(outcome.error), result: 'failed' as const, error: describeFailure(outcome.error) }],
+  );
+}
+
+interface IdleNotebooksClients {
+  readonly sageMaker: (region: string) => SageMakerClient;
+  readonly sns: (region: string) => SNSClient;
+}
+
+function createIdleNotebooksClients(): IdleNotebooksClients {
+  return {
+    sageMaker: clientPerRegion((settings) => new SageMakerClient(settings)),
+    sns: clientPerRegion((settings) => new SNSClient(settings)),
+  };
+}
+
+function liveIdleNotebooksDeps(config: Config, clients: IdleNotebooksClients, logger: RunLogger, clock: () => Date): IdleNotebooksDeps {
+  return {
+    config,
+    clock,
+    logger,
+    accessFor: (region) => ({ notebooks: createNotebookAccess(clients.sageMaker(region)), studio: createStudioAccess(clients.sageMaker(region), region) }),
+    readActivity: async (presignedUrl) => ({ status: 'read', ...(await readJupyterActivity(presignedUrl, { timeoutMs: config.notebookJupyterTimeoutSeconds * 1000 })) }),
+    notifier: (topicArn) => createSnsNotifier(clients.sns(regionOfArn(topicArn)), topicArn),
+    metrics: createEmfSink(),
+  };
+}
+
+export { runIdleNotebooks, createIdleNotebooksClients, liveIdleNotebooksDeps };
+export type { IdleNotebooksDeps, IdleNotebooksResult, NotebookRegionAccess };

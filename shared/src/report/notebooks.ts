@@ -1,0 +1,105 @@
+/**
+ * Renders the notebook runs: what was stopped (with idle time, instance type and the cost per
+ * day it saves), what could not be read and why, and the daily Studio audit.
+ */
+import type { StudioAudit } from '../domain/studio.ts';
+import { plural, usd, usdShort } from './format.ts';
+import { fitSms } from './gsm7.ts';
+import { fitToMessageLimit, subjectLine, type RenderedReport } from './sns-message.ts';
+
+interface NotebookOutcome {
+  readonly region: string;
+  readonly name: string;
+  readonly instanceType: string;
+  readonly verdict: string;
+  readonly detail: string;
+  readonly costPerDay?: number;
+  readonly result: 'planned' | 'done' | 'failed' | 'none';
+  readonly error?: string;
+}
+
+interface NotebookReportInput {
+  readonly action: string;
+  readonly dryRun: boolean;
+  readonly evaluatedAt: string;
+  readonly outcomes: readonly NotebookOutcome[];
+  readonly studio?: StudioAudit;
+  readonly failures: ReadonlyArray<{ readonly region: string; readonly stage: string; readonly reason: string }>;
+  readonly priceSource: string;
+}
+
+const ACTION_TITLES: Readonly<Record<string, string>> = {
+  'idle-check': 'idle notebook check',
+  'studio-audit': 'notebook and Studio audit',
+  'off-hours-stop': 'off-hours stop',
+  'morning-start': 'morning start',
+};
+
+function cost(amount: number | undefined): string {
+  return amount === undefined ? 'price unknown' : `${usd(amount)}/day`;
+}
+
+function renderEmail(input: NotebookReportInput, shown: number): string {
+  const acted = input.outcomes.filter((outcome) => outcome.result !== 'none');
+  const unknown = input.outcomes.filter((outcome) => outcome.verdict === 'unknown');
+  const lines = [`${input.dryRun ? 'DRY RUN: ' : ''}SageMaker ${ACTION_TITLES[input.action] ?? input.action}, ${input.evaluatedAt.slice(0, 16).replace('T', ' ')} UTC.`, ''];
+  if (acted.length > 0) {
+    lines.push(input.action === 'morning-start' ? 'STARTED (stopped by the bot last evening)' : 'STOPPED');
+    for (const outcome of acted.slice(0, shown)) {
+      const state = outcome.result === 'failed' ? `FAILED: ${outcome.error}` : outcome.result === 'planned' ? 'would be done' : 'done';
+      lines.push(`  ${outcome.name} (${outcome.region}, ${outcome.instanceType}): ${outcome.detail}; ${cost(outcome.costPerDay)}; ${state}`);
+    }
+    if (shown < acted.length) lines.push(`  ...and ${acted.length - shown} more`);
+    lines.push('');
+  }
+  if (unknown.length > 0) {
+    lines.push('ACTIVITY UNKNOWN (left running)');
+    for (const outcome of unknown) lines.push(`  ${outcome.name} (${outcome.region}, ${outcome.instanceType}, ${cost(outcome.costPerDay)}): ${outcome.detail}`);
+    lines.push('');
+  }
+  const studio = input.studio;
+  if (studio) {
+    lines.push(`STUDIO APPS RUNNING: ${studio.apps.length}, about ${usd(studio.totalCostPerDay)}/day${studio.unpricedApps > 0 ? ` + ${studio.unpricedApps} unpriced` : ''}`);
+    for (const app of studio.apps) {
+      lines.push(`  ${app.appType} ${app.appName} (${app.region}, domain ${app.domainId}, ${app.owner}): ${app.instanceType ?? 'default instance'}, ${cost(app.costPerDay)}${app.runningHours !== undefined ? `, up ${app.runningHours} h` : ''}`);
+    }
+    lines.push('', `NATIVE IDLE SHUTDOWN OFF (the bot is the only guard): ${studio.gaps.length}`);
+    for (const gap of studio.gaps) lines.push(`  ${gap.level} ${gap.name} (${gap.region}, domain ${gap.domainId}): off for ${gap.missing.join(' and ')}`);
+    lines.push('');
+  }
+  if (input.failures.length > 0) {
+    lines.push('FAILURES');
+    for (const failure of input.failures) lines.push(`  ${failure.region}: ${failure.stage}: ${failure.reason}`);
+    lines.push('');
+  }
+  lines.push(
+    'How idle is decided: from the notebook\'s own Jupyter (kernels, terminals, sessions), read without counting as activity.',
+    'A kernel that is not idle, or activity within the threshold, keeps a notebook running; so does any doubt.',
+    `Prices: ${input.priceSource}.`,
+  );
+  return lines.join('\n');
+}
+
+function renderNotebookReport(input: NotebookReportInput): RenderedReport {
+  const acted = input.outcomes.filter((outcome) => outcome.result === 'done' || outcome.result === 'planned');
+  const failed = input.outcomes.filter((outcome) => outcome.result === 'failed').length + input.failures.length;
+  const unknown = input.outcomes.filter((outcome) => outcome.verdict === 'unknown').length;
+  const saved = acted.reduce((total, outcome) => total + (outcome.costPerDay ?? 0), 0);
+  const dry = input.dryRun ? 'DRY RUN ' : '';
+  const tail = `${failed > 0 ? `, ${failed} failed` : ''}${unknown > 0 ? `, ${unknown} unreadable` : ''}`;
+  let headline: string;
+  if (input.action === 'studio-audit') {
+    const apps = input.studio?.apps.length ?? 0;
+    headline = `${plural(input.outcomes.length, 'notebook')} and ${plural(apps, 'Studio app')} running (${usdShort(saved + (input.studio?.totalCostPerDay ?? 0))}/day), idle shutdown off in ${input.studio?.gaps.length ?? 0} places`;
+  } else if (input.action === 'morning-start') {
+    headline = `started ${plural(acted.length, 'notebook')}${tail}`;
+  } else {
+    headline = `stopped ${plural(acted.length, 'notebook')}${saved > 0 ? ` saving ${usdShort(saved)}/day` : ''}${tail}`;
+  }
+  const subject = subjectLine(`${dry}SageMaker notebooks: ${headline}`);
+  const sms = fitSms([`${dry}SageMaker notebooks: ${headline}. Details by email.`, `${dry}SageMaker notebooks: ${headline}.`]);
+  return fitToMessageLimit(input.outcomes.length, (shown) => ({ subject, email: renderEmail(input, shown), sms }));
+}
+
+export { renderNotebookReport };
+export type { NotebookOutcome, NotebookReportInput };

@@ -1,0 +1,264 @@
+/**
+ * The idle-notebooks handler end to end: SageMaker mocked, every notebook's Jupyter REAL
+ * (loopback servers), the clock moved ahead so that idle kernels are idle past the threshold.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  AddTagsCommand,
+  CreatePresignedNotebookInstanceUrlCommand,
+  DeleteTagsCommand,
+  DescribeDomainCommand,
+  DescribeSpaceCommand,
+  DescribeUserProfileCommand,
+  ListAppsCommand,
+  ListDomainsCommand,
+  ListNotebookInstancesCommand,
+  ListSpacesCommand,
+  ListTagsCommand,
+  ListUserProfilesCommand,
+  SageMakerClient,
+  StartNotebookInstanceCommand,
+  StopNotebookInstanceCommand,
+} from '@aws-sdk/client-sagemaker';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { IdleNotebooksResult } from '@ops-bot/shared/jobs/idle-notebooks';
+import { startJupyterServer, type JupyterServer } from '../support/jupyter-server.ts';
+import { lambdaContext } from '../support/lambda.ts';
+
+const TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:ops-bot';
+// One stub per client class for the whole file: a second mockClient() of a class replaces the first.
+const sageMaker = mockClient(SageMakerClient);
+const sns = mockClient(SNSClient);
+type Handler = (event: unknown, context: unknown) => Promise<IdleNotebooksResult>;
+const arnOf = (name: string) => `arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/${name}`;
+
+async function loadHandler(): Promise<Handler> {
+  vi.stubEnv('AWS_REGION', 'us-east-1');
+  vi.stubEnv('TOPIC_ARN', TOPIC_ARN);
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
+  vi.stubEnv('NOTEBOOK_JUPYTER_TIMEOUT_SECONDS', '2');
+  vi.resetModules();
+  return ((await import('../../functions/idle-notebooks/handler.ts')) as unknown as { handler: Handler }).handler;
+}
+
+describe('Integration: idle-notebooks handler on real Jupyter servers', () => {
+  let busyServer: JupyterServer;
+  let idleServer: JupyterServer;
+  let output = '';
+
+  beforeAll(async () => {
+    [busyServer, idleServer] = await Promise.all([startJupyterServer(), startJupyterServer()]);
+    const busyKernel = await busyServer.startKernel();
+    await busyServer.execute(busyKernel, 'import time\ntime.sleep(600)', 'busy');
+    const idleKernel = await idleServer.startKernel();
+    await idleServer.execute(idleKernel, 'print("finished")', 'idle');
+  }, 90_000);
+  afterAll(async () => Promise.all([busyServer?.stop(), idleServer?.stop()]));
+
+  beforeEach(() => {
+    output = '';
+    const capture = (chunk: unknown) => {
+      output += String(chunk);
+      return true;
+    };
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void capture(args.join(' ')));
+    const notebooks = ['busy-nb', 'idle-nb', 'lost-nb', 'skip-nb'];
+    sageMaker.on(ListNotebookInstancesCommand).resolves({
+      NotebookInstances: notebooks.map((name) => ({
+        NotebookInstanceName: name,
+        NotebookInstanceArn: arnOf(name),
+        NotebookInstanceStatus: 'InService',
+        InstanceType: 'ml.t3.xlarge',
+        LastModifiedTime: new Date(Date.now() - 8 * 3_600_000),
+      })),
+    });
+    sageMaker.on(ListTagsCommand).callsFake(async (input) => ({
+      Tags: input.ResourceArn === arnOf('skip-nb') ? [{ Key: 'ops-bot:skip', Value: 'true' }, { Key: 'team', Value: 'ml' }] : [{ Key: 'team', Value: 'ml' }],
+    }));
+    sageMaker.on(CreatePresignedNotebookInstanceUrlCommand).callsFake(async (input) => ({
+      AuthorizedUrl: { 'busy-nb': busyServer.presignedUrl, 'idle-nb': idleServer.presignedUrl, 'lost-nb': 'http://127.0.0.1:9/auth?authToken=LOST-SECRET' }[input.NotebookInstanceName as string],
+    }));
+    sageMaker.on(AddTagsCommand).resolves({});
+    sageMaker.on(StopNotebookInstanceCommand).resolves({});
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    // Two hours from now: the idle kernel has been idle for two hours by then.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date(Date.now() + 2 * 3_600_000));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+    sageMaker.reset();
+    sns.reset();
+  });
+
+  it('stops the idle notebook, never the busy one, and leaves the unreadable one running', async () => {
+    // Act
+    const result = await (await loadHandler())({}, lambdaContext('idle-notebooks'));
+
+    // Assess
+    const verdicts = Object.fromEntries(result.notebooks.map((nb) => [nb.name, nb.verdict]));
+    expect(verdicts).toEqual({ 'busy-nb': 'busy', 'idle-nb': 'stop', 'lost-nb': 'unknown', 'skip-nb': 'skipped' });
+    expect(sageMaker).toHaveReceivedCommandTimes(StopNotebookInstanceCommand, 1);
+    expect(sageMaker).toHaveReceivedCommandWith(StopNotebookInstanceCommand, { NotebookInstanceName: 'idle-nb' });
+    expect(sageMaker).not.toHaveReceivedCommandWith(CreatePresignedNotebookInstanceUrlCommand, { NotebookInstanceName: 'skip-nb' });
+    expect(result.notebooks.find((nb) => nb.name === 'lost-nb')?.detail).toMatch(/activity unknown: JupyterReadError: opening the presigned URL: could not connect/);
+    expect(result.report?.subject).toBe('SageMaker notebooks: stopped 1 notebook saving $4.80/day, 1 unreadable');
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  it('tags the instance with what it did and why before stopping it', async () => {
+    // Act
+    await (await loadHandler())({}, lambdaContext('idle-notebooks'));
+
+    // Assess
+    const calls = sageMaker.calls().map((call) => call.args[0].constructor.name);
+    expect(calls.indexOf('AddTagsCommand')).toBeLessThan(calls.indexOf('StopNotebookInstanceCommand'));
+    const tag = (sageMaker.commandCalls(AddTagsCommand)[0]?.args[0].input.Tags ?? [])[0];
+    expect(tag?.Key).toBe('ops-bot:last-action');
+    expect(tag?.Value).toMatch(/^stopped: idle 1\d\d min at \d{4}-\d\d-\d\dT\d\d:\d\dZ$/);
+  });
+
+  it('does not stop a notebook whose tag write failed, and goes on with the run', async () => {
+    // Prepare
+    sageMaker.on(AddTagsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+
+    // Act
+    const result = await (await loadHandler())({}, lambdaContext('idle-notebooks'));
+
+    // Assess
+    expect(sageMaker).not.toHaveReceivedCommand(StopNotebookInstanceCommand);
+    expect(result.notebooks.find((nb) => nb.name === 'idle-nb')).toMatchObject({ result: 'failed', error: 'ThrottlingException: Rate exceeded' });
+    expect(result.notebooks.find((nb) => nb.name === 'busy-nb')?.verdict).toBe('busy');
+    expect(result.report?.subject).toContain('1 failed');
+  });
+
+  it('in a dry run reads everything and changes nothing', async () => {
+    // Act
+    const result = await (await loadHandler())({ dryRun: true }, lambdaContext('idle-notebooks'));
+
+    // Assess
+    expect(sageMaker).not.toHaveReceivedCommand(AddTagsCommand);
+    expect(sageMaker).not.toHaveReceivedCommand(StopNotebookInstanceCommand);
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    expect(result.notebooks.find((nb) => nb.name === 'idle-nb')?.result).toBe('planned');
+    expect(result.report?.subject).toMatch(/^DRY RUN SageMaker notebooks: stopped 1 notebook/);
+  });
+
+  it('keeps presigned URLs, tokens and cookies out of logs, reports and the result', async () => {
+    // Act
+    const result = await (await loadHandler())({ dryRun: true }, lambdaContext('idle-notebooks'));
+
+    // Assess
+    const everything = `${output}\n${JSON.stringify(result)}`;
+    expect(output.length).toBeGreaterThan(0);
+    for (const secret of [busyServer.token, idleServer.token, 'LOST-SECRET', 'username-127-0-0-1', '_xsrf']) expect(everything).not.toContain(secret);
+  });
+});
+
+describe('Function: idle-notebooks off hours and Studio audit', () => {
+  beforeEach(() => sns.on(PublishCommand).resolves({ MessageId: 'm-1' }));
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    sageMaker.reset();
+    sns.reset();
+  });
+  const handler = async () => {
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('TOPIC_ARN', TOPIC_ARN);
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+    vi.resetModules();
+    return ((await import('../../functions/idle-notebooks/handler.ts')) as unknown as { handler: Handler }).handler;
+  };
+
+  it('stops every InService notebook not skipped in the evening, marking each before stopping it', async () => {
+    // Prepare
+    sageMaker.on(ListNotebookInstancesCommand).resolves({
+      NotebookInstances: ['a', 'b'].map((name) => ({ NotebookInstanceName: name, NotebookInstanceArn: arnOf(name), NotebookInstanceStatus: 'InService', InstanceType: 'ml.t3.medium' })),
+    });
+    sageMaker.on(ListTagsCommand).callsFake(async (input) => ({ Tags: input.ResourceArn === arnOf('b') ? [{ Key: 'ops-bot:skip', Value: 'true' }] : [] }));
+
+    // Act
+    const result = await (await handler())({ action: 'off-hours-stop' }, lambdaContext('idle-notebooks'));
+
+    // Assess
+    expect(sageMaker).toHaveReceivedCommandWith(AddTagsCommand, { ResourceArn: arnOf('a'), Tags: expect.arrayContaining([{ Key: 'ops-bot:off-hours-stopped', Value: 'true' }]) });
+    expect(sageMaker).toHaveReceivedCommandTimes(StopNotebookInstanceCommand, 1);
+    expect(sageMaker).toHaveReceivedCommandWith(StopNotebookInstanceCommand, { NotebookInstanceName: 'a' });
+    expect(result.notebooks.map((nb) => [nb.name, nb.verdict])).toEqual([
+      ['a', 'stop'],
+      ['b', 'skipped'],
+    ]);
+  });
+
+  it('starts in the morning exactly the notebooks the bot stopped, then clears the mark', async () => {
+    // Prepare
+    sageMaker.on(ListNotebookInstancesCommand).resolves({
+      NotebookInstances: ['mine', 'someone-elses'].map((name) => ({ NotebookInstanceName: name, NotebookInstanceArn: arnOf(name), NotebookInstanceStatus: 'Stopped', InstanceType: 'ml.t3.medium' })),
+    });
+    sageMaker.on(ListTagsCommand).callsFake(async (input) => ({ Tags: input.ResourceArn === arnOf('mine') ? [{ Key: 'ops-bot:off-hours-stopped', Value: 'true' }] : [] }));
+
+    // Act
+    const result = await (await handler())({ action: 'morning-start' }, lambdaContext('idle-notebooks'));
+
+    // Assess
+    expect(sageMaker).toHaveReceivedCommandTimes(StartNotebookInstanceCommand, 1);
+    expect(sageMaker).toHaveReceivedCommandWith(StartNotebookInstanceCommand, { NotebookInstanceName: 'mine' });
+    expect(sageMaker).toHaveReceivedCommandWith(DeleteTagsCommand, { ResourceArn: arnOf('mine'), TagKeys: ['ops-bot:off-hours-stopped'] });
+    expect(result.report?.subject).toBe('SageMaker notebooks: started 1 notebook');
+  });
+
+  it('audits running Studio apps with their cost and where idle shutdown is off', async () => {
+    // Prepare
+    sageMaker.on(ListNotebookInstancesCommand).resolves({ NotebookInstances: [] });
+    sageMaker.on(ListAppsCommand).resolves({
+      Apps: [
+        { DomainId: 'd-1', SpaceName: 'team-space', AppType: 'JupyterLab', AppName: 'default', Status: 'InService', ResourceSpec: { InstanceType: 'ml.g5.xlarge' }, CreationTime: new Date(Date.now() - 30 * 3_600_000) },
+        { DomainId: 'd-1', UserProfileName: 'alice', AppType: 'CodeEditor', AppName: 'default', Status: 'InService', ResourceSpec: { InstanceType: 'ml.t3.medium' } },
+        { DomainId: 'd-1', UserProfileName: 'alice', AppType: 'JupyterServer', AppName: 'default', Status: 'InService' },
+        { DomainId: 'd-1', UserProfileName: 'bob', AppType: 'JupyterLab', AppName: 'old', Status: 'Deleted' },
+      ],
+    });
+    sageMaker.on(ListDomainsCommand).resolves({ Domains: [{ DomainId: 'd-1' }] });
+    sageMaker.on(DescribeDomainCommand).resolves({
+      DefaultUserSettings: { JupyterLabAppSettings: { AppLifecycleManagement: { IdleSettings: { LifecycleManagement: 'ENABLED', IdleTimeoutInMinutes: 120 } } } },
+    });
+    sageMaker.on(ListUserProfilesCommand).resolves({ UserProfiles: [{ DomainId: 'd-1', UserProfileName: 'alice' }, { DomainId: 'd-1', UserProfileName: 'bob' }] });
+    sageMaker.on(DescribeUserProfileCommand).callsFake(async (input) =>
+      input.UserProfileName === 'bob'
+        ? { UserSettings: { JupyterLabAppSettings: { AppLifecycleManagement: { IdleSettings: { LifecycleManagement: 'DISABLED' } } } } }
+        : { UserSettings: { CodeEditorAppSettings: { AppLifecycleManagement: { IdleSettings: { LifecycleManagement: 'ENABLED' } } } } },
+    );
+    sageMaker.on(ListSpacesCommand).resolves({ Spaces: [{ DomainId: 'd-1', SpaceName: 'team-space' }] });
+    sageMaker.on(DescribeSpaceCommand).resolves({ SpaceSettings: {} });
+
+    // Act
+    const result = await (await handler())({ action: 'studio-audit' }, lambdaContext('idle-notebooks'));
+
+    // Assess
+    expect(result.studio?.apps.map((app) => [app.appType, app.owner, app.costPerDay])).toEqual([
+      ['JupyterLab', 'space team-space', 33.79],
+      ['CodeEditor', 'user alice', 1.2],
+    ]);
+    expect(result.studio?.gaps.map((gap) => [gap.level, gap.name, gap.missing])).toEqual([
+      ['domain', 'd-1', ['Code Editor']],
+      ['user-profile', 'bob', ['JupyterLab', 'Code Editor']],
+      ['space', 'team-space', ['Code Editor']],
+    ]);
+    expect(result.report?.email).toContain('NATIVE IDLE SHUTDOWN OFF (the bot is the only guard): 3');
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  it.each([
+    { event: { action: 'stop-everything' }, message: /"action" must be one of "idle-check"/ },
+    { event: { dryRun: 'true' }, message: /"dryRun" must be true or false/ },
+    { event: { notebook: 'x' }, message: /"notebook" is not a known field/ },
+  ])('rejects $event before any AWS call', async ({ event, message }) => {
+    // Act & Assess
+    await expect((await handler())(event, lambdaContext('idle-notebooks'))).rejects.toThrow(message);
+    expect(sageMaker.calls()).toHaveLength(0);
+  });
+});
