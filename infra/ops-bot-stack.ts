@@ -97,7 +97,6 @@ class OpsBotStack extends Stack {
         new iam.PolicyStatement({ sid: 'FindSkipTags', actions: ['tag:GetResources'], resources: ['*'] }),
       ],
     });
-    this.topic.grantPublish(this.idleEndpoints.role);
 
     Validations.of(this.idleEndpoints.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -109,7 +108,6 @@ class OpsBotStack extends Stack {
       endpointArns,
       'The job reports on every endpoint in the account, so it must be able to describe (read-only) every endpoint and config it lists.',
     );
-    acknowledgeKeyForPublishing(this.idleEndpoints);
 
     this.weekendScaling = this.weekendScalingJob(config, endpointArns, regions, environment, props.distDir);
     this.costReport = this.costReportJob(config, endpointArns, regions, environment, props.distDir);
@@ -176,8 +174,6 @@ class OpsBotStack extends Stack {
         }),
       ],
     });
-    this.topic.grantPublish(job.role);
-    acknowledgeKeyForPublishing(job);
     Validations.of(job.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'The sagemaker:List* actions support no resource-level permissions; the explicit deny on ops-bot:skip covers every resource.',
@@ -216,8 +212,6 @@ class OpsBotStack extends Stack {
         new iam.PolicyStatement({ sid: 'ReadMetrics', actions: ['cloudwatch:ListMetrics', 'cloudwatch:GetMetricData'], resources: ['*'] }),
       ],
     });
-    this.topic.grantPublish(job.role);
-    acknowledgeKeyForPublishing(job);
     Validations.of(job.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'sagemaker:List* and cloudwatch:ListMetrics/GetMetricData support no resource-level permissions; all are read-only.',
@@ -300,8 +294,6 @@ class OpsBotStack extends Stack {
         }),
       ],
     });
-    this.topic.grantPublish(job.role);
-    acknowledgeKeyForPublishing(job);
     const policy = Validations.of(job.role);
     policy.acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -316,35 +308,6 @@ class OpsBotStack extends Stack {
       }, and denied on ops-bot:skip.`,
     );
     return job;
-  }
-}
-
-function acknowledgeKeyForPublishing(job: ScheduledFunction): void {
-  Validations.of(job.role).acknowledge({
-    id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-    reason: 'Publishing to the KMS-encrypted topic needs GenerateDataKey* on its one key (granted by topic.grantPublish).',
-  });
-}
-
-/**
- * cdk-nag flags every wildcard. These are the ones AWS leaves no choice about, or that a
- * read-only report over every endpoint needs by definition.
- */
-function acknowledgeReadOnlyWildcards(job: ScheduledFunction, regions: readonly string[], stack: Stack): void {
-  const policy = Validations.of(job.role);
-  policy.acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    reason:
-      'sagemaker:List*, cloudwatch:ListMetrics/GetMetricData and tag:GetResources support no resource-level permissions; all are read-only.',
-  });
-  for (const region of regions) {
-    const regionPart = stack.resolve(region) === region && !region.startsWith('${') ? region : '<AWS::Region>';
-    for (const resource of ['endpoint', 'endpoint-config']) {
-      policy.acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:${regionPart}:<AWS::AccountId>:${resource}/*]`,
-        reason: `The job reports on every endpoint in the account, so it must be able to describe (read-only) every ${resource} it lists.`,
-      });
-    }
   }
 }
 

@@ -122,23 +122,32 @@ class ScheduledFunction extends Construct {
       reason: 'This queue is itself the dead-letter queue of the job (Scheduler delivery failures and failed async runs).',
     });
 
+    // Every job publishes its report to the topic, and its alarms notify the same topic.
+    props.topic.grantPublish(this.role);
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason: 'Publishing to the KMS-encrypted topic needs GenerateDataKey* on its one key (granted by topic.grantPublish).',
+    });
     const notify = new SnsAction(props.topic);
-    new cloudwatch.Alarm(this, 'ErrorsAlarm', {
-      alarmDescription: `The ${props.jobName} job of the SageMaker ops bot failed. See its log group.`,
-      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(notify);
-    new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
-      alarmDescription: `A ${props.jobName} run could not be delivered or failed; its event is in the dead-letter queue.`,
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(notify);
+    const alarm = (id: string, description: string, metric: cloudwatch.IMetric) =>
+      new cloudwatch.Alarm(this, id, {
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(notify);
+    alarm(
+      'ErrorsAlarm',
+      `The ${props.jobName} job of the SageMaker ops bot failed. See its log group.`,
+      this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+    );
+    alarm(
+      'DeadLettersAlarm',
+      `A ${props.jobName} run could not be delivered or failed; its event is in the dead-letter queue.`,
+      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+    );
   }
 
   private allowSelfScheduling(): void {

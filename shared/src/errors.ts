@@ -48,6 +48,16 @@ class RunFailedError extends OpsBotError {
   }
 }
 
+/**
+ * A run in which no region could be read at all reports nothing useful: it fails, so that the
+ * function's errors alarm tells the admins. `regionFailures` are the failures that cost a whole region.
+ */
+function failIfNoRegionWasRead(regions: readonly string[], regionFailures: ReadonlyArray<{ region: string; stage: string; reason: string }>): void {
+  if (regions.length === 0 || !regions.every((region) => regionFailures.some((failure) => failure.region === region))) return;
+  const reasons = regionFailures.map((failure) => `${failure.region} ${failure.stage}: ${failure.reason}`).join('; ');
+  throw new RunFailedError(`No region could be checked: ${reasons}`);
+}
+
 // Query strings of presigned URLs and cookie/token values are credentials; they never leave
 // the process in an error text, a log line or a report.
 const CREDENTIAL_PATTERNS: ReadonlyArray<[RegExp, string]> = [
@@ -79,6 +89,7 @@ export {
   ConfigError,
   SnapshotError,
   RunFailedError,
+  failIfNoRegionWasRead,
   redactCredentials,
   describeFailure,
 };

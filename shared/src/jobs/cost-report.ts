@@ -8,7 +8,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { requireTopicArn, type Config } from '../config.ts';
-import { describeFailure, RunFailedError } from '../errors.ts';
+import { describeFailure, failIfNoRegionWasRead } from '../errors.ts';
 import { startOfLocalDay } from '../domain/calendar.ts';
 import { attributeCosts, type CostComponent, type CostHost, type CostReport, type CostSnapshot, type TwoPeriods } from '../domain/cost.ts';
 import { createPriceBook } from '../domain/prices.ts';
@@ -76,10 +76,7 @@ async function runCostReport(event: DryRunEvent, deps: CostReportDeps): Promise<
   const costs = attributeCosts(snapshot, createPriceBook(config.priceOverrides));
   const report = renderCostReport(costs);
 
-  const regionsDown = config.regions.filter((region) => snapshot.failures.some((f) => f.region === region && f.endpointName === undefined));
-  if (regionsDown.length === config.regions.length) {
-    throw new RunFailedError(`No region could be read: ${snapshot.failures.map((f) => `${f.region} ${f.stage}: ${f.reason}`).join('; ')}`);
-  }
+  failIfNoRegionWasRead(config.regions, snapshot.failures.filter((failure) => failure.endpointName === undefined));
   // A dry run changes nothing, and that includes the dashboard's figures.
   if (!event.dryRun) deps.metrics.emit(costMetrics(costs), period.start);
   const messageId = topicArn ? (await deps.notifier(topicArn).publish(report)).messageId : undefined;

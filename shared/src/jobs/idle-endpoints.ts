@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config.ts';
 import { LOOKBACK_DAYS, requireTopicArn } from '../config.ts';
-import { describeFailure, RunFailedError } from '../errors.ts';
+import { describeFailure, failIfNoRegionWasRead } from '../errors.ts';
 import {
   findIdleEndpoints,
   selectEndpointsToDescribe,
@@ -113,11 +113,7 @@ async function runIdleEndpoints(event: DryRunEvent, deps: IdleEndpointsDeps): Pr
     logger.info('Report published', { messageId });
   }
 
-  const everyRegionFailed = snapshot.regions.every((region) => snapshot.regionFailures.some((failure) => failure.region === region));
-  if (everyRegionFailed && snapshot.regions.length > 0) {
-    const reasons = snapshot.regionFailures.map((failure) => `${failure.region} ${failure.stage}: ${failure.reason}`).join('; ');
-    throw new RunFailedError(`No region could be checked: ${reasons}`);
-  }
+  failIfNoRegionWasRead(snapshot.regions, snapshot.regionFailures);
 
   return {
     job: 'idle-endpoints',

@@ -11,7 +11,7 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { requireTopicArn, type Config } from '../config.ts';
-import { describeFailure, RunFailedError } from '../errors.ts';
+import { describeFailure, failIfNoRegionWasRead } from '../errors.ts';
 import { decideNotebook, lastActionTag, type NotebookActivity, type NotebookSnapshot, type NotebookVerdict } from '../domain/notebooks.ts';
 import { NOTEBOOK_PRICE_SOURCE, notebookHourlyPrice } from '../domain/prices.ts';
 import { auditStudio, type StudioAudit } from '../domain/studio.ts';
@@ -93,9 +93,7 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
   }
   deps.logger.info('Notebook run finished', { action: event.action, dryRun: event.dryRun, notebooks: notebooks.length, failures: failures.length });
 
-  if (config.regions.every((region) => failures.some((failure) => failure.region === region && failure.stage.startsWith('List')))) {
-    throw new RunFailedError(`No region could be read: ${failures.map((f) => `${f.region} ${f.stage}: ${f.reason}`).join('; ')}`);
-  }
+  failIfNoRegionWasRead(config.regions, failures.filter((failure) => failure.stage === 'ListNotebookInstances'));
   return {
     job: 'idle-notebooks',
     action: event.action,

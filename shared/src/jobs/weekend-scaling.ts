@@ -9,7 +9,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ENV, requireTopicArn, type Config } from '../config.ts';
-import { ConfigError, describeFailure, InvalidEventError, RunFailedError } from '../errors.ts';
+import { ConfigError, describeFailure, failIfNoRegionWasRead, InvalidEventError } from '../errors.ts';
 import {
   formatLocalDateTime,
   localDate,
@@ -194,10 +194,7 @@ async function runWeekendScaling(event: WeekendScalingEvent, deps: WeekendScalin
   const messageId = topicArn ? (await deps.notifier(topicArn).publish(report)).messageId : undefined;
   logger.info('Weekend scaling run finished', { action: event.action, dryRun: event.dryRun, components: outcomes.length, failures: snapshot.failures.length });
 
-  const regionsDown = config.regions.filter((region) => snapshot.failures.some((failure) => failure.region === region && failure.name === undefined));
-  if (regionsDown.length === config.regions.length) {
-    throw new RunFailedError(`No region could be read: ${snapshot.failures.map((f) => `${f.region} ${f.stage}: ${f.reason}`).join('; ')}`);
-  }
+  failIfNoRegionWasRead(config.regions, snapshot.failures.filter((failure) => failure.name === undefined));
   return finish(event, base.evaluatedAt, report, messageId, topicArn, { ...(restore ? { restore } : {}), outcomes, endpoints, failures: snapshot.failures });
 }
 
