@@ -13,7 +13,10 @@ import { STATE_TAG_KEYS } from '@ops-bot/shared/domain/weekend-scaling';
 import { functionEnvironment, type DeployConfig } from './deploy-config.ts';
 import { OpsBotDashboard } from './dashboard.ts';
 import { acknowledgeWildcardArns } from './nag.ts';
-import { ScheduledFunction } from './scheduled-function.ts';
+import { ScheduledFunction, type ScheduledFunctionProps } from './scheduled-function.ts';
+
+/** What every job's construct gets from the deploy config alike. */
+type CommonJobProps = Pick<ScheduledFunctionProps, 'distDir' | 'environment' | 'timezone' | 'topic' | 'logRetentionDays'>;
 
 interface OpsBotStackProps extends StackProps {
   readonly config: DeployConfig;
@@ -28,6 +31,8 @@ class OpsBotStack extends Stack {
   readonly costReport: ScheduledFunction;
   readonly idleNotebooks: ScheduledFunction;
   readonly dashboard: OpsBotDashboard;
+  /** The regions the jobs read, and so the regions their SageMaker permissions name. */
+  private readonly regions: readonly string[];
 
   constructor(scope: Construct, id: string, props: OpsBotStackProps) {
     super(scope, id, props);
@@ -54,22 +59,22 @@ class OpsBotStack extends Stack {
     config.emails.forEach((email) => this.topic.addSubscription(new subscriptions.EmailSubscription(email)));
     config.smsNumbers.forEach((phone) => this.topic.addSubscription(new subscriptions.SmsSubscription(phone)));
 
-    const regions = config.regions ?? [this.region];
-    const environment = functionEnvironment(config);
-    const endpointArns = regions.flatMap((region) => [
-      this.formatArn({ service: 'sagemaker', region, resource: 'endpoint', resourceName: '*' }),
-      this.formatArn({ service: 'sagemaker', region, resource: 'endpoint-config', resourceName: '*' }),
-    ]);
-
-    this.idleEndpoints = new ScheduledFunction(this, 'IdleEndpoints', {
-      jobName: 'idle-endpoints',
-      description: 'Finds idle SageMaker real-time endpoints and reports what they waste',
+    this.regions = config.regions ?? [this.region];
+    const common: CommonJobProps = {
       distDir: props.distDir,
-      environment,
+      environment: functionEnvironment(config),
       timezone: config.timezone,
       topic: this.topic,
-      timeout: Duration.minutes(5),
       logRetentionDays: config.logRetentionDays,
+    };
+    const endpointArns = this.regions.flatMap((region) => [...this.sageMakerArns('endpoint', '*', [region]), ...this.sageMakerArns('endpoint-config', '*', [region])]);
+    const componentArns = this.sageMakerArns('inference-component');
+
+    this.idleEndpoints = new ScheduledFunction(this, 'IdleEndpoints', {
+      ...common,
+      jobName: 'idle-endpoints',
+      description: 'Finds idle SageMaker real-time endpoints and reports what they waste',
+      timeout: Duration.minutes(5),
       schedules: [
         {
           id: 'Daily',
@@ -109,29 +114,29 @@ class OpsBotStack extends Stack {
       'The job reports on every endpoint in the account, so it must be able to describe (read-only) every endpoint and config it lists.',
     );
 
-    this.weekendScaling = this.weekendScalingJob(config, endpointArns, regions, environment, props.distDir);
-    this.costReport = this.costReportJob(config, endpointArns, regions, environment, props.distDir);
-    this.idleNotebooks = this.idleNotebooksJob(config, regions, environment, props.distDir);
+    this.weekendScaling = this.weekendScalingJob(config, common, endpointArns, componentArns);
+    this.costReport = this.costReportJob(config, common, endpointArns, componentArns);
+    this.idleNotebooks = this.idleNotebooksJob(config, common);
     this.dashboard = new OpsBotDashboard(this, 'Dashboard', {
       jobs: { 'idle-endpoints': this.idleEndpoints, 'idle-notebooks': this.idleNotebooks, 'weekend-scaling': this.weekendScaling, 'cost-report': this.costReport },
     });
   }
 
-  private idleNotebooksJob(config: DeployConfig, regions: readonly string[], environment: Record<string, string>, distDir: string): ScheduledFunction {
-    const arns = (resource: string, resourceName: string) => regions.map((region) => this.formatArn({ service: 'sagemaker', region, resource, resourceName }));
-    const notebooks = arns('notebook-instance', '*');
-    const studio = [...arns('domain', '*'), ...arns('user-profile', '*/*'), ...arns('space', '*/*')];
+  /** `arn:…:sagemaker:<region>:<account>:<resource>/<resourceName>` for each region the jobs read. */
+  private sageMakerArns(resource: string, resourceName = '*', regions: readonly string[] = this.regions): string[] {
+    return regions.map((region) => this.formatArn({ service: 'sagemaker', region, resource, resourceName }));
+  }
+
+  private idleNotebooksJob(config: DeployConfig, common: CommonJobProps): ScheduledFunction {
+    const notebooks = this.sageMakerArns('notebook-instance');
+    const studio = [...this.sageMakerArns('domain'), ...this.sageMakerArns('user-profile', '*/*'), ...this.sageMakerArns('space', '*/*')];
     const offHours = config.notebookOffHours;
     const audit = config.schedules.studioAudit;
     const job = new ScheduledFunction(this, 'IdleNotebooks', {
+      ...common,
       jobName: 'idle-notebooks',
       description: 'Stops idle SageMaker notebook instances (idleness read from Jupyter) and audits Studio apps',
-      distDir,
-      environment,
-      timezone: config.timezone,
-      topic: this.topic,
       timeout: Duration.minutes(5),
-      logRetentionDays: config.logRetentionDays,
       schedules: [
         { id: 'IdleCheck', description: 'Idle notebook check', cron: { minute: '0/15', hour: '*' }, input: { action: 'idle-check' } },
         { id: 'StudioAudit', description: 'Daily notebook and Studio audit', cron: { minute: String(audit.minute), hour: String(audit.hour) }, input: { action: 'studio-audit' } },
@@ -186,29 +191,18 @@ class OpsBotStack extends Stack {
     return job;
   }
 
-  private costReportJob(
-    config: DeployConfig,
-    endpointArns: readonly string[],
-    regions: readonly string[],
-    environment: Record<string, string>,
-    distDir: string,
-  ): ScheduledFunction {
-    const components = regions.map((region) => this.formatArn({ service: 'sagemaker', region, resource: 'inference-component', resourceName: '*' }));
+  private costReportJob(config: DeployConfig, common: CommonJobProps, endpointArns: readonly string[], components: readonly string[]): ScheduledFunction {
     const { costReport: at } = config.schedules;
     const job = new ScheduledFunction(this, 'CostReport', {
+      ...common,
       jobName: 'cost-report',
       description: 'Attributes SageMaker endpoint cost to models, with the unallocated capacity',
-      distDir,
-      environment,
-      timezone: config.timezone,
-      topic: this.topic,
       timeout: Duration.minutes(10),
-      logRetentionDays: config.logRetentionDays,
       schedules: [{ id: 'Daily', description: 'Daily per-model cost report', cron: { minute: String(at.minute), hour: String(at.hour) }, input: {} }],
       policyStatements: [
         new iam.PolicyStatement({ sid: 'ListSageMaker', actions: ['sagemaker:ListEndpoints', 'sagemaker:ListInferenceComponents'], resources: ['*'] }),
         new iam.PolicyStatement({ sid: 'DescribeEndpoints', actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig'], resources: [...endpointArns] }),
-        new iam.PolicyStatement({ sid: 'DescribeComponents', actions: ['sagemaker:DescribeInferenceComponent'], resources: components }),
+        new iam.PolicyStatement({ sid: 'DescribeComponents', actions: ['sagemaker:DescribeInferenceComponent'], resources: [...components] }),
         new iam.PolicyStatement({ sid: 'ReadMetrics', actions: ['cloudwatch:ListMetrics', 'cloudwatch:GetMetricData'], resources: ['*'] }),
       ],
     });
@@ -220,25 +214,14 @@ class OpsBotStack extends Stack {
     return job;
   }
 
-  private weekendScalingJob(
-    config: DeployConfig,
-    endpointArns: readonly string[],
-    regions: readonly string[],
-    environment: Record<string, string>,
-    distDir: string,
-  ): ScheduledFunction {
+  private weekendScalingJob(config: DeployConfig, common: CommonJobProps, endpointArns: readonly string[], components: readonly string[]): ScheduledFunction {
     const { weekendScaleDown: down, weekendRestore: up } = config.schedules;
-    const components = regions.map((region) => this.formatArn({ service: 'sagemaker', region, resource: 'inference-component', resourceName: '*' }));
     const optedIn = { StringEqualsIgnoreCase: { [`aws:ResourceTag/${TAGS.weekendScaleToZero}`]: 'true' } };
     const job = new ScheduledFunction(this, 'WeekendScaling', {
+      ...common,
       jobName: 'weekend-scaling',
       description: 'Scales opted-in SageMaker inference components to 0 copies for the weekend and restores them',
-      distDir,
-      environment,
-      timezone: config.timezone,
-      topic: this.topic,
       timeout: Duration.minutes(10),
-      logRetentionDays: config.logRetentionDays,
       canScheduleItself: true,
       schedules: [
         {
@@ -259,7 +242,7 @@ class OpsBotStack extends Stack {
         new iam.PolicyStatement({
           sid: 'ReadComponents',
           actions: ['sagemaker:DescribeInferenceComponent', 'sagemaker:ListTags'],
-          resources: components,
+          resources: [...components],
         }),
         new iam.PolicyStatement({
           sid: 'ReadHostingEndpoints',
@@ -269,13 +252,13 @@ class OpsBotStack extends Stack {
         new iam.PolicyStatement({
           sid: 'SetCopyCounts',
           actions: ['sagemaker:UpdateInferenceComponentRuntimeConfig'],
-          resources: components,
+          resources: [...components],
           ...(config.weekendScope === 'tagged' ? { conditions: optedIn } : {}),
         }),
         new iam.PolicyStatement({
           sid: 'KeepStateOnComponents',
           actions: ['sagemaker:AddTags', 'sagemaker:DeleteTags'],
-          resources: components,
+          resources: [...components],
           conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [...STATE_TAG_KEYS] } },
         }),
         new iam.PolicyStatement({

@@ -13,7 +13,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { parseConfig } from '@ops-bot/shared/config';
 import { createCostReportClients, liveCostReportDeps, runCostReport } from '@ops-bot/shared/jobs/cost-report';
 import { emfDocuments, type MetricPoint } from '@ops-bot/shared/aws/emf';
-import { lambdaContext } from '../support/lambda.ts';
+import { lambdaContext, loadHandler } from '../support/lambda.ts';
 
 const NOW = new Date('2026-11-21T08:00:00Z');
 const DAY_START = new Date('2026-11-20T00:00:00Z');
@@ -282,10 +282,7 @@ describe('Function: cost-report handler', () => {
   it('rejects an unknown field before any AWS call', async () => {
     // Prepare
     const sageMaker = mockClient(SageMakerClient);
-    vi.stubEnv('AWS_REGION', 'us-east-1');
-    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-    vi.resetModules();
-    const { handler } = (await import('../../functions/cost-report/handler.ts')) as unknown as { handler: (e: unknown, c: unknown) => Promise<unknown> };
+    const handler = await loadHandler('cost-report', { AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'SILENT' });
 
     try {
       // Act & Assess

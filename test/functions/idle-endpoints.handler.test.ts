@@ -5,26 +5,20 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import type { IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
 import { FakeAccount, FakeAwsError, componentSeries, fakeEndpoint, variantSeries } from '../support/fake-account.ts';
 import { mockAccount } from '../support/mock-clients.ts';
-import { lambdaContext } from '../support/lambda.ts';
+import { lambdaContext, loadHandler, type LambdaHandler } from '../support/lambda.ts';
 
 const NOW = new Date('2026-11-20T09:00:00.000Z');
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:ops-bot';
 
-type Handler = (event: unknown, context: unknown) => Promise<IdleEndpointsResult>;
+type Handler = LambdaHandler<IdleEndpointsResult>;
 
-async function loadHandler(env: Record<string, string> = {}): Promise<Handler> {
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-  vi.stubEnv('TOPIC_ARN', TOPIC_ARN);
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-  for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
-  vi.resetModules();
-  return (await import('../../functions/idle-endpoints/handler.ts')).handler as unknown as Handler;
-}
+const loadIdleEndpoints = (env: Record<string, string> = {}): Promise<Handler> =>
+  loadHandler('idle-endpoints', { AWS_REGION: 'us-east-1', TOPIC_ARN, POWERTOOLS_LOG_LEVEL: 'SILENT', ...env });
 
 const invoke = async (account: FakeAccount, event: unknown, env?: Record<string, string>) => {
   const mocks = mockAccount(account);
   try {
-    const handler = await loadHandler(env);
+    const handler = await loadIdleEndpoints(env);
     return { result: await handler(event, lambdaContext('idle-endpoints')), mocks };
   } finally {
     mocks.restore();

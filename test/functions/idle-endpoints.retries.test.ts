@@ -6,19 +6,19 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
 import { FakeAccount, FakeAwsError, fakeEndpoint, variantSeries } from '../support/fake-account.ts';
 import { startFakeAwsServer } from '../support/fake-aws-server.ts';
-import { lambdaContext } from '../support/lambda.ts';
+import { lambdaContext, loadHandler, type LambdaHandler } from '../support/lambda.ts';
 
-type Handler = (event: unknown, context: unknown) => Promise<IdleEndpointsResult>;
+type Handler = LambdaHandler<IdleEndpointsResult>;
 
-async function handlerAgainst(url: string): Promise<Handler> {
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-  vi.stubEnv('AWS_ENDPOINT_URL', url);
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
-  vi.stubEnv('TOPIC_ARN', 'arn:aws:sns:us-east-1:111122223333:ops-bot');
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-  vi.resetModules();
-  return (await import('../../functions/idle-endpoints/handler.ts')).handler as unknown as Handler;
+function handlerAgainst(url: string): Promise<Handler> {
+  return loadHandler('idle-endpoints', {
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL: url,
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'secret',
+    TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
 }
 
 const throttled = () => new FakeAwsError('ThrottlingException', 'Rate exceeded');

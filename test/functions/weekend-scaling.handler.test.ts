@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WeekendScalingResult } from '@ops-bot/shared/jobs/weekend-scaling';
 import { FakeComponentAccount, fakeComponent, MUTATING } from '../support/fake-components.ts';
 import { mockWeekendAccount } from '../support/mock-weekend-clients.ts';
-import { lambdaContext } from '../support/lambda.ts';
+import { lambdaContext, loadHandler, type LambdaHandler } from '../support/lambda.ts';
 
 // Friday 2026-11-20 18:00 in Berlin.
 const FRIDAY_EVENING = new Date('2026-11-20T17:00:00.000Z');
@@ -16,14 +16,12 @@ const ENV = {
   SCHEDULER_DLQ_ARN: 'arn:aws:sqs:us-east-1:111122223333:ops-bot-dlq',
 };
 
-type Handler = (event: unknown, context: unknown) => Promise<WeekendScalingResult>;
+type Handler = LambdaHandler<WeekendScalingResult>;
 
 async function invoke(account: FakeComponentAccount, event: unknown, env: Record<string, string> = {}) {
   const mocks = mockWeekendAccount(account);
   try {
-    for (const [key, value] of Object.entries({ ...ENV, ...env })) vi.stubEnv(key, value);
-    vi.resetModules();
-    const { handler } = (await import('../../functions/weekend-scaling/handler.ts')) as unknown as { handler: Handler };
+    const handler: Handler = await loadHandler('weekend-scaling', { ...ENV, ...env });
     return await handler(event, lambdaContext('weekend-scaling'));
   } finally {
     mocks.restore();

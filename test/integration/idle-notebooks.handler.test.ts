@@ -24,23 +24,18 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { IdleNotebooksResult } from '@ops-bot/shared/jobs/idle-notebooks';
 import { startJupyterServer, type JupyterServer } from '../support/jupyter-server.ts';
-import { lambdaContext } from '../support/lambda.ts';
+import { lambdaContext, loadHandler, type LambdaHandler } from '../support/lambda.ts';
 
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:ops-bot';
 // One stub per client class for the whole file: a second mockClient() of a class replaces the first.
 const sageMaker = mockClient(SageMakerClient);
 const sns = mockClient(SNSClient);
-type Handler = (event: unknown, context: unknown) => Promise<IdleNotebooksResult>;
+type Handler = LambdaHandler<IdleNotebooksResult>;
 const arnOf = (name: string) => `arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/${name}`;
 
-async function loadHandler(): Promise<Handler> {
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-  vi.stubEnv('TOPIC_ARN', TOPIC_ARN);
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
-  vi.stubEnv('NOTEBOOK_JUPYTER_TIMEOUT_SECONDS', '2');
-  vi.resetModules();
-  return ((await import('../../functions/idle-notebooks/handler.ts')) as unknown as { handler: Handler }).handler;
-}
+// Logs on (INFO): one test reads them to prove no credential gets into them.
+const loadIdleNotebooks = (): Promise<Handler> =>
+  loadHandler('idle-notebooks', { AWS_REGION: 'us-east-1', TOPIC_ARN, POWERTOOLS_LOG_LEVEL: 'INFO', NOTEBOOK_JUPYTER_TIMEOUT_SECONDS: '2' });
 
 describe('Integration: idle-notebooks handler on real Jupyter servers', () => {
   let busyServer: JupyterServer;
@@ -97,7 +92,7 @@ describe('Integration: idle-notebooks handler on real Jupyter servers', () => {
 
   it('stops the idle notebook, never the busy one, and leaves the unreadable one running', async () => {
     // Act
-    const result = await (await loadHandler())({}, lambdaContext('idle-notebooks'));
+    const result = await (await loadIdleNotebooks())({}, lambdaContext('idle-notebooks'));
 
     // Assess
     const verdicts = Object.fromEntries(result.notebooks.map((nb) => [nb.name, nb.verdict]));
@@ -112,7 +107,7 @@ describe('Integration: idle-notebooks handler on real Jupyter servers', () => {
 
   it('tags the instance with what it did and why before stopping it', async () => {
     // Act
-    await (await loadHandler())({}, lambdaContext('idle-notebooks'));
+    await (await loadIdleNotebooks())({}, lambdaContext('idle-notebooks'));
 
     // Assess
     const calls = sageMaker.calls().map((call) => call.args[0].constructor.name);
@@ -127,7 +122,7 @@ describe('Integration: idle-notebooks handler on real Jupyter servers', () => {
     sageMaker.on(AddTagsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
 
     // Act
-    const result = await (await loadHandler())({}, lambdaContext('idle-notebooks'));
+    const result = await (await loadIdleNotebooks())({}, lambdaContext('idle-notebooks'));
 
     // Assess
     expect(sageMaker).not.toHaveReceivedCommand(StopNotebookInstanceCommand);
@@ -138,7 +133,7 @@ describe('Integration: idle-notebooks handler on real Jupyter servers', () => {
 
   it('in a dry run reads everything and changes nothing', async () => {
     // Act
-    const result = await (await loadHandler())({ dryRun: true }, lambdaContext('idle-notebooks'));
+    const result = await (await loadIdleNotebooks())({ dryRun: true }, lambdaContext('idle-notebooks'));
 
     // Assess
     expect(sageMaker).not.toHaveReceivedCommand(AddTagsCommand);
@@ -150,7 +145,7 @@ describe('Integration: idle-notebooks handler on real Jupyter servers', () => {
 
   it('keeps presigned URLs, tokens and cookies out of logs, reports and the result', async () => {
     // Act
-    const result = await (await loadHandler())({ dryRun: true }, lambdaContext('idle-notebooks'));
+    const result = await (await loadIdleNotebooks())({ dryRun: true }, lambdaContext('idle-notebooks'));
 
     // Assess
     const everything = `${output}\n${JSON.stringify(result)}`;
@@ -166,13 +161,7 @@ describe('Function: idle-notebooks off hours and Studio audit', () => {
     sageMaker.reset();
     sns.reset();
   });
-  const handler = async () => {
-    vi.stubEnv('AWS_REGION', 'us-east-1');
-    vi.stubEnv('TOPIC_ARN', TOPIC_ARN);
-    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-    vi.resetModules();
-    return ((await import('../../functions/idle-notebooks/handler.ts')) as unknown as { handler: Handler }).handler;
-  };
+  const handler = (): Promise<Handler> => loadHandler('idle-notebooks', { AWS_REGION: 'us-east-1', TOPIC_ARN, POWERTOOLS_LOG_LEVEL: 'SILENT' });
 
   it('stops every InService notebook not skipped in the evening, marking each before stopping it', async () => {
     // Prepare

@@ -1,5 +1,6 @@
-/** What Lambda hands a handler besides the event. */
+/** What Lambda hands a handler besides the event, and a fresh handler module to hand it to. */
 import type { Context } from 'aws-lambda';
+import { vi } from 'vitest';
 
 function lambdaContext(functionName: string): Context {
   return {
@@ -18,4 +19,25 @@ function lambdaContext(functionName: string): Context {
   };
 }
 
-export { lambdaContext };
+const HANDLER_MODULES = {
+  'idle-endpoints': () => import('../../functions/idle-endpoints/handler.ts'),
+  'idle-notebooks': () => import('../../functions/idle-notebooks/handler.ts'),
+  'weekend-scaling': () => import('../../functions/weekend-scaling/handler.ts'),
+  'cost-report': () => import('../../functions/cost-report/handler.ts'),
+} as const;
+
+type LambdaHandler<Result> = (event: unknown, context: Context) => Promise<Result>;
+
+/**
+ * A handler as a new Lambda container would load it: the environment stubbed first (handlers
+ * read it at module scope), then the module imported afresh. Callers unstub the environment.
+ */
+async function loadHandler<Result>(job: keyof typeof HANDLER_MODULES, env: Readonly<Record<string, string>>): Promise<LambdaHandler<Result>> {
+  for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
+  vi.resetModules();
+  const module = (await HANDLER_MODULES[job]()) as unknown as { handler: LambdaHandler<Result> };
+  return module.handler;
+}
+
+export { lambdaContext, loadHandler };
+export type { LambdaHandler };

@@ -2,7 +2,8 @@
  * Publishes a rendered report: one SNS message per run, with a full-text email and a one-segment
  * SMS. The message shape is checked by report/sns-message.ts before it gets here.
  */
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { clientPerRegion, regionOfArn } from './clients.ts';
 import { toPublishInput, type RenderedReport } from '../report/sns-message.ts';
 
 interface Notifier {
@@ -18,5 +19,14 @@ function createSnsNotifier(client: SNSClient, topicArn: string): Notifier {
   };
 }
 
-export { createSnsNotifier };
+/**
+ * Notifiers for any topic, each publishing in its topic's own region through one SNS client per
+ * region, kept for the life of the container. Call once per container (module scope).
+ */
+function createTopicNotifiers(): (topicArn: string) => Notifier {
+  const sns = clientPerRegion((settings) => new SNSClient(settings));
+  return (topicArn) => createSnsNotifier(sns(regionOfArn(topicArn)), topicArn);
+}
+
+export { createSnsNotifier, createTopicNotifiers };
 export type { Notifier };

@@ -6,7 +6,6 @@
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { requireTopicArn, type Config } from '../config.ts';
 import { describeFailure, failIfNoRegionWasRead } from '../errors.ts';
 import { startOfLocalDay } from '../domain/calendar.ts';
@@ -17,8 +16,8 @@ import type { RenderedReport } from '../report/sns-message.ts';
 import { createEndpointReader, type EndpointHosting, type EndpointReader, type InferenceComponentListing } from '../aws/sagemaker.ts';
 import { createComponentAccess, type ComponentAccess, type ComponentCopies } from '../aws/inference-components.ts';
 import { createMetricsReader, type MetricIdentity, type MetricSeriesRequest, type MetricsReader, type SeriesResult } from '../aws/cloudwatch.ts';
-import { createSnsNotifier, type Notifier } from '../aws/sns.ts';
-import { clientPerRegion, regionOfArn } from '../aws/clients.ts';
+import { createTopicNotifiers, type Notifier } from '../aws/sns.ts';
+import { clientPerRegion } from '../aws/clients.ts';
 import type { MetricPoint, MetricsSink } from '../aws/emf.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import type { RunLogger } from '../util/logger.ts';
@@ -296,14 +295,14 @@ function hostsOf(
 interface CostReportClients {
   readonly sageMaker: (region: string) => SageMakerClient;
   readonly cloudWatch: (region: string) => CloudWatchClient;
-  readonly sns: (region: string) => SNSClient;
+  readonly notifier: (topicArn: string) => Notifier;
 }
 
 function createCostReportClients(): CostReportClients {
   return {
     sageMaker: clientPerRegion((settings) => new SageMakerClient(settings)),
     cloudWatch: clientPerRegion((settings) => new CloudWatchClient(settings)),
-    sns: clientPerRegion((settings) => new SNSClient(settings)),
+    notifier: createTopicNotifiers(),
   };
 }
 
@@ -318,7 +317,7 @@ function liveCostReportDeps(config: Config, clients: CostReportClients, metrics:
       components: createComponentAccess(clients.sageMaker(region)),
       metrics: createMetricsReader(clients.cloudWatch(region)),
     }),
-    notifier: (topicArn) => createSnsNotifier(clients.sns(regionOfArn(topicArn)), topicArn),
+    notifier: clients.notifier,
   };
 }
 

@@ -25,12 +25,11 @@ import type { RenderedReport } from '../report/sns-message.ts';
 import { createEndpointReader, type EndpointReader, type InferenceComponentListing } from '../aws/sagemaker.ts';
 import { createMetricsReader, type MetricIdentity, type MetricSeriesRequest, type MetricsReader } from '../aws/cloudwatch.ts';
 import { arnKey, createTagReader, type TagReader } from '../aws/tagging.ts';
-import { createSnsNotifier, type Notifier } from '../aws/sns.ts';
+import { createTopicNotifiers, type Notifier } from '../aws/sns.ts';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { clientPerRegion, regionOfArn } from '../aws/clients.ts';
+import { clientPerRegion } from '../aws/clients.ts';
 import { createEmfSink, type MetricsSink } from '../aws/emf.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import type { RunLogger } from '../util/logger.ts';
@@ -286,7 +285,7 @@ interface IdleEndpointsClients {
   readonly sageMaker: (region: string) => SageMakerClient;
   readonly cloudWatch: (region: string) => CloudWatchClient;
   readonly tagging: (region: string) => ResourceGroupsTaggingAPIClient;
-  readonly sns: (region: string) => SNSClient;
+  readonly notifier: (topicArn: string) => Notifier;
 }
 
 /** Call once per container (module scope): the clients live as long as it does. */
@@ -295,7 +294,7 @@ function createIdleEndpointsClients(): IdleEndpointsClients {
     sageMaker: clientPerRegion((settings) => new SageMakerClient(settings)),
     cloudWatch: clientPerRegion((settings) => new CloudWatchClient(settings)),
     tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings)),
-    sns: clientPerRegion((settings) => new SNSClient(settings)),
+    notifier: createTopicNotifiers(),
   };
 }
 
@@ -320,7 +319,7 @@ function liveIdleEndpointsDeps(config: Config, clients: IdleEndpointsClients, lo
         idleHours: config.endpointIdleHours,
         describeConcurrency: config.describeConcurrency,
       }),
-    notifier: (topicArn) => createSnsNotifier(clients.sns(regionOfArn(topicArn)), topicArn),
+    notifier: clients.notifier,
     metrics: createEmfSink(),
   };
 }

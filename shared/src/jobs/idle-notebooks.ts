@@ -9,7 +9,6 @@
  *   start in the morning exactly those the bot stopped (tracked by a tag on each).
  */
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { requireTopicArn, type Config } from '../config.ts';
 import { describeFailure, failIfNoRegionWasRead } from '../errors.ts';
 import { decideNotebook, lastActionTag, type NotebookActivity, type NotebookSnapshot, type NotebookVerdict } from '../domain/notebooks.ts';
@@ -21,8 +20,8 @@ import type { RenderedReport } from '../report/sns-message.ts';
 import { createNotebookAccess, type NotebookAccess, type NotebookListing } from '../aws/notebook-instances.ts';
 import { readJupyterActivity } from '../aws/jupyter.ts';
 import { createStudioAccess, type StudioAccess } from '../aws/studio.ts';
-import { createSnsNotifier, type Notifier } from '../aws/sns.ts';
-import { clientPerRegion, regionOfArn } from '../aws/clients.ts';
+import { createTopicNotifiers, type Notifier } from '../aws/sns.ts';
+import { clientPerRegion } from '../aws/clients.ts';
 import { createEmfSink, type MetricsSink } from '../aws/emf.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import type { RunLogger } from '../util/logger.ts';
@@ -247,13 +246,13 @@ async function morningStart(region: string, listed: readonly NotebookListing[], 
 
 interface IdleNotebooksClients {
   readonly sageMaker: (region: string) => SageMakerClient;
-  readonly sns: (region: string) => SNSClient;
+  readonly notifier: (topicArn: string) => Notifier;
 }
 
 function createIdleNotebooksClients(): IdleNotebooksClients {
   return {
     sageMaker: clientPerRegion((settings) => new SageMakerClient(settings)),
-    sns: clientPerRegion((settings) => new SNSClient(settings)),
+    notifier: createTopicNotifiers(),
   };
 }
 
@@ -264,7 +263,7 @@ function liveIdleNotebooksDeps(config: Config, clients: IdleNotebooksClients, lo
     logger,
     accessFor: (region) => ({ notebooks: createNotebookAccess(clients.sageMaker(region)), studio: createStudioAccess(clients.sageMaker(region), region) }),
     readActivity: async (presignedUrl) => ({ status: 'read', ...(await readJupyterActivity(presignedUrl, { timeoutMs: config.notebookJupyterTimeoutSeconds * 1000 })) }),
-    notifier: (topicArn) => createSnsNotifier(clients.sns(regionOfArn(topicArn)), topicArn),
+    notifier: clients.notifier,
     metrics: createEmfSink(),
   };
 }

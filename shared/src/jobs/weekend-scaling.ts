@@ -7,7 +7,6 @@ import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-s
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { ENV, requireTopicArn, type Config } from '../config.ts';
 import { ConfigError, describeFailure, failIfNoRegionWasRead, InvalidEventError } from '../errors.ts';
 import {
@@ -40,7 +39,7 @@ import { createComponentAccess, type ComponentAccess } from '../aws/inference-co
 import { createScalingAccess, type ScalingAccess } from '../aws/autoscaling.ts';
 import { arnKey, createTagReader, type TagReader } from '../aws/tagging.ts';
 import { createOneTimeScheduler, type OneTimeScheduler } from '../aws/scheduler.ts';
-import { createSnsNotifier, type Notifier } from '../aws/sns.ts';
+import { createTopicNotifiers, type Notifier } from '../aws/sns.ts';
 import { clientPerRegion, regionOfArn } from '../aws/clients.ts';
 import { createEmfSink, type MetricsSink } from '../aws/emf.ts';
 import { mapSettled } from '../util/concurrency.ts';
@@ -362,7 +361,7 @@ interface WeekendScalingClients {
   readonly autoScaling: (region: string) => ApplicationAutoScalingClient;
   readonly tagging: (region: string) => ResourceGroupsTaggingAPIClient;
   readonly scheduler: (region: string) => SchedulerClient;
-  readonly sns: (region: string) => SNSClient;
+  readonly notifier: (topicArn: string) => Notifier;
 }
 
 function createWeekendScalingClients(): WeekendScalingClients {
@@ -371,7 +370,7 @@ function createWeekendScalingClients(): WeekendScalingClients {
     autoScaling: clientPerRegion((settings) => new ApplicationAutoScalingClient(settings)),
     tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings)),
     scheduler: clientPerRegion((settings) => new SchedulerClient(settings)),
-    sns: clientPerRegion((settings) => new SNSClient(settings)),
+    notifier: createTopicNotifiers(),
   };
 }
 
@@ -402,7 +401,7 @@ function liveWeekendScalingDeps(
       if (!target || !arn) throw new ConfigError(ENV.schedulerRoleArn, `and ${ENV.schedulerDeadLetterArn} must be set to schedule a one-time restore`);
       return createOneTimeScheduler(clients.scheduler(regionOfArn(arn)), { ...target, functionArn: arn });
     },
-    notifier: (topicArn) => createSnsNotifier(clients.sns(regionOfArn(topicArn)), topicArn),
+    notifier: clients.notifier,
     metrics: createEmfSink(),
   };
 }
