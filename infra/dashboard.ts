@@ -41,13 +41,13 @@ class OpsBotDashboard extends Construct {
       defaultInterval: Duration.days(30),
       widgets: [
         [
-          graph('Cost per model (USD per day, from cost-report)', [search(['EndpointName', 'InferenceComponentName'], 'ComponentCost', '')], { stacked: true }),
-          graph('Unallocated cost per endpoint (USD per day)', [search(['EndpointName'], 'UnallocatedCost', '')], { stacked: true }),
+          graph('Cost per model (USD per day, from cost-report)', [search(['Region', 'EndpointName', 'VariantName', 'InferenceComponentName'], 'ComponentCost', '')], { stacked: true }),
+          graph('Unallocated cost per endpoint (USD per day)', [search(['Region', 'EndpointName', 'VariantName'], 'UnallocatedCost', '')], { stacked: true }),
         ],
         [
           graph('GPUs per endpoint: held by models vs on the instances', [
-            search(['EndpointName'], 'GpusHeld', 'held', 'Average'),
-            search(['EndpointName'], 'GpusTotal', 'total', 'Average'),
+            search(['Region', 'EndpointName', 'VariantName'], 'GpusHeld', 'held', 'Average'),
+            search(['Region', 'EndpointName', 'VariantName'], 'GpusTotal', 'total', 'Average'),
           ]),
           graph('Account total vs unallocated (USD per day)', [botMetric('TotalCost', 'total'), botMetric('UnallocatedCost', 'unallocated')]),
         ],

@@ -3,6 +3,7 @@
  * `-c opsBot='{"…"}'`). Every value is checked here, so a typo fails `cdk synth` with a message
  * naming the setting instead of failing at 09:00 in production.
  */
+import { DEFAULT_TOPIC_DISPLAY_NAME } from '@ops-bot/shared/report/gsm7';
 import { parseConfig, ENV } from '@ops-bot/shared/config';
 import { ConfigError } from '@ops-bot/shared/errors';
 
@@ -191,6 +192,7 @@ function parseDeployConfig(context: unknown): DeployConfig {
 function functionEnvironment(config: DeployConfig): Record<string, string> {
   const restore = config.schedules.weekendRestore;
   return {
+    [ENV.topicDisplayName]: DEFAULT_TOPIC_DISPLAY_NAME,
     [ENV.timezone]: config.timezone,
     [ENV.weekendScope]: config.weekendScope,
     [ENV.weekendRestoreAt]: `${restore.weekDay} ${String(restore.hour).padStart(2, '0')}:${String(restore.minute).padStart(2, '0')}`,

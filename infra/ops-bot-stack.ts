@@ -9,6 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { TAGS } from '@ops-bot/shared/domain/tags';
+import { DEFAULT_TOPIC_DISPLAY_NAME } from '@ops-bot/shared/report/gsm7';
 import { STATE_TAG_KEYS } from '@ops-bot/shared/domain/weekend-scaling';
 import { functionEnvironment, type DeployConfig } from './deploy-config.ts';
 import { OpsBotDashboard } from './dashboard.ts';
@@ -52,7 +53,9 @@ class OpsBotStack extends Stack {
       }),
     );
     this.topic = new sns.Topic(this, 'ReportTopic', {
-      displayName: 'SageMaker ops bot',
+      // SNS puts the display name in front of every SMS (`OPSBOT> …`): short, and given to the
+      // functions (TOPIC_DISPLAY_NAME) so their SMS budget counts it.
+      displayName: DEFAULT_TOPIC_DISPLAY_NAME,
       masterKey: topicKey,
       enforceSSL: true,
     });
@@ -150,7 +153,7 @@ class OpsBotStack extends Stack {
       policyStatements: [
         new iam.PolicyStatement({
           sid: 'ListNotebooksAndStudio',
-          actions: ['sagemaker:ListNotebookInstances', 'sagemaker:ListApps', 'sagemaker:ListDomains', 'sagemaker:ListUserProfiles', 'sagemaker:ListSpaces'],
+          actions: ['sagemaker:ListNotebookInstances', 'sagemaker:ListApps', 'sagemaker:ListDomains', 'sagemaker:ListUserProfiles', 'sagemaker:ListSpaces', 'tag:GetResources'],
           resources: ['*'],
         }),
         new iam.PolicyStatement({
@@ -181,7 +184,7 @@ class OpsBotStack extends Stack {
     });
     Validations.of(job.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'The sagemaker:List* actions support no resource-level permissions; the explicit deny on ops-bot:skip covers every resource.',
+      reason: 'The sagemaker:List* actions and tag:GetResources (finding skip-tagged notebooks) support no resource-level permissions; all are read-only, and the explicit deny on ops-bot:skip covers every resource.',
     });
     acknowledgeWildcardArns(
       job.role,

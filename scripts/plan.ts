@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseConfig } from '@ops-bot/shared/config';
+import { NO_DEADLINE } from '@ops-bot/shared/util/deadline';
 import { createIdleEndpointsClients, liveIdleEndpointsDeps, runIdleEndpoints, type IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
 import { loadIdleEndpointsSnapshot, saveSnapshot } from '@ops-bot/shared/snapshot';
 import { createStderrLogger } from '@ops-bot/shared/util/logger';
@@ -46,7 +47,7 @@ const result = await runIdleEndpoints(
     ...live,
     collect: async () => {
       if (replay) return replay;
-      const snapshot = await live.collect();
+      const snapshot = await live.collect(NO_DEADLINE);
       if (values['save-snapshot']) {
         await saveSnapshot(values['save-snapshot'], snapshot);
         logger.warn(`Snapshot saved to ${values['save-snapshot']}`);

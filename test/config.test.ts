@@ -12,6 +12,7 @@ describe('Function: parseConfig', () => {
     // Assess
     expect(config).toEqual({
       topicArn: undefined,
+      topicDisplayName: 'OpsBot',
       regions: ['us-east-1'],
       endpointIdleHours: 24,
       notebookIdleMinutes: 60,
@@ -49,11 +50,13 @@ describe('Function: parseConfig', () => {
       NOTEBOOK_JUPYTER_TIMEOUT_SECONDS: '3',
       SCHEDULER_ROLE_ARN: 'arn:aws:iam::111122223333:role/scheduler',
       SCHEDULER_DLQ_ARN: 'arn:aws:sqs:us-east-1:111122223333:dlq',
+      TOPIC_DISPLAY_NAME: 'Alerts',
     });
 
     // Assess
     expect(config).toEqual({
       topicArn: 'arn:aws:sns:eu-west-1:111122223333:ops-bot',
+      topicDisplayName: 'Alerts',
       regions: ['us-east-1', 'eu-west-1'],
       endpointIdleHours: 48,
       notebookIdleMinutes: 90,
@@ -96,6 +99,7 @@ describe('Function: parseConfig', () => {
     { env: { HOLIDAYS: '2026-12-25,25.12.2026' }, variable: 'HOLIDAYS', message: /"25\.12\.2026"/ },
     { env: { HOLIDAYS: '2026-02-30' }, variable: 'HOLIDAYS', message: /"2026-02-30"/ },
     { env: { SCHEDULER_DLQ_ARN: 'arn:aws:sqs:us-east-1:111122223333:dlq' }, variable: 'SCHEDULER_ROLE_ARN', message: /IAM role ARN/ },
+    { env: { TOPIC_DISPLAY_NAME: 'SageMaker ops bot' }, variable: 'TOPIC_DISPLAY_NAME', message: /at most 10 GSM-7 characters/ },
   ])('rejects $variable=$env with an error naming it', ({ env, variable, message }) => {
     // Act
     const parse = () => parseConfig({ ...base, ...env });

@@ -10,6 +10,8 @@ import { createEmfSink } from '@ops-bot/shared/aws/emf';
 import { createCostReportClients, liveCostReportDeps, runCostReport } from '@ops-bot/shared/jobs/cost-report';
 import { parseDryRunEvent, type DryRunEvent } from '@ops-bot/shared/lambda/events';
 import { parsedEvent } from '@ops-bot/shared/lambda/middleware';
+import { deadlineFrom } from '@ops-bot/shared/util/deadline';
+import type { Context } from 'aws-lambda';
 
 const logger = new Logger({ serviceName: 'cost-report' });
 const deps = liveCostReportDeps(parseConfig(process.env), createCostReportClients(), createEmfSink(), logger, () => new Date());
@@ -17,4 +19,4 @@ const deps = liveCostReportDeps(parseConfig(process.env), createCostReportClient
 export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(parsedEvent(parseDryRunEvent))
-  .handler((event: unknown) => runCostReport(event as DryRunEvent, deps));
+  .handler((event: unknown, context: Context) => runCostReport(event as DryRunEvent, { ...deps, deadline: deadlineFrom(context) }));

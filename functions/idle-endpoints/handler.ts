@@ -9,6 +9,8 @@ import { parseConfig } from '@ops-bot/shared/config';
 import { createIdleEndpointsClients, liveIdleEndpointsDeps, runIdleEndpoints } from '@ops-bot/shared/jobs/idle-endpoints';
 import { parseDryRunEvent, type DryRunEvent } from '@ops-bot/shared/lambda/events';
 import { parsedEvent } from '@ops-bot/shared/lambda/middleware';
+import { deadlineFrom } from '@ops-bot/shared/util/deadline';
+import type { Context } from 'aws-lambda';
 
 const logger = new Logger({ serviceName: 'idle-endpoints' });
 const deps = liveIdleEndpointsDeps(parseConfig(process.env), createIdleEndpointsClients(), logger, () => new Date());
@@ -16,4 +18,4 @@ const deps = liveIdleEndpointsDeps(parseConfig(process.env), createIdleEndpoints
 export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(parsedEvent(parseDryRunEvent))
-  .handler((event: unknown) => runIdleEndpoints(event as DryRunEvent, deps));
+  .handler((event: unknown, context: Context) => runIdleEndpoints(event as DryRunEvent, { ...deps, deadline: deadlineFrom(context) }));

@@ -9,6 +9,8 @@ import { parseConfig } from '@ops-bot/shared/config';
 import { createIdleNotebooksClients, liveIdleNotebooksDeps, runIdleNotebooks } from '@ops-bot/shared/jobs/idle-notebooks';
 import { parseNotebookEvent, type NotebookEvent } from '@ops-bot/shared/lambda/events';
 import { parsedEvent } from '@ops-bot/shared/lambda/middleware';
+import { deadlineFrom } from '@ops-bot/shared/util/deadline';
+import type { Context } from 'aws-lambda';
 
 const logger = new Logger({ serviceName: 'idle-notebooks' });
 const deps = liveIdleNotebooksDeps(parseConfig(process.env), createIdleNotebooksClients(), logger, () => new Date());
@@ -16,4 +18,4 @@ const deps = liveIdleNotebooksDeps(parseConfig(process.env), createIdleNotebooks
 export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(parsedEvent(parseNotebookEvent))
-  .handler((event: unknown) => runIdleNotebooks(event as NotebookEvent, deps));
+  .handler((event: unknown, context: Context) => runIdleNotebooks(event as NotebookEvent, { ...deps, deadline: deadlineFrom(context) }));

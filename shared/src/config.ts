@@ -7,6 +7,7 @@ import { ConfigError } from './errors.ts';
 import { parsePriceOverrides, type PriceOverrides } from './domain/prices.ts';
 import { dateKey, isValidTimeZone, parseLocalDateTime, parseWeeklyTime, type WeeklyTime } from './domain/calendar.ts';
 import type { Scope } from './domain/weekend-scaling.ts';
+import { DEFAULT_TOPIC_DISPLAY_NAME, isGsm7, MAX_DISPLAY_NAME_CHARS } from './report/gsm7.ts';
 
 const ENV = {
   topicArn: 'TOPIC_ARN',
@@ -27,6 +28,7 @@ const ENV = {
   notebookIgnoreConnections: 'NOTEBOOK_IGNORE_CONNECTIONS',
   notebookMaxRunningHours: 'NOTEBOOK_MAX_RUNNING_HOURS',
   notebookJupyterTimeoutSeconds: 'NOTEBOOK_JUPYTER_TIMEOUT_SECONDS',
+  topicDisplayName: 'TOPIC_DISPLAY_NAME',
   awsRegion: 'AWS_REGION',
 } as const;
 
@@ -49,6 +51,8 @@ const LOOKBACK_DAYS = 14;
 interface Config {
   /** Where reports go; only a dry run may go without one. */
   readonly topicArn: string | undefined;
+  /** The topic's display name: SNS puts it in front of every SMS, so the SMS budget counts it. */
+  readonly topicDisplayName: string;
   readonly regions: readonly string[];
   readonly endpointIdleHours: number;
   readonly notebookIdleMinutes: number;
@@ -82,6 +86,7 @@ const TOPIC_ARN_PATTERN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1
 function parseConfig(env: Env): Config {
   return {
     topicArn: parseTopicArn(env[ENV.topicArn]),
+    topicDisplayName: parseTopicDisplayName(env[ENV.topicDisplayName]),
     regions: parseRegions(env[ENV.regions], env[ENV.awsRegion]),
     endpointIdleHours: parseInteger(env, ENV.endpointIdleHours, DEFAULTS.endpointIdleHours, 1, LOOKBACK_DAYS * 24),
     notebookIdleMinutes: parseInteger(env, ENV.notebookIdleMinutes, DEFAULTS.notebookIdleMinutes, 5, 7 * 24 * 60),
@@ -98,6 +103,14 @@ function parseConfig(env: Env): Config {
     notebookJupyterTimeoutSeconds: parseInteger(env, ENV.notebookJupyterTimeoutSeconds, DEFAULTS.notebookJupyterTimeoutSeconds, 1, 30),
     ...parseOneTimeSchedules(env),
   };
+}
+
+function parseTopicDisplayName(raw: string | undefined): string {
+  const value = raw ?? DEFAULT_TOPIC_DISPLAY_NAME;
+  if (value.length > MAX_DISPLAY_NAME_CHARS || !isGsm7(value)) {
+    throw new ConfigError(ENV.topicDisplayName, `must be at most ${MAX_DISPLAY_NAME_CHARS} GSM-7 characters (SNS puts it in front of every SMS), got "${value}"`);
+  }
+  return value;
 }
 
 function parseBoolean(env: Env, name: string, fallback: boolean): boolean {

@@ -48,21 +48,40 @@ class RunFailedError extends OpsBotError {
   }
 }
 
+/** The report could not be published: the admins did not hear about this run. */
+class PublishFailedError extends OpsBotError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PublishFailedError';
+  }
+}
+
 /**
  * A run in which no region could be read at all reports nothing useful: it fails, so that the
  * function's errors alarm tells the admins. `regionFailures` are the failures that cost a whole region.
  */
-function failIfNoRegionWasRead(regions: readonly string[], regionFailures: ReadonlyArray<{ region: string; stage: string; reason: string }>): void {
-  if (regions.length === 0 || !regions.every((region) => regionFailures.some((failure) => failure.region === region))) return;
+function noRegionWasRead(regions: readonly string[], regionFailures: ReadonlyArray<{ region: string; stage: string; reason: string }>): RunFailedError | undefined {
+  if (regions.length === 0 || !regions.every((region) => regionFailures.some((failure) => failure.region === region))) return undefined;
   const reasons = regionFailures.map((failure) => `${failure.region} ${failure.stage}: ${failure.reason}`).join('; ');
-  throw new RunFailedError(`No region could be checked: ${reasons}`);
+  return new RunFailedError(`No region could be checked: ${reasons}`);
+}
+
+function failIfNoRegionWasRead(regions: readonly string[], regionFailures: ReadonlyArray<{ region: string; stage: string; reason: string }>): void {
+  const failure = noRegionWasRead(regions, regionFailures);
+  if (failure) throw failure;
 }
 
 // Query strings of presigned URLs and cookie/token values are credentials; they never leave
 // the process in an error text, a log line or a report.
+// Presigned URLs also travel percent-encoded (in a `next=` parameter or a log of a redirect), the
+// token also travels as JSON (`"authToken":"…"`), and jupyter_server's login cookie is named
+// `username-<host>-<port>=…`.
 const CREDENTIAL_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/(https?:\/\/[^\s?"'<>]+)\?[^\s"'<>]*/gi, '$1?[redacted]'],
-  [/\b(authToken|token|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|_xsrf)=[^\s&;"']+/gi, '$1=[redacted]'],
+  [/(https?%3A%2F%2F[^\s"'<>%]*(?:%2F[^\s"'<>%]*)*)%3F[^\s"'<>&]*/gi, '$1%3F[redacted]'],
+  [/\b(authToken|token|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|_xsrf)(=|%3D)[^\s&;"']+/gi, '$1$2[redacted]'],
+  [/("(?:authToken|token|AuthorizedUrl|cookie|set-cookie|authorization)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, '$1"[redacted]"'],
+  [/\b(username-[\w.-]+)=[^\s;,"']+/gi, '$1=[redacted]'],
   [/\b(cookie|set-cookie|authorization)\s*:\s*[^\n]+/gi, '$1: [redacted]'],
 ];
 
@@ -89,6 +108,8 @@ export {
   ConfigError,
   SnapshotError,
   RunFailedError,
+  PublishFailedError,
+  noRegionWasRead,
   failIfNoRegionWasRead,
   redactCredentials,
   describeFailure,

@@ -124,19 +124,26 @@ const MIXED_METRICS = [
 describe('Function: cost-report job', () => {
   let mocks: ReturnType<typeof mockAccount> | undefined;
   const emitted: MetricPoint[] = [];
+  const stampedAt: Date[] = [];
   const run = (dryRun = false, env: Record<string, string> = {}) =>
     runCostReport(
       { dryRun },
       liveCostReportDeps(
         parseConfig({ AWS_REGION: 'us-east-1', TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot', ...env }),
         createCostReportClients(),
-        { emit: (points) => emitted.push(...points) },
+        {
+          emit: (points, at) => {
+            emitted.push(...points);
+            stampedAt.push(at);
+          },
+        },
         silent,
         () => NOW,
       ),
     );
   beforeEach(() => {
     emitted.length = 0;
+    stampedAt.length = 0;
   });
   afterEach(() => mocks?.restore());
 
@@ -182,7 +189,7 @@ describe('Function: cost-report job', () => {
     expect(report.sms).toBe('SageMaker cost 2026-11-20: $322. Top model vision $85.08. Unallocated $128.');
   });
 
-  it('emits the dashboard figures, stamped at the start of the day they describe', async () => {
+  it('emits the dashboard figures per region, endpoint and variant, stamped inside the day they describe', async () => {
     // Prepare
     mocks = mockAccount(MIXED, MIXED_METRICS);
 
@@ -190,9 +197,11 @@ describe('Function: cost-report job', () => {
     await run();
 
     // Assess
-    expect(emitted).toContainEqual({ name: 'ComponentCost', value: 34.51, unit: 'None', dimensions: { EndpointName: 'gpu-measured', InferenceComponentName: 'llm-a' } });
-    expect(emitted).toContainEqual({ name: 'UnallocatedCost', value: 34.51, unit: 'None', dimensions: { EndpointName: 'gpu-measured' } });
-    expect(emitted).toContainEqual({ name: 'GpusHeld', value: 3, unit: 'Count', dimensions: { EndpointName: 'gpu-measured' } });
+    const host = { Region: 'us-east-1', EndpointName: 'gpu-measured', VariantName: 'AllTraffic' };
+    expect(emitted).toContainEqual({ name: 'ComponentCost', value: 34.51, unit: 'None', dimensions: { ...host, InferenceComponentName: 'llm-a' } });
+    expect(emitted).toContainEqual({ name: 'UnallocatedCost', value: 34.51, unit: 'None', dimensions: host });
+    expect(emitted).toContainEqual({ name: 'GpusHeld', value: 3, unit: 'Count', dimensions: host });
+    expect(stampedAt.map((at) => at.toISOString().slice(0, 10))).toEqual(['2026-11-20']);
     expect(emitted).toContainEqual({ name: 'TotalCost', value: 322.01, unit: 'None', dimensions: {} });
   });
 

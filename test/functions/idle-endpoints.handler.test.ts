@@ -62,14 +62,15 @@ describe('Function: idle-endpoints handler', () => {
       [
         fakeEndpoint('ab-test', { variants: [{ name: 'A', instanceType: 'ml.m5.large', count: 1 }, { name: 'B', instanceType: 'ml.m5.large', count: 1 }] }),
         fakeEndpoint('ic-host', { components: ['llm-a', 'llm-b'] }),
+        fakeEndpoint('enhanced'),
         fakeEndpoint('quiet'),
       ],
       [
         variantSeries('ab-test', 'A', NOW, [200]),
         variantSeries('ab-test', 'B', NOW, [3]),
         componentSeries('llm-b', NOW, [1]),
-        // A query on EndpointName alone would match nothing: this series must not count for "quiet".
-        { dimensions: { EndpointName: 'quiet' }, points: [{ at: new Date(NOW.getTime() - 3_600_000), sum: 9 }] },
+        // Enhanced metrics add finer series (per instance): traffic there is traffic on the endpoint.
+        { dimensions: { EndpointName: 'enhanced', VariantName: 'AllTraffic', InstanceId: 'i-0' }, points: [{ at: new Date(NOW.getTime() - 3_600_000), sum: 9 }] },
       ],
     );
 
@@ -78,7 +79,7 @@ describe('Function: idle-endpoints handler', () => {
 
     // Assess
     expect(result.idleEndpoints.map((endpoint) => endpoint.name)).toEqual(['quiet']);
-    expect(result.summary.busy).toBe(2);
+    expect(result.summary.busy).toBe(3);
   });
 
   it('leaves young, serverless, scaled-to-zero and skipped endpoints out of the waste', async () => {

@@ -259,10 +259,10 @@ describe('Stack: cost-report job and dashboard', () => {
     // Assess
     expect(Object.keys(dashboards)).toHaveLength(1);
     expect(expressions).toEqual([
-      `SEARCH('{SageMakerOpsBot,EndpointName,InferenceComponentName} MetricName="ComponentCost"', 'Sum', 86400)`,
-      `SEARCH('{SageMakerOpsBot,EndpointName} MetricName="UnallocatedCost"', 'Sum', 86400)`,
-      `SEARCH('{SageMakerOpsBot,EndpointName} MetricName="GpusHeld"', 'Average', 86400)`,
-      `SEARCH('{SageMakerOpsBot,EndpointName} MetricName="GpusTotal"', 'Average', 86400)`,
+      `SEARCH('{SageMakerOpsBot,Region,EndpointName,VariantName,InferenceComponentName} MetricName="ComponentCost"', 'Sum', 86400)`,
+      `SEARCH('{SageMakerOpsBot,Region,EndpointName,VariantName} MetricName="UnallocatedCost"', 'Sum', 86400)`,
+      `SEARCH('{SageMakerOpsBot,Region,EndpointName,VariantName} MetricName="GpusHeld"', 'Average', 86400)`,
+      `SEARCH('{SageMakerOpsBot,Region,EndpointName,VariantName} MetricName="GpusTotal"', 'Average', 86400)`,
     ]);
     for (const metric of ['TotalCost', 'IdleEndpointsCostPerDay', 'WeekendEstimatedSavings', 'WeekendScaledDown']) expect(named).toContain(`"${metric}"`);
     expect(body.widgets.map((widget) => widget.properties.title)).toContain('Job runs and errors');

@@ -22,6 +22,7 @@ import {
   StopNotebookInstanceCommand,
 } from '@aws-sdk/client-sagemaker';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { IdleNotebooksResult } from '@ops-bot/shared/jobs/idle-notebooks';
 import { startJupyterServer, type JupyterServer } from '../support/jupyter-server.ts';
 import { lambdaContext, loadHandler, type LambdaHandler } from '../support/lambda.ts';
@@ -30,6 +31,7 @@ const TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:ops-bot';
 // One stub per client class for the whole file: a second mockClient() of a class replaces the first.
 const sageMaker = mockClient(SageMakerClient);
 const sns = mockClient(SNSClient);
+const tagging = mockClient(ResourceGroupsTaggingAPIClient);
 type Handler = LambdaHandler<IdleNotebooksResult>;
 const arnOf = (name: string) => `arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/${name}`;
 
@@ -72,6 +74,10 @@ describe('Integration: idle-notebooks handler on real Jupyter servers', () => {
     sageMaker.on(ListTagsCommand).callsFake(async (input) => ({
       Tags: input.ResourceArn === arnOf('skip-nb') ? [{ Key: 'ops-bot:skip', Value: 'true' }, { Key: 'team', Value: 'ml' }] : [{ Key: 'team', Value: 'ml' }],
     }));
+    tagging.on(GetResourcesCommand).resolves({
+      ResourceTagMappingList: [{ ResourceARN: arnOf('skip-nb'), Tags: [{ Key: 'ops-bot:skip', Value: 'true' }] }],
+      PaginationToken: '',
+    });
     sageMaker.on(CreatePresignedNotebookInstanceUrlCommand).callsFake(async (input) => ({
       AuthorizedUrl: { 'busy-nb': busyServer.presignedUrl, 'idle-nb': idleServer.presignedUrl, 'lost-nb': 'http://127.0.0.1:9/auth?authToken=LOST-SECRET' }[input.NotebookInstanceName as string],
     }));
@@ -88,6 +94,7 @@ describe('Integration: idle-notebooks handler on real Jupyter servers', () => {
     vi.unstubAllEnvs();
     sageMaker.reset();
     sns.reset();
+    tagging.reset();
   });
 
   it('stops the idle notebook, never the busy one, and leaves the unreadable one running', async () => {
@@ -100,6 +107,10 @@ describe('Integration: idle-notebooks handler on real Jupyter servers', () => {
     expect(sageMaker).toHaveReceivedCommandTimes(StopNotebookInstanceCommand, 1);
     expect(sageMaker).toHaveReceivedCommandWith(StopNotebookInstanceCommand, { NotebookInstanceName: 'idle-nb' });
     expect(sageMaker).not.toHaveReceivedCommandWith(CreatePresignedNotebookInstanceUrlCommand, { NotebookInstanceName: 'skip-nb' });
+    // Skip tags come from one GetResources call; ListTags is read only for the notebook about to be stopped.
+    expect(tagging).toHaveReceivedCommandWith(GetResourcesCommand, { ResourceTypeFilters: ['sagemaker:notebook-instance'], TagFilters: [{ Key: 'ops-bot:skip' }] });
+    expect(sageMaker).toHaveReceivedCommandTimes(ListTagsCommand, 1);
+    expect(sageMaker).toHaveReceivedCommandWith(ListTagsCommand, { ResourceArn: arnOf('idle-nb') });
     expect(result.notebooks.find((nb) => nb.name === 'lost-nb')?.detail).toMatch(/activity unknown: JupyterReadError: opening the presigned URL: could not connect/);
     expect(result.report?.subject).toBe('SageMaker notebooks: stopped 1 notebook saving $4.80/day, 1 unreadable');
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
@@ -232,12 +243,15 @@ describe('Function: idle-notebooks off hours and Studio audit', () => {
       ['JupyterLab', 'space team-space', 33.79],
       ['CodeEditor', 'user alice', 1.2],
     ]);
+    // The domain turns JupyterLab idle shutdown on for user profiles only (DefaultUserSettings);
+    // spaces inherit DefaultSpaceSettings, which sets nothing here.
     expect(result.studio?.gaps.map((gap) => [gap.level, gap.name, gap.missing])).toEqual([
       ['domain', 'd-1', ['Code Editor']],
+      ['domain-spaces', 'd-1', ['JupyterLab']],
       ['user-profile', 'bob', ['JupyterLab', 'Code Editor']],
-      ['space', 'team-space', ['Code Editor']],
+      ['space', 'team-space', ['JupyterLab', 'Code Editor']],
     ]);
-    expect(result.report?.email).toContain('NATIVE IDLE SHUTDOWN OFF (the bot is the only guard): 3');
+    expect(result.report?.email).toContain('NATIVE IDLE SHUTDOWN OFF (the bot is the only guard): 4');
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
   });
 

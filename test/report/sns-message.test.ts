@@ -16,11 +16,30 @@ describe('Function: subjectLine', () => {
 describe('Function: toPublishInput', () => {
   it('builds a json-structured message with default, email and sms', () => {
     // Act
-    const input = toPublishInput({ subject: 'S', email: 'full text', sms: 'short' });
+    const input = toPublishInput({ subject: 'S', email: 'full text', sms: 'short' }, 'OpsBot');
 
     // Assess
     expect(input.MessageStructure).toBe('json');
     expect(JSON.parse(input.Message)).toEqual({ default: 'full text', email: 'full text', sms: 'short' });
+  });
+
+  it('sends SMS as Transactional, not SNS default Promotional', () => {
+    // Act
+    const input = toPublishInput({ subject: 'S', email: 'e', sms: 's' }, 'OpsBot');
+
+    // Assess
+    expect(input.MessageAttributes['AWS.SNS.SMS.SMSType']).toEqual({ DataType: 'String', StringValue: 'Transactional' });
+  });
+
+  it('counts the display-name prefix SNS puts in front of the SMS (DISPLAYNAME> )', () => {
+    // Prepare: 152 septets fit after "OPSBOT> " (8); 153 do not, though they would alone.
+    const fits = { subject: 's', email: 'e', sms: 'x'.repeat(152) };
+    const tooLong = { subject: 's', email: 'e', sms: 'x'.repeat(153) };
+
+    // Act + Assess
+    expect(() => toPublishInput(fits, 'OpsBot')).not.toThrow();
+    expect(() => toPublishInput(tooLong, 'OpsBot')).toThrow(/as delivered/);
+    expect(() => toPublishInput(tooLong, '')).not.toThrow();
   });
 
   it.each([
@@ -29,7 +48,7 @@ describe('Function: toPublishInput', () => {
     { report: { subject: 's', email: 'e', sms: 'emoji 🙂' }, problem: /sms/ },
     { report: { subject: 's', email: 'x'.repeat(200_000), sms: 's' }, problem: /bytes/ },
   ])('refuses a message SNS would refuse ($problem)', ({ report, problem }) => {
-    expect(() => toPublishInput(report)).toThrow(problem);
+    expect(() => toPublishInput(report, 'OpsBot')).toThrow(problem);
   });
 });
 

@@ -4,12 +4,13 @@
  * never calls. Region, endpoint URL and credentials come from the standard SDK environment
  * (AWS_REGION, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>, the credential chain).
  */
-import { CLIENT_RETRY_SETTINGS } from './retry.ts';
+import { CLIENT_RETRY_SETTINGS, CLIENT_TIMEOUT_SETTINGS } from './retry.ts';
 
 interface ClientSettings {
   readonly region: string;
   readonly maxAttempts: number;
   readonly retryMode: string;
+  readonly requestHandler: { readonly connectionTimeout: number; readonly requestTimeout: number };
 }
 
 function clientPerRegion<C>(create: (settings: ClientSettings) => C): (region: string) => C {
@@ -17,7 +18,7 @@ function clientPerRegion<C>(create: (settings: ClientSettings) => C): (region: s
   return (region) => {
     let client = clients.get(region);
     if (!client) {
-      client = create({ region, ...CLIENT_RETRY_SETTINGS });
+      client = create({ region, ...CLIENT_RETRY_SETTINGS, ...CLIENT_TIMEOUT_SETTINGS });
       clients.set(region, client);
     }
     return client;

@@ -87,9 +87,15 @@ async function readJupyterActivity(presignedUrl: string, options: JupyterClientO
     target.searchParams.set('no_track_activity', '1');
     let response: Response;
     try {
-      response = await fetch(target, { headers: { cookie: cookieHeader(jar), accept: 'application/json' }, signal: AbortSignal.timeout(options.timeoutMs) });
+      // Never follow a redirect here: the cookie jar would go along, and an answer from somewhere
+      // else (a login page, another host's `[]`) could make a busy notebook look idle.
+      response = await fetch(target, { redirect: 'manual', headers: { cookie: cookieHeader(jar), accept: 'application/json' }, signal: AbortSignal.timeout(options.timeoutMs) });
     } catch (error) {
       throw networkFailure(error, `GET ${path}`, options.timeoutMs);
+    }
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel();
+      throw new JupyterReadError(`GET ${path} answered a redirect (HTTP ${response.status}), which is not followed`);
     }
     if (!response.ok) {
       await response.body?.cancel();

@@ -32,6 +32,12 @@ interface InferenceComponentListing {
 
 interface EndpointReader {
   listInServiceEndpoints(): Promise<EndpointListing[]>;
+  /**
+   * Every endpoint that bills its instances: InService, and the statuses in which it still runs
+   * them (an update, a system update, a rollback, a failed rollback: DescribeEndpoint's
+   * EndpointStatus in the SageMaker API Reference).
+   */
+  listBillableEndpoints(): Promise<EndpointListing[]>;
   listInferenceComponents(): Promise<InferenceComponentListing[]>;
   /** DescribeEndpoint + DescribeEndpointConfig: what each variant runs on right now. */
   readEndpointCapacity(endpointName: string): Promise<HostedVariant[]>;
@@ -41,11 +47,22 @@ interface EndpointReader {
 
 interface EndpointHosting {
   readonly variants: HostedVariant[];
-  /** Seconds between enhanced-metric datapoints (MetricsConfig; SageMaker's default is 60). */
-  readonly enhancedMetricsPeriodSeconds?: number;
+  /**
+   * Seconds between utilization datapoints: MetricsConfig.MetricPublishFrequencyInSeconds, which
+   * applies whether or not enhanced metrics are on (SageMaker API Reference, MetricsConfig);
+   * SageMaker's default is 60. Per-GPU and per-instance series follow EnableDetailedObservability
+   * (default true for new configs), so the period is given for every endpoint and the job
+   * measures whenever the series exist.
+   */
+  readonly metricsPeriodSeconds: number;
+  /** The endpoint config has AsyncInferenceConfig. */
+  readonly asyncInference: boolean;
 }
 
 const PAGE_SIZE = 100;
+const DEFAULT_METRICS_PERIOD_SECONDS = 60;
+/** EndpointStatus values in which instances run and bill (SageMaker API Reference, DescribeEndpoint). */
+const BILLABLE_STATUSES: ReadonlySet<string> = new Set(['InService', 'Updating', 'SystemUpdating', 'RollingBack', 'UpdateRollbackFailed']);
 
 function createEndpointReader(client: SageMakerClient): EndpointReader {
   const endpointConfigs = new Map<string, Promise<DescribeEndpointConfigCommandOutput>>();
@@ -66,6 +83,18 @@ function createEndpointReader(client: SageMakerClient): EndpointReader {
       for await (const page of paginateListEndpoints({ client, pageSize: PAGE_SIZE }, { StatusEquals: 'InService' })) {
         for (const summary of page.Endpoints ?? []) {
           if (!summary.EndpointName || !summary.EndpointArn || !summary.CreationTime) continue;
+          endpoints.push({ name: summary.EndpointName, arn: summary.EndpointArn, createdAt: summary.CreationTime.toISOString() });
+        }
+      }
+      return endpoints;
+    },
+
+    async listBillableEndpoints() {
+      // ListEndpoints filters on one status at a time: one unfiltered listing is fewer calls than five.
+      const endpoints: EndpointListing[] = [];
+      for await (const page of paginateListEndpoints({ client, pageSize: PAGE_SIZE }, {})) {
+        for (const summary of page.Endpoints ?? []) {
+          if (!summary.EndpointName || !summary.EndpointArn || !summary.CreationTime || !BILLABLE_STATUSES.has(summary.EndpointStatus ?? '')) continue;
           endpoints.push({ name: summary.EndpointName, arn: summary.EndpointArn, createdAt: summary.CreationTime.toISOString() });
         }
       }
@@ -105,12 +134,14 @@ function createEndpointReader(client: SageMakerClient): EndpointReader {
         const instanceType = variantConfig?.InstanceType;
         const managed = summary.ManagedInstanceScaling;
         const managedMinInstanceCount = managed?.Status === 'ENABLED' ? (managed.MinInstanceCount ?? 0) : undefined;
+        const provisionedConcurrency = summary.CurrentServerlessConfig?.ProvisionedConcurrency ?? variantConfig?.ServerlessConfig?.ProvisionedConcurrency;
         return {
           variantName: summary.VariantName ?? 'unnamed variant',
           role,
           ...(instanceType ? { instanceType } : {}),
           serverless,
           currentInstanceCount: serverless ? 0 : (summary.CurrentInstanceCount ?? summary.DesiredInstanceCount ?? 0),
+          ...(serverless && provisionedConcurrency ? { provisionedConcurrency } : {}),
           ...(managedMinInstanceCount !== undefined ? { managedMinInstanceCount } : {}),
         };
       };
@@ -118,14 +149,14 @@ function createEndpointReader(client: SageMakerClient): EndpointReader {
         ...(endpoint.ProductionVariants ?? []).map(toCapacity('production')),
         ...(endpoint.ShadowProductionVariants ?? []).map(toCapacity('shadow')),
       ];
-      const metrics = config.MetricsConfig;
       return {
         variants,
-        ...(metrics?.EnableEnhancedMetrics ? { enhancedMetricsPeriodSeconds: metrics.MetricPublishFrequencyInSeconds ?? 60 } : {}),
+        metricsPeriodSeconds: config.MetricsConfig?.MetricPublishFrequencyInSeconds ?? DEFAULT_METRICS_PERIOD_SECONDS,
+        asyncInference: config.AsyncInferenceConfig !== undefined,
       };
     },
   };
 }
 
-export { createEndpointReader };
+export { createEndpointReader, BILLABLE_STATUSES };
 export type { EndpointReader, EndpointListing, InferenceComponentListing, HostedVariant, EndpointHosting };

@@ -10,10 +10,11 @@ interface Notifier {
   publish(report: RenderedReport): Promise<{ messageId: string | undefined }>;
 }
 
-function createSnsNotifier(client: SNSClient, topicArn: string): Notifier {
+/** `displayName` is the topic's display name, which SNS prefixes to every SMS. */
+function createSnsNotifier(client: SNSClient, topicArn: string, displayName: string): Notifier {
   return {
     async publish(report) {
-      const output = await client.send(new PublishCommand({ TopicArn: topicArn, ...toPublishInput(report) }));
+      const output = await client.send(new PublishCommand({ TopicArn: topicArn, ...toPublishInput(report, displayName) }));
       return { messageId: output.MessageId };
     },
   };
@@ -23,9 +24,9 @@ function createSnsNotifier(client: SNSClient, topicArn: string): Notifier {
  * Notifiers for any topic, each publishing in its topic's own region through one SNS client per
  * region, kept for the life of the container. Call once per container (module scope).
  */
-function createTopicNotifiers(): (topicArn: string) => Notifier {
+function createTopicNotifiers(): (topicArn: string, displayName: string) => Notifier {
   const sns = clientPerRegion((settings) => new SNSClient(settings));
-  return (topicArn) => createSnsNotifier(sns(regionOfArn(topicArn)), topicArn);
+  return (topicArn, displayName) => createSnsNotifier(sns(regionOfArn(topicArn)), topicArn, displayName);
 }
 
 export { createSnsNotifier, createTopicNotifiers };

@@ -66,25 +66,33 @@ function createStudioAccess(client: SageMakerClient, region: string): StudioAcce
           for (const space of page.Spaces ?? []) if (space.SpaceName) spaces.push({ domainId, name: space.SpaceName });
         }
       }
-      type Task = { level: IdleCoverage['level']; domainId: string; name: string };
+      type Task = { level: 'domain' | 'user-profile' | 'space'; domainId: string; name: string };
       const tasks: Task[] = [
         ...domainIds.map((domainId) => ({ level: 'domain' as const, domainId, name: domainId })),
         ...profiles.map((profile) => ({ level: 'user-profile' as const, ...profile })),
         ...spaces.map((space) => ({ level: 'space' as const, ...space })),
       ];
-      const read = await mapSettled(tasks, concurrency, async (task): Promise<IdleCoverage> => {
-        let settings: { JupyterLabAppSettings?: LifecycleSettings; CodeEditorAppSettings?: LifecycleSettings } | undefined;
-        if (task.level === 'domain') settings = (await client.send(new DescribeDomainCommand({ DomainId: task.domainId }))).DefaultUserSettings;
-        else if (task.level === 'user-profile') settings = (await client.send(new DescribeUserProfileCommand({ DomainId: task.domainId, UserProfileName: task.name }))).UserSettings;
-        else settings = (await client.send(new DescribeSpaceCommand({ DomainId: task.domainId, SpaceName: task.name }))).SpaceSettings;
-        const jupyterLab = lifecycle(settings?.JupyterLabAppSettings);
-        const codeEditor = lifecycle(settings?.CodeEditorAppSettings);
-        return { region, domainId: task.domainId, level: task.level, name: task.name, ...(jupyterLab ? { jupyterLab } : {}), ...(codeEditor ? { codeEditor } : {}) };
+      const read = await mapSettled(tasks, concurrency, async (task): Promise<IdleCoverage[]> => {
+        const entry = (level: IdleCoverage['level'], settings: { JupyterLabAppSettings?: LifecycleSettings; CodeEditorAppSettings?: LifecycleSettings } | undefined): IdleCoverage => {
+          const jupyterLab = lifecycle(settings?.JupyterLabAppSettings);
+          const codeEditor = lifecycle(settings?.CodeEditorAppSettings);
+          return { region, domainId: task.domainId, level, name: task.name, ...(jupyterLab ? { jupyterLab } : {}), ...(codeEditor ? { codeEditor } : {}) };
+        };
+        if (task.level === 'domain') {
+          // One describe gives both defaults: user profiles inherit DefaultUserSettings, spaces
+          // inherit DefaultSpaceSettings (SageMaker API Reference, DescribeDomain).
+          const domain = await client.send(new DescribeDomainCommand({ DomainId: task.domainId }));
+          return [entry('domain', domain.DefaultUserSettings), entry('domain-spaces', domain.DefaultSpaceSettings)];
+        }
+        if (task.level === 'user-profile') {
+          return [entry('user-profile', (await client.send(new DescribeUserProfileCommand({ DomainId: task.domainId, UserProfileName: task.name }))).UserSettings)];
+        }
+        return [entry('space', (await client.send(new DescribeSpaceCommand({ DomainId: task.domainId, SpaceName: task.name }))).SpaceSettings)];
       });
       const coverage: IdleCoverage[] = [];
       const failures: Array<{ name: string; reason: unknown }> = [];
       read.forEach((outcome, index) => {
-        if (outcome.ok) coverage.push(outcome.value);
+        if (outcome.ok) coverage.push(...outcome.value);
         else failures.push({ name: `${tasks[index]?.level} ${tasks[index]?.name}`, reason: outcome.error });
       });
       return { coverage, failures };

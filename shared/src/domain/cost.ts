@@ -30,6 +30,8 @@ interface CostHost {
   readonly region: string;
   readonly endpointName: string;
   readonly variantName: string;
+  /** Shadow variants are billed hosts without components; absent means production. */
+  readonly role?: 'shadow';
   readonly instanceType?: string;
   readonly instanceCount: number;
   readonly serverless: boolean;
@@ -47,9 +49,13 @@ interface CostSnapshot {
   readonly capturedAt: string;
   readonly periodStart: string;
   readonly periodEnd: string;
+  /** The local dates covered, in the configured zone; absent in older snapshots. */
+  readonly periodLabel?: string;
   readonly periodHours: number;
   readonly hosts: readonly CostHost[];
   readonly failures: ReadonlyArray<{ readonly region: string; readonly endpointName?: string; readonly stage: string; readonly reason: string }>;
+  /** What the report should say about how it was obtained (a discovery that failed, estimates used). */
+  readonly notes?: readonly string[];
 }
 
 type Source = 'measured' | 'estimated';
@@ -94,6 +100,7 @@ interface HostCost {
 interface CostReport {
   readonly periodStart: string;
   readonly periodEnd: string;
+  readonly periodLabel: string;
   readonly periodHours: number;
   readonly priceSource: string;
   readonly hosts: readonly HostCost[];
@@ -104,6 +111,7 @@ interface CostReport {
   readonly topModels: ReadonlyArray<{ readonly name: string; readonly endpointName: string; readonly cost: number }>;
   readonly movers: ReadonlyArray<{ readonly name: string; readonly endpointName: string; readonly cost: number; readonly change: number }>;
   readonly failures: CostSnapshot['failures'];
+  readonly notes: readonly string[];
 }
 
 interface ShareFacts {
@@ -143,8 +151,8 @@ function attributeHost(host: CostHost, prices: PriceBook, periodHours: number): 
   const acceleratorsTotal = (spec?.accelerators ?? 0) * (periodHours > 0 ? instanceHours.current / periodHours : 0);
 
   if (host.components.length === 0) {
-    // A single-model endpoint: the model is the endpoint, and pays for all of it.
-    const name = `${host.endpointName} (whole endpoint)`;
+    // A single-model endpoint (or a shadow variant): the model is the host, and pays for all of it.
+    const name = host.role === 'shadow' ? `${host.endpointName} (shadow variant ${host.variantName})` : `${host.endpointName} (whole endpoint)`;
     const invocations = host.invocations?.current;
     return {
       ...hostBase(host, price, instanceHours.current, instanceHoursSource, cost, previousCost),
@@ -228,6 +236,7 @@ function attributeCosts(snapshot: CostSnapshot, prices: PriceBook): CostReport {
   return {
     periodStart: snapshot.periodStart,
     periodEnd: snapshot.periodEnd,
+    periodLabel: snapshot.periodLabel ?? utcLabel(snapshot),
     periodHours: snapshot.periodHours,
     priceSource: prices.source,
     hosts,
@@ -246,7 +255,15 @@ function attributeCosts(snapshot: CostSnapshot, prices: PriceBook): CostReport {
       .sort((a, b) => Math.abs(b.change) - Math.abs(a.change))
       .slice(0, 5),
     failures: snapshot.failures,
+    notes: snapshot.notes ?? [],
   };
+}
+
+/** Older snapshots carry no local label: their UTC dates. */
+function utcLabel(snapshot: CostSnapshot): string {
+  const first = snapshot.periodStart.slice(0, 10);
+  const last = new Date(Date.parse(snapshot.periodEnd) - 1).toISOString().slice(0, 10);
+  return first === last ? first : `${first} to ${last}`;
 }
 
 export { attributeCosts, attributeHost };

@@ -14,18 +14,35 @@ interface InvocationPoint {
   readonly sum: number;
 }
 
+/**
+ * Where a traffic series comes from. `metric` is absent for `Invocations` (snapshots written before
+ * async endpoints were read); async endpoints publish `InvocationsProcessed` and
+ * `ApproximateBacklogSize` instead (SageMaker Developer Guide, "Alarms and logs for tracking metrics
+ * from asynchronous endpoints": Invocations is not published for them).
+ */
 type TrafficSource =
-  | { readonly kind: 'variant'; readonly variantName: string }
-  | { readonly kind: 'inference-component'; readonly inferenceComponentName: string };
+  | { readonly kind: 'variant'; readonly variantName: string; readonly metric?: string }
+  | { readonly kind: 'inference-component'; readonly inferenceComponentName: string; readonly metric?: string }
+  | { readonly kind: 'endpoint'; readonly metric: string };
 
 interface InvocationSeries {
   readonly source: TrafficSource;
   readonly points: readonly InvocationPoint[];
 }
 
-/** `unavailable` means CloudWatch could not be read: the endpoint is neither idle nor busy. */
+/** A series CloudWatch answered with a failing StatusCode (the rest of the batch can still be Complete). */
+interface UnreadSeries {
+  readonly source: TrafficSource;
+  readonly reason: string;
+}
+
+/**
+ * `unavailable` means CloudWatch could not be read: the endpoint is neither idle nor busy.
+ * `unread` lists series that failed while others were read: traffic on any read series is proof
+ * of use, but without traffic the endpoint cannot be called idle.
+ */
 type Traffic =
-  | { readonly status: 'read'; readonly series: readonly InvocationSeries[] }
+  | { readonly status: 'read'; readonly series: readonly InvocationSeries[]; readonly unread?: readonly UnreadSeries[] }
   | { readonly status: 'unavailable'; readonly reason: string };
 
 interface VariantCapacity {
@@ -35,10 +52,17 @@ interface VariantCapacity {
   readonly instanceType?: string;
   readonly serverless: boolean;
   readonly currentInstanceCount: number;
+  /** Serverless only: provisioned concurrency is billed by the hour while provisioned. */
+  readonly provisionedConcurrency?: number;
 }
 
 type EndpointDetails =
-  | { readonly status: 'read'; readonly variants: readonly VariantCapacity[] }
+  | {
+      readonly status: 'read';
+      readonly variants: readonly VariantCapacity[];
+      /** The endpoint config has AsyncInferenceConfig: it can autoscale to 0 instances. */
+      readonly asyncInference?: boolean;
+    }
   | { readonly status: 'unavailable'; readonly reason: string };
 
 interface EndpointSnapshot {
@@ -88,6 +112,8 @@ type TrafficVerdict =
 
 type Suggestion =
   | 'scale-inference-components-to-zero'
+  | 'autoscale-async-to-zero'
+  | 'remove-provisioned-concurrency'
   | 'delete'
   | 'move-to-serverless'
   | 'delete-or-adopt-inference-components';
@@ -177,6 +203,11 @@ function assessTraffic(
     }
   }
   if (lastInvocationEndMs !== undefined && lastInvocationEndMs > windowStartMs) return { verdict: 'busy' };
+  // Traffic is proof of use; its absence is proof of idleness only when every series was read.
+  const unread = endpoint.traffic.unread ?? [];
+  if (unread.length > 0) {
+    return { verdict: 'unknown', reason: [...new Set(unread.map((series) => series.reason))].join('; ') };
+  }
   return {
     verdict: 'idle',
     lastInvocationAt: lastInvocationEndMs === undefined ? null : new Date(Math.min(lastInvocationEndMs, now.getTime())).toISOString(),
@@ -223,13 +254,13 @@ function findIdleEndpoints(snapshot: IdleEndpointsSnapshot, policy: IdlePolicy):
       unchecked.push({ region: endpoint.region, name: endpoint.name, reason: `no invocations, but capacity unknown: ${reason}` });
       continue;
     }
-    const billed = details.variants.filter((variant) => !variant.serverless && variant.currentInstanceCount > 0);
+    const billed = details.variants.filter(isBilledByTheHour);
     if (billed.length === 0) {
       const why = details.variants.some((variant) => variant.serverless) ? 'serverless' : 'no-instances';
       idleWithoutCost.push({ region: endpoint.region, name: endpoint.name, why });
       continue;
     }
-    idle.push(describeWaste(endpoint, billed, traffic.lastInvocationAt, now, policy, snapshot.lookbackDays));
+    idle.push(describeWaste(endpoint, details, billed, traffic.lastInvocationAt, now, policy, snapshot.lookbackDays));
   }
 
   idle.sort((a, b) => b.knownCostPerDay - a.knownCostPerDay || a.region.localeCompare(b.region) || a.name.localeCompare(b.name));
@@ -247,8 +278,14 @@ function findIdleEndpoints(snapshot: IdleEndpointsSnapshot, policy: IdlePolicy):
   };
 }
 
+/** Instances bill by the hour; so does a serverless variant's provisioned concurrency. */
+function isBilledByTheHour(variant: VariantCapacity): boolean {
+  return variant.serverless ? (variant.provisionedConcurrency ?? 0) > 0 : variant.currentInstanceCount > 0;
+}
+
 function describeWaste(
   endpoint: EndpointSnapshot,
+  details: Extract<EndpointDetails, { status: 'read' }>,
   billed: readonly VariantCapacity[],
   lastInvocationAt: string | null,
   now: Date,
@@ -256,6 +293,16 @@ function describeWaste(
   lookbackDays: number,
 ): IdleEndpoint {
   const variants: CostedVariant[] = billed.map((variant) => {
+    if (variant.serverless) {
+      // Serverless prices are per GB-second of provisioned memory, not per instance type: the
+      // embedded table cannot price them, so the report says "price unknown" rather than $0.
+      return {
+        variantName: variant.variantName,
+        role: variant.role,
+        instanceType: 'serverless provisioned concurrency',
+        instanceCount: variant.provisionedConcurrency ?? 0,
+      };
+    }
     const instanceType = variant.instanceType ?? 'unknown instance type';
     const price = variant.instanceType ? policy.prices.hourlyPrice(endpoint.region, variant.instanceType) : undefined;
     return {
@@ -284,7 +331,7 @@ function describeWaste(
     knownCostPerDay,
     unpricedInstanceTypes,
     inferenceComponents: endpoint.inferenceComponents,
-    suggestion: suggestAction(endpoint, variants, lastInvocationAt === null, policy.prices),
+    suggestion: suggestAction(endpoint, details, billed, variants, lastInvocationAt === null, policy.prices),
   };
 }
 
@@ -296,11 +343,17 @@ function describeWaste(
  */
 function suggestAction(
   endpoint: EndpointSnapshot,
+  details: Extract<EndpointDetails, { status: 'read' }>,
+  billed: readonly VariantCapacity[],
   variants: readonly CostedVariant[],
   neverInvokedInLookback: boolean,
   prices: PriceBook,
 ): Suggestion {
   if (endpoint.inferenceComponents.length > 0) return 'scale-inference-components-to-zero';
+  // An async endpoint keeps its queue and config when autoscaled to MinCapacity 0: the cheapest
+  // fix that keeps it usable (SageMaker Developer Guide, "Autoscale an asynchronous endpoint").
+  if (details.asyncInference) return 'autoscale-async-to-zero';
+  if (billed.every((variant) => variant.serverless)) return 'remove-provisioned-concurrency';
   if (neverInvokedInLookback) return 'delete';
   const cpuOnly = variants.every((variant) => prices.instanceSpec(variant.instanceType)?.accelerators === 0);
   return cpuOnly ? 'move-to-serverless' : 'delete-or-adopt-inference-components';
@@ -310,11 +363,12 @@ function roundCents(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-export { assessTraffic, selectEndpointsToDescribe, findIdleEndpoints, roundCents };
+export { assessTraffic, selectEndpointsToDescribe, findIdleEndpoints, isBilledByTheHour, roundCents };
 export type {
   InvocationPoint,
   TrafficSource,
   InvocationSeries,
+  UnreadSeries,
   Traffic,
   VariantCapacity,
   EndpointDetails,

@@ -82,7 +82,8 @@ function decideNotebook(notebook: NotebookSnapshot, policy: NotebookPolicy, now:
   }
 
   // A kernel that says anything but idle may be running a cell: busy, whatever its timestamps say.
-  const working = activity.kernels.find((kernel) => kernel.executionState !== 'idle');
+  // A dead kernel can run nothing (jupyter_client's `dead` state): it counts as idle.
+  const working = activity.kernels.find((kernel) => kernel.executionState !== 'idle' && kernel.executionState !== 'dead');
   if (working) return { verdict: 'busy', detail: `a kernel is ${working.executionState}` };
   if (!policy.ignoreConnections) {
     const connected = activity.kernels.find((kernel) => kernel.connections > 0);

@@ -21,7 +21,8 @@ interface StudioApp {
 interface IdleCoverage {
   readonly region: string;
   readonly domainId: string;
-  readonly level: 'domain' | 'user-profile' | 'space';
+  /** `domain` is the default user profiles inherit; `domain-spaces` the default spaces inherit. */
+  readonly level: 'domain' | 'domain-spaces' | 'user-profile' | 'space';
   readonly name: string;
   /** `ENABLED`, `DISABLED`, or absent (not set at this level). */
   readonly jupyterLab?: string;
@@ -45,16 +46,23 @@ function auditStudio(apps: readonly StudioApp[], coverage: readonly IdleCoverage
       return { ...app, ...(price !== undefined ? { costPerDay: Math.round(price * 24 * 100) / 100 } : {}), ...(runningHours !== undefined ? { runningHours } : {}) };
     })
     .sort((a, b) => (b.costPerDay ?? 0) - (a.costPerDay ?? 0));
-  // A profile or space that sets nothing inherits its domain's default.
-  const defaults = new Map(coverage.filter((entry) => entry.level === 'domain').map((entry) => [`${entry.region}/${entry.domainId}`, entry]));
+  // A profile that sets nothing inherits the domain's DefaultUserSettings; a space inherits its
+  // DefaultSpaceSettings, which is a separate default (SageMaker API Reference, DescribeDomain).
+  const defaultsOf = (level: IdleCoverage['level']) =>
+    new Map(coverage.filter((entry) => entry.level === level).map((entry) => [`${entry.region}/${entry.domainId}`, entry]));
+  const userDefaults = defaultsOf('domain');
+  const spaceDefaults = defaultsOf('domain-spaces');
   const gaps = coverage
     .map((entry) => {
-      const inherited = entry.level === 'domain' ? undefined : defaults.get(`${entry.region}/${entry.domainId}`);
+      const key = `${entry.region}/${entry.domainId}`;
+      const inherited = entry.level === 'user-profile' ? userDefaults.get(key) : entry.level === 'space' ? spaceDefaults.get(key) : undefined;
       const jupyterLab = entry.jupyterLab ?? inherited?.jupyterLab;
       const codeEditor = entry.codeEditor ?? inherited?.codeEditor;
+      // DefaultSpaceSettings has JupyterLab settings only: there is no Code Editor default to miss.
+      const codeEditorApplies = entry.level !== 'domain-spaces';
       return {
         ...entry,
-        missing: [...(jupyterLab !== 'ENABLED' ? ['JupyterLab'] : []), ...(codeEditor !== 'ENABLED' ? ['Code Editor'] : [])],
+        missing: [...(jupyterLab !== 'ENABLED' ? ['JupyterLab'] : []), ...(codeEditorApplies && codeEditor !== 'ENABLED' ? ['Code Editor'] : [])],
       };
     })
     .filter((entry) => entry.missing.length > 0);

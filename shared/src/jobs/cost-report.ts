@@ -7,8 +7,9 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { requireTopicArn, type Config } from '../config.ts';
-import { describeFailure, failIfNoRegionWasRead } from '../errors.ts';
-import { startOfLocalDay } from '../domain/calendar.ts';
+import { describeFailure, noRegionWasRead } from '../errors.ts';
+import { finishRun } from './finish-run.ts';
+import { localDate, startOfLocalDay } from '../domain/calendar.ts';
 import { attributeCosts, type CostComponent, type CostHost, type CostReport, type CostSnapshot, type TwoPeriods } from '../domain/cost.ts';
 import { createPriceBook } from '../domain/prices.ts';
 import { renderCostReport } from '../report/cost-report.ts';
@@ -21,11 +22,20 @@ import { clientPerRegion } from '../aws/clients.ts';
 import type { MetricPoint, MetricsSink } from '../aws/emf.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import type { RunLogger } from '../util/logger.ts';
+import { NO_DEADLINE, type Deadline } from '../util/deadline.ts';
 import type { DryRunEvent } from '../lambda/events.ts';
 
 const HOUR_MS = 3_600_000;
 /** Enhanced metrics name the per-GPU dimension either way (launch post vs docs): accept both. */
 const GPU_DIMENSIONS = new Set(['GpuId', 'AcceleratorId']);
+/** The per-instance dimension of host metrics (SageMaker Developer Guide, enhanced metrics: InstanceId, ContainerId, AcceleratorId). */
+const INSTANCE_DIMENSION = 'InstanceId';
+/**
+ * Every UTC offset in use is a multiple of 15 minutes, so buckets of this size (or a divisor of
+ * both period lengths below it) start on every local midnight, whether CloudWatch aligns buckets to
+ * the StartTime or to the clock.
+ */
+const BUCKET_ALIGNMENT_SECONDS = 900;
 
 interface CostRegionAccess {
   readonly endpoints: EndpointReader;
@@ -40,6 +50,8 @@ interface CostReportDeps {
   readonly notifier: (topicArn: string) => Notifier;
   readonly metrics: MetricsSink;
   readonly logger: RunLogger;
+  /** This invocation's deadline (from the Lambda context); none in tests and the CLI. */
+  readonly deadline?: Deadline;
 }
 
 interface CostReportResult {
@@ -55,14 +67,39 @@ interface Period {
   readonly previousStart: Date;
   readonly start: Date;
   readonly end: Date;
+  /** The local dates covered, in TIMEZONE: `2026-11-19`, or `2026-11-13 to 2026-11-19`. */
+  readonly label: string;
+  /**
+   * When the period's metrics are stamped: inside the local day the period starts on and inside
+   * the UTC day of the same date, so a daily dashboard bucket (UTC) and the local label agree.
+   */
+  readonly metricsAt: Date;
 }
 
 function lastFullPeriod(now: Date, config: Config): Period {
+  const start = startOfLocalDay(now, config.timezone, config.costPeriodDays);
+  const end = startOfLocalDay(now, config.timezone, 0);
+  const firstDay = localDate(start, config.timezone);
+  const lastDay = localDate(new Date(end.getTime() - 1), config.timezone);
   return {
     previousStart: startOfLocalDay(now, config.timezone, 2 * config.costPeriodDays),
-    start: startOfLocalDay(now, config.timezone, config.costPeriodDays),
-    end: startOfLocalDay(now, config.timezone, 0),
+    start,
+    end,
+    label: firstDay === lastDay ? firstDay : `${firstDay} to ${lastDay}`,
+    metricsAt: instantOnBothDays(firstDay, start, startOfLocalDay(new Date(start.getTime() + 36 * HOUR_MS), config.timezone)),
   };
+}
+
+/** The middle of the overlap of a local day [localStart, localEnd) and the UTC day of the same date. */
+function instantOnBothDays(date: string, localStart: Date, localEnd: Date): Date {
+  const utcStart = Date.parse(`${date}T00:00:00Z`);
+  const from = Math.max(utcStart, localStart.getTime());
+  const to = Math.min(utcStart + 24 * HOUR_MS, localEnd.getTime());
+  return new Date(Math.floor((from + to) / 2));
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }
 
 async function runCostReport(event: DryRunEvent, deps: CostReportDeps): Promise<CostReportResult> {
@@ -71,24 +108,31 @@ async function runCostReport(event: DryRunEvent, deps: CostReportDeps): Promise<
   const now = deps.clock();
   const period = lastFullPeriod(now, config);
 
-  const snapshot = await collectCostSnapshot(config, deps.accessFor, period, now);
+  const snapshot = await collectCostSnapshot(config, deps.accessFor, period, now, deps.deadline);
   const costs = attributeCosts(snapshot, createPriceBook(config.priceOverrides));
   const report = renderCostReport(costs);
 
-  failIfNoRegionWasRead(config.regions, snapshot.failures.filter((failure) => failure.endpointName === undefined));
+  const runFailure = noRegionWasRead(config.regions, snapshot.failures.filter((failure) => failure.endpointName === undefined));
   // A dry run changes nothing, and that includes the dashboard's figures.
-  if (!event.dryRun) deps.metrics.emit(costMetrics(costs), period.start);
-  const messageId = topicArn ? (await deps.notifier(topicArn).publish(report)).messageId : undefined;
-  logger.info('Cost report finished', { totalCost: costs.totalCost, unallocated: costs.totalUnallocated, hosts: costs.hosts.length, dryRun: event.dryRun });
+  if (!event.dryRun && !runFailure) deps.metrics.emit(costMetrics(costs), period.metricsAt);
+  const { messageId } = await finishRun({
+    logger,
+    outcome: { job: 'cost-report', dryRun: event.dryRun, period: period.label, totalCost: costs.totalCost, unallocated: costs.totalUnallocated, hosts: costs.hosts.length },
+    ...(topicArn && !runFailure ? { publish: { notifier: deps.notifier(topicArn), report } } : {}),
+    runFailure,
+  });
   return { job: 'cost-report', dryRun: event.dryRun, published: topicArn !== undefined, ...(messageId ? { messageId } : {}), costs, report };
 }
 
-/** The figures the dashboard charts, stamped at the start of the period they describe. */
+/**
+ * The figures the dashboard charts. Each host is named by region, endpoint and variant, so two
+ * variants of one endpoint, or one endpoint name in two regions, stay two series.
+ */
 function costMetrics(costs: CostReport): MetricPoint[] {
   const points: MetricPoint[] = [{ name: 'TotalCost', value: costs.totalCost, unit: 'None', dimensions: {} }];
   points.push({ name: 'UnallocatedCost', value: costs.totalUnallocated, unit: 'None', dimensions: {} });
   for (const host of costs.hosts) {
-    const endpoint = { EndpointName: host.endpointName };
+    const endpoint = { Region: host.region, EndpointName: host.endpointName, VariantName: host.variantName };
     if (host.cost !== undefined) points.push({ name: 'EndpointCost', value: host.cost, unit: 'None', dimensions: endpoint });
     if (host.unallocated !== undefined) points.push({ name: 'UnallocatedCost', value: host.unallocated, unit: 'None', dimensions: endpoint });
     if (host.acceleratorsTotal > 0) {
@@ -103,39 +147,43 @@ function costMetrics(costs: CostReport): MetricPoint[] {
   return points;
 }
 
-async function collectCostSnapshot(config: Config, accessFor: (region: string) => CostRegionAccess, period: Period, now: Date): Promise<CostSnapshot> {
-  const regions = await Promise.all(config.regions.map((region) => collectRegion(region, accessFor(region), config, period)));
+async function collectCostSnapshot(config: Config, accessFor: (region: string) => CostRegionAccess, period: Period, now: Date, deadline: Deadline = NO_DEADLINE): Promise<CostSnapshot> {
+  const regions = await Promise.all(config.regions.map((region) => collectRegion(region, accessFor(region), config, period, deadline)));
   return {
     kind: 'cost-report',
     version: 1,
     capturedAt: now.toISOString(),
     periodStart: period.start.toISOString(),
     periodEnd: period.end.toISOString(),
+    periodLabel: period.label,
     periodHours: (period.end.getTime() - period.start.getTime()) / HOUR_MS,
     hosts: regions.flatMap((region) => region.hosts),
     failures: regions.flatMap((region) => region.failures),
+    notes: regions.flatMap((region) => region.notes),
   };
 }
 
 type Failure = CostSnapshot['failures'][number];
 
-async function collectRegion(region: string, access: CostRegionAccess, config: Config, period: Period): Promise<{ hosts: CostHost[]; failures: Failure[] }> {
+async function collectRegion(region: string, access: CostRegionAccess, config: Config, period: Period, deadline: Deadline): Promise<{ hosts: CostHost[]; failures: Failure[]; notes: string[] }> {
   const failures: Failure[] = [];
+  const notes: string[] = [];
   let endpoints;
   let listedComponents: InferenceComponentListing[];
   try {
-    [endpoints, listedComponents] = await Promise.all([access.endpoints.listInServiceEndpoints(), access.endpoints.listInferenceComponents()]);
+    [endpoints, listedComponents] = await Promise.all([access.endpoints.listBillableEndpoints(), access.endpoints.listInferenceComponents()]);
   } catch (error) {
-    return { hosts: [], failures: [{ region, stage: 'ListEndpoints / ListInferenceComponents', reason: describeFailure(error) }] };
+    return { hosts: [], failures: [{ region, stage: 'ListEndpoints / ListInferenceComponents', reason: describeFailure(error) }], notes };
   }
-  if (endpoints.length === 0) return { hosts: [], failures };
+  if (endpoints.length === 0) return { hosts: [], failures, notes };
 
   const [hostings, componentFacts, series] = await Promise.all([
-    mapSettled(endpoints, config.describeConcurrency, (endpoint) => access.endpoints.readEndpointHosting(endpoint.name)),
-    mapSettled(listedComponents, config.describeConcurrency, (component) => access.components.readCopies(component.name)),
+    mapSettled(endpoints, config.describeConcurrency, (endpoint) => access.endpoints.readEndpointHosting(endpoint.name), deadline),
+    mapSettled(listedComponents, config.describeConcurrency, (component) => access.components.readCopies(component.name), deadline),
     discoverSeries(access.metrics),
   ]);
-  if (series.problem) failures.push({ region, stage: 'ListMetrics', reason: series.problem });
+  // Without the series list every figure can still be estimated: a note, not a failed region.
+  if (series.problem) notes.push(`${region}: metric discovery failed, so its figures are estimated: ${series.problem}`);
 
   const facts = new Map<string, ComponentCopies>();
   listedComponents.forEach((component, index) => {
@@ -154,7 +202,7 @@ async function collectRegion(region: string, access: CostRegionAccess, config: C
     }
     hosts.push(...hostsOf(region, endpoint.name, outcome.value, listedComponents, facts, series, measured));
   });
-  return { hosts, failures };
+  return { hosts, failures, notes };
 }
 
 interface SeriesPlan {
@@ -177,17 +225,16 @@ async function discoverSeries(metrics: MetricsReader): Promise<SeriesPlan> {
     requests.push({ ...metric, stat });
   };
   const [gpu, instance, invocations] = lists.map((list) => (list.status === 'fulfilled' ? list.value : []));
-  for (const metric of gpu ?? []) {
-    const dims = new Map(metric.dimensions.map((d) => [d.name, d.value]));
-    const component = dims.get('InferenceComponentName');
-    if (component && metric.dimensions.some((d) => GPU_DIMENSIONS.has(d.name))) add(`gpu:${component}`, metric, 'SampleCount');
+  for (const [component, metricsOfOneSet] of coarsestGpuSeries(gpu ?? [])) {
+    for (const metric of metricsOfOneSet) add(`gpu:${component}`, metric, 'SampleCount');
   }
   for (const metric of instance ?? []) {
-    // Per-instance series carry a third dimension (the instance); the endpoint-wide one has two.
     const dims = new Map(metric.dimensions.map((d) => [d.name, d.value]));
     const endpoint = dims.get('EndpointName');
     const variant = dims.get('VariantName');
-    if (endpoint && variant && metric.dimensions.length === 3) add(`instance:${endpoint}/${variant}`, metric, 'SampleCount');
+    // Exactly {EndpointName, VariantName, InstanceId}: one series per instance, and never a finer
+    // per-container series counted as another instance.
+    if (endpoint && variant && dims.has(INSTANCE_DIMENSION) && dims.size === 3) add(`instance:${endpoint}/${variant}`, metric, 'SampleCount');
   }
   for (const metric of invocations ?? []) {
     const dims = new Map(metric.dimensions.map((d) => [d.name, d.value]));
@@ -198,10 +245,36 @@ async function discoverSeries(metrics: MetricsReader): Promise<SeriesPlan> {
   return { requests, indexes, ...(problems.length > 0 ? { problem: problems.join('; ') } : {}) };
 }
 
+/**
+ * Per component, the per-GPU series of one dimension set only: the coarsest that names a GPU.
+ * A GPU's datapoints appear in every set that contains it, so summing two sets would count it twice.
+ */
+function coarsestGpuSeries(metrics: readonly MetricIdentity[]): Map<string, MetricIdentity[]> {
+  const bySet = new Map<string, Map<string, MetricIdentity[]>>();
+  for (const metric of metrics) {
+    const component = metric.dimensions.find((d) => d.name === 'InferenceComponentName')?.value;
+    if (!component || !metric.dimensions.some((d) => GPU_DIMENSIONS.has(d.name))) continue;
+    const setKey = metric.dimensions.map((d) => d.name).sort().join(',');
+    const sets = bySet.get(component) ?? new Map<string, MetricIdentity[]>();
+    sets.set(setKey, [...(sets.get(setKey) ?? []), metric]);
+    bySet.set(component, sets);
+  }
+  const chosen = new Map<string, MetricIdentity[]>();
+  for (const [component, sets] of bySet) {
+    const [, coarsest] = [...sets.entries()].sort(([a], [b]) => a.split(',').length - b.split(',').length || a.localeCompare(b))[0] ?? [];
+    if (coarsest) chosen.set(component, coarsest);
+  }
+  return chosen;
+}
+
 /** One bulk read; each series splits into this period and the one before. */
 async function readMeasurements(metrics: MetricsReader, requests: readonly MetricSeriesRequest[], period: Period): Promise<Array<TwoPeriods | { problem: string }>> {
   if (requests.length === 0) return [];
-  const periodSeconds = Math.round((period.end.getTime() - period.start.getTime()) / 1000);
+  // Buckets that end exactly on the period boundary, so the period before never takes an hour of a
+  // 25-hour day (or the other way round), wherever CloudWatch starts its buckets.
+  const currentSeconds = Math.round((period.end.getTime() - period.start.getTime()) / 1000);
+  const previousSeconds = Math.round((period.start.getTime() - period.previousStart.getTime()) / 1000);
+  const periodSeconds = gcd(gcd(currentSeconds, previousSeconds), BUCKET_ALIGNMENT_SECONDS);
   let results: SeriesResult[];
   try {
     results = await metrics.readSeries(requests, { start: period.previousStart, end: period.end, periodSeconds });
@@ -249,19 +322,19 @@ function hostsOf(
   measured: ReadonlyArray<TwoPeriods | { problem: string }>,
 ): CostHost[] {
   // SampleCount × publish period = seconds held; / 3600 = hours.
-  const toHours = hosting.enhancedMetricsPeriodSeconds ? hosting.enhancedMetricsPeriodSeconds / 3600 : undefined;
+  const toHours = hosting.metricsPeriodSeconds / 3600;
+  // Shadow variants run billed instances and host no components: they pay for themselves.
   return hosting.variants
-    .filter((variant) => variant.role === 'production')
     .map((variant): CostHost => {
       const problems: string[] = [];
-      const instanceHours = toHours ? sumOf(`instance:${endpointName}/${variant.variantName}`, series, measured, toHours) : {};
+      const instanceHours = sumOf(`instance:${endpointName}/${variant.variantName}`, series, measured, toHours);
       if (instanceHours.problem) problems.push(instanceHours.problem);
       const components = listed
-        .filter((component) => component.endpointName === endpointName && component.variantName === variant.variantName)
+        .filter((component) => variant.role === 'production' && component.endpointName === endpointName && component.variantName === variant.variantName)
         .flatMap((component): CostComponent[] => {
           const copies = facts.get(component.name);
           if (!copies) return [];
-          const gpuHours = toHours ? sumOf(`gpu:${component.name}`, series, measured, toHours) : {};
+          const gpuHours = sumOf(`gpu:${component.name}`, series, measured, toHours);
           if (gpuHours.problem) problems.push(gpuHours.problem);
           const invocations = sumOf(`ic-inv:${component.name}`, series, measured);
           return [
@@ -281,6 +354,7 @@ function hostsOf(
         region,
         endpointName,
         variantName: variant.variantName,
+        ...(variant.role === 'shadow' ? { role: 'shadow' as const } : {}),
         ...(variant.instanceType ? { instanceType: variant.instanceType } : {}),
         instanceCount: variant.currentInstanceCount,
         serverless: variant.serverless,
@@ -295,7 +369,7 @@ function hostsOf(
 interface CostReportClients {
   readonly sageMaker: (region: string) => SageMakerClient;
   readonly cloudWatch: (region: string) => CloudWatchClient;
-  readonly notifier: (topicArn: string) => Notifier;
+  readonly notifier: (topicArn: string, displayName: string) => Notifier;
 }
 
 function createCostReportClients(): CostReportClients {
@@ -317,7 +391,7 @@ function liveCostReportDeps(config: Config, clients: CostReportClients, metrics:
       components: createComponentAccess(clients.sageMaker(region)),
       metrics: createMetricsReader(clients.cloudWatch(region)),
     }),
-    notifier: clients.notifier,
+    notifier: (topicArn) => clients.notifier(topicArn, config.topicDisplayName),
   };
 }
 

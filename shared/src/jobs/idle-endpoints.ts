@@ -5,7 +5,8 @@
  */
 import type { Config } from '../config.ts';
 import { LOOKBACK_DAYS, requireTopicArn } from '../config.ts';
-import { describeFailure, failIfNoRegionWasRead } from '../errors.ts';
+import { describeFailure, noRegionWasRead } from '../errors.ts';
+import { finishRun } from './finish-run.ts';
 import {
   findIdleEndpoints,
   selectEndpointsToDescribe,
@@ -17,6 +18,7 @@ import {
   type RegionFailure,
   type Traffic,
   type TrafficSource,
+  type UnreadSeries,
 } from '../domain/idle-endpoints.ts';
 import { createPriceBook } from '../domain/prices.ts';
 import { TAGS, type Tags } from '../domain/tags.ts';
@@ -33,6 +35,7 @@ import { clientPerRegion } from '../aws/clients.ts';
 import { createEmfSink, type MetricsSink } from '../aws/emf.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import type { RunLogger } from '../util/logger.ts';
+import { NO_DEADLINE, type Deadline } from '../util/deadline.ts';
 import type { DryRunEvent } from '../lambda/events.ts';
 
 const PERIOD_SECONDS = 3600;
@@ -51,11 +54,14 @@ interface CollectOptions {
   readonly now: Date;
   readonly idleHours: number;
   readonly describeConcurrency: number;
+  readonly deadline?: Deadline;
 }
 
 interface IdleEndpointsDeps {
   readonly config: Config;
-  readonly collect: () => Promise<IdleEndpointsSnapshot>;
+  readonly collect: (deadline: Deadline) => Promise<IdleEndpointsSnapshot>;
+  /** This invocation's deadline (from the Lambda context); none in tests and the CLI. */
+  readonly deadline?: Deadline;
   /** Created only when a report is to be published (never in a dry run). */
   readonly notifier: (topicArn: string) => Notifier;
   readonly logger: RunLogger;
@@ -89,7 +95,7 @@ async function runIdleEndpoints(event: DryRunEvent, deps: IdleEndpointsDeps): Pr
   const { config, logger } = deps;
   const topicArn = event.dryRun ? undefined : requireTopicArn(config);
 
-  const snapshot = await deps.collect();
+  const snapshot = await deps.collect(deps.deadline ?? NO_DEADLINE);
   const plan = findIdleEndpoints(snapshot, { idleHours: config.endpointIdleHours, prices: createPriceBook(config.priceOverrides) });
   const report = renderIdleEndpointsReport(plan) ?? null;
 
@@ -106,18 +112,17 @@ async function runIdleEndpoints(event: DryRunEvent, deps: IdleEndpointsDeps): Pr
     );
   }
 
-  let messageId: string | undefined;
-  if (report && topicArn) {
-    ({ messageId } = await deps.notifier(topicArn).publish(report));
-    logger.info('Report published', { messageId });
-  }
-
-  failIfNoRegionWasRead(snapshot.regions, snapshot.regionFailures);
+  const { messageId } = await finishRun({
+    logger,
+    outcome: { job: 'idle-endpoints', dryRun: event.dryRun, idle: plan.idle.length, unchecked: plan.unchecked.length, totalKnownCostPerDay: plan.totalKnownCostPerDay },
+    ...(report && topicArn ? { publish: { notifier: deps.notifier(topicArn), report } } : {}),
+    runFailure: noRegionWasRead(snapshot.regions, snapshot.regionFailures),
+  });
 
   return {
     job: 'idle-endpoints',
     dryRun: event.dryRun,
-    published: messageId !== undefined || (report !== null && topicArn !== undefined),
+    published: report !== null && topicArn !== undefined,
     ...(messageId ? { messageId } : {}),
     summary: {
       evaluatedAt: plan.evaluatedAt,
@@ -171,18 +176,22 @@ async function collectRegion(
   if (listed.length === 0) return { endpoints: [], failures: [] };
 
   // Without any one of these the verdicts would be guesses (a skipped endpoint reported, component
-  // traffic missed), so a failure here leaves the region unchecked rather than half-checked.
-  const [components, skipTags, metrics] = await Promise.allSettled([
+  // or async traffic missed), so a failure here leaves the region unchecked rather than half-checked.
+  const [components, skipTags, ...trafficMetrics] = await Promise.allSettled([
     readers.endpoints.listInferenceComponents(),
     readers.tags.findTagged('sagemaker:endpoint', TAGS.skip),
-    readers.metrics.listMetrics('AWS/SageMaker', 'Invocations'),
+    ...TRAFFIC_METRICS.map(({ metricName }) => readers.metrics.listMetrics('AWS/SageMaker', metricName)),
   ]);
   if (components.status === 'rejected') return failed('ListInferenceComponents', components.reason, listed.length);
   if (skipTags.status === 'rejected') return failed('GetResources (ops-bot:skip tags)', skipTags.reason, listed.length);
-  if (metrics.status === 'rejected') return failed('ListMetrics', metrics.reason, listed.length);
+  const metrics: MetricIdentity[] = [];
+  for (const [index, outcome] of trafficMetrics.entries()) {
+    if (outcome.status === 'rejected') return failed(`ListMetrics (${TRAFFIC_METRICS[index]?.metricName})`, outcome.reason, listed.length);
+    metrics.push(...outcome.value);
+  }
 
   const componentsByEndpoint = groupComponents(components.value);
-  const seriesByEndpoint = matchInvocationSeries(metrics.value, componentsByEndpoint);
+  const seriesByEndpoint = matchTrafficSeries(metrics, componentsByEndpoint);
   const traffic = await readTraffic(readers.metrics, listed.map((endpoint) => seriesByEndpoint.get(endpoint.name) ?? []), options.now);
 
   const endpoints: EndpointSnapshot[] = listed.map((endpoint, index) => ({
@@ -196,7 +205,7 @@ async function collectRegion(
   }));
 
   const toDescribe = new Set(selectEndpointsToDescribe(endpoints, options.idleHours, PERIOD_SECONDS, options.now).map((e) => e.name));
-  const described = await mapSettled([...toDescribe], options.describeConcurrency, (name) => readers.endpoints.readEndpointCapacity(name));
+  const described = await mapSettled([...toDescribe], options.describeConcurrency, (name) => readers.endpoints.readEndpointHosting(name), options.deadline);
   const details = new Map([...toDescribe].map((name, index) => [name, described[index]]));
 
   return {
@@ -206,7 +215,7 @@ async function collectRegion(
       return {
         ...endpoint,
         details: outcome.ok
-          ? { status: 'read', variants: outcome.value }
+          ? { status: 'read', variants: outcome.value.variants, ...(outcome.value.asyncInference ? { asyncInference: true } : {}) }
           : { status: 'unavailable', reason: `DescribeEndpoint failed: ${describeFailure(outcome.error)}` },
       };
     }),
@@ -227,13 +236,30 @@ function groupComponents(components: readonly InferenceComponentListing[]): Map<
 interface SeriesToRead {
   readonly source: TrafficSource;
   readonly metric: MetricIdentity;
+  readonly stat: string;
 }
 
 /**
- * Each endpoint's Invocations series: one per variant (EndpointName + VariantName: a query on
- * EndpointName alone matches nothing) and one per inference component it hosts.
+ * What counts as traffic, all in `AWS/SageMaker`. Real-time endpoints and inference components
+ * publish `Invocations`. Asynchronous endpoints do not: they publish `InvocationsProcessed`
+ * (EndpointName, VariantName) and the queue depth `ApproximateBacklogSize` (EndpointName), per the
+ * SageMaker Developer Guide page "Alarms and logs for tracking metrics from asynchronous
+ * endpoints". A request waiting in the queue is use, so any backlog counts as traffic.
  */
-function matchInvocationSeries(
+const TRAFFIC_METRICS: ReadonlyArray<{ readonly metricName: string; readonly stat: string }> = [
+  { metricName: 'Invocations', stat: 'Sum' },
+  { metricName: 'InvocationsProcessed', stat: 'Sum' },
+  { metricName: 'ApproximateBacklogSize', stat: 'Maximum' },
+];
+const STAT_OF = new Map(TRAFFIC_METRICS.map(({ metricName, stat }) => [metricName, stat]));
+
+/**
+ * Each endpoint's traffic series: every series whose dimensions name the endpoint (per variant,
+ * and the finer per-instance or per-container series enhanced metrics add; a query on the
+ * endpoint name alone matches nothing, so the series come from ListMetrics) or one of the
+ * inference components it hosts. Any traffic on any of them is use.
+ */
+function matchTrafficSeries(
   metrics: readonly MetricIdentity[],
   componentsByEndpoint: ReadonlyMap<string, readonly InferenceComponentListing[]>,
 ): Map<string, SeriesToRead[]> {
@@ -248,36 +274,45 @@ function matchInvocationSeries(
     byEndpoint.set(endpointName, list);
   };
   for (const metric of metrics) {
+    const stat = STAT_OF.get(metric.metricName) ?? 'Sum';
+    const named = metric.metricName === 'Invocations' ? {} : { metric: metric.metricName };
     const dimensions = new Map(metric.dimensions.map((dimension) => [dimension.name, dimension.value]));
     const endpointName = dimensions.get('EndpointName');
     const variantName = dimensions.get('VariantName');
     const componentName = dimensions.get('InferenceComponentName');
-    if (dimensions.size === 2 && endpointName && variantName) {
-      add(endpointName, { source: { kind: 'variant', variantName }, metric });
-    } else if (dimensions.size === 1 && componentName) {
-      const owner = endpointOfComponent.get(componentName);
-      if (owner) add(owner, { source: { kind: 'inference-component', inferenceComponentName: componentName }, metric });
+    const owner = componentName ? endpointOfComponent.get(componentName) : undefined;
+    if (componentName && owner) {
+      add(owner, { source: { kind: 'inference-component', inferenceComponentName: componentName, ...named }, metric, stat });
+    } else if (endpointName && variantName) {
+      add(endpointName, { source: { kind: 'variant', variantName, ...named }, metric, stat });
+    } else if (endpointName) {
+      add(endpointName, { source: { kind: 'endpoint', metric: metric.metricName }, metric, stat });
     }
   }
   return byEndpoint;
 }
 
-/** One bulk read for the whole region; the results are handed back per endpoint. */
+/**
+ * One bulk read for the whole region; the results come back per request (the adapter matches
+ * GetMetricData's answers to queries by Id) and are handed back per endpoint. A series that
+ * failed is listed as unread, never borrowed from a neighbour.
+ */
 async function readTraffic(metrics: MetricsReader, seriesPerEndpoint: readonly SeriesToRead[][], now: Date): Promise<Traffic[]> {
-  const requests: MetricSeriesRequest[] = seriesPerEndpoint.flat().map(({ metric }) => ({ ...metric, stat: 'Sum' }));
+  const requests: MetricSeriesRequest[] = seriesPerEndpoint.flat().map(({ metric, stat }) => ({ ...metric, stat }));
   const start = new Date(Math.floor((now.getTime() - LOOKBACK_DAYS * 24 * HOUR_MS) / HOUR_MS) * HOUR_MS);
   const results = requests.length > 0 ? await metrics.readSeries(requests, { start, end: now, periodSeconds: PERIOD_SECONDS }) : [];
-  let next = 0;
+  let offset = 0;
   return seriesPerEndpoint.map((seriesList): Traffic => {
+    const mine = results.slice(offset, offset + seriesList.length);
+    offset += seriesList.length;
     const series: InvocationSeries[] = [];
-    for (const { source } of seriesList) {
-      const result = results[next++];
-      if (!result || result.status === 'unavailable') {
-        return { status: 'unavailable', reason: result?.reason ?? 'no metric result' };
-      }
-      series.push({ source, points: result.points.map((point) => ({ at: point.at, sum: point.value })) });
-    }
-    return { status: 'read', series };
+    const unread: UnreadSeries[] = [];
+    seriesList.forEach(({ source }, index) => {
+      const result = mine[index];
+      if (!result || result.status === 'unavailable') unread.push({ source, reason: result?.reason ?? 'no metric result' });
+      else series.push({ source, points: result.points.map((point) => ({ at: point.at, sum: point.value })) });
+    });
+    return unread.length > 0 ? { status: 'read', series, unread } : { status: 'read', series };
   });
 }
 
@@ -285,7 +320,7 @@ interface IdleEndpointsClients {
   readonly sageMaker: (region: string) => SageMakerClient;
   readonly cloudWatch: (region: string) => CloudWatchClient;
   readonly tagging: (region: string) => ResourceGroupsTaggingAPIClient;
-  readonly notifier: (topicArn: string) => Notifier;
+  readonly notifier: (topicArn: string, displayName: string) => Notifier;
 }
 
 /** Call once per container (module scope): the clients live as long as it does. */
@@ -311,18 +346,19 @@ function liveIdleEndpointsDeps(config: Config, clients: IdleEndpointsClients, lo
   return {
     config,
     logger,
-    collect: () =>
+    collect: (deadline) =>
       collectIdleEndpointsSnapshot({
+        deadline,
         regions: config.regions,
         readersFor: liveRegionReaders(clients),
         now: clock(),
         idleHours: config.endpointIdleHours,
         describeConcurrency: config.describeConcurrency,
       }),
-    notifier: clients.notifier,
+    notifier: (topicArn) => clients.notifier(topicArn, config.topicDisplayName),
     metrics: createEmfSink(),
   };
 }
 
-export { runIdleEndpoints, collectIdleEndpointsSnapshot, createIdleEndpointsClients, liveRegionReaders, liveIdleEndpointsDeps, PERIOD_SECONDS };
+export { runIdleEndpoints, collectIdleEndpointsSnapshot, matchTrafficSeries, TRAFFIC_METRICS, createIdleEndpointsClients, liveRegionReaders, liveIdleEndpointsDeps, PERIOD_SECONDS };
 export type { RegionReaders, CollectOptions, IdleEndpointsDeps, IdleEndpointsResult, IdleEndpointsClients };

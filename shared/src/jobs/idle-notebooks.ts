@@ -10,21 +10,25 @@
  */
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { requireTopicArn, type Config } from '../config.ts';
-import { describeFailure, failIfNoRegionWasRead } from '../errors.ts';
+import { describeFailure, noRegionWasRead } from '../errors.ts';
+import { finishRun } from './finish-run.ts';
 import { decideNotebook, lastActionTag, type NotebookActivity, type NotebookSnapshot, type NotebookVerdict } from '../domain/notebooks.ts';
 import { NOTEBOOK_PRICE_SOURCE, notebookHourlyPrice } from '../domain/prices.ts';
 import { auditStudio, type StudioAudit } from '../domain/studio.ts';
-import { isSkipped, isTagTrue, TAGS } from '../domain/tags.ts';
+import { isSkipped, isTagTrue, TAGS, type Tags } from '../domain/tags.ts';
 import { renderNotebookReport, type NotebookOutcome } from '../report/notebooks.ts';
 import type { RenderedReport } from '../report/sns-message.ts';
 import { createNotebookAccess, type NotebookAccess, type NotebookListing } from '../aws/notebook-instances.ts';
 import { readJupyterActivity } from '../aws/jupyter.ts';
 import { createStudioAccess, type StudioAccess } from '../aws/studio.ts';
+import { arnKey, createTagReader, type TagReader } from '../aws/tagging.ts';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { createTopicNotifiers, type Notifier } from '../aws/sns.ts';
 import { clientPerRegion } from '../aws/clients.ts';
 import { createEmfSink, type MetricsSink } from '../aws/emf.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import type { RunLogger } from '../util/logger.ts';
+import type { Deadline } from '../util/deadline.ts';
 import type { NotebookEvent } from '../lambda/events.ts';
 
 /** Jupyter reads at once per region: each is a few short HTTP requests. */
@@ -33,6 +37,7 @@ const READ_CONCURRENCY = 4;
 interface NotebookRegionAccess {
   readonly notebooks: NotebookAccess;
   readonly studio: StudioAccess;
+  readonly tags: TagReader;
 }
 
 type ReadActivity = (presignedUrl: string) => Promise<NotebookActivity & { status: 'read' }>;
@@ -45,6 +50,8 @@ interface IdleNotebooksDeps {
   readonly notifier: (topicArn: string) => Notifier;
   readonly metrics: MetricsSink;
   readonly logger: RunLogger;
+  /** This invocation's deadline (from the Lambda context); none in tests and the CLI. */
+  readonly deadline?: Deadline;
 }
 
 interface IdleNotebooksResult {
@@ -78,8 +85,6 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
   const report = renderNotebookReport({ action: event.action, dryRun: event.dryRun, evaluatedAt: now.toISOString(), outcomes: notebooks, ...(studio ? { studio } : {}), failures, priceSource: NOTEBOOK_PRICE_SOURCE });
   const acted = notebooks.some((outcome) => outcome.result !== 'none');
   const worthSending = event.action === 'studio-audit' || acted || failures.length > 0;
-  let messageId: string | undefined;
-  if (topicArn && worthSending) messageId = (await deps.notifier(topicArn).publish(report)).messageId;
   if (!event.dryRun) {
     const stopped = notebooks.filter((outcome) => outcome.result === 'done' && event.action !== 'morning-start').length;
     deps.metrics.emit(
@@ -90,9 +95,12 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
       now,
     );
   }
-  deps.logger.info('Notebook run finished', { action: event.action, dryRun: event.dryRun, notebooks: notebooks.length, failures: failures.length });
-
-  failIfNoRegionWasRead(config.regions, failures.filter((failure) => failure.stage === 'ListNotebookInstances'));
+  const { messageId } = await finishRun({
+    logger: deps.logger,
+    outcome: { job: 'idle-notebooks', action: event.action, dryRun: event.dryRun, notebooks: notebooks.length, failures: failures.length },
+    ...(topicArn && worthSending ? { publish: { notifier: deps.notifier(topicArn), report } } : {}),
+    runFailure: noRegionWasRead(config.regions, failures.filter((failure) => failure.stage === 'ListNotebookInstances')),
+  });
   return {
     job: 'idle-notebooks',
     action: event.action,
@@ -121,14 +129,23 @@ async function runRegion(region: string, event: NotebookEvent, deps: IdleNoteboo
 
   let outcomes: NotebookOutcome[];
   switch (event.action) {
-    case 'idle-check':
-      outcomes = await idleCheck(region, listed, access.notebooks, deps, now, event.dryRun);
+    case 'idle-check': {
+      // One paged GetResources call per 100 skip-tagged notebooks instead of a ListTags per notebook.
+      // It is eventually consistent, so the notebooks about to be stopped read their own tags first.
+      let skipTagged = new Map<string, Tags>();
+      try {
+        skipTagged = await access.tags.findTagged('sagemaker:notebook-instance', TAGS.skip);
+      } catch (error) {
+        failures.push({ region, stage: 'GetResources (ops-bot:skip tags)', reason: `${describeFailure(error)}; each notebook's own tags are read before it is stopped` });
+      }
+      outcomes = await idleCheck(region, listed, skipTagged, access.notebooks, deps, now, event.dryRun);
       break;
+    }
     case 'off-hours-stop':
-      outcomes = await offHoursStop(region, listed, access.notebooks, deps.logger, now, event.dryRun);
+      outcomes = await offHoursStop(region, listed, access.notebooks, deps, now, event.dryRun);
       break;
     case 'morning-start':
-      outcomes = await morningStart(region, listed, access.notebooks, event.dryRun);
+      outcomes = await morningStart(region, listed, access.notebooks, deps.deadline, event.dryRun);
       break;
     case 'studio-audit':
       outcomes = listed.map((notebook) => ({ region, name: notebook.name, instanceType: notebook.instanceType, verdict: 'running', detail: 'InService', ...optionalCost(region, notebook.instanceType), result: 'none' as const }));
@@ -152,8 +169,7 @@ function optionalCost(region: string, instanceType: string): { costPerDay?: numb
 }
 
 /** Jupyter's word on each notebook; any failure becomes "unknown", never "idle". */
-async function readSnapshot(region: string, notebook: NotebookListing, access: NotebookAccess, readActivity: ReadActivity): Promise<NotebookSnapshot> {
-  const tags = await access.readTags(notebook.arn);
+async function readSnapshot(region: string, notebook: NotebookListing, tags: Tags, access: NotebookAccess, readActivity: ReadActivity): Promise<NotebookSnapshot> {
   const base = { region, name: notebook.name, arn: notebook.arn, status: notebook.status, instanceType: notebook.instanceType, lastModifiedAt: notebook.lastModifiedAt, tags };
   if (isSkipped(tags)) return base;
   let activity: NotebookActivity;
@@ -170,17 +186,29 @@ function outcomeOf(snapshot: NotebookSnapshot, verdict: NotebookVerdict): Notebo
   return { region: snapshot.region, name: snapshot.name, instanceType: snapshot.instanceType, verdict: verdict.verdict, detail, ...optionalCost(snapshot.region, snapshot.instanceType), result: 'none' };
 }
 
-async function idleCheck(region: string, listed: readonly NotebookListing[], access: NotebookAccess, deps: IdleNotebooksDeps, now: Date, dryRun: boolean): Promise<NotebookOutcome[]> {
+async function idleCheck(
+  region: string,
+  listed: readonly NotebookListing[],
+  skipTagged: ReadonlyMap<string, Tags>,
+  access: NotebookAccess,
+  deps: IdleNotebooksDeps,
+  now: Date,
+  dryRun: boolean,
+): Promise<NotebookOutcome[]> {
   const policy = {
     idleMinutes: deps.config.notebookIdleMinutes,
     ignoreConnections: deps.config.notebookIgnoreConnections,
     ...(deps.config.notebookMaxRunningHours !== undefined ? { maxRunningHours: deps.config.notebookMaxRunningHours } : {}),
   };
   const settled = await mapSettled(listed, READ_CONCURRENCY, async (notebook): Promise<NotebookOutcome> => {
-    const snapshot = await readSnapshot(region, notebook, access, deps.readActivity);
+    const snapshot = await readSnapshot(region, notebook, skipTagged.get(arnKey(notebook.arn)) ?? {}, access, deps.readActivity);
     const verdict = decideNotebook(snapshot, policy, now);
     const outcome = outcomeOf(snapshot, verdict);
     if (verdict.verdict !== 'stop') return outcome;
+    // The notebook's own tags, read just before acting: a skip tag added since GetResources last
+    // saw it still wins.
+    const ownTags = await access.readTags(snapshot.arn);
+    if (isSkipped(ownTags)) return outcomeOf({ ...snapshot, tags: ownTags }, decideNotebook({ ...snapshot, tags: ownTags }, policy, now));
     if (dryRun) return { ...outcome, result: 'planned' };
     try {
       // What and why goes on the instance first: anyone who finds it stopped sees it in the console.
@@ -191,7 +219,7 @@ async function idleCheck(region: string, listed: readonly NotebookListing[], acc
       deps.logger.error('Stopping a notebook failed', { notebook: snapshot.name, region, reason: describeFailure(error) });
       return { ...outcome, result: 'failed', error: describeFailure(error) };
     }
-  });
+  }, deps.deadline);
   return settled.map((outcome, index) =>
     outcome.ok
       ? outcome.value
@@ -199,7 +227,7 @@ async function idleCheck(region: string, listed: readonly NotebookListing[], acc
   );
 }
 
-async function offHoursStop(region: string, listed: readonly NotebookListing[], access: NotebookAccess, logger: RunLogger, now: Date, dryRun: boolean): Promise<NotebookOutcome[]> {
+async function offHoursStop(region: string, listed: readonly NotebookListing[], access: NotebookAccess, deps: IdleNotebooksDeps, now: Date, dryRun: boolean): Promise<NotebookOutcome[]> {
   const settled = await mapSettled(listed, READ_CONCURRENCY, async (notebook): Promise<NotebookOutcome> => {
     const base = { region, name: notebook.name, instanceType: notebook.instanceType, ...optionalCost(region, notebook.instanceType) };
     const tags = await access.readTags(notebook.arn);
@@ -211,16 +239,16 @@ async function offHoursStop(region: string, listed: readonly NotebookListing[], 
       await access.stop(notebook.name);
       return { ...base, verdict: 'stop', detail: 'off hours', result: 'done' };
     } catch (error) {
-      logger.error('Off-hours stop failed', { notebook: notebook.name, region, reason: describeFailure(error) });
+      deps.logger.error('Off-hours stop failed', { notebook: notebook.name, region, reason: describeFailure(error) });
       return { ...base, verdict: 'stop', detail: 'off hours', result: 'failed', error: describeFailure(error) };
     }
-  });
+  }, deps.deadline);
   return settled.map((outcome, index) =>
     outcome.ok ? outcome.value : { region, name: listed[index]?.name ?? '?', instanceType: listed[index]?.instanceType ?? '?', verdict: 'unknown', detail: describeFailure(outcome.error), result: 'failed', error: describeFailure(outcome.error) },
   );
 }
 
-async function morningStart(region: string, listed: readonly NotebookListing[], access: NotebookAccess, dryRun: boolean): Promise<NotebookOutcome[]> {
+async function morningStart(region: string, listed: readonly NotebookListing[], access: NotebookAccess, deadline: Deadline | undefined, dryRun: boolean): Promise<NotebookOutcome[]> {
   const settled = await mapSettled(listed, READ_CONCURRENCY, async (notebook): Promise<NotebookOutcome | undefined> => {
     const tags = await access.readTags(notebook.arn);
     if (!isTagTrue(tags, TAGS.offHoursStopped) || isSkipped(tags)) return undefined;
@@ -234,7 +262,7 @@ async function morningStart(region: string, listed: readonly NotebookListing[], 
     } catch (error) {
       return { ...base, result: 'failed', error: describeFailure(error) };
     }
-  });
+  }, deadline);
   return settled.flatMap((outcome, index) =>
     outcome.ok
       ? outcome.value
@@ -246,12 +274,14 @@ async function morningStart(region: string, listed: readonly NotebookListing[], 
 
 interface IdleNotebooksClients {
   readonly sageMaker: (region: string) => SageMakerClient;
-  readonly notifier: (topicArn: string) => Notifier;
+  readonly tagging: (region: string) => ResourceGroupsTaggingAPIClient;
+  readonly notifier: (topicArn: string, displayName: string) => Notifier;
 }
 
 function createIdleNotebooksClients(): IdleNotebooksClients {
   return {
     sageMaker: clientPerRegion((settings) => new SageMakerClient(settings)),
+    tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings)),
     notifier: createTopicNotifiers(),
   };
 }
@@ -261,9 +291,13 @@ function liveIdleNotebooksDeps(config: Config, clients: IdleNotebooksClients, lo
     config,
     clock,
     logger,
-    accessFor: (region) => ({ notebooks: createNotebookAccess(clients.sageMaker(region)), studio: createStudioAccess(clients.sageMaker(region), region) }),
+    accessFor: (region) => ({
+      notebooks: createNotebookAccess(clients.sageMaker(region)),
+      studio: createStudioAccess(clients.sageMaker(region), region),
+      tags: createTagReader(clients.tagging(region)),
+    }),
     readActivity: async (presignedUrl) => ({ status: 'read', ...(await readJupyterActivity(presignedUrl, { timeoutMs: config.notebookJupyterTimeoutSeconds * 1000 })) }),
-    notifier: clients.notifier,
+    notifier: (topicArn) => clients.notifier(topicArn, config.topicDisplayName),
     metrics: createEmfSink(),
   };
 }

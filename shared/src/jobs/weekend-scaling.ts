@@ -361,7 +361,7 @@ interface WeekendScalingClients {
   readonly autoScaling: (region: string) => ApplicationAutoScalingClient;
   readonly tagging: (region: string) => ResourceGroupsTaggingAPIClient;
   readonly scheduler: (region: string) => SchedulerClient;
-  readonly notifier: (topicArn: string) => Notifier;
+  readonly notifier: (topicArn: string, displayName: string) => Notifier;
 }
 
 function createWeekendScalingClients(): WeekendScalingClients {
@@ -401,7 +401,7 @@ function liveWeekendScalingDeps(
       if (!target || !arn) throw new ConfigError(ENV.schedulerRoleArn, `and ${ENV.schedulerDeadLetterArn} must be set to schedule a one-time restore`);
       return createOneTimeScheduler(clients.scheduler(regionOfArn(arn)), { ...target, functionArn: arn });
     },
-    notifier: clients.notifier,
+    notifier: (topicArn) => clients.notifier(topicArn, config.topicDisplayName),
     metrics: createEmfSink(),
   };
 }

@@ -61,8 +61,7 @@ function alignedTable(rows: readonly string[][]): string[] {
 }
 
 function periodText(report: CostReport): string {
-  const days = Math.round(report.periodHours / 24);
-  return days <= 1 ? report.periodStart.slice(0, 10) : `${report.periodStart.slice(0, 10)} to ${report.periodEnd.slice(0, 10)}`;
+  return report.periodLabel;
 }
 
 function renderEmail(report: CostReport, shownHosts: number): string {
@@ -87,12 +86,13 @@ function renderEmail(report: CostReport, shownHosts: number): string {
     for (const mover of report.movers) lines.push(`  ${mover.name} on ${mover.endpointName}: ${usd(mover.cost)} (${signed(mover.change)})`);
   }
   const notes = report.hosts.filter((host) => host.note || host.overAllocated);
-  if (notes.length > 0 || report.failures.length > 0) {
+  if (notes.length > 0 || report.failures.length > 0 || report.notes.length > 0) {
     lines.push('', 'NOTES');
     for (const host of notes) {
       if (host.note) lines.push(`  ${host.endpointName}: ${host.note}`);
       if (host.overAllocated) lines.push(`  ${host.endpointName}: its components' estimated holdings exceed its instances; unallocated shown as $0.`);
     }
+    for (const note of report.notes) lines.push(`  ${note}`);
     for (const failure of report.failures) lines.push(`  ${failure.region}${failure.endpointName ? ` ${failure.endpointName}` : ''}: ${failure.stage}: ${failure.reason}`);
   }
   lines.push(

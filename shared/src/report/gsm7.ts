@@ -11,6 +11,21 @@ const BASIC = new Set(GSM7_BASIC);
 const EXTENSION = new Set(GSM7_EXTENSION);
 
 const SMS_SEGMENT_SEPTETS = 160;
+/**
+ * SNS puts the topic's display name, upper-cased, plus "> " in front of every SMS it delivers
+ * from a topic ("MYTOPIC> Hello World!": Amazon SNS Developer Guide, "Publishing SMS messages to an
+ * Amazon SNS topic"). The bot's display names are at most this long, and every SMS body is fitted
+ * to what is left of one segment after the longest such prefix.
+ */
+const MAX_DISPLAY_NAME_CHARS = 10;
+const SMS_BODY_SEPTETS = SMS_SEGMENT_SEPTETS - (MAX_DISPLAY_NAME_CHARS + '> '.length);
+/** The stack's topic display name: short, so the prefix costs 8 of the 160 septets. */
+const DEFAULT_TOPIC_DISPLAY_NAME = 'OpsBot';
+
+/** What the phone shows before the text: `OPSBOT> `, or nothing for a topic without a display name. */
+function smsPrefix(displayName: string): string {
+  return displayName ? `${displayName.toUpperCase()}> ` : '';
+}
 
 // Characters our own texts are likely to carry, mapped to their closest GSM-7 spelling.
 const LOOKALIKES: Readonly<Record<string, string>> = {
@@ -53,16 +68,16 @@ function toGsm7(text: string): string {
  */
 function fitSms(candidates: readonly string[]): string {
   const texts = candidates.map((candidate) => toGsm7(candidate.replace(/\s+/g, ' ').trim()));
-  const fitting = texts.find((text) => gsm7Length(text) <= SMS_SEGMENT_SEPTETS);
+  const fitting = texts.find((text) => gsm7Length(text) <= SMS_BODY_SEPTETS);
   if (fitting !== undefined) return fitting;
   const last = texts.at(-1) ?? '';
   let cut = '';
   for (const word of last.split(' ')) {
     const next = cut ? `${cut} ${word}` : word;
-    if (gsm7Length(`${next}...`) > SMS_SEGMENT_SEPTETS) break;
+    if (gsm7Length(`${next}...`) > SMS_BODY_SEPTETS) break;
     cut = next;
   }
   return `${cut}...`;
 }
 
-export { SMS_SEGMENT_SEPTETS, gsm7Length, isGsm7, toGsm7, fitSms };
+export { SMS_SEGMENT_SEPTETS, SMS_BODY_SEPTETS, MAX_DISPLAY_NAME_CHARS, DEFAULT_TOPIC_DISPLAY_NAME, smsPrefix, gsm7Length, isGsm7, toGsm7, fitSms };

@@ -10,6 +10,10 @@ import { fitToMessageLimit, subjectLine, type RenderedReport } from './sns-messa
 const SUGGESTIONS: Readonly<Record<Suggestion, string>> = {
   'scale-inference-components-to-zero':
     'Scale its inference components to 0 copies and its MinInstanceCount to 0 (tag them ops-bot:weekend-scale-to-zero = true to let the bot do it on weekends).',
+  'autoscale-async-to-zero':
+    'It is an asynchronous endpoint: register autoscaling with MinCapacity 0 so its instances go when the queue is empty (requests wait in the queue while it scales out).',
+  'remove-provisioned-concurrency':
+    'Remove its serverless provisioned concurrency (or lower it): provisioned concurrency is billed by the hour whether or not it is called.',
   delete: 'Delete it: nothing called it in the whole lookback. Its model and endpoint config stay, so it can be recreated.',
   'move-to-serverless': 'Move it to serverless inference: its traffic is occasional and it runs on CPU instances.',
   'delete-or-adopt-inference-components':

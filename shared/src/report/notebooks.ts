@@ -2,10 +2,17 @@
  * Renders the notebook runs: what was stopped (with idle time, instance type and the cost per
  * day it saves), what could not be read and why, and the daily Studio audit.
  */
-import type { StudioAudit } from '../domain/studio.ts';
+import type { IdleCoverage, StudioAudit } from '../domain/studio.ts';
 import { plural, usd, usdShort } from './format.ts';
 import { fitSms } from './gsm7.ts';
 import { fitToMessageLimit, subjectLine, type RenderedReport } from './sns-message.ts';
+
+const LEVEL_TEXT: Readonly<Record<IdleCoverage['level'], string>> = {
+  domain: 'domain default for user profiles',
+  'domain-spaces': 'domain default for spaces',
+  'user-profile': 'user profile',
+  space: 'space',
+};
 
 interface NotebookOutcome {
   readonly region: string;
@@ -64,7 +71,7 @@ function renderEmail(input: NotebookReportInput, shown: number): string {
       lines.push(`  ${app.appType} ${app.appName} (${app.region}, domain ${app.domainId}, ${app.owner}): ${app.instanceType ?? 'default instance'}, ${cost(app.costPerDay)}${app.runningHours !== undefined ? `, up ${app.runningHours} h` : ''}`);
     }
     lines.push('', `NATIVE IDLE SHUTDOWN OFF (the bot is the only guard): ${studio.gaps.length}`);
-    for (const gap of studio.gaps) lines.push(`  ${gap.level} ${gap.name} (${gap.region}, domain ${gap.domainId}): off for ${gap.missing.join(' and ')}`);
+    for (const gap of studio.gaps) lines.push(`  ${LEVEL_TEXT[gap.level]} ${gap.name} (${gap.region}, domain ${gap.domainId}): off for ${gap.missing.join(' and ')}`);
     lines.push('');
   }
   if (input.failures.length > 0) {

@@ -3,7 +3,7 @@
  * `email` carry the complete plain-text report, `sms` a standalone one-segment text. SNS refuses
  * subjects of 100 characters or more, subjects with line breaks, and messages over 256 KB.
  */
-import { gsm7Length, isGsm7, SMS_SEGMENT_SEPTETS } from './gsm7.ts';
+import { gsm7Length, isGsm7, smsPrefix, SMS_SEGMENT_SEPTETS } from './gsm7.ts';
 
 interface RenderedReport {
   readonly subject: string;
@@ -38,18 +38,38 @@ function messageBytes(report: RenderedReport): number {
   return Buffer.byteLength(messageJson(report), 'utf8');
 }
 
-function toPublishInput(report: RenderedReport): { Subject: string; Message: string; MessageStructure: 'json' } {
+interface PublishInput {
+  readonly Subject: string;
+  readonly Message: string;
+  readonly MessageStructure: 'json';
+  readonly MessageAttributes: { readonly 'AWS.SNS.SMS.SMSType': { readonly DataType: 'String'; readonly StringValue: 'Transactional' } };
+}
+
+/**
+ * The SNS Publish input for a report sent through a topic whose display name is `displayName`:
+ * the SMS must be one GSM-7 segment as it reaches the phone, with SNS's `DISPLAYNAME> ` in front.
+ * Alerts go as Transactional (delivered for reliability; Promotional is SNS's default and is
+ * optimised for cost): the AWS.SNS.SMS.SMSType message attribute, per the Amazon SNS Developer
+ * Guide, "Setting SMS messaging preferences".
+ */
+function toPublishInput(report: RenderedReport, displayName: string): PublishInput {
   if (report.subject !== subjectLine(report.subject)) {
     throw new ReportShapeError(`subject is not a valid SNS subject: ${JSON.stringify(report.subject)}`);
   }
-  if (!isGsm7(report.sms) || gsm7Length(report.sms) > SMS_SEGMENT_SEPTETS) {
-    throw new ReportShapeError(`sms text is not one GSM-7 segment: ${JSON.stringify(report.sms)}`);
+  const delivered = `${smsPrefix(displayName)}${report.sms}`;
+  if (!isGsm7(delivered) || gsm7Length(delivered) > SMS_SEGMENT_SEPTETS) {
+    throw new ReportShapeError(`sms text is not one GSM-7 segment as delivered: ${JSON.stringify(delivered)}`);
   }
   const bytes = messageBytes(report);
   if (bytes > MESSAGE_BUDGET_BYTES) {
     throw new ReportShapeError(`message is ${bytes} bytes; SNS takes at most ${SNS_MAX_MESSAGE_BYTES}`);
   }
-  return { Subject: report.subject, Message: messageJson(report), MessageStructure: 'json' };
+  return {
+    Subject: report.subject,
+    Message: messageJson(report),
+    MessageStructure: 'json',
+    MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
+  };
 }
 
 /**
@@ -70,4 +90,4 @@ function fitToMessageLimit(total: number, render: (shown: number) => RenderedRep
 }
 
 export { SNS_MAX_MESSAGE_BYTES, MESSAGE_BUDGET_BYTES, ReportShapeError, subjectLine, messageBytes, toPublishInput, fitToMessageLimit };
-export type { RenderedReport };
+export type { RenderedReport, PublishInput };

@@ -4,14 +4,21 @@
  * its own, so one failure never hides the others.
  */
 
+import { NO_DEADLINE, OutOfTimeError, type Deadline } from './deadline.ts';
+
 type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
-async function mapSettled<I, O>(items: readonly I[], limit: number, work: (item: I) => Promise<O>): Promise<Settled<O>[]> {
+/** Items not started before the deadline passes settle as an OutOfTimeError, each on its own. */
+async function mapSettled<I, O>(items: readonly I[], limit: number, work: (item: I) => Promise<O>, deadline: Deadline = NO_DEADLINE): Promise<Settled<O>[]> {
   const results: Settled<O>[] = new Array(items.length);
   let next = 0;
   async function worker(): Promise<void> {
     while (next < items.length) {
       const index = next++;
+      if (deadline.passed()) {
+        results[index] = { ok: false, error: new OutOfTimeError() };
+        continue;
+      }
       try {
         results[index] = { ok: true, value: await work(items[index] as I) };
       } catch (error) {
