@@ -7,6 +7,18 @@ describe('Function: redactCredentials', () => {
     { text: 'token=abc123&x=1', secret: 'abc123', kept: 'token=[redacted]' },
     { text: 'X-Amz-Signature=deadbeef', secret: 'deadbeef', kept: 'X-Amz-Signature=[redacted]' },
     { text: 'cookie: username-nb="2|1:0|secret"', secret: 'secret', kept: 'cookie: [redacted]' },
+    // A presigned URL percent-encoded inside another URL (a login's next= parameter, a logged redirect).
+    {
+      text: 'redirect to /login?next=https%3A%2F%2Fnb.notebook.us-east-1.sagemaker.aws%2Fauth%3FauthToken%3DeyJSECRET%26x%3D1 refused',
+      secret: 'eyJSECRET',
+      kept: 'https%3A%2F%2Fnb.notebook.us-east-1.sagemaker.aws%2Fauth%3F[redacted]',
+    },
+    { text: 'authToken%3DeyJSECRET', secret: 'eyJSECRET', kept: 'authToken%3D[redacted]' },
+    // The token and the URL as JSON (a logged SDK response).
+    { text: '{"AuthorizedUrl":"https://nb.example/auth?authToken=eyJSECRET","x":1}', secret: 'eyJSECRET', kept: '"AuthorizedUrl":"[redacted]"' },
+    { text: '{"authToken": "eyJSECRET"}', secret: 'eyJSECRET', kept: '"authToken": "[redacted]"' },
+    // jupyter_server's login cookie, wherever it shows up.
+    { text: 'jar had username-127-0-0-1-8888="2|1:0|10:17|SECRETCOOKIE"; _xsrf=x', secret: 'SECRETCOOKIE', kept: 'username-127-0-0-1-8888=[redacted]' },
   ])('removes the credential from "$text"', ({ text, secret, kept }) => {
     const redacted = redactCredentials(text);
     expect(redacted).not.toContain(secret);

@@ -81,7 +81,7 @@ const CREDENTIAL_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/(https?%3A%2F%2F[^\s"'<>%]*(?:%2F[^\s"'<>%]*)*)%3F[^\s"'<>&]*/gi, '$1%3F[redacted]'],
   [/\b(authToken|token|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|_xsrf)(=|%3D)[^\s&;"']+/gi, '$1$2[redacted]'],
   [/("(?:authToken|token|AuthorizedUrl|cookie|set-cookie|authorization)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, '$1"[redacted]"'],
-  [/\b(username-[\w.-]+)=[^\s;,"']+/gi, '$1=[redacted]'],
+  [/\b(username-[\w.-]+)=(?:"[^"]*"|[^\s;,"']+)/gi, '$1=[redacted]'],
   [/\b(cookie|set-cookie|authorization)\s*:\s*[^\n]+/gi, '$1: [redacted]'],
 ];
 

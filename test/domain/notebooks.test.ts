@@ -27,6 +27,9 @@ describe('Function: decideNotebook', () => {
     { case: 'an idle kernel used 30 min ago', snapshot: notebook({ activity: { status: 'read', sessions: 1, kernels: [kernel('idle', 30)], terminals: [] } }), verdict: 'busy', detail: /active 30 min ago/ },
     { case: 'a busy kernel, however old its activity', snapshot: notebook({ activity: { status: 'read', sessions: 1, kernels: [kernel('busy', 500)], terminals: [] } }), verdict: 'busy', detail: /a kernel is busy/ },
     { case: 'a starting kernel', snapshot: notebook({ activity: { status: 'read', sessions: 1, kernels: [kernel('starting', 500)], terminals: [] } }), verdict: 'busy', detail: /starting/ },
+    // A dead kernel can run nothing: its idleness counts like an idle kernel's.
+    { case: 'a dead kernel, long unused', snapshot: notebook({ activity: { status: 'read', sessions: 1, kernels: [kernel('dead', 500)], terminals: [] } }), verdict: 'stop', detail: /idle 500 min/ },
+    { case: 'a dead kernel beside a busy one', snapshot: notebook({ activity: { status: 'read', sessions: 2, kernels: [kernel('dead', 500), kernel('busy', 500)], terminals: [] } }), verdict: 'busy', detail: /a kernel is busy/ },
     {
       case: 'one idle and one busy kernel',
       snapshot: notebook({ activity: { status: 'read', sessions: 2, kernels: [kernel('idle', 500), kernel('busy', 500)], terminals: [] } }),

@@ -169,6 +169,20 @@ describe('Integration: Jupyter that cannot be read', () => {
     await expect(readJupyterActivity(`${origin}/auth?authToken=SECRET`, { timeoutMs: 2_000 })).rejects.toThrow(/answered something that is not JSON/);
   });
 
+  it('treats a redirect on an API read as a failed read, never following it elsewhere', async () => {
+    // Prepare: the login works; every /api/* read redirects to another origin that answers [] (which,
+    // followed, would make a busy notebook look idle).
+    const elsewhere = await serve((_, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('[]'));
+    const origin = await serve((request, response) => {
+      if (request.url?.startsWith('/auth')) response.writeHead(302, { location: '/tree', 'set-cookie': 'session=abc; HttpOnly' }).end();
+      else if (request.url?.startsWith('/tree')) response.writeHead(200).end('<html></html>');
+      else response.writeHead(302, { location: `${elsewhere}${request.url ?? ''}` }).end();
+    });
+
+    // Act & Assess
+    await expect(readJupyterActivity(`${origin}/auth?authToken=SECRET`, { timeoutMs: 2_000 })).rejects.toThrow(/GET \/api\/\w+ answered a redirect \(HTTP 302\), which is not followed/);
+  });
+
   it('refuses a login that redirects to another host', async () => {
     // Prepare
     const origin = await serve((_, response) => response.writeHead(302, { location: 'http://127.0.0.2:9/steal', 'set-cookie': 'session=abc' }).end());

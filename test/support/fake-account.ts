@@ -11,6 +11,8 @@ interface FakeVariant {
   readonly instanceType?: string;
   readonly count: number;
   readonly serverless?: boolean;
+  /** Serverless only: billed by the hour while provisioned. */
+  readonly provisionedConcurrency?: number;
 }
 
 interface FakeEndpoint {
@@ -21,11 +23,17 @@ interface FakeEndpoint {
   readonly tags?: Readonly<Record<string, string>>;
   readonly components?: readonly string[];
   readonly status?: string;
+  /** The endpoint config has AsyncInferenceConfig. */
+  readonly async?: boolean;
 }
 
 interface FakeSeries {
+  /** `AWS/SageMaker` metric name; `Invocations` when absent. */
+  readonly metricName?: string;
   readonly dimensions: Readonly<Record<string, string>>;
   readonly points: ReadonlyArray<{ readonly at: Date; readonly sum: number }>;
+  /** GetMetricData answers this one query with a failing StatusCode while the rest are Complete. */
+  readonly failWith?: 'InternalError' | 'Forbidden';
 }
 
 type Operation =
@@ -65,6 +73,12 @@ class FakeAccount {
 
   constructor(endpoints: FakeEndpoint[], series: FakeSeries[] = []) {
     this.endpoints = endpoints;
+    // Asynchronous endpoints do not publish Invocations, InvocationsPerInstance or OverheadLatency
+    // (SageMaker Developer Guide, "Alarms and logs for tracking metrics from asynchronous
+    // endpoints"): a test that gives one such a series describes an account AWS cannot produce.
+    const asyncNames = new Set(endpoints.filter((endpoint) => endpoint.async).map((endpoint) => endpoint.name));
+    const impossible = series.find((s) => (s.metricName ?? 'Invocations') === 'Invocations' && asyncNames.has(s.dimensions.EndpointName ?? ''));
+    if (impossible) throw new Error(`async endpoint ${impossible.dimensions.EndpointName} cannot have an Invocations series`);
     this.series = series;
   }
 
@@ -134,7 +148,7 @@ class FakeAccount {
     const summary = (variant: FakeVariant) => ({
       VariantName: variant.name,
       ...(variant.serverless
-        ? { CurrentServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } }
+        ? { CurrentServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5, ...(variant.provisionedConcurrency ? { ProvisionedConcurrency: variant.provisionedConcurrency } : {}) } }
         : { CurrentInstanceCount: variant.count, DesiredInstanceCount: variant.count }),
     });
     return {
@@ -155,7 +169,7 @@ class FakeAccount {
       VariantName: variant.name,
       ModelName: `${endpoint.name}-model`,
       ...(variant.serverless
-        ? { ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } }
+        ? { ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5, ...(variant.provisionedConcurrency ? { ProvisionedConcurrency: variant.provisionedConcurrency } : {}) } }
         : { InstanceType: variant.instanceType, InitialInstanceCount: variant.count }),
     });
     return {
@@ -164,6 +178,7 @@ class FakeAccount {
       CreationTime: endpoint.createdAt,
       ProductionVariants: endpoint.variants.map(configured),
       ...(endpoint.shadowVariants ? { ShadowProductionVariants: endpoint.shadowVariants.map(configured) } : {}),
+      ...(endpoint.async ? { AsyncInferenceConfig: { OutputConfig: { S3OutputPath: `s3://bucket/${endpoint.name}/` } } } : {}),
     };
   }
 
@@ -187,14 +202,14 @@ class FakeAccount {
     const twoWeeksAgo = Date.now() - 14 * 24 * 3_600_000;
     const reported = this.series.filter((series) => series.points.some((point) => point.at.getTime() >= twoWeeksAgo) || series.points.length === 0);
     const { items, next } = this.page(
-      input.Namespace === 'AWS/SageMaker' && input.MetricName === 'Invocations' ? reported : [],
+      input.Namespace === 'AWS/SageMaker' ? reported.filter((series) => (series.metricName ?? 'Invocations') === input.MetricName) : [],
       input.NextToken,
       500,
     );
     return {
       Metrics: items.map((series) => ({
         Namespace: 'AWS/SageMaker',
-        MetricName: 'Invocations',
+        MetricName: series.metricName ?? 'Invocations',
         Dimensions: Object.entries(series.dimensions).map(([Name, Value]) => ({ Name, Value })),
       })),
       ...(next ? { NextToken: next } : {}),
@@ -204,7 +219,7 @@ class FakeAccount {
   private GetMetricData(input: Record<string, unknown>) {
     const queries = input.MetricDataQueries as Array<{
       Id: string;
-      MetricStat: { Metric: { Dimensions: Array<{ Name: string; Value: string }> }; Period: number };
+      MetricStat: { Metric: { MetricName: string; Dimensions: Array<{ Name: string; Value: string }> }; Period: number };
     }>;
     if (queries.length > 500) throw new FakeAwsError('ValidationError', 'The collection MetricDataQueries must not have a size greater than 500.');
     const start = toMs(input.StartTime);
@@ -213,8 +228,11 @@ class FakeAccount {
       const wanted = query.MetricStat.Metric.Dimensions;
       const series = this.series.find(
         (candidate) =>
-          Object.keys(candidate.dimensions).length === wanted.length && wanted.every((d) => candidate.dimensions[d.Name] === d.Value),
+          (candidate.metricName ?? 'Invocations') === query.MetricStat.Metric.MetricName &&
+          Object.keys(candidate.dimensions).length === wanted.length &&
+          wanted.every((d) => candidate.dimensions[d.Name] === d.Value),
       );
+      if (series?.failWith) return [];
       const periodMs = query.MetricStat.Period * 1000;
       const buckets = new Map<number, number>();
       for (const point of series?.points ?? []) {
@@ -229,12 +247,27 @@ class FakeAccount {
     const slice = all.slice(offset, offset + this.maxDatapointsPerPage);
     const more = offset + this.maxDatapointsPerPage < all.length;
     const remaining = new Set(all.slice(offset + this.maxDatapointsPerPage).map((point) => point.id));
+    // Each query has its own StatusCode: one can be InternalError or Forbidden while the others are
+    // Complete (CloudWatch API Reference, MetricDataResult). Nothing promises the results come back
+    // in query order, so the fake answers in reverse: callers must match results to queries by Id.
+    const failed = (query: (typeof queries)[number]) =>
+      this.series.find(
+        (candidate) =>
+          candidate.failWith &&
+          (candidate.metricName ?? 'Invocations') === query.MetricStat.Metric.MetricName &&
+          Object.keys(candidate.dimensions).length === query.MetricStat.Metric.Dimensions.length &&
+          query.MetricStat.Metric.Dimensions.every((d) => candidate.dimensions[d.Name] === d.Value),
+      )?.failWith;
     return {
-      MetricDataResults: queries.map((query) => {
+      MetricDataResults: [...queries].reverse().map((query) => {
+        const status = failed(query);
+        if (status) {
+          return { Id: query.Id, Label: query.MetricStat.Metric.MetricName, Timestamps: [], Values: [], StatusCode: status, Messages: [{ Code: status, Value: 'injected by the fake' }] };
+        }
         const points = slice.filter((point) => point.id === query.Id);
         return {
           Id: query.Id,
-          Label: 'Invocations',
+          Label: query.MetricStat.Metric.MetricName,
           Timestamps: points.map((point) => new Date(point.at)),
           Values: points.map((point) => point.sum),
           StatusCode: remaining.has(query.Id) ? 'PartialData' : 'Complete',
@@ -245,8 +278,20 @@ class FakeAccount {
     };
   }
 
+  /** The topic's display name, which SNS puts in front of every SMS it delivers. */
+  topicDisplayName = 'OpsBot';
+  /** Each SMS as the phone shows it. */
+  readonly deliveredSms: string[] = [];
+
   private Publish(input: Record<string, unknown>) {
     this.published.push(input);
+    if (input.MessageStructure === 'json') {
+      const message = JSON.parse(String(input.Message)) as Record<string, string>;
+      // "MYTOPIC> Hello World!": SNS prefixes the upper-cased display name and "> " to SMS sent
+      // through a topic (Amazon SNS Developer Guide, "Publishing SMS messages to an Amazon SNS topic").
+      const text = message.sms ?? message.default ?? '';
+      this.deliveredSms.push(this.topicDisplayName ? `${this.topicDisplayName.toUpperCase()}> ${text}` : text);
+    }
     return { MessageId: `message-${this.published.length}` };
   }
 }

@@ -2,7 +2,9 @@
 import type { Context } from 'aws-lambda';
 import { vi } from 'vitest';
 
-function lambdaContext(functionName: string): Context {
+/** `remainingMs`: what getRemainingTimeInMillis() says at the start; it counts down like Lambda's. */
+function lambdaContext(functionName: string, remainingMs = 60_000): Context {
+  const endsAt = Date.now() + remainingMs;
   return {
     functionName,
     functionVersion: '$LATEST',
@@ -12,7 +14,7 @@ function lambdaContext(functionName: string): Context {
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: '2026/11/20/[$LATEST]abcdef',
     callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => 60_000,
+    getRemainingTimeInMillis: () => endsAt - Date.now(),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

@@ -10,15 +10,19 @@ interface ClientSettings {
   readonly region: string;
   readonly maxAttempts: number;
   readonly retryMode: string;
-  readonly requestHandler: { readonly connectionTimeout: number; readonly requestTimeout: number };
+  readonly requestHandler: { readonly connectionTimeout: number; readonly requestTimeout: number; readonly throwOnRequestTimeout: boolean };
 }
 
-function clientPerRegion<C>(create: (settings: ClientSettings) => C): (region: string) => C {
+type ClientOverrides = { readonly maxAttempts?: number; readonly requestHandler?: Partial<ClientSettings['requestHandler']> };
+
+/** `overrides` exist for tests that need a hanging service to time out in milliseconds. */
+function clientPerRegion<C>(create: (settings: ClientSettings) => C, overrides: ClientOverrides = {}): (region: string) => C {
   const clients = new Map<string, C>();
   return (region) => {
     let client = clients.get(region);
     if (!client) {
-      client = create({ region, ...CLIENT_RETRY_SETTINGS, ...CLIENT_TIMEOUT_SETTINGS });
+      const requestHandler = { ...CLIENT_TIMEOUT_SETTINGS.requestHandler, ...overrides.requestHandler };
+      client = create({ region, ...CLIENT_RETRY_SETTINGS, ...overrides, requestHandler });
       clients.set(region, client);
     }
     return client;
@@ -33,4 +37,4 @@ function regionOfArn(arn: string): string {
 }
 
 export { clientPerRegion, regionOfArn };
-export type { ClientSettings };
+export type { ClientSettings, ClientOverrides };

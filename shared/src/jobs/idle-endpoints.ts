@@ -31,7 +31,7 @@ import { createTopicNotifiers, type Notifier } from '../aws/sns.ts';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { clientPerRegion } from '../aws/clients.ts';
+import { clientPerRegion, type ClientOverrides } from '../aws/clients.ts';
 import { createEmfSink, type MetricsSink } from '../aws/emf.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import type { RunLogger } from '../util/logger.ts';
@@ -324,11 +324,11 @@ interface IdleEndpointsClients {
 }
 
 /** Call once per container (module scope): the clients live as long as it does. */
-function createIdleEndpointsClients(): IdleEndpointsClients {
+function createIdleEndpointsClients(overrides: ClientOverrides = {}): IdleEndpointsClients {
   return {
-    sageMaker: clientPerRegion((settings) => new SageMakerClient(settings)),
-    cloudWatch: clientPerRegion((settings) => new CloudWatchClient(settings)),
-    tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings)),
+    sageMaker: clientPerRegion((settings) => new SageMakerClient(settings), overrides),
+    cloudWatch: clientPerRegion((settings) => new CloudWatchClient(settings), overrides),
+    tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings), overrides),
     notifier: createTopicNotifiers(),
   };
 }

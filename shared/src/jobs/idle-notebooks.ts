@@ -28,7 +28,7 @@ import { clientPerRegion } from '../aws/clients.ts';
 import { createEmfSink, type MetricsSink } from '../aws/emf.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import type { RunLogger } from '../util/logger.ts';
-import type { Deadline } from '../util/deadline.ts';
+import { OutOfTimeError, type Deadline } from '../util/deadline.ts';
 import type { NotebookEvent } from '../lambda/events.ts';
 
 /** Jupyter reads at once per region: each is a few short HTTP requests. */
@@ -84,7 +84,8 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
 
   const report = renderNotebookReport({ action: event.action, dryRun: event.dryRun, evaluatedAt: now.toISOString(), outcomes: notebooks, ...(studio ? { studio } : {}), failures, priceSource: NOTEBOOK_PRICE_SOURCE });
   const acted = notebooks.some((outcome) => outcome.result !== 'none');
-  const worthSending = event.action === 'studio-audit' || acted || failures.length > 0;
+  // A run that could not cover every notebook in time is an operational problem the admins hear of.
+  const worthSending = event.action === 'studio-audit' || acted || failures.length > 0 || notebooks.some((outcome) => outcome.outOfTime);
   if (!event.dryRun) {
     const stopped = notebooks.filter((outcome) => outcome.result === 'done' && event.action !== 'morning-start').length;
     deps.metrics.emit(
@@ -223,7 +224,15 @@ async function idleCheck(
   return settled.map((outcome, index) =>
     outcome.ok
       ? outcome.value
-      : { region, name: listed[index]?.name ?? '?', instanceType: listed[index]?.instanceType ?? '?', verdict: 'unknown', detail: `could not be checked: ${describeFailure(outcome.error)}`, result: 'none' },
+      : {
+          region,
+          name: listed[index]?.name ?? '?',
+          instanceType: listed[index]?.instanceType ?? '?',
+          verdict: 'unknown',
+          detail: outcome.error instanceof OutOfTimeError ? outcome.error.message : `could not be checked: ${describeFailure(outcome.error)}`,
+          result: 'none',
+          ...(outcome.error instanceof OutOfTimeError ? { outOfTime: true } : {}),
+        },
   );
 }
 

@@ -23,6 +23,8 @@ interface NotebookOutcome {
   readonly costPerDay?: number;
   readonly result: 'planned' | 'done' | 'failed' | 'none';
   readonly error?: string;
+  /** Not read because the run stopped starting work before the Lambda timeout. */
+  readonly outOfTime?: boolean;
 }
 
 interface NotebookReportInput {
