@@ -10,6 +10,7 @@ import { parseConfig } from '@ops-bot/shared/config';
 import { createWeekendScalingClients, liveWeekendScalingDeps, runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
 import { parseWeekendScalingEvent, type WeekendScalingEvent } from '@ops-bot/shared/lambda/events';
 import { parsedEvent } from '@ops-bot/shared/lambda/middleware';
+import { deadlineFrom } from '@ops-bot/shared/util/deadline';
 
 const logger = new Logger({ serviceName: 'weekend-scaling' });
 const config = parseConfig(process.env);
@@ -19,8 +20,8 @@ export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(parsedEvent(parseWeekendScalingEvent))
   .handler((event: unknown, context: Context) =>
-    runWeekendScaling(
-      event as WeekendScalingEvent,
-      liveWeekendScalingDeps(config, clients, logger, () => new Date(), () => context.invokedFunctionArn),
-    ),
+    runWeekendScaling(event as WeekendScalingEvent, {
+      ...liveWeekendScalingDeps(config, clients, logger, () => new Date(), () => context.invokedFunctionArn),
+      deadline: deadlineFrom(context),
+    }),
   );

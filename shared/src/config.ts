@@ -29,6 +29,7 @@ const ENV = {
   notebookMaxRunningHours: 'NOTEBOOK_MAX_RUNNING_HOURS',
   notebookJupyterTimeoutSeconds: 'NOTEBOOK_JUPYTER_TIMEOUT_SECONDS',
   topicDisplayName: 'TOPIC_DISPLAY_NAME',
+  weekendSettlePollSeconds: 'WEEKEND_SETTLE_POLL_SECONDS',
   awsRegion: 'AWS_REGION',
 } as const;
 
@@ -43,6 +44,7 @@ const DEFAULTS = {
   schedulerGroup: 'default',
   costPeriodDays: 1,
   notebookJupyterTimeoutSeconds: 5,
+  weekendSettlePollSeconds: 10,
 } as const;
 
 /** CloudWatch keeps no trace of a metric that reported nothing for 14 days: our lookback. */
@@ -67,6 +69,8 @@ interface Config {
   /** Local dates (YYYY-MM-DD) on which no restore runs: it moves to the next working day. */
   readonly holidays: ReadonlySet<string>;
   readonly maxScaleDownDays: number;
+  /** Seconds between checks of a component that is Updating, before a refused change is retried. */
+  readonly weekendSettlePollSeconds: number;
   /** The cost report covers this many full local days before today, compared with as many before them. */
   readonly costPeriodDays: number;
   /** Open browser connections alone do not make a notebook busy (see domain/notebooks.ts). */
@@ -97,6 +101,7 @@ function parseConfig(env: Env): Config {
     weekendRestoreAt: parseRestoreAt(env[ENV.weekendRestoreAt]),
     holidays: parseHolidays(env[ENV.holidays]),
     maxScaleDownDays: parseInteger(env, ENV.maxScaleDownDays, DEFAULTS.maxScaleDownDays, 1, 60),
+    weekendSettlePollSeconds: parseInteger(env, ENV.weekendSettlePollSeconds, DEFAULTS.weekendSettlePollSeconds, 0, 60),
     costPeriodDays: parseInteger(env, ENV.costPeriodDays, DEFAULTS.costPeriodDays, 1, 7),
     notebookIgnoreConnections: parseBoolean(env, ENV.notebookIgnoreConnections, true),
     ...(env[ENV.notebookMaxRunningHours]?.trim() ? { notebookMaxRunningHours: parseInteger(env, ENV.notebookMaxRunningHours, 0, 1, 24 * 30) } : {}),

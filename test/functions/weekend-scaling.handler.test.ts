@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WeekendScalingResult } from '@ops-bot/shared/jobs/weekend-scaling';
-import { FakeComponentAccount, fakeComponent, MUTATING } from '../support/fake-components.ts';
+import { FakeComponentAccount, fakeComponent, MUTATING, observable } from '../support/fake-components.ts';
 import { mockWeekendAccount } from '../support/mock-weekend-clients.ts';
 import { lambdaContext, loadHandler, type LambdaHandler } from '../support/lambda.ts';
 
@@ -14,6 +14,8 @@ const ENV = {
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   SCHEDULER_ROLE_ARN: 'arn:aws:iam::111122223333:role/ops-bot-scheduler',
   SCHEDULER_DLQ_ARN: 'arn:aws:sqs:us-east-1:111122223333:ops-bot-dlq',
+  // Components settle after a couple of describes in the fake: no need to wait between checks.
+  WEEKEND_SETTLE_POLL_SECONDS: '0',
 };
 
 type Handler = LambdaHandler<WeekendScalingResult>;
@@ -125,7 +127,7 @@ describe('Function: weekend-scaling handler', () => {
     const rerun = await invoke(account, { action: 'restore' });
 
     // Assess
-    expect(account.components).toEqual(before);
+    expect(observable(account.components)).toEqual(observable(before));
     expect(result.summary).toMatchObject({ changed: 2, failed: 0 });
     expect(account.mutatingCalls()).toBe(writesBeforeRerun);
     expect(rerun.summary.changed).toBe(0);

@@ -178,7 +178,7 @@ describe('Stack: weekend-scaling job', () => {
 
     // Assess
     expect(statements.find((statement) => statement.Sid === 'KeepStateOnComponents')?.Condition).toEqual({
-      'ForAllValues:StringEquals': { 'aws:TagKeys': ['ops-bot:saved-copy-count', 'ops-bot:saved-min-capacity', 'ops-bot:saved-max-capacity'] },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': ['ops-bot:saved-copy-count', 'ops-bot:saved-min-capacity', 'ops-bot:saved-max-capacity', 'ops-bot:saved-at', 'ops-bot:restore-after'] },
     });
     expect(statements.find((statement) => statement.Sid === 'PassSchedulerRole')?.Condition).toEqual({
       StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' },

@@ -1,8 +1,15 @@
 /**
  * An in-memory account of inference components with Application Auto Scaling targets, answering
- * the operations weekend-scaling uses. Auto Scaling enforces its bounds as the real service does
- * (a MinCapacity above the copy count pushes it back up), so a plan that forgot to lower the
- * bounds would visibly fail. Failures can be injected per call.
+ * the operations weekend-scaling uses as AWS documents them:
+ * - RegisterScalableTarget on an existing target moves an active resource's current capacity into
+ *   the new [Min, Max] at once, and leaves a resource that is not active as it is (Application Auto
+ *   Scaling API Reference, RegisterScalableTarget).
+ * - A copy-count change puts the component in `Updating` for a while (SageMaker API Reference,
+ *   InferenceComponentStatus); the settle time here is a number of DescribeInferenceComponent calls.
+ * - While `Updating`, UpdateInferenceComponentRuntimeConfig is refused. The docs are silent on
+ *   this; the fake takes the harsher reading (a ValidationException, which the SDK does not retry).
+ * - A MinCapacity above the copy count pushes a manual 0 back up.
+ * Failures can be injected per call.
  */
 import { FakeAwsError } from './fake-account.ts';
 
@@ -12,7 +19,12 @@ interface FakeComponent {
   copies: number;
   tags: Record<string, string>;
   autoscaling?: { min: number; max: number };
+  /** Describes left before an `Updating` component is InService again; absent or 0 means InService. */
+  updatingFor?: number;
 }
+
+/** How many DescribeInferenceComponent calls a change takes to settle. */
+const SETTLE_DESCRIBES = 2;
 
 interface FakeHost {
   readonly name: string;
@@ -46,6 +58,8 @@ class FakeComponentAccount {
   readonly calls: Array<{ operation: ComponentOperation; input: Record<string, unknown> }> = [];
   readonly schedules = new Map<string, Record<string, unknown>>();
   readonly published: Array<Record<string, unknown>> = [];
+  /** Copy counts Application Auto Scaling moved by itself at RegisterScalableTarget (components named). */
+  readonly movedAtRegistration: string[] = [];
   /** Decides, per call, whether it fails; receives the call's index within the run. */
   failure: (operation: ComponentOperation, input: Record<string, unknown>, index: number) => FakeAwsError | undefined = () => undefined;
 
@@ -73,10 +87,18 @@ class FakeComponentAccount {
     return found;
   }
 
-  /** Auto Scaling keeps the desired count within the registered bounds. */
+  /** Auto Scaling keeps the desired count within the registered bounds; a move is an update too. */
   private enforceBounds(component: FakeComponent): void {
     if (!component.autoscaling) return;
-    component.copies = Math.min(Math.max(component.copies, component.autoscaling.min), component.autoscaling.max);
+    const bounded = Math.min(Math.max(component.copies, component.autoscaling.min), component.autoscaling.max);
+    if (bounded !== component.copies) {
+      component.copies = bounded;
+      component.updatingFor = SETTLE_DESCRIBES;
+    }
+  }
+
+  private isUpdating(component: FakeComponent): boolean {
+    return (component.updatingFor ?? 0) > 0;
   }
 
   private ListInferenceComponents(input: Record<string, unknown>) {
@@ -100,12 +122,14 @@ class FakeComponentAccount {
 
   private DescribeInferenceComponent(input: Record<string, unknown>) {
     const component = this.component(input.InferenceComponentName);
+    const status = this.isUpdating(component) ? 'Updating' : 'InService';
+    if (component.updatingFor) component.updatingFor -= 1;
     return {
       InferenceComponentName: component.name,
       InferenceComponentArn: `${ARN_PREFIX}${component.name}`,
       EndpointName: component.endpointName,
       VariantName: 'AllTraffic',
-      InferenceComponentStatus: 'InService',
+      InferenceComponentStatus: status,
       RuntimeConfig: { DesiredCopyCount: component.copies, CurrentCopyCount: component.copies },
     };
   }
@@ -134,7 +158,12 @@ class FakeComponentAccount {
 
   private UpdateInferenceComponentRuntimeConfig(input: Record<string, unknown>) {
     const component = this.component(input.InferenceComponentName);
-    component.copies = Number((input.DesiredRuntimeConfig as { CopyCount: number }).CopyCount);
+    if (this.isUpdating(component)) {
+      throw new FakeAwsError('ValidationException', `Inference component "${component.name}" is in Updating status and cannot be updated until it is InService.`);
+    }
+    const copies = Number((input.DesiredRuntimeConfig as { CopyCount: number }).CopyCount);
+    if (copies !== component.copies) component.updatingFor = SETTLE_DESCRIBES;
+    component.copies = copies;
     this.enforceBounds(component);
     return { InferenceComponentArn: `${ARN_PREFIX}${component.name}` };
   }
@@ -173,7 +202,12 @@ class FakeComponentAccount {
     const component = this.component(String(input.ResourceId).replace('inference-component/', ''));
     const current = component.autoscaling ?? { min: 0, max: 0 };
     component.autoscaling = { min: Number(input.MinCapacity ?? current.min), max: Number(input.MaxCapacity ?? current.max) };
-    this.enforceBounds(component);
+    // Only an active resource has its capacity moved into the new range at registration.
+    if (!this.isUpdating(component)) {
+      const before = component.copies;
+      this.enforceBounds(component);
+      if (component.copies !== before) this.movedAtRegistration.push(component.name);
+    }
     return {};
   }
 
@@ -216,9 +250,14 @@ class FakeComponentAccount {
   }
 }
 
+/** What an admin could see of the components: everything but the fake's settle counters. */
+function observable(components: readonly FakeComponent[]): Array<Omit<FakeComponent, 'updatingFor'>> {
+  return components.map(({ updatingFor: _settling, ...visible }) => structuredClone(visible));
+}
+
 function fakeComponent(name: string, overrides: Partial<FakeComponent> = {}): FakeComponent {
   return { name, endpointName: 'ep-1', copies: 2, tags: { 'ops-bot:weekend-scale-to-zero': 'true' }, ...overrides };
 }
 
-export { FakeComponentAccount, fakeComponent, MUTATING };
+export { FakeComponentAccount, fakeComponent, observable, MUTATING, SETTLE_DESCRIBES };
 export type { FakeComponent, FakeHost, ComponentOperation };

@@ -16,6 +16,8 @@ import { opsBotTags } from './tagging.ts';
 interface ComponentCopies {
   readonly desiredCopyCount: number;
   readonly currentCopyCount: number;
+  /** InferenceComponentStatus: `InService`, `Creating`, `Updating`, `Failed`, `Deleting`. */
+  readonly status?: string;
   /** Per copy, from Specification.ComputeResourceRequirements. */
   readonly acceleratorsPerCopy?: number;
   readonly cpuCoresPerCopy?: number;
@@ -41,6 +43,7 @@ function createComponentAccess(client: SageMakerClient): ComponentAccess {
       return {
         desiredCopyCount: runtime.DesiredCopyCount,
         currentCopyCount: runtime.CurrentCopyCount ?? 0,
+        ...(described.InferenceComponentStatus ? { status: described.InferenceComponentStatus } : {}),
         ...(needs?.NumberOfAcceleratorDevicesRequired !== undefined ? { acceleratorsPerCopy: needs.NumberOfAcceleratorDevicesRequired } : {}),
         ...(needs?.NumberOfCpuCoresRequired !== undefined ? { cpuCoresPerCopy: needs.NumberOfCpuCoresRequired } : {}),
         ...(needs?.MinMemoryRequiredInMb !== undefined ? { memoryMbPerCopy: needs.MinMemoryRequiredInMb } : {}),

@@ -10,19 +10,30 @@ const TAGS = {
   savedCopyCount: `${TAG_PREFIX}saved-copy-count`,
   savedMinCapacity: `${TAG_PREFIX}saved-min-capacity`,
   savedMaxCapacity: `${TAG_PREFIX}saved-max-capacity`,
+  /** When the state was saved (ISO minute, UTC): old state is reported. */
+  savedAt: `${TAG_PREFIX}saved-at`,
+  /** Set by an ad hoc `until`: the weekly restore leaves the component alone before this instant. */
+  restoreAfter: `${TAG_PREFIX}restore-after`,
   offHoursStopped: `${TAG_PREFIX}off-hours-stopped`,
 } as const;
 
 type Tags = Readonly<Record<string, string>>;
 
-/** Tag values are compared as an admin would type them: `true`, `True` and ` TRUE ` all count. */
+/**
+ * `true` in any case counts, exactly as IAM's `StringEqualsIgnoreCase` reads it in the stack's
+ * policies: no trimming, so the code never acts on a tag (" true") that IAM would refuse it.
+ */
 function isTagTrue(tags: Tags, key: string): boolean {
-  return tags[key]?.trim().toLowerCase() === 'true';
+  return tags[key]?.toLowerCase() === 'true';
 }
 
-/** `ops-bot:skip` = `true`: no function ever touches the resource or reports it as actionable. */
+/**
+ * `ops-bot:skip` = `true`: no function ever touches the resource or reports it as actionable.
+ * Read leniently (padding ignored): a skip the code honours beyond IAM's exact reading only makes
+ * the bot do less, whereas an opt-in must be read exactly as IAM reads it (isTagTrue).
+ */
 function isSkipped(tags: Tags): boolean {
-  return isTagTrue(tags, TAGS.skip);
+  return tags[TAGS.skip]?.trim().toLowerCase() === 'true';
 }
 
 export { TAG_PREFIX, TAGS, isTagTrue, isSkipped };

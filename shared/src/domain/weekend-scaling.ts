@@ -2,8 +2,13 @@
  * Weekend scale-to-zero of inference components, and the exact way back. Pure: component state
  * in, a plan of idempotent steps out. The state needed to undo a scale-down is saved on the
  * component (tags) by the first step, before anything is changed, and cleared by the last step of
- * a restore, after everything is back. Any run can stop at any step: the next run picks up from
- * what the tags and the live counts say.
+ * a restore, only once the live count and bounds are read back equal to it. Any run can stop at
+ * any step: the next run picks up from what the tags and the live counts say.
+ *
+ * Order matters against Application Auto Scaling: RegisterScalableTarget on an active resource
+ * moves its current capacity into the new [Min, Max] at once (Application Auto Scaling API
+ * Reference, RegisterScalableTarget). So a scale-down lowers MinCapacity before setting 0 copies,
+ * and a restore sets the saved copies (inside the saved bounds) before raising MinCapacity.
  */
 import { isSkipped, isTagTrue, TAGS, type Tags } from './tags.ts';
 import type { PriceBook } from './prices.ts';
@@ -30,18 +35,24 @@ interface ComponentSnapshot {
 interface HostingEndpoint {
   readonly region: string;
   readonly name: string;
-  /** Every component on the endpoint (in scope or not) with its desired copies. */
+  /** Components on the endpoint (in scope or not) with their desired copies, as far as read. */
   readonly componentCopies: Readonly<Record<string, number>>;
   readonly variants: readonly (VariantCapacity & { readonly managedMinInstanceCount?: number })[];
 }
 
 type Scope = 'tagged' | 'all';
 
+/** What a verified clear expects to read back before it removes the saved state. */
+interface ExpectedLive {
+  readonly copyCount: number;
+  readonly autoscaling?: ScalingBounds;
+}
+
 type Step =
   | { readonly kind: 'save-state'; readonly tags: Readonly<Record<string, string>> }
   | { readonly kind: 'set-autoscaling'; readonly minCapacity: number; readonly maxCapacity: number }
   | { readonly kind: 'set-copy-count'; readonly copyCount: number }
-  | { readonly kind: 'clear-state'; readonly tagKeys: readonly string[] };
+  | { readonly kind: 'clear-state'; readonly tagKeys: readonly string[]; readonly expect?: ExpectedLive };
 
 type Disposition =
   | 'scale-down'
@@ -49,7 +60,9 @@ type Disposition =
   | 'already-down'
   | 'at-zero'
   | 'restore'
+  | 'restore-later'
   | 'already-restored'
+  | 'stale-state'
   | 'nothing-saved'
   | 'skipped'
   | 'out-of-scope'
@@ -65,17 +78,25 @@ interface ComponentPlan {
   readonly copiesAfter: number;
   readonly steps: readonly Step[];
   readonly detail?: string;
+  /** The state this plan restores or keeps (what a verified clear reads back). */
+  readonly saved?: ExpectedLive;
 }
 
 type SavedState =
   | { readonly status: 'none' }
-  | { readonly status: 'saved'; readonly copyCount: number; readonly autoscaling?: ScalingBounds }
+  | { readonly status: 'saved'; readonly copyCount: number; readonly autoscaling?: ScalingBounds; readonly savedAt?: string; readonly restoreAfter?: string }
   | { readonly status: 'invalid'; readonly reason: string };
 
-const STATE_TAG_KEYS = [TAGS.savedCopyCount, TAGS.savedMinCapacity, TAGS.savedMaxCapacity] as const;
+const STATE_TAG_KEYS = [TAGS.savedCopyCount, TAGS.savedMinCapacity, TAGS.savedMaxCapacity, TAGS.savedAt, TAGS.restoreAfter] as const;
+/** A one-time restore schedule fires at or just after `until`: treat what is due this soon as due. */
+const RESTORE_DUE_MARGIN_MS = 5 * 60_000;
 
 function parseCount(value: string | undefined): number | undefined {
-  return value !== undefined && /^\d{1,6}$/.test(value.trim()) ? Number(value.trim()) : undefined;
+  return value !== undefined && /^\d{1,6}$/.test(value) ? Number(value) : undefined;
+}
+
+function parseInstant(value: string | undefined): string | undefined {
+  return value !== undefined && !Number.isNaN(Date.parse(value)) ? value : undefined;
 }
 
 function readSavedState(tags: Tags): SavedState {
@@ -85,20 +106,46 @@ function readSavedState(tags: Tags): SavedState {
   if (rawCopies === undefined && rawMin === undefined && rawMax === undefined) return { status: 'none' };
   const copyCount = parseCount(rawCopies);
   if (copyCount === undefined) return { status: 'invalid', reason: `${TAGS.savedCopyCount} is ${JSON.stringify(rawCopies ?? null)}, not a copy count` };
-  if (rawMin === undefined && rawMax === undefined) return { status: 'saved', copyCount };
+  const savedAt = parseInstant(tags[TAGS.savedAt]);
+  const restoreAfter = parseInstant(tags[TAGS.restoreAfter]);
+  const times = { ...(savedAt ? { savedAt } : {}), ...(restoreAfter ? { restoreAfter } : {}) };
+  if (rawMin === undefined && rawMax === undefined) return { status: 'saved', copyCount, ...times };
   const minCapacity = parseCount(rawMin);
   const maxCapacity = parseCount(rawMax);
   if (minCapacity === undefined || maxCapacity === undefined || minCapacity > maxCapacity) {
     return { status: 'invalid', reason: `saved autoscaling bounds ${JSON.stringify(rawMin ?? null)}..${JSON.stringify(rawMax ?? null)} are not valid` };
   }
-  return { status: 'saved', copyCount, autoscaling: { minCapacity, maxCapacity } };
+  return { status: 'saved', copyCount, autoscaling: { minCapacity, maxCapacity }, ...times };
 }
 
 function isInScope(component: ComponentSnapshot, scope: Scope): boolean {
   return scope === 'all' || isTagTrue(component.tags, TAGS.weekendScaleToZero);
 }
 
-function plan(component: ComponentSnapshot, disposition: Disposition, copiesAfter: number, steps: Step[] = [], detail?: string): ComponentPlan {
+function sameBounds(a: ScalingBounds | undefined, b: ScalingBounds | undefined): boolean {
+  return a?.minCapacity === b?.minCapacity && a?.maxCapacity === b?.maxCapacity;
+}
+
+/**
+ * Saved state that no longer describes the component: its owner changed it since the save (the
+ * bot itself only ever sets 0 or the saved count, and only ever lowers MinCapacity to 0 keeping
+ * MaxCapacity). Reusing such a save would put back last week's settings.
+ */
+function staleness(component: ComponentSnapshot, saved: Extract<SavedState, { status: 'saved' }>): string | undefined {
+  const live = component.autoscaling;
+  const describe = (copies: number, bounds: ScalingBounds | undefined) => `${copies} copies${bounds ? `, bounds ${bounds.minCapacity}..${bounds.maxCapacity}` : ''}`;
+  const changed = `saved ${describe(saved.copyCount, saved.autoscaling)}, found ${describe(component.desiredCopyCount, live)}`;
+  if (saved.autoscaling) {
+    const lowered = { minCapacity: 0, maxCapacity: saved.autoscaling.maxCapacity };
+    if (live && !sameBounds(live, saved.autoscaling) && !sameBounds(live, lowered)) return changed;
+    return undefined;
+  }
+  if (live) return changed;
+  const copies = component.desiredCopyCount;
+  return copies > 0 && copies !== saved.copyCount ? changed : undefined;
+}
+
+function plan(component: ComponentSnapshot, disposition: Disposition, copiesAfter: number, steps: Step[] = [], detail?: string, saved?: ExpectedLive): ComponentPlan {
   return {
     region: component.region,
     name: component.name,
@@ -109,48 +156,84 @@ function plan(component: ComponentSnapshot, disposition: Disposition, copiesAfte
     copiesAfter,
     steps,
     ...(detail ? { detail } : {}),
+    ...(saved ? { saved } : {}),
   };
 }
 
+interface ScaleDownPolicy {
+  readonly scope: Scope;
+  readonly now: Date;
+  /** An ad hoc `until`: recorded on each component so the weekly restore leaves it alone before then. */
+  readonly restoreAfter?: Date;
+}
+
+/** The state tags for what the component runs now. */
+function stateOf(component: ComponentSnapshot, policy: ScaleDownPolicy): Record<string, string> {
+  const state: Record<string, string> = {
+    [TAGS.savedCopyCount]: String(component.desiredCopyCount),
+    [TAGS.savedAt]: tagInstant(policy.now),
+  };
+  if (component.autoscaling) {
+    state[TAGS.savedMinCapacity] = String(component.autoscaling.minCapacity);
+    state[TAGS.savedMaxCapacity] = String(component.autoscaling.maxCapacity);
+  }
+  if (policy.restoreAfter) state[TAGS.restoreAfter] = tagInstant(policy.restoreAfter);
+  return state;
+}
+
+/** `2026-12-28T06:00Z`: an instant in the characters a SageMaker tag value allows. */
+function tagInstant(instant: Date): string {
+  return `${instant.toISOString().slice(0, 16)}Z`;
+}
+
 /**
- * Friday: save, then zero. A component that already carries saved state is never saved again,
- * so a second scale-down (or one resuming a cut-off run) keeps the original count.
+ * Friday: save, then zero. A component that already carries saved state keeps it (a second
+ * scale-down, or one resuming a cut-off run, keeps the original count), unless the state is stale:
+ * the owner changed the component since, and the save is made again from what runs now.
  */
-function planScaleDown(components: readonly ComponentSnapshot[], scope: Scope): ComponentPlan[] {
+function planScaleDown(components: readonly ComponentSnapshot[], policy: ScaleDownPolicy): ComponentPlan[] {
   return components.map((component) => {
     const copies = component.desiredCopyCount;
     if (isSkipped(component.tags)) return plan(component, 'skipped', copies);
     const saved = readSavedState(component.tags);
     if (saved.status === 'invalid') return plan(component, 'invalid-state', copies, [], saved.reason);
-    if (saved.status === 'none' && !isInScope(component, scope)) return plan(component, 'out-of-scope', copies);
+    if (saved.status === 'none' && !isInScope(component, policy.scope)) return plan(component, 'out-of-scope', copies);
 
     const bounds = component.autoscaling;
+    // Bounds before copies: a registered MinCapacity >= 1 would push a manual 0 straight back up.
     const lowerBounds: Step[] = bounds && bounds.minCapacity > 0 ? [{ kind: 'set-autoscaling', minCapacity: 0, maxCapacity: bounds.maxCapacity }] : [];
     const zero: Step[] = copies > 0 ? [{ kind: 'set-copy-count', copyCount: 0 }] : [];
 
     if (saved.status === 'saved') {
-      const remaining = [...lowerBounds, ...zero];
+      const stale = copies > 0 ? staleness(component, saved) : undefined;
+      if (stale) {
+        const state = stateOf(component, policy);
+        return plan(component, 'scale-down', 0, [{ kind: 'save-state', tags: state }, ...lowerBounds, ...zero], `stale saved state replaced (${stale})`, expectedOf(component));
+      }
+      const until = policy.restoreAfter ? tagInstant(policy.restoreAfter) : undefined;
+      const holdUntil: Step[] = until && saved.restoreAfter !== until ? [{ kind: 'save-state', tags: { [TAGS.restoreAfter]: until } }] : [];
+      const remaining = [...holdUntil, ...lowerBounds, ...zero];
+      const kept = { copyCount: saved.copyCount, ...(saved.autoscaling ? { autoscaling: saved.autoscaling } : {}) };
       return remaining.length === 0
-        ? plan(component, 'already-down', 0, [], `saved ${saved.copyCount} copies`)
-        : plan(component, 'finish-scale-down', 0, remaining, `saved ${saved.copyCount} copies`);
+        ? plan(component, 'already-down', 0, [], `saved ${saved.copyCount} copies`, kept)
+        : plan(component, 'finish-scale-down', 0, remaining, `saved ${saved.copyCount} copies`, kept);
     }
     if (copies === 0) return plan(component, 'at-zero', 0, [], 'already at 0 copies with nothing saved: left alone');
-
-    const state: Record<string, string> = { [TAGS.savedCopyCount]: String(copies) };
-    if (bounds) {
-      state[TAGS.savedMinCapacity] = String(bounds.minCapacity);
-      state[TAGS.savedMaxCapacity] = String(bounds.maxCapacity);
-    }
-    // Bounds before copies: a registered MinCapacity >= 1 would push a manual 0 straight back up.
-    return plan(component, 'scale-down', 0, [{ kind: 'save-state', tags: state }, ...lowerBounds, ...zero]);
+    return plan(component, 'scale-down', 0, [{ kind: 'save-state', tags: stateOf(component, policy) }, ...lowerBounds, ...zero], undefined, expectedOf(component));
   });
 }
 
+function expectedOf(component: ComponentSnapshot): ExpectedLive {
+  return { copyCount: component.desiredCopyCount, ...(component.autoscaling ? { autoscaling: component.autoscaling } : {}) };
+}
+
 /**
- * Monday: bounds back first, then exactly the saved count, then the state cleared. Scope does not
- * matter here: whatever the bot scaled down, it brings back (unless it is now tagged skip).
+ * Monday: exactly the saved count first (inside the saved bounds, so raising MinCapacity after it
+ * moves nothing), then the bounds, then the state is cleared once both read back as saved. Scope
+ * does not matter here: whatever the bot scaled down, it brings back (unless it is now tagged
+ * skip). A component held by an ad hoc `until` is left for its own one-time restore.
  */
-function planRestore(components: readonly ComponentSnapshot[]): ComponentPlan[] {
+function planRestore(components: readonly ComponentSnapshot[], now: Date): ComponentPlan[] {
   return components.map((component) => {
     const copies = component.desiredCopyCount;
     const saved = readSavedState(component.tags);
@@ -160,20 +243,41 @@ function planRestore(components: readonly ComponentSnapshot[]): ComponentPlan[] 
     }
     if (saved.status === 'invalid') return plan(component, 'invalid-state', copies, [], saved.reason);
     if (saved.status === 'none') return plan(component, 'nothing-saved', copies);
+    const kept = { copyCount: saved.copyCount, ...(saved.autoscaling ? { autoscaling: saved.autoscaling } : {}) };
+    if (saved.restoreAfter && Date.parse(saved.restoreAfter) > now.getTime() + RESTORE_DUE_MARGIN_MS) {
+      return plan(component, 'restore-later', copies, [], `held until ${saved.restoreAfter} (an ad hoc until); its one-time schedule restores it`, kept);
+    }
+    const present = STATE_TAG_KEYS.filter((key) => component.tags[key] !== undefined);
+    const stale = staleness(component, saved);
+    if (stale) {
+      // The owner's settings are newer than the save: they win, and the save goes.
+      return plan(component, 'stale-state', copies, [{ kind: 'clear-state', tagKeys: present }], `stale saved state dropped, the component left as its owner set it (${stale})`);
+    }
 
     const steps: Step[] = [];
     let detail: string | undefined;
+    if (copies !== saved.copyCount) steps.push({ kind: 'set-copy-count', copyCount: saved.copyCount });
+    let expectBounds: ScalingBounds | undefined;
     if (saved.autoscaling) {
       const current = component.autoscaling;
       if (!current) detail = 'its autoscaling target was removed while scaled down: bounds not restored';
-      else if (current.minCapacity !== saved.autoscaling.minCapacity || current.maxCapacity !== saved.autoscaling.maxCapacity) {
-        steps.push({ kind: 'set-autoscaling', ...saved.autoscaling });
+      else {
+        expectBounds = saved.autoscaling;
+        if (!sameBounds(current, saved.autoscaling)) steps.push({ kind: 'set-autoscaling', ...saved.autoscaling });
       }
     }
-    if (copies !== saved.copyCount) steps.push({ kind: 'set-copy-count', copyCount: saved.copyCount });
-    const present = STATE_TAG_KEYS.filter((key) => component.tags[key] !== undefined);
-    steps.push({ kind: 'clear-state', tagKeys: present });
-    return plan(component, steps.length === 1 ? 'already-restored' : 'restore', saved.copyCount, steps, detail);
+    steps.push({ kind: 'clear-state', tagKeys: present, expect: { copyCount: saved.copyCount, ...(expectBounds ? { autoscaling: expectBounds } : {}) } });
+    return plan(component, steps.length === 1 ? 'already-restored' : 'restore', saved.copyCount, steps, detail, kept);
+  });
+}
+
+/** Saved state older than this many days is reported: something has kept it from being restored. */
+function oldStates(components: readonly ComponentSnapshot[], now: Date, maxDays: number): Array<{ region: string; name: string; savedAt: string; days: number }> {
+  return components.flatMap((component) => {
+    const saved = readSavedState(component.tags);
+    if (saved.status !== 'saved' || !saved.savedAt) return [];
+    const days = Math.floor((now.getTime() - Date.parse(saved.savedAt)) / 86_400_000);
+    return days > maxDays ? [{ region: component.region, name: component.name, savedAt: saved.savedAt, days }] : [];
   });
 }
 
@@ -235,5 +339,5 @@ function assessWeekendSavings(
     });
 }
 
-export { STATE_TAG_KEYS, readSavedState, isInScope, planScaleDown, planRestore, assessWeekendSavings };
-export type { ScalingBounds, ComponentSnapshot, HostingEndpoint, Scope, Step, Disposition, ComponentPlan, SavedState, EndpointWeekendCost };
+export { STATE_TAG_KEYS, RESTORE_DUE_MARGIN_MS, readSavedState, isInScope, planScaleDown, planRestore, oldStates, tagInstant, assessWeekendSavings };
+export type { ScalingBounds, ComponentSnapshot, HostingEndpoint, Scope, Step, Disposition, ComponentPlan, SavedState, EndpointWeekendCost, ExpectedLive, ScaleDownPolicy };

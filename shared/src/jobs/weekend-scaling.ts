@@ -8,7 +8,8 @@ import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { ENV, requireTopicArn, type Config } from '../config.ts';
-import { ConfigError, describeFailure, failIfNoRegionWasRead, InvalidEventError } from '../errors.ts';
+import { ConfigError, describeFailure, InvalidEventError, noRegionWasRead } from '../errors.ts';
+import { finishRun } from './finish-run.ts';
 import {
   formatLocalDateTime,
   localDate,
@@ -23,19 +24,21 @@ import { createPriceBook } from '../domain/prices.ts';
 import { TAGS, type Tags } from '../domain/tags.ts';
 import {
   assessWeekendSavings,
+  oldStates,
   planRestore,
   planScaleDown,
   STATE_TAG_KEYS,
   type ComponentPlan,
   type ComponentSnapshot,
   type EndpointWeekendCost,
+  type ExpectedLive,
   type HostingEndpoint,
   type Step,
 } from '../domain/weekend-scaling.ts';
 import { renderWeekendReport, totalSavings, type ComponentOutcome, type WeekendRunFailure } from '../report/weekend-scaling.ts';
 import type { RenderedReport } from '../report/sns-message.ts';
 import { createEndpointReader, type EndpointReader, type InferenceComponentListing } from '../aws/sagemaker.ts';
-import { createComponentAccess, type ComponentAccess } from '../aws/inference-components.ts';
+import { createComponentAccess, type ComponentAccess, type ComponentCopies } from '../aws/inference-components.ts';
 import { createScalingAccess, type ScalingAccess } from '../aws/autoscaling.ts';
 import { arnKey, createTagReader, type TagReader } from '../aws/tagging.ts';
 import { createOneTimeScheduler, type OneTimeScheduler } from '../aws/scheduler.ts';
@@ -44,11 +47,29 @@ import { clientPerRegion, regionOfArn } from '../aws/clients.ts';
 import { createEmfSink, type MetricsSink } from '../aws/emf.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import type { RunLogger } from '../util/logger.ts';
+import { NO_DEADLINE, OutOfTimeError, type Deadline } from '../util/deadline.ts';
 import type { WeekendScalingEvent } from '../lambda/events.ts';
 
 const HOUR_MS = 3_600_000;
 /** Components acted on at once; each one's steps stay strictly in order. */
 const ACT_CONCURRENCY = 4;
+/** The weekend function's Lambda timeout; infra uses the same figure. */
+const WEEKEND_FUNCTION_TIMEOUT_MINUTES = 10;
+/** An ad hoc `until` must leave the scale-down time to finish: the function timeout and a margin. */
+const MIN_UNTIL_LEAD_MS = (WEEKEND_FUNCTION_TIMEOUT_MINUTES + 5) * 60_000;
+/** State older than MAX_SCALE_DOWN_DAYS plus this is reported: something keeps it from a restore. */
+const OLD_STATE_MARGIN_DAYS = 2;
+
+/**
+ * How long a refused or throttled change is retried within the run: poll DescribeInferenceComponent
+ * until the component leaves `Updating`, then try again. Bounded, and always inside the deadline.
+ */
+interface SettlePolicy {
+  readonly pollMs: number;
+  readonly maxPolls: number;
+  readonly attempts: number;
+}
+const DEFAULT_SETTLE: SettlePolicy = { pollMs: 10_000, maxPolls: 30, attempts: 3 };
 
 interface WeekendRegionAccess {
   readonly endpoints: EndpointReader;
@@ -66,6 +87,10 @@ interface WeekendScalingDeps {
   readonly notifier: (topicArn: string) => Notifier;
   readonly logger: RunLogger;
   readonly metrics: MetricsSink;
+  /** This invocation's deadline (from the Lambda context); none in tests and the CLI. */
+  readonly deadline?: Deadline;
+  readonly settle?: SettlePolicy;
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 interface WeekendSnapshot {
@@ -87,15 +112,22 @@ interface WeekendScalingResult {
   readonly components: readonly ComponentOutcome[];
   readonly endpoints: readonly EndpointWeekendCost[];
   readonly failures: readonly WeekendRunFailure[];
+  readonly notes: readonly string[];
   readonly report: RenderedReport;
 }
 
-/** Checks `until` against the clock and config before any AWS call: future, within the maximum, a working day. */
+/**
+ * Checks `until` against the clock and config before any AWS call: far enough ahead for the
+ * scale-down to finish first, within the maximum, a working day.
+ */
 function checkUntil(until: string, now: Date, config: Config): { local: string; instant: Date } {
   const local = parseLocalDateTime(until);
   if (!local) throw new InvalidEventError('until', `must be a local date-time like "2026-12-28T07:00:00" (read in ${config.timezone}), got "${until}"`);
   const instant = zonedToInstant(local, config.timezone);
   if (instant.getTime() <= now.getTime()) throw new InvalidEventError('until', `is in the past (${until} ${config.timezone})`);
+  if (instant.getTime() - now.getTime() < MIN_UNTIL_LEAD_MS) {
+    throw new InvalidEventError('until', `is less than ${MIN_UNTIL_LEAD_MS / 60_000} minutes away: the scale-down must finish before its restore`);
+  }
   if (instant.getTime() - now.getTime() > config.maxScaleDownDays * 24 * HOUR_MS) {
     throw new InvalidEventError('until', `is more than ${config.maxScaleDownDays} days away (${ENV.maxScaleDownDays})`);
   }
@@ -109,147 +141,154 @@ function restoreScheduleName(localAt: string): string {
   return `ops-bot-restore-${localAt.replace(/[^0-9]/g, '').slice(0, 12)}`;
 }
 
+/** A one-time restore at a local time: created, already there, or (dry run) only described. */
+async function scheduleRestore(deps: WeekendScalingDeps, dryRun: boolean, localAt: string, description: string): Promise<string> {
+  if (dryRun) return 'a one-time schedule would be created (dry run)';
+  const status = await deps.scheduler().scheduleOnce({ name: restoreScheduleName(localAt), at: localAt, timezone: deps.config.timezone, input: { action: 'restore' }, description });
+  return status === 'created' ? 'one-time schedule created' : 'one-time schedule already existed';
+}
+
+interface RunParts {
+  readonly restore?: { at: string; how: string };
+  readonly deferred?: { holiday: string; to: string; how: string };
+  readonly outcomes: readonly ComponentOutcome[];
+  readonly endpoints: readonly EndpointWeekendCost[];
+  readonly failures: readonly WeekendRunFailure[];
+  readonly notes: readonly string[];
+}
+
 async function runWeekendScaling(event: WeekendScalingEvent, deps: WeekendScalingDeps): Promise<WeekendScalingResult> {
-  const { config, logger } = deps;
+  const { config } = deps;
   const now = deps.clock();
   const topicArn = event.dryRun ? undefined : requireTopicArn(config);
   const adHoc = event.until !== undefined ? checkUntil(event.until, now, config) : undefined;
-  const scheduler = adHoc && !event.dryRun ? deps.scheduler() : undefined;
-  const base = { evaluatedAt: now.toISOString(), timezone: config.timezone, priceSource: createPriceBook(config.priceOverrides).source };
-  const scopeText = config.weekendScope === 'all' ? 'every inference component not tagged ops-bot:skip' : `components tagged ${TAGS.weekendScaleToZero} = true`;
+  if (adHoc && !event.dryRun) deps.scheduler(); // fails on missing configuration before any AWS call
 
-  if (event.action === 'restore') {
-    const today = localDate(now, config.timezone);
-    if (config.holidays.has(today)) {
-      const to = formatLocalDateTime(nextWorkingDayAt(now, config.weekendRestoreAt.hour, config.weekendRestoreAt.minute, config.timezone, config.holidays));
-      let how = 'a one-time schedule would be created (dry run)';
-      if (!event.dryRun) {
-        const status = await deps.scheduler().scheduleOnce({
-          name: restoreScheduleName(to),
-          at: to,
-          timezone: config.timezone,
-          input: { action: 'restore' },
-          description: `Weekend restore deferred from the holiday ${today}`,
-        });
-        how = status === 'created' ? 'one-time schedule created' : 'one-time schedule already existed';
-      }
-      const deferred = { holiday: today, to, how };
-      logger.info('Restore deferred for a holiday', deferred);
-      const report = renderWeekendReport({ ...base, action: 'restore', dryRun: event.dryRun, scopeText, deferred, outcomes: [], endpoints: [], failures: [] });
-      const messageId = topicArn ? (await deps.notifier(topicArn).publish(report)).messageId : undefined;
-      return finish(event, base.evaluatedAt, report, messageId, topicArn, { deferred, outcomes: [], endpoints: [], failures: [] });
-    }
-  }
-
-  const snapshot = await collectWeekendSnapshot(config, deps.accessFor, event.action);
-  const plans = event.action === 'scale-down' ? planScaleDown(snapshot.components, config.weekendScope) : planRestore(snapshot.components);
-
-  let restore: { at: string; how: string } | undefined;
-  if (event.action === 'scale-down') {
-    if (adHoc) {
-      // The ad hoc restore is what undoes this run: it exists before anything is scaled down.
-      let how = 'a one-time schedule would be created (dry run)';
-      if (scheduler) {
-        const status = await scheduler.scheduleOnce({
-          name: restoreScheduleName(adHoc.local),
-          at: adHoc.local,
-          timezone: config.timezone,
-          input: { action: 'restore' },
-          description: `Ad hoc restore after a scale-down on ${localDate(now, config.timezone)}`,
-        });
-        how = status === 'created' ? 'one-time schedule created' : 'one-time schedule already existed';
-      }
-      restore = { at: adHoc.local, how };
-    } else {
-      const weekly = config.weekendRestoreAt;
-      const next = nextWeeklyOccurrence(now, weekly, config.timezone);
-      restore = { at: formatLocalDateTime(zonedParts(next, config.timezone)), how: `the weekly ${WEEKDAYS[weekly.weekday]} restore` };
-    }
-  }
-
-  const outcomes = event.dryRun ? plans.map(asPlanned) : await carryOut(plans, deps.accessFor, logger);
-  let endpoints: EndpointWeekendCost[] = [];
-  if (event.action === 'scale-down' && restore) {
-    const restoreInstant = zonedToInstant(parseLocalDateTime(restore.at)!, config.timezone);
-    const windowHours = Math.max(0, (restoreInstant.getTime() - now.getTime()) / HOUR_MS);
-    const actual = outcomes.map((outcome) => ({ ...outcome, copiesAfter: outcome.copiesNow }));
-    endpoints = assessWeekendSavings(actual, snapshot.endpoints, createPriceBook(config.priceOverrides), windowHours);
-  }
-
-  const report = renderWeekendReport({ ...base, action: event.action, dryRun: event.dryRun, scopeText, ...(restore ? { restore } : {}), outcomes, endpoints, failures: snapshot.failures });
+  const parts = await planAndAct(event, deps, now, adHoc);
+  const report = renderWeekendReport({
+    evaluatedAt: now.toISOString(),
+    timezone: config.timezone,
+    priceSource: createPriceBook(config.priceOverrides).source,
+    scopeText: config.weekendScope === 'all' ? 'every inference component not tagged ops-bot:skip' : `components tagged ${TAGS.weekendScaleToZero} = true`,
+    action: event.action,
+    dryRun: event.dryRun,
+    ...parts,
+  });
+  const failed = parts.outcomes.filter((outcome) => outcome.result === 'failed').length + parts.failures.length;
+  const changed = parts.outcomes.filter((outcome) => outcome.steps.length > 0 && outcome.result === 'done').length;
+  const estimatedSavings = Math.round(totalSavings(parts.endpoints) * 100) / 100;
   if (!event.dryRun) {
-    const changed = outcomes.filter((outcome) => outcome.steps.length > 0 && outcome.result === 'done').length;
-    const failed = outcomes.filter((outcome) => outcome.result === 'failed').length + snapshot.failures.length;
-    const prefix = event.action === 'scale-down' ? 'WeekendScaledDown' : 'WeekendRestored';
+    // WeekendFailures >= 1 raises the stack's alarm: what is still failed after the in-run retries.
     deps.metrics.emit(
       [
-        { name: prefix, value: changed, unit: 'Count', dimensions: {} },
+        { name: event.action === 'scale-down' ? 'WeekendScaledDown' : 'WeekendRestored', value: changed, unit: 'Count', dimensions: {} },
         { name: 'WeekendFailures', value: failed, unit: 'Count', dimensions: {} },
-        ...(event.action === 'scale-down' ? [{ name: 'WeekendEstimatedSavings', value: Math.round(totalSavings(endpoints) * 100) / 100, unit: 'None' as const, dimensions: {} }] : []),
+        ...(event.action === 'scale-down' ? [{ name: 'WeekendEstimatedSavings', value: estimatedSavings, unit: 'None' as const, dimensions: {} }] : []),
       ],
       now,
     );
   }
-  const messageId = topicArn ? (await deps.notifier(topicArn).publish(report)).messageId : undefined;
-  logger.info('Weekend scaling run finished', { action: event.action, dryRun: event.dryRun, components: outcomes.length, failures: snapshot.failures.length });
-
-  failIfNoRegionWasRead(config.regions, snapshot.failures.filter((failure) => failure.name === undefined));
-  return finish(event, base.evaluatedAt, report, messageId, topicArn, { ...(restore ? { restore } : {}), outcomes, endpoints, failures: snapshot.failures });
-}
-
-function finish(
-  event: WeekendScalingEvent,
-  evaluatedAt: string,
-  report: RenderedReport,
-  messageId: string | undefined,
-  topicArn: string | undefined,
-  parts: Pick<WeekendScalingResult, 'restore' | 'deferred'> & { outcomes: readonly ComponentOutcome[]; endpoints: readonly EndpointWeekendCost[]; failures: readonly WeekendRunFailure[] },
-): WeekendScalingResult {
-  const { outcomes, endpoints, failures } = parts;
+  const { messageId } = await finishRun({
+    logger: deps.logger,
+    outcome: { job: 'weekend-scaling', action: event.action, dryRun: event.dryRun, components: parts.outcomes.length, changed, failed },
+    ...(topicArn ? { publish: { notifier: deps.notifier(topicArn), report } } : {}),
+    runFailure: noRegionWasRead(config.regions, parts.failures.filter((failure) => failure.name === undefined)),
+  });
   return {
     job: 'weekend-scaling',
     action: event.action,
     dryRun: event.dryRun,
     published: topicArn !== undefined,
     ...(messageId ? { messageId } : {}),
-    evaluatedAt,
+    evaluatedAt: now.toISOString(),
     ...(parts.restore ? { restore: parts.restore } : {}),
     ...(parts.deferred ? { deferred: parts.deferred } : {}),
     summary: {
-      changed: outcomes.filter((outcome) => outcome.steps.length > 0 && outcome.result !== 'failed').length,
-      failed: outcomes.filter((outcome) => outcome.result === 'failed').length + failures.length,
-      skipped: outcomes.filter((outcome) => outcome.disposition === 'skipped').length,
-      estimatedSavings: Math.round(totalSavings(endpoints) * 100) / 100,
+      changed: parts.outcomes.filter((outcome) => outcome.steps.length > 0 && outcome.result !== 'failed').length,
+      failed,
+      skipped: parts.outcomes.filter((outcome) => outcome.disposition === 'skipped').length,
+      estimatedSavings,
     },
-    components: outcomes,
-    endpoints,
-    failures,
+    components: parts.outcomes,
+    endpoints: parts.endpoints,
+    failures: parts.failures,
+    notes: parts.notes,
     report,
   };
+}
+
+/** Collect → decide → act for one run; a restore on a holiday only defers itself. */
+async function planAndAct(event: WeekendScalingEvent, deps: WeekendScalingDeps, now: Date, adHoc: { local: string; instant: Date } | undefined): Promise<RunParts> {
+  const { config, logger } = deps;
+  const empty = { outcomes: [], endpoints: [], failures: [], notes: [] };
+  if (event.action === 'restore') {
+    const today = localDate(now, config.timezone);
+    if (config.holidays.has(today)) {
+      const to = formatLocalDateTime(nextWorkingDayAt(now, config.weekendRestoreAt.hour, config.weekendRestoreAt.minute, config.timezone, config.holidays));
+      const deferred = { holiday: today, to, how: await scheduleRestore(deps, event.dryRun, to, `Weekend restore deferred from the holiday ${today}`) };
+      logger.info('Restore deferred for a holiday', deferred);
+      return { ...empty, deferred };
+    }
+  }
+
+  const snapshot = await collectWeekendSnapshot(config, deps.accessFor, event.action, deps.deadline);
+  const plans =
+    event.action === 'scale-down'
+      ? planScaleDown(snapshot.components, { scope: config.weekendScope, now, ...(adHoc ? { restoreAfter: adHoc.instant } : {}) })
+      : planRestore(snapshot.components, now);
+  const notes = oldStates(snapshot.components, now, config.maxScaleDownDays + OLD_STATE_MARGIN_DAYS).map(
+    (old) => `${old.name} (${old.region}): its saved state is ${old.days} days old (saved ${old.savedAt}); check why it was not restored`,
+  );
+
+  let restore: { at: string; how: string } | undefined;
+  if (event.action === 'scale-down') {
+    // The ad hoc restore is what undoes this run: it exists before anything is scaled down.
+    if (adHoc) restore = { at: adHoc.local, how: await scheduleRestore(deps, event.dryRun, adHoc.local, `Ad hoc restore after a scale-down on ${localDate(now, config.timezone)}`) };
+    else {
+      const next = nextWeeklyOccurrence(now, config.weekendRestoreAt, config.timezone);
+      restore = { at: formatLocalDateTime(zonedParts(next, config.timezone)), how: `the weekly ${WEEKDAYS[config.weekendRestoreAt.weekday]} restore` };
+    }
+  }
+
+  const outcomes = event.dryRun ? plans.map(asPlanned) : await carryOut(plans, deps);
+  let endpoints: EndpointWeekendCost[] = [];
+  if (event.action === 'scale-down' && restore) {
+    const restoreAt = adHoc ? adHoc.instant : nextWeeklyOccurrence(now, config.weekendRestoreAt, config.timezone);
+    const windowHours = Math.max(0, (restoreAt.getTime() - now.getTime()) / HOUR_MS);
+    const actual = outcomes.map((outcome) => ({ ...outcome, copiesAfter: outcome.copiesNow }));
+    endpoints = assessWeekendSavings(actual, snapshot.endpoints, createPriceBook(config.priceOverrides), windowHours);
+  }
+  return { ...(restore ? { restore } : {}), outcomes, endpoints, failures: snapshot.failures, notes };
 }
 
 function asPlanned(plan: ComponentPlan): ComponentOutcome {
   return { ...plan, result: plan.steps.length > 0 ? 'planned' : 'unchanged', copiesNow: plan.copiesAfter };
 }
 
-/** Each component's steps in order; the first failure stops that component only. */
-async function carryOut(plans: readonly ComponentPlan[], accessFor: (region: string) => WeekendRegionAccess, logger: RunLogger): Promise<ComponentOutcome[]> {
-  const settled = await mapSettled(plans, ACT_CONCURRENCY, async (plan): Promise<ComponentOutcome> => {
-    if (plan.steps.length === 0) return { ...plan, result: 'unchanged', copiesNow: plan.copiesBefore };
-    const access = accessFor(plan.region);
-    let copiesNow = plan.copiesBefore;
-    for (const step of plan.steps) {
-      try {
-        await runStep(access, plan, step);
-        if (step.kind === 'set-copy-count') copiesNow = step.copyCount;
-      } catch (error) {
-        const reason = describeFailure(error);
-        logger.error('Weekend scaling step failed', { component: plan.name, region: plan.region, step: step.kind, reason });
-        return { ...plan, result: 'failed', copiesNow, failedStep: step.kind, error: reason };
+/** Each component's steps in order; the first failure (after in-run retries) stops that component only. */
+async function carryOut(plans: readonly ComponentPlan[], deps: WeekendScalingDeps): Promise<ComponentOutcome[]> {
+  const settled = await mapSettled(
+    plans,
+    ACT_CONCURRENCY,
+    async (plan): Promise<ComponentOutcome> => {
+      if (plan.steps.length === 0) return { ...plan, result: 'unchanged', copiesNow: plan.copiesBefore };
+      const access = deps.accessFor(plan.region);
+      let copiesNow = plan.copiesBefore;
+      for (const step of plan.steps) {
+        try {
+          await runStep(access, plan, step, deps);
+          if (step.kind === 'set-copy-count') copiesNow = step.copyCount;
+        } catch (error) {
+          const reason = describeFailure(error);
+          deps.logger.error('Weekend scaling step failed', { component: plan.name, region: plan.region, step: step.kind, reason });
+          return { ...plan, result: 'failed', copiesNow, failedStep: step.kind, error: reason };
+        }
       }
-    }
-    return { ...plan, result: 'done', copiesNow };
-  });
+      if (plan.steps.some((step) => step.kind === 'set-copy-count' && step.copyCount === 0)) await keepStateAfterZero(access, plan);
+      return { ...plan, result: 'done', copiesNow };
+    },
+    deps.deadline,
+  );
   return settled.map((outcome, index) => {
     if (outcome.ok) return outcome.value;
     const plan = plans[index] as ComponentPlan;
@@ -257,21 +296,113 @@ async function carryOut(plans: readonly ComponentPlan[], accessFor: (region: str
   });
 }
 
-function runStep(access: WeekendRegionAccess, plan: ComponentPlan, step: Step): Promise<void> {
+class StateMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StateMismatchError';
+  }
+}
+
+async function runStep(access: WeekendRegionAccess, plan: ComponentPlan, step: Step, deps: WeekendScalingDeps): Promise<void> {
   switch (step.kind) {
     case 'save-state':
       return access.components.addTags(plan.arn, step.tags);
     case 'set-autoscaling':
+      // Register only once the component is settled: on an active resource Application Auto
+      // Scaling moves the current capacity into the new bounds, and the copies must be in place.
+      await waitUntilSettled(access, plan.name, deps);
       return access.scaling.setBounds(plan.name, { minCapacity: step.minCapacity, maxCapacity: step.maxCapacity });
     case 'set-copy-count':
-      return access.components.setCopyCount(plan.name, step.copyCount);
+      return withRetries(access, plan.name, deps, () => access.components.setCopyCount(plan.name, step.copyCount));
     case 'clear-state':
-      return access.components.deleteTags(plan.arn, step.tagKeys);
+      return clearVerified(access, plan, step, deps);
   }
 }
 
-async function collectWeekendSnapshot(config: Config, accessFor: (region: string) => WeekendRegionAccess, action: WeekendScalingEvent['action']): Promise<WeekendSnapshot> {
-  const regions = await Promise.all(config.regions.map((region) => collectRegion(region, accessFor(region), config, action)));
+/** Polls DescribeInferenceComponent until the component is not `Updating`, within the settle bound and the deadline. */
+async function waitUntilSettled(access: WeekendRegionAccess, name: string, deps: WeekendScalingDeps): Promise<ComponentCopies> {
+  const settle = deps.settle ?? { ...DEFAULT_SETTLE, pollMs: deps.config.weekendSettlePollSeconds * 1000 };
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (let poll = 0; ; poll += 1) {
+    const live = await access.components.readCopies(name);
+    if (live.status !== 'Updating') return live;
+    if (poll >= settle.maxPolls) throw new StateMismatchError(`still Updating after ${settle.maxPolls} checks`);
+    if (deps.deadline?.passed()) throw new OutOfTimeError();
+    await sleep(settle.pollMs);
+  }
+}
+
+/**
+ * A change refused while the component is `Updating` (or throttled past the SDK's own retries) is
+ * tried again within this run, after the component settles; "retried next run" would mean next week.
+ */
+async function withRetries(access: WeekendRegionAccess, name: string, deps: WeekendScalingDeps, change: () => Promise<void>): Promise<void> {
+  const settle = deps.settle ?? DEFAULT_SETTLE;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await change();
+    } catch (error) {
+      if (attempt >= settle.attempts || deps.deadline?.passed()) throw error;
+      deps.logger.warn('Retrying a refused change once the component settles', { component: name, attempt, reason: describeFailure(error) });
+      await waitUntilSettled(access, name, deps);
+    }
+  }
+}
+
+/**
+ * Clears saved state only once the live count and bounds read back as saved: a concurrent
+ * scale-down, or Application Auto Scaling, may have moved them. After clearing they are read once
+ * more: a component moved in between (a scale-down's 0, pushed up to MinCapacity or not) gets its
+ * state written back, so there is always a way back to the saved count.
+ */
+async function clearVerified(access: WeekendRegionAccess, plan: ComponentPlan, step: Extract<Step, { kind: 'clear-state' }>, deps: WeekendScalingDeps): Promise<void> {
+  const expect = step.expect;
+  if (expect) {
+    const found = await differenceFrom(expect, access, plan.name, deps);
+    if (found) throw new StateMismatchError(`read back ${found} instead of the saved ${expect.copyCount}: saved state kept for the next restore`);
+  }
+  await access.components.deleteTags(plan.arn, step.tagKeys);
+  if (!expect) return;
+  const moved = await differenceFrom(expect, access, plan.name, deps);
+  if (moved) {
+    await access.components.addTags(plan.arn, savedTags(expect));
+    throw new StateMismatchError(`changed while restoring (now ${moved}): saved state written back for the next restore`);
+  }
+}
+
+/** What differs between the live component and the saved state, or undefined when they agree. */
+async function differenceFrom(expect: ExpectedLive, access: WeekendRegionAccess, name: string, deps: WeekendScalingDeps): Promise<string | undefined> {
+  const live = await waitUntilSettled(access, name, deps);
+  const bounds = expect.autoscaling ? (await access.scaling.readBounds([name])).get(name) : undefined;
+  const boundsDiffer = expect.autoscaling !== undefined && (bounds?.minCapacity !== expect.autoscaling.minCapacity || bounds?.maxCapacity !== expect.autoscaling.maxCapacity);
+  if (live.desiredCopyCount === expect.copyCount && !boundsDiffer) return undefined;
+  return `${live.desiredCopyCount} copies${bounds ? `, bounds ${bounds.minCapacity}..${bounds.maxCapacity}` : ''}`;
+}
+
+/**
+ * After zeroing, the saved state must still be there: a restore that ran in between may have
+ * cleared it. Written back from this run's own snapshot, so a component at 0 always has its way back.
+ */
+async function keepStateAfterZero(access: WeekendRegionAccess, plan: ComponentPlan): Promise<void> {
+  if (!plan.saved) return;
+  const tags = await access.components.readTags(plan.arn);
+  if (tags[TAGS.savedCopyCount] === undefined) await access.components.addTags(plan.arn, savedTags(plan.saved));
+}
+
+function savedTags(saved: ExpectedLive): Record<string, string> {
+  return {
+    [TAGS.savedCopyCount]: String(saved.copyCount),
+    ...(saved.autoscaling ? { [TAGS.savedMinCapacity]: String(saved.autoscaling.minCapacity), [TAGS.savedMaxCapacity]: String(saved.autoscaling.maxCapacity) } : {}),
+  };
+}
+
+async function collectWeekendSnapshot(
+  config: Config,
+  accessFor: (region: string) => WeekendRegionAccess,
+  action: WeekendScalingEvent['action'],
+  deadline: Deadline = NO_DEADLINE,
+): Promise<WeekendSnapshot> {
+  const regions = await Promise.all(config.regions.map((region) => collectRegion(region, accessFor(region), config, action, deadline)));
   return {
     components: regions.flatMap((region) => region.components),
     endpoints: regions.flatMap((region) => region.endpoints),
@@ -284,7 +415,7 @@ function isCandidate(tags: Tags | undefined, config: Config): boolean {
   return tags !== undefined && (tags[TAGS.weekendScaleToZero] !== undefined || STATE_TAG_KEYS.some((key) => tags[key] !== undefined));
 }
 
-async function collectRegion(region: string, access: WeekendRegionAccess, config: Config, action: WeekendScalingEvent['action']): Promise<WeekendSnapshot> {
+async function collectRegion(region: string, access: WeekendRegionAccess, config: Config, action: WeekendScalingEvent['action'], deadline: Deadline): Promise<WeekendSnapshot> {
   const regionFailed = (stage: string, error: unknown): WeekendSnapshot => ({ components: [], endpoints: [], failures: [{ region, stage, reason: describeFailure(error) }] });
 
   let listed: InferenceComponentListing[];
@@ -306,7 +437,8 @@ async function collectRegion(region: string, access: WeekendRegionAccess, config
   }
 
   const failures: WeekendRunFailure[] = [];
-  const read = await mapSettled(candidates, config.describeConcurrency, async (listing): Promise<ComponentSnapshot> => {
+  const read = await mapSettled(candidates, config.describeConcurrency, readCandidate, deadline);
+  async function readCandidate(listing: InferenceComponentListing): Promise<ComponentSnapshot> {
     const [copies, tags] = await Promise.all([access.components.readCopies(listing.name), access.components.readTags(listing.arn)]);
     const target = bounds.get(listing.name);
     return {
@@ -319,18 +451,23 @@ async function collectRegion(region: string, access: WeekendRegionAccess, config
       tags,
       ...(target ? { autoscaling: target } : {}),
     };
-  });
+  }
   const components: ComponentSnapshot[] = [];
   read.forEach((outcome, index) => {
     if (outcome.ok) components.push(outcome.value);
     else failures.push({ region, name: candidates[index]?.name, stage: 'DescribeInferenceComponent / ListTags', reason: describeFailure(outcome.error) });
   });
 
-  const endpoints = action === 'scale-down' ? await readHostingEndpoints(region, access, listed, components, config, failures) : [];
+  const endpoints = action === 'scale-down' ? await readHostingEndpoints(region, access, listed, components, config, failures, deadline) : [];
   return { components, endpoints, failures };
 }
 
-/** For the savings estimate only: every component's copies on the affected endpoints, and their instances. */
+/**
+ * For the savings estimate only: whether every component on an affected endpoint will be at 0, and
+ * its instances. Neighbours are described one at a time and only until one is known to keep copies
+ * (then the instance cost continues whatever the rest hold), so a busy shared endpoint costs one
+ * describe, not one per neighbour.
+ */
 async function readHostingEndpoints(
   region: string,
   access: WeekendRegionAccess,
@@ -338,16 +475,26 @@ async function readHostingEndpoints(
   components: readonly ComponentSnapshot[],
   config: Config,
   failures: WeekendRunFailure[],
+  deadline: Deadline,
 ): Promise<HostingEndpoint[]> {
-  const known = new Map(components.map((component) => [component.name, component.desiredCopyCount]));
+  const candidates = new Map(components.map((component) => [component.name, component]));
   const endpointNames = [...new Set(components.map((component) => component.endpointName))];
-  const settled = await mapSettled(endpointNames, config.describeConcurrency, async (endpointName): Promise<HostingEndpoint> => {
-    const neighbours = listed.filter((component) => component.endpointName === endpointName);
-    const copies = await Promise.all(
-      neighbours.map(async (component) => [component.name, known.get(component.name) ?? (await access.components.readCopies(component.name)).desiredCopyCount] as const),
-    );
-    return { region, name: endpointName, componentCopies: Object.fromEntries(copies), variants: await access.endpoints.readEndpointCapacity(endpointName) };
-  });
+  const settled = await mapSettled(
+    endpointNames,
+    config.describeConcurrency,
+    async (endpointName): Promise<HostingEndpoint> => {
+      const copies: Record<string, number> = {};
+      for (const component of components) if (component.endpointName === endpointName) copies[component.name] = component.desiredCopyCount;
+      for (const neighbour of listed) {
+        if (neighbour.endpointName !== endpointName || candidates.has(neighbour.name)) continue;
+        const keepsCopies = (await access.components.readCopies(neighbour.name)).desiredCopyCount;
+        copies[neighbour.name] = keepsCopies;
+        if (keepsCopies > 0) break;
+      }
+      return { region, name: endpointName, componentCopies: copies, variants: await access.endpoints.readEndpointCapacity(endpointName) };
+    },
+    deadline,
+  );
   const endpoints: HostingEndpoint[] = [];
   settled.forEach((outcome, index) => {
     if (outcome.ok) endpoints.push(outcome.value);
@@ -406,5 +553,5 @@ function liveWeekendScalingDeps(
   };
 }
 
-export { runWeekendScaling, collectWeekendSnapshot, createWeekendScalingClients, liveWeekendScalingDeps, checkUntil, restoreScheduleName };
-export type { WeekendScalingDeps, WeekendRegionAccess, WeekendScalingResult, WeekendSnapshot, WeekendScalingClients };
+export { runWeekendScaling, collectWeekendSnapshot, createWeekendScalingClients, liveWeekendScalingDeps, checkUntil, restoreScheduleName, WEEKEND_FUNCTION_TIMEOUT_MINUTES, MIN_UNTIL_LEAD_MS };
+export type { WeekendScalingDeps, WeekendRegionAccess, WeekendScalingResult, WeekendSnapshot, WeekendScalingClients, SettlePolicy };

@@ -36,6 +36,8 @@ interface WeekendReportInput {
   readonly outcomes: readonly ComponentOutcome[];
   readonly endpoints: readonly EndpointWeekendCost[];
   readonly failures: readonly WeekendRunFailure[];
+  /** What the admin should know that is not a failure (saved state older than expected). */
+  readonly notes?: readonly string[];
   readonly priceSource: string;
 }
 
@@ -47,6 +49,8 @@ const RESULT_TEXT: Readonly<Record<string, string>> = {
   'already-down': 'already scaled down by the bot',
   restore: 'restored to its saved count',
   'already-restored': 'was back already; saved state cleared',
+  'restore-later': 'left scaled down for its ad hoc restore',
+  'stale-state': 'left as its owner set it',
   'invalid-state': 'not touched: saved state unreadable',
   skipped: 'not touched: tagged ops-bot:skip',
 };
@@ -98,9 +102,10 @@ function renderEmail(input: WeekendReportInput, shown: number): string {
   }
   const failed = input.outcomes.filter((outcome) => outcome.result === 'failed');
   if (failed.length > 0 || input.failures.length > 0) {
-    lines.push('', 'FAILURES (saved counts are kept; the next run retries)');
+    lines.push('', 'FAILURES (retried within this run first; saved counts are kept, and the WeekendFailures alarm fires)');
     for (const outcome of failed) lines.push(`  ${outcome.name} (${outcome.region}): ${outcome.failedStep} failed: ${outcome.error}`);
     for (const failure of input.failures) lines.push(`  ${failure.region}${failure.name ? ` ${failure.name}` : ''}: ${failure.stage}: ${failure.reason}`);
+    lines.push(`  To retry now, invoke the weekend-scaling function with {"action": "${input.action}"} (README: "Re-running a weekend run by hand").`);
   }
   if (input.endpoints.length > 0) {
     lines.push('', 'ENDPOINTS');
@@ -117,6 +122,10 @@ function renderEmail(input: WeekendReportInput, shown: number): string {
     lines.push('', 'LEFT ALONE');
     if (atZero.length > 0) lines.push(`  already at 0 copies with nothing saved: ${atZero.join(', ')}`);
     if (outOfScope > 0) lines.push(`  ${plural(outOfScope, 'component')} not opted in`);
+  }
+  if ((input.notes ?? []).length > 0) {
+    lines.push('', 'NOTES');
+    for (const note of input.notes ?? []) lines.push(`  ${note}`);
   }
   if (input.endpoints.length > 0) {
     lines.push('', `Savings: instance count x on-demand price x hours until the restore; prices: ${input.priceSource}.`);
@@ -145,7 +154,7 @@ function renderWeekendReport(input: WeekendReportInput): RenderedReport {
     subject = `${dry}SageMaker weekend restore: ${plural(changed, 'component')} back to saved copies${failedText}`;
     sms = `SageMaker weekend restore: ${plural(changed, 'component')} back to their saved copies${failedText}.`;
   }
-  const smsText = fitSms([`${dry}${sms}${failed > 0 ? ' Retried next run.' : ''}`, `${dry}${sms}`]);
+  const smsText = fitSms([`${dry}${sms}${failed > 0 ? ' Re-run the restore by hand: see the email.' : ''}`, `${dry}${sms}`]);
   return fitToMessageLimit(input.outcomes.length, (shown) => ({ subject: subjectLine(subject), email: renderEmail(input, shown), sms: smsText }));
 }
 
