@@ -4,6 +4,9 @@
  *
  *  1. decide + render over 5,000 endpoints with two full 14-day hourly series each;
  *  2. a whole handler run (dry run) over a 2,000-endpoint account, counting AWS calls by operation.
+ *  3. a weekend scale-down dry run over 2,000 endpoints and 5,000 components (1,000 opted in),
+ *     against the floor: list pages, the candidates' describes and ListTags, one DescribeEndpoint
+ *     per affected endpoint.
  */
 import { performance } from 'node:perf_hooks';
 import { findIdleEndpoints, type EndpointSnapshot } from '@ops-bot/shared/domain/idle-endpoints';
@@ -11,6 +14,10 @@ import { createPriceBook } from '@ops-bot/shared/domain/prices';
 import { renderIdleEndpointsReport } from '@ops-bot/shared/report/idle-endpoints';
 import { mixedAccount } from '../test/support/mixed-account.ts';
 import { mockAccount } from '../test/support/mock-clients.ts';
+import { FakeComponentAccount, type FakeComponent, type FakeHost } from '../test/support/fake-components.ts';
+import { mockWeekendAccount } from '../test/support/mock-weekend-clients.ts';
+import { parseConfig } from '@ops-bot/shared/config';
+import { createWeekendScalingClients, liveWeekendScalingDeps, runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
 
 const targets: Array<{ name: string; value: number; limit: number; unit: string }> = [];
 const HOUR = 3_600_000;
@@ -61,6 +68,39 @@ console.log(`dry run: ${result.summary.idle} idle of ${result.summary.inService}
 targets.push({ name: 'dry run over 2,000 endpoints (in-memory AWS)', value: runMs, limit: 5_000, unit: 'ms' });
 targets.push({ name: 'GetMetricData calls for 2,000 endpoints', value: calls.GetMetricData ?? 0, limit: 4, unit: 'calls' });
 targets.push({ name: 'AWS calls beyond describes of idle endpoints', value: totalCalls - (calls.DescribeEndpoint ?? 0) - (calls.DescribeEndpointConfig ?? 0), limit: 40, unit: 'calls' });
+
+// 3. weekend scale-down at scale. Endpoints 0-999 each host one opted-in component; three in four
+// of them share it with two running neighbours, and one in four runs with managed instance scaling
+// down to 0 instances. Endpoints 1,000-1,999 host 2,500 components nobody opted in.
+const weekendComponents: FakeComponent[] = [];
+const hosts: FakeHost[] = [];
+for (let e = 0; e < 2_000; e++) {
+  const endpointName = `ep-${e}`;
+  const scaleReady = e < 1_000 && e % 4 === 0;
+  hosts.push({ name: endpointName, instanceType: 'ml.g5.2xlarge', instances: 1, ...(scaleReady ? { managedMin: 0 } : e % 2 === 0 ? { managedMin: 1 } : {}) });
+  if (e < 1_000) {
+    weekendComponents.push({ name: `opted-${e}`, endpointName, copies: 2, tags: { 'ops-bot:weekend-scale-to-zero': 'true' }, ...(e % 3 === 0 ? { autoscaling: { min: 1, max: 4 } } : {}) });
+    if (e % 4 !== 0) for (let n = 0; n < 2; n++) weekendComponents.push({ name: `shared-${e}-${n}`, endpointName, copies: 1, tags: {} });
+  }
+}
+for (let i = 0; weekendComponents.length < 5_000; i++) weekendComponents.push({ name: `other-${i}`, endpointName: `ep-${1_000 + (i % 1_000)}`, copies: 1, tags: {} });
+const weekendAccount = new FakeComponentAccount(weekendComponents, hosts);
+const weekendMocks = mockWeekendAccount(weekendAccount);
+started = performance.now();
+const weekend = await runWeekendScaling(
+  { action: 'scale-down', dryRun: true },
+  liveWeekendScalingDeps(parseConfig({ AWS_REGION: 'us-east-1' }), createWeekendScalingClients(), { info: () => undefined, warn: () => undefined, error: () => undefined }, () => now, () => undefined),
+);
+const weekendMs = performance.now() - started;
+weekendMocks.restore();
+const weekendCalls: Record<string, number> = {};
+for (const call of weekendAccount.calls) weekendCalls[call.operation] = (weekendCalls[call.operation] ?? 0) + 1;
+const weekendTotal = Object.values(weekendCalls).reduce((sum, count) => sum + count, 0);
+const affected = new Set(weekend.components.filter((c) => c.disposition === 'scale-down').map((c) => c.endpointName)).size;
+const floor = Math.ceil(5_000 / 100) + Math.ceil(1_000 / 100) + Math.ceil(1_000 / 50) + 1_000 + 1_000 + affected;
+console.log(`weekend dry run: ${weekend.summary.changed} planned; AWS calls ${weekendTotal} (floor ${floor}) by operation: ${JSON.stringify(weekendCalls)}`);
+targets.push({ name: 'weekend scale-down dry run, 2,000 endpoints / 5,000 components', value: weekendMs, limit: 5_000, unit: 'ms' });
+targets.push({ name: 'weekend scale-down AWS calls as a multiple of the floor', value: weekendTotal / floor, limit: 1.1, unit: 'x' });
 
 let missed = 0;
 for (const target of targets) {

@@ -45,6 +45,8 @@ interface ScheduledFunctionProps {
    * (through this construct's Scheduler role, with the same dead-letter queue).
    */
   readonly canScheduleItself?: boolean;
+  /** At most this many runs at once (Lambda reserved concurrency); unset means no limit of its own. */
+  readonly reservedConcurrency?: number;
 }
 
 class ScheduledFunction extends Construct {
@@ -53,9 +55,11 @@ class ScheduledFunction extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   readonly schedulerRole: iam.Role;
   readonly schedules: Schedule[];
+  private readonly topic: sns.ITopic;
 
   constructor(scope: Construct, id: string, props: ScheduledFunctionProps) {
     super(scope, id);
+    this.topic = props.topic;
     const codeDir = `${props.distDir}/${props.jobName}`;
     if (!existsSync(`${codeDir}/index.mjs`)) {
       throw new Error(`${codeDir}/index.mjs is missing: run "npm run build" before cdk synth or deploy`);
@@ -85,6 +89,7 @@ class ScheduledFunction extends Construct {
       logGroup,
       timeout: props.timeout,
       memorySize: props.memorySize ?? 512,
+      ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       environment: { ...props.environment, TOPIC_ARN: props.topic.topicArn, POWERTOOLS_SERVICE_NAME: props.jobName },
       // Scheduler invokes asynchronously. A failed run is not retried blindly (a retry could act or
       // notify twice); it lands in the dead-letter queue, which alarms.
@@ -128,16 +133,7 @@ class ScheduledFunction extends Construct {
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       reason: 'Publishing to the KMS-encrypted topic needs GenerateDataKey* on its one key (granted by topic.grantPublish).',
     });
-    const notify = new SnsAction(props.topic);
-    const alarm = (id: string, description: string, metric: cloudwatch.IMetric) =>
-      new cloudwatch.Alarm(this, id, {
-        alarmDescription: description,
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }).addAlarmAction(notify);
+    const alarm = (id: string, description: string, metric: cloudwatch.IMetric) => this.alarmOn(id, description, metric);
     alarm(
       'ErrorsAlarm',
       `The ${props.jobName} job of the SageMaker ops bot failed. See its log group.`,
@@ -148,6 +144,20 @@ class ScheduledFunction extends Construct {
       `A ${props.jobName} run could not be delivered or failed; its event is in the dead-letter queue.`,
       this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
     );
+  }
+
+  /** An alarm at 1 or more of `metric` that notifies the report topic, like the job's own alarms. */
+  alarmOn(id: string, description: string, metric: cloudwatch.IMetric): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      alarmDescription: description,
+      metric,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new SnsAction(this.topic));
+    return alarm;
   }
 
   private allowSelfScheduling(): void {

@@ -93,7 +93,7 @@ describe('Stack: SageMakerOpsBot', () => {
   it('alarms to the topic on each job\'s function errors and dead letters', () => {
     const alarms = synthesized.template.findResources('AWS::CloudWatch::Alarm');
     const metrics = Object.values(alarms).map((alarm) => (alarm as { Properties: { MetricName: string } }).Properties.MetricName);
-    expect(metrics.sort()).toEqual([...Array(4).fill('ApproximateNumberOfMessagesVisible'), ...Array(4).fill('Errors')]);
+    expect(metrics.sort()).toEqual([...Array(4).fill('ApproximateNumberOfMessagesVisible'), ...Array(4).fill('Errors'), 'WeekendFailures']);
     for (const alarm of Object.values(alarms)) {
       expect((alarm as { Properties: { AlarmActions: unknown[] } }).Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/ReportTopic/) }]);
     }
@@ -125,6 +125,37 @@ describe('Stack: weekend-scaling job', () => {
     synthesized = synthesize({ ...config, holidays: ['2026-12-28'], schedules: { weekendRestore: { weekDay: 'TUE', hour: 6, minute: 30 } } });
   });
   afterAll(() => synthesized.cleanup());
+
+  it('runs one at a time, and alarms when a run leaves components failed', () => {
+    // Assess
+    const functions = Object.values(synthesized.template.findResources('AWS::Lambda::Function')) as Array<{ Properties: { Description: string; ReservedConcurrentExecutions?: number; Timeout: number } }>;
+    const weekend = functions.find((fn) => fn.Properties.Description.startsWith('Scales opted-in'));
+    expect(weekend?.Properties).toMatchObject({ ReservedConcurrentExecutions: 1, Timeout: 600 });
+    synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'SageMakerOpsBot',
+      MetricName: 'WeekendFailures',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('ReportTopic') }],
+    });
+  });
+
+  it('registers scalable targets only for inference-component copy counts', () => {
+    // Prepare
+    const statements = jobStatements(synthesized.template, 'weekend-scaling');
+
+    // Assess
+    const register = statements.filter((statement) => ([] as string[]).concat(statement.Action as string | string[]).includes('application-autoscaling:RegisterScalableTarget'));
+    expect(register).toHaveLength(1);
+    expect(register[0]?.Condition).toEqual({
+      StringEquals: {
+        'application-autoscaling:service-namespace': 'sagemaker',
+        'application-autoscaling:scalable-dimension': 'sagemaker:inference-component:DesiredCopyCount',
+      },
+    });
+    expect(JSON.stringify(register[0]?.Resource)).toContain(':scalable-target/*');
+    expect(register[0]?.Resource).not.toBe('*');
+  });
 
   it('schedules the scale-down and the restore in the configured zone, each with its action', () => {
     const { template } = synthesized;

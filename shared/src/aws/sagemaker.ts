@@ -8,7 +8,9 @@ import {
   DescribeEndpointConfigCommand,
   paginateListEndpoints,
   paginateListInferenceComponents,
+  type DescribeEndpointCommandOutput,
   type DescribeEndpointConfigCommandOutput,
+  type ProductionVariant,
   type ProductionVariantSummary,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
@@ -39,8 +41,12 @@ interface EndpointReader {
    */
   listBillableEndpoints(): Promise<EndpointListing[]>;
   listInferenceComponents(): Promise<InferenceComponentListing[]>;
-  /** DescribeEndpoint + DescribeEndpointConfig: what each variant runs on right now. */
-  readEndpointCapacity(endpointName: string): Promise<HostedVariant[]>;
+  /**
+   * DescribeEndpoint + DescribeEndpointConfig: what each variant runs on right now. The config
+   * (instance types) is read only when `needInstanceTypes` says so for the variants DescribeEndpoint
+   * returned: a caller that only needs counts saves a call per endpoint.
+   */
+  readEndpointCapacity(endpointName: string, needInstanceTypes?: (variants: readonly HostedVariant[]) => boolean): Promise<HostedVariant[]>;
   /** The same, plus the enhanced-metrics publish period when enhanced metrics are on. */
   readEndpointHosting(endpointName: string): Promise<EndpointHosting>;
 }
@@ -73,6 +79,19 @@ function createEndpointReader(client: SageMakerClient): EndpointReader {
       // A failed read is not cached: the next endpoint that shares the config tries again.
       pending.catch(() => endpointConfigs.delete(name));
       endpointConfigs.set(name, pending);
+    }
+    return pending;
+  };
+
+  // One DescribeEndpoint per endpoint for the life of this reader (one run): a caller that first
+  // reads counts and then, only if needed, the instance types does not describe the endpoint twice.
+  const endpoints = new Map<string, Promise<DescribeEndpointCommandOutput>>();
+  const describeEndpoint = (name: string) => {
+    let pending = endpoints.get(name);
+    if (!pending) {
+      pending = client.send(new DescribeEndpointCommand({ EndpointName: name }));
+      pending.catch(() => endpoints.delete(name));
+      endpoints.set(name, pending);
     }
     return pending;
   };
@@ -117,45 +136,53 @@ function createEndpointReader(client: SageMakerClient): EndpointReader {
       return components;
     },
 
-    async readEndpointCapacity(endpointName) {
-      return (await this.readEndpointHosting(endpointName)).variants;
+    async readEndpointCapacity(endpointName, needInstanceTypes = () => true) {
+      return (await readHosting(endpointName, needInstanceTypes)).variants;
     },
 
     async readEndpointHosting(endpointName) {
-      const endpoint = await client.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
-      if (!endpoint.EndpointConfigName) throw new Error(`DescribeEndpoint(${endpointName}) returned no EndpointConfigName`);
-      const config = await describeEndpointConfig(endpoint.EndpointConfigName);
-      const configured = new Map(
-        [...(config.ProductionVariants ?? []), ...(config.ShadowProductionVariants ?? [])].map((variant) => [variant.VariantName, variant]),
-      );
-      const toCapacity = (role: VariantCapacity['role']) => (summary: ProductionVariantSummary): HostedVariant => {
-        const variantConfig = configured.get(summary.VariantName);
-        const serverless = summary.CurrentServerlessConfig !== undefined || variantConfig?.ServerlessConfig !== undefined;
-        const instanceType = variantConfig?.InstanceType;
-        const managed = summary.ManagedInstanceScaling;
-        const managedMinInstanceCount = managed?.Status === 'ENABLED' ? (managed.MinInstanceCount ?? 0) : undefined;
-        const provisionedConcurrency = summary.CurrentServerlessConfig?.ProvisionedConcurrency ?? variantConfig?.ServerlessConfig?.ProvisionedConcurrency;
-        return {
-          variantName: summary.VariantName ?? 'unnamed variant',
-          role,
-          ...(instanceType ? { instanceType } : {}),
-          serverless,
-          currentInstanceCount: serverless ? 0 : (summary.CurrentInstanceCount ?? summary.DesiredInstanceCount ?? 0),
-          ...(serverless && provisionedConcurrency ? { provisionedConcurrency } : {}),
-          ...(managedMinInstanceCount !== undefined ? { managedMinInstanceCount } : {}),
-        };
-      };
-      const variants = [
-        ...(endpoint.ProductionVariants ?? []).map(toCapacity('production')),
-        ...(endpoint.ShadowProductionVariants ?? []).map(toCapacity('shadow')),
-      ];
-      return {
-        variants,
-        metricsPeriodSeconds: config.MetricsConfig?.MetricPublishFrequencyInSeconds ?? DEFAULT_METRICS_PERIOD_SECONDS,
-        asyncInference: config.AsyncInferenceConfig !== undefined,
-      };
+      return readHosting(endpointName, () => true);
     },
   };
+
+  async function readHosting(endpointName: string, needInstanceTypes: (variants: readonly HostedVariant[]) => boolean): Promise<EndpointHosting> {
+    const endpoint = await describeEndpoint(endpointName);
+    if (!endpoint.EndpointConfigName) throw new Error(`DescribeEndpoint(${endpointName}) returned no EndpointConfigName`);
+    const counts = hostedVariants(endpoint, new Map());
+    if (!needInstanceTypes(counts)) return { variants: counts, metricsPeriodSeconds: DEFAULT_METRICS_PERIOD_SECONDS, asyncInference: false };
+    const config = await describeEndpointConfig(endpoint.EndpointConfigName);
+    const configured = new Map(
+      [...(config.ProductionVariants ?? []), ...(config.ShadowProductionVariants ?? [])].map((variant) => [variant.VariantName, variant]),
+    );
+    const variants = hostedVariants(endpoint, configured);
+    return {
+      variants,
+      metricsPeriodSeconds: config.MetricsConfig?.MetricPublishFrequencyInSeconds ?? DEFAULT_METRICS_PERIOD_SECONDS,
+      asyncInference: config.AsyncInferenceConfig !== undefined,
+    };
+  }
+}
+
+/** Each variant's capacity from DescribeEndpoint, with instance types where the endpoint config was read. */
+function hostedVariants(endpoint: DescribeEndpointCommandOutput, configured: ReadonlyMap<string | undefined, ProductionVariant>): HostedVariant[] {
+  const toCapacity = (role: VariantCapacity['role']) => (summary: ProductionVariantSummary): HostedVariant => {
+    const variantConfig = configured.get(summary.VariantName);
+    const serverless = summary.CurrentServerlessConfig !== undefined || variantConfig?.ServerlessConfig !== undefined;
+    const instanceType = variantConfig?.InstanceType;
+    const managed = summary.ManagedInstanceScaling;
+    const managedMinInstanceCount = managed?.Status === 'ENABLED' ? (managed.MinInstanceCount ?? 0) : undefined;
+    const provisionedConcurrency = summary.CurrentServerlessConfig?.ProvisionedConcurrency ?? variantConfig?.ServerlessConfig?.ProvisionedConcurrency;
+    return {
+      variantName: summary.VariantName ?? 'unnamed variant',
+      role,
+      ...(instanceType ? { instanceType } : {}),
+      serverless,
+      currentInstanceCount: serverless ? 0 : (summary.CurrentInstanceCount ?? summary.DesiredInstanceCount ?? 0),
+      ...(serverless && provisionedConcurrency ? { provisionedConcurrency } : {}),
+      ...(managedMinInstanceCount !== undefined ? { managedMinInstanceCount } : {}),
+    };
+  };
+  return [...(endpoint.ProductionVariants ?? []).map(toCapacity('production')), ...(endpoint.ShadowProductionVariants ?? []).map(toCapacity('shadow'))];
 }
 
 export { createEndpointReader, BILLABLE_STATUSES };

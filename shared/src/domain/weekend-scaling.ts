@@ -87,6 +87,9 @@ type SavedState =
   | { readonly status: 'saved'; readonly copyCount: number; readonly autoscaling?: ScalingBounds; readonly savedAt?: string; readonly restoreAfter?: string }
   | { readonly status: 'invalid'; readonly reason: string };
 
+/** The weekend function's Lambda timeout; infra deploys it with this figure. */
+const WEEKEND_FUNCTION_TIMEOUT_MINUTES = 10;
+
 const STATE_TAG_KEYS = [TAGS.savedCopyCount, TAGS.savedMinCapacity, TAGS.savedMaxCapacity, TAGS.savedAt, TAGS.restoreAfter] as const;
 /** A one-time restore schedule fires at or just after `until`: treat what is due this soon as due. */
 const RESTORE_DUE_MARGIN_MS = 5 * 60_000;
@@ -310,7 +313,8 @@ function assessWeekendSavings(
     .map((endpoint) => {
       const billed = endpoint.variants.filter((variant) => !variant.serverless && variant.currentInstanceCount > 0);
       const instances = billed.reduce((total, variant) => total + variant.currentInstanceCount, 0);
-      const instanceTypes = [...new Set(billed.map((variant) => variant.instanceType ?? 'unknown instance type'))];
+      // Types are read only where the instances can go (they price the savings): elsewhere none.
+      const instanceTypes = [...new Set(billed.flatMap((variant) => (variant.instanceType ? [variant.instanceType] : [])))];
       const base = { region: endpoint.region, name: endpoint.name, instances, instanceTypes };
       const keeping = Object.entries(endpoint.componentCopies)
         .filter(([name, copies]) => (after.get(`${endpoint.region}/${name}`) ?? copies) > 0)
@@ -339,5 +343,5 @@ function assessWeekendSavings(
     });
 }
 
-export { STATE_TAG_KEYS, RESTORE_DUE_MARGIN_MS, readSavedState, isInScope, planScaleDown, planRestore, oldStates, tagInstant, assessWeekendSavings };
+export { STATE_TAG_KEYS, RESTORE_DUE_MARGIN_MS, WEEKEND_FUNCTION_TIMEOUT_MINUTES, readSavedState, isInScope, planScaleDown, planRestore, oldStates, tagInstant, assessWeekendSavings };
 export type { ScalingBounds, ComponentSnapshot, HostingEndpoint, Scope, Step, Disposition, ComponentPlan, SavedState, EndpointWeekendCost, ExpectedLive, ScaleDownPolicy };

@@ -28,6 +28,7 @@ import {
   planRestore,
   planScaleDown,
   STATE_TAG_KEYS,
+  WEEKEND_FUNCTION_TIMEOUT_MINUTES,
   type ComponentPlan,
   type ComponentSnapshot,
   type EndpointWeekendCost,
@@ -37,7 +38,7 @@ import {
 } from '../domain/weekend-scaling.ts';
 import { renderWeekendReport, totalSavings, type ComponentOutcome, type WeekendRunFailure } from '../report/weekend-scaling.ts';
 import type { RenderedReport } from '../report/sns-message.ts';
-import { createEndpointReader, type EndpointReader, type InferenceComponentListing } from '../aws/sagemaker.ts';
+import { createEndpointReader, type EndpointReader, type HostedVariant, type InferenceComponentListing } from '../aws/sagemaker.ts';
 import { createComponentAccess, type ComponentAccess, type ComponentCopies } from '../aws/inference-components.ts';
 import { createScalingAccess, type ScalingAccess } from '../aws/autoscaling.ts';
 import { arnKey, createTagReader, type TagReader } from '../aws/tagging.ts';
@@ -53,8 +54,6 @@ import type { WeekendScalingEvent } from '../lambda/events.ts';
 const HOUR_MS = 3_600_000;
 /** Components acted on at once; each one's steps stay strictly in order. */
 const ACT_CONCURRENCY = 4;
-/** The weekend function's Lambda timeout; infra uses the same figure. */
-const WEEKEND_FUNCTION_TIMEOUT_MINUTES = 10;
 /** An ad hoc `until` must leave the scale-down time to finish: the function timeout and a margin. */
 const MIN_UNTIL_LEAD_MS = (WEEKEND_FUNCTION_TIMEOUT_MINUTES + 5) * 60_000;
 /** State older than MAX_SCALE_DOWN_DAYS plus this is reported: something keeps it from a restore. */
@@ -464,9 +463,10 @@ async function collectRegion(region: string, access: WeekendRegionAccess, config
 
 /**
  * For the savings estimate only: whether every component on an affected endpoint will be at 0, and
- * its instances. Neighbours are described one at a time and only until one is known to keep copies
- * (then the instance cost continues whatever the rest hold), so a busy shared endpoint costs one
- * describe, not one per neighbour.
+ * its instances. One DescribeEndpoint first: unless every variant's managed instance scaling
+ * allows 0 instances, the instance cost continues whatever the components hold, and nothing more is
+ * read. Otherwise neighbours are described one at a time, only until one is known to keep copies,
+ * and the endpoint config (instance types, for the price) only when the instances can really go.
  */
 async function readHostingEndpoints(
   region: string,
@@ -477,19 +477,21 @@ async function readHostingEndpoints(
   failures: WeekendRunFailure[],
   deadline: Deadline,
 ): Promise<HostingEndpoint[]> {
-  const candidates = new Map(components.map((component) => [component.name, component]));
+  const candidates = new Set(components.map((component) => component.name));
   const endpointNames = [...new Set(components.map((component) => component.endpointName))];
+  const canReleaseInstances = (variants: readonly HostedVariant[]) => variants.every((variant) => variant.managedMinInstanceCount === 0);
   const settled = await mapSettled(
     endpointNames,
     config.describeConcurrency,
     async (endpointName): Promise<HostingEndpoint> => {
       const copies: Record<string, number> = {};
       for (const component of components) if (component.endpointName === endpointName) copies[component.name] = component.desiredCopyCount;
+      const counts = await access.endpoints.readEndpointCapacity(endpointName, () => false);
+      if (!canReleaseInstances(counts)) return { region, name: endpointName, componentCopies: copies, variants: counts };
       for (const neighbour of listed) {
         if (neighbour.endpointName !== endpointName || candidates.has(neighbour.name)) continue;
-        const keepsCopies = (await access.components.readCopies(neighbour.name)).desiredCopyCount;
-        copies[neighbour.name] = keepsCopies;
-        if (keepsCopies > 0) break;
+        copies[neighbour.name] = (await access.components.readCopies(neighbour.name)).desiredCopyCount;
+        if ((copies[neighbour.name] ?? 0) > 0) return { region, name: endpointName, componentCopies: copies, variants: counts };
       }
       return { region, name: endpointName, componentCopies: copies, variants: await access.endpoints.readEndpointCapacity(endpointName) };
     },
@@ -553,5 +555,5 @@ function liveWeekendScalingDeps(
   };
 }
 
-export { runWeekendScaling, collectWeekendSnapshot, createWeekendScalingClients, liveWeekendScalingDeps, checkUntil, restoreScheduleName, WEEKEND_FUNCTION_TIMEOUT_MINUTES, MIN_UNTIL_LEAD_MS };
+export { runWeekendScaling, collectWeekendSnapshot, createWeekendScalingClients, liveWeekendScalingDeps, checkUntil, restoreScheduleName, MIN_UNTIL_LEAD_MS };
 export type { WeekendScalingDeps, WeekendRegionAccess, WeekendScalingResult, WeekendSnapshot, WeekendScalingClients, SettlePolicy };

@@ -110,7 +110,7 @@ function renderEmail(input: WeekendReportInput, shown: number): string {
   if (input.endpoints.length > 0) {
     lines.push('', 'ENDPOINTS');
     for (const endpoint of input.endpoints) {
-      const instances = `${endpoint.instances} x ${endpoint.instanceTypes.join(', ')}`;
+      const instances = endpoint.instanceTypes.length > 0 ? `${endpoint.instances} x ${endpoint.instanceTypes.join(', ')}` : plural(endpoint.instances, 'instance');
       const money = endpoint.estimatedSavings !== undefined ? `, est. ${usd(endpoint.estimatedSavings)} saved until the restore` : endpoint.instanceCostStops ? ', price unknown' : '';
       lines.push(`  ${endpoint.name} (${endpoint.region}): ${endpoint.instanceCostStops ? 'instance cost stops' : 'instance cost continues'}: ${instances}${money}`);
       lines.push(`    ${endpoint.why}`);
