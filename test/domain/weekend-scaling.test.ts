@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessWeekendSavings, planRestore, planScaleDown, readSavedState } from '@ops-bot/shared/domain/weekend-scaling';
+import { assessWeekendSavings, oldStates, planRestore, planScaleDown, readSavedState } from '@ops-bot/shared/domain/weekend-scaling';
 import { createPriceBook } from '@ops-bot/shared/domain/prices';
 import { component, hostingEndpoint } from '../support/weekend-builders.ts';
 
@@ -250,5 +250,19 @@ describe('Function: assessWeekendSavings', () => {
     expect(cost?.instanceCostStops).toBe(false);
     expect(cost?.why).toMatch(why);
     expect(cost?.estimatedSavings).toBeUndefined();
+  });
+});
+
+describe('Function: oldStates', () => {
+  it('reports saved state older than the limit, and only that', () => {
+    // Prepare
+    const old = component({ name: 'forgotten', desiredCopyCount: 0, tags: { ...saved(2), 'ops-bot:saved-at': '2026-10-30T17:00Z' } });
+    const fresh = component({ name: 'this-weekend', desiredCopyCount: 0, tags: { ...saved(2), ...SAVED_AT } });
+
+    // Act
+    const found = oldStates([old, fresh], NOW, 16);
+
+    // Assess
+    expect(found).toEqual([{ region: old.region, name: 'forgotten', savedAt: '2026-10-30T17:00Z', days: 21 }]);
   });
 });

@@ -206,6 +206,29 @@ describe('Function: weekend-scaling handler', () => {
     expect(copies(account)).toMatchObject({ 'not-opted-in': 0, skipped: 1 });
   });
 
+  it('holds components scaled down until a later day through the weekly restore, for their own one-time restore', async () => {
+    // Prepare: Friday's ad hoc scale-down until Wednesday.
+    const account = mixedAccount();
+    await invoke(account, { action: 'scale-down', until: '2026-11-25T07:00:00' });
+    const heldAt = copies(account);
+    vi.setSystemTime(new Date('2026-11-23T06:00:00.000Z'));
+
+    // Act: Monday's weekly restore.
+    const monday = await invoke(account, { action: 'restore' });
+
+    // Assess
+    expect(copies(account)).toEqual(heldAt);
+    expect(monday.components.filter((c) => c.disposition === 'restore-later').length).toBeGreaterThan(0);
+    expect(account.components.every((c) => c.tags['ops-bot:saved-copy-count'] === undefined || c.tags['ops-bot:restore-after'] === '2026-11-25T06:00Z')).toBe(true);
+
+    // Act: Wednesday's one-time restore.
+    vi.setSystemTime(new Date('2026-11-25T06:00:30.000Z'));
+    await invoke(account, { action: 'restore' });
+
+    // Assess
+    expect(account.components.every((c) => c.tags['ops-bot:saved-copy-count'] === undefined)).toBe(true);
+  });
+
   it('schedules the ad hoc restore first, as a one-time schedule in the configured zone', async () => {
     // Prepare
     const account = mixedAccount();
@@ -269,6 +292,8 @@ describe('Function: weekend-scaling handler', () => {
     { event: { action: 'restore', until: '2026-11-24T07:00:00' }, message: /"until" only goes with "action": "scale-down"/ },
     { event: { action: 'scale-down', until: 'next tuesday' }, message: /"until" must be a local date-time/ },
     { event: { action: 'scale-down', until: '2026-11-19T07:00:00' }, message: /"until" is in the past/ },
+    // FRIDAY_EVENING is 17:00Z = 18:00 in Berlin: 18:10 leaves the scale-down no time to finish first.
+    { event: { action: 'scale-down', until: '2026-11-20T18:10:00' }, message: /"until" is less than 15 minutes away: the scale-down must finish before its restore/ },
     { event: { action: 'scale-down', until: '2027-01-20T07:00:00' }, message: /"until" is more than 14 days away/ },
     { event: { action: 'scale-down', until: '2026-11-24T07:00:00' }, env: { HOLIDAYS: '2026-11-24' }, message: /"until" falls on 2026-11-24, a configured holiday/ },
     { event: { action: 'scale-down', dryRun: 1 }, message: /"dryRun" must be true or false/ },
