@@ -125,6 +125,30 @@ class OpsBotStack extends Stack {
     this.dashboard = new OpsBotDashboard(this, 'Dashboard', {
       jobs: { 'idle-endpoints': this.idleEndpoints, 'idle-notebooks': this.idleNotebooks, 'weekend-scaling': this.weekendScaling, 'cost-report': this.costReport },
     });
+    this.letAlarmsPublish([this.idleEndpoints, this.weekendScaling, this.costReport, this.idleNotebooks].flatMap((job) => job.alarms));
+  }
+
+  /**
+   * A topic policy replaces SNS's default policy, and `enforceSSL` gives the topic one holding only
+   * the TLS deny: without an allow, CloudWatch alarms fail with "not authorized to perform
+   * SNS:Publish" and nobody hears of them. Allowed for this account's own alarms only (the
+   * confused-deputy conditions aws:SourceAccount and aws:SourceArn; Amazon SNS Developer Guide,
+   * "Amazon SNS access control case examples"). The key policy already lets CloudWatch use the
+   * topic's KMS key.
+   */
+  private letAlarmsPublish(alarms: readonly cloudwatch.Alarm[]): void {
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnEquals: { 'aws:SourceArn': alarms.map((alarm) => alarm.alarmArn) },
+        },
+      }),
+    );
   }
 
   /** `arn:…:sagemaker:<region>:<account>:<resource>/<resourceName>` for each region the jobs read. */

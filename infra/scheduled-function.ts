@@ -55,6 +55,8 @@ class ScheduledFunction extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   readonly schedulerRole: iam.Role;
   readonly schedules: Schedule[];
+  /** Every alarm of this job; each notifies the report topic (whose policy must let CloudWatch publish). */
+  readonly alarms: cloudwatch.Alarm[] = [];
   private readonly topic: sns.ITopic;
 
   constructor(scope: Construct, id: string, props: ScheduledFunctionProps) {
@@ -133,15 +135,13 @@ class ScheduledFunction extends Construct {
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       reason: 'Publishing to the KMS-encrypted topic needs GenerateDataKey* on its one key (granted by topic.grantPublish).',
     });
-    const alarm = (id: string, description: string, metric: cloudwatch.IMetric) => this.alarmOn(id, description, metric);
-    alarm(
-      'ErrorsAlarm',
-      `The ${props.jobName} job of the SageMaker ops bot failed. See its log group.`,
-      this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-    );
-    alarm(
+    // What pages: a scheduled run that failed. Scheduler invokes asynchronously, so such a run (its
+    // error, its timeout, or a delivery that never reached the function) ends in the dead-letter
+    // queue. A manual `aws lambda invoke` is synchronous: its error, a mistyped event included, goes
+    // back to the person who invoked it and pages no one. Hence no alarm on the function's Errors.
+    this.alarmOn(
       'DeadLettersAlarm',
-      `A ${props.jobName} run could not be delivered or failed; its event is in the dead-letter queue.`,
+      `A scheduled ${props.jobName} run failed or could not be delivered; its event is in the dead-letter queue. See the function's log group.`,
       this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
     );
   }
@@ -157,6 +157,7 @@ class ScheduledFunction extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     alarm.addAlarmAction(new SnsAction(this.topic));
+    this.alarms.push(alarm);
     return alarm;
   }
 

@@ -57,12 +57,14 @@ describe('Bundle: dist/idle-endpoints/index.mjs', () => {
     expect(result.report?.sms.length).toBeLessThanOrEqual(160);
     expect(result.report?.email).toContain('IDLE ENDPOINTS, MOST EXPENSIVE FIRST');
     expect(account.callCount('Publish')).toBe(0);
-    // Bulk reads: 5 pages of endpoints, 1 GetMetricData call for 350 series, describes only for the 200 idle ones.
+    // Bulk reads: 5 pages of endpoints, one ListMetrics per traffic metric (Invocations, and the async
+    // InvocationsProcessed and ApproximateBacklogSize), 1 GetMetricData call for 350 series,
+    // describes only for the 200 idle ones.
     expect(Object.fromEntries(account.calls)).toEqual({
       ListEndpoints: 5,
       ListInferenceComponents: 1,
       GetResources: 1,
-      ListMetrics: 1,
+      ListMetrics: 3,
       GetMetricData: 1,
       DescribeEndpoint: 200,
       DescribeEndpointConfig: 200,

@@ -90,10 +90,26 @@ describe('Stack: SageMakerOpsBot', () => {
     });
   });
 
-  it('alarms to the topic on each job\'s function errors and dead letters', () => {
+  it('lets CloudWatch publish to the topic for this account\'s own alarms, beside the TLS-only deny', () => {
+    // Prepare
+    const policies = Object.values(synthesized.template.findResources('AWS::SNS::TopicPolicy')) as Array<{ Properties: { PolicyDocument: { Statement: Array<Record<string, unknown>> } } }>;
+    const statements = policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    const alarmIds = Object.keys(synthesized.template.findResources('AWS::CloudWatch::Alarm'));
+
+    // Assess
+    const allow = statements.find((statement) => statement.Sid === 'CloudWatchAlarmsPublish');
+    expect(allow).toMatchObject({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' });
+    const condition = allow?.Condition as { StringEquals: Record<string, unknown>; ArnEquals: { 'aws:SourceArn': Array<{ 'Fn::GetAtt': [string, string] }> } };
+    expect(condition.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+    expect(condition.ArnEquals['aws:SourceArn'].map((arn) => arn['Fn::GetAtt'][0]).sort()).toEqual([...alarmIds].sort());
+    expect(statements.some((statement) => statement.Effect === 'Deny' && JSON.stringify(statement.Condition).includes('aws:SecureTransport'))).toBe(true);
+  });
+
+  it('pages on failed scheduled runs (dead letters) and weekend failures, never on a refused manual invoke', () => {
     const alarms = synthesized.template.findResources('AWS::CloudWatch::Alarm');
     const metrics = Object.values(alarms).map((alarm) => (alarm as { Properties: { MetricName: string } }).Properties.MetricName);
-    expect(metrics.sort()).toEqual([...Array(4).fill('ApproximateNumberOfMessagesVisible'), ...Array(4).fill('Errors'), 'WeekendFailures']);
+    // No alarm on Lambda Errors: a manual invoke with a mistyped event fails synchronously, to its caller.
+    expect(metrics.sort()).toEqual([...Array(4).fill('ApproximateNumberOfMessagesVisible'), 'WeekendFailures']);
     for (const alarm of Object.values(alarms)) {
       expect((alarm as { Properties: { AlarmActions: unknown[] } }).Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/ReportTopic/) }]);
     }

@@ -4,7 +4,7 @@
  * CreatePresignedNotebookInstanceUrl returns: a login URL that answers with a redirect and the
  * session cookie, after which the API only accepts that cookie.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -12,7 +12,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 
-const PYTHON = '/usr/bin/python3';
+/** Debian's Python by default (where its packages live); `PYTHON` points elsewhere. */
+const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
+
+/**
+ * Whether this machine can run the real-server suites: undefined when it can, else why not (naming
+ * the packages), so the suites skip with that reason rather than fail on a machine without them
+ * (macOS, a fresh clone with only Node). CI installs them, so CI always runs the suites.
+ */
+function jupyterUnavailable(): string | undefined {
+  // CI installs the packages: there a missing server is a failure to see, never a skip.
+  if (process.env.CI) return undefined;
+  const probe = spawnSync(PYTHON, ['-c', 'import jupyter_server, ipykernel'], { stdio: 'ignore' });
+  if (probe.status === 0) return undefined;
+  return `${PYTHON} cannot import jupyter_server and ipykernel: install Debian's python3-jupyter-server and python3-ipykernel (or set PYTHON to a Python that has them)`;
+}
 
 interface JupyterServer {
   readonly origin: string;
@@ -162,5 +176,5 @@ async function startJupyterServer(): Promise<JupyterServer> {
   };
 }
 
-export { startJupyterServer };
+export { jupyterUnavailable, startJupyterServer };
 export type { JupyterServer };
