@@ -3,6 +3,8 @@
  * `-c opsBot='{"…"}'`). Every value is checked here, so a typo fails `cdk synth` with a message
  * naming the setting instead of failing at 09:00 in production.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { DEFAULT_TOPIC_DISPLAY_NAME } from '@ops-bot/shared/report/gsm7';
 import { parseConfig, ENV } from '@ops-bot/shared/config';
 import { ConfigError } from '@ops-bot/shared/errors';
@@ -81,9 +83,44 @@ const E164 = /^\+[1-9]\d{1,14}$/;
 
 class DeployConfigError extends Error {
   constructor(setting: string, problem: string) {
-    super(`Invalid deploy config: opsBot.${setting} ${problem}`);
+    super(`Invalid deploy config: opsBot${setting ? `.${setting}` : ''} ${problem}`);
     this.name = 'DeployConfigError';
   }
+}
+
+/**
+ * Commercial AWS regions where SageMaker AI hosts endpoints (AWS General Reference, SageMaker AI
+ * endpoints and quotas). A name outside the list is almost always a typo that would deploy a job
+ * reading an empty region forever.
+ */
+const SAGEMAKER_REGIONS: ReadonlySet<string> = new Set([
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'af-south-1', 'ap-east-1', 'ap-south-1', 'ap-south-2', 'ap-southeast-1',
+  'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-7', 'ap-northeast-1', 'ap-northeast-2',
+  'ap-northeast-3', 'ca-central-1', 'ca-west-1', 'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-south-1',
+  'eu-south-2', 'eu-north-1', 'il-central-1', 'me-south-1', 'me-central-1', 'mx-central-1', 'sa-east-1',
+]);
+
+/** Where the deploy config lives: one file, read by every synth, so no deploy can drop it. */
+const DEFAULT_CONFIG_FILE = 'ops-bot.config.json';
+
+/**
+ * The deploy config from its file (OPS_BOT_CONFIG or ops-bot.config.json; none means the defaults).
+ * A config given with `-c opsBot=…` is refused: it would be lost on the next deploy without `-c`,
+ * moving every schedule to UTC and removing every subscription without a word.
+ */
+function readDeployConfig(options: { contextValue: unknown; file?: string; cwd?: string }): DeployConfig {
+  if (options.contextValue !== undefined) {
+    throw new DeployConfigError('', `was given as CDK context (-c opsBot=… or cdk.json): put these settings in ${DEFAULT_CONFIG_FILE} instead, so that the next deploy cannot drop them`);
+  }
+  const path = resolve(options.cwd ?? process.cwd(), options.file ?? DEFAULT_CONFIG_FILE);
+  if (!existsSync(path)) return parseDeployConfig({});
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new DeployConfigError('', `in ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseDeployConfig(raw);
 }
 
 function isValidTimeZone(name: string): boolean {
@@ -102,6 +139,14 @@ function stringList(raw: Record<string, unknown>, key: string): string[] {
     throw new DeployConfigError(key, 'must be a list of strings');
   }
   return value as string[];
+}
+
+function regionList(raw: Record<string, unknown>): string[] {
+  const regions = stringList(raw, 'regions');
+  if (regions.length === 0) throw new DeployConfigError('regions', 'is empty: leave it out to read the stack\'s own region, or name at least one region');
+  const unknown = regions.find((region) => !SAGEMAKER_REGIONS.has(region));
+  if (unknown) throw new DeployConfigError('regions', `has "${unknown}", which is not an AWS region with SageMaker AI (e.g. us-east-1, eu-west-1)`);
+  return regions;
 }
 
 function dailyTime(raw: unknown, setting: string, fallback: DailyTime): DailyTime {
@@ -164,7 +209,7 @@ function parseDeployConfig(context: unknown): DeployConfig {
     timezone,
     emails,
     smsNumbers,
-    ...(raw.regions !== undefined ? { regions: stringList(raw, 'regions') } : {}),
+    ...(raw.regions !== undefined ? { regions: regionList(raw) } : {}),
     ...(raw.endpointIdleHours !== undefined ? { endpointIdleHours: raw.endpointIdleHours as number } : {}),
     ...(raw.priceOverrides !== undefined ? { priceOverrides: raw.priceOverrides as Record<string, number> } : {}),
     schedules: {
@@ -229,5 +274,5 @@ function checkRuntimeEnvironment(environment: Record<string, string>): void {
   }
 }
 
-export { parseDeployConfig, functionEnvironment, DeployConfigError, DEFAULT_SCHEDULES };
+export { parseDeployConfig, readDeployConfig, functionEnvironment, DeployConfigError, DEFAULT_SCHEDULES, DEFAULT_CONFIG_FILE };
 export type { DeployConfig, DailyTime, WeeklyTime };

@@ -2,7 +2,7 @@
  * The one stack per account: the report topic (KMS-encrypted, TLS only) with the admins'
  * subscriptions, and one ScheduledFunction per job.
  */
-import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -126,6 +126,29 @@ class OpsBotStack extends Stack {
       jobs: { 'idle-endpoints': this.idleEndpoints, 'idle-notebooks': this.idleNotebooks, 'weekend-scaling': this.weekendScaling, 'cost-report': this.costReport },
     });
     this.letAlarmsPublish([this.idleEndpoints, this.weekendScaling, this.costReport, this.idleNotebooks].flatMap((job) => job.alarms));
+    this.addOutputs();
+  }
+
+  /** What an operator needs after a deploy: where reports go, what to invoke, where to look. */
+  private addOutputs(): void {
+    new CfnOutput(this, 'TopicArn', { value: this.topic.topicArn, description: 'The report topic: subscriptions and alarms' });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.dashboard.dashboard.dashboardName}`,
+      description: 'The ops bot dashboard (cost per model, unallocated capacity, runs)',
+    });
+    const dryRuns: ReadonlyArray<[string, ScheduledFunction, string]> = [
+      ['IdleEndpoints', this.idleEndpoints, '{"dryRun":true}'],
+      ['IdleNotebooks', this.idleNotebooks, '{"dryRun":true}'],
+      ['WeekendScaling', this.weekendScaling, '{"action":"scale-down","dryRun":true}'],
+      ['CostReport', this.costReport, '{"dryRun":true}'],
+    ];
+    for (const [id, job, event] of dryRuns) {
+      new CfnOutput(this, `${id}FunctionName`, { value: job.function.functionName });
+      new CfnOutput(this, `${id}DryRun`, {
+        value: `aws lambda invoke --region ${this.region} --function-name ${job.function.functionName} --cli-binary-format raw-in-base64-out --payload '${event}' /dev/stdout`,
+        description: `A dry run of ${id}: changes nothing, sends nothing, prints the texts it would send`,
+      });
+    }
   }
 
   /**

@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { parseDeployConfig } from '../../infra/deploy-config.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseDeployConfig, readDeployConfig } from '../../infra/deploy-config.ts';
 
 describe('Function: parseDeployConfig', () => {
   it('fills in the defaults', () => {
@@ -20,9 +23,6 @@ describe('Function: parseDeployConfig', () => {
     });
   });
 
-  it('accepts a JSON string, as `cdk -c opsBot=...` passes it', () => {
-    expect(parseDeployConfig('{"timezone":"America/New_York"}').timezone).toBe('America/New_York');
-  });
 
   it.each([
     { config: { timezone: 'Mars/Olympus' }, message: /opsBot\.timezone "Mars\/Olympus" is not an IANA time zone/ },
@@ -33,6 +33,8 @@ describe('Function: parseDeployConfig', () => {
     { config: { schedules: { idleEndpoints: { hour: 25, minute: 0 } } }, message: /opsBot\.schedules\.idleEndpoints\.hour must be a whole number from 0 to 23/ },
     { config: { schedules: { daily: {} } }, message: /opsBot\.schedules\.daily is not a known schedule/ },
     { config: { regions: ['us-east-1', 'moon-1'] }, message: /opsBot\.regions has "moon-1"/ },
+    { config: { regions: ['us-east-9'] }, message: /opsBot\.regions has "us-east-9", which is not an AWS region with SageMaker AI/ },
+    { config: { regions: [] }, message: /^Invalid deploy config: opsBot\.regions is empty/ },
     { config: { endpointIdleHours: 0 }, message: /opsBot\.endpointIdleHours must be between 1 and 336/ },
     { config: { priceOverrides: { 'ml.g5.xlarge': 'cheap' } }, message: /opsBot\.priceOverrides .*ml\.g5\.xlarge/ },
     { config: { logRetentionDays: 10 }, message: /opsBot\.logRetentionDays must be one of/ },
@@ -45,5 +47,37 @@ describe('Function: parseDeployConfig', () => {
     { config: { schedules: { weekendRestore: { weekDay: 'MONDAY', hour: 7, minute: 0 } } }, message: /opsBot\.schedules\.weekendRestore\.weekDay must be one of MON/ },
   ])('fails synth with a message naming the setting: $message', ({ config, message }) => {
     expect(() => parseDeployConfig(config)).toThrow(message);
+  });
+});
+
+describe('Function: readDeployConfig', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ops-bot-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads the settings from ops-bot.config.json, so every deploy gets them', () => {
+    // Prepare
+    writeFileSync(join(dir, 'ops-bot.config.json'), JSON.stringify({ timezone: 'Europe/Berlin', emails: ['ml-admins@example.com'] }));
+
+    // Act
+    const config = readDeployConfig({ contextValue: undefined, cwd: dir });
+
+    // Assess
+    expect(config).toMatchObject({ timezone: 'Europe/Berlin', emails: ['ml-admins@example.com'] });
+  });
+
+  it('uses the defaults when there is no file', () => {
+    expect(readDeployConfig({ contextValue: undefined, cwd: join(dir, 'nowhere') }).timezone).toBe('UTC');
+  });
+
+  it('refuses a config given as -c context, which the next deploy without -c would drop', () => {
+    expect(() => readDeployConfig({ contextValue: '{"timezone":"Europe/Berlin"}', cwd: dir })).toThrow(/opsBot was given as CDK context .* put these settings in ops-bot\.config\.json/);
+  });
+
+  it('names opsBot and the file when the file is not JSON', () => {
+    // Prepare
+    writeFileSync(join(dir, 'broken.json'), '{ "timezone": "UTC", }');
+
+    // Act & Assess
+    expect(() => readDeployConfig({ contextValue: undefined, cwd: dir, file: 'broken.json' })).toThrow(/^Invalid deploy config: opsBot in .*broken\.json is not valid JSON/);
   });
 });

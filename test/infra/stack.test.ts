@@ -105,6 +105,18 @@ describe('Stack: SageMakerOpsBot', () => {
     expect(statements.some((statement) => statement.Effect === 'Deny' && JSON.stringify(statement.Condition).includes('aws:SecureTransport'))).toBe(true);
   });
 
+  it('outputs the topic, the dashboard, each function and a ready dry-run command per job', () => {
+    // Prepare
+    const outputs = synthesized.template.findOutputs('*');
+
+    // Assess
+    expect(Object.keys(outputs).sort()).toEqual(
+      ['CostReport', 'IdleEndpoints', 'IdleNotebooks', 'WeekendScaling'].flatMap((job) => [`${job}DryRun`, `${job}FunctionName`]).concat(['DashboardUrl', 'TopicArn']).sort(),
+    );
+    expect(JSON.stringify(outputs.WeekendScalingDryRun?.Value)).toContain(`--payload '{\\"action\\":\\"scale-down\\",\\"dryRun\\":true}'`);
+    expect(JSON.stringify(outputs.DashboardUrl?.Value)).toContain('#dashboards:name=');
+  });
+
   it('pages on failed scheduled runs (dead letters) and weekend failures, never on a refused manual invoke', () => {
     const alarms = synthesized.template.findResources('AWS::CloudWatch::Alarm');
     const metrics = Object.values(alarms).map((alarm) => (alarm as { Properties: { MetricName: string } }).Properties.MetricName);

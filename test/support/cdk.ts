@@ -25,8 +25,8 @@ function synthesize(opsBot: Record<string, unknown> = {}, env: Environment = {})
     writeFileSync(join(distDir, job, 'index.mjs'), 'export const handler = async () => ({});\n');
   }
   const outdir = join(workDir, 'cdk.out');
-  const app = new App({ outdir, context: { opsBot } });
-  const stack = buildApp(app, distDir, env);
+  const app = new App({ outdir });
+  const stack = buildApp(app, distDir, env, opsBot);
   app.synth();
   const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as { pluginReports: Array<{ violations: unknown[] }> };
   return {
