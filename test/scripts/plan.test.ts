@@ -1,0 +1,46 @@
+/** `npm run -s plan`: the operator's dry run from a checkout. Run as a separate process, as a person would. */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+function plan(args: string[], env: Record<string, string | undefined> = {}) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/plan.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, AWS_REGION: undefined, REGIONS: undefined, AWS_PROFILE: 'ops-bot-test-none', AWS_CONFIG_FILE: '/nonexistent', ...env },
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('Script: plan', () => {
+  it('lists every job in --help', () => {
+    // Act
+    const { status, stdout } = plan(['--help']);
+
+    // Assess
+    expect(status).toBe(0);
+    for (const job of ['idle-endpoints', 'idle-notebooks', 'weekend-scaling', 'cost-report']) expect(stdout).toContain(job);
+    expect(stdout).toContain('npm run -s');
+  });
+
+  it.each([
+    { args: ['frobnicate'], message: 'plan: UsageError: unknown job "frobnicate"' },
+    { args: ['cost-report', '--action', 'restore'], message: 'plan: UsageError: --action is for idle-notebooks and weekend-scaling, not cost-report' },
+    { args: ['cost-report'], message: 'plan: UsageError: no region: set AWS_REGION or REGIONS, or a region in your AWS profile' },
+  ])('says what is wrong in one line, no stack trace: $message', ({ args, message }) => {
+    // Act
+    const { status, stderr } = plan(args);
+
+    // Assess
+    expect(status).toBe(2);
+    expect(stderr.trim().split('\n')).toEqual([expect.stringContaining(message)]);
+  });
+
+  it('prints clean JSON with --json (a replayed snapshot, no AWS needed)', () => {
+    // Act
+    const { status, stdout } = plan(['idle-endpoints', '--snapshot', 'demo/demo-account.json', '--json']);
+
+    // Assess
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ job: 'idle-endpoints', dryRun: true, published: false });
+  });
+});
