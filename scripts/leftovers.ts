@@ -1,0 +1,72 @@
+/**
+ * `npm run -s leftovers`: everything the bot left in the account, for an uninstall or an audit.
+ * Read-only. Lists, per region, every SageMaker resource carrying an `ops-bot:*` tag (saved copy
+ * counts, last actions, off-hours marks) and every one-time `ops-bot-restore-*` schedule.
+ * Components still carrying `ops-bot:saved-copy-count` are at 0 copies waiting for a restore: run
+ * the restore before removing the stack (README, "Uninstall").
+ */
+import { paginateGetResources, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { paginateListSchedules, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { parseConfig } from '@ops-bot/shared/config';
+import { TAG_PREFIX, TAGS } from '@ops-bot/shared/domain/tags';
+import { describeFailure } from '@ops-bot/shared/errors';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+interface Leftovers {
+  readonly region: string;
+  readonly taggedResources: ReadonlyArray<{ readonly arn: string; readonly tags: Readonly<Record<string, string>> }>;
+  readonly restoreSchedules: ReadonlyArray<{ readonly name: string; readonly group: string; readonly state: string }>;
+}
+
+const RESTORE_SCHEDULE_PREFIX = 'ops-bot-restore-';
+
+async function findLeftovers(region: string, clients: { tagging: ResourceGroupsTaggingAPIClient; scheduler: SchedulerClient }): Promise<Leftovers> {
+  const taggedResources: Array<{ arn: string; tags: Record<string, string> }> = [];
+  // GetResources filters on whole keys only: read every tagged SageMaker resource, keep ours.
+  for await (const page of paginateGetResources({ client: clients.tagging }, { ResourceTypeFilters: ['sagemaker'], ResourcesPerPage: 100 })) {
+    for (const resource of page.ResourceTagMappingList ?? []) {
+      const ours = Object.fromEntries((resource.Tags ?? []).filter((tag) => tag.Key?.startsWith(TAG_PREFIX)).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+      if (resource.ResourceARN && Object.keys(ours).length > 0) taggedResources.push({ arn: resource.ResourceARN, tags: ours });
+    }
+  }
+  const restoreSchedules: Array<{ name: string; group: string; state: string }> = [];
+  for await (const page of paginateListSchedules({ client: clients.scheduler }, { NamePrefix: RESTORE_SCHEDULE_PREFIX })) {
+    for (const schedule of page.Schedules ?? []) restoreSchedules.push({ name: schedule.Name ?? '', group: schedule.GroupName ?? 'default', state: schedule.State ?? '' });
+  }
+  return { region, taggedResources, restoreSchedules };
+}
+
+function describeLeftovers(all: readonly Leftovers[]): string {
+  const lines: string[] = [];
+  for (const { region, taggedResources, restoreSchedules } of all) {
+    lines.push(`${region}: ${taggedResources.length} resources with ops-bot:* tags, ${restoreSchedules.length} one-time restore schedules`);
+    for (const resource of taggedResources) {
+      const waiting = resource.tags[TAGS.savedCopyCount] !== undefined ? '  <- scaled down, waiting for a restore' : '';
+      lines.push(`  ${resource.arn}${waiting}`);
+      for (const [key, value] of Object.entries(resource.tags)) lines.push(`    ${key} = ${value}`);
+    }
+    for (const schedule of restoreSchedules) lines.push(`  schedule ${schedule.group}/${schedule.name} (${schedule.state})`);
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const env = process.env.REGIONS || process.env.AWS_REGION ? process.env : { ...process.env, AWS_REGION: await new SageMakerClient({}).config.region() };
+  const { regions } = parseConfig(env);
+  const found = await Promise.all(
+    regions.map((region) => findLeftovers(region, { tagging: new ResourceGroupsTaggingAPIClient({ region }), scheduler: new SchedulerClient({ region }) })),
+  );
+  console.log(process.argv.includes('--json') ? JSON.stringify(found, null, 2) : describeLeftovers(found));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: unknown) => {
+    console.error(`leftovers: ${describeFailure(error)}`);
+    process.exit(1);
+  });
+}
+
+export { findLeftovers, describeLeftovers, RESTORE_SCHEDULE_PREFIX };
+export type { Leftovers };
