@@ -43,6 +43,13 @@ interface DeployConfig {
   /** Full local days each cost report covers (COST_PERIOD_DAYS). */
   readonly costPeriodDays?: number;
   readonly logRetentionDays: number;
+  /** For `infra/stackset-app.ts`: deploy to every account of these OUs, in these regions. */
+  readonly stackSets?: StackSetsConfig;
+  /**
+   * Also publish every report to this topic, typically a central one in another account of the
+   * organization (its policy must allow it: README, "More than one account").
+   */
+  readonly centralTopicArn?: string;
   /** `tagged` (opt-in with ops-bot:weekend-scale-to-zero) or `all` (everything not skipped). */
   readonly weekendScope: 'tagged' | 'all';
   /** Local dates (YYYY-MM-DD) on which no weekend restore runs. */
@@ -75,6 +82,8 @@ const KNOWN_KEYS = [
   'notebookOffHours',
   'notebookIdleMinutes',
   'notebookMaxRunningHours',
+  'stackSets',
+  'centralTopicArn',
 ];
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
@@ -141,12 +150,42 @@ function stringList(raw: Record<string, unknown>, key: string): string[] {
   return value as string[];
 }
 
+interface StackSetsConfig {
+  readonly organizationalUnits: readonly string[];
+  readonly regions: readonly string[];
+  /** Lambda code is copied to buckets named `<prefix>-<region>`, one per region, readable by the organization. */
+  readonly assetBucketPrefix: string;
+}
+
+const OU_OR_ROOT = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
+const BUCKET_PREFIX = /^[a-z0-9][a-z0-9.-]{1,40}[a-z0-9]$/;
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+
+function stackSets(raw: unknown): StackSetsConfig {
+  const { organizationalUnits, regions, assetBucketPrefix, ...rest } = (raw ?? {}) as Record<string, unknown>;
+  if (Object.keys(rest).length > 0) throw new DeployConfigError(`stackSets.${Object.keys(rest)[0]}`, 'is not a known setting (organizationalUnits, regions, assetBucketPrefix)');
+  const units = stringList({ organizationalUnits }, 'organizationalUnits');
+  if (units.length === 0) throw new DeployConfigError('stackSets.organizationalUnits', 'must name at least one OU (ou-…) or the root (r-…)');
+  const badUnit = units.find((unit) => !OU_OR_ROOT.test(unit));
+  if (badUnit) throw new DeployConfigError('stackSets.organizationalUnits', `has "${badUnit}", which is not an OU id (ou-…) or a root id (r-…)`);
+  const targetRegions = regionList({ regions });
+  if (typeof assetBucketPrefix !== 'string' || !BUCKET_PREFIX.test(assetBucketPrefix)) {
+    throw new DeployConfigError('stackSets.assetBucketPrefix', 'must be the start of S3 bucket names (lower case, digits, dots, hyphens): the buckets are <prefix>-<region>');
+  }
+  return { organizationalUnits: units, regions: targetRegions, assetBucketPrefix };
+}
+
 function regionList(raw: Record<string, unknown>): string[] {
   const regions = stringList(raw, 'regions');
   if (regions.length === 0) throw new DeployConfigError('regions', 'is empty: leave it out to read the stack\'s own region, or name at least one region');
   const unknown = regions.find((region) => !SAGEMAKER_REGIONS.has(region));
   if (unknown) throw new DeployConfigError('regions', `has "${unknown}", which is not an AWS region with SageMaker AI (e.g. us-east-1, eu-west-1)`);
   return regions;
+}
+
+function centralTopic(raw: unknown): string {
+  if (typeof raw !== 'string' || !TOPIC_ARN.test(raw)) throw new DeployConfigError('centralTopicArn', `must be an SNS topic ARN, got ${JSON.stringify(raw)}`);
+  return raw;
 }
 
 function dailyTime(raw: unknown, setting: string, fallback: DailyTime): DailyTime {
@@ -227,6 +266,8 @@ function parseDeployConfig(context: unknown): DeployConfig {
     holidays: stringList(raw, 'holidays'),
     ...(raw.maxScaleDownDays !== undefined ? { maxScaleDownDays: raw.maxScaleDownDays as number } : {}),
     ...(raw.costPeriodDays !== undefined ? { costPeriodDays: raw.costPeriodDays as number } : {}),
+    ...(raw.stackSets !== undefined ? { stackSets: stackSets(raw.stackSets) } : {}),
+    ...(raw.centralTopicArn !== undefined ? { centralTopicArn: centralTopic(raw.centralTopicArn) } : {}),
   };
   // The functions' own parser checks the runtime settings, so synth and runtime agree on what is valid.
   checkRuntimeEnvironment(functionEnvironment(config));
@@ -238,6 +279,7 @@ function functionEnvironment(config: DeployConfig): Record<string, string> {
   const restore = config.schedules.weekendRestore;
   return {
     [ENV.topicDisplayName]: DEFAULT_TOPIC_DISPLAY_NAME,
+    ...(config.centralTopicArn ? { [ENV.centralTopicArn]: config.centralTopicArn } : {}),
     [ENV.timezone]: config.timezone,
     [ENV.weekendScope]: config.weekendScope,
     [ENV.weekendRestoreAt]: `${restore.weekDay} ${String(restore.hour).padStart(2, '0')}:${String(restore.minute).padStart(2, '0')}`,
@@ -275,4 +317,4 @@ function checkRuntimeEnvironment(environment: Record<string, string>): void {
 }
 
 export { parseDeployConfig, readDeployConfig, functionEnvironment, DeployConfigError, DEFAULT_SCHEDULES, DEFAULT_CONFIG_FILE };
-export type { DeployConfig, DailyTime, WeeklyTime };
+export type { DeployConfig, DailyTime, WeeklyTime, StackSetsConfig };

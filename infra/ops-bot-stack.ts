@@ -1,13 +1,15 @@
 /**
- * The one stack per account: the report topic (KMS-encrypted, TLS only) with the admins'
- * subscriptions, and one ScheduledFunction per job.
+ * The bot in one account: the report topic (KMS-encrypted, TLS only) with the admins'
+ * subscriptions, and one ScheduledFunction per job. `OpsBot` is a construct so the same resources
+ * go into the one stack per account (`OpsBotStack`) or into a StackSet's template
+ * (`infra/stackset-app.ts`); mounted with the id `Default`, it adds nothing to logical IDs.
  */
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import { TAGS } from '@ops-bot/shared/domain/tags';
 import { DEFAULT_TOPIC_DISPLAY_NAME } from '@ops-bot/shared/report/gsm7';
 import { STATE_TAG_KEYS, WEEKEND_FUNCTION_TIMEOUT_MINUTES } from '@ops-bot/shared/domain/weekend-scaling';
@@ -21,13 +23,15 @@ import { ScheduledFunction, type ScheduledFunctionProps } from './scheduled-func
 /** What every job's construct gets from the deploy config alike. */
 type CommonJobProps = Pick<ScheduledFunctionProps, 'distDir' | 'environment' | 'timezone' | 'topic' | 'logRetentionDays'>;
 
-interface OpsBotStackProps extends StackProps {
+interface OpsBotProps {
   readonly config: DeployConfig;
   /** Where `npm run build` wrote the bundles. */
   readonly distDir: string;
 }
 
-class OpsBotStack extends Stack {
+type OpsBotStackProps = StackProps & OpsBotProps;
+
+class OpsBot extends Construct {
   readonly topic: sns.Topic;
   readonly idleEndpoints: ScheduledFunction;
   readonly weekendScaling: ScheduledFunction;
@@ -37,8 +41,11 @@ class OpsBotStack extends Stack {
   /** The regions the jobs read, and so the regions their SageMaker permissions name. */
   private readonly regions: readonly string[];
 
-  constructor(scope: Construct, id: string, props: OpsBotStackProps) {
-    super(scope, id, props);
+  private readonly stack: Stack;
+
+  constructor(scope: Construct, id: string, props: OpsBotProps) {
+    super(scope, id);
+    this.stack = Stack.of(this);
     const { config } = props;
 
     const topicKey = new kms.Key(this, 'TopicKey', {
@@ -51,7 +58,7 @@ class OpsBotStack extends Stack {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+        conditions: { StringEquals: { 'aws:SourceAccount': this.stack.account } },
       }),
     );
     this.topic = new sns.Topic(this, 'ReportTopic', {
@@ -64,7 +71,7 @@ class OpsBotStack extends Stack {
     config.emails.forEach((email) => this.topic.addSubscription(new subscriptions.EmailSubscription(email)));
     config.smsNumbers.forEach((phone) => this.topic.addSubscription(new subscriptions.SmsSubscription(phone)));
 
-    this.regions = config.regions ?? [this.region];
+    this.regions = config.regions ?? [this.stack.region];
     const common: CommonJobProps = {
       distDir: props.distDir,
       environment: functionEnvironment(config),
@@ -125,15 +132,38 @@ class OpsBotStack extends Stack {
     this.dashboard = new OpsBotDashboard(this, 'Dashboard', {
       jobs: { 'idle-endpoints': this.idleEndpoints, 'idle-notebooks': this.idleNotebooks, 'weekend-scaling': this.weekendScaling, 'cost-report': this.costReport },
     });
-    this.letAlarmsPublish([this.idleEndpoints, this.weekendScaling, this.costReport, this.idleNotebooks].flatMap((job) => job.alarms));
+    const jobs = [this.idleEndpoints, this.weekendScaling, this.costReport, this.idleNotebooks];
+    this.letAlarmsPublish(jobs.flatMap((job) => job.alarms));
+    if (config.centralTopicArn) jobs.forEach((job) => this.letPublishCentrally(job, config.centralTopicArn as string));
     this.addOutputs();
+  }
+
+  /**
+   * Reports also go to the organization's central topic. Its account must allow this (README, "More
+   * than one account"); a central topic encrypted with a customer managed key must let this role use
+   * the key, which SNS uses on the role's behalf.
+   */
+  private letPublishCentrally(job: ScheduledFunction, centralTopicArn: string): void {
+    job.role.addToPolicy(new iam.PolicyStatement({ sid: 'PublishToCentralTopic', actions: ['sns:Publish'], resources: [centralTopicArn] }));
+    job.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptForCentralTopic',
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'kms:ViaService': `sns.${centralTopicArn.split(':')[3]}.amazonaws.com` } },
+      }),
+    );
+    Validations.of(job.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'The central topic\'s key is in another account and not known here; the grant is limited to use through SNS in the topic\'s region (kms:ViaService), and the key policy there decides.',
+    });
   }
 
   /** What an operator needs after a deploy: where reports go, what to invoke, where to look. */
   private addOutputs(): void {
     new CfnOutput(this, 'TopicArn', { value: this.topic.topicArn, description: 'The report topic: subscriptions and alarms' });
     new CfnOutput(this, 'DashboardUrl', {
-      value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.dashboard.dashboard.dashboardName}`,
+      value: `https://${this.stack.region}.console.aws.amazon.com/cloudwatch/home?region=${this.stack.region}#dashboards:name=${this.dashboard.dashboard.dashboardName}`,
       description: 'The ops bot dashboard (cost per model, unallocated capacity, runs)',
     });
     const dryRuns: ReadonlyArray<[string, ScheduledFunction, string]> = [
@@ -145,7 +175,7 @@ class OpsBotStack extends Stack {
     for (const [id, job, event] of dryRuns) {
       new CfnOutput(this, `${id}FunctionName`, { value: job.function.functionName });
       new CfnOutput(this, `${id}DryRun`, {
-        value: `aws lambda invoke --region ${this.region} --function-name ${job.function.functionName} --cli-binary-format raw-in-base64-out --payload '${event}' /dev/stdout`,
+        value: `aws lambda invoke --region ${this.stack.region} --function-name ${job.function.functionName} --cli-binary-format raw-in-base64-out --payload '${event}' /dev/stdout`,
         description: `A dry run of ${id}: changes nothing, sends nothing, prints the texts it would send`,
       });
     }
@@ -167,7 +197,7 @@ class OpsBotStack extends Stack {
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
         conditions: {
-          StringEquals: { 'aws:SourceAccount': this.account },
+          StringEquals: { 'aws:SourceAccount': this.stack.account },
           ArnEquals: { 'aws:SourceArn': alarms.map((alarm) => alarm.alarmArn) },
         },
       }),
@@ -176,7 +206,7 @@ class OpsBotStack extends Stack {
 
   /** `arn:…:sagemaker:<region>:<account>:<resource>/<resourceName>` for each region the jobs read. */
   private sageMakerArns(resource: string, resourceName = '*', regions: readonly string[] = this.regions): string[] {
-    return regions.map((region) => this.formatArn({ service: 'sagemaker', region, resource, resourceName }));
+    return regions.map((region) => this.stack.formatArn({ service: 'sagemaker', region, resource, resourceName }));
   }
 
   private idleNotebooksJob(config: DeployConfig, common: CommonJobProps): ScheduledFunction {
@@ -269,7 +299,7 @@ class OpsBotStack extends Stack {
   private weekendScalingJob(config: DeployConfig, common: CommonJobProps, endpointArns: readonly string[], components: readonly string[]): ScheduledFunction {
     const { weekendScaleDown: down, weekendRestore: up } = config.schedules;
     const optedIn = { StringEqualsIgnoreCase: { [`aws:ResourceTag/${TAGS.weekendScaleToZero}`]: 'true' } };
-    const scalableTargets = this.regions.map((region) => this.formatArn({ service: 'application-autoscaling', region, resource: 'scalable-target', resourceName: '*' }));
+    const scalableTargets = this.regions.map((region) => this.stack.formatArn({ service: 'application-autoscaling', region, resource: 'scalable-target', resourceName: '*' }));
     const job = new ScheduledFunction(this, 'WeekendScaling', {
       ...common,
       jobName: 'weekend-scaling',
@@ -367,5 +397,20 @@ class OpsBotStack extends Stack {
   }
 }
 
-export { OpsBotStack };
+/** The one stack per account. */
+class OpsBotStack extends Stack {
+  readonly bot: OpsBot;
+
+  constructor(scope: Construct, id: string, props: OpsBotStackProps) {
+    super(scope, id, props);
+    this.bot = new OpsBot(this, 'Default', { config: props.config, distDir: props.distDir });
+  }
+
+  get topic(): sns.Topic {
+    return this.bot.topic;
+  }
+}
+
+export { OpsBot, OpsBotStack };
+export type { OpsBotProps };
 export type { OpsBotStackProps };

@@ -29,6 +29,7 @@ const ENV = {
   notebookMaxRunningHours: 'NOTEBOOK_MAX_RUNNING_HOURS',
   notebookJupyterTimeoutSeconds: 'NOTEBOOK_JUPYTER_TIMEOUT_SECONDS',
   topicDisplayName: 'TOPIC_DISPLAY_NAME',
+  centralTopicArn: 'CENTRAL_TOPIC_ARN',
   weekendSettlePollSeconds: 'WEEKEND_SETTLE_POLL_SECONDS',
   awsRegion: 'AWS_REGION',
 } as const;
@@ -55,6 +56,8 @@ interface Config {
   readonly topicArn: string | undefined;
   /** The topic's display name: SNS puts it in front of every SMS, so the SMS budget counts it. */
   readonly topicDisplayName: string;
+  /** Every report is also published here (an organization's central topic, in another account). */
+  readonly centralTopicArn?: string;
   readonly regions: readonly string[];
   readonly endpointIdleHours: number;
   readonly notebookIdleMinutes: number;
@@ -91,6 +94,7 @@ function parseConfig(env: Env): Config {
   return {
     topicArn: parseTopicArn(env[ENV.topicArn]),
     topicDisplayName: parseTopicDisplayName(env[ENV.topicDisplayName]),
+    ...(env[ENV.centralTopicArn]?.trim() ? { centralTopicArn: parseCentralTopicArn(env[ENV.centralTopicArn]) } : {}),
     regions: parseRegions(env[ENV.regions], env[ENV.awsRegion]),
     endpointIdleHours: parseInteger(env, ENV.endpointIdleHours, DEFAULTS.endpointIdleHours, 1, LOOKBACK_DAYS * 24),
     notebookIdleMinutes: parseInteger(env, ENV.notebookIdleMinutes, DEFAULTS.notebookIdleMinutes, 5, 7 * 24 * 60),
@@ -108,6 +112,12 @@ function parseConfig(env: Env): Config {
     notebookJupyterTimeoutSeconds: parseInteger(env, ENV.notebookJupyterTimeoutSeconds, DEFAULTS.notebookJupyterTimeoutSeconds, 1, 30),
     ...parseOneTimeSchedules(env),
   };
+}
+
+function parseCentralTopicArn(raw: string | undefined): string {
+  const value = (raw ?? '').trim();
+  if (!TOPIC_ARN_PATTERN.test(value)) throw new ConfigError(ENV.centralTopicArn, `must be an SNS topic ARN, got "${value}"`);
+  return value;
 }
 
 function parseTopicDisplayName(raw: string | undefined): string {

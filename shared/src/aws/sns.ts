@@ -29,5 +29,28 @@ function createTopicNotifiers(): (topicArn: string, displayName: string) => Noti
   return (topicArn, displayName) => createSnsNotifier(sns(regionOfArn(topicArn)), topicArn, displayName);
 }
 
-export { createSnsNotifier, createTopicNotifiers };
+/**
+ * The notifier a job publishes through: its own topic, and also the organization's central topic
+ * when one is configured. Both must take the report: a failure on either is the run's publish
+ * failure (the local topic is tried first, so local admins hear of the run either way).
+ */
+function reportNotifier(
+  notifiers: (topicArn: string, displayName: string) => Notifier,
+  config: { readonly topicDisplayName: string; readonly centralTopicArn?: string },
+): (topicArn: string) => Notifier {
+  return (topicArn) => {
+    const local = notifiers(topicArn, config.topicDisplayName);
+    const central = config.centralTopicArn;
+    if (!central) return local;
+    return {
+      async publish(report) {
+        const published = await local.publish(report);
+        await notifiers(central, config.topicDisplayName).publish(report);
+        return published;
+      },
+    };
+  };
+}
+
+export { createSnsNotifier, createTopicNotifiers, reportNotifier };
 export type { Notifier };

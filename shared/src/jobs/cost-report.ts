@@ -17,7 +17,7 @@ import type { RenderedReport } from '../report/sns-message.ts';
 import { createEndpointReader, type EndpointHosting, type EndpointReader, type InferenceComponentListing } from '../aws/sagemaker.ts';
 import { createComponentAccess, type ComponentAccess, type ComponentCopies } from '../aws/inference-components.ts';
 import { createMetricsReader, type MetricIdentity, type MetricSeriesRequest, type MetricsReader, type SeriesResult } from '../aws/cloudwatch.ts';
-import { createTopicNotifiers, type Notifier } from '../aws/sns.ts';
+import { createTopicNotifiers, reportNotifier, type Notifier } from '../aws/sns.ts';
 import { clientPerRegion } from '../aws/clients.ts';
 import type { MetricPoint, MetricsSink } from '../aws/emf.ts';
 import { mapSettled } from '../util/concurrency.ts';
@@ -391,7 +391,7 @@ function liveCostReportDeps(config: Config, clients: CostReportClients, metrics:
       components: createComponentAccess(clients.sageMaker(region)),
       metrics: createMetricsReader(clients.cloudWatch(region)),
     }),
-    notifier: (topicArn) => clients.notifier(topicArn, config.topicDisplayName),
+    notifier: reportNotifier(clients.notifier, config),
   };
 }
 

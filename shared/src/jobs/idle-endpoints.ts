@@ -27,7 +27,7 @@ import type { RenderedReport } from '../report/sns-message.ts';
 import { createEndpointReader, type EndpointReader, type InferenceComponentListing } from '../aws/sagemaker.ts';
 import { createMetricsReader, type MetricIdentity, type MetricSeriesRequest, type MetricsReader } from '../aws/cloudwatch.ts';
 import { arnKey, createTagReader, type TagReader } from '../aws/tagging.ts';
-import { createTopicNotifiers, type Notifier } from '../aws/sns.ts';
+import { createTopicNotifiers, reportNotifier, type Notifier } from '../aws/sns.ts';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
@@ -355,7 +355,7 @@ function liveIdleEndpointsDeps(config: Config, clients: IdleEndpointsClients, lo
         idleHours: config.endpointIdleHours,
         describeConcurrency: config.describeConcurrency,
       }),
-    notifier: (topicArn) => clients.notifier(topicArn, config.topicDisplayName),
+    notifier: reportNotifier(clients.notifier, config),
     metrics: createEmfSink(),
   };
 }

@@ -23,7 +23,7 @@ import { readJupyterActivity } from '../aws/jupyter.ts';
 import { createStudioAccess, type StudioAccess } from '../aws/studio.ts';
 import { arnKey, createTagReader, type TagReader } from '../aws/tagging.ts';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { createTopicNotifiers, type Notifier } from '../aws/sns.ts';
+import { createTopicNotifiers, reportNotifier, type Notifier } from '../aws/sns.ts';
 import { clientPerRegion } from '../aws/clients.ts';
 import { createEmfSink, type MetricsSink } from '../aws/emf.ts';
 import { mapSettled } from '../util/concurrency.ts';
@@ -306,7 +306,7 @@ function liveIdleNotebooksDeps(config: Config, clients: IdleNotebooksClients, lo
       tags: createTagReader(clients.tagging(region)),
     }),
     readActivity: async (presignedUrl) => ({ status: 'read', ...(await readJupyterActivity(presignedUrl, { timeoutMs: config.notebookJupyterTimeoutSeconds * 1000 })) }),
-    notifier: (topicArn) => clients.notifier(topicArn, config.topicDisplayName),
+    notifier: reportNotifier(clients.notifier, config),
     metrics: createEmfSink(),
   };
 }

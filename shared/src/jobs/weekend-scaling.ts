@@ -43,7 +43,7 @@ import { createComponentAccess, type ComponentAccess, type ComponentCopies } fro
 import { createScalingAccess, type ScalingAccess } from '../aws/autoscaling.ts';
 import { arnKey, createTagReader, type TagReader } from '../aws/tagging.ts';
 import { createOneTimeScheduler, type OneTimeScheduler } from '../aws/scheduler.ts';
-import { createTopicNotifiers, type Notifier } from '../aws/sns.ts';
+import { createTopicNotifiers, reportNotifier, type Notifier } from '../aws/sns.ts';
 import { clientPerRegion, regionOfArn } from '../aws/clients.ts';
 import { createEmfSink, type MetricsSink } from '../aws/emf.ts';
 import { mapSettled } from '../util/concurrency.ts';
@@ -550,7 +550,7 @@ function liveWeekendScalingDeps(
       if (!target || !arn) throw new ConfigError(ENV.schedulerRoleArn, `and ${ENV.schedulerDeadLetterArn} must be set to schedule a one-time restore`);
       return createOneTimeScheduler(clients.scheduler(regionOfArn(arn)), { ...target, functionArn: arn });
     },
-    notifier: (topicArn) => clients.notifier(topicArn, config.topicDisplayName),
+    notifier: reportNotifier(clients.notifier, config),
     metrics: createEmfSink(),
   };
 }

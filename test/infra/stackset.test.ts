@@ -1,0 +1,73 @@
+/**
+ * The organization path: one service-managed StackSet targeting OUs, whose member template is the
+ * same bot, with its Lambda code in per-region asset buckets; and reports to a central topic.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildStackSetApp } from '../../infra/stackset-app.ts';
+
+const config = JSON.parse(readFileSync('ops-bot.stacksets.example.json', 'utf8')) as Record<string, unknown>;
+
+describe('Stack: StackSets across an organization', () => {
+  let workDir = '';
+  let parent: Template;
+  let member: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  let violations: unknown[] = [];
+  beforeAll(() => {
+    workDir = mkdtempSync(join(tmpdir(), 'ops-bot-stackset-'));
+    const distDir = join(workDir, 'dist');
+    for (const job of ['idle-endpoints', 'idle-notebooks', 'weekend-scaling', 'cost-report']) {
+      mkdirSync(join(distDir, job), { recursive: true });
+      writeFileSync(join(distDir, job, 'index.mjs'), 'export const handler = async () => ({});\n');
+    }
+    const outdir = join(workDir, 'cdk.out');
+    const app = new App({ outdir });
+    const built = buildStackSetApp(app, distDir, {}, config);
+    const assembly = app.synth();
+    parent = Template.fromJSON(assembly.getStackByName(built.parent.stackName).template as Record<string, unknown>);
+    const memberFile = readFileSync(join(outdir, `${built.member.artifactId}.stackset.template.json`), 'utf8');
+    member = (JSON.parse(memberFile) as { Resources: typeof member }).Resources;
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as { pluginReports: Array<{ violations: unknown[] }> };
+    violations = report.pluginReports.flatMap((plugin) => plugin.violations);
+  });
+  afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+  it('deploys one service-managed StackSet to the OUs and regions, following accounts that join', () => {
+    parent.hasResourceProperties('AWS::CloudFormation::StackSet', {
+      PermissionModel: 'SERVICE_MANAGED',
+      AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+      Capabilities: ['CAPABILITY_IAM'],
+      StackInstancesGroup: [{ DeploymentTargets: { OrganizationalUnitIds: ['ou-ab12-cdefgh34'] }, Regions: ['us-east-1', 'eu-west-1'] }],
+    });
+  });
+
+  it('puts the whole bot in each member stack, its code read from the bucket of the stack\'s own region', () => {
+    const functions = Object.values(member).filter((resource) => resource.Type === 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(4);
+    for (const fn of functions) {
+      expect((fn.Properties.Code as { S3Bucket: unknown }).S3Bucket).toEqual({ 'Fn::Join': ['-', ['example-ops-bot-assets', { Ref: 'AWS::Region' }]] });
+    }
+    expect(Object.values(member).filter((resource) => resource.Type === 'AWS::SNS::Topic')).toHaveLength(1);
+  });
+
+  it('lets each member publish its reports to the central topic too', () => {
+    const functions = Object.values(member).filter((resource) => resource.Type === 'AWS::Lambda::Function');
+    for (const fn of functions) {
+      expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.CENTRAL_TOPIC_ARN).toBe('arn:aws:sns:us-east-1:999988887777:org-sagemaker-ops-bot');
+    }
+    const statements = Object.values(member)
+      .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+      .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Array<{ Sid?: string; Resource: unknown }> }).Statement);
+    const central = statements.filter((statement) => statement.Sid === 'PublishToCentralTopic');
+    expect(central).toHaveLength(4);
+    expect(central.every((statement) => statement.Resource === 'arn:aws:sns:us-east-1:999988887777:org-sagemaker-ops-bot')).toBe(true);
+  });
+
+  it('passes cdk-nag AwsSolutions with every finding acknowledged', () => {
+    expect(violations).toEqual([]);
+  });
+});
