@@ -105,6 +105,19 @@ describe('Stack: SageMakerOpsBot', () => {
     expect(statements.some((statement) => statement.Effect === 'Deny' && JSON.stringify(statement.Condition).includes('aws:SecureTransport'))).toBe(true);
   });
 
+  it('warns at synth when the topic has no subscriber, and not when it has one', () => {
+    // Prepare
+    const lonely = synthesize({});
+
+    try {
+      // Assess
+      lonely.annotations.hasWarning('*', Match.stringLikeRegexp('The report topic has no subscriber'));
+      expect(synthesized.annotations.findWarning('*', Match.stringLikeRegexp('no subscriber'))).toEqual([]);
+    } finally {
+      lonely.cleanup();
+    }
+  });
+
   it('outputs the topic, the dashboard, each function and a ready dry-run command per job', () => {
     // Prepare
     const outputs = synthesized.template.findOutputs('*');

@@ -9,6 +9,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStackSetApp } from '../../infra/stackset-app.ts';
+import { cdkContext, nagViolations } from '../support/cdk.ts';
 
 const config = JSON.parse(readFileSync('ops-bot.stacksets.example.json', 'utf8')) as Record<string, unknown>;
 
@@ -25,14 +26,13 @@ describe('Stack: StackSets across an organization', () => {
       writeFileSync(join(distDir, job, 'index.mjs'), 'export const handler = async () => ({});\n');
     }
     const outdir = join(workDir, 'cdk.out');
-    const app = new App({ outdir });
+    const app = new App({ outdir, context: cdkContext() });
     const built = buildStackSetApp(app, distDir, {}, config);
     const assembly = app.synth();
     parent = Template.fromJSON(assembly.getStackByName(built.parent.stackName).template as Record<string, unknown>);
     const memberFile = readFileSync(join(outdir, `${built.member.artifactId}.stackset.template.json`), 'utf8');
     member = (JSON.parse(memberFile) as { Resources: typeof member }).Resources;
-    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as { pluginReports: Array<{ violations: unknown[] }> };
-    violations = report.pluginReports.flatMap((plugin) => plugin.violations);
+    violations = nagViolations(outdir);
   });
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
