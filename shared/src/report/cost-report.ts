@@ -98,7 +98,7 @@ function renderEmail(report: CostReport, shownHosts: number): string {
   lines.push(
     '',
     'HOW THIS WAS WORKED OUT',
-    '  m = measured from enhanced metrics (instance and GPU SampleCounts x publish period); e = estimated from current counts x hours.',
+    '  m = measured from per-instance and per-GPU metrics (SampleCounts x publish period); e = estimated from current counts x hours.',
     '  A model pays for its share of the instance: GPUs held on GPU instances; CPU cores (or memory) on CPU instances.',
     '  Unallocated = instance cost - what the models hold. Storage, data transfer and serverless endpoints are not included.',
     `  Prices: ${report.priceSource}.`,

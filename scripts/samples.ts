@@ -1,0 +1,166 @@
+/**
+ * `npm run -s samples > docs/samples.md`: what each job sends, rendered by the real renderers from
+ * fixed, realistic inputs (the demo account for idle-endpoints). A test regenerates it and compares,
+ * so the documented texts cannot drift from what the bot sends.
+ */
+import { readFileSync } from 'node:fs';
+import { findIdleEndpoints, type IdleEndpointsSnapshot } from '@ops-bot/shared/domain/idle-endpoints';
+import { createPriceBook } from '@ops-bot/shared/domain/prices';
+import { attributeCosts, type CostSnapshot } from '@ops-bot/shared/domain/cost';
+import { assessWeekendSavings, planScaleDown, type ComponentSnapshot, type HostingEndpoint } from '@ops-bot/shared/domain/weekend-scaling';
+import { auditStudio } from '@ops-bot/shared/domain/studio';
+import { renderIdleEndpointsReport } from '@ops-bot/shared/report/idle-endpoints';
+import { renderNotebookReport } from '@ops-bot/shared/report/notebooks';
+import { renderWeekendReport } from '@ops-bot/shared/report/weekend-scaling';
+import { renderCostReport } from '@ops-bot/shared/report/cost-report';
+import { smsPrefix, DEFAULT_TOPIC_DISPLAY_NAME } from '@ops-bot/shared/report/gsm7';
+import { NOTEBOOK_PRICE_SOURCE } from '@ops-bot/shared/domain/prices';
+import type { RenderedReport } from '@ops-bot/shared/report/sns-message';
+
+const NOW = '2026-11-20T17:00:00.000Z';
+const prices = createPriceBook({});
+
+function idleEndpoints(): RenderedReport | undefined {
+  const snapshot = JSON.parse(readFileSync('demo/demo-account.json', 'utf8')) as IdleEndpointsSnapshot;
+  return renderIdleEndpointsReport(findIdleEndpoints(snapshot, { idleHours: 24, prices }));
+}
+
+function idleNotebooks(): RenderedReport {
+  return renderNotebookReport({
+    action: 'idle-check',
+    dryRun: false,
+    evaluatedAt: NOW,
+    priceSource: NOTEBOOK_PRICE_SOURCE,
+    failures: [],
+    outcomes: [
+      { region: 'us-east-1', name: 'forecasting-sandbox', instanceType: 'ml.g5.xlarge', verdict: 'stop', detail: 'idle 95 min (no kernel or terminal activity)', costPerDay: 33.79, result: 'done' },
+      { region: 'us-east-1', name: 'nlp-training', instanceType: 'ml.p3.2xlarge', verdict: 'busy', detail: 'a kernel is busy', costPerDay: 91.8, result: 'none' },
+      { region: 'us-east-1', name: 'private-vpc-notebook', instanceType: 'ml.t3.medium', verdict: 'unknown', detail: 'activity unknown: JupyterReadError: opening the presigned URL: no answer within 5000 ms', costPerDay: 1.2, result: 'none' },
+    ],
+  });
+}
+
+function studioAudit(): RenderedReport {
+  const studio = auditStudio(
+    [
+      { region: 'us-east-1', domainId: 'd-abc123', owner: 'space team-space', appType: 'JupyterLab', appName: 'default', instanceType: 'ml.g5.xlarge', createdAt: '2026-11-18T09:00:00.000Z' },
+      { region: 'us-east-1', domainId: 'd-abc123', owner: 'user alice', appType: 'CodeEditor', appName: 'default', instanceType: 'ml.t3.medium', createdAt: '2026-11-20T08:00:00.000Z' },
+    ],
+    [
+      { region: 'us-east-1', domainId: 'd-abc123', level: 'domain', name: 'd-abc123', jupyterLab: 'ENABLED' },
+      { region: 'us-east-1', domainId: 'd-abc123', level: 'domain-spaces', name: 'd-abc123' },
+      { region: 'us-east-1', domainId: 'd-abc123', level: 'space', name: 'team-space' },
+    ],
+    new Date(NOW),
+  );
+  return renderNotebookReport({ action: 'studio-audit', dryRun: false, evaluatedAt: NOW, priceSource: NOTEBOOK_PRICE_SOURCE, failures: [], outcomes: [], studio });
+}
+
+function weekendScaleDown(): RenderedReport {
+  const component = (name: string, endpointName: string, copies: number, extra: Partial<ComponentSnapshot> = {}): ComponentSnapshot => ({
+    region: 'us-east-1',
+    name,
+    arn: `arn:aws:sagemaker:us-east-1:111122223333:inference-component/${name}`,
+    endpointName,
+    variantName: 'AllTraffic',
+    desiredCopyCount: copies,
+    tags: { 'ops-bot:weekend-scale-to-zero': 'true' },
+    ...extra,
+  });
+  const components = [
+    component('llama-chat', 'llm-endpoint', 2, { autoscaling: { minCapacity: 1, maxCapacity: 4 } }),
+    component('embeddings', 'llm-endpoint', 1),
+    component('reranker', 'shared-endpoint', 1),
+  ];
+  const hosts: HostingEndpoint[] = [
+    { region: 'us-east-1', name: 'llm-endpoint', componentCopies: { 'llama-chat': 2, embeddings: 1 }, variants: [{ variantName: 'AllTraffic', role: 'production', instanceType: 'ml.g6.12xlarge', serverless: false, currentInstanceCount: 1, managedMinInstanceCount: 0 }] },
+    { region: 'us-east-1', name: 'shared-endpoint', componentCopies: { reranker: 1, 'fraud-model': 2 }, variants: [{ variantName: 'AllTraffic', role: 'production', serverless: false, currentInstanceCount: 2, managedMinInstanceCount: 1 }] },
+  ];
+  const plans = planScaleDown(components, { scope: 'tagged', now: new Date(NOW) });
+  const outcomes = plans.map((plan) => ({ ...plan, result: 'done' as const, copiesNow: plan.copiesAfter }));
+  return renderWeekendReport({
+    action: 'scale-down',
+    dryRun: false,
+    evaluatedAt: NOW,
+    timezone: 'Europe/Berlin',
+    scopeText: 'components tagged ops-bot:weekend-scale-to-zero = true',
+    restore: { at: '2026-11-23T07:00:00', how: 'the weekly MON restore' },
+    outcomes,
+    endpoints: assessWeekendSavings(outcomes, hosts, prices, 61),
+    failures: [],
+    priceSource: prices.source,
+  });
+}
+
+function costReport(): RenderedReport {
+  const snapshot: CostSnapshot = {
+    kind: 'cost-report',
+    version: 1,
+    capturedAt: '2026-11-21T07:00:00.000Z',
+    periodStart: '2026-11-19T23:00:00.000Z',
+    periodEnd: '2026-11-20T23:00:00.000Z',
+    periodLabel: '2026-11-20',
+    periodHours: 24,
+    failures: [],
+    hosts: [
+      {
+        region: 'us-east-1',
+        endpointName: 'llm-endpoint',
+        variantName: 'AllTraffic',
+        instanceType: 'ml.g6.12xlarge',
+        instanceCount: 1,
+        serverless: false,
+        measuredInstanceHours: { current: 24, previous: 24 },
+        components: [
+          { name: 'llama-chat', copies: 1, acceleratorsPerCopy: 2, measuredGpuHours: { current: 48, previous: 40 }, invocations: { current: 182_000, previous: 150_000 } },
+          { name: 'embeddings', copies: 1, acceleratorsPerCopy: 1, measuredGpuHours: { current: 24, previous: 24 }, invocations: { current: 940_000, previous: 910_000 } },
+        ],
+      },
+      { region: 'us-east-1', endpointName: 'tabular-scoring', variantName: 'AllTraffic', instanceType: 'ml.m5.xlarge', instanceCount: 2, serverless: false, components: [], invocations: { current: 52_000, previous: 61_000 } },
+    ],
+  };
+  return renderCostReport(attributeCosts(snapshot, prices));
+}
+
+function section(title: string, event: string, report: RenderedReport | undefined): string {
+  if (!report) return `## ${title}\n\nNothing to report: no message is sent.\n`;
+  return [
+    `## ${title}`,
+    '',
+    `Event: \`${event}\``,
+    '',
+    `**Subject:** ${report.subject}`,
+    '',
+    '**Email:**',
+    '',
+    '```text',
+    report.email,
+    '```',
+    '',
+    `**SMS** (as the phone shows it, ${`${smsPrefix(DEFAULT_TOPIC_DISPLAY_NAME)}${report.sms}`.length} of 160 characters):`,
+    '',
+    '```text',
+    `${smsPrefix(DEFAULT_TOPIC_DISPLAY_NAME)}${report.sms}`,
+    '```',
+    '',
+  ].join('\n');
+}
+
+function samples(): string {
+  return [
+    '# What the bot sends',
+    '',
+    'Generated by `npm run -s samples` from the real renderers (the idle-endpoints sample is the bundled',
+    'demo account); a test keeps this file in step with them. Figures are examples.',
+    '',
+    section('idle-endpoints', '{}', idleEndpoints()),
+    section('idle-notebooks: idle check', '{"action": "idle-check"}', idleNotebooks()),
+    section('idle-notebooks: Studio audit', '{"action": "studio-audit"}', studioAudit()),
+    section('weekend-scaling: scale-down', '{"action": "scale-down"}', weekendScaleDown()),
+    section('cost-report', '{}', costReport()),
+  ].join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) process.stdout.write(samples());
+
+export { samples };

@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { gsm7Length } from '@ops-bot/shared/report/gsm7';
+import { samples } from '../../scripts/samples.ts';
+
+describe('Docs: docs/samples.md', () => {
+  it('shows exactly what the renderers send today (regenerate with npm run -s samples > docs/samples.md)', () => {
+    expect(readFileSync('docs/samples.md', 'utf8')).toBe(samples());
+  });
+
+  it('has a sample of every job, each SMS one segment as the phone shows it', () => {
+    // Prepare
+    const text = samples();
+    const texts = [...text.matchAll(/\*\*SMS\*\*[^\n]*\n\n```text\n([^\n]*)\n```/g)].map((match) => match[1] ?? '');
+
+    // Assess
+    for (const job of ['## idle-endpoints', '## idle-notebooks: idle check', '## idle-notebooks: Studio audit', '## weekend-scaling', '## cost-report']) expect(text).toContain(job);
+    expect(texts).toHaveLength(5);
+    for (const sms of texts) {
+      expect(sms.startsWith('OPSBOT> ')).toBe(true);
+      expect(gsm7Length(sms)).toBeLessThanOrEqual(160);
+    }
+  });
+});
