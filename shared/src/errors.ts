@@ -66,10 +66,6 @@ function noRegionWasRead(regions: readonly string[], regionFailures: ReadonlyArr
   return new RunFailedError(`No region could be checked: ${reasons}`);
 }
 
-function failIfNoRegionWasRead(regions: readonly string[], regionFailures: ReadonlyArray<{ region: string; stage: string; reason: string }>): void {
-  const failure = noRegionWasRead(regions, regionFailures);
-  if (failure) throw failure;
-}
 
 // Query strings of presigned URLs and cookie/token values are credentials; they never leave
 // the process in an error text, a log line or a report.
@@ -110,7 +106,6 @@ export {
   RunFailedError,
   PublishFailedError,
   noRegionWasRead,
-  failIfNoRegionWasRead,
   redactCredentials,
   describeFailure,
 };

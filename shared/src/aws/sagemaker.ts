@@ -9,7 +9,6 @@ import {
   paginateListEndpoints,
   paginateListInferenceComponents,
   type DescribeEndpointCommandOutput,
-  type DescribeEndpointConfigCommandOutput,
   type ProductionVariant,
   type ProductionVariantSummary,
   type SageMakerClient,
@@ -70,54 +69,38 @@ const DEFAULT_METRICS_PERIOD_SECONDS = 60;
 /** EndpointStatus values in which instances run and bill (SageMaker API Reference, DescribeEndpoint). */
 const BILLABLE_STATUSES: ReadonlySet<string> = new Set(['InService', 'Updating', 'SystemUpdating', 'RollingBack', 'UpdateRollbackFailed']);
 
-function createEndpointReader(client: SageMakerClient): EndpointReader {
-  const endpointConfigs = new Map<string, Promise<DescribeEndpointConfigCommandOutput>>();
-  const describeEndpointConfig = (name: string) => {
-    let pending = endpointConfigs.get(name);
-    if (!pending) {
-      pending = client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: name }));
-      // A failed read is not cached: the next endpoint that shares the config tries again.
-      pending.catch(() => endpointConfigs.delete(name));
-      endpointConfigs.set(name, pending);
+/**
+ * One read per key for the life of a reader (one run). A failed read is not kept: the next caller
+ * tries again.
+ */
+function readOnce<T>(read: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const pending = new Map<string, Promise<T>>();
+  return (key) => {
+    let result = pending.get(key);
+    if (!result) {
+      result = read(key);
+      result.catch(() => pending.delete(key));
+      pending.set(key, result);
     }
-    return pending;
+    return result;
   };
+}
 
-  // One DescribeEndpoint per endpoint for the life of this reader (one run): a caller that first
-  // reads counts and then, only if needed, the instance types does not describe the endpoint twice.
-  const endpoints = new Map<string, Promise<DescribeEndpointCommandOutput>>();
-  const describeEndpoint = (name: string) => {
-    let pending = endpoints.get(name);
-    if (!pending) {
-      pending = client.send(new DescribeEndpointCommand({ EndpointName: name }));
-      pending.catch(() => endpoints.delete(name));
-      endpoints.set(name, pending);
-    }
-    return pending;
-  };
+function createEndpointReader(client: SageMakerClient): EndpointReader {
+  // Endpoints that share a config read it once.
+  const describeEndpointConfig = readOnce((name) => client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: name })));
+  // A caller that first reads counts and then, only if needed, the instance types describes the
+  // endpoint once.
+  const describeEndpoint = readOnce((name) => client.send(new DescribeEndpointCommand({ EndpointName: name })));
 
   return {
-    async listInServiceEndpoints() {
-      const endpoints: EndpointListing[] = [];
-      for await (const page of paginateListEndpoints({ client, pageSize: PAGE_SIZE }, { StatusEquals: 'InService' })) {
-        for (const summary of page.Endpoints ?? []) {
-          if (!summary.EndpointName || !summary.EndpointArn || !summary.CreationTime) continue;
-          endpoints.push({ name: summary.EndpointName, arn: summary.EndpointArn, createdAt: summary.CreationTime.toISOString() });
-        }
-      }
-      return endpoints;
+    listInServiceEndpoints() {
+      return listEndpoints({ StatusEquals: 'InService' }, () => true);
     },
 
-    async listBillableEndpoints() {
+    listBillableEndpoints() {
       // ListEndpoints filters on one status at a time: one unfiltered listing is fewer calls than five.
-      const endpoints: EndpointListing[] = [];
-      for await (const page of paginateListEndpoints({ client, pageSize: PAGE_SIZE }, {})) {
-        for (const summary of page.Endpoints ?? []) {
-          if (!summary.EndpointName || !summary.EndpointArn || !summary.CreationTime || !BILLABLE_STATUSES.has(summary.EndpointStatus ?? '')) continue;
-          endpoints.push({ name: summary.EndpointName, arn: summary.EndpointArn, createdAt: summary.CreationTime.toISOString() });
-        }
-      }
-      return endpoints;
+      return listEndpoints({}, (status) => BILLABLE_STATUSES.has(status ?? ''));
     },
 
     async listInferenceComponents() {
@@ -144,6 +127,17 @@ function createEndpointReader(client: SageMakerClient): EndpointReader {
       return readHosting(endpointName, () => true);
     },
   };
+
+  async function listEndpoints(filter: { StatusEquals?: 'InService' }, keep: (status: string | undefined) => boolean): Promise<EndpointListing[]> {
+    const endpoints: EndpointListing[] = [];
+    for await (const page of paginateListEndpoints({ client, pageSize: PAGE_SIZE }, filter)) {
+      for (const summary of page.Endpoints ?? []) {
+        if (!summary.EndpointName || !summary.EndpointArn || !summary.CreationTime || !keep(summary.EndpointStatus)) continue;
+        endpoints.push({ name: summary.EndpointName, arn: summary.EndpointArn, createdAt: summary.CreationTime.toISOString() });
+      }
+    }
+    return endpoints;
+  }
 
   async function readHosting(endpointName: string, needInstanceTypes: (variants: readonly HostedVariant[]) => boolean): Promise<EndpointHosting> {
     const endpoint = await describeEndpoint(endpointName);

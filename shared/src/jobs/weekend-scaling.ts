@@ -277,13 +277,13 @@ async function carryOut(plans: readonly ComponentPlan[], deps: WeekendScalingDep
         try {
           await runStep(access, plan, step, deps);
           if (step.kind === 'set-copy-count') copiesNow = step.copyCount;
+          if (step.kind === 'set-copy-count' && step.copyCount === 0) await keepStateAfterZero(access, plan);
         } catch (error) {
           const reason = describeFailure(error);
           deps.logger.error('Weekend scaling step failed', { component: plan.name, region: plan.region, step: step.kind, reason });
           return { ...plan, result: 'failed', copiesNow, failedStep: step.kind, error: reason };
         }
       }
-      if (plan.steps.some((step) => step.kind === 'set-copy-count' && step.copyCount === 0)) await keepStateAfterZero(access, plan);
       return { ...plan, result: 'done', copiesNow };
     },
     deps.deadline,
