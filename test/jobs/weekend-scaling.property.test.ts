@@ -51,6 +51,19 @@ const runArbitrary = fc.record({
 });
 
 type Run = typeof runArbitrary extends fc.Arbitrary<infer T> ? T : never;
+type ComponentSpec = typeof componentArbitrary extends fc.Arbitrary<infer T> ? T : never;
+
+function componentsOf(specs: readonly ComponentSpec[]): FakeComponent[] {
+  return specs.map((spec, i) => ({ name: `ic-${i}`, ...spec, tags: { ...spec.tags } }));
+}
+
+/** ep-a can release its instances (managed MinInstanceCount 0); ep-b cannot. */
+function accountWith(components: FakeComponent[]): FakeComponentAccount {
+  return new FakeComponentAccount(components, [
+    { name: 'ep-a', instanceType: 'ml.g5.xlarge', instances: 1, managedMin: 0 },
+    { name: 'ep-b', instanceType: 'ml.g5.xlarge', instances: 1 },
+  ]);
+}
 
 function injectFaults(account: FakeComponentAccount, run: Run): void {
   const firstCall = account.calls.length;
@@ -78,11 +91,8 @@ describe('Property: weekend scaling never loses what it must restore', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(componentArbitrary, { minLength: 1, maxLength: 6 }), fc.array(runArbitrary, { minLength: 1, maxLength: 6 }), async (specs, runs) => {
         // Prepare
-        const components: FakeComponent[] = specs.map((spec, i) => ({ name: `ic-${i}`, ...spec, tags: { ...spec.tags } }));
-        account = new FakeComponentAccount(components, [
-          { name: 'ep-a', instanceType: 'ml.g5.xlarge', instances: 1, managedMin: 0 },
-          { name: 'ep-b', instanceType: 'ml.g5.xlarge', instances: 1 },
-        ]);
+        const components = componentsOf(specs);
+        account = accountWith(components);
         const original = structuredClone(components);
         const deps = liveWeekendScalingDeps(config, clients, silent, clock, () => 'arn:aws:lambda:us-east-1:111122223333:function:weekend-scaling');
 
@@ -162,11 +172,8 @@ describe('Property: weekend scaling never loses what it must restore', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(componentArbitrary, { minLength: 1, maxLength: 6 }), fc.array(stepArbitrary, { minLength: 1, maxLength: 8 }), async (specs, steps) => {
         // Prepare
-        const components: FakeComponent[] = specs.map((spec, i) => ({ name: `ic-${i}`, ...spec, tags: { ...spec.tags } }));
-        account = new FakeComponentAccount(components, [
-          { name: 'ep-a', instanceType: 'ml.g5.xlarge', instances: 1, managedMin: 0 },
-          { name: 'ep-b', instanceType: 'ml.g5.xlarge', instances: 1 },
-        ]);
+        const components = componentsOf(specs);
+        account = accountWith(components);
         const intended = structuredClone(components);
         let now = new Date('2026-11-20T17:00:00Z');
         const deps = liveWeekendScalingDeps(config, clients, silent, () => now, () => FUNCTION_ARN);
