@@ -120,12 +120,11 @@ function createEndpointReader(client: SageMakerClient): EndpointReader {
     },
 
     async readEndpointCapacity(endpointName, needInstanceTypes = () => true) {
-      return (await readHosting(endpointName, needInstanceTypes)).variants;
+      const counts = hostedVariants(await describeEndpoint(endpointName), new Map());
+      return needInstanceTypes(counts) ? (await readHosting(endpointName)).variants : counts;
     },
 
-    async readEndpointHosting(endpointName) {
-      return readHosting(endpointName, () => true);
-    },
+    readEndpointHosting: readHosting,
   };
 
   async function listEndpoints(filter: { StatusEquals?: 'InService' }, keep: (status: string | undefined) => boolean): Promise<EndpointListing[]> {
@@ -139,11 +138,9 @@ function createEndpointReader(client: SageMakerClient): EndpointReader {
     return endpoints;
   }
 
-  async function readHosting(endpointName: string, needInstanceTypes: (variants: readonly HostedVariant[]) => boolean): Promise<EndpointHosting> {
+  async function readHosting(endpointName: string): Promise<EndpointHosting> {
     const endpoint = await describeEndpoint(endpointName);
     if (!endpoint.EndpointConfigName) throw new Error(`DescribeEndpoint(${endpointName}) returned no EndpointConfigName`);
-    const counts = hostedVariants(endpoint, new Map());
-    if (!needInstanceTypes(counts)) return { variants: counts, metricsPeriodSeconds: DEFAULT_METRICS_PERIOD_SECONDS, asyncInference: false };
     const config = await describeEndpointConfig(endpoint.EndpointConfigName);
     const configured = new Map(
       [...(config.ProductionVariants ?? []), ...(config.ShadowProductionVariants ?? [])].map((variant) => [variant.VariantName, variant]),

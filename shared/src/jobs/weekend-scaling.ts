@@ -68,7 +68,12 @@ interface SettlePolicy {
   readonly maxPolls: number;
   readonly attempts: number;
 }
-const DEFAULT_SETTLE: SettlePolicy = { pollMs: 10_000, maxPolls: 30, attempts: 3 };
+const SETTLE_BOUNDS = { maxPolls: 30, attempts: 3 } as const;
+
+/** The injected policy (tests), else the bounds above with WEEKEND_SETTLE_POLL_SECONDS between checks. */
+function settlePolicy(deps: WeekendScalingDeps): SettlePolicy {
+  return deps.settle ?? { ...SETTLE_BOUNDS, pollMs: deps.config.weekendSettlePollSeconds * 1000 };
+}
 
 interface WeekendRegionAccess {
   readonly endpoints: EndpointReader;
@@ -240,19 +245,21 @@ async function planAndAct(event: WeekendScalingEvent, deps: WeekendScalingDeps, 
   );
 
   let restore: { at: string; how: string } | undefined;
+  let restoreAt: Date | undefined;
   if (event.action === 'scale-down') {
     // The ad hoc restore is what undoes this run: it exists before anything is scaled down.
-    if (adHoc) restore = { at: adHoc.local, how: await scheduleRestore(deps, event.dryRun, adHoc.local, `Ad hoc restore after a scale-down on ${localDate(now, config.timezone)}`) };
-    else {
-      const next = nextWeeklyOccurrence(now, config.weekendRestoreAt, config.timezone);
-      restore = { at: formatLocalDateTime(zonedParts(next, config.timezone)), how: `the weekly ${WEEKDAYS[config.weekendRestoreAt.weekday]} restore` };
+    if (adHoc) {
+      restoreAt = adHoc.instant;
+      restore = { at: adHoc.local, how: await scheduleRestore(deps, event.dryRun, adHoc.local, `Ad hoc restore after a scale-down on ${localDate(now, config.timezone)}`) };
+    } else {
+      restoreAt = nextWeeklyOccurrence(now, config.weekendRestoreAt, config.timezone);
+      restore = { at: formatLocalDateTime(zonedParts(restoreAt, config.timezone)), how: `the weekly ${WEEKDAYS[config.weekendRestoreAt.weekday]} restore` };
     }
   }
 
   const outcomes = event.dryRun ? plans.map(asPlanned) : await carryOut(plans, deps);
   let endpoints: EndpointWeekendCost[] = [];
-  if (event.action === 'scale-down' && restore) {
-    const restoreAt = adHoc ? adHoc.instant : nextWeeklyOccurrence(now, config.weekendRestoreAt, config.timezone);
+  if (restoreAt) {
     const windowHours = Math.max(0, (restoreAt.getTime() - now.getTime()) / HOUR_MS);
     const actual = outcomes.map((outcome) => ({ ...outcome, copiesAfter: outcome.copiesNow }));
     endpoints = assessWeekendSavings(actual, snapshot.endpoints, createPriceBook(config.priceOverrides), windowHours);
@@ -320,7 +327,7 @@ async function runStep(access: WeekendRegionAccess, plan: ComponentPlan, step: S
 
 /** Polls DescribeInferenceComponent until the component is not `Updating`, within the settle bound and the deadline. */
 async function waitUntilSettled(access: WeekendRegionAccess, name: string, deps: WeekendScalingDeps): Promise<ComponentCopies> {
-  const settle = deps.settle ?? { ...DEFAULT_SETTLE, pollMs: deps.config.weekendSettlePollSeconds * 1000 };
+  const settle = settlePolicy(deps);
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   for (let poll = 0; ; poll += 1) {
     const live = await access.components.readCopies(name);
@@ -336,7 +343,7 @@ async function waitUntilSettled(access: WeekendRegionAccess, name: string, deps:
  * tried again within this run, after the component settles; "retried next run" would mean next week.
  */
 async function withRetries(access: WeekendRegionAccess, name: string, deps: WeekendScalingDeps, change: () => Promise<void>): Promise<void> {
-  const settle = deps.settle ?? DEFAULT_SETTLE;
+  const settle = settlePolicy(deps);
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await change();
