@@ -12,12 +12,13 @@ import { performance } from 'node:perf_hooks';
 import { findIdleEndpoints, type EndpointSnapshot } from '@ops-bot/shared/domain/idle-endpoints';
 import { createPriceBook } from '@ops-bot/shared/domain/prices';
 import { renderIdleEndpointsReport } from '@ops-bot/shared/report/idle-endpoints';
-import { mixedAccount } from '../test/support/mixed-account.ts';
-import { mockAccount } from '../test/support/mock-clients.ts';
-import { FakeComponentAccount, type FakeComponent, type FakeHost } from '../test/support/fake-components.ts';
-import { mockWeekendAccount } from '../test/support/mock-weekend-clients.ts';
-import { parseConfig } from '@ops-bot/shared/config';
-import { createWeekendScalingClients, liveWeekendScalingDeps, runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
+import { parseWeekendScalingConfig } from '@ops-bot/shared/config';
+import { runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
+import { discardMetrics } from '@ops-bot/shared/aws/metrics';
+import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/shared/live/weekend-scaling';
+import { FakeAccount, hostEndpoint, type FakeComponent, type FakeEndpoint } from '../fakes/account.ts';
+import { mixedAccount } from '../fakes/mixed-account.ts';
+import { mockAccount } from '../fakes/mock-clients.ts';
 
 const targets: Array<{ name: string; value: number; limit: number; unit: string }> = [];
 const HOUR = 3_600_000;
@@ -62,7 +63,7 @@ const result = (await (handler as unknown as (event: unknown, context: unknown) 
 )) as { summary: { idle: number; inService: number } };
 const runMs = performance.now() - started;
 mocks.restore();
-const calls = Object.fromEntries([...account.calls.entries()].sort());
+const calls = account.callCounts();
 const totalCalls = Object.values(calls).reduce((sum, count) => sum + count, 0);
 console.log(`dry run: ${result.summary.idle} idle of ${result.summary.inService}; AWS calls by operation: ${JSON.stringify(calls)}`);
 targets.push({ name: 'dry run over 2,000 endpoints (in-memory AWS)', value: runMs, limit: 5_000, unit: 'ms' });
@@ -73,28 +74,30 @@ targets.push({ name: 'AWS calls beyond describes of idle endpoints', value: tota
 // of them share it with two running neighbours, and one in four runs with managed instance scaling
 // down to 0 instances. Endpoints 1,000-1,999 host 2,500 components nobody opted in.
 const weekendComponents: FakeComponent[] = [];
-const hosts: FakeHost[] = [];
+const hosts: FakeEndpoint[] = [];
 for (let e = 0; e < 2_000; e++) {
   const endpointName = `ep-${e}`;
   const scaleReady = e < 1_000 && e % 4 === 0;
-  hosts.push({ name: endpointName, instanceType: 'ml.g5.2xlarge', instances: 1, ...(scaleReady ? { managedMin: 0 } : e % 2 === 0 ? { managedMin: 1 } : {}) });
+  hosts.push(hostEndpoint(endpointName, { instanceType: 'ml.g5.2xlarge', instances: 1, managedMin: scaleReady ? 0 : e % 2 === 0 ? 1 : undefined }));
   if (e < 1_000) {
     weekendComponents.push({ name: `opted-${e}`, endpointName, copies: 2, tags: { 'ops-bot:weekend-scale-to-zero': 'true' }, ...(e % 3 === 0 ? { autoscaling: { min: 1, max: 4 } } : {}) });
     if (e % 4 !== 0) for (let n = 0; n < 2; n++) weekendComponents.push({ name: `shared-${e}-${n}`, endpointName, copies: 1, tags: {} });
   }
 }
 for (let i = 0; weekendComponents.length < 5_000; i++) weekendComponents.push({ name: `other-${i}`, endpointName: `ep-${1_000 + (i % 1_000)}`, copies: 1, tags: {} });
-const weekendAccount = new FakeComponentAccount(weekendComponents, hosts);
-const weekendMocks = mockWeekendAccount(weekendAccount);
+const weekendAccount = new FakeAccount(hosts, [], weekendComponents);
+const weekendMocks = mockAccount(weekendAccount);
 started = performance.now();
 const weekend = await runWeekendScaling(
   { action: 'scale-down', dryRun: true },
-  liveWeekendScalingDeps(parseConfig({ AWS_REGION: 'us-east-1' }), createWeekendScalingClients(), { info: () => undefined, warn: () => undefined, error: () => undefined }, () => now, () => undefined),
+  {
+    ...liveWeekendScalingDeps(parseWeekendScalingConfig({ AWS_REGION: 'us-east-1' }), createWeekendScalingClients(), { info: () => undefined, warn: () => undefined, error: () => undefined }, () => undefined, () => now),
+    metrics: discardMetrics,
+  },
 );
 const weekendMs = performance.now() - started;
 weekendMocks.restore();
-const weekendCalls: Record<string, number> = {};
-for (const call of weekendAccount.calls) weekendCalls[call.operation] = (weekendCalls[call.operation] ?? 0) + 1;
+const weekendCalls = weekendAccount.callCounts();
 const weekendTotal = Object.values(weekendCalls).reduce((sum, count) => sum + count, 0);
 const affected = new Set(weekend.components.filter((c) => c.disposition === 'scale-down').map((c) => c.endpointName)).size;
 const floor = Math.ceil(5_000 / 100) + Math.ceil(1_000 / 100) + Math.ceil(1_000 / 50) + 1_000 + 1_000 + affected;

@@ -4,7 +4,8 @@
  * inference component, young, skipped, serverless, scaled to zero, unreadable). Deterministic:
  * run `npx tsx demo/generate-demo-account.ts` after changing it and commit the output.
  */
-import type { EndpointSnapshot, IdleEndpointsSnapshot, InvocationSeries, VariantCapacity } from '@ops-bot/shared/domain/idle-endpoints';
+import type { EndpointSnapshot, IdleEndpointsSnapshot, InvocationSeries } from '@ops-bot/shared/domain/idle-endpoints';
+import type { VariantCapacity } from '@ops-bot/shared/domain/hosting';
 import { saveSnapshot } from '@ops-bot/shared/snapshot';
 
 const CAPTURED_AT = Date.parse('2026-11-20T09:00:00Z');

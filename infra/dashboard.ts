@@ -6,7 +6,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '@ops-bot/shared/aws/emf';
+import { METRICS_NAMESPACE } from '@ops-bot/shared/aws/metrics';
+import type { JobName } from '@ops-bot/shared/config';
 import type { ScheduledFunction } from './scheduled-function.ts';
 
 interface OpsBotDashboardProps {
@@ -15,18 +16,19 @@ interface OpsBotDashboardProps {
 
 const DAY = Duration.days(1);
 
-function search(dimensions: readonly string[], metricName: string, label: string, statistic = 'Sum'): cloudwatch.MathExpression {
-  const schema = [METRICS_NAMESPACE, ...dimensions].join(',');
+/** Every bot metric carries its job as the `Job` dimension (see shared/src/aws/metrics.ts). */
+function search(job: JobName, dimensions: readonly string[], metricName: string, label: string, statistic = 'Sum'): cloudwatch.MathExpression {
+  const schema = [METRICS_NAMESPACE, 'Job', ...dimensions].join(',');
   return new cloudwatch.MathExpression({
-    expression: `SEARCH('{${schema}} MetricName="${metricName}"', '${statistic}', ${DAY.toSeconds()})`,
+    expression: `SEARCH('{${schema}} Job="${job}" MetricName="${metricName}"', '${statistic}', ${DAY.toSeconds()})`,
     usingMetrics: {},
     label,
     period: DAY,
   });
 }
 
-function botMetric(metricName: string, label: string, statistic = 'Sum'): cloudwatch.Metric {
-  return new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, label, statistic, period: DAY });
+function botMetric(job: JobName, metricName: string, label: string, statistic = 'Sum'): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { Job: job }, label, statistic, period: DAY });
 }
 
 class OpsBotDashboard extends Construct {
@@ -41,22 +43,22 @@ class OpsBotDashboard extends Construct {
       defaultInterval: Duration.days(30),
       widgets: [
         [
-          graph('Cost per model (USD per day, from cost-report)', [search(['Region', 'EndpointName', 'VariantName', 'InferenceComponentName'], 'ComponentCost', '')], { stacked: true }),
-          graph('Unallocated cost per endpoint (USD per day)', [search(['Region', 'EndpointName', 'VariantName'], 'UnallocatedCost', '')], { stacked: true }),
+          graph('Cost per model (USD per day, from cost-report)', [search('cost-report', ['Region', 'EndpointName', 'VariantName', 'InferenceComponentName'], 'ComponentCost', '')], { stacked: true }),
+          graph('Unallocated cost per endpoint (USD per day)', [search('cost-report', ['Region', 'EndpointName', 'VariantName'], 'UnallocatedCost', '')], { stacked: true }),
         ],
         [
           graph('GPUs per endpoint: held by models vs on the instances', [
-            search(['Region', 'EndpointName', 'VariantName'], 'GpusHeld', 'held', 'Average'),
-            search(['Region', 'EndpointName', 'VariantName'], 'GpusTotal', 'total', 'Average'),
+            search('cost-report', ['Region', 'EndpointName', 'VariantName'], 'GpusHeld', 'held', 'Average'),
+            search('cost-report', ['Region', 'EndpointName', 'VariantName'], 'GpusTotal', 'total', 'Average'),
           ]),
-          graph('Account total vs unallocated (USD per day)', [botMetric('TotalCost', 'total'), botMetric('UnallocatedCost', 'unallocated')]),
+          graph('Account total vs unallocated (USD per day)', [botMetric('cost-report', 'TotalCost', 'total'), botMetric('cost-report', 'UnallocatedCost', 'unallocated')]),
         ],
         [
-          graph('Idle endpoints and what they waste', [botMetric('IdleEndpoints', 'idle endpoints', 'Maximum')], {
-            right: [botMetric('IdleEndpointsCostPerDay', 'USD per day', 'Maximum')],
+          graph('Idle endpoints and what they waste', [botMetric('idle-endpoints', 'IdleEndpoints', 'idle endpoints', 'Maximum')], {
+            right: [botMetric('idle-endpoints', 'IdleEndpointsCostPerDay', 'USD per day', 'Maximum')],
           }),
-          graph('Weekend scaling', [botMetric('WeekendScaledDown', 'scaled down'), botMetric('WeekendRestored', 'restored'), botMetric('WeekendFailures', 'failures')], {
-            right: [botMetric('WeekendEstimatedSavings', 'est. savings (USD)')],
+          graph('Weekend scaling', [botMetric('weekend-scaling', 'WeekendScaledDown', 'scaled down'), botMetric('weekend-scaling', 'WeekendRestored', 'restored'), botMetric('weekend-scaling', 'WeekendFailures', 'failures')], {
+            right: [botMetric('weekend-scaling', 'WeekendEstimatedSavings', 'est. savings (USD)')],
           }),
         ],
         [

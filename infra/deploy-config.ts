@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_TOPIC_DISPLAY_NAME } from '@ops-bot/shared/report/gsm7';
-import { parseConfig, ENV } from '@ops-bot/shared/config';
+import { ENV, JOB_CONFIG, JOB_NAMES, type JobName } from '@ops-bot/shared/config';
 import { ConfigError } from '@ops-bot/shared/errors';
 
 interface DailyTime {
@@ -269,52 +269,68 @@ function parseDeployConfig(context: unknown): DeployConfig {
     ...(raw.stackSets !== undefined ? { stackSets: stackSets(raw.stackSets) } : {}),
     ...(raw.centralTopicArn !== undefined ? { centralTopicArn: centralTopic(raw.centralTopicArn) } : {}),
   };
-  // The functions' own parser checks the runtime settings, so synth and runtime agree on what is valid.
-  checkRuntimeEnvironment(functionEnvironment(config));
+  checkRuntimeEnvironment(config);
   return config;
 }
 
-/** The environment every function gets from the deploy config (TOPIC_ARN is added by the stack). */
-function functionEnvironment(config: DeployConfig): Record<string, string> {
+/** Every runtime setting the deploy config sets, before each job takes its own (TOPIC_ARN is added by the stack). */
+function allSettings(config: DeployConfig): Record<string, string | undefined> {
   const restore = config.schedules.weekendRestore;
+  const text = (value: number | undefined) => (value === undefined ? undefined : String(value));
   return {
     [ENV.topicDisplayName]: DEFAULT_TOPIC_DISPLAY_NAME,
-    ...(config.centralTopicArn ? { [ENV.centralTopicArn]: config.centralTopicArn } : {}),
+    [ENV.centralTopicArn]: config.centralTopicArn,
     [ENV.timezone]: config.timezone,
     [ENV.weekendScope]: config.weekendScope,
     [ENV.weekendRestoreAt]: `${restore.weekDay} ${String(restore.hour).padStart(2, '0')}:${String(restore.minute).padStart(2, '0')}`,
-    ...(config.holidays.length > 0 ? { [ENV.holidays]: config.holidays.join(',') } : {}),
-    ...(config.maxScaleDownDays !== undefined ? { [ENV.maxScaleDownDays]: String(config.maxScaleDownDays) } : {}),
-    ...(config.costPeriodDays !== undefined ? { [ENV.costPeriodDays]: String(config.costPeriodDays) } : {}),
-    ...(config.notebookIdleMinutes !== undefined ? { [ENV.notebookIdleMinutes]: String(config.notebookIdleMinutes) } : {}),
-    ...(config.notebookMaxRunningHours !== undefined ? { [ENV.notebookMaxRunningHours]: String(config.notebookMaxRunningHours) } : {}),
-    ...(config.regions ? { [ENV.regions]: config.regions.join(',') } : {}),
-    ...(config.endpointIdleHours !== undefined ? { [ENV.endpointIdleHours]: String(config.endpointIdleHours) } : {}),
-    ...(config.priceOverrides ? { [ENV.priceOverrides]: JSON.stringify(config.priceOverrides) } : {}),
+    [ENV.holidays]: config.holidays.length > 0 ? config.holidays.join(',') : undefined,
+    [ENV.maxScaleDownDays]: text(config.maxScaleDownDays),
+    [ENV.costPeriodDays]: text(config.costPeriodDays),
+    [ENV.notebookIdleMinutes]: text(config.notebookIdleMinutes),
+    [ENV.notebookMaxRunningHours]: text(config.notebookMaxRunningHours),
+    [ENV.regions]: config.regions?.join(','),
+    [ENV.endpointIdleHours]: text(config.endpointIdleHours),
+    [ENV.priceOverrides]: config.priceOverrides ? JSON.stringify(config.priceOverrides) : undefined,
   };
 }
 
-function checkRuntimeEnvironment(environment: Record<string, string>): void {
-  try {
-    parseConfig({ [ENV.awsRegion]: 'us-east-1', ...environment });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      const setting = {
-        [ENV.regions]: 'regions',
-        [ENV.endpointIdleHours]: 'endpointIdleHours',
-        [ENV.priceOverrides]: 'priceOverrides',
-        [ENV.weekendScope]: 'weekendScope',
-        [ENV.holidays]: 'holidays',
-        [ENV.maxScaleDownDays]: 'maxScaleDownDays',
-        [ENV.costPeriodDays]: 'costPeriodDays',
-        [ENV.notebookIdleMinutes]: 'notebookIdleMinutes',
-        [ENV.notebookMaxRunningHours]: 'notebookMaxRunningHours',
-      }[error.variable];
-      throw new DeployConfigError(setting ?? error.variable, error.message.replace(/^Invalid configuration: \S+ /, ''));
+/** One job's environment: only the variables its own config parser reads. */
+function jobEnvironment(config: DeployConfig, job: JobName): Record<string, string> {
+  const settings = allSettings(config);
+  const own: Record<string, string> = {};
+  for (const variable of JOB_CONFIG[job].variables) {
+    const value = settings[variable];
+    if (value !== undefined) own[variable] = value;
+  }
+  return own;
+}
+
+/** Which deploy setting a runtime variable comes from, to name it in a synth error. */
+const SETTING_OF_VARIABLE: Readonly<Record<string, string>> = {
+  [ENV.regions]: 'regions',
+  [ENV.endpointIdleHours]: 'endpointIdleHours',
+  [ENV.priceOverrides]: 'priceOverrides',
+  [ENV.weekendScope]: 'weekendScope',
+  [ENV.holidays]: 'holidays',
+  [ENV.maxScaleDownDays]: 'maxScaleDownDays',
+  [ENV.costPeriodDays]: 'costPeriodDays',
+  [ENV.notebookIdleMinutes]: 'notebookIdleMinutes',
+  [ENV.notebookMaxRunningHours]: 'notebookMaxRunningHours',
+};
+
+/** Each function's own parser checks its settings, so synth and runtime agree on what is valid. */
+function checkRuntimeEnvironment(config: DeployConfig): void {
+  for (const job of JOB_NAMES) {
+    try {
+      JOB_CONFIG[job].parse({ [ENV.awsRegion]: 'us-east-1', ...jobEnvironment(config, job) });
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        throw new DeployConfigError(SETTING_OF_VARIABLE[error.variable] ?? error.variable, error.message.replace(/^Invalid configuration: \S+ /, ''));
+      }
+      throw error;
     }
-    throw error;
   }
 }
 
-export { parseDeployConfig, readDeployConfig, functionEnvironment, DeployConfigError, DEFAULT_SCHEDULES, DEFAULT_CONFIG_FILE };
+export { parseDeployConfig, readDeployConfig, jobEnvironment, DeployConfigError, DEFAULT_SCHEDULES, DEFAULT_CONFIG_FILE };
 export type { DeployConfig, DailyTime, WeeklyTime, StackSetsConfig };

@@ -47,6 +47,11 @@ interface ScheduledFunctionProps {
   readonly canScheduleItself?: boolean;
   /** At most this many runs at once (Lambda reserved concurrency); unset means no limit of its own. */
   readonly reservedConcurrency?: number;
+  /**
+   * Why the role needs each wildcard it has: every cdk-nag AwsSolutions-IAM5 finding on it is
+   * acknowledged here, next to the statements, with its reason. `'*'` is the unscoped resource.
+   */
+  readonly wildcards?: ReadonlyArray<{ readonly resources: '*' | readonly string[]; readonly reason: string }>;
 }
 
 class ScheduledFunction extends Construct {
@@ -91,7 +96,7 @@ class ScheduledFunction extends Construct {
       logGroup,
       timeout: props.timeout,
       memorySize: props.memorySize ?? 512,
-      ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
+      reservedConcurrentExecutions: props.reservedConcurrency,
       environment: { ...props.environment, TOPIC_ARN: props.topic.topicArn, POWERTOOLS_SERVICE_NAME: props.jobName },
       // Scheduler invokes asynchronously. A failed run is not retried blindly (a retry could act or
       // notify twice); it lands in the dead-letter queue, which alarms.
@@ -122,6 +127,7 @@ class ScheduledFunction extends Construct {
     );
 
     if (props.canScheduleItself) this.allowSelfScheduling();
+    for (const { resources, reason } of props.wildcards ?? []) this.acknowledgeWildcards(resources, reason);
 
     acknowledgeWildcardArns(schedulerRole, [`${this.function.functionArn}:*`], "CDK's LambdaInvoke grant covers this one function and its versions; nothing else can be invoked.");
     Validations.of(this.deadLetterQueue).acknowledge({
@@ -161,6 +167,12 @@ class ScheduledFunction extends Construct {
     return alarm;
   }
 
+  /** Acknowledges AwsSolutions-IAM5 on the role for `resources`, with the reason they must be wildcards. */
+  acknowledgeWildcards(resources: '*' | readonly string[], reason: string): void {
+    if (resources === '*') Validations.of(this.role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason });
+    else acknowledgeWildcardArns(this.role, resources, reason);
+  }
+
   private allowSelfScheduling(): void {
     const stack = Stack.of(this);
     this.function.addEnvironment('SCHEDULER_ROLE_ARN', this.schedulerRole.roleArn);
@@ -175,7 +187,7 @@ class ScheduledFunction extends Construct {
         conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
       }),
     );
-    acknowledgeWildcardArns(this.role, [scheduleArn], 'One-time restore schedules are named by their run time; the prefix limits the function to its own.');
+    this.acknowledgeWildcards([scheduleArn], 'One-time restore schedules are named by their run time; the prefix limits the function to its own.');
   }
 }
 

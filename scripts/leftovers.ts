@@ -8,7 +8,7 @@
 import { paginateGetResources, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { paginateListSchedules, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { parseConfig } from '@ops-bot/shared/config';
+import { parseCommonConfig } from '@ops-bot/shared/config';
 import { TAG_PREFIX, TAGS } from '@ops-bot/shared/domain/tags';
 import { describeFailure } from '@ops-bot/shared/errors';
 
@@ -54,7 +54,7 @@ function describeLeftovers(all: readonly Leftovers[]): string {
 
 async function main(): Promise<void> {
   const env = process.env.REGIONS || process.env.AWS_REGION ? process.env : { ...process.env, AWS_REGION: await new SageMakerClient({}).config.region() };
-  const { regions } = parseConfig(env);
+  const { regions } = parseCommonConfig(env);
   const found = await Promise.all(
     regions.map((region) => findLeftovers(region, { tagging: new ResourceGroupsTaggingAPIClient({ region }), scheduler: new SchedulerClient({ region }) })),
   );

@@ -5,15 +5,18 @@
  */
 import { parseArgs } from 'node:util';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { parseConfig, type Config } from '@ops-bot/shared/config';
+import { parseCostReportConfig, parseIdleEndpointsConfig, parseIdleNotebooksConfig, parseWeekendScalingConfig, type Env } from '@ops-bot/shared/config';
 import { describeFailure } from '@ops-bot/shared/errors';
 import { NO_DEADLINE } from '@ops-bot/shared/util/deadline';
-import { createIdleEndpointsClients, liveIdleEndpointsDeps, runIdleEndpoints, type IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
-import { createIdleNotebooksClients, liveIdleNotebooksDeps, runIdleNotebooks } from '@ops-bot/shared/jobs/idle-notebooks';
-import { createWeekendScalingClients, liveWeekendScalingDeps, runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
-import { createCostReportClients, liveCostReportDeps, runCostReport } from '@ops-bot/shared/jobs/cost-report';
-import { parseNotebookEvent, parseWeekendScalingEvent } from '@ops-bot/shared/lambda/events';
-import { discardMetrics } from '@ops-bot/shared/aws/emf';
+import { runIdleEndpoints, type IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
+import { runIdleNotebooks } from '@ops-bot/shared/jobs/idle-notebooks';
+import { runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
+import { runCostReport } from '@ops-bot/shared/jobs/cost-report';
+import { parseNotebookEvent, weekendEventParser } from '@ops-bot/shared/lambda/events';
+import { createCostReportClients, liveCostReportDeps } from '@ops-bot/shared/live/cost-report';
+import { createIdleEndpointsClients, liveIdleEndpointsDeps } from '@ops-bot/shared/live/idle-endpoints';
+import { createIdleNotebooksClients, liveIdleNotebooksDeps } from '@ops-bot/shared/live/idle-notebooks';
+import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/shared/live/weekend-scaling';
 import type { RenderedReport } from '@ops-bot/shared/report/sns-message';
 import { loadIdleEndpointsSnapshot, saveSnapshot } from '@ops-bot/shared/snapshot';
 import { createStderrLogger, type RunLogger } from '@ops-bot/shared/util/logger';
@@ -95,7 +98,7 @@ function readOptions(argv: readonly string[]): Options | 'help' {
 }
 
 /** REGIONS or AWS_REGION when set; otherwise the region of the AWS profile, as the SDK resolves it. */
-async function environmentWithRegion(): Promise<Record<string, string | undefined>> {
+async function environmentWithRegion(): Promise<Env> {
   if (process.env.REGIONS || process.env.AWS_REGION) return process.env;
   const region = await new SageMakerClient({}).config.region().catch(() => undefined);
   if (!region) throw new UsageError('no region: set AWS_REGION or REGIONS, or a region in your AWS profile');
@@ -107,7 +110,7 @@ async function plan(options: Options, logger: RunLogger): Promise<{ result: unkn
   if (options.job === 'idle-endpoints') {
     const replay = options.snapshot ? await loadIdleEndpointsSnapshot(options.snapshot) : undefined;
     // A replay decides over the regions it recorded; a live run over REGIONS (or the profile's region).
-    const config = parseConfig(replay ? { ...process.env, REGIONS: replay.regions.join(',') } : await environmentWithRegion());
+    const config = parseIdleEndpointsConfig(replay ? { ...process.env, REGIONS: replay.regions.join(',') } : await environmentWithRegion());
     const live = liveIdleEndpointsDeps(config, createIdleEndpointsClients(), logger, clock);
     const result = await runIdleEndpoints(
       { dryRun: true },
@@ -126,21 +129,26 @@ async function plan(options: Options, logger: RunLogger): Promise<{ result: unkn
     );
     return { result, report: result.report, headline: idleEndpointsHeadline(result, options.snapshot) };
   }
-  const config: Config = parseConfig(await environmentWithRegion());
-  const where = `${config.regions.join(', ')}`;
+  const env = await environmentWithRegion();
   switch (options.job) {
     case 'idle-notebooks': {
-      const event = parseNotebookEvent({ dryRun: true, ...(options.action ? { action: options.action } : {}) });
+      const config = parseIdleNotebooksConfig(env);
+      const where = config.regions.join(', ');
+      const event = parseNotebookEvent({ dryRun: true, action: options.action });
       const result = await runIdleNotebooks(event, liveIdleNotebooksDeps(config, createIdleNotebooksClients(), logger, clock));
       return { result, report: result.report, headline: `DRY RUN of idle-notebooks ${event.action} in ${where}: ${result.notebooks.length} notebooks read; nothing was changed or sent.` };
     }
     case 'weekend-scaling': {
-      const event = parseWeekendScalingEvent({ dryRun: true, action: options.action ?? 'scale-down', ...(options.until ? { until: options.until } : {}) });
-      const result = await runWeekendScaling(event, liveWeekendScalingDeps(config, createWeekendScalingClients(), logger, clock, () => undefined));
+      const config = parseWeekendScalingConfig(env);
+      const where = config.regions.join(', ');
+      const event = weekendEventParser(config, clock)({ dryRun: true, action: options.action ?? 'scale-down', until: options.until });
+      const result = await runWeekendScaling(event, liveWeekendScalingDeps(config, createWeekendScalingClients(), logger, () => undefined, clock));
       return { result, report: result.report, headline: `DRY RUN of weekend-scaling ${event.action} in ${where}: ${result.components.length} components read; nothing was changed or sent.` };
     }
     case 'cost-report': {
-      const result = await runCostReport({ dryRun: true }, liveCostReportDeps(config, createCostReportClients(), discardMetrics, logger, clock));
+      const config = parseCostReportConfig(env);
+      const where = config.regions.join(', ');
+      const result = await runCostReport({ dryRun: true }, liveCostReportDeps(config, createCostReportClients(), logger, clock));
       return { result, report: result.report, headline: `DRY RUN of cost-report for ${result.costs.periodLabel} in ${where}: nothing was sent.` };
     }
   }

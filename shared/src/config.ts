@@ -1,6 +1,6 @@
 /**
- * The bot's runtime configuration: environment variables, parsed once at cold start into a typed
- * Config with a clear error per bad value. infra/ reuses these names and defaults, so the stack
+ * The bot's runtime configuration: environment variables, parsed once at cold start into one
+ * typed config per job, with a clear error per bad value. infra/ reuses these names and defaults, so the stack
  * and the functions cannot drift apart.
  */
 import { ConfigError } from './errors.ts';
@@ -51,18 +51,26 @@ const DEFAULTS = {
 /** CloudWatch keeps no trace of a metric that reported nothing for 14 days: our lookback. */
 const LOOKBACK_DAYS = 14;
 
-interface Config {
+/** What every job needs: where its report goes and which regions it reads. */
+interface CommonConfig {
   /** Where reports go; only a dry run may go without one. */
   readonly topicArn: string | undefined;
   /** The topic's display name: SNS puts it in front of every SMS, so the SMS budget counts it. */
   readonly topicDisplayName: string;
   /** Every report is also published here (an organization's central topic, in another account). */
-  readonly centralTopicArn?: string;
+  readonly centralTopicArn?: string | undefined;
   readonly regions: readonly string[];
+}
+
+interface IdleEndpointsConfig extends CommonConfig {
   readonly endpointIdleHours: number;
-  readonly notebookIdleMinutes: number;
   readonly priceOverrides: PriceOverrides;
   /** How many describe calls run at once per region. */
+  readonly describeConcurrency: number;
+}
+
+interface WeekendScalingConfig extends CommonConfig {
+  readonly priceOverrides: PriceOverrides;
   readonly describeConcurrency: number;
   /** IANA zone that schedules, holidays and `until` are read in. */
   readonly timezone: string;
@@ -74,15 +82,26 @@ interface Config {
   readonly maxScaleDownDays: number;
   /** Seconds between checks of a component that is Updating, before a refused change is retried. */
   readonly weekendSettlePollSeconds: number;
+  /** Where one-time restore schedules are made; required only when one is. */
+  readonly oneTimeSchedules?: { readonly roleArn: string; readonly deadLetterArn: string; readonly groupName: string } | undefined;
+}
+
+interface CostReportConfig extends CommonConfig {
+  readonly priceOverrides: PriceOverrides;
+  readonly describeConcurrency: number;
+  readonly timezone: string;
   /** The cost report covers this many full local days before today, compared with as many before them. */
   readonly costPeriodDays: number;
+}
+
+interface IdleNotebooksConfig extends CommonConfig {
+  readonly describeConcurrency: number;
+  readonly notebookIdleMinutes: number;
   /** Open browser connections alone do not make a notebook busy (see domain/notebooks.ts). */
   readonly notebookIgnoreConnections: boolean;
   /** Stop a notebook whose Jupyter cannot be read after this many running hours; off when undefined. */
-  readonly notebookMaxRunningHours?: number;
+  readonly notebookMaxRunningHours?: number | undefined;
   readonly notebookJupyterTimeoutSeconds: number;
-  /** Where one-time restore schedules are made; required only when one is. */
-  readonly oneTimeSchedules?: { readonly roleArn: string; readonly deadLetterArn: string; readonly groupName: string };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -90,29 +109,109 @@ type Env = Readonly<Record<string, string | undefined>>;
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const TOPIC_ARN_PATTERN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
-function parseConfig(env: Env): Config {
+function parseCommonConfig(env: Env): CommonConfig {
   return {
     topicArn: parseTopicArn(env[ENV.topicArn]),
     topicDisplayName: parseTopicDisplayName(env[ENV.topicDisplayName]),
-    ...(env[ENV.centralTopicArn]?.trim() ? { centralTopicArn: parseCentralTopicArn(env[ENV.centralTopicArn]) } : {}),
+    centralTopicArn: env[ENV.centralTopicArn]?.trim() ? parseCentralTopicArn(env[ENV.centralTopicArn]) : undefined,
     regions: parseRegions(env[ENV.regions], env[ENV.awsRegion]),
+  };
+}
+
+const parseDescribeConcurrency = (env: Env) => parseInteger(env, ENV.describeConcurrency, DEFAULTS.describeConcurrency, 1, 32);
+
+function parseIdleEndpointsConfig(env: Env): IdleEndpointsConfig {
+  return {
+    ...parseCommonConfig(env),
     endpointIdleHours: parseInteger(env, ENV.endpointIdleHours, DEFAULTS.endpointIdleHours, 1, LOOKBACK_DAYS * 24),
-    notebookIdleMinutes: parseInteger(env, ENV.notebookIdleMinutes, DEFAULTS.notebookIdleMinutes, 5, 7 * 24 * 60),
     priceOverrides: parsePriceOverridesVariable(env[ENV.priceOverrides]),
-    describeConcurrency: parseInteger(env, ENV.describeConcurrency, DEFAULTS.describeConcurrency, 1, 32),
+    describeConcurrency: parseDescribeConcurrency(env),
+  };
+}
+
+function parseWeekendScalingConfig(env: Env): WeekendScalingConfig {
+  return {
+    ...parseCommonConfig(env),
+    priceOverrides: parsePriceOverridesVariable(env[ENV.priceOverrides]),
+    describeConcurrency: parseDescribeConcurrency(env),
     timezone: parseTimezone(env[ENV.timezone]),
     weekendScope: parseScope(env[ENV.weekendScope]),
     weekendRestoreAt: parseRestoreAt(env[ENV.weekendRestoreAt]),
     holidays: parseHolidays(env[ENV.holidays]),
     maxScaleDownDays: parseInteger(env, ENV.maxScaleDownDays, DEFAULTS.maxScaleDownDays, 1, 60),
     weekendSettlePollSeconds: parseInteger(env, ENV.weekendSettlePollSeconds, DEFAULTS.weekendSettlePollSeconds, 0, 60),
-    costPeriodDays: parseInteger(env, ENV.costPeriodDays, DEFAULTS.costPeriodDays, 1, 7),
-    notebookIgnoreConnections: parseBoolean(env, ENV.notebookIgnoreConnections, true),
-    ...(env[ENV.notebookMaxRunningHours]?.trim() ? { notebookMaxRunningHours: parseInteger(env, ENV.notebookMaxRunningHours, 0, 1, 24 * 30) } : {}),
-    notebookJupyterTimeoutSeconds: parseInteger(env, ENV.notebookJupyterTimeoutSeconds, DEFAULTS.notebookJupyterTimeoutSeconds, 1, 30),
-    ...parseOneTimeSchedules(env),
+    oneTimeSchedules: parseOneTimeSchedules(env),
   };
 }
+
+function parseCostReportConfig(env: Env): CostReportConfig {
+  return {
+    ...parseCommonConfig(env),
+    priceOverrides: parsePriceOverridesVariable(env[ENV.priceOverrides]),
+    describeConcurrency: parseDescribeConcurrency(env),
+    timezone: parseTimezone(env[ENV.timezone]),
+    costPeriodDays: parseInteger(env, ENV.costPeriodDays, DEFAULTS.costPeriodDays, 1, 7),
+  };
+}
+
+function parseIdleNotebooksConfig(env: Env): IdleNotebooksConfig {
+  return {
+    ...parseCommonConfig(env),
+    describeConcurrency: parseDescribeConcurrency(env),
+    notebookIdleMinutes: parseInteger(env, ENV.notebookIdleMinutes, DEFAULTS.notebookIdleMinutes, 5, 7 * 24 * 60),
+    notebookIgnoreConnections: parseBoolean(env, ENV.notebookIgnoreConnections, true),
+    notebookMaxRunningHours: env[ENV.notebookMaxRunningHours]?.trim() ? parseInteger(env, ENV.notebookMaxRunningHours, 0, 1, 24 * 30) : undefined,
+    notebookJupyterTimeoutSeconds: parseInteger(env, ENV.notebookJupyterTimeoutSeconds, DEFAULTS.notebookJupyterTimeoutSeconds, 1, 30),
+  };
+}
+
+const COMMON_VARIABLES = [ENV.topicArn, ENV.topicDisplayName, ENV.centralTopicArn, ENV.regions] as const;
+
+/**
+ * Each function's own settings: the stack gives a function only these variables, and the function
+ * parses only these, so a bad setting of one job can never stop another from starting.
+ */
+const JOB_CONFIG = {
+  'idle-endpoints': {
+    parse: parseIdleEndpointsConfig,
+    variables: [...COMMON_VARIABLES, ENV.endpointIdleHours, ENV.priceOverrides, ENV.describeConcurrency],
+  },
+  'weekend-scaling': {
+    parse: parseWeekendScalingConfig,
+    variables: [
+      ...COMMON_VARIABLES,
+      ENV.priceOverrides,
+      ENV.describeConcurrency,
+      ENV.timezone,
+      ENV.weekendScope,
+      ENV.weekendRestoreAt,
+      ENV.holidays,
+      ENV.maxScaleDownDays,
+      ENV.weekendSettlePollSeconds,
+      ENV.schedulerRoleArn,
+      ENV.schedulerDeadLetterArn,
+      ENV.schedulerGroup,
+    ],
+  },
+  'cost-report': {
+    parse: parseCostReportConfig,
+    variables: [...COMMON_VARIABLES, ENV.priceOverrides, ENV.describeConcurrency, ENV.timezone, ENV.costPeriodDays],
+  },
+  'idle-notebooks': {
+    parse: parseIdleNotebooksConfig,
+    variables: [
+      ...COMMON_VARIABLES,
+      ENV.describeConcurrency,
+      ENV.notebookIdleMinutes,
+      ENV.notebookIgnoreConnections,
+      ENV.notebookMaxRunningHours,
+      ENV.notebookJupyterTimeoutSeconds,
+    ],
+  },
+} as const satisfies Record<string, { parse: (env: Env) => CommonConfig; variables: readonly string[] }>;
+
+type JobName = keyof typeof JOB_CONFIG;
+const JOB_NAMES = Object.keys(JOB_CONFIG) as JobName[];
 
 function parseCentralTopicArn(raw: string | undefined): string {
   const value = (raw ?? '').trim();
@@ -163,17 +262,17 @@ function parseHolidays(raw: string | undefined): ReadonlySet<string> {
   return new Set(dates);
 }
 
-function parseOneTimeSchedules(env: Env): Pick<Config, 'oneTimeSchedules'> {
+function parseOneTimeSchedules(env: Env): WeekendScalingConfig['oneTimeSchedules'] {
   const roleArn = env[ENV.schedulerRoleArn]?.trim();
   const deadLetterArn = env[ENV.schedulerDeadLetterArn]?.trim();
-  if (!roleArn && !deadLetterArn) return {};
+  if (!roleArn && !deadLetterArn) return undefined;
   if (!roleArn || !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(roleArn)) {
     throw new ConfigError(ENV.schedulerRoleArn, `must be an IAM role ARN when ${ENV.schedulerDeadLetterArn} is set`);
   }
   if (!deadLetterArn || !/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:.+$/.test(deadLetterArn)) {
     throw new ConfigError(ENV.schedulerDeadLetterArn, `must be an SQS queue ARN when ${ENV.schedulerRoleArn} is set`);
   }
-  return { oneTimeSchedules: { roleArn, deadLetterArn, groupName: env[ENV.schedulerGroup]?.trim() || DEFAULTS.schedulerGroup } };
+  return { roleArn, deadLetterArn, groupName: env[ENV.schedulerGroup]?.trim() || DEFAULTS.schedulerGroup };
 }
 
 function parseTopicArn(raw: string | undefined): string | undefined {
@@ -222,10 +321,22 @@ function parsePriceOverridesVariable(raw: string | undefined): PriceOverrides {
 }
 
 /** A non-dry run must have somewhere to publish; checked before any AWS call. */
-function requireTopicArn(config: Config): string {
+function requireTopicArn(config: CommonConfig): string {
   if (!config.topicArn) throw new ConfigError(ENV.topicArn, 'is not set; only a dry run can go without it');
   return config.topicArn;
 }
 
-export { ENV, DEFAULTS, LOOKBACK_DAYS, parseConfig, requireTopicArn };
-export type { Config, Env };
+export {
+  ENV,
+  DEFAULTS,
+  LOOKBACK_DAYS,
+  JOB_CONFIG,
+  JOB_NAMES,
+  parseCommonConfig,
+  parseIdleEndpointsConfig,
+  parseWeekendScalingConfig,
+  parseCostReportConfig,
+  parseIdleNotebooksConfig,
+  requireTopicArn,
+};
+export type { CommonConfig, IdleEndpointsConfig, WeekendScalingConfig, CostReportConfig, IdleNotebooksConfig, JobName, Env };

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createMetricsReader, type MetricSeriesRequest } from '@ops-bot/shared/aws/cloudwatch';
-import { FakeAccount, fakeEndpoint, variantSeries } from '../support/fake-account.ts';
+import { createMetricsReader } from '@ops-bot/shared/aws/cloudwatch';
+import type { MetricSeriesRequest } from '@ops-bot/shared/domain/metric-series';
+import { FakeAccount, fakeEndpoint, variantSeries } from '../../fakes/account.ts';
 
 const NOW = new Date();
 const range = { start: new Date(NOW.getTime() - 14 * 86_400_000), end: NOW, periodSeconds: 3600 };

@@ -16,7 +16,7 @@ describe('Function: reportNotifier', () => {
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
 
     // Act
-    await reportNotifier(createTopicNotifiers(), { topicDisplayName: 'OpsBot' })(LOCAL).publish(report);
+    await reportNotifier(createTopicNotifiers(), { topicArn: LOCAL, regions: ['eu-west-1'], topicDisplayName: 'OpsBot' }).publish(report);
 
     // Assess
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
@@ -28,7 +28,7 @@ describe('Function: reportNotifier', () => {
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
 
     // Act
-    const { messageId } = await reportNotifier(createTopicNotifiers(), { topicDisplayName: 'OpsBot', centralTopicArn: CENTRAL })(LOCAL).publish(report);
+    const { messageId } = await reportNotifier(createTopicNotifiers(), { topicArn: LOCAL, regions: ['eu-west-1'], topicDisplayName: 'OpsBot', centralTopicArn: CENTRAL }).publish(report);
 
     // Assess
     expect(messageId).toBe('m-1');
@@ -43,7 +43,13 @@ describe('Function: reportNotifier', () => {
     sns.on(PublishCommand, { TopicArn: CENTRAL }).rejects(Object.assign(new Error('not authorized to perform SNS:Publish'), { name: 'AuthorizationErrorException', $metadata: {} }));
 
     // Act & Assess
-    await expect(reportNotifier(createTopicNotifiers(), { topicDisplayName: 'OpsBot', centralTopicArn: CENTRAL })(LOCAL).publish(report)).rejects.toThrow(/not authorized/);
+    await expect(reportNotifier(createTopicNotifiers(), { topicArn: LOCAL, regions: ['eu-west-1'], topicDisplayName: 'OpsBot', centralTopicArn: CENTRAL }).publish(report)).rejects.toThrow(/not authorized/);
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: LOCAL });
+  });
+
+  it('refuses to publish without a topic, naming TOPIC_ARN, and calls no AWS', async () => {
+    // Act & Assess
+    await expect(reportNotifier(createTopicNotifiers(), { topicArn: undefined, regions: ['eu-west-1'], topicDisplayName: 'OpsBot' }).publish(report)).rejects.toThrow(/TOPIC_ARN is not set/);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
   });
 });

@@ -6,8 +6,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { parseConfig } from '@ops-bot/shared/config';
-import { createIdleEndpointsClients, liveIdleEndpointsDeps, runIdleEndpoints } from '@ops-bot/shared/jobs/idle-endpoints';
+import { parseIdleEndpointsConfig } from '@ops-bot/shared/config';
+import { runIdleEndpoints } from '@ops-bot/shared/jobs/idle-endpoints';
+import { createIdleEndpointsClients, liveIdleEndpointsDeps } from '@ops-bot/shared/live/idle-endpoints';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -23,7 +24,7 @@ describe('Client timeouts', () => {
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
     const clients = createIdleEndpointsClients({ maxAttempts: 2, requestHandler: { connectionTimeout: 300, requestTimeout: 300 } });
-    const deps = liveIdleEndpointsDeps(parseConfig({ AWS_REGION: 'us-east-1' }), clients, silent, () => new Date());
+    const deps = liveIdleEndpointsDeps(parseIdleEndpointsConfig({ AWS_REGION: 'us-east-1' }), clients, silent);
 
     // Act
     const run = runIdleEndpoints({ dryRun: true }, deps);

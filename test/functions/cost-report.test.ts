@@ -1,19 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import {
-  DescribeEndpointCommand,
-  DescribeEndpointConfigCommand,
-  DescribeInferenceComponentCommand,
-  ListEndpointsCommand,
-  ListInferenceComponentsCommand,
-  SageMakerClient,
-} from '@aws-sdk/client-sagemaker';
-import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { parseConfig } from '@ops-bot/shared/config';
-import { createCostReportClients, liveCostReportDeps, runCostReport } from '@ops-bot/shared/jobs/cost-report';
-import { emfDocuments, type MetricPoint } from '@ops-bot/shared/aws/emf';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parseCostReportConfig } from '@ops-bot/shared/config';
+import { runCostReport } from '@ops-bot/shared/jobs/cost-report';
+import { createCostReportClients, liveCostReportDeps } from '@ops-bot/shared/live/cost-report';
+import { FakeAccount, FakeAwsError, fakeEndpoint } from '../../fakes/account.ts';
+import { mockAccount } from '../../fakes/mock-clients.ts';
 import { lambdaContext, loadHandler } from '../support/lambda.ts';
+import { recordMetrics, type RecordedMetrics } from '../support/metrics.ts';
 
 const NOW = new Date('2026-11-21T08:00:00Z');
 const DAY_START = new Date('2026-11-20T00:00:00Z');
@@ -28,65 +20,22 @@ interface Endpoint {
   components?: Array<{ name: string; copies: number; gpus?: number; cores?: number }>;
 }
 
-/** A mixed account; every metric value is [previous day, this day]. */
-function mockAccount(endpoints: Endpoint[], metrics: Array<{ namespace: string; name: string; dims: Record<string, string>; values: [number, number] }>) {
-  const sageMaker = mockClient(SageMakerClient);
-  const cloudWatch = mockClient(CloudWatchClient);
-  const sns = mockClient(SNSClient);
-  sageMaker.on(ListEndpointsCommand).resolves({
-    Endpoints: endpoints.map((e) => ({ EndpointName: e.name, EndpointArn: `arn:aws:sagemaker:us-east-1:111122223333:endpoint/${e.name}`, CreationTime: PREVIOUS_START, LastModifiedTime: PREVIOUS_START, EndpointStatus: 'InService' })),
-  });
-  sageMaker.on(ListInferenceComponentsCommand).resolves({
-    InferenceComponents: endpoints.flatMap((e) =>
-      (e.components ?? []).map((c) => ({
-        InferenceComponentName: c.name,
-        InferenceComponentArn: `arn:aws:sagemaker:us-east-1:111122223333:inference-component/${c.name}`,
-        EndpointName: e.name,
-        EndpointArn: 'x',
-        VariantName: 'AllTraffic',
-        CreationTime: PREVIOUS_START,
-        LastModifiedTime: PREVIOUS_START,
-        InferenceComponentStatus: 'InService',
-      })),
-    ),
-  });
-  sageMaker.on(DescribeEndpointCommand).callsFake(async (input) => {
-    const endpoint = endpoints.find((e) => e.name === input.EndpointName);
-    if (!endpoint) throw Object.assign(new Error(`Could not find endpoint ${input.EndpointName}`), { name: 'ValidationException' });
-    return { EndpointName: endpoint.name, EndpointConfigName: `${endpoint.name}-cfg`, ProductionVariants: [{ VariantName: 'AllTraffic', CurrentInstanceCount: endpoint.instances }] };
-  });
-  sageMaker.on(DescribeEndpointConfigCommand).callsFake(async (input) => {
-    const endpoint = endpoints.find((e) => `${e.name}-cfg` === input.EndpointConfigName)!;
-    return {
-      ProductionVariants: [{ VariantName: 'AllTraffic', InstanceType: endpoint.instanceType, ModelName: 'm' }],
-      ...(endpoint.enhanced ? { MetricsConfig: { EnableEnhancedMetrics: true, MetricPublishFrequencyInSeconds: endpoint.enhanced } } : {}),
-    };
-  });
-  sageMaker.on(DescribeInferenceComponentCommand).callsFake(async (input) => {
-    const component = endpoints.flatMap((e) => e.components ?? []).find((c) => c.name === input.InferenceComponentName)!;
-    return {
-      InferenceComponentName: component.name,
-      RuntimeConfig: { DesiredCopyCount: component.copies, CurrentCopyCount: component.copies },
-      Specification: { ComputeResourceRequirements: { MinMemoryRequiredInMb: 1024, NumberOfAcceleratorDevicesRequired: component.gpus, NumberOfCpuCoresRequired: component.cores } },
-    };
-  });
-  cloudWatch.on(ListMetricsCommand).callsFake(async (input) => ({
-    Metrics: metrics
-      .filter((m) => m.namespace === input.Namespace && m.name === input.MetricName)
-      .map((m) => ({ Namespace: m.namespace, MetricName: m.name, Dimensions: Object.entries(m.dims).map(([Name, Value]) => ({ Name, Value })) })),
-  }));
-  cloudWatch.on(GetMetricDataCommand).callsFake(async (input) => ({
-    MetricDataResults: (input.MetricDataQueries as MetricDataQuery[]).map((query) => {
-      const wanted = query.MetricStat?.Metric;
-      const found = metrics.find(
-        (m) => m.namespace === wanted?.Namespace && m.name === wanted?.MetricName && JSON.stringify(Object.entries(m.dims)) === JSON.stringify((wanted?.Dimensions ?? []).map((d) => [d.Name, d.Value])),
-      );
-      if (found && found.values[1] < 0) return { Id: query.Id, StatusCode: 'InternalError', Messages: [{ Code: 'InternalError', Value: 'try again' }] };
-      return { Id: query.Id, StatusCode: 'Complete', Timestamps: [PREVIOUS_START, DAY_START], Values: found ? found.values : [0, 0] };
-    }),
-  }));
-  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-  return { sageMaker, cloudWatch, sns, restore: () => [sageMaker, cloudWatch, sns].forEach((mock) => mock.restore()) };
+/** A mixed account in the one fake; every metric value is [previous day, this day], and a negative value makes the series fail. */
+function costAccount(endpoints: Endpoint[], metrics: Array<{ namespace: string; name: string; dims: Record<string, string>; values: [number, number] }>): FakeAccount {
+  return new FakeAccount(
+    endpoints.map((e) => fakeEndpoint(e.name, { createdAt: PREVIOUS_START, variants: [{ name: 'AllTraffic', instanceType: e.instanceType, count: e.instances }], metricsPeriodSeconds: e.enhanced })),
+    metrics.map((m) => ({
+      namespace: m.namespace,
+      metricName: m.name,
+      dimensions: m.dims,
+      points: [
+        { at: PREVIOUS_START, sum: m.values[0] },
+        { at: DAY_START, sum: m.values[1] },
+      ],
+      failWith: m.values[1] < 0 ? ('InternalError' as const) : undefined,
+    })),
+    endpoints.flatMap((e) => (e.components ?? []).map((c) => ({ name: c.name, endpointName: e.name, copies: c.copies, tags: {}, gpus: c.gpus, cores: c.cores }))),
+  );
 }
 
 const gpuSeries = (component: string, gpu: string, values: [number, number]) => ({
@@ -123,33 +72,22 @@ const MIXED_METRICS = [
 
 describe('Function: cost-report job', () => {
   let mocks: ReturnType<typeof mockAccount> | undefined;
-  const emitted: MetricPoint[] = [];
-  const stampedAt: Date[] = [];
-  const run = (dryRun = false, env: Record<string, string> = {}) =>
-    runCostReport(
-      { dryRun },
-      liveCostReportDeps(
-        parseConfig({ AWS_REGION: 'us-east-1', TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot', ...env }),
-        createCostReportClients(),
-        {
-          emit: (points, at) => {
-            emitted.push(...points);
-            stampedAt.push(at);
-          },
-        },
-        silent,
-        () => NOW,
-      ),
-    );
-  beforeEach(() => {
-    emitted.length = 0;
-    stampedAt.length = 0;
-  });
+  let account: FakeAccount;
+  let metrics: RecordedMetrics;
+  const given = (endpoints: Endpoint[], series: Parameters<typeof costAccount>[1]) => {
+    account = costAccount(endpoints, series);
+    mocks = mockAccount(account);
+  };
+  const run = (dryRun = false, env: Record<string, string> = {}) => {
+    metrics = recordMetrics();
+    const config = parseCostReportConfig({ AWS_REGION: 'us-east-1', TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot', ...env });
+    return runCostReport({ dryRun }, { ...liveCostReportDeps(config, createCostReportClients(), silent, () => NOW), metrics });
+  };
   afterEach(() => mocks?.restore());
 
   it('attributes every endpoint and model within a cent of the hand computation', async () => {
     // Prepare
-    mocks = mockAccount(MIXED, MIXED_METRICS);
+    given(MIXED, MIXED_METRICS);
 
     // Act
     const { costs } = await run();
@@ -175,43 +113,42 @@ describe('Function: cost-report job', () => {
 
   it('renders the table, the totals and a standalone SMS', async () => {
     // Prepare
-    mocks = mockAccount(MIXED, MIXED_METRICS);
+    given(MIXED, MIXED_METRICS);
 
     // Act
     const { report } = await run();
 
     // Assess
-    expect(report.subject).toBe('SageMaker cost 2026-11-20: $322, $128 unallocated');
-    expect(report.email).toMatch(/gpu-measured \(us-east-1\)\s+1 x ml\.g6\.12xlarge\s+24\.0 m\s+\$138\.05/);
-    expect(report.email).toMatch(/ {2}llm-a\s+1\.00 GPU\s+24\.0 m\s+\$34\.51\s+25%\s+10,000\s+\$3\.4512/);
-    expect(report.email).toMatch(/ {2}\(unallocated\)\s+1\.00 GPU free\s+\$34\.51\s+25%/);
-    expect(report.email).toContain('TOP MODELS BY COST');
-    expect(report.sms).toBe('SageMaker cost 2026-11-20: $322. Top model vision $85.08. Unallocated $128.');
+    expect(report?.subject).toBe('SageMaker cost 2026-11-20: $322, $128 unallocated');
+    expect(report?.email).toMatch(/gpu-measured \(us-east-1\)\s+1 x ml\.g6\.12xlarge\s+24\.0 m\s+\$138\.05/);
+    expect(report?.email).toMatch(/ {2}llm-a\s+1\.00 GPU\s+24\.0 m\s+\$34\.51\s+25%\s+10,000\s+\$3\.4512/);
+    expect(report?.email).toMatch(/ {2}\(unallocated\)\s+1\.00 GPU free\s+\$34\.51\s+25%/);
+    expect(report?.email).toContain('TOP MODELS BY COST');
+    expect(report?.sms).toBe('SageMaker cost 2026-11-20: $322. Top model vision $85.08. Unallocated $128.');
   });
 
   it('emits the dashboard figures per region, endpoint and variant, stamped inside the day they describe', async () => {
     // Prepare
-    mocks = mockAccount(MIXED, MIXED_METRICS);
+    given(MIXED, MIXED_METRICS);
 
     // Act
     await run();
 
     // Assess
     const host = { Region: 'us-east-1', EndpointName: 'gpu-measured', VariantName: 'AllTraffic' };
-    expect(emitted).toContainEqual({ name: 'ComponentCost', value: 34.51, unit: 'None', dimensions: { ...host, InferenceComponentName: 'llm-a' } });
-    expect(emitted).toContainEqual({ name: 'UnallocatedCost', value: 34.51, unit: 'None', dimensions: host });
-    expect(emitted).toContainEqual({ name: 'GpusHeld', value: 3, unit: 'Count', dimensions: host });
-    expect(stampedAt.map((at) => at.toISOString().slice(0, 10))).toEqual(['2026-11-20']);
-    expect(emitted).toContainEqual({ name: 'TotalCost', value: 322.01, unit: 'None', dimensions: {} });
+    expect(metrics.points).toContainEqual({ name: 'ComponentCost', value: 34.51, unit: 'None', dimensions: { ...host, InferenceComponentName: 'llm-a' } });
+    expect(metrics.points).toContainEqual({ name: 'UnallocatedCost', value: 34.51, unit: 'None', dimensions: host });
+    expect(metrics.points).toContainEqual({ name: 'GpusHeld', value: 3, unit: 'Count', dimensions: host });
+    expect(metrics.stamps.map((at) => at.toISOString().slice(0, 10))).toEqual(['2026-11-20']);
+    expect(metrics.value('TotalCost')).toBe(322.01);
+    expect(metrics.value('UnallocatedCost')).toBe(127.87);
   });
 
   it('reports a failure for one endpoint and still sends the rest', async () => {
     // Prepare: gpu-measured's GPU series come back InternalError; "gone" cannot be described.
-    const metrics = MIXED_METRICS.map((m) => ((m.dims as Record<string, string>).InferenceComponentName === 'llm-b' ? { ...m, values: [0, -1] as [number, number] } : m));
-    mocks = mockAccount(MIXED, metrics);
-    mocks.sageMaker.on(ListEndpointsCommand).resolves({
-      Endpoints: [...MIXED, { name: 'gone' }].map((e) => ({ EndpointName: e.name, EndpointArn: `arn:${e.name}`, CreationTime: PREVIOUS_START, LastModifiedTime: PREVIOUS_START, EndpointStatus: 'InService' })),
-    });
+    const failing = MIXED_METRICS.map((m) => ((m.dims as Record<string, string>).InferenceComponentName === 'llm-b' ? { ...m, values: [0, -1] as [number, number] } : m));
+    given([...MIXED, { name: 'gone', instanceType: 'ml.m5.large', instances: 1 }], failing);
+    account.failWhen('DescribeEndpoint', (input) => (input.EndpointName === 'gone' ? new FakeAwsError('ValidationException', 'Could not find endpoint gone') : undefined));
 
     // Act
     const { costs, report, published } = await run();
@@ -220,35 +157,35 @@ describe('Function: cost-report job', () => {
     const measured = costs.hosts.find((host) => host.endpointName === 'gpu-measured');
     expect(measured?.note).toContain('GetMetricData returned InternalError');
     expect(measured?.components.find((c) => c.name === 'llm-b')).toMatchObject({ source: 'estimated', cost: 69.02 });
-    expect(costs.failures).toEqual([expect.objectContaining({ endpointName: 'gone', stage: 'DescribeEndpoint' })]);
-    expect(report.email).toContain('gone: DescribeEndpoint: ValidationException: Could not find endpoint gone');
+    expect(costs.failures).toEqual([expect.objectContaining({ resource: 'gone', stage: 'DescribeEndpoint' })]);
+    expect(report?.email).toContain('gone: DescribeEndpoint: ValidationException: Could not find endpoint gone');
     expect(published).toBe(true);
-    expect(mocks.cloudWatch).toHaveReceivedCommandTimes(GetMetricDataCommand, 1);
+    expect(account.callCount('GetMetricData')).toBe(1);
   });
 
   it('in a dry run neither publishes nor emits metrics', async () => {
     // Prepare
-    mocks = mockAccount(MIXED, MIXED_METRICS);
+    given(MIXED, MIXED_METRICS);
 
     // Act
     const result = await run(true);
 
     // Assess
-    expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
-    expect(emitted).toEqual([]);
+    expect(account.callCount('Publish')).toBe(0);
+    expect(metrics.points).toEqual([]);
     expect(result).toMatchObject({ dryRun: true, published: false });
   });
 
   it('covers the local day in TIMEZONE, 23 hours long on the spring DST change', async () => {
     // Prepare: 2026-03-29 in Berlin has 23 hours.
-    mocks = mockAccount([{ name: 'single-model', instanceType: 'ml.m5.large', instances: 1 }], []);
+    given([{ name: 'single-model', instanceType: 'ml.m5.large', instances: 1 }], []);
     vi.useFakeTimers({ toFake: ['Date'] });
 
     try {
       // Act
       const { costs } = await runCostReport(
         { dryRun: true },
-        liveCostReportDeps(parseConfig({ AWS_REGION: 'us-east-1', TIMEZONE: 'Europe/Berlin' }), createCostReportClients(), { emit: () => undefined }, silent, () => new Date('2026-03-30T06:00:00Z')),
+        liveCostReportDeps(parseCostReportConfig({ AWS_REGION: 'us-east-1', TIMEZONE: 'Europe/Berlin' }), createCostReportClients(), silent, () => new Date('2026-03-30T06:00:00Z')),
       );
 
       // Assess
@@ -261,65 +198,21 @@ describe('Function: cost-report job', () => {
   });
 });
 
-describe('Function: emfDocuments', () => {
-  it('writes one EMF document per dimension set, in the SageMakerOpsBot namespace', () => {
-    // Act
-    const documents = emfDocuments(
-      [
-        { name: 'ComponentCost', value: 1.5, unit: 'None', dimensions: { EndpointName: 'e', InferenceComponentName: 'a' } },
-        { name: 'TotalCost', value: 9, unit: 'None', dimensions: {} },
-      ],
-      DAY_START,
-    ).map((line) => JSON.parse(line));
-
-    // Assess
-    expect(documents).toEqual([
-      {
-        _aws: { Timestamp: DAY_START.getTime(), CloudWatchMetrics: [{ Namespace: 'SageMakerOpsBot', Dimensions: [['EndpointName', 'InferenceComponentName']], Metrics: [{ Name: 'ComponentCost', Unit: 'None' }] }] },
-        EndpointName: 'e',
-        InferenceComponentName: 'a',
-        ComponentCost: 1.5,
-      },
-      { _aws: { Timestamp: DAY_START.getTime(), CloudWatchMetrics: [{ Namespace: 'SageMakerOpsBot', Dimensions: [[]], Metrics: [{ Name: 'TotalCost', Unit: 'None' }] }] }, TotalCost: 9 },
-    ]);
-  });
-});
-
 describe('Function: cost-report handler', () => {
   afterEach(() => vi.unstubAllEnvs());
 
   it('rejects an unknown field before any AWS call', async () => {
     // Prepare
-    const sageMaker = mockClient(SageMakerClient);
+    const account = costAccount(MIXED, MIXED_METRICS);
+    const mocked = mockAccount(account);
     const handler = await loadHandler('cost-report', { AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'SILENT' });
 
     try {
       // Act & Assess
       await expect(handler({ dryRun: true, day: '2026-11-20' }, lambdaContext('cost-report'))).rejects.toThrow(/"day" is not a known field/);
-      expect(sageMaker.calls()).toHaveLength(0);
+      expect(account.calls).toEqual([]);
     } finally {
-      sageMaker.restore();
+      mocked.restore();
     }
-  });
-});
-
-describe('Function: createEmfSink', () => {
-  afterEach(() => vi.unstubAllEnvs());
-
-  it('writes EMF lines unless POWERTOOLS_METRICS_DISABLED is true', async () => {
-    // Prepare
-    const { createEmfSink } = await import('@ops-bot/shared/aws/emf');
-    const lines: string[] = [];
-    const point = { name: 'IdleEndpoints', value: 3, unit: 'Count' as const, dimensions: {} };
-
-    // Act
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
-    createEmfSink((line) => lines.push(line)).emit([point], DAY_START);
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
-    createEmfSink((line) => lines.push(line)).emit([point], DAY_START);
-
-    // Assess
-    expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ IdleEndpoints: 3 });
   });
 });

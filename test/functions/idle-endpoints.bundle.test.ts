@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
-import { startFakeAwsServer, type FakeAwsServer } from '../support/fake-aws-server.ts';
-import { mixedAccount } from '../support/mixed-account.ts';
+import { startFakeAwsServer, type FakeAwsServer } from '../../fakes/server.ts';
+import { mixedAccount } from '../../fakes/mixed-account.ts';
 
 const BUNDLE = new URL('../../dist/idle-endpoints/index.mjs', import.meta.url).pathname;
 const run = promisify(execFile);
@@ -60,7 +60,7 @@ describe('Bundle: dist/idle-endpoints/index.mjs', () => {
     // Bulk reads: 5 pages of endpoints, one ListMetrics per traffic metric (Invocations, and the async
     // InvocationsProcessed and ApproximateBacklogSize), 1 GetMetricData call for 350 series,
     // describes only for the 200 idle ones.
-    expect(Object.fromEntries(account.calls)).toEqual({
+    expect(account.callCounts()).toEqual({
       ListEndpoints: 5,
       ListInferenceComponents: 1,
       GetResources: 1,

@@ -7,8 +7,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
 import { gsm7Length } from '@ops-bot/shared/report/gsm7';
-import { FakeAccount, fakeEndpoint, variantSeries, type FakeSeries } from '../support/fake-account.ts';
-import { mockAccount } from '../support/mock-clients.ts';
+import { FakeAccount, fakeEndpoint, variantSeries, type FakeSeries } from '../../fakes/account.ts';
+import { mockAccount } from '../../fakes/mock-clients.ts';
 import { lambdaContext, loadHandler, type LambdaHandler } from '../support/lambda.ts';
 
 const NOW = new Date('2026-11-20T09:00:00.000Z');

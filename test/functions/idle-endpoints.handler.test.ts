@@ -3,8 +3,8 @@ import { DescribeEndpointCommand, ListEndpointsCommand } from '@aws-sdk/client-s
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
-import { FakeAccount, FakeAwsError, componentSeries, fakeEndpoint, variantSeries } from '../support/fake-account.ts';
-import { mockAccount } from '../support/mock-clients.ts';
+import { FakeAccount, FakeAwsError, componentSeries, fakeEndpoint, variantSeries } from '../../fakes/account.ts';
+import { mockAccount } from '../../fakes/mock-clients.ts';
 import { lambdaContext, loadHandler, type LambdaHandler } from '../support/lambda.ts';
 
 const NOW = new Date('2026-11-20T09:00:00.000Z');
@@ -214,7 +214,18 @@ describe('Function: idle-endpoints handler', () => {
 
     // Act & Assess
     await expect(invoke(account, event)).rejects.toThrow(message);
-    expect([...account.calls.values()].reduce((sum, count) => sum + count, 0)).toBe(0);
+    expect(account.calls).toEqual([]);
+  });
+
+  it('starts whatever another job\'s variable holds: each function parses only its own settings', async () => {
+    // Prepare: NOTEBOOK_IDLE_MINUTES=1 is refused by idle-notebooks (at least 5), and none of this job's business.
+    const account = new FakeAccount([fakeEndpoint('idle-one', { createdAt: daysAgo(30) })]);
+
+    // Act
+    const { result } = await invoke(account, { dryRun: true }, { NOTEBOOK_IDLE_MINUTES: '1', TIMEZONE: 'Mars/Olympus' });
+
+    // Assess
+    expect(result.summary).toMatchObject({ inService: 1, idle: 1 });
   });
 
   it('refuses a real run without TOPIC_ARN before any AWS call', async () => {

@@ -4,8 +4,8 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
-import { FakeAccount, FakeAwsError, fakeEndpoint, variantSeries } from '../support/fake-account.ts';
-import { startFakeAwsServer } from '../support/fake-aws-server.ts';
+import { FakeAccount, FakeAwsError, fakeEndpoint, variantSeries } from '../../fakes/account.ts';
+import { startFakeAwsServer } from '../../fakes/server.ts';
 import { lambdaContext, loadHandler, type LambdaHandler } from '../support/lambda.ts';
 
 type Handler = LambdaHandler<IdleEndpointsResult>;

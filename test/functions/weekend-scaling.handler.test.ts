@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WeekendScalingResult } from '@ops-bot/shared/jobs/weekend-scaling';
-import { FakeComponentAccount, fakeComponent, MUTATING, observable } from '../support/fake-components.ts';
-import { mockWeekendAccount } from '../support/mock-weekend-clients.ts';
+import { FakeAccount, fakeComponent, hostEndpoint, MUTATING, observable } from '../../fakes/account.ts';
+import { mockAccount } from '../../fakes/mock-clients.ts';
 import { lambdaContext, loadHandler, type LambdaHandler } from '../support/lambda.ts';
 
 // Friday 2026-11-20 18:00 in Berlin.
@@ -20,8 +20,8 @@ const ENV = {
 
 type Handler = LambdaHandler<WeekendScalingResult>;
 
-async function invoke(account: FakeComponentAccount, event: unknown, env: Record<string, string> = {}) {
-  const mocks = mockWeekendAccount(account);
+async function invoke(account: FakeAccount, event: unknown, env: Record<string, string> = {}) {
+  const mocks = mockAccount(account);
   try {
     const handler: Handler = await loadHandler('weekend-scaling', { ...ENV, ...env });
     return await handler(event, lambdaContext('weekend-scaling'));
@@ -31,7 +31,12 @@ async function invoke(account: FakeComponentAccount, event: unknown, env: Record
 }
 
 function mixedAccount() {
-  return new FakeComponentAccount(
+  return new FakeAccount(
+    [
+      hostEndpoint('ep-1', { instanceType: 'ml.g6.12xlarge', instances: 1, managedMin: 0 }),
+      hostEndpoint('ep-2', { instanceType: 'ml.g5.xlarge', instances: 1, managedMin: 0 }),
+    ],
+    [],
     [
       fakeComponent('plain', { copies: 3 }),
       fakeComponent('autoscaled', { copies: 2, autoscaling: { min: 1, max: 4 } }),
@@ -39,14 +44,10 @@ function mixedAccount() {
       fakeComponent('skipped', { copies: 1, tags: { 'ops-bot:weekend-scale-to-zero': 'true', 'ops-bot:skip': 'true' }, endpointName: 'ep-2' }),
       fakeComponent('not-opted-in', { copies: 2, tags: {}, endpointName: 'ep-2' }),
     ],
-    [
-      { name: 'ep-1', instanceType: 'ml.g6.12xlarge', instances: 1, managedMin: 0 },
-      { name: 'ep-2', instanceType: 'ml.g5.xlarge', instances: 1, managedMin: 0 },
-    ],
   );
 }
 
-const copies = (account: FakeComponentAccount) => Object.fromEntries(account.components.map((component) => [component.name, component.copies]));
+const copies = (account: FakeAccount) => Object.fromEntries(account.components.map((component) => [component.name, component.copies]));
 
 describe('Function: weekend-scaling handler', () => {
   beforeEach(() => {
@@ -93,9 +94,9 @@ describe('Function: weekend-scaling handler', () => {
     expect(result.endpoints).toEqual([
       expect.objectContaining({ name: 'ep-1', instanceCostStops: true, instances: 1, estimatedSavings: 350.87 }),
     ]);
-    expect(result.report.subject).toBe('SageMaker weekend scale-down: 2 components to 0 copies, est. $351 saved');
-    expect(result.report.email).toContain('ep-1 (us-east-1): instance cost stops: 1 x ml.g6.12xlarge, est. $350.87 saved until the restore');
-    expect(result.report.sms.length).toBeLessThanOrEqual(160);
+    expect(result.report?.subject).toBe('SageMaker weekend scale-down: 2 components to 0 copies, est. $351 saved');
+    expect(result.report?.email).toContain('ep-1 (us-east-1): instance cost stops: 1 x ml.g6.12xlarge, est. $350.87 saved until the restore');
+    expect(result.report?.sms.length).toBeLessThanOrEqual(160);
   });
 
   it('says instance cost continues while a skipped component still runs on the endpoint', async () => {
@@ -163,8 +164,8 @@ describe('Function: weekend-scaling handler', () => {
     expect(copies(account)).toMatchObject({ plain: 3, autoscaled: 0 });
     expect(account.components.find((c) => c.name === 'plain')?.tags['ops-bot:saved-copy-count']).toBe('3');
     expect(result.components.find((c) => c.name === 'plain')).toMatchObject({ result: 'failed', failedStep: 'set-copy-count' });
-    expect(result.report.subject).toContain('1 failed');
-    expect(result.report.email).toContain('plain (us-east-1): set-copy-count failed: ThrottlingException: Rate exceeded');
+    expect(result.report?.subject).toContain('1 failed');
+    expect(result.report?.email).toContain('plain (us-east-1): set-copy-count failed: ThrottlingException: Rate exceeded');
   });
 
   it('in a dry run sends no write and no publish, and says what would happen', async () => {
@@ -177,13 +178,13 @@ describe('Function: weekend-scaling handler', () => {
     // Assess
     expect(account.mutatingCalls()).toBe(0);
     expect(account.published).toHaveLength(0);
-    expect(result.report.subject).toMatch(/^DRY RUN SageMaker weekend scale-down: 2 components to 0 copies/);
-    expect(result.report.email).toContain('would be scaled down');
+    expect(result.report?.subject).toMatch(/^DRY RUN SageMaker weekend scale-down: 2 components to 0 copies/);
+    expect(result.report?.email).toContain('would be scaled down');
   });
 
   it('reads components past the first page of 100', async () => {
     // Prepare
-    const account = new FakeComponentAccount(Array.from({ length: 150 }, (_, i) => fakeComponent(`ic-${i}`, { copies: 1 })));
+    const account = new FakeAccount([], [], Array.from({ length: 150 }, (_, i) => fakeComponent(`ic-${i}`, { copies: 1 })));
 
     // Act
     const result = await invoke(account, { action: 'scale-down' });
@@ -283,7 +284,7 @@ describe('Function: weekend-scaling handler', () => {
     expect(result.deferred).toEqual({ holiday: '2026-12-28', to: '2026-12-30T07:00:00', how: 'one-time schedule created' });
     expect(account.schedules.get('ops-bot-restore-202612300700')).toMatchObject({ ScheduleExpression: 'at(2026-12-30T07:00:00)', ScheduleExpressionTimezone: 'Europe/Berlin' });
     expect(account.calls.filter((call) => call.operation !== 'CreateSchedule' && call.operation !== 'Publish')).toEqual([]);
-    expect(result.report.subject).toBe('SageMaker weekend restore deferred to 2026-12-30 07:00 (holiday)');
+    expect(result.report?.subject).toBe('SageMaker weekend restore deferred to 2026-12-30 07:00 (holiday)');
   });
 
   it.each([

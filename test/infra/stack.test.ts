@@ -1,3 +1,4 @@
+import { JOB_CONFIG, JOB_NAMES, type JobName } from '@ops-bot/shared/config';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +76,20 @@ describe('Stack: SageMakerOpsBot', () => {
         },
       },
     });
+  });
+
+  it('gives each function only the variables its own config parser reads', () => {
+    // Prepare
+    const functions = Object.values(synthesized.template.findResources('AWS::Lambda::Function')) as Array<{ Properties: { Environment: { Variables: Record<string, unknown> } } }>;
+
+    // Assess: every job's function is there, and no variable of another job leaks in.
+    const jobs = functions.map((fn) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME as JobName);
+    expect([...jobs].sort()).toEqual([...JOB_NAMES].sort());
+    for (const fn of functions) {
+      const { POWERTOOLS_SERVICE_NAME: job, ...variables } = fn.Properties.Environment.Variables;
+      const own = new Set<string>(JOB_CONFIG[job as JobName].variables);
+      expect(Object.keys(variables).filter((variable) => !own.has(variable))).toEqual([]);
+    }
   });
 
   it('schedules the daily run at 09:00 in the configured time zone, with retries and a dead-letter queue', () => {
@@ -175,6 +190,8 @@ describe('Stack: weekend-scaling job', () => {
     synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'SageMakerOpsBot',
       MetricName: 'WeekendFailures',
+      // The dimension the job's metrics sink adds to every point (shared/src/aws/metrics.ts).
+      Dimensions: [{ Name: 'Job', Value: 'weekend-scaling' }],
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       AlarmActions: [{ Ref: Match.stringLikeRegexp('ReportTopic') }],
@@ -331,10 +348,10 @@ describe('Stack: cost-report job and dashboard', () => {
     // Assess
     expect(Object.keys(dashboards)).toHaveLength(1);
     expect(expressions).toEqual([
-      `SEARCH('{SageMakerOpsBot,Region,EndpointName,VariantName,InferenceComponentName} MetricName="ComponentCost"', 'Sum', 86400)`,
-      `SEARCH('{SageMakerOpsBot,Region,EndpointName,VariantName} MetricName="UnallocatedCost"', 'Sum', 86400)`,
-      `SEARCH('{SageMakerOpsBot,Region,EndpointName,VariantName} MetricName="GpusHeld"', 'Average', 86400)`,
-      `SEARCH('{SageMakerOpsBot,Region,EndpointName,VariantName} MetricName="GpusTotal"', 'Average', 86400)`,
+      `SEARCH('{SageMakerOpsBot,Job,Region,EndpointName,VariantName,InferenceComponentName} Job="cost-report" MetricName="ComponentCost"', 'Sum', 86400)`,
+      `SEARCH('{SageMakerOpsBot,Job,Region,EndpointName,VariantName} Job="cost-report" MetricName="UnallocatedCost"', 'Sum', 86400)`,
+      `SEARCH('{SageMakerOpsBot,Job,Region,EndpointName,VariantName} Job="cost-report" MetricName="GpusHeld"', 'Average', 86400)`,
+      `SEARCH('{SageMakerOpsBot,Job,Region,EndpointName,VariantName} Job="cost-report" MetricName="GpusTotal"', 'Average', 86400)`,
     ]);
     for (const metric of ['TotalCost', 'IdleEndpointsCostPerDay', 'WeekendEstimatedSavings', 'WeekendScaledDown']) expect(named).toContain(`"${metric}"`);
     expect(body.widgets.map((widget) => widget.properties.title)).toContain('Job runs and errors');

@@ -8,14 +8,15 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '@ops-bot/shared/config';
-import { createWeekendScalingClients, liveWeekendScalingDeps, runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
-import { FakeAwsError } from '../support/fake-account.ts';
-import { FakeComponentAccount, MUTATING, observable, type FakeComponent } from '../support/fake-components.ts';
-import { mockWeekendAccount } from '../support/mock-weekend-clients.ts';
+import { parseWeekendScalingConfig } from '@ops-bot/shared/config';
+import { runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
+import { weekendEventParser } from '@ops-bot/shared/lambda/events';
+import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/shared/live/weekend-scaling';
+import { FakeAccount, FakeAwsError, hostEndpoint, MUTATING, observable, type FakeComponent } from '../../fakes/account.ts';
+import { mockAccount } from '../../fakes/mock-clients.ts';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const config = parseConfig({
+const config = parseWeekendScalingConfig({
   AWS_REGION: 'us-east-1',
   TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
   TIMEZONE: 'Europe/Berlin',
@@ -58,14 +59,15 @@ function componentsOf(specs: readonly ComponentSpec[]): FakeComponent[] {
 }
 
 /** ep-a can release its instances (managed MinInstanceCount 0); ep-b cannot. */
-function accountWith(components: FakeComponent[]): FakeComponentAccount {
-  return new FakeComponentAccount(components, [
-    { name: 'ep-a', instanceType: 'ml.g5.xlarge', instances: 1, managedMin: 0 },
-    { name: 'ep-b', instanceType: 'ml.g5.xlarge', instances: 1 },
-  ]);
+function accountWith(components: FakeComponent[]): FakeAccount {
+  return new FakeAccount(
+    [hostEndpoint('ep-a', { instanceType: 'ml.g5.xlarge', instances: 1, managedMin: 0 }), hostEndpoint('ep-b', { instanceType: 'ml.g5.xlarge', instances: 1 })],
+    [],
+    components,
+  );
 }
 
-function injectFaults(account: FakeComponentAccount, run: Run): void {
+function injectFaults(account: FakeAccount, run: Run): void {
   const firstCall = account.calls.length;
   account.failure = (operation, _input, index) => {
     const writesSoFar = account.calls.slice(firstCall, index).filter((call) => MUTATING.has(call.operation)).length;
@@ -78,12 +80,12 @@ function injectFaults(account: FakeComponentAccount, run: Run): void {
 }
 
 describe('Property: weekend scaling never loses what it must restore', () => {
-  let mocks: ReturnType<typeof mockWeekendAccount> | undefined;
+  let mocks: ReturnType<typeof mockAccount> | undefined;
   const clients = createWeekendScalingClients();
-  let account = new FakeComponentAccount([]);
+  let account = new FakeAccount();
   beforeAll(() => {
     // One set of mocks; each property run swaps in a fresh account behind them.
-    mocks = mockWeekendAccount(new Proxy({} as FakeComponentAccount, { get: (_, key) => Reflect.get(account, key).bind(account) }));
+    mocks = mockAccount(new Proxy({} as FakeAccount, { get: (_, key) => Reflect.get(account, key).bind(account) }));
   });
   afterAll(() => mocks?.restore());
 
@@ -94,7 +96,7 @@ describe('Property: weekend scaling never loses what it must restore', () => {
         const components = componentsOf(specs);
         account = accountWith(components);
         const original = structuredClone(components);
-        const deps = liveWeekendScalingDeps(config, clients, silent, clock, () => 'arn:aws:lambda:us-east-1:111122223333:function:weekend-scaling');
+        const deps = liveWeekendScalingDeps(config, clients, silent, () => 'arn:aws:lambda:us-east-1:111122223333:function:weekend-scaling', clock);
 
         // Act: the faulty history, then one clean restore, then one more.
         for (const run of runs) {
@@ -119,11 +121,11 @@ describe('Property: weekend scaling never loses what it must restore', () => {
       fc.asyncProperty(fc.array(componentArbitrary, { minLength: 1, maxLength: 6 }), fc.array(runArbitrary, { minLength: 1, maxLength: 4 }), async (specs, runs) => {
         // Prepare
         const components: FakeComponent[] = specs.map((spec, i) => ({ name: `ic-${i}`, ...spec, tags: { ...spec.tags } }));
-        account = new FakeComponentAccount(components);
+        account = new FakeAccount([], [], components);
         const untouchable = new Set(
           components.filter((c) => c.tags['ops-bot:skip'] === 'true' || c.tags['ops-bot:weekend-scale-to-zero'] !== 'true').map((c) => c.name),
         );
-        const deps = liveWeekendScalingDeps(config, clients, silent, clock, () => undefined);
+        const deps = liveWeekendScalingDeps(config, clients, silent, () => undefined, clock);
 
         // Act
         for (const run of runs) {
@@ -176,7 +178,7 @@ describe('Property: weekend scaling never loses what it must restore', () => {
         account = accountWith(components);
         const intended = structuredClone(components);
         let now = new Date('2026-11-20T17:00:00Z');
-        const deps = liveWeekendScalingDeps(config, clients, silent, () => now, () => FUNCTION_ARN);
+        const deps = liveWeekendScalingDeps(config, clients, silent, () => FUNCTION_ARN, () => now);
         const earlyRestores: string[] = [];
 
         // Act
@@ -201,7 +203,7 @@ describe('Property: weekend scaling never loses what it must restore', () => {
           const held = new Set(account.components.filter((c) => c.tags['ops-bot:restore-after'] && Date.parse(c.tags['ops-bot:restore-after']) > now.getTime() + 5 * 60_000).map((c) => c.name));
           const firstCall = account.calls.length;
           injectFaults(account, step.run);
-          const event = step.until ? { action: 'scale-down' as const, dryRun: false, until: '2026-11-25T07:00:00' } : { action: step.run.action, dryRun: false };
+          const event = weekendEventParser(config, () => now)(step.until ? { action: 'scale-down', until: '2026-11-25T07:00:00' } : { action: step.run.action });
           await runWeekendScaling(event, deps).catch(() => undefined);
           if (step.run.action === 'restore') {
             const touched = account.calls.slice(firstCall).filter((call) => call.operation === 'UpdateInferenceComponentRuntimeConfig').map((call) => String(call.input.InferenceComponentName));

@@ -1,12 +1,8 @@
 /**
  * Test data builders: every field has a sensible default; a test overrides only what it is about.
  */
-import type {
-  EndpointSnapshot,
-  IdleEndpointsSnapshot,
-  InvocationSeries,
-  VariantCapacity,
-} from '@ops-bot/shared/domain/idle-endpoints';
+import type { EndpointSnapshot, IdleEndpointsSnapshot, InvocationSeries } from '@ops-bot/shared/domain/idle-endpoints';
+import type { VariantCapacity } from '@ops-bot/shared/domain/hosting';
 
 /** The fixed clock every test decides at. */
 const NOW = new Date('2026-11-20T09:00:00.000Z');

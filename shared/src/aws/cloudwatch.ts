@@ -6,30 +6,7 @@
 import { paginateGetMetricData, paginateListMetrics, type CloudWatchClient, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { chunk } from '../util/concurrency.ts';
 import { describeFailure } from '../errors.ts';
-
-interface Dimension {
-  readonly name: string;
-  readonly value: string;
-}
-
-interface MetricIdentity {
-  readonly namespace: string;
-  readonly metricName: string;
-  readonly dimensions: readonly Dimension[];
-}
-
-interface MetricSeriesRequest extends MetricIdentity {
-  readonly stat: string;
-}
-
-interface DataPoint {
-  readonly at: string;
-  readonly value: number;
-}
-
-type SeriesResult =
-  | { readonly status: 'read'; readonly points: DataPoint[] }
-  | { readonly status: 'unavailable'; readonly reason: string };
+import type { DataPoint, MetricIdentity, MetricSeriesRequest, SeriesResult } from '../domain/metric-series.ts';
 
 interface MetricsReader {
   /** Every series of the metric that reported in the last two weeks. */
@@ -120,4 +97,4 @@ async function readBatch(
 }
 
 export { createMetricsReader, MAX_QUERIES_PER_CALL };
-export type { MetricsReader, MetricIdentity, MetricSeriesRequest, SeriesResult, DataPoint, Dimension };
+export type { MetricsReader };

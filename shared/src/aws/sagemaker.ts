@@ -13,23 +13,7 @@ import {
   type ProductionVariantSummary,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import type { VariantCapacity } from '../domain/idle-endpoints.ts';
-
-/** A variant's capacity, and the floor its managed instance scaling keeps (absent when not enabled). */
-type HostedVariant = VariantCapacity & { readonly managedMinInstanceCount?: number };
-
-interface EndpointListing {
-  readonly name: string;
-  readonly arn: string;
-  readonly createdAt: string;
-}
-
-interface InferenceComponentListing {
-  readonly name: string;
-  readonly arn: string;
-  readonly endpointName: string;
-  readonly variantName: string;
-}
+import type { EndpointHosting, EndpointListing, HostedVariant, InferenceComponentListing } from '../domain/hosting.ts';
 
 interface EndpointReader {
   listInServiceEndpoints(): Promise<EndpointListing[]>;
@@ -48,20 +32,6 @@ interface EndpointReader {
   readEndpointCapacity(endpointName: string, needInstanceTypes?: (variants: readonly HostedVariant[]) => boolean): Promise<HostedVariant[]>;
   /** The same, plus the enhanced-metrics publish period when enhanced metrics are on. */
   readEndpointHosting(endpointName: string): Promise<EndpointHosting>;
-}
-
-interface EndpointHosting {
-  readonly variants: HostedVariant[];
-  /**
-   * Seconds between utilization datapoints: MetricsConfig.MetricPublishFrequencyInSeconds, which
-   * applies whether or not enhanced metrics are on (SageMaker API Reference, MetricsConfig);
-   * SageMaker's default is 60. Per-GPU and per-instance series follow EnableDetailedObservability
-   * (default true for new configs), so the period is given for every endpoint and the job
-   * measures whenever the series exist.
-   */
-  readonly metricsPeriodSeconds: number;
-  /** The endpoint config has AsyncInferenceConfig. */
-  readonly asyncInference: boolean;
 }
 
 const PAGE_SIZE = 100;
@@ -156,7 +126,7 @@ function createEndpointReader(client: SageMakerClient): EndpointReader {
 
 /** Each variant's capacity from DescribeEndpoint, with instance types where the endpoint config was read. */
 function hostedVariants(endpoint: DescribeEndpointCommandOutput, configured: ReadonlyMap<string | undefined, ProductionVariant>): HostedVariant[] {
-  const toCapacity = (role: VariantCapacity['role']) => (summary: ProductionVariantSummary): HostedVariant => {
+  const toCapacity = (role: HostedVariant['role']) => (summary: ProductionVariantSummary): HostedVariant => {
     const variantConfig = configured.get(summary.VariantName);
     const serverless = summary.CurrentServerlessConfig !== undefined || variantConfig?.ServerlessConfig !== undefined;
     const instanceType = variantConfig?.InstanceType;
@@ -177,4 +147,4 @@ function hostedVariants(endpoint: DescribeEndpointCommandOutput, configured: Rea
 }
 
 export { createEndpointReader, BILLABLE_STATUSES };
-export type { EndpointReader, EndpointListing, InferenceComponentListing, HostedVariant, EndpointHosting };
+export type { EndpointReader };

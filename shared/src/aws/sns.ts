@@ -3,6 +3,7 @@
  * SMS. The message shape is checked by report/sns-message.ts before it gets here.
  */
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { requireTopicArn, type CommonConfig } from '../config.ts';
 import { clientPerRegion, regionOfArn } from './clients.ts';
 import { toPublishInput, type RenderedReport } from '../report/sns-message.ts';
 
@@ -34,21 +35,13 @@ function createTopicNotifiers(): (topicArn: string, displayName: string) => Noti
  * when one is configured. Both must take the report: a failure on either is the run's publish
  * failure (the local topic is tried first, so local admins hear of the run either way).
  */
-function reportNotifier(
-  notifiers: (topicArn: string, displayName: string) => Notifier,
-  config: { readonly topicDisplayName: string; readonly centralTopicArn?: string },
-): (topicArn: string) => Notifier {
-  return (topicArn) => {
-    const local = notifiers(topicArn, config.topicDisplayName);
-    const central = config.centralTopicArn;
-    if (!central) return local;
-    return {
-      async publish(report) {
-        const published = await local.publish(report);
-        await notifiers(central, config.topicDisplayName).publish(report);
-        return published;
-      },
-    };
+function reportNotifier(notifiers: (topicArn: string, displayName: string) => Notifier, config: CommonConfig): Notifier {
+  return {
+    async publish(report) {
+      const published = await notifiers(requireTopicArn(config), config.topicDisplayName).publish(report);
+      if (config.centralTopicArn) await notifiers(config.centralTopicArn, config.topicDisplayName).publish(report);
+      return published;
+    },
   };
 }
 

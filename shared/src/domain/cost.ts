@@ -6,7 +6,8 @@
  * measured (enhanced metrics) or estimated (current counts × hours).
  */
 import type { PriceBook } from './prices.ts';
-import { roundCents } from './idle-endpoints.ts';
+import { roundCents } from './units.ts';
+import type { RunFailure } from './failures.ts';
 
 /** A figure for this period and the one before it, for the day-over-day change. */
 interface TwoPeriods {
@@ -53,7 +54,7 @@ interface CostSnapshot {
   readonly periodLabel?: string;
   readonly periodHours: number;
   readonly hosts: readonly CostHost[];
-  readonly failures: ReadonlyArray<{ readonly region: string; readonly endpointName?: string; readonly stage: string; readonly reason: string }>;
+  readonly failures: readonly RunFailure[];
   /** What the report should say about how it was obtained (a discovery that failed, estimates used). */
   readonly notes?: readonly string[];
 }

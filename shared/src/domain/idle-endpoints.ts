@@ -5,8 +5,10 @@
  */
 import { isSkipped, type Tags } from './tags.ts';
 import type { PriceBook } from './prices.ts';
+import type { RunFailure } from './failures.ts';
+import type { VariantCapacity } from './hosting.ts';
+import { HOUR_MS, roundCents } from './units.ts';
 
-const HOUR_MS = 3_600_000;
 
 /** One CloudWatch `Invocations` Sum bucket; `at` is the bucket's start (ISO-8601). */
 interface InvocationPoint {
@@ -45,17 +47,6 @@ type Traffic =
   | { readonly status: 'read'; readonly series: readonly InvocationSeries[]; readonly unread?: readonly UnreadSeries[] }
   | { readonly status: 'unavailable'; readonly reason: string };
 
-interface VariantCapacity {
-  readonly variantName: string;
-  readonly role: 'production' | 'shadow';
-  /** Undefined for serverless variants, which have no instance type. */
-  readonly instanceType?: string;
-  readonly serverless: boolean;
-  readonly currentInstanceCount: number;
-  /** Serverless only: provisioned concurrency is billed by the hour while provisioned. */
-  readonly provisionedConcurrency?: number;
-}
-
 type EndpointDetails =
   | {
       readonly status: 'read';
@@ -79,12 +70,6 @@ interface EndpointSnapshot {
   readonly details?: EndpointDetails;
 }
 
-/** A region (or one stage of it) that could not be read at all. */
-interface RegionFailure {
-  readonly region: string;
-  readonly stage: string;
-  readonly reason: string;
-}
 
 interface IdleEndpointsSnapshot {
   readonly kind: 'idle-endpoints';
@@ -95,7 +80,7 @@ interface IdleEndpointsSnapshot {
   readonly lookbackDays: number;
   readonly periodSeconds: number;
   readonly endpoints: readonly EndpointSnapshot[];
-  readonly regionFailures: readonly RegionFailure[];
+  readonly regionFailures: readonly RunFailure[];
 }
 
 interface IdlePolicy {
@@ -359,21 +344,16 @@ function suggestAction(
   return cpuOnly ? 'move-to-serverless' : 'delete-or-adopt-inference-components';
 }
 
-function roundCents(value: number): number {
-  return Math.round(value * 100) / 100;
-}
 
-export { assessTraffic, selectEndpointsToDescribe, findIdleEndpoints, isBilledByTheHour, roundCents };
+export { assessTraffic, selectEndpointsToDescribe, findIdleEndpoints, isBilledByTheHour };
 export type {
   InvocationPoint,
   TrafficSource,
   InvocationSeries,
   UnreadSeries,
   Traffic,
-  VariantCapacity,
   EndpointDetails,
   EndpointSnapshot,
-  RegionFailure,
   IdleEndpointsSnapshot,
   IdlePolicy,
   TrafficVerdict,

@@ -112,5 +112,19 @@ function lastActionTag(verdict: Extract<NotebookVerdict, { verdict: 'stop' }>, n
   return `${what} at ${now.toISOString().slice(0, 16)}Z`;
 }
 
+/** What a run did, or would do, to one notebook. */
+interface NotebookOutcome {
+  readonly region: string;
+  readonly name: string;
+  readonly instanceType: string;
+  readonly verdict: string;
+  readonly detail: string;
+  readonly costPerDay?: number | undefined;
+  readonly result: 'planned' | 'done' | 'failed' | 'none';
+  readonly error?: string;
+  /** Not read because the run stopped starting work before the Lambda timeout. */
+  readonly outOfTime?: boolean;
+}
+
 export { decideNotebook, lastActionTag };
-export type { NotebookSnapshot, NotebookPolicy, NotebookVerdict, NotebookActivity, JupyterActivity, KernelActivity, TerminalActivity };
+export type { NotebookOutcome, NotebookSnapshot, NotebookPolicy, NotebookVerdict, NotebookActivity, JupyterActivity, KernelActivity, TerminalActivity };

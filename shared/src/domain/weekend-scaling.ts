@@ -12,7 +12,7 @@
  */
 import { isSkipped, isTagTrue, TAGS, type Tags } from './tags.ts';
 import type { PriceBook } from './prices.ts';
-import type { VariantCapacity } from './idle-endpoints.ts';
+import type { HostedVariant } from './hosting.ts';
 
 interface ScalingBounds {
   readonly minCapacity: number;
@@ -37,7 +37,7 @@ interface HostingEndpoint {
   readonly name: string;
   /** Components on the endpoint (in scope or not) with their desired copies, as far as read. */
   readonly componentCopies: Readonly<Record<string, number>>;
-  readonly variants: readonly (VariantCapacity & { readonly managedMinInstanceCount?: number })[];
+  readonly variants: readonly HostedVariant[];
 }
 
 type Scope = 'tagged' | 'all';
@@ -226,6 +226,14 @@ function planScaleDown(components: readonly ComponentSnapshot[], policy: ScaleDo
   });
 }
 
+/** The tags that hold a saved count and bounds: written back when a concurrent run removed them. */
+function savedStateTags(saved: ExpectedLive): Record<string, string> {
+  return {
+    [TAGS.savedCopyCount]: String(saved.copyCount),
+    ...(saved.autoscaling && { [TAGS.savedMinCapacity]: String(saved.autoscaling.minCapacity), [TAGS.savedMaxCapacity]: String(saved.autoscaling.maxCapacity) }),
+  };
+}
+
 function expectedOf(component: ComponentSnapshot): ExpectedLive {
   return { copyCount: component.desiredCopyCount, ...(component.autoscaling ? { autoscaling: component.autoscaling } : {}) };
 }
@@ -343,5 +351,22 @@ function assessWeekendSavings(
     });
 }
 
-export { STATE_TAG_KEYS, RESTORE_DUE_MARGIN_MS, WEEKEND_FUNCTION_TIMEOUT_MINUTES, readSavedState, isInScope, planScaleDown, planRestore, oldStates, tagInstant, assessWeekendSavings };
-export type { ScalingBounds, ComponentSnapshot, HostingEndpoint, Scope, Step, Disposition, ComponentPlan, SavedState, EndpointWeekendCost, ExpectedLive, ScaleDownPolicy };
+/** What a run did to one component. */
+type ComponentResult = 'planned' | 'done' | 'failed' | 'unchanged';
+
+interface ComponentOutcome extends ComponentPlan {
+  readonly result: ComponentResult;
+  /** Desired copies after this run (the plan's target in a dry run). */
+  readonly copiesNow: number;
+  readonly failedStep?: Step['kind'];
+  readonly error?: string;
+}
+
+
+/** What the run's estimate says stops costing until the restore. */
+function totalSavings(endpoints: readonly EndpointWeekendCost[]): number {
+  return endpoints.reduce((total, endpoint) => total + (endpoint.estimatedSavings ?? 0), 0);
+}
+
+export { totalSavings, savedStateTags, STATE_TAG_KEYS, RESTORE_DUE_MARGIN_MS, WEEKEND_FUNCTION_TIMEOUT_MINUTES, readSavedState, isInScope, planScaleDown, planRestore, oldStates, tagInstant, assessWeekendSavings };
+export type { ComponentOutcome, ComponentResult, ScalingBounds, ComponentSnapshot, HostingEndpoint, Scope, Step, Disposition, ComponentPlan, SavedState, EndpointWeekendCost, ExpectedLive, ScaleDownPolicy };

@@ -8,29 +8,24 @@
  * - off-hours-stop / morning-start (optional): stop every InService notebook in the evening and
  *   start in the morning exactly those the bot stopped (tracked by a tag on each).
  */
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { requireTopicArn, type Config } from '../config.ts';
+import type { IdleNotebooksConfig } from '../config.ts';
 import { describeFailure, noRegionWasRead } from '../errors.ts';
-import { finishRun } from './finish-run.ts';
-import { decideNotebook, lastActionTag, type NotebookActivity, type NotebookSnapshot, type NotebookVerdict } from '../domain/notebooks.ts';
+import { finishRun, startRun, type JobDeps, type JobResult } from './contract.ts';
+import type { RunFailure } from '../domain/failures.ts';
+import { decideNotebook, lastActionTag, type NotebookActivity, type NotebookOutcome, type NotebookSnapshot, type NotebookVerdict } from '../domain/notebooks.ts';
 import { NOTEBOOK_PRICE_SOURCE, notebookHourlyPrice } from '../domain/prices.ts';
 import { auditStudio, type StudioAudit } from '../domain/studio.ts';
 import { isSkipped, isTagTrue, TAGS, type Tags } from '../domain/tags.ts';
-import { renderNotebookReport, type NotebookOutcome } from '../report/notebooks.ts';
-import type { RenderedReport } from '../report/sns-message.ts';
-import { createNotebookAccess, type NotebookAccess, type NotebookListing } from '../aws/notebook-instances.ts';
-import { readJupyterActivity } from '../aws/jupyter.ts';
-import { createStudioAccess, type StudioAccess } from '../aws/studio.ts';
-import { arnKey, createTagReader, type TagReader } from '../aws/tagging.ts';
-import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { createTopicNotifiers, reportNotifier, type Notifier } from '../aws/sns.ts';
-import { clientPerRegion } from '../aws/clients.ts';
-import { createEmfSink, type MetricsSink } from '../aws/emf.ts';
+import { roundCents } from '../domain/units.ts';
+import { renderNotebookReport } from '../report/notebooks.ts';
+import type { NotebookAccess, NotebookListing } from '../aws/notebook-instances.ts';
+import type { StudioAccess } from '../aws/studio.ts';
+import { arnKey, type TagReader } from '../aws/tagging.ts';
 import { mapSettled } from '../util/concurrency.ts';
-import type { RunLogger } from '../util/logger.ts';
 import { OutOfTimeError, type Deadline } from '../util/deadline.ts';
 import type { NotebookEvent } from '../lambda/events.ts';
 
+const LIST_STAGE = 'ListNotebookInstances';
 /** Jupyter reads at once per region: each is a few short HTTP requests. */
 const READ_CONCURRENCY = 4;
 
@@ -42,89 +37,66 @@ interface NotebookRegionAccess {
 
 type ReadActivity = (presignedUrl: string) => Promise<NotebookActivity & { status: 'read' }>;
 
-interface IdleNotebooksDeps {
-  readonly config: Config;
-  readonly clock: () => Date;
+interface IdleNotebooksDeps extends JobDeps<IdleNotebooksConfig> {
   readonly accessFor: (region: string) => NotebookRegionAccess;
   readonly readActivity: ReadActivity;
-  readonly notifier: (topicArn: string) => Notifier;
-  readonly metrics: MetricsSink;
-  readonly logger: RunLogger;
-  /** This invocation's deadline (from the Lambda context); none in tests and the CLI. */
-  readonly deadline?: Deadline;
 }
 
-interface IdleNotebooksResult {
-  readonly job: 'idle-notebooks';
+interface IdleNotebooksResult extends JobResult<'idle-notebooks'> {
   readonly action: NotebookEvent['action'];
-  readonly dryRun: boolean;
-  readonly published: boolean;
-  readonly messageId?: string;
   readonly notebooks: readonly NotebookOutcome[];
-  readonly studio?: StudioAudit;
-  readonly failures: ReadonlyArray<{ region: string; stage: string; reason: string }>;
-  readonly report: RenderedReport | null;
+  readonly studio?: StudioAudit | undefined;
+  readonly failures: readonly RunFailure[];
 }
-
-type Failure = IdleNotebooksResult['failures'][number];
 
 function costPerDay(region: string, instanceType: string): number | undefined {
   const price = notebookHourlyPrice(region, instanceType);
-  return price === undefined ? undefined : Math.round(price * 24 * 100) / 100;
+  return price === undefined ? undefined : roundCents(price * 24);
 }
 
 async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): Promise<IdleNotebooksResult> {
   const { config } = deps;
-  const topicArn = event.dryRun ? undefined : requireTopicArn(config);
+  startRun(config, event.dryRun);
   const now = deps.clock();
   const regions = await Promise.all(config.regions.map((region) => runRegion(region, event, deps, now)));
   const notebooks = regions.flatMap((region) => region.outcomes);
   const failures = regions.flatMap((region) => region.failures);
   const studio = event.action === 'studio-audit' ? auditStudio(regions.flatMap((r) => r.apps), regions.flatMap((r) => r.coverage), now) : undefined;
 
-  const report = renderNotebookReport({ action: event.action, dryRun: event.dryRun, evaluatedAt: now.toISOString(), outcomes: notebooks, ...(studio ? { studio } : {}), failures, priceSource: NOTEBOOK_PRICE_SOURCE });
+  const report = renderNotebookReport({ action: event.action, dryRun: event.dryRun, evaluatedAt: now.toISOString(), outcomes: notebooks, studio, failures, priceSource: NOTEBOOK_PRICE_SOURCE });
   const acted = notebooks.some((outcome) => outcome.result !== 'none');
-  // A run that could not cover every notebook in time is an operational problem the admins hear of.
-  const worthSending = event.action === 'studio-audit' || acted || failures.length > 0 || notebooks.some((outcome) => outcome.outOfTime);
-  if (!event.dryRun) {
-    const stopped = notebooks.filter((outcome) => outcome.result === 'done' && event.action !== 'morning-start').length;
-    deps.metrics.emit(
-      [
+  const stopped = notebooks.filter((outcome) => outcome.result === 'done' && event.action !== 'morning-start').length;
+  const ended = await finishRun(deps, {
+    job: 'idle-notebooks',
+    dryRun: event.dryRun,
+    report,
+    // Quiet runs stay quiet: an unreadable notebook must not page anyone every 15 minutes. A run
+    // that could not cover every notebook in time is an operational problem the admins hear of.
+    worthSending: event.action === 'studio-audit' || acted || failures.length > 0 || notebooks.some((outcome) => outcome.outOfTime),
+    metrics: {
+      points: [
         { name: 'NotebooksStopped', value: stopped, unit: 'Count', dimensions: {} },
         { name: 'NotebooksUnreadable', value: notebooks.filter((outcome) => outcome.verdict === 'unknown').length, unit: 'Count', dimensions: {} },
       ],
-      now,
-    );
-  }
-  const { messageId } = await finishRun({
-    logger: deps.logger,
-    outcome: { job: 'idle-notebooks', action: event.action, dryRun: event.dryRun, notebooks: notebooks.length, failures: failures.length },
-    ...(topicArn && worthSending ? { publish: { notifier: deps.notifier(topicArn), report } } : {}),
-    runFailure: noRegionWasRead(config.regions, failures.filter((failure) => failure.stage === 'ListNotebookInstances')),
+      at: now,
+    },
+    outcome: { action: event.action, notebooks: notebooks.length, failures: failures.length },
+    // Only an unlisted region is unchecked: without the skip-tag search or Studio the notebooks are still judged.
+    runFailure: noRegionWasRead(config.regions, failures.filter((failure) => failure.stage === LIST_STAGE)),
   });
-  return {
-    job: 'idle-notebooks',
-    action: event.action,
-    dryRun: event.dryRun,
-    published: messageId !== undefined,
-    ...(messageId ? { messageId } : {}),
-    notebooks,
-    ...(studio ? { studio } : {}),
-    failures,
-    report: worthSending || event.dryRun ? report : null,
-  };
+  return { ...ended, action: event.action, notebooks, studio, failures };
 }
 
 async function runRegion(region: string, event: NotebookEvent, deps: IdleNotebooksDeps, now: Date) {
   const access = deps.accessFor(region);
-  const failures: Failure[] = [];
+  const failures: RunFailure[] = [];
   const empty = { outcomes: [] as NotebookOutcome[], apps: [] as ReturnType<typeof auditStudio>['apps'][number][], coverage: [] as Parameters<typeof auditStudio>[1][number][], failures };
 
   let listed: NotebookListing[];
   try {
     listed = await access.notebooks.list(event.action === 'morning-start' ? 'Stopped' : 'InService');
   } catch (error) {
-    failures.push({ region, stage: 'ListNotebookInstances', reason: describeFailure(error) });
+    failures.push({ region, stage: LIST_STAGE, reason: describeFailure(error) });
     return empty;
   }
 
@@ -149,14 +121,14 @@ async function runRegion(region: string, event: NotebookEvent, deps: IdleNoteboo
       outcomes = await morningStart(region, listed, access.notebooks, deps.deadline, event.dryRun);
       break;
     case 'studio-audit':
-      outcomes = listed.map((notebook) => ({ region, name: notebook.name, instanceType: notebook.instanceType, verdict: 'running', detail: 'InService', ...optionalCost(region, notebook.instanceType), result: 'none' as const }));
+      outcomes = listed.map((notebook) => ({ region, name: notebook.name, instanceType: notebook.instanceType, verdict: 'running', detail: 'InService', costPerDay: costPerDay(region, notebook.instanceType), result: 'none' as const }));
       break;
   }
 
   if (event.action !== 'studio-audit') return { ...empty, outcomes };
   try {
     const [apps, coverage] = await Promise.all([access.studio.listRunningApps(), access.studio.readIdleCoverage(deps.config.describeConcurrency)]);
-    for (const failure of coverage.failures) failures.push({ region, stage: `Describe ${failure.name}`, reason: describeFailure(failure.reason) });
+    for (const failure of coverage.failures) failures.push({ region, resource: failure.name, stage: 'Describe', reason: describeFailure(failure.reason) });
     return { outcomes, apps, coverage: coverage.coverage, failures };
   } catch (error) {
     failures.push({ region, stage: 'Studio (ListApps / ListDomains)', reason: describeFailure(error) });
@@ -164,10 +136,6 @@ async function runRegion(region: string, event: NotebookEvent, deps: IdleNoteboo
   }
 }
 
-function optionalCost(region: string, instanceType: string): { costPerDay?: number } {
-  const perDay = costPerDay(region, instanceType);
-  return perDay === undefined ? {} : { costPerDay: perDay };
-}
 
 /** Jupyter's word on each notebook; any failure becomes "unknown", never "idle". */
 async function readSnapshot(region: string, notebook: NotebookListing, tags: Tags, access: NotebookAccess, readActivity: ReadActivity): Promise<NotebookSnapshot> {
@@ -184,7 +152,7 @@ async function readSnapshot(region: string, notebook: NotebookListing, tags: Tag
 
 function outcomeOf(snapshot: NotebookSnapshot, verdict: NotebookVerdict): NotebookOutcome {
   const detail = 'detail' in verdict ? verdict.detail : verdict.verdict;
-  return { region: snapshot.region, name: snapshot.name, instanceType: snapshot.instanceType, verdict: verdict.verdict, detail, ...optionalCost(snapshot.region, snapshot.instanceType), result: 'none' };
+  return { region: snapshot.region, name: snapshot.name, instanceType: snapshot.instanceType, verdict: verdict.verdict, detail, costPerDay: costPerDay(snapshot.region, snapshot.instanceType), result: 'none' };
 }
 
 async function idleCheck(
@@ -199,7 +167,7 @@ async function idleCheck(
   const policy = {
     idleMinutes: deps.config.notebookIdleMinutes,
     ignoreConnections: deps.config.notebookIgnoreConnections,
-    ...(deps.config.notebookMaxRunningHours !== undefined ? { maxRunningHours: deps.config.notebookMaxRunningHours } : {}),
+    maxRunningHours: deps.config.notebookMaxRunningHours,
   };
   const settled = await mapSettled(listed, READ_CONCURRENCY, async (notebook): Promise<NotebookOutcome> => {
     const snapshot = await readSnapshot(region, notebook, skipTagged.get(arnKey(notebook.arn)) ?? {}, access, deps.readActivity);
@@ -238,7 +206,7 @@ async function idleCheck(
 
 async function offHoursStop(region: string, listed: readonly NotebookListing[], access: NotebookAccess, deps: IdleNotebooksDeps, now: Date, dryRun: boolean): Promise<NotebookOutcome[]> {
   const settled = await mapSettled(listed, READ_CONCURRENCY, async (notebook): Promise<NotebookOutcome> => {
-    const base = { region, name: notebook.name, instanceType: notebook.instanceType, ...optionalCost(region, notebook.instanceType) };
+    const base = { region, name: notebook.name, instanceType: notebook.instanceType, costPerDay: costPerDay(region, notebook.instanceType) };
     const tags = await access.readTags(notebook.arn);
     if (isSkipped(tags)) return { ...base, verdict: 'skipped', detail: 'tagged ops-bot:skip', result: 'none' };
     if (dryRun) return { ...base, verdict: 'stop', detail: 'off hours', result: 'planned' };
@@ -261,7 +229,7 @@ async function morningStart(region: string, listed: readonly NotebookListing[], 
   const settled = await mapSettled(listed, READ_CONCURRENCY, async (notebook): Promise<NotebookOutcome | undefined> => {
     const tags = await access.readTags(notebook.arn);
     if (!isTagTrue(tags, TAGS.offHoursStopped) || isSkipped(tags)) return undefined;
-    const base = { region, name: notebook.name, instanceType: notebook.instanceType, verdict: 'start', detail: 'stopped by the bot for off hours', ...optionalCost(region, notebook.instanceType) };
+    const base = { region, name: notebook.name, instanceType: notebook.instanceType, verdict: 'start', detail: 'stopped by the bot for off hours', costPerDay: costPerDay(region, notebook.instanceType) };
     if (dryRun) return { ...base, result: 'planned' };
     try {
       // Started first, the tag cleared after: a failed start keeps the tag and is tried next morning.
@@ -281,35 +249,5 @@ async function morningStart(region: string, listed: readonly NotebookListing[], 
   );
 }
 
-interface IdleNotebooksClients {
-  readonly sageMaker: (region: string) => SageMakerClient;
-  readonly tagging: (region: string) => ResourceGroupsTaggingAPIClient;
-  readonly notifier: (topicArn: string, displayName: string) => Notifier;
-}
-
-function createIdleNotebooksClients(): IdleNotebooksClients {
-  return {
-    sageMaker: clientPerRegion((settings) => new SageMakerClient(settings)),
-    tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings)),
-    notifier: createTopicNotifiers(),
-  };
-}
-
-function liveIdleNotebooksDeps(config: Config, clients: IdleNotebooksClients, logger: RunLogger, clock: () => Date): IdleNotebooksDeps {
-  return {
-    config,
-    clock,
-    logger,
-    accessFor: (region) => ({
-      notebooks: createNotebookAccess(clients.sageMaker(region)),
-      studio: createStudioAccess(clients.sageMaker(region), region),
-      tags: createTagReader(clients.tagging(region)),
-    }),
-    readActivity: async (presignedUrl) => ({ status: 'read', ...(await readJupyterActivity(presignedUrl, { timeoutMs: config.notebookJupyterTimeoutSeconds * 1000 })) }),
-    notifier: reportNotifier(clients.notifier, config),
-    metrics: createEmfSink(),
-  };
-}
-
-export { runIdleNotebooks, createIdleNotebooksClients, liveIdleNotebooksDeps };
-export type { IdleNotebooksDeps, IdleNotebooksResult, NotebookRegionAccess };
+export { runIdleNotebooks };
+export type { IdleNotebooksDeps, IdleNotebooksResult, NotebookRegionAccess, ReadActivity };

@@ -1,34 +1,27 @@
 /**
  * The weekend-scaling job. Scale-down saves each opted-in component's copy count (and autoscaling
  * bounds) on the component, then sets it to 0; restore puts back exactly what was saved, then
- * clears it. Holidays defer a restore to the next working day; `until` schedules an ad hoc one.
+ * clears it. The rules are in domain/weekend-scaling.ts, the timing in domain/weekend-schedule.ts;
+ * this file reads, acts step by step (with in-run retries) and reports.
  */
-import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
-import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { ENV, requireTopicArn, type Config } from '../config.ts';
-import { ConfigError, describeFailure, InvalidEventError, noRegionWasRead } from '../errors.ts';
-import { finishRun } from './finish-run.ts';
-import {
-  formatLocalDateTime,
-  localDate,
-  nextWeeklyOccurrence,
-  nextWorkingDayAt,
-  parseLocalDateTime,
-  WEEKDAYS,
-  zonedParts,
-  zonedToInstant,
-} from '../domain/calendar.ts';
+import type { WeekendScalingConfig } from '../config.ts';
+import { describeFailure, noRegionWasRead } from '../errors.ts';
+import { finishRun, startRun, type JobDeps, type JobResult } from './contract.ts';
+import { localDate } from '../domain/calendar.ts';
+import { regionWideFailures, type RunFailure } from '../domain/failures.ts';
+import type { ComponentCopies, HostedVariant, InferenceComponentListing } from '../domain/hosting.ts';
 import { createPriceBook } from '../domain/prices.ts';
 import { TAGS, type Tags } from '../domain/tags.ts';
+import { HOUR_MS, roundCents } from '../domain/units.ts';
 import {
   assessWeekendSavings,
   oldStates,
   planRestore,
   planScaleDown,
+  savedStateTags,
   STATE_TAG_KEYS,
-  WEEKEND_FUNCTION_TIMEOUT_MINUTES,
+  totalSavings,
+  type ComponentOutcome,
   type ComponentPlan,
   type ComponentSnapshot,
   type EndpointWeekendCost,
@@ -36,26 +29,19 @@ import {
   type HostingEndpoint,
   type Step,
 } from '../domain/weekend-scaling.ts';
-import { renderWeekendReport, totalSavings, type ComponentOutcome, type WeekendRunFailure } from '../report/weekend-scaling.ts';
-import type { RenderedReport } from '../report/sns-message.ts';
-import { createEndpointReader, type EndpointReader, type HostedVariant, type InferenceComponentListing } from '../aws/sagemaker.ts';
-import { createComponentAccess, type ComponentAccess, type ComponentCopies } from '../aws/inference-components.ts';
-import { createScalingAccess, type ScalingAccess } from '../aws/autoscaling.ts';
-import { arnKey, createTagReader, type TagReader } from '../aws/tagging.ts';
-import { createOneTimeScheduler, type OneTimeScheduler } from '../aws/scheduler.ts';
-import { createTopicNotifiers, reportNotifier, type Notifier } from '../aws/sns.ts';
-import { clientPerRegion, regionOfArn } from '../aws/clients.ts';
-import { createEmfSink, type MetricsSink } from '../aws/emf.ts';
+import { holidayDeferral, restoreScheduleName, weeklyRestore, type RestoreTime } from '../domain/weekend-schedule.ts';
+import { renderWeekendReport } from '../report/weekend-scaling.ts';
+import type { EndpointReader } from '../aws/sagemaker.ts';
+import type { ComponentAccess } from '../aws/inference-components.ts';
+import type { ScalingAccess } from '../aws/autoscaling.ts';
+import { arnKey, type TagReader } from '../aws/tagging.ts';
+import type { OneTimeScheduler } from '../aws/scheduler.ts';
 import { mapSettled } from '../util/concurrency.ts';
-import type { RunLogger } from '../util/logger.ts';
 import { NO_DEADLINE, OutOfTimeError, type Deadline } from '../util/deadline.ts';
-import type { WeekendScalingEvent } from '../lambda/events.ts';
+import type { WeekendAction, WeekendScalingEvent } from '../lambda/events.ts';
 
-const HOUR_MS = 3_600_000;
 /** Components acted on at once; each one's steps stay strictly in order. */
 const ACT_CONCURRENCY = 4;
-/** An ad hoc `until` must leave the scale-down time to finish: the function timeout and a margin. */
-const MIN_UNTIL_LEAD_MS = (WEEKEND_FUNCTION_TIMEOUT_MINUTES + 5) * 60_000;
 /** State older than MAX_SCALE_DOWN_DAYS plus this is reported: something keeps it from a restore. */
 const OLD_STATE_MARGIN_DAYS = 2;
 
@@ -82,93 +68,53 @@ interface WeekendRegionAccess {
   readonly tags: TagReader;
 }
 
-interface WeekendScalingDeps {
-  readonly config: Config;
-  readonly clock: () => Date;
+interface WeekendScalingDeps extends JobDeps<WeekendScalingConfig> {
   readonly accessFor: (region: string) => WeekendRegionAccess;
   /** Throws a ConfigError when one-time schedules are not configured. */
   readonly scheduler: () => OneTimeScheduler;
-  readonly notifier: (topicArn: string) => Notifier;
-  readonly logger: RunLogger;
-  readonly metrics: MetricsSink;
-  /** This invocation's deadline (from the Lambda context); none in tests and the CLI. */
-  readonly deadline?: Deadline;
-  readonly settle?: SettlePolicy;
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly settle?: SettlePolicy | undefined;
+  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
 interface WeekendSnapshot {
   readonly components: ComponentSnapshot[];
   readonly endpoints: HostingEndpoint[];
-  readonly failures: WeekendRunFailure[];
+  readonly failures: RunFailure[];
 }
 
-interface WeekendScalingResult {
-  readonly job: 'weekend-scaling';
-  readonly action: WeekendScalingEvent['action'];
-  readonly dryRun: boolean;
-  readonly published: boolean;
-  readonly messageId?: string;
+interface WeekendScalingResult extends JobResult<'weekend-scaling'> {
+  readonly action: WeekendAction;
   readonly evaluatedAt: string;
-  readonly restore?: { readonly at: string; readonly how: string };
-  readonly deferred?: { readonly holiday: string; readonly to: string; readonly how: string };
+  readonly restore?: { readonly at: string; readonly how: string } | undefined;
+  readonly deferred?: { readonly holiday: string; readonly to: string; readonly how: string } | undefined;
   readonly summary: { readonly changed: number; readonly failed: number; readonly skipped: number; readonly estimatedSavings: number };
   readonly components: readonly ComponentOutcome[];
   readonly endpoints: readonly EndpointWeekendCost[];
-  readonly failures: readonly WeekendRunFailure[];
+  readonly failures: readonly RunFailure[];
   readonly notes: readonly string[];
-  readonly report: RenderedReport;
 }
 
-/**
- * Checks `until` against the clock and config before any AWS call: far enough ahead for the
- * scale-down to finish first, within the maximum, a working day.
- */
-function checkUntil(until: string, now: Date, config: Config): { local: string; instant: Date } {
-  const local = parseLocalDateTime(until);
-  if (!local) throw new InvalidEventError('until', `must be a local date-time like "2026-12-28T07:00:00" (read in ${config.timezone}), got "${until}"`);
-  const instant = zonedToInstant(local, config.timezone);
-  if (instant.getTime() <= now.getTime()) throw new InvalidEventError('until', `is in the past (${until} ${config.timezone})`);
-  if (instant.getTime() - now.getTime() < MIN_UNTIL_LEAD_MS) {
-    throw new InvalidEventError('until', `is less than ${MIN_UNTIL_LEAD_MS / 60_000} minutes away: the scale-down must finish before its restore`);
-  }
-  if (instant.getTime() - now.getTime() > config.maxScaleDownDays * 24 * HOUR_MS) {
-    throw new InvalidEventError('until', `is more than ${config.maxScaleDownDays} days away (${ENV.maxScaleDownDays})`);
-  }
-  const day = formatLocalDateTime(local).slice(0, 10);
-  if (config.holidays.has(day)) throw new InvalidEventError('until', `falls on ${day}, a configured holiday: pick a working day`);
-  return { local: formatLocalDateTime(local), instant };
-}
-
-/** Schedule names carry the local time they run at, so asking twice makes one schedule. */
-function restoreScheduleName(localAt: string): string {
-  return `ops-bot-restore-${localAt.replace(/[^0-9]/g, '').slice(0, 12)}`;
-}
-
-/** A one-time restore at a local time: created, already there, or (dry run) only described. */
-async function scheduleRestore(deps: WeekendScalingDeps, dryRun: boolean, localAt: string, description: string): Promise<string> {
-  if (dryRun) return 'a one-time schedule would be created (dry run)';
-  const status = await deps.scheduler().scheduleOnce({ name: restoreScheduleName(localAt), at: localAt, timezone: deps.config.timezone, input: { action: 'restore' }, description });
-  return status === 'created' ? 'one-time schedule created' : 'one-time schedule already existed';
-}
-
+/** What one run did, before it is rendered and published. */
 interface RunParts {
-  readonly restore?: { at: string; how: string };
-  readonly deferred?: { holiday: string; to: string; how: string };
+  readonly restore?: { readonly at: string; readonly how: string } | undefined;
+  readonly deferred?: { readonly holiday: string; readonly to: string; readonly how: string } | undefined;
   readonly outcomes: readonly ComponentOutcome[];
   readonly endpoints: readonly EndpointWeekendCost[];
-  readonly failures: readonly WeekendRunFailure[];
+  readonly failures: readonly RunFailure[];
   readonly notes: readonly string[];
 }
 
 async function runWeekendScaling(event: WeekendScalingEvent, deps: WeekendScalingDeps): Promise<WeekendScalingResult> {
   const { config } = deps;
+  startRun(config, event.dryRun);
   const now = deps.clock();
-  const topicArn = event.dryRun ? undefined : requireTopicArn(config);
-  const adHoc = event.until !== undefined ? checkUntil(event.until, now, config) : undefined;
-  if (adHoc && !event.dryRun) deps.scheduler(); // fails on missing configuration before any AWS call
+  if (event.until && !event.dryRun) deps.scheduler(); // fails on missing configuration before any AWS call
 
-  const parts = await planAndAct(event, deps, now, adHoc);
+  const parts = event.action === 'restore' ? await restore(event, deps, now) : await scaleDown(event, deps, now);
+
+  const failed = parts.outcomes.filter((outcome) => outcome.result === 'failed').length + parts.failures.length;
+  const done = parts.outcomes.filter((outcome) => outcome.steps.length > 0 && outcome.result === 'done').length;
+  const estimatedSavings = roundCents(totalSavings(parts.endpoints));
   const report = renderWeekendReport({
     evaluatedAt: now.toISOString(),
     timezone: config.timezone,
@@ -178,35 +124,28 @@ async function runWeekendScaling(event: WeekendScalingEvent, deps: WeekendScalin
     dryRun: event.dryRun,
     ...parts,
   });
-  const failed = parts.outcomes.filter((outcome) => outcome.result === 'failed').length + parts.failures.length;
-  const changed = parts.outcomes.filter((outcome) => outcome.steps.length > 0 && outcome.result === 'done').length;
-  const estimatedSavings = Math.round(totalSavings(parts.endpoints) * 100) / 100;
-  if (!event.dryRun) {
+  const ended = await finishRun(deps, {
+    job: 'weekend-scaling',
+    dryRun: event.dryRun,
+    report,
     // WeekendFailures >= 1 raises the stack's alarm: what is still failed after the in-run retries.
-    deps.metrics.emit(
-      [
-        { name: event.action === 'scale-down' ? 'WeekendScaledDown' : 'WeekendRestored', value: changed, unit: 'Count', dimensions: {} },
+    metrics: {
+      points: [
+        { name: event.action === 'scale-down' ? 'WeekendScaledDown' : 'WeekendRestored', value: done, unit: 'Count', dimensions: {} },
         { name: 'WeekendFailures', value: failed, unit: 'Count', dimensions: {} },
         ...(event.action === 'scale-down' ? [{ name: 'WeekendEstimatedSavings', value: estimatedSavings, unit: 'None' as const, dimensions: {} }] : []),
       ],
-      now,
-    );
-  }
-  const { messageId } = await finishRun({
-    logger: deps.logger,
-    outcome: { job: 'weekend-scaling', action: event.action, dryRun: event.dryRun, components: parts.outcomes.length, changed, failed },
-    ...(topicArn ? { publish: { notifier: deps.notifier(topicArn), report } } : {}),
-    runFailure: noRegionWasRead(config.regions, parts.failures.filter((failure) => failure.name === undefined)),
+      at: now,
+    },
+    outcome: { action: event.action, components: parts.outcomes.length, changed: done, failed },
+    runFailure: noRegionWasRead(config.regions, regionWideFailures(parts.failures)),
   });
   return {
-    job: 'weekend-scaling',
+    ...ended,
     action: event.action,
-    dryRun: event.dryRun,
-    published: topicArn !== undefined,
-    ...(messageId ? { messageId } : {}),
     evaluatedAt: now.toISOString(),
-    ...(parts.restore ? { restore: parts.restore } : {}),
-    ...(parts.deferred ? { deferred: parts.deferred } : {}),
+    restore: parts.restore,
+    deferred: parts.deferred,
     summary: {
       changed: parts.outcomes.filter((outcome) => outcome.steps.length > 0 && outcome.result !== 'failed').length,
       failed,
@@ -217,54 +156,55 @@ async function runWeekendScaling(event: WeekendScalingEvent, deps: WeekendScalin
     endpoints: parts.endpoints,
     failures: parts.failures,
     notes: parts.notes,
-    report,
   };
 }
 
-/** Collect → decide → act for one run; a restore on a holiday only defers itself. */
-async function planAndAct(event: WeekendScalingEvent, deps: WeekendScalingDeps, now: Date, adHoc: { local: string; instant: Date } | undefined): Promise<RunParts> {
-  const { config, logger } = deps;
-  const empty = { outcomes: [], endpoints: [], failures: [], notes: [] };
-  if (event.action === 'restore') {
-    const today = localDate(now, config.timezone);
-    if (config.holidays.has(today)) {
-      const to = formatLocalDateTime(nextWorkingDayAt(now, config.weekendRestoreAt.hour, config.weekendRestoreAt.minute, config.timezone, config.holidays));
-      const deferred = { holiday: today, to, how: await scheduleRestore(deps, event.dryRun, to, `Weekend restore deferred from the holiday ${today}`) };
-      logger.info('Restore deferred for a holiday', deferred);
-      return { ...empty, deferred };
-    }
-  }
-
-  const snapshot = await collectWeekendSnapshot(config, deps.accessFor, event.action, deps.deadline);
-  const plans =
-    event.action === 'scale-down'
-      ? planScaleDown(snapshot.components, { scope: config.weekendScope, now, ...(adHoc ? { restoreAfter: adHoc.instant } : {}) })
-      : planRestore(snapshot.components, now);
-  const notes = oldStates(snapshot.components, now, config.maxScaleDownDays + OLD_STATE_MARGIN_DAYS).map(
-    (old) => `${old.name} (${old.region}): its saved state is ${old.days} days old (saved ${old.savedAt}); check why it was not restored`,
-  );
-
-  let restore: { at: string; how: string } | undefined;
-  let restoreAt: Date | undefined;
-  if (event.action === 'scale-down') {
-    // The ad hoc restore is what undoes this run: it exists before anything is scaled down.
-    if (adHoc) {
-      restoreAt = adHoc.instant;
-      restore = { at: adHoc.local, how: await scheduleRestore(deps, event.dryRun, adHoc.local, `Ad hoc restore after a scale-down on ${localDate(now, config.timezone)}`) };
-    } else {
-      restoreAt = nextWeeklyOccurrence(now, config.weekendRestoreAt, config.timezone);
-      restore = { at: formatLocalDateTime(zonedParts(restoreAt, config.timezone)), how: `the weekly ${WEEKDAYS[config.weekendRestoreAt.weekday]} restore` };
-    }
-  }
+/** Friday: save, then zero. An ad hoc `until` gets its one-time restore before anything is scaled down. */
+async function scaleDown(event: WeekendScalingEvent, deps: WeekendScalingDeps, now: Date): Promise<RunParts> {
+  const { config } = deps;
+  const snapshot = await collectWeekendSnapshot(config, deps.accessFor, 'scale-down', deps.deadline);
+  const plans = planScaleDown(snapshot.components, { scope: config.weekendScope, now, restoreAfter: event.until?.instant });
+  // The ad hoc restore is what undoes this run: it exists before anything is scaled down.
+  const weekly = weeklyRestore(now, config);
+  const restoreAt: RestoreTime = event.until ?? weekly;
+  const how = event.until
+    ? await scheduleRestore(deps, event.dryRun, event.until, `Ad hoc restore after a scale-down on ${localDate(now, config.timezone)}`)
+    : weekly.how;
 
   const outcomes = event.dryRun ? plans.map(asPlanned) : await carryOut(plans, deps);
-  let endpoints: EndpointWeekendCost[] = [];
-  if (restoreAt) {
-    const windowHours = Math.max(0, (restoreAt.getTime() - now.getTime()) / HOUR_MS);
-    const actual = outcomes.map((outcome) => ({ ...outcome, copiesAfter: outcome.copiesNow }));
-    endpoints = assessWeekendSavings(actual, snapshot.endpoints, createPriceBook(config.priceOverrides), windowHours);
+  const windowHours = Math.max(0, (restoreAt.instant.getTime() - now.getTime()) / HOUR_MS);
+  const actual = outcomes.map((outcome) => ({ ...outcome, copiesAfter: outcome.copiesNow }));
+  const endpoints = assessWeekendSavings(actual, snapshot.endpoints, createPriceBook(config.priceOverrides), windowHours);
+  return { restore: { at: restoreAt.local, how }, outcomes, endpoints, failures: snapshot.failures, notes: oldStateNotes(snapshot, now, config) };
+}
+
+/** Monday: exactly what was saved. On a holiday the restore only moves itself to the next working day. */
+async function restore(event: WeekendScalingEvent, deps: WeekendScalingDeps, now: Date): Promise<RunParts> {
+  const { config, logger } = deps;
+  const deferral = holidayDeferral(now, config);
+  if (deferral) {
+    const how = await scheduleRestore(deps, event.dryRun, deferral.to, `Weekend restore deferred from the holiday ${deferral.holiday}`);
+    const deferred = { holiday: deferral.holiday, to: deferral.to.local, how };
+    logger.info('Restore deferred for a holiday', deferred);
+    return { deferred, outcomes: [], endpoints: [], failures: [], notes: [] };
   }
-  return { ...(restore ? { restore } : {}), outcomes, endpoints, failures: snapshot.failures, notes };
+  const snapshot = await collectWeekendSnapshot(config, deps.accessFor, 'restore', deps.deadline);
+  const plans = planRestore(snapshot.components, now);
+  const outcomes = event.dryRun ? plans.map(asPlanned) : await carryOut(plans, deps);
+  return { outcomes, endpoints: [], failures: snapshot.failures, notes: oldStateNotes(snapshot, now, config) };
+}
+
+function oldStateNotes(snapshot: WeekendSnapshot, now: Date, config: WeekendScalingConfig): string[] {
+  return oldStates(snapshot.components, now, config.maxScaleDownDays + OLD_STATE_MARGIN_DAYS).map(
+    (old) => `${old.name} (${old.region}): its saved state is ${old.days} days old (saved ${old.savedAt}); check why it was not restored`,
+  );
+}
+
+/** A one-time restore: created, already there, or (dry run) only described. */
+async function scheduleRestore(deps: WeekendScalingDeps, dryRun: boolean, at: RestoreTime, description: string): Promise<string> {
+  if (dryRun) return 'a one-time schedule would be created (dry run)';
+  const status = await deps.scheduler().scheduleOnce({ name: restoreScheduleName(at.local), at: at.local, timezone: deps.config.timezone, input: { action: 'restore' }, description });
+  return status === 'created' ? 'one-time schedule created' : 'one-time schedule already existed';
 }
 
 function asPlanned(plan: ComponentPlan): ComponentOutcome {
@@ -371,7 +311,7 @@ async function clearVerified(access: WeekendRegionAccess, plan: ComponentPlan, s
   if (!expect) return;
   const moved = await differenceFrom(expect, access, plan.name, deps);
   if (moved) {
-    await access.components.addTags(plan.arn, savedTags(expect));
+    await access.components.addTags(plan.arn, savedStateTags(expect));
     throw new StateMismatchError(`changed while restoring (now ${moved}): saved state written back for the next restore`);
   }
 }
@@ -392,20 +332,14 @@ async function differenceFrom(expect: ExpectedLive, access: WeekendRegionAccess,
 async function keepStateAfterZero(access: WeekendRegionAccess, plan: ComponentPlan): Promise<void> {
   if (!plan.saved) return;
   const tags = await access.components.readTags(plan.arn);
-  if (tags[TAGS.savedCopyCount] === undefined) await access.components.addTags(plan.arn, savedTags(plan.saved));
+  if (tags[TAGS.savedCopyCount] === undefined) await access.components.addTags(plan.arn, savedStateTags(plan.saved));
 }
 
-function savedTags(saved: ExpectedLive): Record<string, string> {
-  return {
-    [TAGS.savedCopyCount]: String(saved.copyCount),
-    ...(saved.autoscaling ? { [TAGS.savedMinCapacity]: String(saved.autoscaling.minCapacity), [TAGS.savedMaxCapacity]: String(saved.autoscaling.maxCapacity) } : {}),
-  };
-}
 
 async function collectWeekendSnapshot(
-  config: Config,
+  config: WeekendScalingConfig,
   accessFor: (region: string) => WeekendRegionAccess,
-  action: WeekendScalingEvent['action'],
+  action: WeekendAction,
   deadline: Deadline = NO_DEADLINE,
 ): Promise<WeekendSnapshot> {
   const regions = await Promise.all(config.regions.map((region) => collectRegion(region, accessFor(region), config, action, deadline)));
@@ -416,12 +350,12 @@ async function collectWeekendSnapshot(
   };
 }
 
-function isCandidate(tags: Tags | undefined, config: Config): boolean {
+function isCandidate(tags: Tags | undefined, config: WeekendScalingConfig): boolean {
   if (config.weekendScope === 'all') return true;
   return tags !== undefined && (tags[TAGS.weekendScaleToZero] !== undefined || STATE_TAG_KEYS.some((key) => tags[key] !== undefined));
 }
 
-async function collectRegion(region: string, access: WeekendRegionAccess, config: Config, action: WeekendScalingEvent['action'], deadline: Deadline): Promise<WeekendSnapshot> {
+async function collectRegion(region: string, access: WeekendRegionAccess, config: WeekendScalingConfig, action: WeekendAction, deadline: Deadline): Promise<WeekendSnapshot> {
   const regionFailed = (stage: string, error: unknown): WeekendSnapshot => ({ components: [], endpoints: [], failures: [{ region, stage, reason: describeFailure(error) }] });
 
   let listed: InferenceComponentListing[];
@@ -442,7 +376,7 @@ async function collectRegion(region: string, access: WeekendRegionAccess, config
     return regionFailed('DescribeScalableTargets', error);
   }
 
-  const failures: WeekendRunFailure[] = [];
+  const failures: RunFailure[] = [];
   const read = await mapSettled(candidates, config.describeConcurrency, readCandidate, deadline);
   async function readCandidate(listing: InferenceComponentListing): Promise<ComponentSnapshot> {
     const [copies, tags] = await Promise.all([access.components.readCopies(listing.name), access.components.readTags(listing.arn)]);
@@ -455,13 +389,13 @@ async function collectRegion(region: string, access: WeekendRegionAccess, config
       variantName: listing.variantName,
       desiredCopyCount: copies.desiredCopyCount,
       tags,
-      ...(target ? { autoscaling: target } : {}),
+      autoscaling: target,
     };
   }
   const components: ComponentSnapshot[] = [];
   read.forEach((outcome, index) => {
     if (outcome.ok) components.push(outcome.value);
-    else failures.push({ region, name: candidates[index]?.name, stage: 'DescribeInferenceComponent / ListTags', reason: describeFailure(outcome.error) });
+    else failures.push({ region, resource: candidates[index]?.name, stage: 'DescribeInferenceComponent / ListTags', reason: describeFailure(outcome.error) });
   });
 
   const endpoints = action === 'scale-down' ? await readHostingEndpoints(region, access, listed, components, config, failures, deadline) : [];
@@ -480,8 +414,8 @@ async function readHostingEndpoints(
   access: WeekendRegionAccess,
   listed: readonly InferenceComponentListing[],
   components: readonly ComponentSnapshot[],
-  config: Config,
-  failures: WeekendRunFailure[],
+  config: WeekendScalingConfig,
+  failures: RunFailure[],
   deadline: Deadline,
 ): Promise<HostingEndpoint[]> {
   const candidates = new Set(components.map((component) => component.name));
@@ -507,60 +441,10 @@ async function readHostingEndpoints(
   const endpoints: HostingEndpoint[] = [];
   settled.forEach((outcome, index) => {
     if (outcome.ok) endpoints.push(outcome.value);
-    else failures.push({ region, name: endpointNames[index], stage: 'savings estimate (DescribeEndpoint)', reason: describeFailure(outcome.error) });
+    else failures.push({ region, resource: endpointNames[index], stage: 'savings estimate (DescribeEndpoint)', reason: describeFailure(outcome.error) });
   });
   return endpoints;
 }
 
-interface WeekendScalingClients {
-  readonly sageMaker: (region: string) => SageMakerClient;
-  readonly autoScaling: (region: string) => ApplicationAutoScalingClient;
-  readonly tagging: (region: string) => ResourceGroupsTaggingAPIClient;
-  readonly scheduler: (region: string) => SchedulerClient;
-  readonly notifier: (topicArn: string, displayName: string) => Notifier;
-}
-
-function createWeekendScalingClients(): WeekendScalingClients {
-  return {
-    sageMaker: clientPerRegion((settings) => new SageMakerClient(settings)),
-    autoScaling: clientPerRegion((settings) => new ApplicationAutoScalingClient(settings)),
-    tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings)),
-    scheduler: clientPerRegion((settings) => new SchedulerClient(settings)),
-    notifier: createTopicNotifiers(),
-  };
-}
-
-/**
- * The live wiring. `functionArn` is the function's own ARN (from the Lambda context): one-time
- * schedules invoke it again, in the function's own region.
- */
-function liveWeekendScalingDeps(
-  config: Config,
-  clients: WeekendScalingClients,
-  logger: RunLogger,
-  clock: () => Date,
-  functionArn: () => string | undefined,
-): WeekendScalingDeps {
-  return {
-    config,
-    clock,
-    logger,
-    accessFor: (region) => ({
-      endpoints: createEndpointReader(clients.sageMaker(region)),
-      components: createComponentAccess(clients.sageMaker(region)),
-      scaling: createScalingAccess(clients.autoScaling(region)),
-      tags: createTagReader(clients.tagging(region)),
-    }),
-    scheduler: () => {
-      const target = config.oneTimeSchedules;
-      const arn = functionArn();
-      if (!target || !arn) throw new ConfigError(ENV.schedulerRoleArn, `and ${ENV.schedulerDeadLetterArn} must be set to schedule a one-time restore`);
-      return createOneTimeScheduler(clients.scheduler(regionOfArn(arn)), { ...target, functionArn: arn });
-    },
-    notifier: reportNotifier(clients.notifier, config),
-    metrics: createEmfSink(),
-  };
-}
-
-export { runWeekendScaling, collectWeekendSnapshot, createWeekendScalingClients, liveWeekendScalingDeps, checkUntil, restoreScheduleName, MIN_UNTIL_LEAD_MS };
-export type { WeekendScalingDeps, WeekendRegionAccess, WeekendScalingResult, WeekendSnapshot, WeekendScalingClients, SettlePolicy };
+export { runWeekendScaling, collectWeekendSnapshot };
+export type { WeekendScalingDeps, WeekendRegionAccess, WeekendScalingResult, WeekendSnapshot, SettlePolicy };

@@ -4,6 +4,7 @@
  * action by accident.
  */
 import { InvalidEventError } from '../errors.ts';
+import { checkUntil, type RestoreRules, type RestoreTime } from '../domain/weekend-schedule.ts';
 
 type EventObject = Readonly<Record<string, unknown>>;
 
@@ -41,23 +42,29 @@ type WeekendAction = 'scale-down' | 'restore';
 
 interface WeekendScalingEvent extends DryRunEvent {
   readonly action: WeekendAction;
-  /** Local date-time (in TIMEZONE) of an ad hoc restore; only with scale-down. Checked against the clock by the job. */
-  readonly until?: string;
+  /** An ad hoc restore (only with scale-down), checked against the clock and the rules. */
+  readonly until?: RestoreTime | undefined;
 }
 
-function parseWeekendScalingEvent(raw: unknown): WeekendScalingEvent {
-  const event = readEventObject(raw, ['action', 'dryRun', 'until']);
-  const action = event.action;
-  if (action === undefined) throw new InvalidEventError('action', 'is required: "scale-down" or "restore"');
-  if (action !== 'scale-down' && action !== 'restore') {
-    throw new InvalidEventError('action', `must be "scale-down" or "restore", got ${JSON.stringify(action)}`);
-  }
-  const until = event.until;
-  if (until !== undefined) {
+/**
+ * The weekend event's parser, bound to the restore rules and the clock, so that `until` is checked
+ * completely (form, lead time, maximum, holidays) before any AWS call.
+ */
+function weekendEventParser(rules: Omit<RestoreRules, 'weekendRestoreAt'>, clock: () => Date): (raw: unknown) => WeekendScalingEvent {
+  return (raw) => {
+    const event = readEventObject(raw, ['action', 'dryRun', 'until']);
+    const action = event.action;
+    if (action === undefined) throw new InvalidEventError('action', 'is required: "scale-down" or "restore"');
+    if (action !== 'scale-down' && action !== 'restore') {
+      throw new InvalidEventError('action', `must be "scale-down" or "restore", got ${JSON.stringify(action)}`);
+    }
+    const dryRun = optionalBoolean(event, 'dryRun', false);
+    const until = event.until;
+    if (until === undefined) return { action, dryRun };
     if (typeof until !== 'string') throw new InvalidEventError('until', `must be a local date-time string like "2026-12-28T07:00:00", got ${JSON.stringify(until)}`);
     if (action !== 'scale-down') throw new InvalidEventError('until', 'only goes with "action": "scale-down"');
-  }
-  return { action, dryRun: optionalBoolean(event, 'dryRun', false), ...(until !== undefined ? { until } : {}) };
+    return { action, dryRun, until: checkUntil(until, clock(), rules) };
+  };
 }
 
 const NOTEBOOK_ACTIONS = ['idle-check', 'studio-audit', 'off-hours-stop', 'morning-start'] as const;
@@ -76,5 +83,5 @@ function parseNotebookEvent(raw: unknown): NotebookEvent {
   return { action: action as NotebookAction, dryRun: optionalBoolean(event, 'dryRun', false) };
 }
 
-export { readEventObject, optionalBoolean, parseDryRunEvent, parseWeekendScalingEvent, parseNotebookEvent };
+export { readEventObject, optionalBoolean, parseDryRunEvent, weekendEventParser, parseNotebookEvent };
 export type { DryRunEvent, EventObject, WeekendScalingEvent, WeekendAction, NotebookEvent, NotebookAction };

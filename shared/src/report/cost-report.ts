@@ -2,6 +2,7 @@
  * Renders the cost attribution: an aligned plain-text table (endpoint → models → unallocated),
  * totals, top models and top movers; an SMS with the total, the top model and the unallocated cost.
  */
+import { describeRunFailure } from '../domain/failures.ts';
 import type { CostReport, HostCost } from '../domain/cost.ts';
 import { plural, usd, usdShort } from './format.ts';
 import { fitSms } from './gsm7.ts';
@@ -93,7 +94,7 @@ function renderEmail(report: CostReport, shownHosts: number): string {
       if (host.overAllocated) lines.push(`  ${host.endpointName}: its components' estimated holdings exceed its instances; unallocated shown as $0.`);
     }
     for (const note of report.notes) lines.push(`  ${note}`);
-    for (const failure of report.failures) lines.push(`  ${failure.region}${failure.endpointName ? ` ${failure.endpointName}` : ''}: ${failure.stage}: ${failure.reason}`);
+    for (const failure of report.failures) lines.push(`  ${describeRunFailure(failure)}`);
   }
   lines.push(
     '',

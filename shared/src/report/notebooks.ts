@@ -3,6 +3,8 @@
  * day it saves), what could not be read and why, and the daily Studio audit.
  */
 import type { IdleCoverage, StudioAudit } from '../domain/studio.ts';
+import type { NotebookOutcome } from '../domain/notebooks.ts';
+import { describeRunFailure, type RunFailure } from '../domain/failures.ts';
 import { plural, usd, usdShort } from './format.ts';
 import { fitSms } from './gsm7.ts';
 import { fitToMessageLimit, subjectLine, type RenderedReport } from './sns-message.ts';
@@ -14,18 +16,6 @@ const LEVEL_TEXT: Readonly<Record<IdleCoverage['level'], string>> = {
   space: 'space',
 };
 
-interface NotebookOutcome {
-  readonly region: string;
-  readonly name: string;
-  readonly instanceType: string;
-  readonly verdict: string;
-  readonly detail: string;
-  readonly costPerDay?: number;
-  readonly result: 'planned' | 'done' | 'failed' | 'none';
-  readonly error?: string;
-  /** Not read because the run stopped starting work before the Lambda timeout. */
-  readonly outOfTime?: boolean;
-}
 
 interface NotebookReportInput {
   readonly action: string;
@@ -33,7 +23,7 @@ interface NotebookReportInput {
   readonly evaluatedAt: string;
   readonly outcomes: readonly NotebookOutcome[];
   readonly studio?: StudioAudit;
-  readonly failures: ReadonlyArray<{ readonly region: string; readonly stage: string; readonly reason: string }>;
+  readonly failures: readonly RunFailure[];
   readonly priceSource: string;
 }
 
@@ -78,7 +68,7 @@ function renderEmail(input: NotebookReportInput, shown: number): string {
   }
   if (input.failures.length > 0) {
     lines.push('FAILURES');
-    for (const failure of input.failures) lines.push(`  ${failure.region}: ${failure.stage}: ${failure.reason}`);
+    for (const failure of input.failures) lines.push(`  ${describeRunFailure(failure)}`);
     lines.push('');
   }
   lines.push(
@@ -111,4 +101,4 @@ function renderNotebookReport(input: NotebookReportInput): RenderedReport {
 }
 
 export { renderNotebookReport };
-export type { NotebookOutcome, NotebookReportInput };
+export type { NotebookReportInput };

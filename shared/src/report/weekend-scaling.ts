@@ -2,27 +2,11 @@
  * Renders a weekend-scaling run: every component with its before/after copies, what failed and
  * will be retried, which endpoints really stop costing, and the estimated savings.
  */
-import type { ComponentPlan, EndpointWeekendCost, Step } from '../domain/weekend-scaling.ts';
+import { totalSavings, type ComponentOutcome, type EndpointWeekendCost } from '../domain/weekend-scaling.ts';
+import { describeRunFailure, type RunFailure } from '../domain/failures.ts';
 import { plural, usd, usdShort, utcMinute } from './format.ts';
 import { fitSms } from './gsm7.ts';
 import { fitToMessageLimit, subjectLine, type RenderedReport } from './sns-message.ts';
-
-type ComponentResult = 'planned' | 'done' | 'failed' | 'unchanged';
-
-interface ComponentOutcome extends ComponentPlan {
-  readonly result: ComponentResult;
-  /** Desired copies after this run (the plan's target in a dry run). */
-  readonly copiesNow: number;
-  readonly failedStep?: Step['kind'];
-  readonly error?: string;
-}
-
-interface WeekendRunFailure {
-  readonly region: string;
-  readonly name?: string;
-  readonly stage: string;
-  readonly reason: string;
-}
 
 interface WeekendReportInput {
   readonly action: 'scale-down' | 'restore';
@@ -35,7 +19,7 @@ interface WeekendReportInput {
   readonly deferred?: { readonly holiday: string; readonly to: string; readonly how: string };
   readonly outcomes: readonly ComponentOutcome[];
   readonly endpoints: readonly EndpointWeekendCost[];
-  readonly failures: readonly WeekendRunFailure[];
+  readonly failures: readonly RunFailure[];
   /** What the admin should know that is not a failure (saved state older than expected). */
   readonly notes?: readonly string[];
   readonly priceSource: string;
@@ -67,9 +51,6 @@ function table(rows: readonly (readonly string[])[]): string[] {
   return rows.map((row) => `  ${row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ')}`.trimEnd());
 }
 
-function totalSavings(endpoints: readonly EndpointWeekendCost[]): number {
-  return endpoints.reduce((total, endpoint) => total + (endpoint.estimatedSavings ?? 0), 0);
-}
 
 function renderEmail(input: WeekendReportInput, shown: number): string {
   const verb = input.action === 'scale-down' ? 'scale-down' : 'restore';
@@ -104,7 +85,7 @@ function renderEmail(input: WeekendReportInput, shown: number): string {
   if (failed.length > 0 || input.failures.length > 0) {
     lines.push('', 'FAILURES (retried within this run first; saved counts are kept, and the WeekendFailures alarm fires)');
     for (const outcome of failed) lines.push(`  ${outcome.name} (${outcome.region}): ${outcome.failedStep} failed: ${outcome.error}`);
-    for (const failure of input.failures) lines.push(`  ${failure.region}${failure.name ? ` ${failure.name}` : ''}: ${failure.stage}: ${failure.reason}`);
+    for (const failure of input.failures) lines.push(`  ${describeRunFailure(failure)}`);
     lines.push(`  To retry now, invoke the weekend-scaling function with {"action": "${input.action}"} (README: "Re-running a weekend run by hand").`);
   }
   if (input.endpoints.length > 0) {
@@ -158,5 +139,5 @@ function renderWeekendReport(input: WeekendReportInput): RenderedReport {
   return fitToMessageLimit(input.outcomes.length, (shown) => ({ subject: subjectLine(subject), email: renderEmail(input, shown), sms: smsText }));
 }
 
-export { renderWeekendReport, totalSavings };
-export type { ComponentOutcome, ComponentResult, WeekendReportInput, WeekendRunFailure };
+export { renderWeekendReport };
+export type { WeekendReportInput };

@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FakeAwsError, type FakeAccount, type Operation } from './fake-account.ts';
+import { FakeAwsError, type FakeAccount, type Operation } from './account.ts';
 
 interface FakeAwsServer {
   readonly url: string;

@@ -2,7 +2,7 @@
  * A large account with every case the idle-endpoints job decides, and the idle set it must find,
  * built independently of the code under test.
  */
-import { FakeAccount, HOUR_MS, componentSeries, fakeEndpoint, variantSeries, type FakeEndpoint, type FakeSeries } from './fake-account.ts';
+import { FakeAccount, HOUR_MS, componentSeries, fakeEndpoint, variantSeries, type FakeEndpoint, type FakeSeries } from './account.ts';
 
 const KINDS = ['busy', 'busy-second-variant', 'busy-component', 'young', 'serverless', 'zero-instances', 'skipped', 'idle', 'idle-old-traffic'] as const;
 

@@ -1,4 +1,7 @@
-/** Binds a FakeComponentAccount to aws-sdk-client-mock for every client weekend-scaling uses. */
+/**
+ * Binds a FakeAccount to aws-sdk-client-mock: every command the bot sends, through any of its
+ * clients, is answered by the account, so tests and the bench assert on outcomes and calls.
+ */
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   AddTagsCommand,
@@ -6,33 +9,39 @@ import {
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
   DescribeInferenceComponentCommand,
+  ListEndpointsCommand,
   ListInferenceComponentsCommand,
   ListTagsCommand,
   SageMakerClient,
   UpdateInferenceComponentRuntimeConfigCommand,
 } from '@aws-sdk/client-sagemaker';
+import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { ConflictException, CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { ComponentOperation, FakeComponentAccount } from './fake-components.ts';
+import type { FakeAccount, Operation } from './account.ts';
 
-function mockWeekendAccount(account: FakeComponentAccount) {
+function mockAccount(account: FakeAccount) {
   const sageMaker = mockClient(SageMakerClient);
+  const cloudWatch = mockClient(CloudWatchClient);
   const autoScaling = mockClient(ApplicationAutoScalingClient);
   const tagging = mockClient(ResourceGroupsTaggingAPIClient);
   const scheduler = mockClient(SchedulerClient);
   const sns = mockClient(SNSClient);
-  const answer = (operation: ComponentOperation) => async (input: object) => account.handle(operation, input as Record<string, unknown>) as never;
+  const answer = (operation: Operation) => async (input: object) => account.handle(operation, input as Record<string, unknown>) as never;
 
+  sageMaker.on(ListEndpointsCommand).callsFake(answer('ListEndpoints'));
   sageMaker.on(ListInferenceComponentsCommand).callsFake(answer('ListInferenceComponents'));
+  sageMaker.on(DescribeEndpointCommand).callsFake(answer('DescribeEndpoint'));
+  sageMaker.on(DescribeEndpointConfigCommand).callsFake(answer('DescribeEndpointConfig'));
   sageMaker.on(DescribeInferenceComponentCommand).callsFake(answer('DescribeInferenceComponent'));
   sageMaker.on(ListTagsCommand).callsFake(answer('ListTags'));
   sageMaker.on(AddTagsCommand).callsFake(answer('AddTags'));
   sageMaker.on(DeleteTagsCommand).callsFake(answer('DeleteTags'));
   sageMaker.on(UpdateInferenceComponentRuntimeConfigCommand).callsFake(answer('UpdateInferenceComponentRuntimeConfig'));
-  sageMaker.on(DescribeEndpointCommand).callsFake(answer('DescribeEndpoint'));
-  sageMaker.on(DescribeEndpointConfigCommand).callsFake(answer('DescribeEndpointConfig'));
+  cloudWatch.on(ListMetricsCommand).callsFake(answer('ListMetrics'));
+  cloudWatch.on(GetMetricDataCommand).callsFake(answer('GetMetricData'));
   autoScaling.on(DescribeScalableTargetsCommand).callsFake(answer('DescribeScalableTargets'));
   autoScaling.on(RegisterScalableTargetCommand).callsFake(answer('RegisterScalableTarget'));
   tagging.on(GetResourcesCommand).callsFake(answer('GetResources'));
@@ -47,16 +56,18 @@ function mockWeekendAccount(account: FakeComponentAccount) {
   });
   sns.on(PublishCommand).callsFake(answer('Publish'));
 
+  const mocks = [sageMaker, cloudWatch, autoScaling, tagging, scheduler, sns];
   return {
     sageMaker,
+    cloudWatch,
     autoScaling,
     tagging,
     scheduler,
     sns,
     restore() {
-      for (const mock of [sageMaker, autoScaling, tagging, scheduler, sns]) mock.restore();
+      for (const mock of mocks) mock.restore();
     },
   };
 }
 
-export { mockWeekendAccount };
+export { mockAccount };

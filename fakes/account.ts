@@ -1,0 +1,562 @@
+/**
+ * One in-memory AWS account that answers every operation the bot's jobs call, as AWS documents it.
+ * Tests, the bench and the loopback server (fakes/server.ts) all run against it:
+ * - paging: ListEndpoints and ListInferenceComponents 100, ListMetrics 500, GetMetricData by
+ *   datapoints (at most 100,800 per page, CloudWatch API Reference, GetMetricData);
+ * - exact dimension matching: a query on EndpointName alone matches nothing;
+ * - per-query StatusCode in GetMetricData, results in no promised order (see GetMetricData below);
+ * - asynchronous endpoints publish no `Invocations` (see the constructor);
+ * - a copy-count change puts a component in `Updating`, and Application Auto Scaling moves an
+ *   active resource's capacity into new bounds at registration (see the component operations);
+ * - SNS prefixes every SMS with the topic's display name (see Publish).
+ * Failures can be injected per operation (`failWhen`) or per call (`failure`).
+ */
+
+interface FakeVariant {
+  readonly name: string;
+  readonly instanceType?: string;
+  readonly count: number;
+  readonly serverless?: boolean;
+  /** Serverless only: billed by the hour while provisioned. */
+  readonly provisionedConcurrency?: number;
+  /** Managed instance scaling's MinInstanceCount; absent when managed instance scaling is off. */
+  readonly managedMin?: number;
+}
+
+interface FakeEndpoint {
+  readonly name: string;
+  readonly createdAt: Date;
+  readonly variants: readonly FakeVariant[];
+  readonly shadowVariants?: readonly FakeVariant[];
+  tags?: Record<string, string>;
+  /** Inference components hosted here, by name (each becomes a FakeComponent with 1 copy). */
+  readonly components?: readonly string[];
+  readonly status?: string;
+  /** The endpoint config has AsyncInferenceConfig. */
+  readonly async?: boolean;
+  /** MetricsConfig.MetricPublishFrequencyInSeconds of the endpoint config; absent means not set. */
+  readonly metricsPeriodSeconds?: number;
+}
+
+interface FakeComponent {
+  readonly name: string;
+  readonly endpointName: string;
+  readonly variantName?: string;
+  copies: number;
+  tags: Record<string, string>;
+  autoscaling?: { min: number; max: number };
+  /** Describes left before an `Updating` component is InService again; absent or 0 means InService. */
+  updatingFor?: number;
+  /** Specification.ComputeResourceRequirements per copy. */
+  readonly gpus?: number;
+  readonly cores?: number;
+  readonly memoryMb?: number;
+}
+
+interface FakeSeries {
+  /** `AWS/SageMaker` when absent. */
+  readonly namespace?: string;
+  /** `Invocations` when absent. */
+  readonly metricName?: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+  /** Each point's value is the statistic's value at `at`; a bucket adds the points in it (right for Sum and SampleCount). */
+  readonly points: ReadonlyArray<{ readonly at: Date; readonly sum: number }>;
+  /** GetMetricData answers this one query with a failing StatusCode while the rest are Complete. */
+  readonly failWith?: 'InternalError' | 'Forbidden';
+}
+
+const OPERATIONS = [
+  'ListEndpoints',
+  'ListInferenceComponents',
+  'DescribeEndpoint',
+  'DescribeEndpointConfig',
+  'DescribeInferenceComponent',
+  'ListTags',
+  'AddTags',
+  'DeleteTags',
+  'UpdateInferenceComponentRuntimeConfig',
+  'GetResources',
+  'ListMetrics',
+  'GetMetricData',
+  'DescribeScalableTargets',
+  'RegisterScalableTarget',
+  'CreateSchedule',
+  'Publish',
+] as const;
+type Operation = (typeof OPERATIONS)[number];
+
+const MUTATING: ReadonlySet<Operation> = new Set(['AddTags', 'DeleteTags', 'UpdateInferenceComponentRuntimeConfig', 'RegisterScalableTarget', 'CreateSchedule']);
+
+class FakeAwsError extends Error {
+  readonly status: number;
+  constructor(name: string, message: string, status = 400) {
+    super(message);
+    this.name = name;
+    this.status = status;
+  }
+}
+
+/** Decides whether a call fails; `call` is the index of the call among this operation's calls. */
+type FailureRule = (input: Record<string, unknown>, call: number) => FakeAwsError | undefined;
+
+const REGION = 'us-east-1';
+const ACCOUNT = '111122223333';
+const HOUR_MS = 3_600_000;
+/** How many DescribeInferenceComponent calls a change takes to settle. */
+const SETTLE_DESCRIBES = 2;
+/** Characters a SageMaker tag value may hold (SageMaker API Reference, Tag). */
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const endpointArn = (name: string) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/${name.toLowerCase()}`;
+const COMPONENT_ARN_PREFIX = `arn:aws:sagemaker:${REGION}:${ACCOUNT}:inference-component/`;
+const toMs = (value: unknown) => (value instanceof Date ? value.getTime() : typeof value === 'number' ? value * 1000 : Date.parse(String(value)));
+
+class FakeAccount {
+  readonly endpoints: FakeEndpoint[];
+  readonly components: FakeComponent[];
+  readonly series: FakeSeries[];
+  readonly calls: Array<{ readonly operation: Operation; readonly input: Record<string, unknown> }> = [];
+  readonly schedules = new Map<string, Record<string, unknown>>();
+  readonly published: Array<Record<string, unknown>> = [];
+  /** Each SMS as the phone shows it. */
+  readonly deliveredSms: string[] = [];
+  /** Components whose copy count Application Auto Scaling moved by itself at RegisterScalableTarget. */
+  readonly movedAtRegistration: string[] = [];
+  /** The topic's display name, which SNS puts in front of every SMS it delivers. */
+  topicDisplayName = 'OpsBot';
+  /** The account's "now": ListMetrics lists what reported in the two weeks before it. */
+  clock: () => Date = () => new Date();
+  /** GetMetricData's page size in datapoints; the real ceiling is 100,800. */
+  maxDatapointsPerPage = 100_800;
+  /** Per call, across operations; receives the call's index in `calls`. */
+  failure: (operation: Operation, input: Record<string, unknown>, index: number) => FakeAwsError | Error | undefined = () => undefined;
+  private readonly rules = new Map<Operation, FailureRule>();
+
+  constructor(endpoints: FakeEndpoint[] = [], series: FakeSeries[] = [], components: FakeComponent[] = []) {
+    this.endpoints = endpoints;
+    const named = new Set(components.map((component) => component.name));
+    this.components = [
+      ...components,
+      ...endpoints.flatMap((endpoint) =>
+        (endpoint.components ?? []).filter((name) => !named.has(name)).map((name) => ({ name, endpointName: endpoint.name, variantName: endpoint.variants[0]?.name, copies: 1, tags: {} })),
+      ),
+    ];
+    // Asynchronous endpoints do not publish Invocations, InvocationsPerInstance or OverheadLatency
+    // (SageMaker Developer Guide, "Alarms and logs for tracking metrics from asynchronous
+    // endpoints"): a test that gives one such a series describes an account AWS cannot produce.
+    const asyncNames = new Set(endpoints.filter((endpoint) => endpoint.async).map((endpoint) => endpoint.name));
+    const impossible = series.find((s) => (s.metricName ?? 'Invocations') === 'Invocations' && asyncNames.has(s.dimensions.EndpointName ?? ''));
+    if (impossible) throw new Error(`async endpoint ${impossible.dimensions.EndpointName} cannot have an Invocations series`);
+    this.series = series;
+  }
+
+  failWhen(operation: Operation, rule: FailureRule): this {
+    this.rules.set(operation, rule);
+    return this;
+  }
+
+  callCount(operation: Operation): number {
+    return this.calls.filter((call) => call.operation === operation).length;
+  }
+
+  /** Calls by operation, for the operations called at least once. */
+  callCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const { operation } of this.calls) counts[operation] = (counts[operation] ?? 0) + 1;
+    return counts;
+  }
+
+  mutatingCalls(): number {
+    return this.calls.filter((call) => MUTATING.has(call.operation)).length;
+  }
+
+  handle(operation: Operation, input: Record<string, unknown>): unknown {
+    if (!OPERATIONS.includes(operation)) throw new FakeAwsError('UnknownOperationException', `The fake does not answer ${String(operation)}`);
+    const index = this.calls.length;
+    const ofOperation = this.callCount(operation);
+    this.calls.push({ operation, input });
+    const failure = this.failure(operation, input, index) ?? this.rules.get(operation)?.(input, ofOperation);
+    if (failure) throw failure;
+    return this[operation](input);
+  }
+
+  private page<T>(items: readonly T[], token: unknown, size: number): { items: T[]; next?: string } {
+    const start = token ? Number(token) : 0;
+    const end = start + size;
+    return { items: items.slice(start, end), ...(end < items.length ? { next: String(end) } : {}) };
+  }
+
+  private endpoint(name: unknown): FakeEndpoint {
+    const found = this.endpoints.find((endpoint) => endpoint.name === name);
+    if (!found) throw new FakeAwsError('ValidationException', `Could not find endpoint "${String(name)}".`);
+    return found;
+  }
+
+  private component(nameOrArn: unknown): FakeComponent {
+    const text = String(nameOrArn);
+    const name = text.startsWith(COMPONENT_ARN_PREFIX) ? text.slice(COMPONENT_ARN_PREFIX.length) : text;
+    const found = this.components.find((component) => component.name === name);
+    if (!found) throw new FakeAwsError('ValidationException', `Could not find inference component "${name}".`);
+    return found;
+  }
+
+  /** The resource an ARN names: a component or an endpoint, whose tags ListTags/AddTags/DeleteTags read and write. */
+  private tagged(arn: unknown): { tags: Record<string, string> } {
+    const text = String(arn);
+    if (text.startsWith(COMPONENT_ARN_PREFIX)) return this.component(text);
+    const endpoint = this.endpoints.find((candidate) => endpointArn(candidate.name) === text.toLowerCase());
+    if (!endpoint) throw new FakeAwsError('ValidationException', `Could not find resource "${text}".`);
+    endpoint.tags ??= {};
+    return endpoint as { tags: Record<string, string> };
+  }
+
+  // ---- SageMaker: endpoints
+
+  private ListEndpoints(input: Record<string, unknown>) {
+    const matching = this.endpoints.filter((endpoint) => !input.StatusEquals || (endpoint.status ?? 'InService') === input.StatusEquals);
+    const { items, next } = this.page(matching, input.NextToken, Math.min(Number(input.MaxResults ?? 10), 100));
+    return {
+      Endpoints: items.map((endpoint) => ({
+        EndpointName: endpoint.name,
+        EndpointArn: endpointArn(endpoint.name),
+        CreationTime: endpoint.createdAt,
+        LastModifiedTime: endpoint.createdAt,
+        EndpointStatus: endpoint.status ?? 'InService',
+      })),
+      ...(next ? { NextToken: next } : {}),
+    };
+  }
+
+  private DescribeEndpoint(input: Record<string, unknown>) {
+    const endpoint = this.endpoint(input.EndpointName);
+    const summary = (variant: FakeVariant) => ({
+      VariantName: variant.name,
+      ...(variant.serverless
+        ? { CurrentServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5, ...(variant.provisionedConcurrency ? { ProvisionedConcurrency: variant.provisionedConcurrency } : {}) } }
+        : { CurrentInstanceCount: variant.count, DesiredInstanceCount: variant.count }),
+      ...(variant.managedMin !== undefined ? { ManagedInstanceScaling: { Status: 'ENABLED', MinInstanceCount: variant.managedMin, MaxInstanceCount: Math.max(4, variant.count) } } : {}),
+    });
+    return {
+      EndpointName: endpoint.name,
+      EndpointArn: endpointArn(endpoint.name),
+      EndpointConfigName: `${endpoint.name}-config`,
+      EndpointStatus: endpoint.status ?? 'InService',
+      CreationTime: endpoint.createdAt,
+      LastModifiedTime: endpoint.createdAt,
+      ProductionVariants: endpoint.variants.map(summary),
+      ...(endpoint.shadowVariants ? { ShadowProductionVariants: endpoint.shadowVariants.map(summary) } : {}),
+    };
+  }
+
+  private DescribeEndpointConfig(input: Record<string, unknown>) {
+    const endpoint = this.endpoint(String(input.EndpointConfigName).replace(/-config$/, ''));
+    const configured = (variant: FakeVariant) => ({
+      VariantName: variant.name,
+      ModelName: `${endpoint.name}-model`,
+      ...(variant.serverless
+        ? { ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5, ...(variant.provisionedConcurrency ? { ProvisionedConcurrency: variant.provisionedConcurrency } : {}) } }
+        : { InstanceType: variant.instanceType, InitialInstanceCount: variant.count }),
+    });
+    return {
+      EndpointConfigName: input.EndpointConfigName,
+      EndpointConfigArn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint-config/${String(input.EndpointConfigName)}`,
+      CreationTime: endpoint.createdAt,
+      ProductionVariants: endpoint.variants.map(configured),
+      ...(endpoint.shadowVariants ? { ShadowProductionVariants: endpoint.shadowVariants.map(configured) } : {}),
+      ...(endpoint.async ? { AsyncInferenceConfig: { OutputConfig: { S3OutputPath: `s3://bucket/${endpoint.name}/` } } } : {}),
+      ...(endpoint.metricsPeriodSeconds ? { MetricsConfig: { EnableEnhancedMetrics: true, MetricPublishFrequencyInSeconds: endpoint.metricsPeriodSeconds } } : {}),
+    };
+  }
+
+  // ---- SageMaker: inference components
+
+  private isUpdating(component: FakeComponent): boolean {
+    return (component.updatingFor ?? 0) > 0;
+  }
+
+  /**
+   * Application Auto Scaling keeps the desired count within the registered bounds; a move is an
+   * update too. A MinCapacity above the copy count pushes a manual 0 back up.
+   */
+  private enforceBounds(component: FakeComponent): void {
+    if (!component.autoscaling) return;
+    const bounded = Math.min(Math.max(component.copies, component.autoscaling.min), component.autoscaling.max);
+    if (bounded !== component.copies) {
+      component.copies = bounded;
+      component.updatingFor = SETTLE_DESCRIBES;
+    }
+  }
+
+  private ListInferenceComponents(input: Record<string, unknown>) {
+    const { items, next } = this.page(this.components, input.NextToken, Math.min(Number(input.MaxResults ?? 10), 100));
+    return {
+      InferenceComponents: items.map((component) => ({
+        InferenceComponentName: component.name,
+        InferenceComponentArn: `${COMPONENT_ARN_PREFIX}${component.name}`,
+        EndpointName: component.endpointName,
+        EndpointArn: endpointArn(component.endpointName),
+        VariantName: component.variantName ?? 'AllTraffic',
+        InferenceComponentStatus: this.isUpdating(component) ? 'Updating' : 'InService',
+        CreationTime: new Date('2026-01-01T00:00:00Z'),
+        LastModifiedTime: new Date('2026-01-01T00:00:00Z'),
+      })),
+      ...(next ? { NextToken: next } : {}),
+    };
+  }
+
+  /**
+   * A copy-count change puts the component in `Updating` for a while (SageMaker API Reference,
+   * InferenceComponentStatus); here the settle time is a number of DescribeInferenceComponent calls.
+   */
+  private DescribeInferenceComponent(input: Record<string, unknown>) {
+    const component = this.component(input.InferenceComponentName);
+    const status = this.isUpdating(component) ? 'Updating' : 'InService';
+    if (component.updatingFor) component.updatingFor -= 1;
+    return {
+      InferenceComponentName: component.name,
+      InferenceComponentArn: `${COMPONENT_ARN_PREFIX}${component.name}`,
+      EndpointName: component.endpointName,
+      VariantName: component.variantName ?? 'AllTraffic',
+      InferenceComponentStatus: status,
+      Specification: {
+        ComputeResourceRequirements: { MinMemoryRequiredInMb: component.memoryMb ?? 1024, NumberOfAcceleratorDevicesRequired: component.gpus, NumberOfCpuCoresRequired: component.cores },
+      },
+      RuntimeConfig: { DesiredCopyCount: component.copies, CurrentCopyCount: component.copies },
+    };
+  }
+
+  /**
+   * While `Updating`, the change is refused. The docs are silent on this; the fake takes the
+   * harsher reading (a ValidationException, which the SDK does not retry).
+   */
+  private UpdateInferenceComponentRuntimeConfig(input: Record<string, unknown>) {
+    const component = this.component(input.InferenceComponentName);
+    if (this.isUpdating(component)) {
+      throw new FakeAwsError('ValidationException', `Inference component "${component.name}" is in Updating status and cannot be updated until it is InService.`);
+    }
+    const copies = Number((input.DesiredRuntimeConfig as { CopyCount: number }).CopyCount);
+    if (copies !== component.copies) component.updatingFor = SETTLE_DESCRIBES;
+    component.copies = copies;
+    this.enforceBounds(component);
+    return { InferenceComponentArn: `${COMPONENT_ARN_PREFIX}${component.name}` };
+  }
+
+  // ---- SageMaker: tags (SageMaker API Reference, AddTags: at most 50 tags per resource)
+
+  private ListTags(input: Record<string, unknown>) {
+    return { Tags: Object.entries(this.tagged(input.ResourceArn).tags).map(([Key, Value]) => ({ Key, Value })) };
+  }
+
+  private AddTags(input: Record<string, unknown>) {
+    const resource = this.tagged(input.ResourceArn);
+    const tags = input.Tags as Array<{ Key: string; Value: string }>;
+    for (const tag of tags) {
+      if (!TAG_VALUE.test(tag.Value) || tag.Key.length > 128 || tag.Value.length > 256) throw new FakeAwsError('ValidationException', `Invalid tag ${tag.Key}`);
+    }
+    const merged = { ...resource.tags, ...Object.fromEntries(tags.map((tag) => [tag.Key, tag.Value])) };
+    if (Object.keys(merged).length > 50) throw new FakeAwsError('ValidationException', 'Too many tags');
+    resource.tags = merged;
+    return { Tags: tags };
+  }
+
+  private DeleteTags(input: Record<string, unknown>) {
+    const resource = this.tagged(input.ResourceArn);
+    for (const key of input.TagKeys as string[]) delete resource.tags[key];
+    return {};
+  }
+
+  // ---- Resource Groups Tagging API
+
+  /** Resources of the requested types that carry every filtered tag (any tag when there is no filter). */
+  private GetResources(input: Record<string, unknown>) {
+    const filters = (input.TagFilters as Array<{ Key: string; Values?: string[] }> | undefined) ?? [];
+    const types = (input.ResourceTypeFilters as string[] | undefined) ?? [];
+    const wants = (type: string) => types.length === 0 || types.includes(type);
+    const resources = [
+      ...(wants('sagemaker:endpoint') ? this.endpoints.map((endpoint) => ({ arn: endpointArn(endpoint.name), tags: endpoint.tags ?? {} })) : []),
+      ...(wants('sagemaker:inference-component') ? this.components.map((component) => ({ arn: `${COMPONENT_ARN_PREFIX}${component.name}`, tags: component.tags })) : []),
+    ];
+    const matching = resources.filter(
+      ({ tags }) =>
+        Object.keys(tags).length > 0 && filters.every((filter) => tags[filter.Key] !== undefined && (!filter.Values?.length || filter.Values.includes(tags[filter.Key] ?? ''))),
+    );
+    const { items, next } = this.page(matching, input.PaginationToken, Number(input.ResourcesPerPage ?? 50));
+    return {
+      ResourceTagMappingList: items.map(({ arn, tags }) => ({ ResourceARN: arn, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) })),
+      PaginationToken: next ?? '',
+    };
+  }
+
+  // ---- CloudWatch
+
+  private findSeries(namespace: unknown, metricName: unknown, dimensions: ReadonlyArray<{ Name: string; Value: string }>): FakeSeries | undefined {
+    return this.series.find(
+      (candidate) =>
+        (candidate.namespace ?? 'AWS/SageMaker') === namespace &&
+        (candidate.metricName ?? 'Invocations') === metricName &&
+        Object.keys(candidate.dimensions).length === dimensions.length &&
+        dimensions.every((d) => candidate.dimensions[d.Name] === d.Value),
+    );
+  }
+
+  /** Only series that reported in the last two weeks are listed (CloudWatch API Reference, ListMetrics). */
+  private ListMetrics(input: Record<string, unknown>) {
+    const twoWeeksAgo = this.clock().getTime() - 14 * 24 * HOUR_MS;
+    const reported = this.series.filter(
+      (series) =>
+        (series.namespace ?? 'AWS/SageMaker') === input.Namespace &&
+        (series.metricName ?? 'Invocations') === input.MetricName &&
+        (series.points.length === 0 || series.points.some((point) => point.at.getTime() >= twoWeeksAgo)),
+    );
+    const { items, next } = this.page(reported, input.NextToken, 500);
+    return {
+      Metrics: items.map((series) => ({
+        Namespace: series.namespace ?? 'AWS/SageMaker',
+        MetricName: series.metricName ?? 'Invocations',
+        Dimensions: Object.entries(series.dimensions).map(([Name, Value]) => ({ Name, Value })),
+      })),
+      ...(next ? { NextToken: next } : {}),
+    };
+  }
+
+  private GetMetricData(input: Record<string, unknown>) {
+    const queries = input.MetricDataQueries as Array<{
+      Id: string;
+      MetricStat: { Metric: { Namespace: string; MetricName: string; Dimensions: Array<{ Name: string; Value: string }> }; Period: number };
+    }>;
+    if (queries.length > 500) throw new FakeAwsError('ValidationError', 'The collection MetricDataQueries must not have a size greater than 500.');
+    const start = toMs(input.StartTime);
+    const end = toMs(input.EndTime);
+    const seriesOf = (query: (typeof queries)[number]) => this.findSeries(query.MetricStat.Metric.Namespace, query.MetricStat.Metric.MetricName, query.MetricStat.Metric.Dimensions);
+    // Buckets of the query's Period counted from StartTime: the harsher of the two readings of
+    // CloudWatch's alignment (code that only works when buckets fall on local midnights fails here).
+    const all = queries.flatMap((query) => {
+      const series = seriesOf(query);
+      if (series?.failWith) return [];
+      const periodMs = query.MetricStat.Period * 1000;
+      const buckets = new Map<number, number>();
+      for (const point of series?.points ?? []) {
+        const at = point.at.getTime();
+        if (at < start || at >= end) continue;
+        const bucket = start + Math.floor((at - start) / periodMs) * periodMs;
+        buckets.set(bucket, (buckets.get(bucket) ?? 0) + point.sum);
+      }
+      return [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([at, sum]) => ({ id: query.Id, at, sum }));
+    });
+    const offset = input.NextToken ? Number(input.NextToken) : 0;
+    const slice = all.slice(offset, offset + this.maxDatapointsPerPage);
+    const more = offset + this.maxDatapointsPerPage < all.length;
+    const remaining = new Set(all.slice(offset + this.maxDatapointsPerPage).map((point) => point.id));
+    // Each query has its own StatusCode: one can be InternalError or Forbidden while the others are
+    // Complete (CloudWatch API Reference, MetricDataResult). Nothing promises the results come back
+    // in query order, so the fake answers in reverse: callers must match results to queries by Id.
+    return {
+      MetricDataResults: [...queries].reverse().map((query) => {
+        const status = seriesOf(query)?.failWith;
+        if (status) {
+          return { Id: query.Id, Label: query.MetricStat.Metric.MetricName, Timestamps: [], Values: [], StatusCode: status, Messages: [{ Code: status, Value: 'injected by the fake' }] };
+        }
+        const points = slice.filter((point) => point.id === query.Id);
+        return {
+          Id: query.Id,
+          Label: query.MetricStat.Metric.MetricName,
+          Timestamps: points.map((point) => new Date(point.at)),
+          Values: points.map((point) => point.sum),
+          StatusCode: remaining.has(query.Id) ? 'PartialData' : 'Complete',
+        };
+      }),
+      Messages: [],
+      ...(more ? { NextToken: String(offset + this.maxDatapointsPerPage) } : {}),
+    };
+  }
+
+  // ---- Application Auto Scaling
+
+  private DescribeScalableTargets(input: Record<string, unknown>) {
+    const ids = new Set(input.ResourceIds as string[]);
+    if (ids.size > 50) throw new FakeAwsError('ValidationException', 'At most 50 ResourceIds');
+    return {
+      ScalableTargets: this.components
+        .filter((component) => component.autoscaling && ids.has(`inference-component/${component.name}`))
+        .map((component) => ({
+          ServiceNamespace: 'sagemaker',
+          ResourceId: `inference-component/${component.name}`,
+          ScalableDimension: 'sagemaker:inference-component:DesiredCopyCount',
+          MinCapacity: component.autoscaling?.min,
+          MaxCapacity: component.autoscaling?.max,
+          RoleARN: `arn:aws:iam::${ACCOUNT}:role/aws-service-role/sagemaker`,
+          CreationTime: new Date('2026-01-01T00:00:00Z'),
+        })),
+    };
+  }
+
+  /**
+   * On an existing target, RegisterScalableTarget moves an active resource's current capacity into
+   * the new [Min, Max] at once, and leaves a resource that is not active as it is (Application Auto
+   * Scaling API Reference, RegisterScalableTarget).
+   */
+  private RegisterScalableTarget(input: Record<string, unknown>) {
+    const component = this.component(String(input.ResourceId).replace('inference-component/', ''));
+    const current = component.autoscaling ?? { min: 0, max: 0 };
+    component.autoscaling = { min: Number(input.MinCapacity ?? current.min), max: Number(input.MaxCapacity ?? current.max) };
+    if (!this.isUpdating(component)) {
+      const before = component.copies;
+      this.enforceBounds(component);
+      if (component.copies !== before) this.movedAtRegistration.push(component.name);
+    }
+    return {};
+  }
+
+  // ---- EventBridge Scheduler
+
+  /** A schedule name is unique in its group: a second CreateSchedule is a ConflictException (Scheduler API Reference). */
+  private CreateSchedule(input: Record<string, unknown>) {
+    const name = String(input.Name);
+    if (this.schedules.has(name)) throw new FakeAwsError('ConflictException', `Schedule ${name} already exists.`, 409);
+    this.schedules.set(name, input);
+    return { ScheduleArn: `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/default/${name}` };
+  }
+
+  // ---- SNS
+
+  private Publish(input: Record<string, unknown>) {
+    this.published.push(input);
+    if (input.MessageStructure === 'json') {
+      const message = JSON.parse(String(input.Message)) as Record<string, string>;
+      // "MYTOPIC> Hello World!": SNS prefixes the upper-cased display name and "> " to SMS sent
+      // through a topic (Amazon SNS Developer Guide, "Publishing SMS messages to an Amazon SNS topic").
+      const text = message.sms ?? message.default ?? '';
+      this.deliveredSms.push(this.topicDisplayName ? `${this.topicDisplayName.toUpperCase()}> ${text}` : text);
+    }
+    return { MessageId: `message-${this.published.length}` };
+  }
+}
+
+/** Invocations for one variant, `sum` per bucket at each of the given ages (hours before `now`). */
+function variantSeries(endpointName: string, variantName: string, now: Date, hoursAgo: readonly number[], sum = 5): FakeSeries {
+  return { dimensions: { EndpointName: endpointName, VariantName: variantName }, points: hoursAgo.map((age) => ({ at: new Date(now.getTime() - age * HOUR_MS), sum })) };
+}
+
+function componentSeries(componentName: string, now: Date, hoursAgo: readonly number[], sum = 5): FakeSeries {
+  return { dimensions: { InferenceComponentName: componentName }, points: hoursAgo.map((age) => ({ at: new Date(now.getTime() - age * HOUR_MS), sum })) };
+}
+
+function fakeEndpoint(name: string, overrides: Partial<FakeEndpoint> = {}): FakeEndpoint {
+  return { name, createdAt: new Date(Date.now() - 30 * 24 * HOUR_MS), variants: [{ name: 'AllTraffic', instanceType: 'ml.m5.xlarge', count: 1 }], ...overrides };
+}
+
+/** An endpoint that only hosts components: one variant of `instances` instances, optionally with managed instance scaling. */
+function hostEndpoint(name: string, host: { instanceType: string; instances: number; managedMin?: number }): FakeEndpoint {
+  return fakeEndpoint(name, { variants: [{ name: 'AllTraffic', instanceType: host.instanceType, count: host.instances, managedMin: host.managedMin }] });
+}
+
+function fakeComponent(name: string, overrides: Partial<FakeComponent> = {}): FakeComponent {
+  return { name, endpointName: 'ep-1', copies: 2, tags: { 'ops-bot:weekend-scale-to-zero': 'true' }, ...overrides };
+}
+
+/** What an admin could see of the components: everything but the fake's settle counters. */
+function observable(components: readonly FakeComponent[]): Array<Omit<FakeComponent, 'updatingFor'>> {
+  return components.map(({ updatingFor: _settling, ...visible }) => structuredClone(visible));
+}
+
+export { FakeAccount, FakeAwsError, variantSeries, componentSeries, fakeEndpoint, hostEndpoint, fakeComponent, observable, MUTATING, OPERATIONS, SETTLE_DESCRIBES, REGION, ACCOUNT, HOUR_MS };
+export type { FakeEndpoint, FakeVariant, FakeComponent, FakeSeries, Operation, FailureRule };

@@ -1,0 +1,85 @@
+/** The idle-notebooks job: the 15-minute idle check, the daily Studio audit, and optional off hours. */
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import { TAGS } from '@ops-bot/shared/domain/tags';
+import { ScheduledFunction, type JobSchedule } from '../scheduled-function.ts';
+import { jobEnvironment, type DeployConfig } from '../deploy-config.ts';
+import { commonProps, sageMakerArns, type JobContext } from './job-context.ts';
+
+function notebookSchedules(config: DeployConfig): JobSchedule[] {
+  const audit = config.schedules.studioAudit;
+  const offHours = config.notebookOffHours;
+  const schedules: JobSchedule[] = [
+    { id: 'IdleCheck', description: 'Idle notebook check', cron: { minute: '0/15', hour: '*' }, input: { action: 'idle-check' } },
+    { id: 'StudioAudit', description: 'Daily notebook and Studio audit', cron: { minute: String(audit.minute), hour: String(audit.hour) }, input: { action: 'studio-audit' } },
+  ];
+  if (!offHours) return schedules;
+  const at = (time: { hour: number; minute: number }) => ({ minute: String(time.minute), hour: String(time.hour), weekDay: offHours.weekDays });
+  return [
+    ...schedules,
+    { id: 'OffHoursStop', description: 'Off-hours notebook stop', cron: at(offHours.stop), input: { action: 'off-hours-stop' } },
+    { id: 'MorningStart', description: 'Morning start of notebooks stopped for off hours', cron: at(offHours.start), input: { action: 'morning-start' } },
+  ];
+}
+
+class IdleNotebooksJob extends ScheduledFunction {
+  constructor(scope: Construct, id: string, context: JobContext) {
+    const { config, regions } = context;
+    const notebooks = sageMakerArns(scope, regions, 'notebook-instance');
+    const studio = [...sageMakerArns(scope, regions, 'domain'), ...sageMakerArns(scope, regions, 'user-profile', '*/*'), ...sageMakerArns(scope, regions, 'space', '*/*')];
+    const offHours = config.notebookOffHours !== undefined;
+    super(scope, id, {
+      ...commonProps(context),
+      jobName: 'idle-notebooks',
+      description: 'Stops idle SageMaker notebook instances (idleness read from Jupyter) and audits Studio apps',
+      environment: jobEnvironment(config, 'idle-notebooks'),
+      timeout: Duration.minutes(5),
+      schedules: notebookSchedules(config),
+      policyStatements: [
+        new iam.PolicyStatement({
+          sid: 'ListNotebooksAndStudio',
+          actions: ['sagemaker:ListNotebookInstances', 'sagemaker:ListApps', 'sagemaker:ListDomains', 'sagemaker:ListUserProfiles', 'sagemaker:ListSpaces', 'tag:GetResources'],
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadAndStopNotebooks',
+          actions: ['sagemaker:ListTags', 'sagemaker:CreatePresignedNotebookInstanceUrl', 'sagemaker:StopNotebookInstance', ...(offHours ? ['sagemaker:StartNotebookInstance'] : [])],
+          resources: notebooks,
+        }),
+        new iam.PolicyStatement({
+          sid: 'MarkNotebooks',
+          actions: ['sagemaker:AddTags', ...(offHours ? ['sagemaker:DeleteTags'] : [])],
+          resources: notebooks,
+          conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [TAGS.lastAction, TAGS.offHoursStopped] } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadStudioSettings',
+          actions: ['sagemaker:DescribeDomain', 'sagemaker:DescribeUserProfile', 'sagemaker:DescribeSpace'],
+          resources: studio,
+        }),
+        // Defence in depth: whatever a bug might ask for, a skipped resource cannot be changed.
+        new iam.PolicyStatement({
+          sid: 'NeverTouchSkipped',
+          effect: iam.Effect.DENY,
+          actions: ['sagemaker:StopNotebookInstance', 'sagemaker:StartNotebookInstance', 'sagemaker:DeleteApp', 'sagemaker:AddTags', 'sagemaker:DeleteTags'],
+          resources: ['*'],
+          conditions: { StringEqualsIgnoreCase: { [`aws:ResourceTag/${TAGS.skip}`]: 'true' } },
+        }),
+      ],
+      wildcards: [
+        {
+          resources: '*',
+          reason:
+            'The sagemaker:List* actions and tag:GetResources (finding skip-tagged notebooks) support no resource-level permissions; all are read-only, and the explicit deny on ops-bot:skip covers every resource.',
+        },
+        {
+          resources: [...notebooks, ...studio],
+          reason: 'The job checks every notebook and Studio entity in the account; writes are limited to its own tag keys, and denied on ops-bot:skip.',
+        },
+      ],
+    });
+  }
+}
+
+export { IdleNotebooksJob };

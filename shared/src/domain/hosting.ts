@@ -1,0 +1,70 @@
+/**
+ * What SageMaker hosts, in the bot's words: endpoints, their variants and capacity, and the
+ * inference components on them. The AWS adapters return these; every job reasons in them.
+ */
+
+interface EndpointListing {
+  readonly name: string;
+  readonly arn: string;
+  readonly createdAt: string;
+}
+
+interface InferenceComponentListing {
+  readonly name: string;
+  readonly arn: string;
+  readonly endpointName: string;
+  readonly variantName: string;
+}
+
+interface VariantCapacity {
+  readonly variantName: string;
+  readonly role: 'production' | 'shadow';
+  /** Undefined for serverless variants, which have no instance type. */
+  readonly instanceType?: string | undefined;
+  readonly serverless: boolean;
+  readonly currentInstanceCount: number;
+  /** Serverless only: provisioned concurrency is billed by the hour while provisioned. */
+  readonly provisionedConcurrency?: number | undefined;
+}
+
+/** A variant's capacity, and the floor its managed instance scaling keeps (absent when not enabled). */
+type HostedVariant = VariantCapacity & { readonly managedMinInstanceCount?: number | undefined };
+
+interface EndpointHosting {
+  readonly variants: HostedVariant[];
+  /**
+   * Seconds between utilization datapoints: MetricsConfig.MetricPublishFrequencyInSeconds, which
+   * applies whether or not enhanced metrics are on (SageMaker API Reference, MetricsConfig);
+   * SageMaker's default is 60. Per-GPU and per-instance series follow EnableDetailedObservability
+   * (default true for new configs), so the period is given for every endpoint and the job
+   * measures whenever the series exist.
+   */
+  readonly metricsPeriodSeconds: number;
+  /** The endpoint config has AsyncInferenceConfig. */
+  readonly asyncInference: boolean;
+}
+
+interface ComponentCopies {
+  readonly desiredCopyCount: number;
+  readonly currentCopyCount: number;
+  /** InferenceComponentStatus: `InService`, `Creating`, `Updating`, `Failed`, `Deleting`. */
+  readonly status?: string | undefined;
+  /** Per copy, from Specification.ComputeResourceRequirements. */
+  readonly acceleratorsPerCopy?: number | undefined;
+  readonly cpuCoresPerCopy?: number | undefined;
+  readonly memoryMbPerCopy?: number | undefined;
+}
+
+/** Components by the endpoint that hosts them. */
+function componentsByEndpoint<C extends { readonly endpointName: string }>(components: readonly C[]): Map<string, C[]> {
+  const byEndpoint = new Map<string, C[]>();
+  for (const component of components) {
+    const list = byEndpoint.get(component.endpointName) ?? [];
+    list.push(component);
+    byEndpoint.set(component.endpointName, list);
+  }
+  return byEndpoint;
+}
+
+export { componentsByEndpoint };
+export type { EndpointListing, InferenceComponentListing, VariantCapacity, HostedVariant, EndpointHosting, ComponentCopies };

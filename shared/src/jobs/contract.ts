@@ -1,0 +1,81 @@
+/**
+ * The one contract every job follows: the same dependencies, the same result envelope, the same
+ * start and end. A job reads collect → decide (pure, in domain/) → act → render → publish, and
+ * only the middle differs from job to job.
+ */
+import { requireTopicArn, type CommonConfig, type JobName } from '../config.ts';
+import { describeFailure, PublishFailedError } from '../errors.ts';
+import type { MetricPoint, MetricsSink } from '../aws/metrics.ts';
+import type { Notifier } from '../aws/sns.ts';
+import type { RenderedReport } from '../report/sns-message.ts';
+import type { Deadline } from '../util/deadline.ts';
+import type { RunLogger } from '../util/logger.ts';
+
+interface JobDeps<C extends CommonConfig> {
+  readonly config: C;
+  readonly clock: () => Date;
+  readonly logger: RunLogger;
+  readonly metrics: MetricsSink;
+  /** Publishes to the job's topic (and the central one); never called in a dry run. */
+  readonly notifier: Notifier;
+  /** This invocation's deadline (from the Lambda context); none in tests and the CLI. */
+  readonly deadline?: Deadline | undefined;
+}
+
+interface JobResult<J extends JobName> {
+  readonly job: J;
+  readonly dryRun: boolean;
+  /** True exactly when SNS took the report (it answered with `messageId`). */
+  readonly published: boolean;
+  readonly messageId?: string | undefined;
+  /** The texts this run rendered: what was published, or in a dry run what would have been. Null when there is nothing to say. */
+  readonly report: RenderedReport | null;
+}
+
+/** Before any AWS call: a real run must have somewhere to publish. */
+function startRun(config: CommonConfig, dryRun: boolean): void {
+  if (!dryRun) requireTopicArn(config);
+}
+
+interface RunEnding<J extends JobName> {
+  readonly job: J;
+  readonly dryRun: boolean;
+  readonly report: RenderedReport | null;
+  /** Whether the report is worth a message (a quiet run publishes nothing); default: whenever there is one. */
+  readonly worthSending?: boolean;
+  /** The run's figures for the dashboard and alarms; a dry run emits none. */
+  readonly metrics?: { readonly points: readonly MetricPoint[]; readonly at: Date } | undefined;
+  /** The run's outcome, logged before anything is published. */
+  readonly outcome: Readonly<Record<string, unknown>>;
+  /** The run's own failure, raised after the report is out. */
+  readonly runFailure?: Error | undefined;
+}
+
+/**
+ * How every job ends: figures out, outcome logged, report published, and only then a failure
+ * raised. A Publish that fails (throttled past the SDK's retries, denied) is logged and raised
+ * after the run's own error, which it never replaces: a run that could read no region fails with
+ * that reason, not with SNS's.
+ */
+async function finishRun<J extends JobName>(deps: Pick<JobDeps<CommonConfig>, 'logger' | 'metrics' | 'notifier'>, ending: RunEnding<J>): Promise<JobResult<J>> {
+  const { logger } = deps;
+  if (!ending.dryRun && ending.metrics) deps.metrics.emit(ending.metrics.points, ending.metrics.at);
+  logger.info('Run finished', { job: ending.job, dryRun: ending.dryRun, ...ending.outcome });
+  let publishFailure: PublishFailedError | undefined;
+  let messageId: string | undefined;
+  if (!ending.dryRun && ending.report && (ending.worthSending ?? true)) {
+    try {
+      ({ messageId } = await deps.notifier.publish(ending.report));
+      logger.info('Report published', { messageId });
+    } catch (error) {
+      publishFailure = new PublishFailedError(`Publishing the report failed: ${describeFailure(error)}`, { cause: error });
+      logger.error('Publishing the report failed', { reason: describeFailure(error) });
+    }
+  }
+  if (ending.runFailure) throw ending.runFailure;
+  if (publishFailure) throw publishFailure;
+  return { job: ending.job, dryRun: ending.dryRun, published: messageId !== undefined, messageId, report: ending.report };
+}
+
+export { startRun, finishRun };
+export type { JobDeps, JobResult, RunEnding };

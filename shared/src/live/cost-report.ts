@@ -1,0 +1,39 @@
+/** The live wiring of cost-report: its clients (one per region, per container) and its dependencies. */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { CostReportConfig } from '../config.ts';
+import { clientPerRegion } from '../aws/clients.ts';
+import { createMetricsReader } from '../aws/cloudwatch.ts';
+import { createComponentAccess } from '../aws/inference-components.ts';
+import { createMetricsSink } from '../aws/metrics.ts';
+import { createEndpointReader } from '../aws/sagemaker.ts';
+import { createTopicNotifiers, reportNotifier } from '../aws/sns.ts';
+import type { CostReportDeps } from '../jobs/cost-report.ts';
+import type { RunLogger } from '../util/logger.ts';
+
+function createCostReportClients() {
+  return {
+    sageMaker: clientPerRegion((settings) => new SageMakerClient(settings)),
+    cloudWatch: clientPerRegion((settings) => new CloudWatchClient(settings)),
+    notifiers: createTopicNotifiers(),
+  };
+}
+type CostReportClients = ReturnType<typeof createCostReportClients>;
+
+function liveCostReportDeps(config: CostReportConfig, clients: CostReportClients, logger: RunLogger, clock: () => Date = () => new Date()): CostReportDeps {
+  return {
+    config,
+    clock,
+    logger,
+    metrics: createMetricsSink('cost-report', logger),
+    notifier: reportNotifier(clients.notifiers, config),
+    accessFor: (region) => ({
+      endpoints: createEndpointReader(clients.sageMaker(region)),
+      components: createComponentAccess(clients.sageMaker(region)),
+      metrics: createMetricsReader(clients.cloudWatch(region)),
+    }),
+  };
+}
+
+export { createCostReportClients, liveCostReportDeps };
+export type { CostReportClients };

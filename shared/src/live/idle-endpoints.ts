@@ -1,0 +1,51 @@
+/** The live wiring of idle-endpoints: its clients (one per region, per container) and its dependencies. */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { IdleEndpointsConfig } from '../config.ts';
+import { clientPerRegion, type ClientOverrides } from '../aws/clients.ts';
+import { createMetricsReader } from '../aws/cloudwatch.ts';
+import { createMetricsSink } from '../aws/metrics.ts';
+import { createEndpointReader } from '../aws/sagemaker.ts';
+import { createTopicNotifiers, reportNotifier } from '../aws/sns.ts';
+import { createTagReader } from '../aws/tagging.ts';
+import { collectIdleEndpointsSnapshot, type IdleEndpointsDeps, type RegionReaders } from '../jobs/idle-endpoints.ts';
+import type { RunLogger } from '../util/logger.ts';
+
+/** Call once per container (module scope): the clients live as long as it does. */
+function createIdleEndpointsClients(overrides: ClientOverrides = {}) {
+  return {
+    sageMaker: clientPerRegion((settings) => new SageMakerClient(settings), overrides),
+    cloudWatch: clientPerRegion((settings) => new CloudWatchClient(settings), overrides),
+    tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings), overrides),
+    notifiers: createTopicNotifiers(),
+  };
+}
+type IdleEndpointsClients = ReturnType<typeof createIdleEndpointsClients>;
+
+function liveIdleEndpointsDeps(config: IdleEndpointsConfig, clients: IdleEndpointsClients, logger: RunLogger, clock: () => Date = () => new Date()): IdleEndpointsDeps {
+  const readersFor = (region: string): RegionReaders => ({
+    endpoints: createEndpointReader(clients.sageMaker(region)),
+    metrics: createMetricsReader(clients.cloudWatch(region)),
+    tags: createTagReader(clients.tagging(region)),
+  });
+  return {
+    config,
+    clock,
+    logger,
+    metrics: createMetricsSink('idle-endpoints', logger),
+    notifier: reportNotifier(clients.notifiers, config),
+    collect: (deadline) =>
+      collectIdleEndpointsSnapshot({
+        deadline,
+        regions: config.regions,
+        readersFor,
+        now: clock(),
+        idleHours: config.endpointIdleHours,
+        describeConcurrency: config.describeConcurrency,
+      }),
+  };
+}
+
+export { createIdleEndpointsClients, liveIdleEndpointsDeps };
+export type { IdleEndpointsClients };

@@ -1,0 +1,41 @@
+/** The live wiring of idle-notebooks: its clients (one per region, per container) and its dependencies. */
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { IdleNotebooksConfig } from '../config.ts';
+import { clientPerRegion } from '../aws/clients.ts';
+import { readJupyterActivity } from '../aws/jupyter.ts';
+import { createMetricsSink } from '../aws/metrics.ts';
+import { createNotebookAccess } from '../aws/notebook-instances.ts';
+import { createTopicNotifiers, reportNotifier } from '../aws/sns.ts';
+import { createStudioAccess } from '../aws/studio.ts';
+import { createTagReader } from '../aws/tagging.ts';
+import type { IdleNotebooksDeps } from '../jobs/idle-notebooks.ts';
+import type { RunLogger } from '../util/logger.ts';
+
+function createIdleNotebooksClients() {
+  return {
+    sageMaker: clientPerRegion((settings) => new SageMakerClient(settings)),
+    tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings)),
+    notifiers: createTopicNotifiers(),
+  };
+}
+type IdleNotebooksClients = ReturnType<typeof createIdleNotebooksClients>;
+
+function liveIdleNotebooksDeps(config: IdleNotebooksConfig, clients: IdleNotebooksClients, logger: RunLogger, clock: () => Date = () => new Date()): IdleNotebooksDeps {
+  return {
+    config,
+    clock,
+    logger,
+    metrics: createMetricsSink('idle-notebooks', logger),
+    notifier: reportNotifier(clients.notifiers, config),
+    accessFor: (region) => ({
+      notebooks: createNotebookAccess(clients.sageMaker(region)),
+      studio: createStudioAccess(clients.sageMaker(region), region),
+      tags: createTagReader(clients.tagging(region)),
+    }),
+    readActivity: async (presignedUrl) => ({ status: 'read', ...(await readJupyterActivity(presignedUrl, { timeoutMs: config.notebookJupyterTimeoutSeconds * 1000 })) }),
+  };
+}
+
+export { createIdleNotebooksClients, liveIdleNotebooksDeps };
+export type { IdleNotebooksClients };
