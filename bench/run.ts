@@ -35,11 +35,26 @@ const endpoints: EndpointSnapshot[] = Array.from({ length: 5_000 }, (_, i) => {
     createdAt: new Date(now.getTime() - 60 * 24 * HOUR).toISOString(),
     tags: {},
     inferenceComponents: [],
-    traffic: { status: 'read', series: [{ source: { kind: 'variant', variantName: 'A' }, points }, { source: { kind: 'variant', variantName: 'B' }, points }] },
+    traffic: {
+      status: 'read',
+      series: [
+        { source: { kind: 'variant', variantName: 'A' }, points },
+        { source: { kind: 'variant', variantName: 'B' }, points },
+      ],
+    },
     details: { status: 'read', variants: [{ variantName: 'A', role: 'production', instanceType: 'ml.g5.xlarge', serverless: false, currentInstanceCount: 2 }] },
   };
 });
-const snapshot = { kind: 'idle-endpoints' as const, version: 1 as const, capturedAt: now.toISOString(), regions: ['us-east-1'], lookbackDays: 14, periodSeconds: 3600, endpoints, regionFailures: [] };
+const snapshot = {
+  kind: 'idle-endpoints' as const,
+  version: 1 as const,
+  capturedAt: now.toISOString(),
+  regions: ['us-east-1'],
+  lookbackDays: 14,
+  periodSeconds: 3600,
+  endpoints,
+  regionFailures: [],
+};
 const heapBefore = process.memoryUsage().heapUsed;
 let started = performance.now();
 const plan = findIdleEndpoints(snapshot, { idleHours: 24, prices: createPriceBook({}) });
@@ -68,7 +83,12 @@ const totalCalls = Object.values(calls).reduce((sum, count) => sum + count, 0);
 console.log(`dry run: ${result.summary.idle} idle of ${result.summary.inService}; AWS calls by operation: ${JSON.stringify(calls)}`);
 targets.push({ name: 'dry run over 2,000 endpoints (in-memory AWS)', value: runMs, limit: 5_000, unit: 'ms' });
 targets.push({ name: 'GetMetricData calls for 2,000 endpoints', value: calls.GetMetricData ?? 0, limit: 4, unit: 'calls' });
-targets.push({ name: 'AWS calls beyond describes of idle endpoints', value: totalCalls - (calls.DescribeEndpoint ?? 0) - (calls.DescribeEndpointConfig ?? 0), limit: 40, unit: 'calls' });
+targets.push({
+  name: 'AWS calls beyond describes of idle endpoints',
+  value: totalCalls - (calls.DescribeEndpoint ?? 0) - (calls.DescribeEndpointConfig ?? 0),
+  limit: 40,
+  unit: 'calls',
+});
 
 // 3. weekend scale-down at scale. Endpoints 0-999 each host one opted-in component; three in four
 // of them share it with two running neighbours, and one in four runs with managed instance scaling
@@ -80,18 +100,31 @@ for (let e = 0; e < 2_000; e++) {
   const scaleReady = e < 1_000 && e % 4 === 0;
   hosts.push(hostEndpoint(endpointName, { instanceType: 'ml.g5.2xlarge', instances: 1, managedMin: scaleReady ? 0 : e % 2 === 0 ? 1 : undefined }));
   if (e < 1_000) {
-    weekendComponents.push({ name: `opted-${e}`, endpointName, copies: 2, tags: { 'ops-bot:weekend-scale-to-zero': 'true' }, ...(e % 3 === 0 ? { autoscaling: { min: 1, max: 4 } } : {}) });
+    weekendComponents.push({
+      name: `opted-${e}`,
+      endpointName,
+      copies: 2,
+      tags: { 'ops-bot:weekend-scale-to-zero': 'true' },
+      ...(e % 3 === 0 ? { autoscaling: { min: 1, max: 4 } } : {}),
+    });
     if (e % 4 !== 0) for (let n = 0; n < 2; n++) weekendComponents.push({ name: `shared-${e}-${n}`, endpointName, copies: 1, tags: {} });
   }
 }
-for (let i = 0; weekendComponents.length < 5_000; i++) weekendComponents.push({ name: `other-${i}`, endpointName: `ep-${1_000 + (i % 1_000)}`, copies: 1, tags: {} });
+for (let i = 0; weekendComponents.length < 5_000; i++)
+  weekendComponents.push({ name: `other-${i}`, endpointName: `ep-${1_000 + (i % 1_000)}`, copies: 1, tags: {} });
 const weekendAccount = new FakeAccount(hosts, [], weekendComponents);
 const weekendMocks = mockAccount(weekendAccount);
 started = performance.now();
 const weekend = await runWeekendScaling(
   { action: 'scale-down', dryRun: true },
   {
-    ...liveWeekendScalingDeps(parseWeekendScalingConfig({ AWS_REGION: 'us-east-1' }), createWeekendScalingClients(), { info: () => undefined, warn: () => undefined, error: () => undefined }, () => undefined, () => now),
+    ...liveWeekendScalingDeps(
+      parseWeekendScalingConfig({ AWS_REGION: 'us-east-1' }),
+      createWeekendScalingClients(),
+      { info: () => undefined, warn: () => undefined, error: () => undefined },
+      () => undefined,
+      () => now,
+    ),
     metrics: discardMetrics,
   },
 );

@@ -58,16 +58,30 @@ function endpoint(
 }
 
 const busyNames = [
-  'search-ranker-prod', 'fraud-scoring-prod', 'churn-predictor', 'recsys-homepage', 'pricing-elasticity',
-  'doc-classifier', 'ner-extractor', 'sentiment-reviews', 'demand-forecast', 'image-moderation',
-  'embedding-service', 'ltv-model', 'anomaly-detector', 'translation-api', 'ocr-invoices',
-  'lead-scoring', 'support-triage', 'geo-eta-model', 'credit-risk-v4', 'summarizer-llm',
+  'search-ranker-prod',
+  'fraud-scoring-prod',
+  'churn-predictor',
+  'recsys-homepage',
+  'pricing-elasticity',
+  'doc-classifier',
+  'ner-extractor',
+  'sentiment-reviews',
+  'demand-forecast',
+  'image-moderation',
+  'embedding-service',
+  'ltv-model',
+  'anomaly-detector',
+  'translation-api',
+  'ocr-invoices',
+  'lead-scoring',
+  'support-triage',
+  'geo-eta-model',
+  'credit-risk-v4',
+  'summarizer-llm',
 ];
 
 const endpoints: EndpointSnapshot[] = [
-  ...busyNames.map((name, index) =>
-    endpoint(name, { region: index % 4 === 3 ? 'us-west-2' : 'us-east-1', series: [traffic('AllTraffic', index % 5, 6)] }),
-  ),
+  ...busyNames.map((name, index) => endpoint(name, { region: index % 4 === 3 ? 'us-west-2' : 'us-east-1', series: [traffic('AllTraffic', index % 5, 6)] })),
   endpoint('llm-playground-jdoe', {
     createdAt: daysAgo(41),
     variants: [instances('AllTraffic', 'ml.g5.12xlarge', 2)],

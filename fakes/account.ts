@@ -85,7 +85,13 @@ const OPERATIONS = [
 ] as const;
 type Operation = (typeof OPERATIONS)[number];
 
-const MUTATING: ReadonlySet<Operation> = new Set(['AddTags', 'DeleteTags', 'UpdateInferenceComponentRuntimeConfig', 'RegisterScalableTarget', 'CreateSchedule']);
+const MUTATING: ReadonlySet<Operation> = new Set([
+  'AddTags',
+  'DeleteTags',
+  'UpdateInferenceComponentRuntimeConfig',
+  'RegisterScalableTarget',
+  'CreateSchedule',
+]);
 
 class FakeAwsError extends Error {
   readonly status: number;
@@ -137,7 +143,9 @@ class FakeAccount {
     this.components = [
       ...components,
       ...endpoints.flatMap((endpoint) =>
-        (endpoint.components ?? []).filter((name) => !named.has(name)).map((name) => ({ name, endpointName: endpoint.name, variantName: endpoint.variants[0]?.name, copies: 1, tags: {} })),
+        (endpoint.components ?? [])
+          .filter((name) => !named.has(name))
+          .map((name) => ({ name, endpointName: endpoint.name, variantName: endpoint.variants[0]?.name, copies: 1, tags: {} })),
       ),
     ];
     // Asynchronous endpoints do not publish Invocations, InvocationsPerInstance or OverheadLatency
@@ -231,9 +239,17 @@ class FakeAccount {
     const summary = (variant: FakeVariant) => ({
       VariantName: variant.name,
       ...(variant.serverless
-        ? { CurrentServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5, ...(variant.provisionedConcurrency ? { ProvisionedConcurrency: variant.provisionedConcurrency } : {}) } }
+        ? {
+            CurrentServerlessConfig: {
+              MemorySizeInMB: 2048,
+              MaxConcurrency: 5,
+              ...(variant.provisionedConcurrency ? { ProvisionedConcurrency: variant.provisionedConcurrency } : {}),
+            },
+          }
         : { CurrentInstanceCount: variant.count, DesiredInstanceCount: variant.count }),
-      ...(variant.managedMin !== undefined ? { ManagedInstanceScaling: { Status: 'ENABLED', MinInstanceCount: variant.managedMin, MaxInstanceCount: Math.max(4, variant.count) } } : {}),
+      ...(variant.managedMin !== undefined
+        ? { ManagedInstanceScaling: { Status: 'ENABLED', MinInstanceCount: variant.managedMin, MaxInstanceCount: Math.max(4, variant.count) } }
+        : {}),
     });
     return {
       EndpointName: endpoint.name,
@@ -253,7 +269,13 @@ class FakeAccount {
       VariantName: variant.name,
       ModelName: `${endpoint.name}-model`,
       ...(variant.serverless
-        ? { ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5, ...(variant.provisionedConcurrency ? { ProvisionedConcurrency: variant.provisionedConcurrency } : {}) } }
+        ? {
+            ServerlessConfig: {
+              MemorySizeInMB: 2048,
+              MaxConcurrency: 5,
+              ...(variant.provisionedConcurrency ? { ProvisionedConcurrency: variant.provisionedConcurrency } : {}),
+            },
+          }
         : { InstanceType: variant.instanceType, InitialInstanceCount: variant.count }),
     });
     return {
@@ -263,7 +285,9 @@ class FakeAccount {
       ProductionVariants: endpoint.variants.map(configured),
       ...(endpoint.shadowVariants ? { ShadowProductionVariants: endpoint.shadowVariants.map(configured) } : {}),
       ...(endpoint.async ? { AsyncInferenceConfig: { OutputConfig: { S3OutputPath: `s3://bucket/${endpoint.name}/` } } } : {}),
-      ...(endpoint.metricsPeriodSeconds ? { MetricsConfig: { EnableEnhancedMetrics: true, MetricPublishFrequencyInSeconds: endpoint.metricsPeriodSeconds } } : {}),
+      ...(endpoint.metricsPeriodSeconds
+        ? { MetricsConfig: { EnableEnhancedMetrics: true, MetricPublishFrequencyInSeconds: endpoint.metricsPeriodSeconds } }
+        : {}),
     };
   }
 
@@ -318,7 +342,11 @@ class FakeAccount {
       VariantName: component.variantName ?? 'AllTraffic',
       InferenceComponentStatus: status,
       Specification: {
-        ComputeResourceRequirements: { MinMemoryRequiredInMb: component.memoryMb ?? 1024, NumberOfAcceleratorDevicesRequired: component.gpus, NumberOfCpuCoresRequired: component.cores },
+        ComputeResourceRequirements: {
+          MinMemoryRequiredInMb: component.memoryMb ?? 1024,
+          NumberOfAcceleratorDevicesRequired: component.gpus,
+          NumberOfCpuCoresRequired: component.cores,
+        },
       },
       RuntimeConfig: { DesiredCopyCount: component.copies, CurrentCopyCount: component.copies },
     };
@@ -331,7 +359,10 @@ class FakeAccount {
   private UpdateInferenceComponentRuntimeConfig(input: Record<string, unknown>) {
     const component = this.component(input.InferenceComponentName);
     if (this.isUpdating(component)) {
-      throw new FakeAwsError('ValidationException', `Inference component "${component.name}" is in Updating status and cannot be updated until it is InService.`);
+      throw new FakeAwsError(
+        'ValidationException',
+        `Inference component "${component.name}" is in Updating status and cannot be updated until it is InService.`,
+      );
     }
     const copies = Number((input.DesiredRuntimeConfig as { CopyCount: number }).CopyCount);
     if (copies !== component.copies) component.updatingFor = SETTLE_DESCRIBES;
@@ -373,11 +404,14 @@ class FakeAccount {
     const wants = (type: string) => types.length === 0 || types.includes(type);
     const resources = [
       ...(wants('sagemaker:endpoint') ? this.endpoints.map((endpoint) => ({ arn: endpointArn(endpoint.name), tags: endpoint.tags ?? {} })) : []),
-      ...(wants('sagemaker:inference-component') ? this.components.map((component) => ({ arn: `${COMPONENT_ARN_PREFIX}${component.name}`, tags: component.tags })) : []),
+      ...(wants('sagemaker:inference-component')
+        ? this.components.map((component) => ({ arn: `${COMPONENT_ARN_PREFIX}${component.name}`, tags: component.tags }))
+        : []),
     ];
     const matching = resources.filter(
       ({ tags }) =>
-        Object.keys(tags).length > 0 && filters.every((filter) => tags[filter.Key] !== undefined && (!filter.Values?.length || filter.Values.includes(tags[filter.Key] ?? ''))),
+        Object.keys(tags).length > 0 &&
+        filters.every((filter) => tags[filter.Key] !== undefined && (!filter.Values?.length || filter.Values.includes(tags[filter.Key] ?? ''))),
     );
     const { items, next } = this.page(matching, input.PaginationToken, Number(input.ResourcesPerPage ?? 50));
     return {
@@ -426,7 +460,8 @@ class FakeAccount {
     if (queries.length > 500) throw new FakeAwsError('ValidationError', 'The collection MetricDataQueries must not have a size greater than 500.');
     const start = toMs(input.StartTime);
     const end = toMs(input.EndTime);
-    const seriesOf = (query: (typeof queries)[number]) => this.findSeries(query.MetricStat.Metric.Namespace, query.MetricStat.Metric.MetricName, query.MetricStat.Metric.Dimensions);
+    const seriesOf = (query: (typeof queries)[number]) =>
+      this.findSeries(query.MetricStat.Metric.Namespace, query.MetricStat.Metric.MetricName, query.MetricStat.Metric.Dimensions);
     // Buckets of the query's Period counted from StartTime: the harsher of the two readings of
     // CloudWatch's alignment (code that only works when buckets fall on local midnights fails here).
     const all = queries.flatMap((query) => {
@@ -453,7 +488,14 @@ class FakeAccount {
       MetricDataResults: [...queries].reverse().map((query) => {
         const status = seriesOf(query)?.failWith;
         if (status) {
-          return { Id: query.Id, Label: query.MetricStat.Metric.MetricName, Timestamps: [], Values: [], StatusCode: status, Messages: [{ Code: status, Value: 'injected by the fake' }] };
+          return {
+            Id: query.Id,
+            Label: query.MetricStat.Metric.MetricName,
+            Timestamps: [],
+            Values: [],
+            StatusCode: status,
+            Messages: [{ Code: status, Value: 'injected by the fake' }],
+          };
         }
         const points = slice.filter((point) => point.id === query.Id);
         return {
@@ -533,7 +575,10 @@ class FakeAccount {
 
 /** Invocations for one variant, `sum` per bucket at each of the given ages (hours before `now`). */
 function variantSeries(endpointName: string, variantName: string, now: Date, hoursAgo: readonly number[], sum = 5): FakeSeries {
-  return { dimensions: { EndpointName: endpointName, VariantName: variantName }, points: hoursAgo.map((age) => ({ at: new Date(now.getTime() - age * HOUR_MS), sum })) };
+  return {
+    dimensions: { EndpointName: endpointName, VariantName: variantName },
+    points: hoursAgo.map((age) => ({ at: new Date(now.getTime() - age * HOUR_MS), sum })),
+  };
 }
 
 function componentSeries(componentName: string, now: Date, hoursAgo: readonly number[], sum = 5): FakeSeries {
@@ -541,7 +586,12 @@ function componentSeries(componentName: string, now: Date, hoursAgo: readonly nu
 }
 
 function fakeEndpoint(name: string, overrides: Partial<FakeEndpoint> = {}): FakeEndpoint {
-  return { name, createdAt: new Date(Date.now() - 30 * 24 * HOUR_MS), variants: [{ name: 'AllTraffic', instanceType: 'ml.m5.xlarge', count: 1 }], ...overrides };
+  return {
+    name,
+    createdAt: new Date(Date.now() - 30 * 24 * HOUR_MS),
+    variants: [{ name: 'AllTraffic', instanceType: 'ml.m5.xlarge', count: 1 }],
+    ...overrides,
+  };
 }
 
 /** An endpoint that only hosts components: one variant of `instances` instances, optionally with managed instance scaling. */
@@ -558,5 +608,20 @@ function observable(components: readonly FakeComponent[]): Array<Omit<FakeCompon
   return components.map(({ updatingFor: _settling, ...visible }) => structuredClone(visible));
 }
 
-export { FakeAccount, FakeAwsError, variantSeries, componentSeries, fakeEndpoint, hostEndpoint, fakeComponent, observable, MUTATING, OPERATIONS, SETTLE_DESCRIBES, REGION, ACCOUNT, HOUR_MS };
+export {
+  FakeAccount,
+  FakeAwsError,
+  variantSeries,
+  componentSeries,
+  fakeEndpoint,
+  hostEndpoint,
+  fakeComponent,
+  observable,
+  MUTATING,
+  OPERATIONS,
+  SETTLE_DESCRIBES,
+  REGION,
+  ACCOUNT,
+  HOUR_MS,
+};
 export type { FakeEndpoint, FakeVariant, FakeComponent, FakeSeries, Operation, FailureRule };

@@ -20,7 +20,15 @@ function mixedAccount(size: number, now: Date): { account: FakeAccount; expected
         series.push(variantSeries(name, 'AllTraffic', now, [1, 30, 60]));
         break;
       case 'busy-second-variant':
-        endpoints.push(fakeEndpoint(name, { createdAt: created, variants: [{ name: 'A', instanceType: 'ml.c5.large', count: 1 }, { name: 'B', instanceType: 'ml.c5.large', count: 1 }] }));
+        endpoints.push(
+          fakeEndpoint(name, {
+            createdAt: created,
+            variants: [
+              { name: 'A', instanceType: 'ml.c5.large', count: 1 },
+              { name: 'B', instanceType: 'ml.c5.large', count: 1 },
+            ],
+          }),
+        );
         series.push(variantSeries(name, 'A', now, [300]), variantSeries(name, 'B', now, [5]));
         break;
       case 'busy-component':

@@ -50,7 +50,8 @@ function mockAccount(account: FakeAccount) {
     try {
       return account.handle('CreateSchedule', input as Record<string, unknown>) as never;
     } catch (error) {
-      if ((error as Error).name === 'ConflictException') throw new ConflictException({ message: (error as Error).message, Message: (error as Error).message, $metadata: {} });
+      if ((error as Error).name === 'ConflictException')
+        throw new ConflictException({ message: (error as Error).message, Message: (error as Error).message, $metadata: {} });
       throw error;
     }
   });

@@ -65,7 +65,9 @@ function answerQuery(account: FakeAccount, body: string, response: ServerRespons
     const failure = error instanceof FakeAwsError ? error : new FakeAwsError('InternalError', String(error), 500);
     response
       .writeHead(failure.status, { 'content-type': 'text/xml' })
-      .end(`<ErrorResponse><Error><Type>Sender</Type><Code>${failure.name}</Code><Message>${escapeXml(failure.message)}</Message></Error><RequestId>r-1</RequestId></ErrorResponse>`);
+      .end(
+        `<ErrorResponse><Error><Type>Sender</Type><Code>${failure.name}</Code><Message>${escapeXml(failure.message)}</Message></Error><RequestId>r-1</RequestId></ErrorResponse>`,
+      );
   }
 }
 

@@ -19,7 +19,9 @@ function buildApp(
   rawConfig?: unknown,
 ): OpsBotStack {
   const config: DeployConfig =
-    rawConfig !== undefined ? parseDeployConfig(rawConfig) : readDeployConfig({ contextValue: app.node.tryGetContext('opsBot'), ...(process.env.OPS_BOT_CONFIG ? { file: process.env.OPS_BOT_CONFIG } : {}) });
+    rawConfig !== undefined
+      ? parseDeployConfig(rawConfig)
+      : readDeployConfig({ contextValue: app.node.tryGetContext('opsBot'), ...(process.env.OPS_BOT_CONFIG ? { file: process.env.OPS_BOT_CONFIG } : {}) });
   const stack = new OpsBotStack(app, 'SageMakerOpsBot', {
     config,
     distDir,

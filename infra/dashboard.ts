@@ -43,23 +43,40 @@ class OpsBotDashboard extends Construct {
       defaultInterval: Duration.days(30),
       widgets: [
         [
-          graph('Cost per model (USD per day, from cost-report)', [search('cost-report', ['Region', 'EndpointName', 'VariantName', 'InferenceComponentName'], 'ComponentCost', '')], { stacked: true }),
-          graph('Unallocated cost per endpoint (USD per day)', [search('cost-report', ['Region', 'EndpointName', 'VariantName'], 'UnallocatedCost', '')], { stacked: true }),
+          graph(
+            'Cost per model (USD per day, from cost-report)',
+            [search('cost-report', ['Region', 'EndpointName', 'VariantName', 'InferenceComponentName'], 'ComponentCost', '')],
+            { stacked: true },
+          ),
+          graph('Unallocated cost per endpoint (USD per day)', [search('cost-report', ['Region', 'EndpointName', 'VariantName'], 'UnallocatedCost', '')], {
+            stacked: true,
+          }),
         ],
         [
           graph('GPUs per endpoint: held by models vs on the instances', [
             search('cost-report', ['Region', 'EndpointName', 'VariantName'], 'GpusHeld', 'held', 'Average'),
             search('cost-report', ['Region', 'EndpointName', 'VariantName'], 'GpusTotal', 'total', 'Average'),
           ]),
-          graph('Account total vs unallocated (USD per day)', [botMetric('cost-report', 'TotalCost', 'total'), botMetric('cost-report', 'UnallocatedCost', 'unallocated')]),
+          graph('Account total vs unallocated (USD per day)', [
+            botMetric('cost-report', 'TotalCost', 'total'),
+            botMetric('cost-report', 'UnallocatedCost', 'unallocated'),
+          ]),
         ],
         [
           graph('Idle endpoints and what they waste', [botMetric('idle-endpoints', 'IdleEndpoints', 'idle endpoints', 'Maximum')], {
             right: [botMetric('idle-endpoints', 'IdleEndpointsCostPerDay', 'USD per day', 'Maximum')],
           }),
-          graph('Weekend scaling', [botMetric('weekend-scaling', 'WeekendScaledDown', 'scaled down'), botMetric('weekend-scaling', 'WeekendRestored', 'restored'), botMetric('weekend-scaling', 'WeekendFailures', 'failures')], {
-            right: [botMetric('weekend-scaling', 'WeekendEstimatedSavings', 'est. savings (USD)')],
-          }),
+          graph(
+            'Weekend scaling',
+            [
+              botMetric('weekend-scaling', 'WeekendScaledDown', 'scaled down'),
+              botMetric('weekend-scaling', 'WeekendRestored', 'restored'),
+              botMetric('weekend-scaling', 'WeekendFailures', 'failures'),
+            ],
+            {
+              right: [botMetric('weekend-scaling', 'WeekendEstimatedSavings', 'est. savings (USD)')],
+            },
+          ),
         ],
         [
           graph(

@@ -103,10 +103,38 @@ class DeployConfigError extends Error {
  * reading an empty region forever.
  */
 const SAGEMAKER_REGIONS: ReadonlySet<string> = new Set([
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'af-south-1', 'ap-east-1', 'ap-south-1', 'ap-south-2', 'ap-southeast-1',
-  'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-7', 'ap-northeast-1', 'ap-northeast-2',
-  'ap-northeast-3', 'ca-central-1', 'ca-west-1', 'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-south-1',
-  'eu-south-2', 'eu-north-1', 'il-central-1', 'me-south-1', 'me-central-1', 'mx-central-1', 'sa-east-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'af-south-1',
+  'ap-east-1',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-southeast-7',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ca-central-1',
+  'ca-west-1',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-south-1',
+  'eu-south-2',
+  'eu-north-1',
+  'il-central-1',
+  'me-south-1',
+  'me-central-1',
+  'mx-central-1',
+  'sa-east-1',
 ]);
 
 /** Where the deploy config lives: one file, read by every synth, so no deploy can drop it. */
@@ -119,7 +147,10 @@ const DEFAULT_CONFIG_FILE = 'ops-bot.config.json';
  */
 function readDeployConfig(options: { contextValue: unknown; file?: string; cwd?: string }): DeployConfig {
   if (options.contextValue !== undefined) {
-    throw new DeployConfigError('', `was given as CDK context (-c opsBot=… or cdk.json): put these settings in ${DEFAULT_CONFIG_FILE} instead, so that the next deploy cannot drop them`);
+    throw new DeployConfigError(
+      '',
+      `was given as CDK context (-c opsBot=… or cdk.json): put these settings in ${DEFAULT_CONFIG_FILE} instead, so that the next deploy cannot drop them`,
+    );
   }
   const path = resolve(options.cwd ?? process.cwd(), options.file ?? DEFAULT_CONFIG_FILE);
   if (!existsSync(path)) return parseDeployConfig({});
@@ -163,21 +194,25 @@ const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 function stackSets(raw: unknown): StackSetsConfig {
   const { organizationalUnits, regions, assetBucketPrefix, ...rest } = (raw ?? {}) as Record<string, unknown>;
-  if (Object.keys(rest).length > 0) throw new DeployConfigError(`stackSets.${Object.keys(rest)[0]}`, 'is not a known setting (organizationalUnits, regions, assetBucketPrefix)');
+  if (Object.keys(rest).length > 0)
+    throw new DeployConfigError(`stackSets.${Object.keys(rest)[0]}`, 'is not a known setting (organizationalUnits, regions, assetBucketPrefix)');
   const units = stringList({ organizationalUnits }, 'organizationalUnits');
   if (units.length === 0) throw new DeployConfigError('stackSets.organizationalUnits', 'must name at least one OU (ou-…) or the root (r-…)');
   const badUnit = units.find((unit) => !OU_OR_ROOT.test(unit));
   if (badUnit) throw new DeployConfigError('stackSets.organizationalUnits', `has "${badUnit}", which is not an OU id (ou-…) or a root id (r-…)`);
   const targetRegions = regionList({ regions });
   if (typeof assetBucketPrefix !== 'string' || !BUCKET_PREFIX.test(assetBucketPrefix)) {
-    throw new DeployConfigError('stackSets.assetBucketPrefix', 'must be the start of S3 bucket names (lower case, digits, dots, hyphens): the buckets are <prefix>-<region>');
+    throw new DeployConfigError(
+      'stackSets.assetBucketPrefix',
+      'must be the start of S3 bucket names (lower case, digits, dots, hyphens): the buckets are <prefix>-<region>',
+    );
   }
   return { organizationalUnits: units, regions: targetRegions, assetBucketPrefix };
 }
 
 function regionList(raw: Record<string, unknown>): string[] {
   const regions = stringList(raw, 'regions');
-  if (regions.length === 0) throw new DeployConfigError('regions', 'is empty: leave it out to read the stack\'s own region, or name at least one region');
+  if (regions.length === 0) throw new DeployConfigError('regions', "is empty: leave it out to read the stack's own region, or name at least one region");
   const unknown = regions.find((region) => !SAGEMAKER_REGIONS.has(region));
   if (unknown) throw new DeployConfigError('regions', `has "${unknown}", which is not an AWS region with SageMaker AI (e.g. us-east-1, eu-west-1)`);
   return regions;
@@ -192,8 +227,10 @@ function dailyTime(raw: unknown, setting: string, fallback: DailyTime): DailyTim
   if (raw === undefined) return fallback;
   const { hour, minute, ...rest } = (raw ?? {}) as Record<string, unknown>;
   if (Object.keys(rest).length > 0) throw new DeployConfigError(`${setting}.${Object.keys(rest)[0]}`, 'is not a known setting (hour, minute)');
-  if (!Number.isInteger(hour) || (hour as number) < 0 || (hour as number) > 23) throw new DeployConfigError(`${setting}.hour`, 'must be a whole number from 0 to 23');
-  if (!Number.isInteger(minute) || (minute as number) < 0 || (minute as number) > 59) throw new DeployConfigError(`${setting}.minute`, 'must be a whole number from 0 to 59');
+  if (!Number.isInteger(hour) || (hour as number) < 0 || (hour as number) > 23)
+    throw new DeployConfigError(`${setting}.hour`, 'must be a whole number from 0 to 23');
+  if (!Number.isInteger(minute) || (minute as number) < 0 || (minute as number) > 59)
+    throw new DeployConfigError(`${setting}.minute`, 'must be a whole number from 0 to 59');
   return { hour: hour as number, minute: minute as number };
 }
 
@@ -212,8 +249,13 @@ function offHours(raw: unknown): NonNullable<DeployConfig['notebookOffHours']> {
   const { stop, start, weekDays = 'MON-FRI', ...rest } = (raw ?? {}) as Record<string, unknown>;
   if (Object.keys(rest).length > 0) throw new DeployConfigError(`notebookOffHours.${Object.keys(rest)[0]}`, 'is not a known setting (stop, start, weekDays)');
   if (stop === undefined || start === undefined) throw new DeployConfigError('notebookOffHours', 'needs both "stop" and "start" times');
-  if (typeof weekDays !== 'string' || !WEEK_DAY_RANGE.test(weekDays)) throw new DeployConfigError('notebookOffHours.weekDays', `must look like "MON-FRI", got ${JSON.stringify(weekDays)}`);
-  return { stop: dailyTime(stop, 'notebookOffHours.stop', { hour: 19, minute: 0 }), start: dailyTime(start, 'notebookOffHours.start', { hour: 8, minute: 0 }), weekDays };
+  if (typeof weekDays !== 'string' || !WEEK_DAY_RANGE.test(weekDays))
+    throw new DeployConfigError('notebookOffHours.weekDays', `must look like "MON-FRI", got ${JSON.stringify(weekDays)}`);
+  return {
+    stop: dailyTime(stop, 'notebookOffHours.stop', { hour: 19, minute: 0 }),
+    start: dailyTime(start, 'notebookOffHours.start', { hour: 8, minute: 0 }),
+    weekDays,
+  };
 }
 
 function parseDeployConfig(context: unknown): DeployConfig {
@@ -237,7 +279,8 @@ function parseDeployConfig(context: unknown): DeployConfig {
 
   const schedules = (raw.schedules ?? {}) as Record<string, unknown>;
   const unknownSchedule = Object.keys(schedules).find((key) => !(key in DEFAULT_SCHEDULES));
-  if (unknownSchedule) throw new DeployConfigError(`schedules.${unknownSchedule}`, `is not a known schedule (known: ${Object.keys(DEFAULT_SCHEDULES).join(', ')})`);
+  if (unknownSchedule)
+    throw new DeployConfigError(`schedules.${unknownSchedule}`, `is not a known schedule (known: ${Object.keys(DEFAULT_SCHEDULES).join(', ')})`);
 
   const logRetentionDays = raw.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
   if (!LOG_RETENTION_DAYS.includes(logRetentionDays as number)) {
@@ -248,9 +291,9 @@ function parseDeployConfig(context: unknown): DeployConfig {
     timezone,
     emails,
     smsNumbers,
-    ...(raw.regions !== undefined ? { regions: regionList(raw) } : {}),
-    ...(raw.endpointIdleHours !== undefined ? { endpointIdleHours: raw.endpointIdleHours as number } : {}),
-    ...(raw.priceOverrides !== undefined ? { priceOverrides: raw.priceOverrides as Record<string, number> } : {}),
+    regions: raw.regions !== undefined ? regionList(raw) : undefined,
+    endpointIdleHours: raw.endpointIdleHours as number | undefined,
+    priceOverrides: raw.priceOverrides as Record<string, number> | undefined,
     schedules: {
       idleEndpoints: dailyTime(schedules.idleEndpoints, 'schedules.idleEndpoints', DEFAULT_SCHEDULES.idleEndpoints),
       weekendScaleDown: weeklyTime(schedules.weekendScaleDown, 'schedules.weekendScaleDown', DEFAULT_SCHEDULES.weekendScaleDown),
@@ -258,16 +301,16 @@ function parseDeployConfig(context: unknown): DeployConfig {
       costReport: dailyTime(schedules.costReport, 'schedules.costReport', DEFAULT_SCHEDULES.costReport),
       studioAudit: dailyTime(schedules.studioAudit, 'schedules.studioAudit', DEFAULT_SCHEDULES.studioAudit),
     },
-    ...(raw.notebookOffHours !== undefined ? { notebookOffHours: offHours(raw.notebookOffHours) } : {}),
-    ...(raw.notebookIdleMinutes !== undefined ? { notebookIdleMinutes: raw.notebookIdleMinutes as number } : {}),
-    ...(raw.notebookMaxRunningHours !== undefined ? { notebookMaxRunningHours: raw.notebookMaxRunningHours as number } : {}),
+    notebookOffHours: raw.notebookOffHours !== undefined ? offHours(raw.notebookOffHours) : undefined,
+    notebookIdleMinutes: raw.notebookIdleMinutes as number | undefined,
+    notebookMaxRunningHours: raw.notebookMaxRunningHours as number | undefined,
     logRetentionDays: logRetentionDays as number,
     weekendScope: (raw.weekendScope ?? 'tagged') as 'tagged' | 'all',
     holidays: stringList(raw, 'holidays'),
-    ...(raw.maxScaleDownDays !== undefined ? { maxScaleDownDays: raw.maxScaleDownDays as number } : {}),
-    ...(raw.costPeriodDays !== undefined ? { costPeriodDays: raw.costPeriodDays as number } : {}),
-    ...(raw.stackSets !== undefined ? { stackSets: stackSets(raw.stackSets) } : {}),
-    ...(raw.centralTopicArn !== undefined ? { centralTopicArn: centralTopic(raw.centralTopicArn) } : {}),
+    maxScaleDownDays: raw.maxScaleDownDays as number | undefined,
+    costPeriodDays: raw.costPeriodDays as number | undefined,
+    stackSets: raw.stackSets !== undefined ? stackSets(raw.stackSets) : undefined,
+    centralTopicArn: raw.centralTopicArn !== undefined ? centralTopic(raw.centralTopicArn) : undefined,
   };
   checkRuntimeEnvironment(config);
   return config;

@@ -72,7 +72,12 @@ class OpsBot extends Construct {
     this.costReport = new CostReportJob(this, 'CostReport', context);
     this.idleNotebooks = new IdleNotebooksJob(this, 'IdleNotebooks', context);
     this.dashboard = new OpsBotDashboard(this, 'Dashboard', {
-      jobs: { 'idle-endpoints': this.idleEndpoints, 'idle-notebooks': this.idleNotebooks, 'weekend-scaling': this.weekendScaling, 'cost-report': this.costReport },
+      jobs: {
+        'idle-endpoints': this.idleEndpoints,
+        'idle-notebooks': this.idleNotebooks,
+        'weekend-scaling': this.weekendScaling,
+        'cost-report': this.costReport,
+      },
     });
     const jobs = [this.idleEndpoints, this.weekendScaling, this.costReport, this.idleNotebooks];
     this.letAlarmsPublish(jobs.flatMap((job) => job.alarms));

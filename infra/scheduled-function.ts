@@ -129,7 +129,11 @@ class ScheduledFunction extends Construct {
     if (props.canScheduleItself) this.allowSelfScheduling();
     for (const { resources, reason } of props.wildcards ?? []) this.acknowledgeWildcards(resources, reason);
 
-    acknowledgeWildcardArns(schedulerRole, [`${this.function.functionArn}:*`], "CDK's LambdaInvoke grant covers this one function and its versions; nothing else can be invoked.");
+    acknowledgeWildcardArns(
+      schedulerRole,
+      [`${this.function.functionArn}:*`],
+      "CDK's LambdaInvoke grant covers this one function and its versions; nothing else can be invoked.",
+    );
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue of the job (Scheduler delivery failures and failed async runs).',

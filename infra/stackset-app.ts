@@ -22,11 +22,21 @@ function buildStackSetApp(
   env: Environment = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   rawConfig?: unknown,
 ): { parent: Stack; member: StackSetStack; bot: OpsBot } {
-  const config = rawConfig !== undefined ? parseDeployConfig(rawConfig) : readDeployConfig({ contextValue: app.node.tryGetContext('opsBot'), ...(process.env.OPS_BOT_CONFIG ? { file: process.env.OPS_BOT_CONFIG } : {}) });
+  const config =
+    rawConfig !== undefined
+      ? parseDeployConfig(rawConfig)
+      : readDeployConfig({ contextValue: app.node.tryGetContext('opsBot'), ...(process.env.OPS_BOT_CONFIG ? { file: process.env.OPS_BOT_CONFIG } : {}) });
   const targets = config.stackSets;
-  if (!targets) throw new DeployConfigError('stackSets', 'is required for the StackSets app: { "organizationalUnits": [...], "regions": [...], "assetBucketPrefix": "..." }');
+  if (!targets)
+    throw new DeployConfigError(
+      'stackSets',
+      'is required for the StackSets app: { "organizationalUnits": [...], "regions": [...], "assetBucketPrefix": "..." }',
+    );
 
-  const parent = new Stack(app, 'SageMakerOpsBotStackSet', { env, description: 'sagemaker-ops-bot for every account of the organization units it targets (a service-managed StackSet)' });
+  const parent = new Stack(app, 'SageMakerOpsBotStackSet', {
+    env,
+    description: 'sagemaker-ops-bot for every account of the organization units it targets (a service-managed StackSet)',
+  });
   const assetBuckets = targets.regions.map((region) => s3.Bucket.fromBucketName(parent, `Assets-${region}`, `${targets.assetBucketPrefix}-${region}`));
   const member = new StackSetStack(parent, 'Member', { assetBuckets, assetBucketPrefix: targets.assetBucketPrefix });
   // Each stack instance reads its own account and region: the member template names no region.
@@ -51,15 +61,32 @@ function buildStackSetApp(
 function acknowledgeAssetCopier(parent: Stack, assetBucketPrefix: string, regions: readonly string[]): void {
   const copier = parent.node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
   if (!copier) return;
-  const reason = 'CDK\'s BucketDeployment custom resource, which cdk-stacksets uses to copy the Lambda code into the per-region asset buckets; its policy and runtime are set by aws-cdk-lib.';
+  const reason =
+    "CDK's BucketDeployment custom resource, which cdk-stacksets uses to copy the Lambda code into the per-region asset buckets; its policy and runtime are set by aws-cdk-lib.";
   const nag = Validations.of(copier);
   nag.acknowledge(
     { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason },
     { id: 'AwsSolutions-L1', reason },
-    ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((action) => ({ id: `AwsSolutions-IAM5[Action::${action}]`, reason })),
+    ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((action) => ({
+      id: `AwsSolutions-IAM5[Action::${action}]`,
+      reason,
+    })),
   );
-  const assetBucket = parent.formatArn({ service: 's3', region: '', account: '', resource: `cdk-hnb659fds-assets-${parent.account}-${parent.region}`, resourceName: '*' });
-  acknowledgeWildcardArns(copier, [assetBucket, ...regions.map((region) => parent.formatArn({ service: 's3', region: '', account: '', resource: `${assetBucketPrefix}-${region}`, resourceName: '*' }))], reason);
+  const assetBucket = parent.formatArn({
+    service: 's3',
+    region: '',
+    account: '',
+    resource: `cdk-hnb659fds-assets-${parent.account}-${parent.region}`,
+    resourceName: '*',
+  });
+  acknowledgeWildcardArns(
+    copier,
+    [
+      assetBucket,
+      ...regions.map((region) => parent.formatArn({ service: 's3', region: '', account: '', resource: `${assetBucketPrefix}-${region}`, resourceName: '*' })),
+    ],
+    reason,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -33,7 +33,8 @@ async function findLeftovers(region: string, clients: { tagging: ResourceGroupsT
   }
   const restoreSchedules: Array<{ name: string; group: string; state: string }> = [];
   for await (const page of paginateListSchedules({ client: clients.scheduler }, { NamePrefix: RESTORE_SCHEDULE_PREFIX })) {
-    for (const schedule of page.Schedules ?? []) restoreSchedules.push({ name: schedule.Name ?? '', group: schedule.GroupName ?? 'default', state: schedule.State ?? '' });
+    for (const schedule of page.Schedules ?? [])
+      restoreSchedules.push({ name: schedule.Name ?? '', group: schedule.GroupName ?? 'default', state: schedule.State ?? '' });
   }
   return { region, taggedResources, restoreSchedules };
 }

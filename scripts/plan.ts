@@ -83,16 +83,18 @@ function readOptions(argv: readonly string[]): Options | 'help' {
   if (values.help) return 'help';
   const job = positionals[0] ?? 'idle-endpoints';
   if (!(JOBS as readonly string[]).includes(job)) throw new UsageError(`unknown job "${job}" (jobs: ${JOBS.join(', ')}; see --help)`);
-  if ((values.snapshot || values['save-snapshot']) && job !== 'idle-endpoints') throw new UsageError('--snapshot and --save-snapshot are for idle-endpoints only');
+  if ((values.snapshot || values['save-snapshot']) && job !== 'idle-endpoints')
+    throw new UsageError('--snapshot and --save-snapshot are for idle-endpoints only');
   if (values.snapshot && values['save-snapshot']) throw new UsageError('--snapshot replays a saved account; --save-snapshot saves a live one: use one of them');
-  if (values.action && job !== 'idle-notebooks' && job !== 'weekend-scaling') throw new UsageError(`--action is for idle-notebooks and weekend-scaling, not ${job}`);
+  if (values.action && job !== 'idle-notebooks' && job !== 'weekend-scaling')
+    throw new UsageError(`--action is for idle-notebooks and weekend-scaling, not ${job}`);
   return {
     job: job as Job,
-    ...(values.action ? { action: values.action } : {}),
-    ...(values.until ? { until: values.until } : {}),
+    action: values.action,
+    until: values.until,
     json: values.json ?? false,
-    ...(values.snapshot ? { snapshot: values.snapshot } : {}),
-    ...(values['save-snapshot'] ? { saveSnapshot: values['save-snapshot'] } : {}),
+    snapshot: values.snapshot,
+    saveSnapshot: values['save-snapshot'],
     verbose: values.verbose ?? false,
   };
 }
@@ -136,14 +138,25 @@ async function plan(options: Options, logger: RunLogger): Promise<{ result: unkn
       const where = config.regions.join(', ');
       const event = parseNotebookEvent({ dryRun: true, action: options.action });
       const result = await runIdleNotebooks(event, liveIdleNotebooksDeps(config, createIdleNotebooksClients(), logger, clock));
-      return { result, report: result.report, headline: `DRY RUN of idle-notebooks ${event.action} in ${where}: ${result.notebooks.length} notebooks read; nothing was changed or sent.` };
+      return {
+        result,
+        report: result.report,
+        headline: `DRY RUN of idle-notebooks ${event.action} in ${where}: ${result.notebooks.length} notebooks read; nothing was changed or sent.`,
+      };
     }
     case 'weekend-scaling': {
       const config = parseWeekendScalingConfig(env);
       const where = config.regions.join(', ');
       const event = weekendEventParser(config, clock)({ dryRun: true, action: options.action ?? 'scale-down', until: options.until });
-      const result = await runWeekendScaling(event, liveWeekendScalingDeps(config, createWeekendScalingClients(), logger, () => undefined, clock));
-      return { result, report: result.report, headline: `DRY RUN of weekend-scaling ${event.action} in ${where}: ${result.components.length} components read; nothing was changed or sent.` };
+      const result = await runWeekendScaling(
+        event,
+        liveWeekendScalingDeps(config, createWeekendScalingClients(), logger, () => undefined, clock),
+      );
+      return {
+        result,
+        report: result.report,
+        headline: `DRY RUN of weekend-scaling ${event.action} in ${where}: ${result.components.length} components read; nothing was changed or sent.`,
+      };
     }
     case 'cost-report': {
       const config = parseCostReportConfig(env);
@@ -164,7 +177,19 @@ function idleEndpointsHeadline(outcome: IdleEndpointsResult, source: string | un
 
 function texts(headline: string, report: RenderedReport | null): string {
   if (!report) return `${headline}\n\nNothing worth reporting: a real run would send no message.`;
-  return [headline, '', 'A real run would publish this to the SNS topic:', '', `Subject: ${report.subject}`, '', '----- email -----', report.email, '', `----- sms (${report.sms.length} characters) -----`, report.sms].join('\n');
+  return [
+    headline,
+    '',
+    'A real run would publish this to the SNS topic:',
+    '',
+    `Subject: ${report.subject}`,
+    '',
+    '----- email -----',
+    report.email,
+    '',
+    `----- sms (${report.sms.length} characters) -----`,
+    report.sms,
+  ].join('\n');
 }
 
 try {

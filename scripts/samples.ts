@@ -33,9 +33,33 @@ function idleNotebooks(): RenderedReport {
     priceSource: NOTEBOOK_PRICE_SOURCE,
     failures: [],
     outcomes: [
-      { region: 'us-east-1', name: 'forecasting-sandbox', instanceType: 'ml.g5.xlarge', verdict: 'stop', detail: 'idle 95 min (no kernel or terminal activity)', costPerDay: 33.79, result: 'done' },
-      { region: 'us-east-1', name: 'nlp-training', instanceType: 'ml.p3.2xlarge', verdict: 'busy', detail: 'a kernel is busy', costPerDay: 91.8, result: 'none' },
-      { region: 'us-east-1', name: 'private-vpc-notebook', instanceType: 'ml.t3.medium', verdict: 'unknown', detail: 'activity unknown: JupyterReadError: opening the presigned URL: no answer within 5000 ms', costPerDay: 1.2, result: 'none' },
+      {
+        region: 'us-east-1',
+        name: 'forecasting-sandbox',
+        instanceType: 'ml.g5.xlarge',
+        verdict: 'stop',
+        detail: 'idle 95 min (no kernel or terminal activity)',
+        costPerDay: 33.79,
+        result: 'done',
+      },
+      {
+        region: 'us-east-1',
+        name: 'nlp-training',
+        instanceType: 'ml.p3.2xlarge',
+        verdict: 'busy',
+        detail: 'a kernel is busy',
+        costPerDay: 91.8,
+        result: 'none',
+      },
+      {
+        region: 'us-east-1',
+        name: 'private-vpc-notebook',
+        instanceType: 'ml.t3.medium',
+        verdict: 'unknown',
+        detail: 'activity unknown: JupyterReadError: opening the presigned URL: no answer within 5000 ms',
+        costPerDay: 1.2,
+        result: 'none',
+      },
     ],
   });
 }
@@ -43,8 +67,24 @@ function idleNotebooks(): RenderedReport {
 function studioAudit(): RenderedReport {
   const studio = auditStudio(
     [
-      { region: 'us-east-1', domainId: 'd-abc123', owner: 'space team-space', appType: 'JupyterLab', appName: 'default', instanceType: 'ml.g5.xlarge', createdAt: '2026-11-18T09:00:00.000Z' },
-      { region: 'us-east-1', domainId: 'd-abc123', owner: 'user alice', appType: 'CodeEditor', appName: 'default', instanceType: 'ml.t3.medium', createdAt: '2026-11-20T08:00:00.000Z' },
+      {
+        region: 'us-east-1',
+        domainId: 'd-abc123',
+        owner: 'space team-space',
+        appType: 'JupyterLab',
+        appName: 'default',
+        instanceType: 'ml.g5.xlarge',
+        createdAt: '2026-11-18T09:00:00.000Z',
+      },
+      {
+        region: 'us-east-1',
+        domainId: 'd-abc123',
+        owner: 'user alice',
+        appType: 'CodeEditor',
+        appName: 'default',
+        instanceType: 'ml.t3.medium',
+        createdAt: '2026-11-20T08:00:00.000Z',
+      },
     ],
     [
       { region: 'us-east-1', domainId: 'd-abc123', level: 'domain', name: 'd-abc123', jupyterLab: 'ENABLED' },
@@ -53,7 +93,15 @@ function studioAudit(): RenderedReport {
     ],
     new Date(NOW),
   );
-  return renderNotebookReport({ action: 'studio-audit', dryRun: false, evaluatedAt: NOW, priceSource: NOTEBOOK_PRICE_SOURCE, failures: [], outcomes: [], studio });
+  return renderNotebookReport({
+    action: 'studio-audit',
+    dryRun: false,
+    evaluatedAt: NOW,
+    priceSource: NOTEBOOK_PRICE_SOURCE,
+    failures: [],
+    outcomes: [],
+    studio,
+  });
 }
 
 function weekendScaleDown(): RenderedReport {
@@ -73,8 +121,27 @@ function weekendScaleDown(): RenderedReport {
     component('reranker', 'shared-endpoint', 1),
   ];
   const hosts: HostingEndpoint[] = [
-    { region: 'us-east-1', name: 'llm-endpoint', componentCopies: { 'llama-chat': 2, embeddings: 1 }, variants: [{ variantName: 'AllTraffic', role: 'production', instanceType: 'ml.g6.12xlarge', serverless: false, currentInstanceCount: 1, managedMinInstanceCount: 0 }] },
-    { region: 'us-east-1', name: 'shared-endpoint', componentCopies: { reranker: 1, 'fraud-model': 2 }, variants: [{ variantName: 'AllTraffic', role: 'production', serverless: false, currentInstanceCount: 2, managedMinInstanceCount: 1 }] },
+    {
+      region: 'us-east-1',
+      name: 'llm-endpoint',
+      componentCopies: { 'llama-chat': 2, embeddings: 1 },
+      variants: [
+        {
+          variantName: 'AllTraffic',
+          role: 'production',
+          instanceType: 'ml.g6.12xlarge',
+          serverless: false,
+          currentInstanceCount: 1,
+          managedMinInstanceCount: 0,
+        },
+      ],
+    },
+    {
+      region: 'us-east-1',
+      name: 'shared-endpoint',
+      componentCopies: { reranker: 1, 'fraud-model': 2 },
+      variants: [{ variantName: 'AllTraffic', role: 'production', serverless: false, currentInstanceCount: 2, managedMinInstanceCount: 1 }],
+    },
   ];
   const plans = planScaleDown(components, { scope: 'tagged', now: new Date(NOW) });
   const outcomes = plans.map((plan) => ({ ...plan, result: 'done' as const, copiesNow: plan.copiesAfter }));
@@ -112,11 +179,32 @@ function costReport(): RenderedReport {
         serverless: false,
         measuredInstanceHours: { current: 24, previous: 24 },
         components: [
-          { name: 'llama-chat', copies: 1, acceleratorsPerCopy: 2, measuredGpuHours: { current: 48, previous: 40 }, invocations: { current: 182_000, previous: 150_000 } },
-          { name: 'embeddings', copies: 1, acceleratorsPerCopy: 1, measuredGpuHours: { current: 24, previous: 24 }, invocations: { current: 940_000, previous: 910_000 } },
+          {
+            name: 'llama-chat',
+            copies: 1,
+            acceleratorsPerCopy: 2,
+            measuredGpuHours: { current: 48, previous: 40 },
+            invocations: { current: 182_000, previous: 150_000 },
+          },
+          {
+            name: 'embeddings',
+            copies: 1,
+            acceleratorsPerCopy: 1,
+            measuredGpuHours: { current: 24, previous: 24 },
+            invocations: { current: 940_000, previous: 910_000 },
+          },
         ],
       },
-      { region: 'us-east-1', endpointName: 'tabular-scoring', variantName: 'AllTraffic', instanceType: 'ml.m5.xlarge', instanceCount: 2, serverless: false, components: [], invocations: { current: 52_000, previous: 61_000 } },
+      {
+        region: 'us-east-1',
+        endpointName: 'tabular-scoring',
+        variantName: 'AllTraffic',
+        instanceType: 'ml.m5.xlarge',
+        instanceCount: 2,
+        serverless: false,
+        components: [],
+        invocations: { current: 52_000, previous: 61_000 },
+      },
     ],
   };
   return renderCostReport(attributeCosts(snapshot, prices));

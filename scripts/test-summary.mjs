@@ -3,17 +3,19 @@
 import { readFileSync } from 'node:fs';
 
 const path = process.argv[2] ?? 'reports/vitest.json';
-let passed = 0;
-let failed = 0;
-try {
-  const report = JSON.parse(readFileSync(path, 'utf8'));
-  passed = report.numPassedTests ?? 0;
-  failed = (report.numFailedTests ?? 0) + (report.numRuntimeErrors ?? 0);
-  if (report.success === false && failed === 0) failed = 1;
-  if (report.numTotalTests === 0) failed = Math.max(failed, 1);
-} catch (error) {
-  console.error(`No readable test report at ${path}: ${error.message}`);
-  failed = 1;
+function counts() {
+  try {
+    const report = JSON.parse(readFileSync(path, 'utf8'));
+    const passed = report.numPassedTests ?? 0;
+    let failed = (report.numFailedTests ?? 0) + (report.numRuntimeErrors ?? 0);
+    if (report.success === false && failed === 0) failed = 1;
+    if (report.numTotalTests === 0) failed = Math.max(failed, 1);
+    return { passed, failed };
+  } catch (error) {
+    console.error(`No readable test report at ${path}: ${error.message}`);
+    return { passed: 0, failed: 1 };
+  }
 }
+const { passed, failed } = counts();
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

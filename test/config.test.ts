@@ -101,7 +101,13 @@ describe('Function: parse*Config (one per job)', () => {
 
     // Act & Assess
     expect(parseIdleEndpointsConfig(env)).toEqual({ ...read, endpointIdleHours: 48, priceOverrides: { 'ml.g5.xlarge': 1.1 }, describeConcurrency: 4 });
-    expect(parseCostReportConfig(env)).toEqual({ ...read, priceOverrides: { 'ml.g5.xlarge': 1.1 }, describeConcurrency: 4, timezone: 'Europe/Berlin', costPeriodDays: 7 });
+    expect(parseCostReportConfig(env)).toEqual({
+      ...read,
+      priceOverrides: { 'ml.g5.xlarge': 1.1 },
+      describeConcurrency: 4,
+      timezone: 'Europe/Berlin',
+      costPeriodDays: 7,
+    });
     expect(parseIdleNotebooksConfig(env)).toEqual({
       ...read,
       describeConcurrency: 4,
@@ -124,7 +130,7 @@ describe('Function: parse*Config (one per job)', () => {
     });
   });
 
-  it.each(JOB_NAMES)('starts %s whatever the other jobs\' variables hold', (job) => {
+  it.each(JOB_NAMES)("starts %s whatever the other jobs' variables hold", (job) => {
     // Prepare: every variable this job does not read, set to a value its own job refuses.
     const own = new Set<string>(JOB_CONFIG[job].variables);
     const others: Env = Object.fromEntries(Object.entries(INVALID).filter(([variable]) => !own.has(variable)));
@@ -133,21 +139,27 @@ describe('Function: parse*Config (one per job)', () => {
     expect(() => JOB_CONFIG[job].parse({ ...base, ...others })).not.toThrow();
   });
 
-  it.each(JOB_NAMES.flatMap((job) => JOB_CONFIG[job].variables.filter((variable) => INVALID[variable] !== undefined && variable !== 'SCHEDULER_GROUP').map((variable) => ({ job, variable }))))(
-    'refuses a bad $variable in $job with an error naming it',
-    ({ job, variable }) => {
-      // Act
-      const parse = () => JOB_CONFIG[job].parse({ ...base, ...(variable === 'SCHEDULER_DLQ_ARN' ? { SCHEDULER_ROLE_ARN: 'arn:aws:iam::111122223333:role/s' } : {}), [variable]: INVALID[variable] });
+  it.each(
+    JOB_NAMES.flatMap((job) =>
+      JOB_CONFIG[job].variables.filter((variable) => INVALID[variable] !== undefined && variable !== 'SCHEDULER_GROUP').map((variable) => ({ job, variable })),
+    ),
+  )('refuses a bad $variable in $job with an error naming it', ({ job, variable }) => {
+    // Act
+    const parse = () =>
+      JOB_CONFIG[job].parse({
+        ...base,
+        ...(variable === 'SCHEDULER_DLQ_ARN' ? { SCHEDULER_ROLE_ARN: 'arn:aws:iam::111122223333:role/s' } : {}),
+        [variable]: INVALID[variable],
+      });
 
-      // Assess
-      expect(parse).toThrow(ConfigError);
-      try {
-        parse();
-      } catch (error) {
-        expect((error as ConfigError).variable).toBe(variable);
-      }
-    },
-  );
+    // Assess
+    expect(parse).toThrow(ConfigError);
+    try {
+      parse();
+    } catch (error) {
+      expect((error as ConfigError).variable).toBe(variable);
+    }
+  });
 
   it.each([
     { env: { ENDPOINT_IDLE_HOURS: 'abc' }, message: /whole number/ },

@@ -3,7 +3,11 @@ import { describeFailure, noRegionWasRead, redactCredentials, RunFailedError } f
 
 describe('Function: redactCredentials', () => {
   it.each([
-    { text: 'GET https://nb.notebook.us-east-1.sagemaker.aws/auth?authToken=eyJhbGci failed', secret: 'eyJhbGci', kept: 'https://nb.notebook.us-east-1.sagemaker.aws/auth?[redacted]' },
+    {
+      text: 'GET https://nb.notebook.us-east-1.sagemaker.aws/auth?authToken=eyJhbGci failed',
+      secret: 'eyJhbGci',
+      kept: 'https://nb.notebook.us-east-1.sagemaker.aws/auth?[redacted]',
+    },
     { text: 'token=abc123&x=1', secret: 'abc123', kept: 'token=[redacted]' },
     { text: 'X-Amz-Signature=deadbeef', secret: 'deadbeef', kept: 'X-Amz-Signature=[redacted]' },
     { text: 'cookie: username-nb="2|1:0|secret"', secret: 'secret', kept: 'cookie: [redacted]' },

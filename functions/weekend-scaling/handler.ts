@@ -14,6 +14,9 @@ const logger = new Logger({ serviceName: 'weekend-scaling' });
 const config = parseWeekendScalingConfig(process.env);
 const clients = createWeekendScalingClients();
 
-export const handler = jobHandler(logger, weekendEventParser(config, () => new Date()), (event, context) =>
-  runWeekendScaling(event, { ...liveWeekendScalingDeps(config, clients, logger, () => context.invokedFunctionArn), deadline: deadlineFrom(context) }),
+export const handler = jobHandler(
+  logger,
+  weekendEventParser(config, () => new Date()),
+  (event, context) =>
+    runWeekendScaling(event, { ...liveWeekendScalingDeps(config, clients, logger, () => context.invokedFunctionArn), deadline: deadlineFrom(context) }),
 );

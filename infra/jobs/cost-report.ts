@@ -21,7 +21,11 @@ class CostReportJob extends ScheduledFunction {
       schedules: [{ id: 'Daily', description: 'Daily per-model cost report', cron: { minute: String(at.minute), hour: String(at.hour) }, input: {} }],
       policyStatements: [
         new iam.PolicyStatement({ sid: 'ListSageMaker', actions: ['sagemaker:ListEndpoints', 'sagemaker:ListInferenceComponents'], resources: ['*'] }),
-        new iam.PolicyStatement({ sid: 'DescribeEndpoints', actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig'], resources: endpoints }),
+        new iam.PolicyStatement({
+          sid: 'DescribeEndpoints',
+          actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig'],
+          resources: endpoints,
+        }),
         new iam.PolicyStatement({ sid: 'DescribeComponents', actions: ['sagemaker:DescribeInferenceComponent'], resources: components }),
         new iam.PolicyStatement({ sid: 'ReadMetrics', actions: ['cloudwatch:ListMetrics', 'cloudwatch:GetMetricData'], resources: ['*'] }),
       ],

@@ -20,7 +20,11 @@ class IdleEndpointsJob extends ScheduledFunction {
       schedules: [{ id: 'Daily', description: 'Daily idle-endpoint report', cron: { minute: String(at.minute), hour: String(at.hour) }, input: {} }],
       policyStatements: [
         new iam.PolicyStatement({ sid: 'ListSageMaker', actions: ['sagemaker:ListEndpoints', 'sagemaker:ListInferenceComponents'], resources: ['*'] }),
-        new iam.PolicyStatement({ sid: 'DescribeEndpoints', actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig'], resources: endpoints }),
+        new iam.PolicyStatement({
+          sid: 'DescribeEndpoints',
+          actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig'],
+          resources: endpoints,
+        }),
         new iam.PolicyStatement({ sid: 'ReadInvocationMetrics', actions: ['cloudwatch:ListMetrics', 'cloudwatch:GetMetricData'], resources: ['*'] }),
         new iam.PolicyStatement({ sid: 'FindSkipTags', actions: ['tag:GetResources'], resources: ['*'] }),
       ],

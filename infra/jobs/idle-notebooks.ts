@@ -12,7 +12,12 @@ function notebookSchedules(config: DeployConfig): JobSchedule[] {
   const offHours = config.notebookOffHours;
   const schedules: JobSchedule[] = [
     { id: 'IdleCheck', description: 'Idle notebook check', cron: { minute: '0/15', hour: '*' }, input: { action: 'idle-check' } },
-    { id: 'StudioAudit', description: 'Daily notebook and Studio audit', cron: { minute: String(audit.minute), hour: String(audit.hour) }, input: { action: 'studio-audit' } },
+    {
+      id: 'StudioAudit',
+      description: 'Daily notebook and Studio audit',
+      cron: { minute: String(audit.minute), hour: String(audit.hour) },
+      input: { action: 'studio-audit' },
+    },
   ];
   if (!offHours) return schedules;
   const at = (time: { hour: number; minute: number }) => ({ minute: String(time.minute), hour: String(time.hour), weekDay: offHours.weekDays });
@@ -27,7 +32,11 @@ class IdleNotebooksJob extends ScheduledFunction {
   constructor(scope: Construct, id: string, context: JobContext) {
     const { config, regions } = context;
     const notebooks = sageMakerArns(scope, regions, 'notebook-instance');
-    const studio = [...sageMakerArns(scope, regions, 'domain'), ...sageMakerArns(scope, regions, 'user-profile', '*/*'), ...sageMakerArns(scope, regions, 'space', '*/*')];
+    const studio = [
+      ...sageMakerArns(scope, regions, 'domain'),
+      ...sageMakerArns(scope, regions, 'user-profile', '*/*'),
+      ...sageMakerArns(scope, regions, 'space', '*/*'),
+    ];
     const offHours = config.notebookOffHours !== undefined;
     super(scope, id, {
       ...commonProps(context),
@@ -39,12 +48,24 @@ class IdleNotebooksJob extends ScheduledFunction {
       policyStatements: [
         new iam.PolicyStatement({
           sid: 'ListNotebooksAndStudio',
-          actions: ['sagemaker:ListNotebookInstances', 'sagemaker:ListApps', 'sagemaker:ListDomains', 'sagemaker:ListUserProfiles', 'sagemaker:ListSpaces', 'tag:GetResources'],
+          actions: [
+            'sagemaker:ListNotebookInstances',
+            'sagemaker:ListApps',
+            'sagemaker:ListDomains',
+            'sagemaker:ListUserProfiles',
+            'sagemaker:ListSpaces',
+            'tag:GetResources',
+          ],
           resources: ['*'],
         }),
         new iam.PolicyStatement({
           sid: 'ReadAndStopNotebooks',
-          actions: ['sagemaker:ListTags', 'sagemaker:CreatePresignedNotebookInstanceUrl', 'sagemaker:StopNotebookInstance', ...(offHours ? ['sagemaker:StartNotebookInstance'] : [])],
+          actions: [
+            'sagemaker:ListTags',
+            'sagemaker:CreatePresignedNotebookInstanceUrl',
+            'sagemaker:StopNotebookInstance',
+            ...(offHours ? ['sagemaker:StartNotebookInstance'] : []),
+          ],
           resources: notebooks,
         }),
         new iam.PolicyStatement({

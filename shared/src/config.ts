@@ -222,7 +222,10 @@ function parseCentralTopicArn(raw: string | undefined): string {
 function parseTopicDisplayName(raw: string | undefined): string {
   const value = raw ?? DEFAULT_TOPIC_DISPLAY_NAME;
   if (value.length > MAX_DISPLAY_NAME_CHARS || !isGsm7(value)) {
-    throw new ConfigError(ENV.topicDisplayName, `must be at most ${MAX_DISPLAY_NAME_CHARS} GSM-7 characters (SNS puts it in front of every SMS), got "${value}"`);
+    throw new ConfigError(
+      ENV.topicDisplayName,
+      `must be at most ${MAX_DISPLAY_NAME_CHARS} GSM-7 characters (SNS puts it in front of every SMS), got "${value}"`,
+    );
   }
   return value;
 }
@@ -254,7 +257,10 @@ function parseRestoreAt(raw: string | undefined): WeeklyTime {
 }
 
 function parseHolidays(raw: string | undefined): ReadonlySet<string> {
-  const dates = (raw ?? '').split(',').map((date) => date.trim()).filter((date) => date.length > 0);
+  const dates = (raw ?? '')
+    .split(',')
+    .map((date) => date.trim())
+    .filter((date) => date.length > 0);
   for (const date of dates) {
     const parsed = parseLocalDateTime(`${date}T00:00`);
     if (!parsed || dateKey(parsed) !== date) throw new ConfigError(ENV.holidays, `has "${date}", which is not a date like 2026-12-25`);

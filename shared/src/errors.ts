@@ -60,12 +60,14 @@ class PublishFailedError extends OpsBotError {
  * A run in which no region could be read at all reports nothing useful: it fails, so that the
  * function's errors alarm tells the admins. `regionFailures` are the failures that cost a whole region.
  */
-function noRegionWasRead(regions: readonly string[], regionFailures: ReadonlyArray<{ region: string; stage: string; reason: string }>): RunFailedError | undefined {
+function noRegionWasRead(
+  regions: readonly string[],
+  regionFailures: ReadonlyArray<{ region: string; stage: string; reason: string }>,
+): RunFailedError | undefined {
   if (regions.length === 0 || !regions.every((region) => regionFailures.some((failure) => failure.region === region))) return undefined;
   const reasons = regionFailures.map((failure) => `${failure.region} ${failure.stage}: ${failure.reason}`).join('; ');
   return new RunFailedError(`No region could be checked: ${reasons}`);
 }
-
 
 // Query strings of presigned URLs and cookie/token values are credentials; they never leave
 // the process in an error text, a log line or a report.
@@ -98,14 +100,4 @@ function describeFailure(error: unknown): string {
   return redactCredentials(String(error));
 }
 
-export {
-  OpsBotError,
-  InvalidEventError,
-  ConfigError,
-  SnapshotError,
-  RunFailedError,
-  PublishFailedError,
-  noRegionWasRead,
-  redactCredentials,
-  describeFailure,
-};
+export { OpsBotError, InvalidEventError, ConfigError, SnapshotError, RunFailedError, PublishFailedError, noRegionWasRead, redactCredentials, describeFailure };

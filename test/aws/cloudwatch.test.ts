@@ -20,7 +20,10 @@ const request = (endpointName: string): MetricSeriesRequest => ({
 
 function accountWithSeries(count: number, hoursAgo: number[]) {
   const names = Array.from({ length: count }, (_, i) => `ep-${i}`);
-  return new FakeAccount(names.map((name) => fakeEndpoint(name)), names.map((name) => variantSeries(name, 'AllTraffic', NOW, hoursAgo)));
+  return new FakeAccount(
+    names.map((name) => fakeEndpoint(name)),
+    names.map((name) => variantSeries(name, 'AllTraffic', NOW, hoursAgo)),
+  );
 }
 
 describe('Class: MetricsReader', () => {
@@ -33,7 +36,10 @@ describe('Class: MetricsReader', () => {
     const reader = createMetricsReader(new CloudWatchClient({ region: 'us-east-1' }));
 
     // Act
-    const results = await reader.readSeries(Array.from({ length: 1_201 }, (_, i) => request(`ep-${i}`)), range);
+    const results = await reader.readSeries(
+      Array.from({ length: 1_201 }, (_, i) => request(`ep-${i}`)),
+      range,
+    );
 
     // Assess
     expect(cloudWatch).toHaveReceivedCommandTimes(GetMetricDataCommand, 3);

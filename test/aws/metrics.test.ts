@@ -4,7 +4,11 @@ import { createMetricsSink } from '@ops-bot/shared/aws/metrics';
 const AT = new Date('2026-11-20T12:00:00Z');
 
 /** What the sink wrote to stdout, as EMF documents. */
-function captureDocuments(emit: () => void): Array<Record<string, unknown> & { _aws: { Timestamp: number; CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: unknown[] }> } }> {
+function captureDocuments(
+  emit: () => void,
+): Array<
+  Record<string, unknown> & { _aws: { Timestamp: number; CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: unknown[] }> } }
+> {
   const lines: string[] = [];
   const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     lines.push(String(chunk));
@@ -15,7 +19,10 @@ function captureDocuments(emit: () => void): Array<Record<string, unknown> & { _
   } finally {
     write.mockRestore();
   }
-  return lines.flatMap((line) => line.split('\n')).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+  return lines
+    .flatMap((line) => line.split('\n'))
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line));
 }
 
 describe('Function: createMetricsSink (Powertools Metrics)', () => {
@@ -41,7 +48,19 @@ describe('Function: createMetricsSink (Powertools Metrics)', () => {
     // Assess: the alarm's metric (WeekendFailures, Job=weekend-scaling) is exactly what is written.
     expect(documents).toHaveLength(2);
     expect(documents[0]).toMatchObject({
-      _aws: { Timestamp: AT.getTime(), CloudWatchMetrics: [{ Namespace: 'SageMakerOpsBot', Dimensions: [['Job']], Metrics: [{ Name: 'WeekendFailures', Unit: 'Count' }, { Name: 'WeekendEstimatedSavings', Unit: 'None' }] }] },
+      _aws: {
+        Timestamp: AT.getTime(),
+        CloudWatchMetrics: [
+          {
+            Namespace: 'SageMakerOpsBot',
+            Dimensions: [['Job']],
+            Metrics: [
+              { Name: 'WeekendFailures', Unit: 'Count' },
+              { Name: 'WeekendEstimatedSavings', Unit: 'None' },
+            ],
+          },
+        ],
+      },
       Job: 'weekend-scaling',
       WeekendFailures: 2,
       WeekendEstimatedSavings: 12.5,

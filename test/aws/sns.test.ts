@@ -11,7 +11,7 @@ describe('Function: reportNotifier', () => {
   const sns = mockClient(SNSClient);
   afterEach(() => sns.reset());
 
-  it('publishes to the job\'s topic only, without a central topic', async () => {
+  it("publishes to the job's topic only, without a central topic", async () => {
     // Prepare
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
 
@@ -28,7 +28,12 @@ describe('Function: reportNotifier', () => {
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
 
     // Act
-    const { messageId } = await reportNotifier(createTopicNotifiers(), { topicArn: LOCAL, regions: ['eu-west-1'], topicDisplayName: 'OpsBot', centralTopicArn: CENTRAL }).publish(report);
+    const { messageId } = await reportNotifier(createTopicNotifiers(), {
+      topicArn: LOCAL,
+      regions: ['eu-west-1'],
+      topicDisplayName: 'OpsBot',
+      centralTopicArn: CENTRAL,
+    }).publish(report);
 
     // Assess
     expect(messageId).toBe('m-1');
@@ -40,16 +45,22 @@ describe('Function: reportNotifier', () => {
   it('fails the publish when the central topic refuses it, after the local one took it', async () => {
     // Prepare
     sns.on(PublishCommand, { TopicArn: LOCAL }).resolves({ MessageId: 'm-1' });
-    sns.on(PublishCommand, { TopicArn: CENTRAL }).rejects(Object.assign(new Error('not authorized to perform SNS:Publish'), { name: 'AuthorizationErrorException', $metadata: {} }));
+    sns
+      .on(PublishCommand, { TopicArn: CENTRAL })
+      .rejects(Object.assign(new Error('not authorized to perform SNS:Publish'), { name: 'AuthorizationErrorException', $metadata: {} }));
 
     // Act & Assess
-    await expect(reportNotifier(createTopicNotifiers(), { topicArn: LOCAL, regions: ['eu-west-1'], topicDisplayName: 'OpsBot', centralTopicArn: CENTRAL }).publish(report)).rejects.toThrow(/not authorized/);
+    await expect(
+      reportNotifier(createTopicNotifiers(), { topicArn: LOCAL, regions: ['eu-west-1'], topicDisplayName: 'OpsBot', centralTopicArn: CENTRAL }).publish(report),
+    ).rejects.toThrow(/not authorized/);
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: LOCAL });
   });
 
   it('refuses to publish without a topic, naming TOPIC_ARN, and calls no AWS', async () => {
     // Act & Assess
-    await expect(reportNotifier(createTopicNotifiers(), { topicArn: undefined, regions: ['eu-west-1'], topicDisplayName: 'OpsBot' }).publish(report)).rejects.toThrow(/TOPIC_ARN is not set/);
+    await expect(
+      reportNotifier(createTopicNotifiers(), { topicArn: undefined, regions: ['eu-west-1'], topicDisplayName: 'OpsBot' }).publish(report),
+    ).rejects.toThrow(/TOPIC_ARN is not set/);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
   });
 });

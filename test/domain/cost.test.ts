@@ -6,7 +6,16 @@ const prices = createPriceBook({});
 const DAY = 24;
 
 function host(overrides: Partial<CostHost> = {}): CostHost {
-  return { region: 'us-east-1', endpointName: 'ep', variantName: 'AllTraffic', instanceType: 'ml.g6.12xlarge', instanceCount: 1, serverless: false, components: [], ...overrides };
+  return {
+    region: 'us-east-1',
+    endpointName: 'ep',
+    variantName: 'AllTraffic',
+    instanceType: 'ml.g6.12xlarge',
+    instanceCount: 1,
+    serverless: false,
+    components: [],
+    ...overrides,
+  };
 }
 
 function component(overrides: Partial<CostComponent> = {}): CostComponent {
@@ -14,7 +23,16 @@ function component(overrides: Partial<CostComponent> = {}): CostComponent {
 }
 
 function snapshot(hosts: CostHost[], periodHours = DAY): CostSnapshot {
-  return { kind: 'cost-report', version: 1, capturedAt: '2026-11-21T08:00:00Z', periodStart: '2026-11-20T00:00:00Z', periodEnd: '2026-11-21T00:00:00Z', periodHours, hosts, failures: [] };
+  return {
+    kind: 'cost-report',
+    version: 1,
+    capturedAt: '2026-11-21T08:00:00Z',
+    periodStart: '2026-11-20T00:00:00Z',
+    periodEnd: '2026-11-21T00:00:00Z',
+    periodHours,
+    hosts,
+    failures: [],
+  };
 }
 
 describe('Function: attributeHost (the launch-post test vectors)', () => {
@@ -22,7 +40,10 @@ describe('Function: attributeHost (the launch-post test vectors)', () => {
     // Prepare: 10 seconds held on all 4 GPUs.
     const tenSeconds = 10 / 3600;
     const result = attributeHost(
-      host({ measuredInstanceHours: { current: tenSeconds, previous: 0 }, components: [component({ measuredGpuHours: { current: 4 * tenSeconds, previous: 0 } })] }),
+      host({
+        measuredInstanceHours: { current: tenSeconds, previous: 0 },
+        components: [component({ measuredGpuHours: { current: 4 * tenSeconds, previous: 0 } })],
+      }),
       prices,
       tenSeconds,
     );
@@ -79,7 +100,11 @@ describe('Function: attributeHost', () => {
     },
     {
       case: 'a 2-instance endpoint measured at 36 instance-hours (one instance for half the day)',
-      host: host({ instanceCount: 2, measuredInstanceHours: { current: 36, previous: 48 }, components: [component({ name: 'm', measuredGpuHours: { current: 24, previous: 24 } })] }),
+      host: host({
+        instanceCount: 2,
+        measuredInstanceHours: { current: 36, previous: 48 },
+        components: [component({ name: 'm', measuredGpuHours: { current: 24, previous: 24 } })],
+      }),
       costs: { m: 34.51 },
       unallocated: 172.56,
     },
@@ -108,7 +133,10 @@ describe('Function: attributeHost', () => {
   it('marks measured and estimated figures apart', () => {
     // Act
     const result = attributeHost(
-      host({ measuredInstanceHours: { current: 24, previous: 24 }, components: [component({ name: 'm', measuredGpuHours: { current: 24, previous: 24 } }), component({ name: 'e' })] }),
+      host({
+        measuredInstanceHours: { current: 24, previous: 24 },
+        components: [component({ name: 'm', measuredGpuHours: { current: 24, previous: 24 } }), component({ name: 'e' })],
+      }),
       prices,
       DAY,
     );
@@ -156,7 +184,10 @@ describe('Function: attributeCosts', () => {
     // Prepare
     const report = attributeCosts(
       snapshot([
-        host({ endpointName: 'gpu-ep', components: [component({ name: 'big', acceleratorsPerCopy: 2 }), component({ name: 'grown', measuredGpuHours: { current: 24, previous: 12 } })] }),
+        host({
+          endpointName: 'gpu-ep',
+          components: [component({ name: 'big', acceleratorsPerCopy: 2 }), component({ name: 'grown', measuredGpuHours: { current: 24, previous: 12 } })],
+        }),
         host({ endpointName: 'cpu-ep', instanceType: 'ml.m5.large' }),
         host({ endpointName: 'sls', serverless: true, instanceType: undefined, instanceCount: 0 }),
       ]),

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assessTraffic, findIdleEndpoints, selectEndpointsToDescribe } from '@ops-bot/shared/domain/idle-endpoints';
 import { createPriceBook } from '@ops-bot/shared/domain/prices';
-import {
-  NOW,
-  componentTraffic,
-  endpointSnapshot,
-  hoursAgo,
-  idleEndpointsSnapshot,
-  instanceVariant,
-  variantTraffic,
-} from '../support/builders.ts';
+import { NOW, componentTraffic, endpointSnapshot, hoursAgo, idleEndpointsSnapshot, instanceVariant, variantTraffic } from '../support/builders.ts';
 
 const policy = { idleHours: 24, prices: createPriceBook({}) };
 
@@ -17,7 +9,11 @@ describe('Function: assessTraffic', () => {
   it.each([
     { case: 'no series at all (silent for 14 days)', endpoint: endpointSnapshot(), verdict: 'idle' },
     { case: 'traffic 2 h ago', endpoint: endpointSnapshot({ traffic: { status: 'read', series: [variantTraffic('AllTraffic', [2])] } }), verdict: 'busy' },
-    { case: 'traffic only 30 h ago', endpoint: endpointSnapshot({ traffic: { status: 'read', series: [variantTraffic('AllTraffic', [30])] } }), verdict: 'idle' },
+    {
+      case: 'traffic only 30 h ago',
+      endpoint: endpointSnapshot({ traffic: { status: 'read', series: [variantTraffic('AllTraffic', [30])] } }),
+      verdict: 'idle',
+    },
     {
       // The bucket that started 24 h ago ends 23 h ago, inside the window: never called idle when unsure.
       case: 'traffic in the bucket straddling the window start',

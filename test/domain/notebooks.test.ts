@@ -19,17 +19,47 @@ function notebook(overrides: Partial<NotebookSnapshot> = {}): NotebookSnapshot {
   };
 }
 
-const kernel = (executionState: string, idle: number, connections = 0) => ({ id: `k-${executionState}-${idle}`, executionState, lastActivity: minutesAgo(idle), connections });
+const kernel = (executionState: string, idle: number, connections = 0) => ({
+  id: `k-${executionState}-${idle}`,
+  executionState,
+  lastActivity: minutesAgo(idle),
+  connections,
+});
 
 describe('Function: decideNotebook', () => {
   it.each([
     { case: 'an idle kernel past the threshold', snapshot: notebook(), verdict: 'stop', detail: /idle 90 min/ },
-    { case: 'an idle kernel used 30 min ago', snapshot: notebook({ activity: { status: 'read', sessions: 1, kernels: [kernel('idle', 30)], terminals: [] } }), verdict: 'busy', detail: /active 30 min ago/ },
-    { case: 'a busy kernel, however old its activity', snapshot: notebook({ activity: { status: 'read', sessions: 1, kernels: [kernel('busy', 500)], terminals: [] } }), verdict: 'busy', detail: /a kernel is busy/ },
-    { case: 'a starting kernel', snapshot: notebook({ activity: { status: 'read', sessions: 1, kernels: [kernel('starting', 500)], terminals: [] } }), verdict: 'busy', detail: /starting/ },
+    {
+      case: 'an idle kernel used 30 min ago',
+      snapshot: notebook({ activity: { status: 'read', sessions: 1, kernels: [kernel('idle', 30)], terminals: [] } }),
+      verdict: 'busy',
+      detail: /active 30 min ago/,
+    },
+    {
+      case: 'a busy kernel, however old its activity',
+      snapshot: notebook({ activity: { status: 'read', sessions: 1, kernels: [kernel('busy', 500)], terminals: [] } }),
+      verdict: 'busy',
+      detail: /a kernel is busy/,
+    },
+    {
+      case: 'a starting kernel',
+      snapshot: notebook({ activity: { status: 'read', sessions: 1, kernels: [kernel('starting', 500)], terminals: [] } }),
+      verdict: 'busy',
+      detail: /starting/,
+    },
     // A dead kernel can run nothing: its idleness counts like an idle kernel's.
-    { case: 'a dead kernel, long unused', snapshot: notebook({ activity: { status: 'read', sessions: 1, kernels: [kernel('dead', 500)], terminals: [] } }), verdict: 'stop', detail: /idle 500 min/ },
-    { case: 'a dead kernel beside a busy one', snapshot: notebook({ activity: { status: 'read', sessions: 2, kernels: [kernel('dead', 500), kernel('busy', 500)], terminals: [] } }), verdict: 'busy', detail: /a kernel is busy/ },
+    {
+      case: 'a dead kernel, long unused',
+      snapshot: notebook({ activity: { status: 'read', sessions: 1, kernels: [kernel('dead', 500)], terminals: [] } }),
+      verdict: 'stop',
+      detail: /idle 500 min/,
+    },
+    {
+      case: 'a dead kernel beside a busy one',
+      snapshot: notebook({ activity: { status: 'read', sessions: 2, kernels: [kernel('dead', 500), kernel('busy', 500)], terminals: [] } }),
+      verdict: 'busy',
+      detail: /a kernel is busy/,
+    },
     {
       case: 'one idle and one busy kernel',
       snapshot: notebook({ activity: { status: 'read', sessions: 2, kernels: [kernel('idle', 500), kernel('busy', 500)], terminals: [] } }),
@@ -38,7 +68,9 @@ describe('Function: decideNotebook', () => {
     },
     {
       case: 'an old kernel and a terminal used 10 min ago',
-      snapshot: notebook({ activity: { status: 'read', sessions: 1, kernels: [kernel('idle', 500)], terminals: [{ name: '1', lastActivity: minutesAgo(10) }] } }),
+      snapshot: notebook({
+        activity: { status: 'read', sessions: 1, kernels: [kernel('idle', 500)], terminals: [{ name: '1', lastActivity: minutesAgo(10) }] },
+      }),
       verdict: 'busy',
       detail: /active 10 min ago/,
     },
@@ -66,7 +98,12 @@ describe('Function: decideNotebook', () => {
       verdict: 'stop',
       detail: /idle 90 min/,
     },
-    { case: 'Jupyter unreachable', snapshot: notebook({ activity: { status: 'unknown', reason: 'GET /api/kernels: no answer within 5000 ms' } }), verdict: 'unknown', detail: /activity unknown: GET \/api\/kernels/ },
+    {
+      case: 'Jupyter unreachable',
+      snapshot: notebook({ activity: { status: 'unknown', reason: 'GET /api/kernels: no answer within 5000 ms' } }),
+      verdict: 'unknown',
+      detail: /activity unknown: GET \/api\/kernels/,
+    },
     { case: 'skipped', snapshot: notebook({ tags: { 'ops-bot:skip': 'true' } }), verdict: 'skipped', detail: undefined },
     { case: 'stopped already', snapshot: notebook({ status: 'Stopped' }), verdict: 'not-running', detail: undefined },
   ])('decides $verdict for $case', ({ snapshot, verdict, detail }) => {

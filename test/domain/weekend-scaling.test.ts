@@ -18,7 +18,10 @@ describe('Function: planScaleDown', () => {
       case: 'opted in, 3 copies',
       component: component({ desiredCopyCount: 3 }),
       disposition: 'scale-down',
-      steps: [{ kind: 'save-state', tags: { 'ops-bot:saved-copy-count': '3', ...SAVED_AT } }, { kind: 'set-copy-count', copyCount: 0 }],
+      steps: [
+        { kind: 'save-state', tags: { 'ops-bot:saved-copy-count': '3', ...SAVED_AT } },
+        { kind: 'set-copy-count', copyCount: 0 },
+      ],
     },
     {
       case: 'opted in, with autoscaling 1..4',
@@ -54,7 +57,10 @@ describe('Function: planScaleDown', () => {
       case: 'state saved, copies still up',
       component: component({ desiredCopyCount: 3, tags: saved(3, [1, 4]), autoscaling: { minCapacity: 1, maxCapacity: 4 } }),
       disposition: 'finish-scale-down',
-      steps: [{ kind: 'set-autoscaling', minCapacity: 0, maxCapacity: 4 }, { kind: 'set-copy-count', copyCount: 0 }],
+      steps: [
+        { kind: 'set-autoscaling', minCapacity: 0, maxCapacity: 4 },
+        { kind: 'set-copy-count', copyCount: 0 },
+      ],
     },
     {
       // The owner changed it midweek and the old save stayed behind: save what runs now.
@@ -91,13 +97,17 @@ describe('Function: planScaleDown', () => {
 
   it('records an ad hoc until on each component, also on one already scaled down', () => {
     // Act
-    const [fresh, down] = planScaleDown(
-      [component({ name: 'a', desiredCopyCount: 2 }), component({ name: 'b', desiredCopyCount: 0, tags: saved(2) })],
-      { scope: 'tagged', now: NOW, restoreAfter: new Date('2026-11-25T06:00:00Z') },
-    );
+    const [fresh, down] = planScaleDown([component({ name: 'a', desiredCopyCount: 2 }), component({ name: 'b', desiredCopyCount: 0, tags: saved(2) })], {
+      scope: 'tagged',
+      now: NOW,
+      restoreAfter: new Date('2026-11-25T06:00:00Z'),
+    });
 
     // Assess
-    expect(fresh?.steps[0]).toEqual({ kind: 'save-state', tags: { 'ops-bot:saved-copy-count': '2', ...SAVED_AT, 'ops-bot:restore-after': '2026-11-25T06:00Z' } });
+    expect(fresh?.steps[0]).toEqual({
+      kind: 'save-state',
+      tags: { 'ops-bot:saved-copy-count': '2', ...SAVED_AT, 'ops-bot:restore-after': '2026-11-25T06:00Z' },
+    });
     expect(down?.steps).toEqual([{ kind: 'save-state', tags: { 'ops-bot:restore-after': '2026-11-25T06:00Z' } }]);
   });
 
@@ -116,7 +126,10 @@ describe('Function: planRestore', () => {
       case: 'at 0 with 3 saved',
       component: component({ desiredCopyCount: 0, tags: saved(3) }),
       disposition: 'restore',
-      steps: [{ kind: 'set-copy-count', copyCount: 3 }, { kind: 'clear-state', tagKeys: ['ops-bot:saved-copy-count'], expect: { copyCount: 3 } }],
+      steps: [
+        { kind: 'set-copy-count', copyCount: 3 },
+        { kind: 'clear-state', tagKeys: ['ops-bot:saved-copy-count'], expect: { copyCount: 3 } },
+      ],
     },
     {
       // Copies first: raising MinCapacity on an active component moves its copies at once
@@ -152,7 +165,10 @@ describe('Function: planRestore', () => {
       case: 'whose ad hoc until has come',
       component: component({ desiredCopyCount: 0, tags: { ...saved(2), 'ops-bot:restore-after': '2026-11-20T17:03Z' } }),
       disposition: 'restore',
-      steps: [{ kind: 'set-copy-count', copyCount: 2 }, { kind: 'clear-state', tagKeys: ['ops-bot:saved-copy-count', 'ops-bot:restore-after'], expect: { copyCount: 2 } }],
+      steps: [
+        { kind: 'set-copy-count', copyCount: 2 },
+        { kind: 'clear-state', tagKeys: ['ops-bot:saved-copy-count', 'ops-bot:restore-after'], expect: { copyCount: 2 } },
+      ],
     },
     {
       // A cut-off restore put the count back but could not clear the tags: just clear them.
@@ -166,7 +182,10 @@ describe('Function: planRestore', () => {
       case: 'opted out over the weekend (the bot still brings back what it took)',
       component: component({ desiredCopyCount: 0, tags: { 'ops-bot:saved-copy-count': '1' } }),
       disposition: 'restore',
-      steps: [{ kind: 'set-copy-count', copyCount: 1 }, { kind: 'clear-state', tagKeys: ['ops-bot:saved-copy-count'], expect: { copyCount: 1 } }],
+      steps: [
+        { kind: 'set-copy-count', copyCount: 1 },
+        { kind: 'clear-state', tagKeys: ['ops-bot:saved-copy-count'], expect: { copyCount: 1 } },
+      ],
     },
     {
       case: 'tagged skip while scaled down',
@@ -231,7 +250,16 @@ describe('Function: assessWeekendSavings', () => {
     {
       case: 'the variant keeps one instance',
       endpoint: hostingEndpoint({
-        variants: [{ variantName: 'AllTraffic', role: 'production', instanceType: 'ml.g6.12xlarge', serverless: false, currentInstanceCount: 1, managedMinInstanceCount: 1 }],
+        variants: [
+          {
+            variantName: 'AllTraffic',
+            role: 'production',
+            instanceType: 'ml.g6.12xlarge',
+            serverless: false,
+            currentInstanceCount: 1,
+            managedMinInstanceCount: 1,
+          },
+        ],
       }),
       why: /keeps MinInstanceCount 1/,
     },

@@ -33,7 +33,6 @@ describe('Client timeouts', () => {
     await expect(run).rejects.toThrow(/No region could be checked: us-east-1 ListEndpoints: .*(TimeoutError|timed out|timeout)/i);
   });
 
-
   async function silentServer(): Promise<string> {
     const server = createServer(() => undefined);
     servers.push(server);

@@ -39,7 +39,10 @@ interface Series {
 /** The one fake, with each series reporting a quarter of its hourly count every 15 minutes for the three days before `now`. */
 function costAccount(hosts: Host[], series: Series[], now: Date): FakeAccount {
   const steady = (perHour: number) =>
-    Array.from({ length: 3 * 24 * 4 }, (_, i) => ({ at: new Date(Math.floor(now.getTime() / QUARTER_MS) * QUARTER_MS - (i + 1) * QUARTER_MS), sum: perHour / 4 }));
+    Array.from({ length: 3 * 24 * 4 }, (_, i) => ({
+      at: new Date(Math.floor(now.getTime() / QUARTER_MS) * QUARTER_MS - (i + 1) * QUARTER_MS),
+      sum: perHour / 4,
+    }));
   const account = new FakeAccount(
     hosts.map((h) =>
       fakeEndpoint(h.name, {
@@ -114,7 +117,14 @@ describe('Function: cost-report on AWS-shaped answers', () => {
 
     // Assess
     const hosts = costs.hosts.map((host) => `${host.endpointName}/${host.variantName}`).sort();
-    expect(hosts).toEqual(['rollback-failed/AllTraffic', 'rolling-back/AllTraffic', 'system-updating/AllTraffic', 'updating/AllTraffic', 'with-shadow/AllTraffic', 'with-shadow/Shadow']);
+    expect(hosts).toEqual([
+      'rollback-failed/AllTraffic',
+      'rolling-back/AllTraffic',
+      'system-updating/AllTraffic',
+      'updating/AllTraffic',
+      'with-shadow/AllTraffic',
+      'with-shadow/Shadow',
+    ]);
     const shadow = costs.hosts.find((host) => host.variantName === 'Shadow');
     expect(shadow?.components.map((c) => c.name)).toEqual(['with-shadow (shadow variant Shadow)']);
     expect(shadow?.cost).toBeGreaterThan(0);
@@ -134,8 +144,18 @@ describe('Function: cost-report on AWS-shaped answers', () => {
       [
         gpu('llm', { AcceleratorId: '0' }, 120),
         gpu('llm', { AcceleratorId: '0', InstanceId: 'i-1' }, 120),
-        { namespace: '/aws/sagemaker/Endpoints', name: 'CPUUtilizationNormalized', dims: { EndpointName: 'gpu', VariantName: 'AllTraffic', InstanceId: 'i-1' }, perHour: 120 },
-        { namespace: '/aws/sagemaker/Endpoints', name: 'CPUUtilizationNormalized', dims: { EndpointName: 'gpu', VariantName: 'AllTraffic', InstanceId: 'i-1', ContainerId: 'c-1' }, perHour: 120 },
+        {
+          namespace: '/aws/sagemaker/Endpoints',
+          name: 'CPUUtilizationNormalized',
+          dims: { EndpointName: 'gpu', VariantName: 'AllTraffic', InstanceId: 'i-1' },
+          perHour: 120,
+        },
+        {
+          namespace: '/aws/sagemaker/Endpoints',
+          name: 'CPUUtilizationNormalized',
+          dims: { EndpointName: 'gpu', VariantName: 'AllTraffic', InstanceId: 'i-1', ContainerId: 'c-1' },
+          perHour: 120,
+        },
       ],
     );
 
@@ -152,7 +172,15 @@ describe('Function: cost-report on AWS-shaped answers', () => {
     // Prepare: Europe/London leaves summer time on 2026-10-25, a 25-hour local day.
     given(
       [{ name: 'gpu', instanceType: 'ml.g6.12xlarge', instances: 1, components: [{ name: 'llm', copies: 1, gpus: 1 }] }],
-      [gpu('llm', { AcceleratorId: '0' }, 60), { namespace: '/aws/sagemaker/Endpoints', name: 'CPUUtilizationNormalized', dims: { EndpointName: 'gpu', VariantName: 'AllTraffic', InstanceId: 'i-1' }, perHour: 60 }],
+      [
+        gpu('llm', { AcceleratorId: '0' }, 60),
+        {
+          namespace: '/aws/sagemaker/Endpoints',
+          name: 'CPUUtilizationNormalized',
+          dims: { EndpointName: 'gpu', VariantName: 'AllTraffic', InstanceId: 'i-1' },
+          perHour: 60,
+        },
+      ],
       new Date('2026-10-26T08:00:00Z'),
     );
 

@@ -21,9 +21,18 @@ interface Endpoint {
 }
 
 /** A mixed account in the one fake; every metric value is [previous day, this day], and a negative value makes the series fail. */
-function costAccount(endpoints: Endpoint[], metrics: Array<{ namespace: string; name: string; dims: Record<string, string>; values: [number, number] }>): FakeAccount {
+function costAccount(
+  endpoints: Endpoint[],
+  metrics: Array<{ namespace: string; name: string; dims: Record<string, string>; values: [number, number] }>,
+): FakeAccount {
   return new FakeAccount(
-    endpoints.map((e) => fakeEndpoint(e.name, { createdAt: PREVIOUS_START, variants: [{ name: 'AllTraffic', instanceType: e.instanceType, count: e.instances }], metricsPeriodSeconds: e.enhanced })),
+    endpoints.map((e) =>
+      fakeEndpoint(e.name, {
+        createdAt: PREVIOUS_START,
+        variants: [{ name: 'AllTraffic', instanceType: e.instanceType, count: e.instances }],
+        metricsPeriodSeconds: e.enhanced,
+      }),
+    ),
     metrics.map((m) => ({
       namespace: m.namespace,
       metricName: m.name,
@@ -34,7 +43,9 @@ function costAccount(endpoints: Endpoint[], metrics: Array<{ namespace: string; 
       ],
       failWith: m.values[1] < 0 ? ('InternalError' as const) : undefined,
     })),
-    endpoints.flatMap((e) => (e.components ?? []).map((c) => ({ name: c.name, endpointName: e.name, copies: c.copies, tags: {}, gpus: c.gpus, cores: c.cores }))),
+    endpoints.flatMap((e) =>
+      (e.components ?? []).map((c) => ({ name: c.name, endpointName: e.name, copies: c.copies, tags: {}, gpus: c.gpus, cores: c.cores })),
+    ),
   );
 }
 
@@ -54,7 +65,16 @@ const invocations = (dims: Record<string, string>, values: [number, number]) => 
 
 const MIXED: Endpoint[] = [
   // ml.g6.12xlarge: $5.752/h, 4 GPUs, enhanced metrics every 60 s (1,440 samples a day per series).
-  { name: 'gpu-measured', instanceType: 'ml.g6.12xlarge', instances: 1, enhanced: 60, components: [{ name: 'llm-a', copies: 1, gpus: 1 }, { name: 'llm-b', copies: 1, gpus: 2 }] },
+  {
+    name: 'gpu-measured',
+    instanceType: 'ml.g6.12xlarge',
+    instances: 1,
+    enhanced: 60,
+    components: [
+      { name: 'llm-a', copies: 1, gpus: 1 },
+      { name: 'llm-b', copies: 1, gpus: 2 },
+    ],
+  },
   // ml.g5.12xlarge: $7.09/h, 4 GPUs, no enhanced metrics: estimated from 2 copies x 1 GPU.
   { name: 'gpu-estimated', instanceType: 'ml.g5.12xlarge', instances: 1, components: [{ name: 'vision', copies: 2, gpus: 1 }] },
   // ml.m5.xlarge: $0.23/h, 4 vCPUs, CPU-only, 2 instances.
@@ -146,9 +166,13 @@ describe('Function: cost-report job', () => {
 
   it('reports a failure for one endpoint and still sends the rest', async () => {
     // Prepare: gpu-measured's GPU series come back InternalError; "gone" cannot be described.
-    const failing = MIXED_METRICS.map((m) => ((m.dims as Record<string, string>).InferenceComponentName === 'llm-b' ? { ...m, values: [0, -1] as [number, number] } : m));
+    const failing = MIXED_METRICS.map((m) =>
+      (m.dims as Record<string, string>).InferenceComponentName === 'llm-b' ? { ...m, values: [0, -1] as [number, number] } : m,
+    );
     given([...MIXED, { name: 'gone', instanceType: 'ml.m5.large', instances: 1 }], failing);
-    account.failWhen('DescribeEndpoint', (input) => (input.EndpointName === 'gone' ? new FakeAwsError('ValidationException', 'Could not find endpoint gone') : undefined));
+    account.failWhen('DescribeEndpoint', (input) =>
+      input.EndpointName === 'gone' ? new FakeAwsError('ValidationException', 'Could not find endpoint gone') : undefined,
+    );
 
     // Act
     const { costs, report, published } = await run();
@@ -185,7 +209,12 @@ describe('Function: cost-report job', () => {
       // Act
       const { costs } = await runCostReport(
         { dryRun: true },
-        liveCostReportDeps(parseCostReportConfig({ AWS_REGION: 'us-east-1', TIMEZONE: 'Europe/Berlin' }), createCostReportClients(), silent, () => new Date('2026-03-30T06:00:00Z')),
+        liveCostReportDeps(
+          parseCostReportConfig({ AWS_REGION: 'us-east-1', TIMEZONE: 'Europe/Berlin' }),
+          createCostReportClients(),
+          silent,
+          () => new Date('2026-03-30T06:00:00Z'),
+        ),
       );
 
       // Assess

@@ -18,14 +18,24 @@ const HOUR_MS = 3_600_000;
 const invoke = async (account: FakeAccount, event: unknown) => {
   const mocks = mockAccount(account);
   try {
-    const handler: LambdaHandler<IdleEndpointsResult> = await loadHandler('idle-endpoints', { AWS_REGION: 'us-east-1', TOPIC_ARN, POWERTOOLS_LOG_LEVEL: 'SILENT' });
+    const handler: LambdaHandler<IdleEndpointsResult> = await loadHandler('idle-endpoints', {
+      AWS_REGION: 'us-east-1',
+      TOPIC_ARN,
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
     return await handler(event, lambdaContext('idle-endpoints'));
   } finally {
     mocks.restore();
   }
 };
 
-const twoVariants = (name: string) => fakeEndpoint(name, { variants: [{ name: 'A', instanceType: 'ml.m5.large', count: 1 }, { name: 'B', instanceType: 'ml.m5.large', count: 1 }] });
+const twoVariants = (name: string) =>
+  fakeEndpoint(name, {
+    variants: [
+      { name: 'A', instanceType: 'ml.m5.large', count: 1 },
+      { name: 'B', instanceType: 'ml.m5.large', count: 1 },
+    ],
+  });
 const failing = (series: FakeSeries, failWith: 'InternalError' | 'Forbidden' = 'InternalError'): FakeSeries => ({ ...series, failWith });
 const asyncSeries = (metricName: string, dimensions: Record<string, string>, hoursAgo: number[], value = 3): FakeSeries => ({
   metricName,
@@ -45,7 +55,15 @@ describe('Function: idle-endpoints on AWS-shaped answers', () => {
     // come back in reverse order. Before results were matched by Id, later endpoints read a
     // neighbour's data: busy ones came out idle and idle ones were missed.
     const account = new FakeAccount(
-      [twoVariants('f-busy-on-b'), twoVariants('busy-1'), twoVariants('f-quiet'), twoVariants('idle-1'), twoVariants('f-forbidden-busy'), twoVariants('idle-2'), twoVariants('busy-2')],
+      [
+        twoVariants('f-busy-on-b'),
+        twoVariants('busy-1'),
+        twoVariants('f-quiet'),
+        twoVariants('idle-1'),
+        twoVariants('f-forbidden-busy'),
+        twoVariants('idle-2'),
+        twoVariants('busy-2'),
+      ],
       [
         failing(variantSeries('f-busy-on-b', 'A', NOW, [1])),
         variantSeries('f-busy-on-b', 'B', NOW, [2]),
@@ -70,7 +88,9 @@ describe('Function: idle-endpoints on AWS-shaped answers', () => {
     // Assess: traffic on a read series is proof of use; no traffic with a failed series is unknown.
     expect(result.idleEndpoints.map((endpoint) => endpoint.name).sort()).toEqual(['idle-1', 'idle-2']);
     expect(result.summary.busy).toBe(4);
-    expect(result.unchecked).toEqual([{ region: 'us-east-1', name: 'f-quiet', reason: expect.stringMatching(/^invocations unknown: GetMetricData returned InternalError/) }]);
+    expect(result.unchecked).toEqual([
+      { region: 'us-east-1', name: 'f-quiet', reason: expect.stringMatching(/^invocations unknown: GetMetricData returned InternalError/) },
+    ]);
   });
 
   it('judges asynchronous endpoints by InvocationsProcessed and their backlog, and suggests autoscaling to 0', async () => {
@@ -110,7 +130,11 @@ describe('Function: idle-endpoints on AWS-shaped answers', () => {
 
     // Assess
     const pc = result.idleEndpoints.find((endpoint) => endpoint.name === 'serverless-pc');
-    expect(pc).toMatchObject({ suggestion: 'remove-provisioned-concurrency', knownCostPerDay: 0, unpricedInstanceTypes: ['serverless provisioned concurrency'] });
+    expect(pc).toMatchObject({
+      suggestion: 'remove-provisioned-concurrency',
+      knownCostPerDay: 0,
+      unpricedInstanceTypes: ['serverless provisioned concurrency'],
+    });
     expect(result.report?.email).toContain('price unknown (serverless provisioned concurrency)');
     expect(result.idleEndpoints.map((endpoint) => endpoint.name)).not.toContain('serverless-plain');
     expect(result.summary.idleWithoutCost).toBe(1);
@@ -118,7 +142,9 @@ describe('Function: idle-endpoints on AWS-shaped answers', () => {
 
   it('sends an SMS that is one segment as it reaches the phone, topic display-name prefix included', async () => {
     // Prepare: many idle endpoints make the longest SMS the renderer can produce.
-    const endpoints = Array.from({ length: 40 }, (_, i) => fakeEndpoint(`a-rather-long-endpoint-name-for-sms-${i}`, { variants: [{ name: 'AllTraffic', instanceType: 'ml.p4d.24xlarge', count: 2 }] }));
+    const endpoints = Array.from({ length: 40 }, (_, i) =>
+      fakeEndpoint(`a-rather-long-endpoint-name-for-sms-${i}`, { variants: [{ name: 'AllTraffic', instanceType: 'ml.p4d.24xlarge', count: 2 }] }),
+    );
     const account = new FakeAccount(endpoints);
 
     // Act

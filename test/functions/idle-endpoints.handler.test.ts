@@ -60,7 +60,12 @@ describe('Function: idle-endpoints handler', () => {
     // Prepare
     const account = new FakeAccount(
       [
-        fakeEndpoint('ab-test', { variants: [{ name: 'A', instanceType: 'ml.m5.large', count: 1 }, { name: 'B', instanceType: 'ml.m5.large', count: 1 }] }),
+        fakeEndpoint('ab-test', {
+          variants: [
+            { name: 'A', instanceType: 'ml.m5.large', count: 1 },
+            { name: 'B', instanceType: 'ml.m5.large', count: 1 },
+          ],
+        }),
         fakeEndpoint('ic-host', { components: ['llm-a', 'llm-b'] }),
         fakeEndpoint('enhanced'),
         fakeEndpoint('quiet'),
@@ -70,7 +75,10 @@ describe('Function: idle-endpoints handler', () => {
         variantSeries('ab-test', 'B', NOW, [3]),
         componentSeries('llm-b', NOW, [1]),
         // Enhanced metrics add finer series (per instance): traffic there is traffic on the endpoint.
-        { dimensions: { EndpointName: 'enhanced', VariantName: 'AllTraffic', InstanceId: 'i-0' }, points: [{ at: new Date(NOW.getTime() - 3_600_000), sum: 9 }] },
+        {
+          dimensions: { EndpointName: 'enhanced', VariantName: 'AllTraffic', InstanceId: 'i-0' },
+          points: [{ at: new Date(NOW.getTime() - 3_600_000), sum: 9 }],
+        },
       ],
     );
 
@@ -217,7 +225,7 @@ describe('Function: idle-endpoints handler', () => {
     expect(account.calls).toEqual([]);
   });
 
-  it('starts whatever another job\'s variable holds: each function parses only its own settings', async () => {
+  it("starts whatever another job's variable holds: each function parses only its own settings", async () => {
     // Prepare: NOTEBOOK_IDLE_MINUTES=1 is refused by idle-notebooks (at least 5), and none of this job's business.
     const account = new FakeAccount([fakeEndpoint('idle-one', { createdAt: daysAgo(30) })]);
 

@@ -7,7 +7,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CreatePresignedNotebookInstanceUrlCommand, ListNotebookInstancesCommand, ListTagsCommand, SageMakerClient, StopNotebookInstanceCommand } from '@aws-sdk/client-sagemaker';
+import {
+  CreatePresignedNotebookInstanceUrlCommand,
+  ListNotebookInstancesCommand,
+  ListTagsCommand,
+  SageMakerClient,
+  StopNotebookInstanceCommand,
+} from '@aws-sdk/client-sagemaker';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { IdleNotebooksResult } from '@ops-bot/shared/jobs/idle-notebooks';
@@ -55,7 +61,12 @@ describe('Run endings: deadlines and failed publishes', () => {
       tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [], PaginationToken: '' });
       sageMaker.on(CreatePresignedNotebookInstanceUrlCommand).resolves({ AuthorizedUrl: `${hangingJupyter}/auth?authToken=SECRET` });
       sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-      const handler = await loadHandler<IdleNotebooksResult>('idle-notebooks', { AWS_REGION: 'us-east-1', TOPIC_ARN, POWERTOOLS_LOG_LEVEL: 'SILENT', NOTEBOOK_JUPYTER_TIMEOUT_SECONDS: '1' });
+      const handler = await loadHandler<IdleNotebooksResult>('idle-notebooks', {
+        AWS_REGION: 'us-east-1',
+        TOPIC_ARN,
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        NOTEBOOK_JUPYTER_TIMEOUT_SECONDS: '1',
+      });
 
       // Act
       const result = await handler({}, lambdaContext('idle-notebooks', 31_500));
@@ -70,7 +81,7 @@ describe('Run endings: deadlines and failed publishes', () => {
       expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     });
 
-    it('raises the run\'s own failure, not the Publish throttle that followed it', async () => {
+    it("raises the run's own failure, not the Publish throttle that followed it", async () => {
       // Prepare: the only region cannot be listed, and the report's Publish is throttled.
       sageMaker.on(ListNotebookInstancesCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
       sns.on(PublishCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} }));
@@ -87,7 +98,15 @@ describe('Run endings: deadlines and failed publishes', () => {
     it('fails a run whose report could not be published, after trying', async () => {
       // Prepare: one notebook, unreadable (worth reporting); Publish denied.
       sageMaker.on(ListNotebookInstancesCommand).resolves({
-        NotebookInstances: [{ NotebookInstanceName: 'nb', NotebookInstanceArn: 'arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/nb', NotebookInstanceStatus: 'InService', InstanceType: 'ml.t3.medium', LastModifiedTime: new Date() }],
+        NotebookInstances: [
+          {
+            NotebookInstanceName: 'nb',
+            NotebookInstanceArn: 'arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/nb',
+            NotebookInstanceStatus: 'InService',
+            InstanceType: 'ml.t3.medium',
+            LastModifiedTime: new Date(),
+          },
+        ],
       });
       tagging.on(GetResourcesCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
       sageMaker.on(CreatePresignedNotebookInstanceUrlCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
@@ -95,7 +114,10 @@ describe('Run endings: deadlines and failed publishes', () => {
       const handler = await loadHandler<IdleNotebooksResult>('idle-notebooks', { AWS_REGION: 'us-east-1', TOPIC_ARN, POWERTOOLS_LOG_LEVEL: 'SILENT' });
 
       // Act & Assess
-      await expect(handler({}, lambdaContext('idle-notebooks'))).rejects.toMatchObject({ name: 'PublishFailedError', message: expect.stringContaining('AuthorizationErrorException') });
+      await expect(handler({}, lambdaContext('idle-notebooks'))).rejects.toMatchObject({
+        name: 'PublishFailedError',
+        message: expect.stringContaining('AuthorizationErrorException'),
+      });
     });
   });
 });

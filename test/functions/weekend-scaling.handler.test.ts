@@ -80,7 +80,9 @@ describe('Function: weekend-scaling handler', () => {
     const writes = account.calls.filter((call) => MUTATING.has(call.operation) && JSON.stringify(call.input).includes('autoscaled'));
     expect(writes.map((call) => call.operation)).toEqual(['AddTags', 'RegisterScalableTarget', 'UpdateInferenceComponentRuntimeConfig']);
     // Nothing at all sent for skipped or out-of-scope components.
-    expect(account.calls.some((call) => MUTATING.has(call.operation) && /"(skipped|not-opted-in)"|\/(skipped|not-opted-in)"/.test(JSON.stringify(call.input)))).toBe(false);
+    expect(
+      account.calls.some((call) => MUTATING.has(call.operation) && /"(skipped|not-opted-in)"|\/(skipped|not-opted-in)"/.test(JSON.stringify(call.input))),
+    ).toBe(false);
     expect(result.summary).toMatchObject({ changed: 2, failed: 0, skipped: 1 });
     expect(result.restore).toEqual({ at: '2026-11-23T07:00:00', how: 'the weekly MON restore' });
     expect(account.published).toHaveLength(1);
@@ -91,9 +93,7 @@ describe('Function: weekend-scaling handler', () => {
     const result = await invoke(mixedAccount(), { action: 'scale-down' });
 
     // Assess: ep-1 has only opted-in components, all now at 0, MinInstanceCount 0: 1 x $5.752 x 61 h.
-    expect(result.endpoints).toEqual([
-      expect.objectContaining({ name: 'ep-1', instanceCostStops: true, instances: 1, estimatedSavings: 350.87 }),
-    ]);
+    expect(result.endpoints).toEqual([expect.objectContaining({ name: 'ep-1', instanceCostStops: true, instances: 1, estimatedSavings: 350.87 })]);
     expect(result.report?.subject).toBe('SageMaker weekend scale-down: 2 components to 0 copies, est. $351 saved');
     expect(result.report?.email).toContain('ep-1 (us-east-1): instance cost stops: 1 x ml.g6.12xlarge, est. $350.87 saved until the restore');
     expect(result.report?.sms.length).toBeLessThanOrEqual(160);
@@ -184,7 +184,11 @@ describe('Function: weekend-scaling handler', () => {
 
   it('reads components past the first page of 100', async () => {
     // Prepare
-    const account = new FakeAccount([], [], Array.from({ length: 150 }, (_, i) => fakeComponent(`ic-${i}`, { copies: 1 })));
+    const account = new FakeAccount(
+      [],
+      [],
+      Array.from({ length: 150 }, (_, i) => fakeComponent(`ic-${i}`, { copies: 1 })),
+    );
 
     // Act
     const result = await invoke(account, { action: 'scale-down' });
@@ -220,7 +224,9 @@ describe('Function: weekend-scaling handler', () => {
     // Assess
     expect(copies(account)).toEqual(heldAt);
     expect(monday.components.filter((c) => c.disposition === 'restore-later').length).toBeGreaterThan(0);
-    expect(account.components.every((c) => c.tags['ops-bot:saved-copy-count'] === undefined || c.tags['ops-bot:restore-after'] === '2026-11-25T06:00Z')).toBe(true);
+    expect(account.components.every((c) => c.tags['ops-bot:saved-copy-count'] === undefined || c.tags['ops-bot:restore-after'] === '2026-11-25T06:00Z')).toBe(
+      true,
+    );
 
     // Act: Wednesday's one-time restore.
     vi.setSystemTime(new Date('2026-11-25T06:00:30.000Z'));
@@ -264,7 +270,8 @@ describe('Function: weekend-scaling handler', () => {
   it('changes nothing when the ad hoc restore cannot be scheduled', async () => {
     // Prepare
     const account = mixedAccount();
-    account.failure = (operation) => (operation === 'CreateSchedule' ? Object.assign(new Error('not authorized'), { name: 'AccessDeniedException', status: 403 }) : undefined);
+    account.failure = (operation) =>
+      operation === 'CreateSchedule' ? Object.assign(new Error('not authorized'), { name: 'AccessDeniedException', status: 403 }) : undefined;
 
     // Act & Assess
     await expect(invoke(account, { action: 'scale-down', until: '2026-11-24T07:00:00' })).rejects.toThrow(/not authorized/);
@@ -282,7 +289,10 @@ describe('Function: weekend-scaling handler', () => {
 
     // Assess
     expect(result.deferred).toEqual({ holiday: '2026-12-28', to: '2026-12-30T07:00:00', how: 'one-time schedule created' });
-    expect(account.schedules.get('ops-bot-restore-202612300700')).toMatchObject({ ScheduleExpression: 'at(2026-12-30T07:00:00)', ScheduleExpressionTimezone: 'Europe/Berlin' });
+    expect(account.schedules.get('ops-bot-restore-202612300700')).toMatchObject({
+      ScheduleExpression: 'at(2026-12-30T07:00:00)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+    });
     expect(account.calls.filter((call) => call.operation !== 'CreateSchedule' && call.operation !== 'Publish')).toEqual([]);
     expect(result.report?.subject).toBe('SageMaker weekend restore deferred to 2026-12-30 07:00 (holiday)');
   });
@@ -294,9 +304,16 @@ describe('Function: weekend-scaling handler', () => {
     { event: { action: 'scale-down', until: 'next tuesday' }, message: /"until" must be a local date-time/ },
     { event: { action: 'scale-down', until: '2026-11-19T07:00:00' }, message: /"until" is in the past/ },
     // FRIDAY_EVENING is 17:00Z = 18:00 in Berlin: 18:10 leaves the scale-down no time to finish first.
-    { event: { action: 'scale-down', until: '2026-11-20T18:10:00' }, message: /"until" is less than 15 minutes away: the scale-down must finish before its restore/ },
+    {
+      event: { action: 'scale-down', until: '2026-11-20T18:10:00' },
+      message: /"until" is less than 15 minutes away: the scale-down must finish before its restore/,
+    },
     { event: { action: 'scale-down', until: '2027-01-20T07:00:00' }, message: /"until" is more than 14 days away/ },
-    { event: { action: 'scale-down', until: '2026-11-24T07:00:00' }, env: { HOLIDAYS: '2026-11-24' }, message: /"until" falls on 2026-11-24, a configured holiday/ },
+    {
+      event: { action: 'scale-down', until: '2026-11-24T07:00:00' },
+      env: { HOLIDAYS: '2026-11-24' },
+      message: /"until" falls on 2026-11-24, a configured holiday/,
+    },
     { event: { action: 'scale-down', dryRun: 1 }, message: /"dryRun" must be true or false/ },
     { event: { action: 'scale-down', copies: 0 }, message: /"copies" is not a known field/ },
   ])('rejects $event before any AWS call', async ({ event, env, message }) => {

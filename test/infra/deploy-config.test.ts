@@ -23,14 +23,16 @@ describe('Function: parseDeployConfig', () => {
     });
   });
 
-
   it.each([
     { config: { timezone: 'Mars/Olympus' }, message: /opsBot\.timezone "Mars\/Olympus" is not an IANA time zone/ },
     { config: { emails: ['admin@'] }, message: /opsBot\.emails\[0\] "admin@" is not an email address/ },
     { config: { smsNumbers: ['555-0100'] }, message: /opsBot\.smsNumbers\[0\] "555-0100" is not an E\.164 phone number/ },
     { config: { smsNumbers: '+14155550100' }, message: /opsBot\.smsNumbers must be a list/ },
     { config: { timzone: 'UTC' }, message: /opsBot\.timzone is not a known setting/ },
-    { config: { schedules: { idleEndpoints: { hour: 25, minute: 0 } } }, message: /opsBot\.schedules\.idleEndpoints\.hour must be a whole number from 0 to 23/ },
+    {
+      config: { schedules: { idleEndpoints: { hour: 25, minute: 0 } } },
+      message: /opsBot\.schedules\.idleEndpoints\.hour must be a whole number from 0 to 23/,
+    },
     { config: { schedules: { daily: {} } }, message: /opsBot\.schedules\.daily is not a known schedule/ },
     { config: { regions: ['us-east-1', 'moon-1'] }, message: /opsBot\.regions has "moon-1"/ },
     { config: { regions: ['us-east-9'] }, message: /opsBot\.regions has "us-east-9", which is not an AWS region with SageMaker AI/ },
@@ -39,12 +41,18 @@ describe('Function: parseDeployConfig', () => {
     { config: { priceOverrides: { 'ml.g5.xlarge': 'cheap' } }, message: /opsBot\.priceOverrides .*ml\.g5\.xlarge/ },
     { config: { logRetentionDays: 10 }, message: /opsBot\.logRetentionDays must be one of/ },
     { config: { notebookOffHours: { stop: { hour: 19, minute: 0 } } }, message: /opsBot\.notebookOffHours needs both "stop" and "start"/ },
-    { config: { notebookOffHours: { stop: { hour: 19, minute: 0 }, start: { hour: 8, minute: 0 }, weekDays: 'weekdays' } }, message: /opsBot\.notebookOffHours\.weekDays must look like "MON-FRI"/ },
+    {
+      config: { notebookOffHours: { stop: { hour: 19, minute: 0 }, start: { hour: 8, minute: 0 }, weekDays: 'weekdays' } },
+      message: /opsBot\.notebookOffHours\.weekDays must look like "MON-FRI"/,
+    },
     { config: { notebookIdleMinutes: 2 }, message: /opsBot\.notebookIdleMinutes must be between 5 and 10080/ },
     { config: { costPeriodDays: 9 }, message: /opsBot\.costPeriodDays must be between 1 and 7/ },
     { config: { weekendScope: 'some' }, message: /opsBot\.weekendScope must be "tagged" or "all"/ },
     { config: { holidays: ['28.12.2026'] }, message: /opsBot\.holidays has "28\.12\.2026"/ },
-    { config: { schedules: { weekendRestore: { weekDay: 'MONDAY', hour: 7, minute: 0 } } }, message: /opsBot\.schedules\.weekendRestore\.weekDay must be one of MON/ },
+    {
+      config: { schedules: { weekendRestore: { weekDay: 'MONDAY', hour: 7, minute: 0 } } },
+      message: /opsBot\.schedules\.weekendRestore\.weekDay must be one of MON/,
+    },
   ])('fails synth with a message naming the setting: $message', ({ config, message }) => {
     expect(() => parseDeployConfig(config)).toThrow(message);
   });
@@ -70,7 +78,9 @@ describe('Function: readDeployConfig', () => {
   });
 
   it('refuses a config given as -c context, which the next deploy without -c would drop', () => {
-    expect(() => readDeployConfig({ contextValue: '{"timezone":"Europe/Berlin"}', cwd: dir })).toThrow(/opsBot was given as CDK context .* put these settings in ops-bot\.config\.json/);
+    expect(() => readDeployConfig({ contextValue: '{"timezone":"Europe/Berlin"}', cwd: dir })).toThrow(
+      /opsBot was given as CDK context .* put these settings in ops-bot\.config\.json/,
+    );
   });
 
   it('names opsBot and the file when the file is not JSON', () => {
@@ -78,6 +88,8 @@ describe('Function: readDeployConfig', () => {
     writeFileSync(join(dir, 'broken.json'), '{ "timezone": "UTC", }');
 
     // Act & Assess
-    expect(() => readDeployConfig({ contextValue: undefined, cwd: dir, file: 'broken.json' })).toThrow(/^Invalid deploy config: opsBot in .*broken\.json is not valid JSON/);
+    expect(() => readDeployConfig({ contextValue: undefined, cwd: dir, file: 'broken.json' })).toThrow(
+      /^Invalid deploy config: opsBot in .*broken\.json is not valid JSON/,
+    );
   });
 });

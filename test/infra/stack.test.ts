@@ -48,9 +48,7 @@ describe('Stack: SageMakerOpsBot', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
       },
     });
   });
@@ -80,7 +78,9 @@ describe('Stack: SageMakerOpsBot', () => {
 
   it('gives each function only the variables its own config parser reads', () => {
     // Prepare
-    const functions = Object.values(synthesized.template.findResources('AWS::Lambda::Function')) as Array<{ Properties: { Environment: { Variables: Record<string, unknown> } } }>;
+    const functions = Object.values(synthesized.template.findResources('AWS::Lambda::Function')) as Array<{
+      Properties: { Environment: { Variables: Record<string, unknown> } };
+    }>;
 
     // Assess: every job's function is there, and no variable of another job leaks in.
     const jobs = functions.map((fn) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME as JobName);
@@ -105,9 +105,11 @@ describe('Stack: SageMakerOpsBot', () => {
     });
   });
 
-  it('lets CloudWatch publish to the topic for this account\'s own alarms, beside the TLS-only deny', () => {
+  it("lets CloudWatch publish to the topic for this account's own alarms, beside the TLS-only deny", () => {
     // Prepare
-    const policies = Object.values(synthesized.template.findResources('AWS::SNS::TopicPolicy')) as Array<{ Properties: { PolicyDocument: { Statement: Array<Record<string, unknown>> } } }>;
+    const policies = Object.values(synthesized.template.findResources('AWS::SNS::TopicPolicy')) as Array<{
+      Properties: { PolicyDocument: { Statement: Array<Record<string, unknown>> } };
+    }>;
     const statements = policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement);
     const alarmIds = Object.keys(synthesized.template.findResources('AWS::CloudWatch::Alarm'));
 
@@ -139,7 +141,10 @@ describe('Stack: SageMakerOpsBot', () => {
 
     // Assess
     expect(Object.keys(outputs).sort()).toEqual(
-      ['CostReport', 'IdleEndpoints', 'IdleNotebooks', 'WeekendScaling'].flatMap((job) => [`${job}DryRun`, `${job}FunctionName`]).concat(['DashboardUrl', 'TopicArn']).sort(),
+      ['CostReport', 'IdleEndpoints', 'IdleNotebooks', 'WeekendScaling']
+        .flatMap((job) => [`${job}DryRun`, `${job}FunctionName`])
+        .concat(['DashboardUrl', 'TopicArn'])
+        .sort(),
     );
     expect(JSON.stringify(outputs.WeekendScalingDryRun?.Value)).toContain(`--payload '{\\"action\\":\\"scale-down\\",\\"dryRun\\":true}'`);
     expect(JSON.stringify(outputs.DashboardUrl?.Value)).toContain('#dashboards:name=');
@@ -184,7 +189,9 @@ describe('Stack: weekend-scaling job', () => {
 
   it('runs one at a time, and alarms when a run leaves components failed', () => {
     // Assess
-    const functions = Object.values(synthesized.template.findResources('AWS::Lambda::Function')) as Array<{ Properties: { Description: string; ReservedConcurrentExecutions?: number; Timeout: number } }>;
+    const functions = Object.values(synthesized.template.findResources('AWS::Lambda::Function')) as Array<{
+      Properties: { Description: string; ReservedConcurrentExecutions?: number; Timeout: number };
+    }>;
     const weekend = functions.find((fn) => fn.Properties.Description.startsWith('Scales opted-in'));
     expect(weekend?.Properties).toMatchObject({ ReservedConcurrentExecutions: 1, Timeout: 600 });
     synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -203,7 +210,9 @@ describe('Stack: weekend-scaling job', () => {
     const statements = jobStatements(synthesized.template, 'weekend-scaling');
 
     // Assess
-    const register = statements.filter((statement) => ([] as string[]).concat(statement.Action as string | string[]).includes('application-autoscaling:RegisterScalableTarget'));
+    const register = statements.filter((statement) =>
+      ([] as string[]).concat(statement.Action as string | string[]).includes('application-autoscaling:RegisterScalableTarget'),
+    );
     expect(register).toHaveLength(1);
     expect(register[0]?.Condition).toEqual({
       StringEquals: {
@@ -267,7 +276,9 @@ describe('Stack: weekend-scaling job', () => {
 
     // Assess
     expect(statements.find((statement) => statement.Sid === 'KeepStateOnComponents')?.Condition).toEqual({
-      'ForAllValues:StringEquals': { 'aws:TagKeys': ['ops-bot:saved-copy-count', 'ops-bot:saved-min-capacity', 'ops-bot:saved-max-capacity', 'ops-bot:saved-at', 'ops-bot:restore-after'] },
+      'ForAllValues:StringEquals': {
+        'aws:TagKeys': ['ops-bot:saved-copy-count', 'ops-bot:saved-min-capacity', 'ops-bot:saved-max-capacity', 'ops-bot:saved-at', 'ops-bot:restore-after'],
+      },
     });
     expect(statements.find((statement) => statement.Sid === 'PassSchedulerRole')?.Condition).toEqual({
       StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' },
@@ -335,14 +346,20 @@ describe('Stack: cost-report job and dashboard', () => {
     ]);
   });
 
-  it('deploys a dashboard whose per-model graphs are SEARCH expressions over the bot\'s metrics', () => {
+  it("deploys a dashboard whose per-model graphs are SEARCH expressions over the bot's metrics", () => {
     // Prepare: the body is a Fn::Join of JSON text around region references.
     const dashboards = synthesized.template.findResources('AWS::CloudWatch::Dashboard');
-    const join = (Object.values(dashboards)[0] as { Properties: { DashboardBody: { 'Fn::Join': [string, unknown[]] } } }).Properties.DashboardBody['Fn::Join'][1];
+    const join = (Object.values(dashboards)[0] as { Properties: { DashboardBody: { 'Fn::Join': [string, unknown[]] } } }).Properties.DashboardBody[
+      'Fn::Join'
+    ][1];
     const body = JSON.parse(join.map((part) => (typeof part === 'string' ? part : 'us-east-1')).join('')) as {
       widgets: Array<{ properties: { title: string; metrics?: unknown[][] } }>;
     };
-    const expressions = body.widgets.flatMap((widget) => (widget.properties.metrics ?? []).flat().flatMap((item) => ((item as { expression?: string })?.expression ? [(item as { expression: string }).expression] : [])));
+    const expressions = body.widgets.flatMap((widget) =>
+      (widget.properties.metrics ?? [])
+        .flat()
+        .flatMap((item) => ((item as { expression?: string })?.expression ? [(item as { expression: string }).expression] : [])),
+    );
     const named = JSON.stringify(body);
 
     // Assess
@@ -361,19 +378,28 @@ describe('Stack: cost-report job and dashboard', () => {
 describe('Stack: idle-notebooks job', () => {
   let synthesized: Synthesized;
   beforeAll(() => {
-    synthesized = synthesize({ ...config, notebookOffHours: { stop: { hour: 19, minute: 30 }, start: { hour: 7, minute: 45 }, weekDays: 'MON-FRI' }, notebookIdleMinutes: 90 });
+    synthesized = synthesize({
+      ...config,
+      notebookOffHours: { stop: { hour: 19, minute: 30 }, start: { hour: 7, minute: 45 }, weekDays: 'MON-FRI' },
+      notebookIdleMinutes: 90,
+    });
   });
   afterAll(() => synthesized.cleanup());
 
   it('checks notebooks every 15 minutes and audits Studio daily, in the configured zone', () => {
     const { template } = synthesized;
-    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0/15 * * * ? *)', Target: Match.objectLike({ Input: '{"action":"idle-check"}' }) });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0/15 * * * ? *)',
+      Target: Match.objectLike({ Input: '{"action":"idle-check"}' }),
+    });
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(15 9 * * ? *)',
       ScheduleExpressionTimezone: 'Europe/Berlin',
       Target: Match.objectLike({ Input: '{"action":"studio-audit"}' }),
     });
-    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'idle-notebooks', NOTEBOOK_IDLE_MINUTES: '90' }) } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'idle-notebooks', NOTEBOOK_IDLE_MINUTES: '90' }) },
+    });
   });
 
   it('schedules the off-hours stop and morning start only when configured', () => {
@@ -382,9 +408,17 @@ describe('Stack: idle-notebooks job', () => {
 
     try {
       // Assess
-      synthesized.template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(30 19 ? * MON-FRI *)', Target: Match.objectLike({ Input: '{"action":"off-hours-stop"}' }) });
-      synthesized.template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(45 7 ? * MON-FRI *)', Target: Match.objectLike({ Input: '{"action":"morning-start"}' }) });
-      const inputs = Object.values(plain.template.findResources('AWS::Scheduler::Schedule')).map((schedule) => (schedule as { Properties: { Target: { Input: string } } }).Properties.Target.Input);
+      synthesized.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'cron(30 19 ? * MON-FRI *)',
+        Target: Match.objectLike({ Input: '{"action":"off-hours-stop"}' }),
+      });
+      synthesized.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'cron(45 7 ? * MON-FRI *)',
+        Target: Match.objectLike({ Input: '{"action":"morning-start"}' }),
+      });
+      const inputs = Object.values(plain.template.findResources('AWS::Scheduler::Schedule')).map(
+        (schedule) => (schedule as { Properties: { Target: { Input: string } } }).Properties.Target.Input,
+      );
       expect(inputs).not.toContain('{"action":"off-hours-stop"}');
       expect(inputs).not.toContain('{"action":"morning-start"}');
       expect(inputs).toContain('{"action":"idle-check"}');

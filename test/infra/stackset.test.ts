@@ -45,7 +45,7 @@ describe('Stack: StackSets across an organization', () => {
     });
   });
 
-  it('puts the whole bot in each member stack, its code read from the bucket of the stack\'s own region', () => {
+  it("puts the whole bot in each member stack, its code read from the bucket of the stack's own region", () => {
     const functions = Object.values(member).filter((resource) => resource.Type === 'AWS::Lambda::Function');
     expect(functions).toHaveLength(4);
     for (const fn of functions) {
@@ -57,7 +57,9 @@ describe('Stack: StackSets across an organization', () => {
   it('lets each member publish its reports to the central topic too', () => {
     const functions = Object.values(member).filter((resource) => resource.Type === 'AWS::Lambda::Function');
     for (const fn of functions) {
-      expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.CENTRAL_TOPIC_ARN).toBe('arn:aws:sns:us-east-1:999988887777:org-sagemaker-ops-bot');
+      expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.CENTRAL_TOPIC_ARN).toBe(
+        'arn:aws:sns:us-east-1:999988887777:org-sagemaker-ops-bot',
+      );
     }
     const statements = Object.values(member)
       .filter((resource) => resource.Type === 'AWS::IAM::Policy')

@@ -64,7 +64,8 @@ describe.skipIf(JUPYTER_MISSING)('Integration: idle-notebooks handler on real Ju
       return true;
     };
     vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-    for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void capture(args.join(' ')));
+    for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const)
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void capture(args.join(' ')));
     const notebooks = ['busy-nb', 'idle-nb', 'lost-nb', 'skip-nb'];
     sageMaker.on(ListNotebookInstancesCommand).resolves({
       NotebookInstances: notebooks.map((name) => ({
@@ -76,14 +77,22 @@ describe.skipIf(JUPYTER_MISSING)('Integration: idle-notebooks handler on real Ju
       })),
     });
     sageMaker.on(ListTagsCommand).callsFake(async (input) => ({
-      Tags: input.ResourceArn === arnOf('skip-nb') ? [{ Key: 'ops-bot:skip', Value: 'true' }, { Key: 'team', Value: 'ml' }] : [{ Key: 'team', Value: 'ml' }],
+      Tags:
+        input.ResourceArn === arnOf('skip-nb')
+          ? [
+              { Key: 'ops-bot:skip', Value: 'true' },
+              { Key: 'team', Value: 'ml' },
+            ]
+          : [{ Key: 'team', Value: 'ml' }],
     }));
     tagging.on(GetResourcesCommand).resolves({
       ResourceTagMappingList: [{ ResourceARN: arnOf('skip-nb'), Tags: [{ Key: 'ops-bot:skip', Value: 'true' }] }],
       PaginationToken: '',
     });
     sageMaker.on(CreatePresignedNotebookInstanceUrlCommand).callsFake(async (input) => ({
-      AuthorizedUrl: { 'busy-nb': busyServer.presignedUrl, 'idle-nb': idleServer.presignedUrl, 'lost-nb': 'http://127.0.0.1:9/auth?authToken=LOST-SECRET' }[input.NotebookInstanceName as string],
+      AuthorizedUrl: { 'busy-nb': busyServer.presignedUrl, 'idle-nb': idleServer.presignedUrl, 'lost-nb': 'http://127.0.0.1:9/auth?authToken=LOST-SECRET' }[
+        input.NotebookInstanceName as string
+      ],
     }));
     sageMaker.on(AddTagsCommand).resolves({});
     sageMaker.on(StopNotebookInstanceCommand).resolves({});
@@ -112,17 +121,24 @@ describe.skipIf(JUPYTER_MISSING)('Integration: idle-notebooks handler on real Ju
     expect(sageMaker).toHaveReceivedCommandWith(StopNotebookInstanceCommand, { NotebookInstanceName: 'idle-nb' });
     expect(sageMaker).not.toHaveReceivedCommandWith(CreatePresignedNotebookInstanceUrlCommand, { NotebookInstanceName: 'skip-nb' });
     // Skip tags come from one GetResources call; ListTags is read only for the notebook about to be stopped.
-    expect(tagging).toHaveReceivedCommandWith(GetResourcesCommand, { ResourceTypeFilters: ['sagemaker:notebook-instance'], TagFilters: [{ Key: 'ops-bot:skip' }] });
+    expect(tagging).toHaveReceivedCommandWith(GetResourcesCommand, {
+      ResourceTypeFilters: ['sagemaker:notebook-instance'],
+      TagFilters: [{ Key: 'ops-bot:skip' }],
+    });
     expect(sageMaker).toHaveReceivedCommandTimes(ListTagsCommand, 1);
     expect(sageMaker).toHaveReceivedCommandWith(ListTagsCommand, { ResourceArn: arnOf('idle-nb') });
-    expect(result.notebooks.find((nb) => nb.name === 'lost-nb')?.detail).toMatch(/activity unknown: JupyterReadError: opening the presigned URL: could not connect/);
+    expect(result.notebooks.find((nb) => nb.name === 'lost-nb')?.detail).toMatch(
+      /activity unknown: JupyterReadError: opening the presigned URL: could not connect/,
+    );
     expect(result.report?.subject).toBe('SageMaker notebooks: stopped 1 notebook saving $4.80/day, 1 unreadable');
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
   });
 
   it('tags the instance with what it did and why before stopping it', async () => {
     // Act
-    await (await loadIdleNotebooks())({}, lambdaContext('idle-notebooks'));
+    await (
+      await loadIdleNotebooks()
+    )({}, lambdaContext('idle-notebooks'));
 
     // Assess
     const calls = sageMaker.calls().map((call) => call.args[0].constructor.name);
@@ -181,7 +197,12 @@ describe('Function: idle-notebooks off hours and Studio audit', () => {
   it('stops every InService notebook not skipped in the evening, marking each before stopping it', async () => {
     // Prepare
     sageMaker.on(ListNotebookInstancesCommand).resolves({
-      NotebookInstances: ['a', 'b'].map((name) => ({ NotebookInstanceName: name, NotebookInstanceArn: arnOf(name), NotebookInstanceStatus: 'InService', InstanceType: 'ml.t3.medium' })),
+      NotebookInstances: ['a', 'b'].map((name) => ({
+        NotebookInstanceName: name,
+        NotebookInstanceArn: arnOf(name),
+        NotebookInstanceStatus: 'InService',
+        InstanceType: 'ml.t3.medium',
+      })),
     });
     sageMaker.on(ListTagsCommand).callsFake(async (input) => ({ Tags: input.ResourceArn === arnOf('b') ? [{ Key: 'ops-bot:skip', Value: 'true' }] : [] }));
 
@@ -189,7 +210,10 @@ describe('Function: idle-notebooks off hours and Studio audit', () => {
     const result = await (await handler())({ action: 'off-hours-stop' }, lambdaContext('idle-notebooks'));
 
     // Assess
-    expect(sageMaker).toHaveReceivedCommandWith(AddTagsCommand, { ResourceArn: arnOf('a'), Tags: expect.arrayContaining([{ Key: 'ops-bot:off-hours-stopped', Value: 'true' }]) });
+    expect(sageMaker).toHaveReceivedCommandWith(AddTagsCommand, {
+      ResourceArn: arnOf('a'),
+      Tags: expect.arrayContaining([{ Key: 'ops-bot:off-hours-stopped', Value: 'true' }]),
+    });
     expect(sageMaker).toHaveReceivedCommandTimes(StopNotebookInstanceCommand, 1);
     expect(sageMaker).toHaveReceivedCommandWith(StopNotebookInstanceCommand, { NotebookInstanceName: 'a' });
     expect(result.notebooks.map((nb) => [nb.name, nb.verdict])).toEqual([
@@ -201,9 +225,16 @@ describe('Function: idle-notebooks off hours and Studio audit', () => {
   it('starts in the morning exactly the notebooks the bot stopped, then clears the mark', async () => {
     // Prepare
     sageMaker.on(ListNotebookInstancesCommand).resolves({
-      NotebookInstances: ['mine', 'someone-elses'].map((name) => ({ NotebookInstanceName: name, NotebookInstanceArn: arnOf(name), NotebookInstanceStatus: 'Stopped', InstanceType: 'ml.t3.medium' })),
+      NotebookInstances: ['mine', 'someone-elses'].map((name) => ({
+        NotebookInstanceName: name,
+        NotebookInstanceArn: arnOf(name),
+        NotebookInstanceStatus: 'Stopped',
+        InstanceType: 'ml.t3.medium',
+      })),
     });
-    sageMaker.on(ListTagsCommand).callsFake(async (input) => ({ Tags: input.ResourceArn === arnOf('mine') ? [{ Key: 'ops-bot:off-hours-stopped', Value: 'true' }] : [] }));
+    sageMaker
+      .on(ListTagsCommand)
+      .callsFake(async (input) => ({ Tags: input.ResourceArn === arnOf('mine') ? [{ Key: 'ops-bot:off-hours-stopped', Value: 'true' }] : [] }));
 
     // Act
     const result = await (await handler())({ action: 'morning-start' }, lambdaContext('idle-notebooks'));
@@ -220,22 +251,46 @@ describe('Function: idle-notebooks off hours and Studio audit', () => {
     sageMaker.on(ListNotebookInstancesCommand).resolves({ NotebookInstances: [] });
     sageMaker.on(ListAppsCommand).resolves({
       Apps: [
-        { DomainId: 'd-1', SpaceName: 'team-space', AppType: 'JupyterLab', AppName: 'default', Status: 'InService', ResourceSpec: { InstanceType: 'ml.g5.xlarge' }, CreationTime: new Date(Date.now() - 30 * 3_600_000) },
-        { DomainId: 'd-1', UserProfileName: 'alice', AppType: 'CodeEditor', AppName: 'default', Status: 'InService', ResourceSpec: { InstanceType: 'ml.t3.medium' } },
+        {
+          DomainId: 'd-1',
+          SpaceName: 'team-space',
+          AppType: 'JupyterLab',
+          AppName: 'default',
+          Status: 'InService',
+          ResourceSpec: { InstanceType: 'ml.g5.xlarge' },
+          CreationTime: new Date(Date.now() - 30 * 3_600_000),
+        },
+        {
+          DomainId: 'd-1',
+          UserProfileName: 'alice',
+          AppType: 'CodeEditor',
+          AppName: 'default',
+          Status: 'InService',
+          ResourceSpec: { InstanceType: 'ml.t3.medium' },
+        },
         { DomainId: 'd-1', UserProfileName: 'alice', AppType: 'JupyterServer', AppName: 'default', Status: 'InService' },
         { DomainId: 'd-1', UserProfileName: 'bob', AppType: 'JupyterLab', AppName: 'old', Status: 'Deleted' },
       ],
     });
     sageMaker.on(ListDomainsCommand).resolves({ Domains: [{ DomainId: 'd-1' }] });
     sageMaker.on(DescribeDomainCommand).resolves({
-      DefaultUserSettings: { JupyterLabAppSettings: { AppLifecycleManagement: { IdleSettings: { LifecycleManagement: 'ENABLED', IdleTimeoutInMinutes: 120 } } } },
+      DefaultUserSettings: {
+        JupyterLabAppSettings: { AppLifecycleManagement: { IdleSettings: { LifecycleManagement: 'ENABLED', IdleTimeoutInMinutes: 120 } } },
+      },
     });
-    sageMaker.on(ListUserProfilesCommand).resolves({ UserProfiles: [{ DomainId: 'd-1', UserProfileName: 'alice' }, { DomainId: 'd-1', UserProfileName: 'bob' }] });
-    sageMaker.on(DescribeUserProfileCommand).callsFake(async (input) =>
-      input.UserProfileName === 'bob'
-        ? { UserSettings: { JupyterLabAppSettings: { AppLifecycleManagement: { IdleSettings: { LifecycleManagement: 'DISABLED' } } } } }
-        : { UserSettings: { CodeEditorAppSettings: { AppLifecycleManagement: { IdleSettings: { LifecycleManagement: 'ENABLED' } } } } },
-    );
+    sageMaker.on(ListUserProfilesCommand).resolves({
+      UserProfiles: [
+        { DomainId: 'd-1', UserProfileName: 'alice' },
+        { DomainId: 'd-1', UserProfileName: 'bob' },
+      ],
+    });
+    sageMaker
+      .on(DescribeUserProfileCommand)
+      .callsFake(async (input) =>
+        input.UserProfileName === 'bob'
+          ? { UserSettings: { JupyterLabAppSettings: { AppLifecycleManagement: { IdleSettings: { LifecycleManagement: 'DISABLED' } } } } }
+          : { UserSettings: { CodeEditorAppSettings: { AppLifecycleManagement: { IdleSettings: { LifecycleManagement: 'ENABLED' } } } } },
+      );
     sageMaker.on(ListSpacesCommand).resolves({ Spaces: [{ DomainId: 'd-1', SpaceName: 'team-space' }] });
     sageMaker.on(DescribeSpaceCommand).resolves({ SpaceSettings: {} });
 

@@ -119,7 +119,11 @@ describe.skipIf(JUPYTER_MISSING)('Integration: Jupyter activity on a real jupyte
     // Act
     const activity = await readJupyterActivity(server.presignedUrl, options);
     const terminal = activity.terminals.find((t) => t.name === created.name);
-    const verdict = decideNotebook(snapshotOf(activity), { idleMinutes: 60, ignoreConnections: true }, new Date(Date.parse(terminal?.lastActivity ?? '') + 10 * 60_000));
+    const verdict = decideNotebook(
+      snapshotOf(activity),
+      { idleMinutes: 60, ignoreConnections: true },
+      new Date(Date.parse(terminal?.lastActivity ?? '') + 10 * 60_000),
+    );
 
     // Assess
     expect(terminal?.lastActivity).toEqual(expect.any(String));
@@ -184,7 +188,9 @@ describe('Integration: Jupyter that cannot be read', () => {
     });
 
     // Act & Assess
-    await expect(readJupyterActivity(`${origin}/auth?authToken=SECRET`, { timeoutMs: 2_000 })).rejects.toThrow(/GET \/api\/\w+ answered a redirect \(HTTP 302\), which is not followed/);
+    await expect(readJupyterActivity(`${origin}/auth?authToken=SECRET`, { timeoutMs: 2_000 })).rejects.toThrow(
+      /GET \/api\/\w+ answered a redirect \(HTTP 302\), which is not followed/,
+    );
   });
 
   it('refuses a login that redirects to another host', async () => {

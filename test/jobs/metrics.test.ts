@@ -34,7 +34,11 @@ describe('Job metrics', () => {
   it.each([false, true])('idle-endpoints counts the idle endpoints and what they cost per day (dry run: %s)', async (dryRun) => {
     // Prepare: two idle ml.m5.xlarge endpoints ($0.23/h each), one busy.
     const account = new FakeAccount(
-      [fakeEndpoint('idle-a', { createdAt: daysAgo(30) }), fakeEndpoint('idle-b', { createdAt: daysAgo(30) }), fakeEndpoint('busy', { createdAt: daysAgo(30) })],
+      [
+        fakeEndpoint('idle-a', { createdAt: daysAgo(30) }),
+        fakeEndpoint('idle-b', { createdAt: daysAgo(30) }),
+        fakeEndpoint('busy', { createdAt: daysAgo(30) }),
+      ],
       [variantSeries('busy', 'AllTraffic', NOW, [1])],
     );
     mocks = mockAccount(account);
@@ -55,12 +59,25 @@ describe('Job metrics', () => {
 
   it('weekend-scaling counts the components scaled down, the failures and the estimated savings, then the restored ones', async () => {
     // Prepare: one ml.g5.xlarge endpoint ($1.408/h) that releases its instance when both components are at 0.
-    const account = new FakeAccount([hostEndpoint('ep-1', { instanceType: 'ml.g5.xlarge', instances: 1, managedMin: 0 })], [], [fakeComponent('a'), fakeComponent('b', { copies: 1 })]);
+    const account = new FakeAccount(
+      [hostEndpoint('ep-1', { instanceType: 'ml.g5.xlarge', instances: 1, managedMin: 0 })],
+      [],
+      [fakeComponent('a'), fakeComponent('b', { copies: 1 })],
+    );
     mocks = mockAccount(account);
     const config = parseWeekendScalingConfig({ ...env, WEEKEND_SETTLE_POLL_SECONDS: '0' });
     const down = recordMetrics();
     const up = recordMetrics();
-    const deps = (metrics: typeof down, at: Date) => ({ ...liveWeekendScalingDeps(config, createWeekendScalingClients(), silent, () => undefined, () => at), metrics });
+    const deps = (metrics: typeof down, at: Date) => ({
+      ...liveWeekendScalingDeps(
+        config,
+        createWeekendScalingClients(),
+        silent,
+        () => undefined,
+        () => at,
+      ),
+      metrics,
+    });
 
     // Act
     await runWeekendScaling({ action: 'scale-down', dryRun: false }, deps(down, NOW));
@@ -80,7 +97,13 @@ describe('Job metrics', () => {
     const stopped: string[] = [];
     const notebooks: NotebookAccess = {
       list: async () =>
-        ['idle', 'unreadable'].map((name) => ({ name, arn: `arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/${name}`, status: 'InService', instanceType: 'ml.t3.medium', lastModifiedAt: daysAgo(1).toISOString() })),
+        ['idle', 'unreadable'].map((name) => ({
+          name,
+          arn: `arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/${name}`,
+          status: 'InService',
+          instanceType: 'ml.t3.medium',
+          lastModifiedAt: daysAgo(1).toISOString(),
+        })),
       presignedUrl: async (name) => `https://${name}.notebook.us-east-1.sagemaker.aws/auth?authToken=secret`,
       stop: async (name) => void stopped.push(name),
       start: async () => undefined,
@@ -95,7 +118,11 @@ describe('Job metrics', () => {
       logger: silent,
       metrics,
       notifier: { publish: async () => ({ messageId: 'm-1' }) },
-      accessFor: () => ({ notebooks, studio: { listRunningApps: async () => [], readIdleCoverage: async () => ({ coverage: [], failures: [] }) }, tags: { findTagged: async () => new Map() } }),
+      accessFor: () => ({
+        notebooks,
+        studio: { listRunningApps: async () => [], readIdleCoverage: async () => ({ coverage: [], failures: [] }) },
+        tags: { findTagged: async () => new Map() },
+      }),
       readActivity: async (url) => {
         if (url.includes('unreadable')) throw new Error('connection refused');
         return { status: 'read', sessions: 0, kernels: [], terminals: [], serverLastActivity: daysAgo(1).toISOString() };

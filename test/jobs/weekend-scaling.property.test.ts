@@ -91,54 +91,66 @@ describe('Property: weekend scaling never loses what it must restore', () => {
 
   it('after a final clean restore, every component and target is back and no saved state is left', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(componentArbitrary, { minLength: 1, maxLength: 6 }), fc.array(runArbitrary, { minLength: 1, maxLength: 6 }), async (specs, runs) => {
-        // Prepare
-        const components = componentsOf(specs);
-        account = accountWith(components);
-        const original = structuredClone(components);
-        const deps = liveWeekendScalingDeps(config, clients, silent, () => 'arn:aws:lambda:us-east-1:111122223333:function:weekend-scaling', clock);
+      fc.asyncProperty(
+        fc.array(componentArbitrary, { minLength: 1, maxLength: 6 }),
+        fc.array(runArbitrary, { minLength: 1, maxLength: 6 }),
+        async (specs, runs) => {
+          // Prepare
+          const components = componentsOf(specs);
+          account = accountWith(components);
+          const original = structuredClone(components);
+          const deps = liveWeekendScalingDeps(config, clients, silent, () => 'arn:aws:lambda:us-east-1:111122223333:function:weekend-scaling', clock);
 
-        // Act: the faulty history, then one clean restore, then one more.
-        for (const run of runs) {
-          injectFaults(account, run);
-          await runWeekendScaling({ action: run.action, dryRun: false }, deps).catch(() => undefined);
-        }
-        account.failure = () => undefined;
-        await runWeekendScaling({ action: 'restore', dryRun: false }, deps);
-        const writesAfterRestore = account.mutatingCalls();
-        await runWeekendScaling({ action: 'restore', dryRun: false }, deps);
+          // Act: the faulty history, then one clean restore, then one more.
+          for (const run of runs) {
+            injectFaults(account, run);
+            await runWeekendScaling({ action: run.action, dryRun: false }, deps).catch(() => undefined);
+          }
+          account.failure = () => undefined;
+          await runWeekendScaling({ action: 'restore', dryRun: false }, deps);
+          const writesAfterRestore = account.mutatingCalls();
+          await runWeekendScaling({ action: 'restore', dryRun: false }, deps);
 
-        // Assess
-        expect(observable(account.components)).toEqual(observable(original));
-        expect(account.mutatingCalls()).toBe(writesAfterRestore);
-      }),
+          // Assess
+          expect(observable(account.components)).toEqual(observable(original));
+          expect(account.mutatingCalls()).toBe(writesAfterRestore);
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('never writes to a skipped or out-of-scope component, whatever the faults', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(componentArbitrary, { minLength: 1, maxLength: 6 }), fc.array(runArbitrary, { minLength: 1, maxLength: 4 }), async (specs, runs) => {
-        // Prepare
-        const components: FakeComponent[] = specs.map((spec, i) => ({ name: `ic-${i}`, ...spec, tags: { ...spec.tags } }));
-        account = new FakeAccount([], [], components);
-        const untouchable = new Set(
-          components.filter((c) => c.tags['ops-bot:skip'] === 'true' || c.tags['ops-bot:weekend-scale-to-zero'] !== 'true').map((c) => c.name),
-        );
-        const deps = liveWeekendScalingDeps(config, clients, silent, () => undefined, clock);
+      fc.asyncProperty(
+        fc.array(componentArbitrary, { minLength: 1, maxLength: 6 }),
+        fc.array(runArbitrary, { minLength: 1, maxLength: 4 }),
+        async (specs, runs) => {
+          // Prepare
+          const components: FakeComponent[] = specs.map((spec, i) => ({ name: `ic-${i}`, ...spec, tags: { ...spec.tags } }));
+          account = new FakeAccount([], [], components);
+          const untouchable = new Set(
+            components.filter((c) => c.tags['ops-bot:skip'] === 'true' || c.tags['ops-bot:weekend-scale-to-zero'] !== 'true').map((c) => c.name),
+          );
+          const deps = liveWeekendScalingDeps(config, clients, silent, () => undefined, clock);
 
-        // Act
-        for (const run of runs) {
-          injectFaults(account, run);
-          await runWeekendScaling({ action: run.action, dryRun: false }, deps).catch(() => undefined);
-        }
+          // Act
+          for (const run of runs) {
+            injectFaults(account, run);
+            await runWeekendScaling({ action: run.action, dryRun: false }, deps).catch(() => undefined);
+          }
 
-        // Assess
-        const touched = account.calls
-          .filter((call) => MUTATING.has(call.operation) && call.operation !== 'CreateSchedule')
-          .map((call) => String(call.input.InferenceComponentName ?? call.input.ResourceArn ?? call.input.ResourceId).split('/').pop());
-        expect(touched.filter((name) => untouchable.has(name ?? ''))).toEqual([]);
-      }),
+          // Assess
+          const touched = account.calls
+            .filter((call) => MUTATING.has(call.operation) && call.operation !== 'CreateSchedule')
+            .map((call) =>
+              String(call.input.InferenceComponentName ?? call.input.ResourceArn ?? call.input.ResourceId)
+                .split('/')
+                .pop(),
+            );
+          expect(touched.filter((name) => untouchable.has(name ?? ''))).toEqual([]);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -170,61 +182,81 @@ describe('Property: weekend scaling never loses what it must restore', () => {
     return true;
   }
 
-  it('ends every history at the owner\'s last settings with no state lost, stale or restored early', async () => {
+  it("ends every history at the owner's last settings with no state lost, stale or restored early", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(componentArbitrary, { minLength: 1, maxLength: 6 }), fc.array(stepArbitrary, { minLength: 1, maxLength: 8 }), async (specs, steps) => {
-        // Prepare
-        const components = componentsOf(specs);
-        account = accountWith(components);
-        const intended = structuredClone(components);
-        let now = new Date('2026-11-20T17:00:00Z');
-        const deps = liveWeekendScalingDeps(config, clients, silent, () => FUNCTION_ARN, () => now);
-        const earlyRestores: string[] = [];
+      fc.asyncProperty(
+        fc.array(componentArbitrary, { minLength: 1, maxLength: 6 }),
+        fc.array(stepArbitrary, { minLength: 1, maxLength: 8 }),
+        async (specs, steps) => {
+          // Prepare
+          const components = componentsOf(specs);
+          account = accountWith(components);
+          const intended = structuredClone(components);
+          let now = new Date('2026-11-20T17:00:00Z');
+          const deps = liveWeekendScalingDeps(
+            config,
+            clients,
+            silent,
+            () => FUNCTION_ARN,
+            () => now,
+          );
+          const earlyRestores: string[] = [];
 
-        // Act
-        for (const step of steps) {
-          if (step.kind === 'owner') {
-            const component = account.components[step.index % account.components.length];
-            if (component && changeByOwner(component, step.copies)) {
-              const target = intended.find((c) => c.name === component.name);
-              if (target) Object.assign(target, { copies: component.copies, autoscaling: component.autoscaling && { ...component.autoscaling } });
+          // Act
+          for (const step of steps) {
+            if (step.kind === 'owner') {
+              const component = account.components[step.index % account.components.length];
+              if (component && changeByOwner(component, step.copies)) {
+                const target = intended.find((c) => c.name === component.name);
+                if (target) Object.assign(target, { copies: component.copies, autoscaling: component.autoscaling && { ...component.autoscaling } });
+              }
+              continue;
             }
-            continue;
+            if (step.kind === 'overlap') {
+              injectFaults(account, { action: 'restore', faults: step.faults, cutOffAfterWrites: undefined });
+              await Promise.all([
+                runWeekendScaling({ action: 'scale-down', dryRun: false }, deps).catch(() => undefined),
+                runWeekendScaling({ action: 'restore', dryRun: false }, deps).catch(() => undefined),
+              ]);
+              continue;
+            }
+            // A weekly restore must leave alone what an ad hoc until still holds.
+            const held = new Set(
+              account.components
+                .filter((c) => c.tags['ops-bot:restore-after'] && Date.parse(c.tags['ops-bot:restore-after']) > now.getTime() + 5 * 60_000)
+                .map((c) => c.name),
+            );
+            const firstCall = account.calls.length;
+            injectFaults(account, step.run);
+            const event = weekendEventParser(
+              config,
+              () => now,
+            )(step.until ? { action: 'scale-down', until: '2026-11-25T07:00:00' } : { action: step.run.action });
+            await runWeekendScaling(event, deps).catch(() => undefined);
+            if (step.run.action === 'restore') {
+              const touched = account.calls
+                .slice(firstCall)
+                .filter((call) => call.operation === 'UpdateInferenceComponentRuntimeConfig')
+                .map((call) => String(call.input.InferenceComponentName));
+              earlyRestores.push(...touched.filter((name) => held.has(name)));
+            }
           }
-          if (step.kind === 'overlap') {
-            injectFaults(account, { action: 'restore', faults: step.faults, cutOffAfterWrites: undefined });
-            await Promise.all([
-              runWeekendScaling({ action: 'scale-down', dryRun: false }, deps).catch(() => undefined),
-              runWeekendScaling({ action: 'restore', dryRun: false }, deps).catch(() => undefined),
-            ]);
-            continue;
-          }
-          // A weekly restore must leave alone what an ad hoc until still holds.
-          const held = new Set(account.components.filter((c) => c.tags['ops-bot:restore-after'] && Date.parse(c.tags['ops-bot:restore-after']) > now.getTime() + 5 * 60_000).map((c) => c.name));
-          const firstCall = account.calls.length;
-          injectFaults(account, step.run);
-          const event = weekendEventParser(config, () => now)(step.until ? { action: 'scale-down', until: '2026-11-25T07:00:00' } : { action: step.run.action });
-          await runWeekendScaling(event, deps).catch(() => undefined);
-          if (step.run.action === 'restore') {
-            const touched = account.calls.slice(firstCall).filter((call) => call.operation === 'UpdateInferenceComponentRuntimeConfig').map((call) => String(call.input.InferenceComponentName));
-            earlyRestores.push(...touched.filter((name) => held.has(name)));
-          }
-        }
-        // Then the ad hoc restores are due, and one clean restore runs, and one more.
-        now = new Date('2026-11-26T06:00:00Z');
-        account.failure = () => undefined;
-        const movedBefore = account.movedAtRegistration.length;
-        await runWeekendScaling({ action: 'restore', dryRun: false }, deps);
-        const writesAfterRestore = account.mutatingCalls();
-        await runWeekendScaling({ action: 'restore', dryRun: false }, deps);
+          // Then the ad hoc restores are due, and one clean restore runs, and one more.
+          now = new Date('2026-11-26T06:00:00Z');
+          account.failure = () => undefined;
+          const movedBefore = account.movedAtRegistration.length;
+          await runWeekendScaling({ action: 'restore', dryRun: false }, deps);
+          const writesAfterRestore = account.mutatingCalls();
+          await runWeekendScaling({ action: 'restore', dryRun: false }, deps);
 
-        // Assess
-        expect(earlyRestores).toEqual([]);
-        // Copies go back before the bounds: Application Auto Scaling never has to move them itself.
-        expect(account.movedAtRegistration.slice(movedBefore)).toEqual([]);
-        expect(observable(account.components)).toEqual(observable(intended));
-        expect(account.mutatingCalls()).toBe(writesAfterRestore);
-      }),
+          // Assess
+          expect(earlyRestores).toEqual([]);
+          // Copies go back before the bounds: Application Auto Scaling never has to move them itself.
+          expect(account.movedAtRegistration.slice(movedBefore)).toEqual([]);
+          expect(observable(account.components)).toEqual(observable(intended));
+          expect(account.mutatingCalls()).toBe(writesAfterRestore);
+        },
+      ),
       {
         numRuns: 300,
         examples: [

@@ -7,7 +7,8 @@ import { messageBytes, MESSAGE_BUDGET_BYTES } from '@ops-bot/shared/report/sns-m
 import { endpointSnapshot, idleEndpointsSnapshot, instanceVariant, variantTraffic } from '../support/builders.ts';
 
 const policy = { idleHours: 24, prices: createPriceBook({}) };
-const render = (endpoints: Parameters<typeof idleEndpointsSnapshot>[0]) => renderIdleEndpointsReport(findIdleEndpoints(idleEndpointsSnapshot(endpoints), policy));
+const render = (endpoints: Parameters<typeof idleEndpointsSnapshot>[0]) =>
+  renderIdleEndpointsReport(findIdleEndpoints(idleEndpointsSnapshot(endpoints), policy));
 
 describe('Function: renderIdleEndpointsReport', () => {
   it('renders nothing when nothing is idle', () => {
@@ -21,7 +22,10 @@ describe('Function: renderIdleEndpointsReport', () => {
   it('says the point in the subject and the facts in the email', () => {
     // Prepare
     const endpoints = [
-      endpointSnapshot({ name: 'llm-lab', details: { status: 'read', variants: [instanceVariant({ instanceType: 'ml.g5.12xlarge', currentInstanceCount: 2 })] } }),
+      endpointSnapshot({
+        name: 'llm-lab',
+        details: { status: 'read', variants: [instanceVariant({ instanceType: 'ml.g5.12xlarge', currentInstanceCount: 2 })] },
+      }),
       endpointSnapshot({ name: 'small', details: { status: 'read', variants: [instanceVariant({ instanceType: 'ml.m5.large' })] } }),
     ];
 
@@ -64,7 +68,10 @@ describe('Function: renderIdleEndpointsReport', () => {
   it('cuts a huge list to fit SNS and says how many more there are', () => {
     // Prepare
     const endpoints = Array.from({ length: 3_000 }, (_, index) =>
-      endpointSnapshot({ name: `endpoint-with-a-long-descriptive-name-${String(index).padStart(4, '0')}`, inferenceComponents: ['component-a', 'component-b'] }),
+      endpointSnapshot({
+        name: `endpoint-with-a-long-descriptive-name-${String(index).padStart(4, '0')}`,
+        inferenceComponents: ['component-a', 'component-b'],
+      }),
     );
 
     // Act

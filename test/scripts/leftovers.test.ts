@@ -13,7 +13,13 @@ describe('Function: findLeftovers', () => {
     // Prepare
     tagging.on(GetResourcesCommand).resolves({
       ResourceTagMappingList: [
-        { ResourceARN: 'arn:aws:sagemaker:us-east-1:111122223333:inference-component/llm', Tags: [{ Key: 'ops-bot:saved-copy-count', Value: '2' }, { Key: 'team', Value: 'ml' }] },
+        {
+          ResourceARN: 'arn:aws:sagemaker:us-east-1:111122223333:inference-component/llm',
+          Tags: [
+            { Key: 'ops-bot:saved-copy-count', Value: '2' },
+            { Key: 'team', Value: 'ml' },
+          ],
+        },
         { ResourceARN: 'arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/nb', Tags: [{ Key: 'ops-bot:last-action', Value: 'stopped: idle 75 min' }] },
         { ResourceARN: 'arn:aws:sagemaker:us-east-1:111122223333:endpoint/theirs', Tags: [{ Key: 'team', Value: 'ml' }] },
       ],
@@ -22,7 +28,10 @@ describe('Function: findLeftovers', () => {
     scheduler.on(ListSchedulesCommand).resolves({ Schedules: [{ Name: 'ops-bot-restore-202612280700', GroupName: 'default', State: 'ENABLED' }] });
 
     // Act
-    const found = await findLeftovers('us-east-1', { tagging: new ResourceGroupsTaggingAPIClient({ region: 'us-east-1' }), scheduler: new SchedulerClient({ region: 'us-east-1' }) });
+    const found = await findLeftovers('us-east-1', {
+      tagging: new ResourceGroupsTaggingAPIClient({ region: 'us-east-1' }),
+      scheduler: new SchedulerClient({ region: 'us-east-1' }),
+    });
 
     // Assess
     expect(found.taggedResources.map((resource) => resource.arn)).toEqual([

@@ -14,7 +14,8 @@ describe('Docs: docs/samples.md', () => {
     const texts = [...text.matchAll(/\*\*SMS\*\*[^\n]*\n\n```text\n([^\n]*)\n```/g)].map((match) => match[1] ?? '');
 
     // Assess
-    for (const job of ['## idle-endpoints', '## idle-notebooks: idle check', '## idle-notebooks: Studio audit', '## weekend-scaling', '## cost-report']) expect(text).toContain(job);
+    for (const job of ['## idle-endpoints', '## idle-notebooks: idle check', '## idle-notebooks: Studio audit', '## weekend-scaling', '## cost-report'])
+      expect(text).toContain(job);
     expect(texts).toHaveLength(5);
     for (const sms of texts) {
       expect(sms.startsWith('OPSBOT> ')).toBe(true);

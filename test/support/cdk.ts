@@ -48,7 +48,9 @@ function synthesize(opsBot: Record<string, unknown> = {}, env: Environment = {})
  * are not nag findings and are asserted where they matter.
  */
 function nagViolations(outdir: string): unknown[] {
-  const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as { pluginReports: Array<{ pluginName?: string; violations: unknown[] }> };
+  const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+    pluginReports: Array<{ pluginName?: string; violations: unknown[] }>;
+  };
   return report.pluginReports.filter((plugin) => plugin.pluginName !== 'Construct Annotations').flatMap((plugin) => plugin.violations);
 }
 

@@ -70,14 +70,24 @@ async function startJupyterServer(): Promise<JupyterServer> {
       `--ServerApp.token=${token}`,
       `--ServerApp.root_dir=${home}`,
     ],
-    { env: { ...process.env, HOME: home, JUPYTER_RUNTIME_DIR: join(home, 'runtime'), JUPYTER_DATA_DIR: join(home, 'data'), JUPYTER_CONFIG_DIR: join(home, 'config') }, stdio: ['ignore', 'ignore', 'pipe'] },
+    {
+      env: {
+        ...process.env,
+        HOME: home,
+        JUPYTER_RUNTIME_DIR: join(home, 'runtime'),
+        JUPYTER_DATA_DIR: join(home, 'data'),
+        JUPYTER_CONFIG_DIR: join(home, 'config'),
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4_000);
   });
   const origin = `http://127.0.0.1:${port}`;
-  const api = (path: string, init: RequestInit = {}) => fetch(`${origin}${path}`, { ...init, headers: { authorization: `token ${token}`, 'content-type': 'application/json', ...init.headers } });
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${origin}${path}`, { ...init, headers: { authorization: `token ${token}`, 'content-type': 'application/json', ...init.headers } });
 
   const deadline = Date.now() + 30_000;
   for (;;) {

@@ -19,7 +19,9 @@ function hostingEndpoint(overrides: Partial<HostingEndpoint> = {}): HostingEndpo
     region: 'us-east-1',
     name: 'ep-1',
     componentCopies: { 'ic-1': 2 },
-    variants: [{ variantName: 'AllTraffic', role: 'production', instanceType: 'ml.g6.12xlarge', serverless: false, currentInstanceCount: 1, managedMinInstanceCount: 0 }],
+    variants: [
+      { variantName: 'AllTraffic', role: 'production', instanceType: 'ml.g6.12xlarge', serverless: false, currentInstanceCount: 1, managedMinInstanceCount: 0 },
+    ],
     ...overrides,
   };
 }

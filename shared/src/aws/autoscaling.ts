@@ -3,11 +3,7 @@
  * more pushes a manual 0 copies straight back up, so the bot lowers it for the weekend and puts
  * it back on Monday.
  */
-import {
-  paginateDescribeScalableTargets,
-  RegisterScalableTargetCommand,
-  type ApplicationAutoScalingClient,
-} from '@aws-sdk/client-application-auto-scaling';
+import { paginateDescribeScalableTargets, RegisterScalableTargetCommand, type ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import type { ScalingBounds } from '../domain/weekend-scaling.ts';
 import { chunk } from '../util/concurrency.ts';
 

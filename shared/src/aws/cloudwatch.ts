@@ -65,10 +65,7 @@ async function readBatch(
   const points = batch.map((): DataPoint[] => []);
   const problems = new Map<number, string>();
   try {
-    const pages = paginateGetMetricData(
-      { client },
-      { MetricDataQueries: queries, StartTime: range.start, EndTime: range.end, ScanBy: 'TimestampAscending' },
-    );
+    const pages = paginateGetMetricData({ client }, { MetricDataQueries: queries, StartTime: range.start, EndTime: range.end, ScanBy: 'TimestampAscending' });
     for await (const page of pages) {
       for (const result of page.MetricDataResults ?? []) {
         const index = Number(result.Id?.slice(1));

@@ -6,7 +6,6 @@ import { DescribeInferenceComponentCommand, UpdateInferenceComponentRuntimeConfi
 import type { ComponentCopies } from '../domain/hosting.ts';
 import { createSageMakerTags, type SageMakerTags } from './sagemaker-tags.ts';
 
-
 interface ComponentAccess extends SageMakerTags {
   readCopies(name: string): Promise<ComponentCopies>;
   setCopyCount(name: string, copyCount: number): Promise<void>;

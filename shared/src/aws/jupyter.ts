@@ -89,7 +89,11 @@ async function readJupyterActivity(presignedUrl: string, options: JupyterClientO
     try {
       // Never follow a redirect here: the cookie jar would go along, and an answer from somewhere
       // else (a login page, another host's `[]`) could make a busy notebook look idle.
-      response = await fetch(target, { redirect: 'manual', headers: { cookie: cookieHeader(jar), accept: 'application/json' }, signal: AbortSignal.timeout(options.timeoutMs) });
+      response = await fetch(target, {
+        redirect: 'manual',
+        headers: { cookie: cookieHeader(jar), accept: 'application/json' },
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
     } catch (error) {
       throw networkFailure(error, `GET ${path}`, options.timeoutMs);
     }

@@ -51,7 +51,9 @@ function createNotebookAccess(client: SageMakerClient): NotebookAccess {
       return notebooks;
     },
     async presignedUrl(name) {
-      const output = await client.send(new CreatePresignedNotebookInstanceUrlCommand({ NotebookInstanceName: name, SessionExpirationDurationInSeconds: SESSION_SECONDS }));
+      const output = await client.send(
+        new CreatePresignedNotebookInstanceUrlCommand({ NotebookInstanceName: name, SessionExpirationDurationInSeconds: SESSION_SECONDS }),
+      );
       if (!output.AuthorizedUrl) throw new Error(`CreatePresignedNotebookInstanceUrl(${name}) returned no URL`);
       return output.AuthorizedUrl;
     },

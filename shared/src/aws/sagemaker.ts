@@ -126,23 +126,25 @@ function createEndpointReader(client: SageMakerClient): EndpointReader {
 
 /** Each variant's capacity from DescribeEndpoint, with instance types where the endpoint config was read. */
 function hostedVariants(endpoint: DescribeEndpointCommandOutput, configured: ReadonlyMap<string | undefined, ProductionVariant>): HostedVariant[] {
-  const toCapacity = (role: HostedVariant['role']) => (summary: ProductionVariantSummary): HostedVariant => {
-    const variantConfig = configured.get(summary.VariantName);
-    const serverless = summary.CurrentServerlessConfig !== undefined || variantConfig?.ServerlessConfig !== undefined;
-    const instanceType = variantConfig?.InstanceType;
-    const managed = summary.ManagedInstanceScaling;
-    const managedMinInstanceCount = managed?.Status === 'ENABLED' ? (managed.MinInstanceCount ?? 0) : undefined;
-    const provisionedConcurrency = summary.CurrentServerlessConfig?.ProvisionedConcurrency ?? variantConfig?.ServerlessConfig?.ProvisionedConcurrency;
-    return {
-      variantName: summary.VariantName ?? 'unnamed variant',
-      role,
-      ...(instanceType ? { instanceType } : {}),
-      serverless,
-      currentInstanceCount: serverless ? 0 : (summary.CurrentInstanceCount ?? summary.DesiredInstanceCount ?? 0),
-      ...(serverless && provisionedConcurrency ? { provisionedConcurrency } : {}),
-      ...(managedMinInstanceCount !== undefined ? { managedMinInstanceCount } : {}),
+  const toCapacity =
+    (role: HostedVariant['role']) =>
+    (summary: ProductionVariantSummary): HostedVariant => {
+      const variantConfig = configured.get(summary.VariantName);
+      const serverless = summary.CurrentServerlessConfig !== undefined || variantConfig?.ServerlessConfig !== undefined;
+      const instanceType = variantConfig?.InstanceType;
+      const managed = summary.ManagedInstanceScaling;
+      const managedMinInstanceCount = managed?.Status === 'ENABLED' ? (managed.MinInstanceCount ?? 0) : undefined;
+      const provisionedConcurrency = summary.CurrentServerlessConfig?.ProvisionedConcurrency ?? variantConfig?.ServerlessConfig?.ProvisionedConcurrency;
+      return {
+        variantName: summary.VariantName ?? 'unnamed variant',
+        role,
+        instanceType: instanceType || undefined,
+        serverless,
+        currentInstanceCount: serverless ? 0 : (summary.CurrentInstanceCount ?? summary.DesiredInstanceCount ?? 0),
+        ...(serverless && provisionedConcurrency ? { provisionedConcurrency } : {}),
+        managedMinInstanceCount,
+      };
     };
-  };
   return [...(endpoint.ProductionVariants ?? []).map(toCapacity('production')), ...(endpoint.ShadowProductionVariants ?? []).map(toCapacity('shadow'))];
 }
 

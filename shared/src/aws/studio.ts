@@ -73,7 +73,10 @@ function createStudioAccess(client: SageMakerClient, region: string): StudioAcce
         ...spaces.map((space) => ({ level: 'space' as const, ...space })),
       ];
       const read = await mapSettled(tasks, concurrency, async (task): Promise<IdleCoverage[]> => {
-        const entry = (level: IdleCoverage['level'], settings: { JupyterLabAppSettings?: LifecycleSettings; CodeEditorAppSettings?: LifecycleSettings } | undefined): IdleCoverage => {
+        const entry = (
+          level: IdleCoverage['level'],
+          settings: { JupyterLabAppSettings?: LifecycleSettings; CodeEditorAppSettings?: LifecycleSettings } | undefined,
+        ): IdleCoverage => {
           const jupyterLab = lifecycle(settings?.JupyterLabAppSettings);
           const codeEditor = lifecycle(settings?.CodeEditorAppSettings);
           return { region, domainId: task.domainId, level, name: task.name, ...(jupyterLab ? { jupyterLab } : {}), ...(codeEditor ? { codeEditor } : {}) };
@@ -85,7 +88,9 @@ function createStudioAccess(client: SageMakerClient, region: string): StudioAcce
           return [entry('domain', domain.DefaultUserSettings), entry('domain-spaces', domain.DefaultSpaceSettings)];
         }
         if (task.level === 'user-profile') {
-          return [entry('user-profile', (await client.send(new DescribeUserProfileCommand({ DomainId: task.domainId, UserProfileName: task.name }))).UserSettings)];
+          return [
+            entry('user-profile', (await client.send(new DescribeUserProfileCommand({ DomainId: task.domainId, UserProfileName: task.name }))).UserSettings),
+          ];
         }
         return [entry('space', (await client.send(new DescribeSpaceCommand({ DomainId: task.domainId, SpaceName: task.name }))).SpaceSettings)];
       });

@@ -98,7 +98,10 @@ interface SeriesPlan {
  * series of each variant, and invocations per component and per variant. `problems` are the
  * ListMetrics calls that failed: their figures fall back to estimates.
  */
-function planCostSeries(found: { readonly gpu: readonly MetricIdentity[]; readonly instance: readonly MetricIdentity[]; readonly invocations: readonly MetricIdentity[] }, problems: readonly string[]): SeriesPlan {
+function planCostSeries(
+  found: { readonly gpu: readonly MetricIdentity[]; readonly instance: readonly MetricIdentity[]; readonly invocations: readonly MetricIdentity[] },
+  problems: readonly string[],
+): SeriesPlan {
   const requests: MetricSeriesRequest[] = [];
   const indexes = new Map<string, number[]>();
   const add = (key: string, metric: MetricIdentity, stat: string) => {
@@ -119,7 +122,8 @@ function planCostSeries(found: { readonly gpu: readonly MetricIdentity[]; readon
   for (const metric of found.invocations) {
     const dims = new Map(metric.dimensions.map((d) => [d.name, d.value]));
     if (dims.size === 1 && dims.get('InferenceComponentName')) add(`ic-inv:${dims.get('InferenceComponentName')}`, metric, 'Sum');
-    if (dims.size === 2 && dims.get('EndpointName') && dims.get('VariantName')) add(`inv:${dims.get('EndpointName')}/${dims.get('VariantName')}`, metric, 'Sum');
+    if (dims.size === 2 && dims.get('EndpointName') && dims.get('VariantName'))
+      add(`inv:${dims.get('EndpointName')}/${dims.get('VariantName')}`, metric, 'Sum');
   }
   return { requests, indexes, problem: problems.length > 0 ? problems.join('; ') : undefined };
 }
@@ -133,7 +137,10 @@ function coarsestGpuSeries(metrics: readonly MetricIdentity[]): Map<string, Metr
   for (const metric of metrics) {
     const component = metric.dimensions.find((d) => d.name === 'InferenceComponentName')?.value;
     if (!component || !metric.dimensions.some((d) => GPU_DIMENSIONS.has(d.name))) continue;
-    const setKey = metric.dimensions.map((d) => d.name).sort().join(',');
+    const setKey = metric.dimensions
+      .map((d) => d.name)
+      .sort()
+      .join(',');
     const sets = bySet.get(component) ?? new Map<string, MetricIdentity[]>();
     sets.set(setKey, [...(sets.get(setKey) ?? []), metric]);
     bySet.set(component, sets);
@@ -146,12 +153,7 @@ function coarsestGpuSeries(metrics: readonly MetricIdentity[]): Map<string, Metr
   return chosen;
 }
 
-function sumOf(
-  key: string,
-  series: SeriesPlan,
-  measured: readonly Measured[],
-  scale = 1,
-): { value?: TwoPeriods; problem?: string } {
+function sumOf(key: string, series: SeriesPlan, measured: readonly Measured[], scale = 1): { value?: TwoPeriods; problem?: string } {
   const indexes = series.indexes.get(key);
   if (!indexes || indexes.length === 0) return {};
   let current = 0;
@@ -177,46 +179,45 @@ function hostsOf(
   // SampleCount × publish period = seconds held; / 3600 = hours.
   const toHours = hosting.metricsPeriodSeconds / 3600;
   // Shadow variants run billed instances and host no components: they pay for themselves.
-  return hosting.variants
-    .map((variant): CostHost => {
-      const problems: string[] = [];
-      const instanceHours = sumOf(`instance:${endpointName}/${variant.variantName}`, series, measured, toHours);
-      if (instanceHours.problem) problems.push(instanceHours.problem);
-      const components = listed
-        .filter((component) => variant.role === 'production' && component.endpointName === endpointName && component.variantName === variant.variantName)
-        .flatMap((component): CostComponent[] => {
-          const copies = facts.get(component.name);
-          if (!copies) return [];
-          const gpuHours = sumOf(`gpu:${component.name}`, series, measured, toHours);
-          if (gpuHours.problem) problems.push(gpuHours.problem);
-          const invocations = sumOf(`ic-inv:${component.name}`, series, measured);
-          return [
-            {
-              name: component.name,
-              copies: copies.currentCopyCount,
-              acceleratorsPerCopy: copies.acceleratorsPerCopy,
-              cpuCoresPerCopy: copies.cpuCoresPerCopy,
-              memoryMbPerCopy: copies.memoryMbPerCopy,
-              measuredGpuHours: gpuHours.value,
-              invocations: invocations.value,
-            },
-          ];
-        });
-      const invocations = sumOf(`inv:${endpointName}/${variant.variantName}`, series, measured);
-      return {
-        region,
-        endpointName,
-        variantName: variant.variantName,
-        ...(variant.role === 'shadow' ? { role: 'shadow' as const } : {}),
-        ...(variant.instanceType ? { instanceType: variant.instanceType } : {}),
-        instanceCount: variant.currentInstanceCount,
-        serverless: variant.serverless,
-        ...(instanceHours.value ? { measuredInstanceHours: instanceHours.value } : {}),
-        components,
-        ...(invocations.value ? { invocations: invocations.value } : {}),
-        ...(problems.length > 0 ? { metricsProblem: [...new Set(problems)].join('; ') } : {}),
-      };
-    });
+  return hosting.variants.map((variant): CostHost => {
+    const problems: string[] = [];
+    const instanceHours = sumOf(`instance:${endpointName}/${variant.variantName}`, series, measured, toHours);
+    if (instanceHours.problem) problems.push(instanceHours.problem);
+    const components = listed
+      .filter((component) => variant.role === 'production' && component.endpointName === endpointName && component.variantName === variant.variantName)
+      .flatMap((component): CostComponent[] => {
+        const copies = facts.get(component.name);
+        if (!copies) return [];
+        const gpuHours = sumOf(`gpu:${component.name}`, series, measured, toHours);
+        if (gpuHours.problem) problems.push(gpuHours.problem);
+        const invocations = sumOf(`ic-inv:${component.name}`, series, measured);
+        return [
+          {
+            name: component.name,
+            copies: copies.currentCopyCount,
+            acceleratorsPerCopy: copies.acceleratorsPerCopy,
+            cpuCoresPerCopy: copies.cpuCoresPerCopy,
+            memoryMbPerCopy: copies.memoryMbPerCopy,
+            measuredGpuHours: gpuHours.value,
+            invocations: invocations.value,
+          },
+        ];
+      });
+    const invocations = sumOf(`inv:${endpointName}/${variant.variantName}`, series, measured);
+    return {
+      region,
+      endpointName,
+      variantName: variant.variantName,
+      ...(variant.role === 'shadow' ? { role: 'shadow' as const } : {}),
+      instanceType: variant.instanceType,
+      instanceCount: variant.currentInstanceCount,
+      serverless: variant.serverless,
+      measuredInstanceHours: instanceHours.value,
+      components,
+      invocations: invocations.value,
+      ...(problems.length > 0 ? { metricsProblem: [...new Set(problems)].join('; ') } : {}),
+    };
+  });
 }
 
 export { lastFullPeriod, measurementBucketSeconds, splitByPeriod, planCostSeries, hostsOf };

@@ -137,7 +137,8 @@ function shareOf(component: CostComponent, host: CostHost, prices: PriceBook, pe
   }
   if (spec && spec.accelerators === 0) {
     if (component.cpuCoresPerCopy) return { basis: 'cpu', source: 'estimated', unitHours: estimate(component.cpuCoresPerCopy), rate: per(spec.vcpus) };
-    if (component.memoryMbPerCopy) return { basis: 'memory', source: 'estimated', unitHours: estimate(component.memoryMbPerCopy / 1024), rate: per(spec.memoryGiB) };
+    if (component.memoryMbPerCopy)
+      return { basis: 'memory', source: 'estimated', unitHours: estimate(component.memoryMbPerCopy / 1024), rate: per(spec.memoryGiB) };
   }
   return { basis: 'unknown', source: 'estimated', unitHours: { current: 0, previous: 0 } };
 }
@@ -209,7 +210,14 @@ function attributeHost(host: CostHost, prices: PriceBook, periodHours: number): 
   };
 }
 
-function hostBase(host: CostHost, price: number | undefined, instanceHours: number, source: Source, cost: number | undefined, previousCost: number | undefined) {
+function hostBase(
+  host: CostHost,
+  price: number | undefined,
+  instanceHours: number,
+  source: Source,
+  cost: number | undefined,
+  previousCost: number | undefined,
+) {
   return {
     region: host.region,
     endpointName: host.endpointName,
@@ -228,7 +236,10 @@ function hostBase(host: CostHost, price: number | undefined, instanceHours: numb
 function perThousand(cost: number | undefined, invocations: number | undefined) {
   if (invocations === undefined) return {};
   // Per 1,000 invocations is often a fraction of a cent: keep four decimals.
-  return { invocations, ...(cost !== undefined && invocations > 0 ? { costPerThousandInvocations: Math.round((cost / invocations) * 1000 * 10_000) / 10_000 } : {}) };
+  return {
+    invocations,
+    ...(cost !== undefined && invocations > 0 ? { costPerThousandInvocations: Math.round((cost / invocations) * 1000 * 10_000) / 10_000 } : {}),
+  };
 }
 
 function attributeCosts(snapshot: CostSnapshot, prices: PriceBook): CostReport {
@@ -252,7 +263,12 @@ function attributeCosts(snapshot: CostSnapshot, prices: PriceBook): CostReport {
       .map((model) => ({ name: model.name, endpointName: model.endpointName, cost: model.cost ?? 0 })),
     movers: models
       .filter((model) => model.cost !== undefined && model.previousCost !== undefined && Math.abs((model.cost ?? 0) - (model.previousCost ?? 0)) >= 0.01)
-      .map((model) => ({ name: model.name, endpointName: model.endpointName, cost: model.cost ?? 0, change: roundCents((model.cost ?? 0) - (model.previousCost ?? 0)) }))
+      .map((model) => ({
+        name: model.name,
+        endpointName: model.endpointName,
+        cost: model.cost ?? 0,
+        change: roundCents((model.cost ?? 0) - (model.previousCost ?? 0)),
+      }))
       .sort((a, b) => Math.abs(b.change) - Math.abs(a.change))
       .slice(0, 5),
     failures: snapshot.failures,

@@ -9,7 +9,6 @@ import type { RunFailure } from './failures.ts';
 import type { VariantCapacity } from './hosting.ts';
 import { HOUR_MS, roundCents } from './units.ts';
 
-
 /** One CloudWatch `Invocations` Sum bucket; `at` is the bucket's start (ISO-8601). */
 interface InvocationPoint {
   readonly at: string;
@@ -69,7 +68,6 @@ interface EndpointSnapshot {
   /** Read only for endpoints that the traffic alone shows idle (describes cost API calls). */
   readonly details?: EndpointDetails;
 }
-
 
 interface IdleEndpointsSnapshot {
   readonly kind: 'idle-endpoints';
@@ -167,12 +165,7 @@ interface IdleEndpointsPlan {
  * the window when it ends after the window starts, so traffic up to one bucket before the window
  * still reads as busy: when unsure, the bot never calls an endpoint idle.
  */
-function assessTraffic(
-  endpoint: EndpointSnapshot,
-  idleHours: number,
-  periodSeconds: number,
-  now: Date,
-): TrafficVerdict {
+function assessTraffic(endpoint: EndpointSnapshot, idleHours: number, periodSeconds: number, now: Date): TrafficVerdict {
   if (isSkipped(endpoint.tags)) return { verdict: 'skipped' };
   const windowStartMs = now.getTime() - idleHours * HOUR_MS;
   if (Date.parse(endpoint.createdAt) > windowStartMs) return { verdict: 'young' };
@@ -200,12 +193,7 @@ function assessTraffic(
 }
 
 /** The endpoints worth a describe: those the traffic alone shows idle. */
-function selectEndpointsToDescribe(
-  endpoints: readonly EndpointSnapshot[],
-  idleHours: number,
-  periodSeconds: number,
-  now: Date,
-): EndpointSnapshot[] {
+function selectEndpointsToDescribe(endpoints: readonly EndpointSnapshot[], idleHours: number, periodSeconds: number, now: Date): EndpointSnapshot[] {
   return endpoints.filter((endpoint) => assessTraffic(endpoint, idleHours, periodSeconds, now).verdict === 'idle');
 }
 
@@ -298,13 +286,10 @@ function describeWaste(
       ...(price ? { pricePerHour: price.pricePerHour } : {}),
     };
   });
-  const knownCostPerDay = roundCents(
-    variants.reduce((total, variant) => total + (variant.pricePerHour ?? 0) * variant.instanceCount * 24, 0),
-  );
+  const knownCostPerDay = roundCents(variants.reduce((total, variant) => total + (variant.pricePerHour ?? 0) * variant.instanceCount * 24, 0));
   const unpricedInstanceTypes = [...new Set(variants.filter((v) => v.pricePerHour === undefined).map((v) => v.instanceType))];
   const ageHours = (now.getTime() - Date.parse(endpoint.createdAt)) / HOUR_MS;
-  const idleHours =
-    lastInvocationAt === null ? Math.min(ageHours, lookbackDays * 24) : (now.getTime() - Date.parse(lastInvocationAt)) / HOUR_MS;
+  const idleHours = lastInvocationAt === null ? Math.min(ageHours, lookbackDays * 24) : (now.getTime() - Date.parse(lastInvocationAt)) / HOUR_MS;
   return {
     region: endpoint.region,
     name: endpoint.name,
@@ -343,7 +328,6 @@ function suggestAction(
   const cpuOnly = variants.every((variant) => prices.instanceSpec(variant.instanceType)?.accelerators === 0);
   return cpuOnly ? 'move-to-serverless' : 'delete-or-adopt-inference-components';
 }
-
 
 export { assessTraffic, selectEndpointsToDescribe, findIdleEndpoints, isBilledByTheHour };
 export type {

@@ -20,8 +20,6 @@ interface DataPoint {
   readonly value: number;
 }
 
-type SeriesResult =
-  | { readonly status: 'read'; readonly points: DataPoint[] }
-  | { readonly status: 'unavailable'; readonly reason: string };
+type SeriesResult = { readonly status: 'read'; readonly points: DataPoint[] } | { readonly status: 'unavailable'; readonly reason: string };
 
 export type { Dimension, MetricIdentity, MetricSeriesRequest, DataPoint, SeriesResult };

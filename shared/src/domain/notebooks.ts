@@ -29,7 +29,6 @@ interface JupyterActivity {
   readonly serverLastActivity?: string;
 }
 
-
 type NotebookActivity = ({ readonly status: 'read' } & JupyterActivity) | { readonly status: 'unknown'; readonly reason: string };
 
 interface NotebookSnapshot {
@@ -76,7 +75,11 @@ function decideNotebook(notebook: NotebookSnapshot, policy: NotebookPolicy, now:
     const reason = activity?.reason ?? 'Jupyter was not read';
     const runningHours = minutesBetween(notebook.lastModifiedAt, now) / 60;
     if (policy.maxRunningHours !== undefined && runningHours >= policy.maxRunningHours) {
-      return { verdict: 'stop', why: 'max-running-hours', detail: `activity unknown (${reason}), running ${Math.floor(runningHours)} h, over the ${policy.maxRunningHours} h limit` };
+      return {
+        verdict: 'stop',
+        why: 'max-running-hours',
+        detail: `activity unknown (${reason}), running ${Math.floor(runningHours)} h, over the ${policy.maxRunningHours} h limit`,
+      };
     }
     return { verdict: 'unknown', detail: `activity unknown: ${reason}` };
   }

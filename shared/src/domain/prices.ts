@@ -25,8 +25,7 @@ interface HourlyPrice {
  * (N. Virginia)); us-east-2 and us-west-2 list the same prices for these types. Prices change:
  * PRICE_OVERRIDES replaces any entry, and the report always says which source it used.
  */
-const PRICE_TABLE_SOURCE =
-  'embedded on-demand list prices for SageMaker real-time inference (us-east-1/us-east-2/us-west-2, compiled 2026-11)';
+const PRICE_TABLE_SOURCE = 'embedded on-demand list prices for SageMaker real-time inference (us-east-1/us-east-2/us-west-2, compiled 2026-11)';
 const PRICED_REGIONS: ReadonlySet<string> = new Set(['us-east-1', 'us-east-2', 'us-west-2']);
 
 function spec(pricePerHour: number, accelerators: number, vcpus: number, memoryGiB: number): InstanceSpec {

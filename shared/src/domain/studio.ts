@@ -43,7 +43,11 @@ function auditStudio(apps: readonly StudioApp[], coverage: readonly IdleCoverage
     .map((app) => {
       const price = app.instanceType ? notebookHourlyPrice(app.region, app.instanceType) : undefined;
       const runningHours = app.createdAt ? Math.floor((now.getTime() - Date.parse(app.createdAt)) / 3_600_000) : undefined;
-      return { ...app, ...(price !== undefined ? { costPerDay: Math.round(price * 24 * 100) / 100 } : {}), ...(runningHours !== undefined ? { runningHours } : {}) };
+      return {
+        ...app,
+        ...(price !== undefined ? { costPerDay: Math.round(price * 24 * 100) / 100 } : {}),
+        ...(runningHours !== undefined ? { runningHours } : {}),
+      };
     })
     .sort((a, b) => (b.costPerDay ?? 0) - (a.costPerDay ?? 0));
   // A profile that sets nothing inherits the domain's DefaultUserSettings; a space inherits its

@@ -136,7 +136,8 @@ function sameBounds(a: ScalingBounds | undefined, b: ScalingBounds | undefined):
  */
 function staleness(component: ComponentSnapshot, saved: Extract<SavedState, { status: 'saved' }>): string | undefined {
   const live = component.autoscaling;
-  const describe = (copies: number, bounds: ScalingBounds | undefined) => `${copies} copies${bounds ? `, bounds ${bounds.minCapacity}..${bounds.maxCapacity}` : ''}`;
+  const describe = (copies: number, bounds: ScalingBounds | undefined) =>
+    `${copies} copies${bounds ? `, bounds ${bounds.minCapacity}..${bounds.maxCapacity}` : ''}`;
   const changed = `saved ${describe(saved.copyCount, saved.autoscaling)}, found ${describe(component.desiredCopyCount, live)}`;
   if (saved.autoscaling) {
     const lowered = { minCapacity: 0, maxCapacity: saved.autoscaling.maxCapacity };
@@ -148,7 +149,14 @@ function staleness(component: ComponentSnapshot, saved: Extract<SavedState, { st
   return copies > 0 && copies !== saved.copyCount ? changed : undefined;
 }
 
-function plan(component: ComponentSnapshot, disposition: Disposition, copiesAfter: number, steps: Step[] = [], detail?: string, saved?: ExpectedLive): ComponentPlan {
+function plan(
+  component: ComponentSnapshot,
+  disposition: Disposition,
+  copiesAfter: number,
+  steps: Step[] = [],
+  detail?: string,
+  saved?: ExpectedLive,
+): ComponentPlan {
   return {
     region: component.region,
     name: component.name,
@@ -211,18 +219,32 @@ function planScaleDown(components: readonly ComponentSnapshot[], policy: ScaleDo
       const stale = copies > 0 ? staleness(component, saved) : undefined;
       if (stale) {
         const state = stateOf(component, policy);
-        return plan(component, 'scale-down', 0, [{ kind: 'save-state', tags: state }, ...lowerBounds, ...zero], `stale saved state replaced (${stale})`, expectedOf(component));
+        return plan(
+          component,
+          'scale-down',
+          0,
+          [{ kind: 'save-state', tags: state }, ...lowerBounds, ...zero],
+          `stale saved state replaced (${stale})`,
+          expectedOf(component),
+        );
       }
       const until = policy.restoreAfter ? tagInstant(policy.restoreAfter) : undefined;
       const holdUntil: Step[] = until && saved.restoreAfter !== until ? [{ kind: 'save-state', tags: { [TAGS.restoreAfter]: until } }] : [];
       const remaining = [...holdUntil, ...lowerBounds, ...zero];
-      const kept = { copyCount: saved.copyCount, ...(saved.autoscaling ? { autoscaling: saved.autoscaling } : {}) };
+      const kept = { copyCount: saved.copyCount, autoscaling: saved.autoscaling };
       return remaining.length === 0
         ? plan(component, 'already-down', 0, [], `saved ${saved.copyCount} copies`, kept)
         : plan(component, 'finish-scale-down', 0, remaining, `saved ${saved.copyCount} copies`, kept);
     }
     if (copies === 0) return plan(component, 'at-zero', 0, [], 'already at 0 copies with nothing saved: left alone');
-    return plan(component, 'scale-down', 0, [{ kind: 'save-state', tags: stateOf(component, policy) }, ...lowerBounds, ...zero], undefined, expectedOf(component));
+    return plan(
+      component,
+      'scale-down',
+      0,
+      [{ kind: 'save-state', tags: stateOf(component, policy) }, ...lowerBounds, ...zero],
+      undefined,
+      expectedOf(component),
+    );
   });
 }
 
@@ -230,12 +252,15 @@ function planScaleDown(components: readonly ComponentSnapshot[], policy: ScaleDo
 function savedStateTags(saved: ExpectedLive): Record<string, string> {
   return {
     [TAGS.savedCopyCount]: String(saved.copyCount),
-    ...(saved.autoscaling && { [TAGS.savedMinCapacity]: String(saved.autoscaling.minCapacity), [TAGS.savedMaxCapacity]: String(saved.autoscaling.maxCapacity) }),
+    ...(saved.autoscaling && {
+      [TAGS.savedMinCapacity]: String(saved.autoscaling.minCapacity),
+      [TAGS.savedMaxCapacity]: String(saved.autoscaling.maxCapacity),
+    }),
   };
 }
 
 function expectedOf(component: ComponentSnapshot): ExpectedLive {
-  return { copyCount: component.desiredCopyCount, ...(component.autoscaling ? { autoscaling: component.autoscaling } : {}) };
+  return { copyCount: component.desiredCopyCount, autoscaling: component.autoscaling };
 }
 
 /**
@@ -249,12 +274,13 @@ function planRestore(components: readonly ComponentSnapshot[], now: Date): Compo
     const copies = component.desiredCopyCount;
     const saved = readSavedState(component.tags);
     if (isSkipped(component.tags)) {
-      const detail = saved.status === 'saved' ? `tagged ops-bot:skip while scaled down: still ${copies} copies, ${saved.copyCount} saved; restore it by hand` : undefined;
+      const detail =
+        saved.status === 'saved' ? `tagged ops-bot:skip while scaled down: still ${copies} copies, ${saved.copyCount} saved; restore it by hand` : undefined;
       return plan(component, 'skipped', copies, [], detail);
     }
     if (saved.status === 'invalid') return plan(component, 'invalid-state', copies, [], saved.reason);
     if (saved.status === 'none') return plan(component, 'nothing-saved', copies);
-    const kept = { copyCount: saved.copyCount, ...(saved.autoscaling ? { autoscaling: saved.autoscaling } : {}) };
+    const kept = { copyCount: saved.copyCount, autoscaling: saved.autoscaling };
     if (saved.restoreAfter && Date.parse(saved.restoreAfter) > now.getTime() + RESTORE_DUE_MARGIN_MS) {
       return plan(component, 'restore-later', copies, [], `held until ${saved.restoreAfter} (an ad hoc until); its one-time schedule restores it`, kept);
     }
@@ -262,7 +288,13 @@ function planRestore(components: readonly ComponentSnapshot[], now: Date): Compo
     const stale = staleness(component, saved);
     if (stale) {
       // The owner's settings are newer than the save: they win, and the save goes.
-      return plan(component, 'stale-state', copies, [{ kind: 'clear-state', tagKeys: present }], `stale saved state dropped, the component left as its owner set it (${stale})`);
+      return plan(
+        component,
+        'stale-state',
+        copies,
+        [{ kind: 'clear-state', tagKeys: present }],
+        `stale saved state dropped, the component left as its owner set it (${stale})`,
+      );
     }
 
     const steps: Step[] = [];
@@ -277,13 +309,17 @@ function planRestore(components: readonly ComponentSnapshot[], now: Date): Compo
         if (!sameBounds(current, saved.autoscaling)) steps.push({ kind: 'set-autoscaling', ...saved.autoscaling });
       }
     }
-    steps.push({ kind: 'clear-state', tagKeys: present, expect: { copyCount: saved.copyCount, ...(expectBounds ? { autoscaling: expectBounds } : {}) } });
+    steps.push({ kind: 'clear-state', tagKeys: present, expect: { copyCount: saved.copyCount, autoscaling: expectBounds } });
     return plan(component, steps.length === 1 ? 'already-restored' : 'restore', saved.copyCount, steps, detail, kept);
   });
 }
 
 /** Saved state older than this many days is reported: something has kept it from being restored. */
-function oldStates(components: readonly ComponentSnapshot[], now: Date, maxDays: number): Array<{ region: string; name: string; savedAt: string; days: number }> {
+function oldStates(
+  components: readonly ComponentSnapshot[],
+  now: Date,
+  maxDays: number,
+): Array<{ region: string; name: string; savedAt: string; days: number }> {
   return components.flatMap((component) => {
     const saved = readSavedState(component.tags);
     if (saved.status !== 'saved' || !saved.savedAt) return [];
@@ -362,11 +398,37 @@ interface ComponentOutcome extends ComponentPlan {
   readonly error?: string;
 }
 
-
 /** What the run's estimate says stops costing until the restore. */
 function totalSavings(endpoints: readonly EndpointWeekendCost[]): number {
   return endpoints.reduce((total, endpoint) => total + (endpoint.estimatedSavings ?? 0), 0);
 }
 
-export { totalSavings, savedStateTags, STATE_TAG_KEYS, RESTORE_DUE_MARGIN_MS, WEEKEND_FUNCTION_TIMEOUT_MINUTES, readSavedState, isInScope, planScaleDown, planRestore, oldStates, tagInstant, assessWeekendSavings };
-export type { ComponentOutcome, ComponentResult, ScalingBounds, ComponentSnapshot, HostingEndpoint, Scope, Step, Disposition, ComponentPlan, SavedState, EndpointWeekendCost, ExpectedLive, ScaleDownPolicy };
+export {
+  totalSavings,
+  savedStateTags,
+  STATE_TAG_KEYS,
+  RESTORE_DUE_MARGIN_MS,
+  WEEKEND_FUNCTION_TIMEOUT_MINUTES,
+  readSavedState,
+  isInScope,
+  planScaleDown,
+  planRestore,
+  oldStates,
+  tagInstant,
+  assessWeekendSavings,
+};
+export type {
+  ComponentOutcome,
+  ComponentResult,
+  ScalingBounds,
+  ComponentSnapshot,
+  HostingEndpoint,
+  Scope,
+  Step,
+  Disposition,
+  ComponentPlan,
+  SavedState,
+  EndpointWeekendCost,
+  ExpectedLive,
+  ScaleDownPolicy,
+};

@@ -4,7 +4,17 @@
  * text is only for schedule names and reports.
  */
 import { InvalidEventError } from '../errors.ts';
-import { formatLocalDateTime, localDate, nextWeeklyOccurrence, nextWorkingDayAt, parseLocalDateTime, WEEKDAYS, zonedParts, zonedToInstant, type WeeklyTime } from './calendar.ts';
+import {
+  formatLocalDateTime,
+  localDate,
+  nextWeeklyOccurrence,
+  nextWorkingDayAt,
+  parseLocalDateTime,
+  WEEKDAYS,
+  zonedParts,
+  zonedToInstant,
+  type WeeklyTime,
+} from './calendar.ts';
 import { WEEKEND_FUNCTION_TIMEOUT_MINUTES } from './weekend-scaling.ts';
 import { DAY_MS, MINUTE_MS } from './units.ts';
 

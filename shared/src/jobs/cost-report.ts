@@ -9,7 +9,16 @@ import type { CostReportConfig } from '../config.ts';
 import { describeFailure, noRegionWasRead } from '../errors.ts';
 import { finishRun, startRun, type JobDeps, type JobResult } from './contract.ts';
 import { attributeCosts, type CostHost, type CostReport, type CostSnapshot } from '../domain/cost.ts';
-import { hostsOf, lastFullPeriod, measurementBucketSeconds, planCostSeries, splitByPeriod, type Measured, type Period, type SeriesPlan } from '../domain/cost-measurement.ts';
+import {
+  hostsOf,
+  lastFullPeriod,
+  measurementBucketSeconds,
+  planCostSeries,
+  splitByPeriod,
+  type Measured,
+  type Period,
+  type SeriesPlan,
+} from '../domain/cost-measurement.ts';
 import { regionWideFailures, type RunFailure } from '../domain/failures.ts';
 import type { ComponentCopies, InferenceComponentListing } from '../domain/hosting.ts';
 import type { MetricSeriesRequest } from '../domain/metric-series.ts';
@@ -83,7 +92,13 @@ function costMetrics(costs: CostReport): MetricPoint[] {
   return points;
 }
 
-async function collectCostSnapshot(config: CostReportConfig, accessFor: (region: string) => CostRegionAccess, period: Period, now: Date, deadline: Deadline = NO_DEADLINE): Promise<CostSnapshot> {
+async function collectCostSnapshot(
+  config: CostReportConfig,
+  accessFor: (region: string) => CostRegionAccess,
+  period: Period,
+  now: Date,
+  deadline: Deadline = NO_DEADLINE,
+): Promise<CostSnapshot> {
   const regions = await Promise.all(config.regions.map((region) => collectRegion(region, accessFor(region), config, period, deadline)));
   return {
     kind: 'cost-report',
@@ -99,7 +114,13 @@ async function collectCostSnapshot(config: CostReportConfig, accessFor: (region:
   };
 }
 
-async function collectRegion(region: string, access: CostRegionAccess, config: CostReportConfig, period: Period, deadline: Deadline): Promise<{ hosts: CostHost[]; failures: RunFailure[]; notes: string[] }> {
+async function collectRegion(
+  region: string,
+  access: CostRegionAccess,
+  config: CostReportConfig,
+  period: Period,
+  deadline: Deadline,
+): Promise<{ hosts: CostHost[]; failures: RunFailure[]; notes: string[] }> {
   const failures: RunFailure[] = [];
   const notes: string[] = [];
   let endpoints;
@@ -123,7 +144,13 @@ async function collectRegion(region: string, access: CostRegionAccess, config: C
   listedComponents.forEach((component, index) => {
     const outcome = componentFacts[index];
     if (outcome?.ok) facts.set(component.name, outcome.value);
-    else failures.push({ region, resource: component.endpointName, stage: `DescribeInferenceComponent ${component.name}`, reason: describeFailure(outcome?.error) });
+    else
+      failures.push({
+        region,
+        resource: component.endpointName,
+        stage: `DescribeInferenceComponent ${component.name}`,
+        reason: describeFailure(outcome?.error),
+      });
   });
 
   const measured = await readMeasurements(access.metrics, series.requests, period);
@@ -138,12 +165,6 @@ async function collectRegion(region: string, access: CostRegionAccess, config: C
   });
   return { hosts, failures, notes };
 }
-
-
-
-
-
-
 
 /** The three series lists; a failed one leaves its figures to estimates. */
 async function discoverSeries(metrics: MetricsReader): Promise<SeriesPlan> {

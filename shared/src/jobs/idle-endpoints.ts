@@ -6,7 +6,14 @@
 import { LOOKBACK_DAYS, type IdleEndpointsConfig } from '../config.ts';
 import { describeFailure, noRegionWasRead } from '../errors.ts';
 import { finishRun, startRun, type JobDeps, type JobResult } from './contract.ts';
-import { findIdleEndpoints, selectEndpointsToDescribe, type EndpointSnapshot, type IdleEndpoint, type IdleEndpointsPlan, type IdleEndpointsSnapshot } from '../domain/idle-endpoints.ts';
+import {
+  findIdleEndpoints,
+  selectEndpointsToDescribe,
+  type EndpointSnapshot,
+  type IdleEndpoint,
+  type IdleEndpointsPlan,
+  type IdleEndpointsSnapshot,
+} from '../domain/idle-endpoints.ts';
 import type { RunFailure } from '../domain/failures.ts';
 import { componentsByEndpoint } from '../domain/hosting.ts';
 import { createPriceBook } from '../domain/prices.ts';
@@ -116,7 +123,11 @@ async function collectIdleEndpointsSnapshot(options: CollectOptions): Promise<Id
   };
 }
 
-async function collectRegion(region: string, readers: RegionReaders, options: CollectOptions): Promise<{ endpoints: EndpointSnapshot[]; failures: RunFailure[] }> {
+async function collectRegion(
+  region: string,
+  readers: RegionReaders,
+  options: CollectOptions,
+): Promise<{ endpoints: EndpointSnapshot[]; failures: RunFailure[] }> {
   const failed = (stage: string, error: unknown, unchecked?: number) => ({
     endpoints: [],
     failures: [{ region, stage, reason: `${describeFailure(error)}${unchecked ? ` (${unchecked} InService endpoints not checked)` : ''}` }],

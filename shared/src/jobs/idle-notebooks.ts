@@ -12,7 +12,14 @@ import type { IdleNotebooksConfig } from '../config.ts';
 import { describeFailure, noRegionWasRead } from '../errors.ts';
 import { finishRun, startRun, type JobDeps, type JobResult } from './contract.ts';
 import type { RunFailure } from '../domain/failures.ts';
-import { decideNotebook, lastActionTag, type NotebookActivity, type NotebookOutcome, type NotebookSnapshot, type NotebookVerdict } from '../domain/notebooks.ts';
+import {
+  decideNotebook,
+  lastActionTag,
+  type NotebookActivity,
+  type NotebookOutcome,
+  type NotebookSnapshot,
+  type NotebookVerdict,
+} from '../domain/notebooks.ts';
 import { NOTEBOOK_PRICE_SOURCE, notebookHourlyPrice } from '../domain/prices.ts';
 import { auditStudio, type StudioAudit } from '../domain/studio.ts';
 import { isSkipped, isTagTrue, TAGS, type Tags } from '../domain/tags.ts';
@@ -61,9 +68,24 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
   const regions = await Promise.all(config.regions.map((region) => runRegion(region, event, deps, now)));
   const notebooks = regions.flatMap((region) => region.outcomes);
   const failures = regions.flatMap((region) => region.failures);
-  const studio = event.action === 'studio-audit' ? auditStudio(regions.flatMap((r) => r.apps), regions.flatMap((r) => r.coverage), now) : undefined;
+  const studio =
+    event.action === 'studio-audit'
+      ? auditStudio(
+          regions.flatMap((r) => r.apps),
+          regions.flatMap((r) => r.coverage),
+          now,
+        )
+      : undefined;
 
-  const report = renderNotebookReport({ action: event.action, dryRun: event.dryRun, evaluatedAt: now.toISOString(), outcomes: notebooks, studio, failures, priceSource: NOTEBOOK_PRICE_SOURCE });
+  const report = renderNotebookReport({
+    action: event.action,
+    dryRun: event.dryRun,
+    evaluatedAt: now.toISOString(),
+    outcomes: notebooks,
+    studio,
+    failures,
+    priceSource: NOTEBOOK_PRICE_SOURCE,
+  });
   const acted = notebooks.some((outcome) => outcome.result !== 'none');
   const stopped = notebooks.filter((outcome) => outcome.result === 'done' && event.action !== 'morning-start').length;
   const ended = await finishRun(deps, {
@@ -82,7 +104,10 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
     },
     outcome: { action: event.action, notebooks: notebooks.length, failures: failures.length },
     // Only an unlisted region is unchecked: without the skip-tag search or Studio the notebooks are still judged.
-    runFailure: noRegionWasRead(config.regions, failures.filter((failure) => failure.stage === LIST_STAGE)),
+    runFailure: noRegionWasRead(
+      config.regions,
+      failures.filter((failure) => failure.stage === LIST_STAGE),
+    ),
   });
   return { ...ended, action: event.action, notebooks, studio, failures };
 }
@@ -90,7 +115,12 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
 async function runRegion(region: string, event: NotebookEvent, deps: IdleNotebooksDeps, now: Date) {
   const access = deps.accessFor(region);
   const failures: RunFailure[] = [];
-  const empty = { outcomes: [] as NotebookOutcome[], apps: [] as ReturnType<typeof auditStudio>['apps'][number][], coverage: [] as Parameters<typeof auditStudio>[1][number][], failures };
+  const empty = {
+    outcomes: [] as NotebookOutcome[],
+    apps: [] as ReturnType<typeof auditStudio>['apps'][number][],
+    coverage: [] as Parameters<typeof auditStudio>[1][number][],
+    failures,
+  };
 
   let listed: NotebookListing[];
   try {
@@ -109,7 +139,11 @@ async function runRegion(region: string, event: NotebookEvent, deps: IdleNoteboo
       try {
         skipTagged = await access.tags.findTagged('sagemaker:notebook-instance', TAGS.skip);
       } catch (error) {
-        failures.push({ region, stage: 'GetResources (ops-bot:skip tags)', reason: `${describeFailure(error)}; each notebook's own tags are read before it is stopped` });
+        failures.push({
+          region,
+          stage: 'GetResources (ops-bot:skip tags)',
+          reason: `${describeFailure(error)}; each notebook's own tags are read before it is stopped`,
+        });
       }
       outcomes = await idleCheck(region, listed, skipTagged, access.notebooks, deps, now, event.dryRun);
       break;
@@ -121,7 +155,15 @@ async function runRegion(region: string, event: NotebookEvent, deps: IdleNoteboo
       outcomes = await morningStart(region, listed, access.notebooks, deps.deadline, event.dryRun);
       break;
     case 'studio-audit':
-      outcomes = listed.map((notebook) => ({ region, name: notebook.name, instanceType: notebook.instanceType, verdict: 'running', detail: 'InService', costPerDay: costPerDay(region, notebook.instanceType), result: 'none' as const }));
+      outcomes = listed.map((notebook) => ({
+        region,
+        name: notebook.name,
+        instanceType: notebook.instanceType,
+        verdict: 'running',
+        detail: 'InService',
+        costPerDay: costPerDay(region, notebook.instanceType),
+        result: 'none' as const,
+      }));
       break;
   }
 
@@ -136,10 +178,23 @@ async function runRegion(region: string, event: NotebookEvent, deps: IdleNoteboo
   }
 }
 
-
 /** Jupyter's word on each notebook; any failure becomes "unknown", never "idle". */
-async function readSnapshot(region: string, notebook: NotebookListing, tags: Tags, access: NotebookAccess, readActivity: ReadActivity): Promise<NotebookSnapshot> {
-  const base = { region, name: notebook.name, arn: notebook.arn, status: notebook.status, instanceType: notebook.instanceType, lastModifiedAt: notebook.lastModifiedAt, tags };
+async function readSnapshot(
+  region: string,
+  notebook: NotebookListing,
+  tags: Tags,
+  access: NotebookAccess,
+  readActivity: ReadActivity,
+): Promise<NotebookSnapshot> {
+  const base = {
+    region,
+    name: notebook.name,
+    arn: notebook.arn,
+    status: notebook.status,
+    instanceType: notebook.instanceType,
+    lastModifiedAt: notebook.lastModifiedAt,
+    tags,
+  };
   if (isSkipped(tags)) return base;
   let activity: NotebookActivity;
   try {
@@ -152,7 +207,15 @@ async function readSnapshot(region: string, notebook: NotebookListing, tags: Tag
 
 function outcomeOf(snapshot: NotebookSnapshot, verdict: NotebookVerdict): NotebookOutcome {
   const detail = 'detail' in verdict ? verdict.detail : verdict.verdict;
-  return { region: snapshot.region, name: snapshot.name, instanceType: snapshot.instanceType, verdict: verdict.verdict, detail, costPerDay: costPerDay(snapshot.region, snapshot.instanceType), result: 'none' };
+  return {
+    region: snapshot.region,
+    name: snapshot.name,
+    instanceType: snapshot.instanceType,
+    verdict: verdict.verdict,
+    detail,
+    costPerDay: costPerDay(snapshot.region, snapshot.instanceType),
+    result: 'none',
+  };
 }
 
 async function idleCheck(
@@ -169,26 +232,31 @@ async function idleCheck(
     ignoreConnections: deps.config.notebookIgnoreConnections,
     maxRunningHours: deps.config.notebookMaxRunningHours,
   };
-  const settled = await mapSettled(listed, READ_CONCURRENCY, async (notebook): Promise<NotebookOutcome> => {
-    const snapshot = await readSnapshot(region, notebook, skipTagged.get(arnKey(notebook.arn)) ?? {}, access, deps.readActivity);
-    const verdict = decideNotebook(snapshot, policy, now);
-    const outcome = outcomeOf(snapshot, verdict);
-    if (verdict.verdict !== 'stop') return outcome;
-    // The notebook's own tags, read just before acting: a skip tag added since GetResources last
-    // saw it still wins.
-    const ownTags = await access.readTags(snapshot.arn);
-    if (isSkipped(ownTags)) return outcomeOf({ ...snapshot, tags: ownTags }, decideNotebook({ ...snapshot, tags: ownTags }, policy, now));
-    if (dryRun) return { ...outcome, result: 'planned' };
-    try {
-      // What and why goes on the instance first: anyone who finds it stopped sees it in the console.
-      await access.addTags(snapshot.arn, { [TAGS.lastAction]: lastActionTag(verdict, now) });
-      await access.stop(snapshot.name);
-      return { ...outcome, result: 'done' };
-    } catch (error) {
-      deps.logger.error('Stopping a notebook failed', { notebook: snapshot.name, region, reason: describeFailure(error) });
-      return { ...outcome, result: 'failed', error: describeFailure(error) };
-    }
-  }, deps.deadline);
+  const settled = await mapSettled(
+    listed,
+    READ_CONCURRENCY,
+    async (notebook): Promise<NotebookOutcome> => {
+      const snapshot = await readSnapshot(region, notebook, skipTagged.get(arnKey(notebook.arn)) ?? {}, access, deps.readActivity);
+      const verdict = decideNotebook(snapshot, policy, now);
+      const outcome = outcomeOf(snapshot, verdict);
+      if (verdict.verdict !== 'stop') return outcome;
+      // The notebook's own tags, read just before acting: a skip tag added since GetResources last
+      // saw it still wins.
+      const ownTags = await access.readTags(snapshot.arn);
+      if (isSkipped(ownTags)) return outcomeOf({ ...snapshot, tags: ownTags }, decideNotebook({ ...snapshot, tags: ownTags }, policy, now));
+      if (dryRun) return { ...outcome, result: 'planned' };
+      try {
+        // What and why goes on the instance first: anyone who finds it stopped sees it in the console.
+        await access.addTags(snapshot.arn, { [TAGS.lastAction]: lastActionTag(verdict, now) });
+        await access.stop(snapshot.name);
+        return { ...outcome, result: 'done' };
+      } catch (error) {
+        deps.logger.error('Stopping a notebook failed', { notebook: snapshot.name, region, reason: describeFailure(error) });
+        return { ...outcome, result: 'failed', error: describeFailure(error) };
+      }
+    },
+    deps.deadline,
+  );
   return settled.map((outcome, index) =>
     outcome.ok
       ? outcome.value
@@ -204,48 +272,98 @@ async function idleCheck(
   );
 }
 
-async function offHoursStop(region: string, listed: readonly NotebookListing[], access: NotebookAccess, deps: IdleNotebooksDeps, now: Date, dryRun: boolean): Promise<NotebookOutcome[]> {
-  const settled = await mapSettled(listed, READ_CONCURRENCY, async (notebook): Promise<NotebookOutcome> => {
-    const base = { region, name: notebook.name, instanceType: notebook.instanceType, costPerDay: costPerDay(region, notebook.instanceType) };
-    const tags = await access.readTags(notebook.arn);
-    if (isSkipped(tags)) return { ...base, verdict: 'skipped', detail: 'tagged ops-bot:skip', result: 'none' };
-    if (dryRun) return { ...base, verdict: 'stop', detail: 'off hours', result: 'planned' };
-    try {
-      // The morning start brings back exactly what carries this tag: it is written before the stop.
-      await access.addTags(notebook.arn, { [TAGS.offHoursStopped]: 'true', [TAGS.lastAction]: `stopped: off hours at ${now.toISOString().slice(0, 16)}Z` });
-      await access.stop(notebook.name);
-      return { ...base, verdict: 'stop', detail: 'off hours', result: 'done' };
-    } catch (error) {
-      deps.logger.error('Off-hours stop failed', { notebook: notebook.name, region, reason: describeFailure(error) });
-      return { ...base, verdict: 'stop', detail: 'off hours', result: 'failed', error: describeFailure(error) };
-    }
-  }, deps.deadline);
+async function offHoursStop(
+  region: string,
+  listed: readonly NotebookListing[],
+  access: NotebookAccess,
+  deps: IdleNotebooksDeps,
+  now: Date,
+  dryRun: boolean,
+): Promise<NotebookOutcome[]> {
+  const settled = await mapSettled(
+    listed,
+    READ_CONCURRENCY,
+    async (notebook): Promise<NotebookOutcome> => {
+      const base = { region, name: notebook.name, instanceType: notebook.instanceType, costPerDay: costPerDay(region, notebook.instanceType) };
+      const tags = await access.readTags(notebook.arn);
+      if (isSkipped(tags)) return { ...base, verdict: 'skipped', detail: 'tagged ops-bot:skip', result: 'none' };
+      if (dryRun) return { ...base, verdict: 'stop', detail: 'off hours', result: 'planned' };
+      try {
+        // The morning start brings back exactly what carries this tag: it is written before the stop.
+        await access.addTags(notebook.arn, { [TAGS.offHoursStopped]: 'true', [TAGS.lastAction]: `stopped: off hours at ${now.toISOString().slice(0, 16)}Z` });
+        await access.stop(notebook.name);
+        return { ...base, verdict: 'stop', detail: 'off hours', result: 'done' };
+      } catch (error) {
+        deps.logger.error('Off-hours stop failed', { notebook: notebook.name, region, reason: describeFailure(error) });
+        return { ...base, verdict: 'stop', detail: 'off hours', result: 'failed', error: describeFailure(error) };
+      }
+    },
+    deps.deadline,
+  );
   return settled.map((outcome, index) =>
-    outcome.ok ? outcome.value : { region, name: listed[index]?.name ?? '?', instanceType: listed[index]?.instanceType ?? '?', verdict: 'unknown', detail: describeFailure(outcome.error), result: 'failed', error: describeFailure(outcome.error) },
+    outcome.ok
+      ? outcome.value
+      : {
+          region,
+          name: listed[index]?.name ?? '?',
+          instanceType: listed[index]?.instanceType ?? '?',
+          verdict: 'unknown',
+          detail: describeFailure(outcome.error),
+          result: 'failed',
+          error: describeFailure(outcome.error),
+        },
   );
 }
 
-async function morningStart(region: string, listed: readonly NotebookListing[], access: NotebookAccess, deadline: Deadline | undefined, dryRun: boolean): Promise<NotebookOutcome[]> {
-  const settled = await mapSettled(listed, READ_CONCURRENCY, async (notebook): Promise<NotebookOutcome | undefined> => {
-    const tags = await access.readTags(notebook.arn);
-    if (!isTagTrue(tags, TAGS.offHoursStopped) || isSkipped(tags)) return undefined;
-    const base = { region, name: notebook.name, instanceType: notebook.instanceType, verdict: 'start', detail: 'stopped by the bot for off hours', costPerDay: costPerDay(region, notebook.instanceType) };
-    if (dryRun) return { ...base, result: 'planned' };
-    try {
-      // Started first, the tag cleared after: a failed start keeps the tag and is tried next morning.
-      await access.start(notebook.name);
-      await access.deleteTags(notebook.arn, [TAGS.offHoursStopped]);
-      return { ...base, result: 'done' };
-    } catch (error) {
-      return { ...base, result: 'failed', error: describeFailure(error) };
-    }
-  }, deadline);
+async function morningStart(
+  region: string,
+  listed: readonly NotebookListing[],
+  access: NotebookAccess,
+  deadline: Deadline | undefined,
+  dryRun: boolean,
+): Promise<NotebookOutcome[]> {
+  const settled = await mapSettled(
+    listed,
+    READ_CONCURRENCY,
+    async (notebook): Promise<NotebookOutcome | undefined> => {
+      const tags = await access.readTags(notebook.arn);
+      if (!isTagTrue(tags, TAGS.offHoursStopped) || isSkipped(tags)) return undefined;
+      const base = {
+        region,
+        name: notebook.name,
+        instanceType: notebook.instanceType,
+        verdict: 'start',
+        detail: 'stopped by the bot for off hours',
+        costPerDay: costPerDay(region, notebook.instanceType),
+      };
+      if (dryRun) return { ...base, result: 'planned' };
+      try {
+        // Started first, the tag cleared after: a failed start keeps the tag and is tried next morning.
+        await access.start(notebook.name);
+        await access.deleteTags(notebook.arn, [TAGS.offHoursStopped]);
+        return { ...base, result: 'done' };
+      } catch (error) {
+        return { ...base, result: 'failed', error: describeFailure(error) };
+      }
+    },
+    deadline,
+  );
   return settled.flatMap((outcome, index) =>
     outcome.ok
       ? outcome.value
         ? [outcome.value]
         : []
-      : [{ region, name: listed[index]?.name ?? '?', instanceType: listed[index]?.instanceType ?? '?', verdict: 'unknown', detail: describeFailure(outcome.error), result: 'failed' as const, error: describeFailure(outcome.error) }],
+      : [
+          {
+            region,
+            name: listed[index]?.name ?? '?',
+            instanceType: listed[index]?.instanceType ?? '?',
+            verdict: 'unknown',
+            detail: describeFailure(outcome.error),
+            result: 'failed' as const,
+            error: describeFailure(outcome.error),
+          },
+        ],
   );
 }
 

@@ -203,7 +203,9 @@ function oldStateNotes(snapshot: WeekendSnapshot, now: Date, config: WeekendScal
 /** A one-time restore: created, already there, or (dry run) only described. */
 async function scheduleRestore(deps: WeekendScalingDeps, dryRun: boolean, at: RestoreTime, description: string): Promise<string> {
   if (dryRun) return 'a one-time schedule would be created (dry run)';
-  const status = await deps.scheduler().scheduleOnce({ name: restoreScheduleName(at.local), at: at.local, timezone: deps.config.timezone, input: { action: 'restore' }, description });
+  const status = await deps
+    .scheduler()
+    .scheduleOnce({ name: restoreScheduleName(at.local), at: at.local, timezone: deps.config.timezone, input: { action: 'restore' }, description });
   return status === 'created' ? 'one-time schedule created' : 'one-time schedule already existed';
 }
 
@@ -301,7 +303,12 @@ async function withRetries(access: WeekendRegionAccess, name: string, deps: Week
  * more: a component moved in between (a scale-down's 0, pushed up to MinCapacity or not) gets its
  * state written back, so there is always a way back to the saved count.
  */
-async function clearVerified(access: WeekendRegionAccess, plan: ComponentPlan, step: Extract<Step, { kind: 'clear-state' }>, deps: WeekendScalingDeps): Promise<void> {
+async function clearVerified(
+  access: WeekendRegionAccess,
+  plan: ComponentPlan,
+  step: Extract<Step, { kind: 'clear-state' }>,
+  deps: WeekendScalingDeps,
+): Promise<void> {
   const expect = step.expect;
   if (expect) {
     const found = await differenceFrom(expect, access, plan.name, deps);
@@ -320,7 +327,8 @@ async function clearVerified(access: WeekendRegionAccess, plan: ComponentPlan, s
 async function differenceFrom(expect: ExpectedLive, access: WeekendRegionAccess, name: string, deps: WeekendScalingDeps): Promise<string | undefined> {
   const live = await waitUntilSettled(access, name, deps);
   const bounds = expect.autoscaling ? (await access.scaling.readBounds([name])).get(name) : undefined;
-  const boundsDiffer = expect.autoscaling !== undefined && (bounds?.minCapacity !== expect.autoscaling.minCapacity || bounds?.maxCapacity !== expect.autoscaling.maxCapacity);
+  const boundsDiffer =
+    expect.autoscaling !== undefined && (bounds?.minCapacity !== expect.autoscaling.minCapacity || bounds?.maxCapacity !== expect.autoscaling.maxCapacity);
   if (live.desiredCopyCount === expect.copyCount && !boundsDiffer) return undefined;
   return `${live.desiredCopyCount} copies${bounds ? `, bounds ${bounds.minCapacity}..${bounds.maxCapacity}` : ''}`;
 }
@@ -334,7 +342,6 @@ async function keepStateAfterZero(access: WeekendRegionAccess, plan: ComponentPl
   const tags = await access.components.readTags(plan.arn);
   if (tags[TAGS.savedCopyCount] === undefined) await access.components.addTags(plan.arn, savedStateTags(plan.saved));
 }
-
 
 async function collectWeekendSnapshot(
   config: WeekendScalingConfig,
@@ -355,8 +362,18 @@ function isCandidate(tags: Tags | undefined, config: WeekendScalingConfig): bool
   return tags !== undefined && (tags[TAGS.weekendScaleToZero] !== undefined || STATE_TAG_KEYS.some((key) => tags[key] !== undefined));
 }
 
-async function collectRegion(region: string, access: WeekendRegionAccess, config: WeekendScalingConfig, action: WeekendAction, deadline: Deadline): Promise<WeekendSnapshot> {
-  const regionFailed = (stage: string, error: unknown): WeekendSnapshot => ({ components: [], endpoints: [], failures: [{ region, stage, reason: describeFailure(error) }] });
+async function collectRegion(
+  region: string,
+  access: WeekendRegionAccess,
+  config: WeekendScalingConfig,
+  action: WeekendAction,
+  deadline: Deadline,
+): Promise<WeekendSnapshot> {
+  const regionFailed = (stage: string, error: unknown): WeekendSnapshot => ({
+    components: [],
+    endpoints: [],
+    failures: [{ region, stage, reason: describeFailure(error) }],
+  });
 
   let listed: InferenceComponentListing[];
   let tagged: Map<string, Tags>;

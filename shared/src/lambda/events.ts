@@ -61,7 +61,8 @@ function weekendEventParser(rules: Omit<RestoreRules, 'weekendRestoreAt'>, clock
     const dryRun = optionalBoolean(event, 'dryRun', false);
     const until = event.until;
     if (until === undefined) return { action, dryRun };
-    if (typeof until !== 'string') throw new InvalidEventError('until', `must be a local date-time string like "2026-12-28T07:00:00", got ${JSON.stringify(until)}`);
+    if (typeof until !== 'string')
+      throw new InvalidEventError('until', `must be a local date-time string like "2026-12-28T07:00:00", got ${JSON.stringify(until)}`);
     if (action !== 'scale-down') throw new InvalidEventError('until', 'only goes with "action": "scale-down"');
     return { action, dryRun, until: checkUntil(until, clock(), rules) };
   };

@@ -23,7 +23,12 @@ function createIdleEndpointsClients(overrides: ClientOverrides = {}) {
 }
 type IdleEndpointsClients = ReturnType<typeof createIdleEndpointsClients>;
 
-function liveIdleEndpointsDeps(config: IdleEndpointsConfig, clients: IdleEndpointsClients, logger: RunLogger, clock: () => Date = () => new Date()): IdleEndpointsDeps {
+function liveIdleEndpointsDeps(
+  config: IdleEndpointsConfig,
+  clients: IdleEndpointsClients,
+  logger: RunLogger,
+  clock: () => Date = () => new Date(),
+): IdleEndpointsDeps {
   const readersFor = (region: string): RegionReaders => ({
     endpoints: createEndpointReader(clients.sageMaker(region)),
     metrics: createMetricsReader(clients.cloudWatch(region)),

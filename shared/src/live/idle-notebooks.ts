@@ -21,7 +21,12 @@ function createIdleNotebooksClients() {
 }
 type IdleNotebooksClients = ReturnType<typeof createIdleNotebooksClients>;
 
-function liveIdleNotebooksDeps(config: IdleNotebooksConfig, clients: IdleNotebooksClients, logger: RunLogger, clock: () => Date = () => new Date()): IdleNotebooksDeps {
+function liveIdleNotebooksDeps(
+  config: IdleNotebooksConfig,
+  clients: IdleNotebooksClients,
+  logger: RunLogger,
+  clock: () => Date = () => new Date(),
+): IdleNotebooksDeps {
   return {
     config,
     clock,
@@ -33,7 +38,10 @@ function liveIdleNotebooksDeps(config: IdleNotebooksConfig, clients: IdleNoteboo
       studio: createStudioAccess(clients.sageMaker(region), region),
       tags: createTagReader(clients.tagging(region)),
     }),
-    readActivity: async (presignedUrl) => ({ status: 'read', ...(await readJupyterActivity(presignedUrl, { timeoutMs: config.notebookJupyterTimeoutSeconds * 1000 })) }),
+    readActivity: async (presignedUrl) => ({
+      status: 'read',
+      ...(await readJupyterActivity(presignedUrl, { timeoutMs: config.notebookJupyterTimeoutSeconds * 1000 })),
+    }),
   };
 }
 

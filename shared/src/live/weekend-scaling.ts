@@ -1,7 +1,4 @@
-/**
- * The live wiring of weekend-scaling. One-time schedules invoke the function again, so they need
- * its own ARN (from the Lambda context) and are made in the function's own region.
- */
+/** The live wiring of weekend-scaling. One-time restores invoke the function's own ARN, in its own region. */
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';

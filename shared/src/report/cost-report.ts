@@ -45,7 +45,15 @@ function hostRows(host: HostCost): string[][] {
   if (host.components[0]?.basis !== 'whole-endpoint') {
     const free = host.acceleratorsTotal > 0 ? `${Math.max(0, host.acceleratorsTotal - host.acceleratorsHeld).toFixed(2)} GPU free` : '';
     const share = host.unallocated !== undefined && host.cost ? `${Math.round((host.unallocated / host.cost) * 100)}%` : '';
-    rows.push([`  (unallocated)${host.overAllocated ? ' !' : ''}`, free, '', host.unallocated === undefined ? 'unknown' : usd(host.unallocated), share, '', '']);
+    rows.push([
+      `  (unallocated)${host.overAllocated ? ' !' : ''}`,
+      free,
+      '',
+      host.unallocated === undefined ? 'unknown' : usd(host.unallocated),
+      share,
+      '',
+      '',
+    ]);
   }
   return rows;
 }
@@ -72,7 +80,8 @@ function renderEmail(report: CostReport, shownHosts: number): string {
     `SageMaker real-time inference cost for ${periodText(report)}: ${usd(report.totalCost)} (${signed(change)} vs the period before).`,
     `Unallocated capacity (instances no model holds): ${usd(report.totalUnallocated)}${unallocatedShare}.`,
   ];
-  if (report.unpricedHosts > 0) lines.push(`${plural(report.unpricedHosts, 'endpoint')} with an unknown instance price ${report.unpricedHosts === 1 ? 'is' : 'are'} not in the totals.`);
+  if (report.unpricedHosts > 0)
+    lines.push(`${plural(report.unpricedHosts, 'endpoint')} with an unknown instance price ${report.unpricedHosts === 1 ? 'is' : 'are'} not in the totals.`);
   lines.push('');
   const header = ['ENDPOINT / MODEL', 'HOLDS', 'HOURS', 'COST', 'SHARE', 'INVOCATIONS', '$ / 1K INV'];
   const rows = report.hosts.slice(0, shownHosts).flatMap(hostRows);
@@ -113,7 +122,9 @@ function renderCostReport(report: CostReport): RenderedReport {
   const subject = subjectLine(`SageMaker cost ${period}: ${usdShort(report.totalCost)}, ${usdShort(report.totalUnallocated)} unallocated`);
   const head = `SageMaker cost ${period}: ${usdShort(report.totalCost)}.`;
   const sms = fitSms([
-    top ? `${head} Top model ${top.name} ${usdShort(top.cost)}. Unallocated ${usdShort(report.totalUnallocated)}.` : `${head} Unallocated ${usdShort(report.totalUnallocated)}.`,
+    top
+      ? `${head} Top model ${top.name} ${usdShort(top.cost)}. Unallocated ${usdShort(report.totalUnallocated)}.`
+      : `${head} Unallocated ${usdShort(report.totalUnallocated)}.`,
     `${head} Unallocated ${usdShort(report.totalUnallocated)}.`,
   ]);
   return fitToMessageLimit(report.hosts.length, (shown) => ({ subject, email: renderEmail(report, shown), sms }));

@@ -125,11 +125,7 @@ function renderSms(plan: IdleEndpointsPlan): string {
   const count = plural(plan.idle.length, 'idle endpoint');
   const top = plan.idle[0];
   const head = `SageMaker: ${count} waste ${totalText(plan, usdShort)} (${regionsWithIdle(plan)}).`;
-  const candidates = [
-    top ? `${head} Top: ${top.name} ${costText(top, usdShort)}. Details by email.` : head,
-    `${head} Details by email.`,
-    head,
-  ];
+  const candidates = [top ? `${head} Top: ${top.name} ${costText(top, usdShort)}. Details by email.` : head, `${head} Details by email.`, head];
   return fitSms(candidates);
 }
 

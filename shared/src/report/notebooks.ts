@@ -16,7 +16,6 @@ const LEVEL_TEXT: Readonly<Record<IdleCoverage['level'], string>> = {
   space: 'space',
 };
 
-
 interface NotebookReportInput {
   readonly action: string;
   readonly dryRun: boolean;
@@ -41,7 +40,10 @@ function cost(amount: number | undefined): string {
 function renderEmail(input: NotebookReportInput, shown: number): string {
   const acted = input.outcomes.filter((outcome) => outcome.result !== 'none');
   const unknown = input.outcomes.filter((outcome) => outcome.verdict === 'unknown');
-  const lines = [`${input.dryRun ? 'DRY RUN: ' : ''}SageMaker ${ACTION_TITLES[input.action] ?? input.action}, ${input.evaluatedAt.slice(0, 16).replace('T', ' ')} UTC.`, ''];
+  const lines = [
+    `${input.dryRun ? 'DRY RUN: ' : ''}SageMaker ${ACTION_TITLES[input.action] ?? input.action}, ${input.evaluatedAt.slice(0, 16).replace('T', ' ')} UTC.`,
+    '',
+  ];
   if (acted.length > 0) {
     lines.push(input.action === 'morning-start' ? 'STARTED (stopped by the bot last evening)' : 'STOPPED');
     for (const outcome of acted.slice(0, shown)) {
@@ -58,12 +60,17 @@ function renderEmail(input: NotebookReportInput, shown: number): string {
   }
   const studio = input.studio;
   if (studio) {
-    lines.push(`STUDIO APPS RUNNING: ${studio.apps.length}, about ${usd(studio.totalCostPerDay)}/day${studio.unpricedApps > 0 ? ` + ${studio.unpricedApps} unpriced` : ''}`);
+    lines.push(
+      `STUDIO APPS RUNNING: ${studio.apps.length}, about ${usd(studio.totalCostPerDay)}/day${studio.unpricedApps > 0 ? ` + ${studio.unpricedApps} unpriced` : ''}`,
+    );
     for (const app of studio.apps) {
-      lines.push(`  ${app.appType} ${app.appName} (${app.region}, domain ${app.domainId}, ${app.owner}): ${app.instanceType ?? 'default instance'}, ${cost(app.costPerDay)}${app.runningHours !== undefined ? `, up ${app.runningHours} h` : ''}`);
+      lines.push(
+        `  ${app.appType} ${app.appName} (${app.region}, domain ${app.domainId}, ${app.owner}): ${app.instanceType ?? 'default instance'}, ${cost(app.costPerDay)}${app.runningHours !== undefined ? `, up ${app.runningHours} h` : ''}`,
+      );
     }
     lines.push('', `NATIVE IDLE SHUTDOWN OFF (the bot is the only guard): ${studio.gaps.length}`);
-    for (const gap of studio.gaps) lines.push(`  ${LEVEL_TEXT[gap.level]} ${gap.name} (${gap.region}, domain ${gap.domainId}): off for ${gap.missing.join(' and ')}`);
+    for (const gap of studio.gaps)
+      lines.push(`  ${LEVEL_TEXT[gap.level]} ${gap.name} (${gap.region}, domain ${gap.domainId}): off for ${gap.missing.join(' and ')}`);
     lines.push('');
   }
   if (input.failures.length > 0) {
@@ -72,7 +79,7 @@ function renderEmail(input: NotebookReportInput, shown: number): string {
     lines.push('');
   }
   lines.push(
-    'How idle is decided: from the notebook\'s own Jupyter (kernels, terminals, sessions), read without counting as activity.',
+    "How idle is decided: from the notebook's own Jupyter (kernels, terminals, sessions), read without counting as activity.",
     'A kernel that is not idle, or activity within the threshold, keeps a notebook running; so does any doubt.',
     `Prices: ${input.priceSource}.`,
   );

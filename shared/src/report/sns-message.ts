@@ -25,8 +25,12 @@ class ReportShapeError extends Error {
 
 /** A subject SNS accepts: one line, printable, under 100 characters. */
 function subjectLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const oneLine = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const oneLine = text
+    // SNS refuses control characters in a subject: they are exactly what this pattern removes.
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return oneLine.length <= SUBJECT_MAX_CHARS ? oneLine : `${oneLine.slice(0, SUBJECT_MAX_CHARS - 3).trimEnd()}...`;
 }
 

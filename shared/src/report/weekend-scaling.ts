@@ -51,7 +51,6 @@ function table(rows: readonly (readonly string[])[]): string[] {
   return rows.map((row) => `  ${row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ')}`.trimEnd());
 }
 
-
 function renderEmail(input: WeekendReportInput, shown: number): string {
   const verb = input.action === 'scale-down' ? 'scale-down' : 'restore';
   const lines = [
@@ -68,16 +67,15 @@ function renderEmail(input: WeekendReportInput, shown: number): string {
     return lines.join('\n');
   }
 
-  const listed = input.outcomes.filter((outcome) => outcome.disposition !== 'out-of-scope' && outcome.disposition !== 'nothing-saved' && outcome.disposition !== 'at-zero');
+  const listed = input.outcomes.filter(
+    (outcome) => outcome.disposition !== 'out-of-scope' && outcome.disposition !== 'nothing-saved' && outcome.disposition !== 'at-zero',
+  );
   lines.push('', 'COMPONENTS');
   if (listed.length === 0) lines.push('  nothing to do');
   else {
-    const rows = listed.slice(0, shown).map((outcome) => [
-      outcome.name,
-      `${outcome.endpointName} (${outcome.region})`,
-      `${outcome.copiesBefore} -> ${outcome.copiesNow}`,
-      outcomeText(outcome),
-    ]);
+    const rows = listed
+      .slice(0, shown)
+      .map((outcome) => [outcome.name, `${outcome.endpointName} (${outcome.region})`, `${outcome.copiesBefore} -> ${outcome.copiesNow}`, outcomeText(outcome)]);
     lines.push(...table([['component', 'endpoint', 'copies', 'result'], ...rows]));
     if (shown < listed.length) lines.push(`  ...and ${listed.length - shown} more (run a dry run for the full list)`);
   }
@@ -91,9 +89,17 @@ function renderEmail(input: WeekendReportInput, shown: number): string {
   if (input.endpoints.length > 0) {
     lines.push('', 'ENDPOINTS');
     for (const endpoint of input.endpoints) {
-      const instances = endpoint.instanceTypes.length > 0 ? `${endpoint.instances} x ${endpoint.instanceTypes.join(', ')}` : plural(endpoint.instances, 'instance');
-      const money = endpoint.estimatedSavings !== undefined ? `, est. ${usd(endpoint.estimatedSavings)} saved until the restore` : endpoint.instanceCostStops ? ', price unknown' : '';
-      lines.push(`  ${endpoint.name} (${endpoint.region}): ${endpoint.instanceCostStops ? 'instance cost stops' : 'instance cost continues'}: ${instances}${money}`);
+      const instances =
+        endpoint.instanceTypes.length > 0 ? `${endpoint.instances} x ${endpoint.instanceTypes.join(', ')}` : plural(endpoint.instances, 'instance');
+      const money =
+        endpoint.estimatedSavings !== undefined
+          ? `, est. ${usd(endpoint.estimatedSavings)} saved until the restore`
+          : endpoint.instanceCostStops
+            ? ', price unknown'
+            : '';
+      lines.push(
+        `  ${endpoint.name} (${endpoint.region}): ${endpoint.instanceCostStops ? 'instance cost stops' : 'instance cost continues'}: ${instances}${money}`,
+      );
       lines.push(`    ${endpoint.why}`);
     }
   }
