@@ -70,6 +70,8 @@ const OPERATIONS = [
   'ListInferenceComponents',
   'DescribeEndpoint',
   'DescribeEndpointConfig',
+  'DeleteEndpoint',
+  'CreateEndpoint',
   'DescribeInferenceComponent',
   'ListTags',
   'AddTags',
@@ -91,6 +93,8 @@ const MUTATING: ReadonlySet<Operation> = new Set([
   'UpdateInferenceComponentRuntimeConfig',
   'RegisterScalableTarget',
   'CreateSchedule',
+  'DeleteEndpoint',
+  'CreateEndpoint',
 ]);
 
 class FakeAwsError extends Error {
@@ -113,11 +117,26 @@ const SETTLE_DESCRIBES = 2;
 /** Characters a SageMaker tag value may hold (SageMaker API Reference, Tag). */
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const endpointArn = (name: string) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/${name.toLowerCase()}`;
+const configArn = (name: string) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint-config/${name.toLowerCase()}`;
+
+/** An endpoint config: what CreateEndpoint builds an endpoint from. It outlives the endpoints made from it. */
+interface FakeConfig {
+  readonly name: string;
+  readonly variants: readonly FakeVariant[];
+  readonly shadowVariants?: readonly FakeVariant[] | undefined;
+  readonly async?: boolean | undefined;
+  readonly metricsPeriodSeconds?: number | undefined;
+  readonly createdAt: Date;
+  tags: Record<string, string>;
+}
 const COMPONENT_ARN_PREFIX = `arn:aws:sagemaker:${REGION}:${ACCOUNT}:inference-component/`;
 const toMs = (value: unknown) => (value instanceof Date ? value.getTime() : typeof value === 'number' ? value * 1000 : Date.parse(String(value)));
 
 class FakeAccount {
   readonly endpoints: FakeEndpoint[];
+  readonly configs = new Map<string, FakeConfig>();
+  /** Each endpoint's config name (`<endpoint>-config` unless it was created from another). */
+  readonly configOf = new Map<string, string>();
   readonly components: FakeComponent[];
   readonly series: FakeSeries[];
   readonly calls: Array<{ readonly operation: Operation; readonly input: Record<string, unknown> }> = [];
@@ -139,6 +158,19 @@ class FakeAccount {
 
   constructor(endpoints: FakeEndpoint[] = [], series: FakeSeries[] = [], components: FakeComponent[] = []) {
     this.endpoints = endpoints;
+    for (const endpoint of endpoints) {
+      const name = `${endpoint.name}-config`;
+      this.configOf.set(endpoint.name, name);
+      this.configs.set(name, {
+        name,
+        variants: endpoint.variants,
+        shadowVariants: endpoint.shadowVariants,
+        async: endpoint.async,
+        metricsPeriodSeconds: endpoint.metricsPeriodSeconds,
+        createdAt: endpoint.createdAt,
+        tags: {},
+      });
+    }
     const named = new Set(components.map((component) => component.name));
     this.components = [
       ...components,
@@ -211,6 +243,8 @@ class FakeAccount {
   private tagged(arn: unknown): { tags: Record<string, string> } {
     const text = String(arn);
     if (text.startsWith(COMPONENT_ARN_PREFIX)) return this.component(text);
+    const config = [...this.configs.values()].find((candidate) => configArn(candidate.name) === text.toLowerCase());
+    if (config) return config;
     const endpoint = this.endpoints.find((candidate) => endpointArn(candidate.name) === text.toLowerCase());
     if (!endpoint) throw new FakeAwsError('ValidationException', `Could not find resource "${text}".`);
     endpoint.tags ??= {};
@@ -254,7 +288,7 @@ class FakeAccount {
     return {
       EndpointName: endpoint.name,
       EndpointArn: endpointArn(endpoint.name),
-      EndpointConfigName: `${endpoint.name}-config`,
+      EndpointConfigName: this.configOf.get(endpoint.name),
       EndpointStatus: endpoint.status ?? 'InService',
       CreationTime: endpoint.createdAt,
       LastModifiedTime: endpoint.createdAt,
@@ -264,10 +298,11 @@ class FakeAccount {
   }
 
   private DescribeEndpointConfig(input: Record<string, unknown>) {
-    const endpoint = this.endpoint(String(input.EndpointConfigName).replace(/-config$/, ''));
+    const config = this.configs.get(String(input.EndpointConfigName));
+    if (!config) throw new FakeAwsError('ValidationException', `Could not find endpoint configuration "${String(input.EndpointConfigName)}".`);
     const configured = (variant: FakeVariant) => ({
       VariantName: variant.name,
-      ModelName: `${endpoint.name}-model`,
+      ModelName: `${config.name}-model`,
       ...(variant.serverless
         ? {
             ServerlessConfig: {
@@ -279,16 +314,46 @@ class FakeAccount {
         : { InstanceType: variant.instanceType, InitialInstanceCount: variant.count }),
     });
     return {
-      EndpointConfigName: input.EndpointConfigName,
-      EndpointConfigArn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint-config/${String(input.EndpointConfigName)}`,
-      CreationTime: endpoint.createdAt,
-      ProductionVariants: endpoint.variants.map(configured),
-      ...(endpoint.shadowVariants ? { ShadowProductionVariants: endpoint.shadowVariants.map(configured) } : {}),
-      ...(endpoint.async ? { AsyncInferenceConfig: { OutputConfig: { S3OutputPath: `s3://bucket/${endpoint.name}/` } } } : {}),
-      ...(endpoint.metricsPeriodSeconds
-        ? { MetricsConfig: { EnableEnhancedMetrics: true, MetricPublishFrequencyInSeconds: endpoint.metricsPeriodSeconds } }
-        : {}),
+      EndpointConfigName: config.name,
+      EndpointConfigArn: configArn(config.name),
+      CreationTime: config.createdAt,
+      ProductionVariants: config.variants.map(configured),
+      ...(config.shadowVariants ? { ShadowProductionVariants: config.shadowVariants.map(configured) } : {}),
+      ...(config.async ? { AsyncInferenceConfig: { OutputConfig: { S3OutputPath: `s3://bucket/${config.name}/` } } } : {}),
+      ...(config.metricsPeriodSeconds ? { MetricsConfig: { EnableEnhancedMetrics: true, MetricPublishFrequencyInSeconds: config.metricsPeriodSeconds } } : {}),
     };
+  }
+
+  /** Deleting an endpoint leaves its endpoint config and model (SageMaker API Reference, DeleteEndpoint). */
+  private DeleteEndpoint(input: Record<string, unknown>) {
+    const endpoint = this.endpoint(input.EndpointName);
+    this.endpoints.splice(this.endpoints.indexOf(endpoint), 1);
+    this.configOf.delete(endpoint.name);
+    return {};
+  }
+
+  /**
+   * A new endpoint from an existing config, with the given tags; it starts `Creating` (SageMaker API
+   * Reference, CreateEndpoint). A name already in use, or an unknown config, is a ValidationException.
+   */
+  private CreateEndpoint(input: Record<string, unknown>) {
+    const name = String(input.EndpointName);
+    if (this.endpoints.some((endpoint) => endpoint.name === name))
+      throw new FakeAwsError('ValidationException', `Cannot create already existing endpoint "${endpointArn(name)}".`);
+    const config = this.configs.get(String(input.EndpointConfigName));
+    if (!config) throw new FakeAwsError('ValidationException', `Could not find endpoint configuration "${String(input.EndpointConfigName)}".`);
+    const tags = Object.fromEntries(((input.Tags as Array<{ Key: string; Value: string }> | undefined) ?? []).map((tag) => [tag.Key, tag.Value]));
+    this.endpoints.push({
+      name,
+      createdAt: this.clock(),
+      variants: config.variants,
+      shadowVariants: config.shadowVariants,
+      async: config.async,
+      tags,
+      status: 'Creating',
+    });
+    this.configOf.set(name, config.name);
+    return { EndpointArn: endpointArn(name) };
   }
 
   // ---- SageMaker: inference components
@@ -407,6 +472,7 @@ class FakeAccount {
       ...(wants('sagemaker:inference-component')
         ? this.components.map((component) => ({ arn: `${COMPONENT_ARN_PREFIX}${component.name}`, tags: component.tags }))
         : []),
+      ...(wants('sagemaker:endpoint-config') ? [...this.configs.values()].map((config) => ({ arn: configArn(config.name), tags: config.tags })) : []),
     ];
     const matching = resources.filter(
       ({ tags }) =>
@@ -624,4 +690,4 @@ export {
   ACCOUNT,
   HOUR_MS,
 };
-export type { FakeEndpoint, FakeVariant, FakeComponent, FakeSeries, Operation, FailureRule };
+export type { FakeEndpoint, FakeVariant, FakeComponent, FakeConfig, FakeSeries, Operation, FailureRule };

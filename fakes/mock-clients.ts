@@ -5,6 +5,8 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   AddTagsCommand,
+  CreateEndpointCommand,
+  DeleteEndpointCommand,
   DeleteTagsCommand,
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
@@ -35,6 +37,8 @@ function mockAccount(account: FakeAccount) {
   sageMaker.on(ListInferenceComponentsCommand).callsFake(answer('ListInferenceComponents'));
   sageMaker.on(DescribeEndpointCommand).callsFake(answer('DescribeEndpoint'));
   sageMaker.on(DescribeEndpointConfigCommand).callsFake(answer('DescribeEndpointConfig'));
+  sageMaker.on(DeleteEndpointCommand).callsFake(answer('DeleteEndpoint'));
+  sageMaker.on(CreateEndpointCommand).callsFake(answer('CreateEndpoint'));
   sageMaker.on(DescribeInferenceComponentCommand).callsFake(answer('DescribeInferenceComponent'));
   sageMaker.on(ListTagsCommand).callsFake(answer('ListTags'));
   sageMaker.on(AddTagsCommand).callsFake(answer('AddTags'));

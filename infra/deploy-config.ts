@@ -28,6 +28,8 @@ interface DeployConfig {
   /** Regions the jobs read; default: the stack's own region. */
   readonly regions?: readonly string[];
   readonly endpointIdleHours?: number;
+  /** Days without traffic before an endpoint tagged ops-bot:idle-action is acted on (default 7, at most 14). */
+  readonly endpointIdleActionDays?: number;
   readonly priceOverrides?: Readonly<Record<string, number>>;
   readonly schedules: {
     readonly idleEndpoints: DailyTime;
@@ -72,6 +74,7 @@ const KNOWN_KEYS = [
   'smsNumbers',
   'regions',
   'endpointIdleHours',
+  'endpointIdleActionDays',
   'priceOverrides',
   'schedules',
   'logRetentionDays',
@@ -293,6 +296,7 @@ function parseDeployConfig(context: unknown): DeployConfig {
     smsNumbers,
     regions: raw.regions !== undefined ? regionList(raw) : undefined,
     endpointIdleHours: raw.endpointIdleHours as number | undefined,
+    endpointIdleActionDays: raw.endpointIdleActionDays as number | undefined,
     priceOverrides: raw.priceOverrides as Record<string, number> | undefined,
     schedules: {
       idleEndpoints: dailyTime(schedules.idleEndpoints, 'schedules.idleEndpoints', DEFAULT_SCHEDULES.idleEndpoints),
@@ -333,6 +337,7 @@ function allSettings(config: DeployConfig): Record<string, string | undefined> {
     [ENV.notebookMaxRunningHours]: text(config.notebookMaxRunningHours),
     [ENV.regions]: config.regions?.join(','),
     [ENV.endpointIdleHours]: text(config.endpointIdleHours),
+    [ENV.endpointIdleActionDays]: text(config.endpointIdleActionDays),
     [ENV.priceOverrides]: config.priceOverrides ? JSON.stringify(config.priceOverrides) : undefined,
   };
 }
@@ -352,6 +357,7 @@ function jobEnvironment(config: DeployConfig, job: JobName): Record<string, stri
 const SETTING_OF_VARIABLE: Readonly<Record<string, string>> = {
   [ENV.regions]: 'regions',
   [ENV.endpointIdleHours]: 'endpointIdleHours',
+  [ENV.endpointIdleActionDays]: 'endpointIdleActionDays',
   [ENV.priceOverrides]: 'priceOverrides',
   [ENV.weekendScope]: 'weekendScope',
   [ENV.holidays]: 'holidays',

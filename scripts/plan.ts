@@ -115,9 +115,11 @@ async function plan(options: Options, logger: RunLogger): Promise<{ result: unkn
     const config = parseIdleEndpointsConfig(replay ? { ...process.env, REGIONS: replay.regions.join(',') } : await environmentWithRegion());
     const live = liveIdleEndpointsDeps(config, createIdleEndpointsClients(), logger, clock);
     const result = await runIdleEndpoints(
-      { dryRun: true },
+      { dryRun: true, action: 'check' },
       {
         ...live,
+        // A replayed snapshot has no account behind it: the dry run names what is due and reads nothing.
+        actionsFor: replay ? undefined : live.actionsFor,
         collect: async () => {
           if (replay) return replay;
           const snapshot = await live.collect(NO_DEADLINE);

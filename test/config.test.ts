@@ -20,6 +20,7 @@ const INVALID: Readonly<Record<string, string>> = {
   TOPIC_ARN: 'my-topic',
   REGIONS: 'Mars',
   ENDPOINT_IDLE_HOURS: '0',
+  ENDPOINT_IDLE_ACTION_DAYS: '15',
   NOTEBOOK_IDLE_MINUTES: '1',
   PRICE_OVERRIDES: '{oops',
   DESCRIBE_CONCURRENCY: '100',
@@ -43,7 +44,7 @@ const INVALID: Readonly<Record<string, string>> = {
 describe('Function: parse*Config (one per job)', () => {
   it('applies the documented defaults, each job only its own settings', () => {
     // Act & Assess
-    expect(parseIdleEndpointsConfig(base)).toEqual({ ...common, endpointIdleHours: 24, priceOverrides: {}, describeConcurrency: 8 });
+    expect(parseIdleEndpointsConfig(base)).toEqual({ ...common, endpointIdleHours: 24, endpointIdleActionDays: 7, priceOverrides: {}, describeConcurrency: 8 });
     expect(parseCostReportConfig(base)).toEqual({ ...common, priceOverrides: {}, describeConcurrency: 8, timezone: 'UTC', costPeriodDays: 1 });
     expect(parseIdleNotebooksConfig(base)).toEqual({
       ...common,
@@ -74,6 +75,7 @@ describe('Function: parse*Config (one per job)', () => {
       TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:ops-bot',
       REGIONS: ' us-east-1, eu-west-1 ,us-east-1',
       ENDPOINT_IDLE_HOURS: '48',
+      ENDPOINT_IDLE_ACTION_DAYS: '10',
       NOTEBOOK_IDLE_MINUTES: '90',
       PRICE_OVERRIDES: '{"ml.g5.xlarge": 1.1}',
       DESCRIBE_CONCURRENCY: '4',
@@ -100,7 +102,13 @@ describe('Function: parse*Config (one per job)', () => {
     };
 
     // Act & Assess
-    expect(parseIdleEndpointsConfig(env)).toEqual({ ...read, endpointIdleHours: 48, priceOverrides: { 'ml.g5.xlarge': 1.1 }, describeConcurrency: 4 });
+    expect(parseIdleEndpointsConfig(env)).toEqual({
+      ...read,
+      endpointIdleHours: 48,
+      endpointIdleActionDays: 10,
+      priceOverrides: { 'ml.g5.xlarge': 1.1 },
+      describeConcurrency: 4,
+    });
     expect(parseCostReportConfig(env)).toEqual({
       ...read,
       priceOverrides: { 'ml.g5.xlarge': 1.1 },

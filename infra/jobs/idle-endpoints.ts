@@ -1,20 +1,36 @@
-/** The idle-endpoints job: daily, read-only over every endpoint in the regions it covers. */
-import { Duration } from 'aws-cdk-lib';
+/**
+ * The idle-endpoints job: daily, read-only over every endpoint in the regions it covers, and acting
+ * only on endpoints whose owners tagged them `ops-bot:idle-action` (and their undo).
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '@ops-bot/shared/aws/metrics';
+import { TAGS } from '@ops-bot/shared/domain/tags';
+import { STATE_TAG_KEYS } from '@ops-bot/shared/domain/weekend-scaling';
 import { ScheduledFunction } from '../scheduled-function.ts';
 import { jobEnvironment } from '../deploy-config.ts';
-import { commonProps, endpointArns, type JobContext } from './job-context.ts';
+import { commonProps, endpointArns, sageMakerArns, type JobContext } from './job-context.ts';
+
+/** The recreate record's keys on an endpoint config (numbered chunks end in a digit). */
+const RECREATE_TAG_KEYS = [TAGS.recreateEndpoint, TAGS.recreateConfig, TAGS.deletedAt, TAGS.costPerDay, `${TAGS.recreateTagsPrefix}*`];
 
 class IdleEndpointsJob extends ScheduledFunction {
   constructor(scope: Construct, id: string, context: JobContext) {
-    const { config } = context;
-    const endpoints = endpointArns(scope, context.regions);
+    const { config, regions } = context;
+    const endpointsAndConfigs = endpointArns(scope, regions);
+    const endpoints = sageMakerArns(scope, regions, 'endpoint');
+    const configs = sageMakerArns(scope, regions, 'endpoint-config');
+    const components = sageMakerArns(scope, regions, 'inference-component');
+    const scalableTargets = regions.map((region) =>
+      Stack.of(scope).formatArn({ service: 'application-autoscaling', region, resource: 'scalable-target', resourceName: '*' }),
+    );
     const at = config.schedules.idleEndpoints;
     super(scope, id, {
       ...commonProps(context),
       jobName: 'idle-endpoints',
-      description: 'Finds idle SageMaker real-time endpoints and reports what they waste',
+      description: 'Finds idle SageMaker real-time endpoints, reports what they waste, and acts on the opted-in ones',
       environment: jobEnvironment(config, 'idle-endpoints'),
       timeout: Duration.minutes(5),
       schedules: [{ id: 'Daily', description: 'Daily idle-endpoint report', cron: { minute: String(at.minute), hour: String(at.hour) }, input: {} }],
@@ -22,23 +38,91 @@ class IdleEndpointsJob extends ScheduledFunction {
         new iam.PolicyStatement({ sid: 'ListSageMaker', actions: ['sagemaker:ListEndpoints', 'sagemaker:ListInferenceComponents'], resources: ['*'] }),
         new iam.PolicyStatement({
           sid: 'DescribeEndpoints',
-          actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig'],
-          resources: endpoints,
+          actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig', 'sagemaker:ListTags'],
+          resources: endpointsAndConfigs,
         }),
         new iam.PolicyStatement({ sid: 'ReadInvocationMetrics', actions: ['cloudwatch:ListMetrics', 'cloudwatch:GetMetricData'], resources: ['*'] }),
         new iam.PolicyStatement({ sid: 'FindSkipTags', actions: ['tag:GetResources'], resources: ['*'] }),
+        // delete: only endpoints whose owner asked for it, by tag.
+        new iam.PolicyStatement({
+          sid: 'DeleteOptedInEndpoints',
+          actions: ['sagemaker:DeleteEndpoint'],
+          resources: endpoints,
+          conditions: { StringEquals: { [`aws:ResourceTag/${TAGS.idleAction}`]: 'delete' } },
+        }),
+        // What recreates a deleted endpoint is written on its endpoint config, under the bot's own keys.
+        new iam.PolicyStatement({
+          sid: 'KeepRecreateRecords',
+          actions: ['sagemaker:AddTags', 'sagemaker:DeleteTags'],
+          resources: configs,
+          conditions: { 'ForAllValues:StringLike': { 'aws:TagKeys': RECREATE_TAG_KEYS } },
+        }),
+        // The undo of a delete: the endpoint again, from its config, with the owner's tags (tagging on
+        // create needs AddTags on the new endpoint, with the owner's keys).
+        new iam.PolicyStatement({ sid: 'RecreateEndpoints', actions: ['sagemaker:CreateEndpoint'], resources: endpointsAndConfigs }),
+        new iam.PolicyStatement({ sid: 'TagRecreatedEndpoints', actions: ['sagemaker:AddTags'], resources: endpoints }),
+        // scale-to-zero and its restore: the weekend job's own steps.
+        new iam.PolicyStatement({
+          sid: 'ScaleComponents',
+          actions: ['sagemaker:DescribeInferenceComponent', 'sagemaker:ListTags', 'sagemaker:UpdateInferenceComponentRuntimeConfig'],
+          resources: components,
+        }),
+        new iam.PolicyStatement({
+          sid: 'KeepStateOnComponents',
+          actions: ['sagemaker:AddTags', 'sagemaker:DeleteTags'],
+          resources: components,
+          conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [...STATE_TAG_KEYS] } },
+        }),
+        new iam.PolicyStatement({ sid: 'ReadComponentAutoscaling', actions: ['application-autoscaling:DescribeScalableTargets'], resources: ['*'] }),
+        new iam.PolicyStatement({
+          sid: 'SetComponentAutoscaling',
+          actions: ['application-autoscaling:RegisterScalableTarget'],
+          resources: scalableTargets,
+          conditions: {
+            StringEquals: {
+              'application-autoscaling:service-namespace': 'sagemaker',
+              'application-autoscaling:scalable-dimension': 'sagemaker:inference-component:DesiredCopyCount',
+            },
+          },
+        }),
+        // Defence in depth: whatever a bug might ask for, a skipped resource cannot be changed.
+        new iam.PolicyStatement({
+          sid: 'NeverTouchSkipped',
+          effect: iam.Effect.DENY,
+          actions: ['sagemaker:DeleteEndpoint', 'sagemaker:UpdateInferenceComponentRuntimeConfig', 'sagemaker:AddTags', 'sagemaker:DeleteTags'],
+          resources: ['*'],
+          conditions: { StringEqualsIgnoreCase: { [`aws:ResourceTag/${TAGS.skip}`]: 'true' } },
+        }),
       ],
       wildcards: [
         {
           resources: '*',
-          reason: 'sagemaker:List*, cloudwatch:ListMetrics/GetMetricData and tag:GetResources support no resource-level permissions; all are read-only.',
+          reason:
+            'sagemaker:List*, cloudwatch:ListMetrics/GetMetricData, tag:GetResources and DescribeScalableTargets support no resource-level permissions and are read-only; the explicit deny on ops-bot:skip covers every resource.',
         },
         {
-          resources: endpoints,
-          reason: 'The job reports on every endpoint in the account, so it must be able to describe (read-only) every endpoint and config it lists.',
+          resources: [...endpointsAndConfigs, ...components],
+          reason:
+            "The job reports on every endpoint in the account. It deletes only endpoints tagged ops-bot:idle-action = delete (resource-tag condition), writes only its own tag keys on configs and components, and is denied on ops-bot:skip. AddTags on endpoints has no key condition because recreating an endpoint puts back its owner's tags; it is limited to endpoint ARNs.",
+        },
+        {
+          resources: scalableTargets,
+          reason:
+            'Scalable target IDs are generated by Application Auto Scaling; RegisterScalableTarget is limited to the sagemaker namespace and the inference-component DesiredCopyCount dimension.',
         },
       ],
     });
+    this.alarmOn(
+      'IdleActionFailuresAlarm',
+      'An idle action (ops-bot:idle-action) or its undo failed; what is needed to undo it is kept. See the idle-endpoints report.',
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'IdleActionFailures',
+        dimensionsMap: { Job: 'idle-endpoints' },
+        statistic: 'Maximum',
+        period: Duration.minutes(5),
+      }),
+    );
   }
 }
 

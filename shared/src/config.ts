@@ -13,6 +13,7 @@ const ENV = {
   topicArn: 'TOPIC_ARN',
   regions: 'REGIONS',
   endpointIdleHours: 'ENDPOINT_IDLE_HOURS',
+  endpointIdleActionDays: 'ENDPOINT_IDLE_ACTION_DAYS',
   notebookIdleMinutes: 'NOTEBOOK_IDLE_MINUTES',
   priceOverrides: 'PRICE_OVERRIDES',
   describeConcurrency: 'DESCRIBE_CONCURRENCY',
@@ -36,6 +37,7 @@ const ENV = {
 
 const DEFAULTS = {
   endpointIdleHours: 24,
+  endpointIdleActionDays: 7,
   notebookIdleMinutes: 60,
   describeConcurrency: 8,
   timezone: 'UTC',
@@ -64,6 +66,8 @@ interface CommonConfig {
 
 interface IdleEndpointsConfig extends CommonConfig {
   readonly endpointIdleHours: number;
+  /** Days without traffic before an opted-in endpoint is acted on (ops-bot:idle-action); at most the lookback. */
+  readonly endpointIdleActionDays: number;
   readonly priceOverrides: PriceOverrides;
   /** How many describe calls run at once per region. */
   readonly describeConcurrency: number;
@@ -124,6 +128,7 @@ function parseIdleEndpointsConfig(env: Env): IdleEndpointsConfig {
   return {
     ...parseCommonConfig(env),
     endpointIdleHours: parseInteger(env, ENV.endpointIdleHours, DEFAULTS.endpointIdleHours, 1, LOOKBACK_DAYS * 24),
+    endpointIdleActionDays: parseInteger(env, ENV.endpointIdleActionDays, DEFAULTS.endpointIdleActionDays, 1, LOOKBACK_DAYS),
     priceOverrides: parsePriceOverridesVariable(env[ENV.priceOverrides]),
     describeConcurrency: parseDescribeConcurrency(env),
   };
@@ -174,7 +179,7 @@ const COMMON_VARIABLES = [ENV.topicArn, ENV.topicDisplayName, ENV.centralTopicAr
 const JOB_CONFIG = {
   'idle-endpoints': {
     parse: parseIdleEndpointsConfig,
-    variables: [...COMMON_VARIABLES, ENV.endpointIdleHours, ENV.priceOverrides, ENV.describeConcurrency],
+    variables: [...COMMON_VARIABLES, ENV.endpointIdleHours, ENV.endpointIdleActionDays, ENV.priceOverrides, ENV.describeConcurrency],
   },
   'weekend-scaling': {
     parse: parseWeekendScalingConfig,

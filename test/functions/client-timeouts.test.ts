@@ -27,7 +27,7 @@ describe('Client timeouts', () => {
     const deps = liveIdleEndpointsDeps(parseIdleEndpointsConfig({ AWS_REGION: 'us-east-1' }), clients, silent);
 
     // Act
-    const run = runIdleEndpoints({ dryRun: true }, deps);
+    const run = runIdleEndpoints({ dryRun: true, action: 'check' }, deps);
 
     // Assess: the region could not be read, said as such; nothing hung.
     await expect(run).rejects.toThrow(/No region could be checked: us-east-1 ListEndpoints: .*(TimeoutError|timed out|timeout)/i);

@@ -58,12 +58,12 @@ describe('Bundle: dist/idle-endpoints/index.mjs', () => {
     expect(result.report?.email).toContain('IDLE ENDPOINTS, MOST EXPENSIVE FIRST');
     expect(account.callCount('Publish')).toBe(0);
     // Bulk reads: 5 pages of endpoints, one ListMetrics per traffic metric (Invocations, and the async
-    // InvocationsProcessed and ApproximateBacklogSize), 1 GetMetricData call for 350 series,
-    // describes only for the 200 idle ones.
+    // InvocationsProcessed and ApproximateBacklogSize), 1 GetMetricData call for 350 series, one tag
+    // search each for ops-bot:skip and ops-bot:idle-action, describes only for the 200 idle ones.
     expect(account.callCounts()).toEqual({
       ListEndpoints: 5,
       ListInferenceComponents: 1,
-      GetResources: 1,
+      GetResources: 2,
       ListMetrics: 3,
       GetMetricData: 1,
       DescribeEndpoint: 200,

@@ -150,29 +150,73 @@ describe('Stack: SageMakerOpsBot', () => {
     expect(JSON.stringify(outputs.DashboardUrl?.Value)).toContain('#dashboards:name=');
   });
 
-  it('pages on failed scheduled runs (dead letters) and weekend failures, never on a refused manual invoke', () => {
+  it('pages on failed scheduled runs (dead letters), weekend failures and idle-action failures, never on a refused manual invoke', () => {
     const alarms = synthesized.template.findResources('AWS::CloudWatch::Alarm');
     const metrics = Object.values(alarms).map((alarm) => (alarm as { Properties: { MetricName: string } }).Properties.MetricName);
     // No alarm on Lambda Errors: a manual invoke with a mistyped event fails synchronously, to its caller.
-    expect(metrics.sort()).toEqual([...Array(4).fill('ApproximateNumberOfMessagesVisible'), 'WeekendFailures']);
+    expect(metrics.sort()).toEqual([...Array(4).fill('ApproximateNumberOfMessagesVisible'), 'IdleActionFailures', 'WeekendFailures']);
     for (const alarm of Object.values(alarms)) {
       expect((alarm as { Properties: { AlarmActions: unknown[] } }).Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/ReportTopic/) }]);
     }
   });
 
-  it('gives idle-endpoints read-only SageMaker and CloudWatch access and publish on its own topic only', () => {
+  it('gives idle-endpoints reads, and writes only for the idle action and its undo, and publish on its own topic only', () => {
     // Prepare
-    const actions = actionsOf(jobStatements(synthesized.template, 'idle-endpoints'));
+    const statements = jobStatements(synthesized.template, 'idle-endpoints');
+    const sid = (id: string) => statements.find((statement) => statement.Sid === id);
+    const allowed = actionsOf(statements.filter((statement) => statement.Effect === 'Allow'));
 
-    // Assess
-    expect(actions.filter((action) => action.startsWith('sagemaker:'))).toEqual([
+    // Assess: every SageMaker write is one of the idle action's.
+    expect(allowed.filter((action) => action.startsWith('sagemaker:'))).toEqual([
+      'sagemaker:AddTags',
+      'sagemaker:CreateEndpoint',
+      'sagemaker:DeleteEndpoint',
+      'sagemaker:DeleteTags',
       'sagemaker:DescribeEndpoint',
       'sagemaker:DescribeEndpointConfig',
+      'sagemaker:DescribeInferenceComponent',
       'sagemaker:ListEndpoints',
       'sagemaker:ListInferenceComponents',
+      'sagemaker:ListTags',
+      'sagemaker:UpdateInferenceComponentRuntimeConfig',
     ]);
-    expect(actions).toContain('sns:Publish');
-    expect(actions.some((action) => action.endsWith(':*') || action === '*')).toBe(false);
+    expect(allowed).toContain('sns:Publish');
+    expect(allowed.some((action) => action.endsWith(':*') || action === '*')).toBe(false);
+    // DeleteEndpoint: only on endpoints, only those whose owner tagged them for delete.
+    expect(sid('DeleteOptedInEndpoints')).toMatchObject({
+      Action: 'sagemaker:DeleteEndpoint',
+      Condition: { StringEquals: { 'aws:ResourceTag/ops-bot:idle-action': 'delete' } },
+    });
+    expect(JSON.stringify(sid('DeleteOptedInEndpoints')?.Resource)).not.toContain('endpoint-config');
+    expect(statements.filter((statement) => statement.Effect === 'Allow' && [statement.Action].flat().includes('sagemaker:DeleteEndpoint'))).toHaveLength(1);
+    // Tag writes on configs and components: the bot's own keys only.
+    expect(sid('KeepRecreateRecords')?.Condition).toEqual({
+      'ForAllValues:StringLike': {
+        'aws:TagKeys': ['ops-bot:recreate-endpoint', 'ops-bot:recreate-config', 'ops-bot:deleted-at', 'ops-bot:cost-per-day', 'ops-bot:recreate-tags-*'],
+      },
+    });
+    expect(sid('KeepStateOnComponents')?.Condition).toMatchObject({
+      'ForAllValues:StringEquals': { 'aws:TagKeys': expect.arrayContaining(['ops-bot:saved-copy-count', 'ops-bot:held-by']) },
+    });
+    // The skip deny covers every write.
+    expect(sid('NeverTouchSkipped')).toMatchObject({
+      Effect: 'Deny',
+      Action: ['sagemaker:DeleteEndpoint', 'sagemaker:UpdateInferenceComponentRuntimeConfig', 'sagemaker:AddTags', 'sagemaker:DeleteTags'],
+      Resource: '*',
+      Condition: { StringEqualsIgnoreCase: { 'aws:ResourceTag/ops-bot:skip': 'true' } },
+    });
+    // CreateEndpoint is there for the recreate.
+    expect(sid('RecreateEndpoints')).toMatchObject({ Action: 'sagemaker:CreateEndpoint' });
+  });
+
+  it('alarms on a failed idle action, on the metric the job emits', () => {
+    synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'SageMakerOpsBot',
+      MetricName: 'IdleActionFailures',
+      Dimensions: [{ Name: 'Job', Value: 'idle-endpoints' }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
   });
 
   it('keeps logs for the configured retention', () => {
@@ -277,7 +321,14 @@ describe('Stack: weekend-scaling job', () => {
     // Assess
     expect(statements.find((statement) => statement.Sid === 'KeepStateOnComponents')?.Condition).toEqual({
       'ForAllValues:StringEquals': {
-        'aws:TagKeys': ['ops-bot:saved-copy-count', 'ops-bot:saved-min-capacity', 'ops-bot:saved-max-capacity', 'ops-bot:saved-at', 'ops-bot:restore-after'],
+        'aws:TagKeys': [
+          'ops-bot:saved-copy-count',
+          'ops-bot:saved-min-capacity',
+          'ops-bot:saved-max-capacity',
+          'ops-bot:saved-at',
+          'ops-bot:restore-after',
+          'ops-bot:held-by',
+        ],
       },
     });
     expect(statements.find((statement) => statement.Sid === 'PassSchedulerRole')?.Condition).toEqual({

@@ -45,7 +45,10 @@ describe('Job metrics', () => {
     const metrics = recordMetrics();
 
     // Act
-    await runIdleEndpoints({ dryRun }, { ...liveIdleEndpointsDeps(parseIdleEndpointsConfig(env), createIdleEndpointsClients(), silent, () => NOW), metrics });
+    await runIdleEndpoints(
+      { dryRun, action: 'check' },
+      { ...liveIdleEndpointsDeps(parseIdleEndpointsConfig(env), createIdleEndpointsClients(), silent, () => NOW), metrics },
+    );
 
     // Assess: 2 x 24 h x $0.23 = $11.04 a day.
     if (dryRun) {
@@ -108,6 +111,7 @@ describe('Job metrics', () => {
       stop: async (name) => void stopped.push(name),
       start: async () => undefined,
       readTags: async () => ({}),
+      readAllTags: async () => ({}),
       addTags: async () => undefined,
       deleteTags: async () => undefined,
     };

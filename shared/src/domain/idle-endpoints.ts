@@ -113,6 +113,7 @@ interface CostedVariant {
 interface IdleEndpoint {
   readonly region: string;
   readonly name: string;
+  readonly arn: string;
   /** End of the last hourly bucket with invocations; null when none within the lookback. */
   readonly lastInvocationAt: string | null;
   /** Lower bound on the idle time, in hours (the lookback or the age when never invoked). */
@@ -293,6 +294,7 @@ function describeWaste(
   return {
     region: endpoint.region,
     name: endpoint.name,
+    arn: endpoint.arn,
     lastInvocationAt,
     idleHours: Math.floor(idleHours),
     noInvocationsInLookback: lastInvocationAt === null,

@@ -15,6 +15,19 @@ const TAGS = {
   /** Set by an ad hoc `until`: the weekly restore leaves the component alone before this instant. */
   restoreAfter: `${TAG_PREFIX}restore-after`,
   offHoursStopped: `${TAG_PREFIX}off-hours-stopped`,
+  /** The owner's opt-in to remediation of a long-idle endpoint: `scale-to-zero` or `delete`. */
+  idleAction: `${TAG_PREFIX}idle-action`,
+  /** On a component scaled to zero by the idle action: no weekly restore, only the on-demand one. */
+  heldBy: `${TAG_PREFIX}held-by`,
+  /** On the endpoint config of an endpoint the idle action deleted: the endpoint's name. */
+  recreateEndpoint: `${TAG_PREFIX}recreate-endpoint`,
+  /** With recreateEndpoint: the config's own name (ARNs carry it lower-cased). */
+  recreateConfig: `${TAG_PREFIX}recreate-config`,
+  /** With recreateEndpoint: the deleted endpoint's tags, base64url JSON in numbered chunks. */
+  recreateTagsPrefix: `${TAG_PREFIX}recreate-tags-`,
+  /** With recreateEndpoint: when the endpoint was deleted, and what it cost per day then. */
+  deletedAt: `${TAG_PREFIX}deleted-at`,
+  costPerDay: `${TAG_PREFIX}cost-per-day`,
 } as const;
 
 type Tags = Readonly<Record<string, string>>;

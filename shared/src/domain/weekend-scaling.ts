@@ -90,7 +90,9 @@ type SavedState =
 /** The weekend function's Lambda timeout; infra deploys it with this figure. */
 const WEEKEND_FUNCTION_TIMEOUT_MINUTES = 10;
 
-const STATE_TAG_KEYS = [TAGS.savedCopyCount, TAGS.savedMinCapacity, TAGS.savedMaxCapacity, TAGS.savedAt, TAGS.restoreAfter] as const;
+const STATE_TAG_KEYS = [TAGS.savedCopyCount, TAGS.savedMinCapacity, TAGS.savedMaxCapacity, TAGS.savedAt, TAGS.restoreAfter, TAGS.heldBy] as const;
+/** The idle action's hold: its components come back only when their endpoint's restore is asked for. */
+const IDLE_ACTION_HOLD = 'idle-action';
 /** A one-time restore schedule fires at or just after `until`: treat what is due this soon as due. */
 const RESTORE_DUE_MARGIN_MS = 5 * 60_000;
 
@@ -175,7 +177,9 @@ interface ScaleDownPolicy {
   readonly scope: Scope;
   readonly now: Date;
   /** An ad hoc `until`: recorded on each component so the weekly restore leaves it alone before then. */
-  readonly restoreAfter?: Date;
+  readonly restoreAfter?: Date | undefined;
+  /** Recorded on each component so the weekly restore leaves it alone (the idle action's hold). */
+  readonly holdBy?: string | undefined;
 }
 
 /** The state tags for what the component runs now. */
@@ -189,6 +193,7 @@ function stateOf(component: ComponentSnapshot, policy: ScaleDownPolicy): Record<
     state[TAGS.savedMaxCapacity] = String(component.autoscaling.maxCapacity);
   }
   if (policy.restoreAfter) state[TAGS.restoreAfter] = tagInstant(policy.restoreAfter);
+  if (policy.holdBy) state[TAGS.heldBy] = policy.holdBy;
   return state;
 }
 
@@ -230,7 +235,9 @@ function planScaleDown(components: readonly ComponentSnapshot[], policy: ScaleDo
       }
       const until = policy.restoreAfter ? tagInstant(policy.restoreAfter) : undefined;
       const holdUntil: Step[] = until && saved.restoreAfter !== until ? [{ kind: 'save-state', tags: { [TAGS.restoreAfter]: until } }] : [];
-      const remaining = [...holdUntil, ...lowerBounds, ...zero];
+      const hold: Step[] =
+        policy.holdBy && component.tags[TAGS.heldBy] !== policy.holdBy ? [{ kind: 'save-state', tags: { [TAGS.heldBy]: policy.holdBy } }] : [];
+      const remaining = [...holdUntil, ...hold, ...lowerBounds, ...zero];
       const kept = { copyCount: saved.copyCount, autoscaling: saved.autoscaling };
       return remaining.length === 0
         ? plan(component, 'already-down', 0, [], `saved ${saved.copyCount} copies`, kept)
@@ -267,9 +274,10 @@ function expectedOf(component: ComponentSnapshot): ExpectedLive {
  * Monday: exactly the saved count first (inside the saved bounds, so raising MinCapacity after it
  * moves nothing), then the bounds, then the state is cleared once both read back as saved. Scope
  * does not matter here: whatever the bot scaled down, it brings back (unless it is now tagged
- * skip). A component held by an ad hoc `until` is left for its own one-time restore.
+ * skip). A component held by an ad hoc `until` is left for its own one-time restore; one held by
+ * the idle action, for its endpoint's on-demand restore (`releaseHold`).
  */
-function planRestore(components: readonly ComponentSnapshot[], now: Date): ComponentPlan[] {
+function planRestore(components: readonly ComponentSnapshot[], now: Date, options: { readonly releaseHold?: string } = {}): ComponentPlan[] {
   return components.map((component) => {
     const copies = component.desiredCopyCount;
     const saved = readSavedState(component.tags);
@@ -281,6 +289,10 @@ function planRestore(components: readonly ComponentSnapshot[], now: Date): Compo
     if (saved.status === 'invalid') return plan(component, 'invalid-state', copies, [], saved.reason);
     if (saved.status === 'none') return plan(component, 'nothing-saved', copies);
     const kept = { copyCount: saved.copyCount, autoscaling: saved.autoscaling };
+    const heldBy = component.tags[TAGS.heldBy];
+    if (heldBy !== undefined && heldBy !== options.releaseHold) {
+      return plan(component, 'restore-later', copies, [], `held by the ${heldBy}: restored when its endpoint's restore is asked for`, kept);
+    }
     if (saved.restoreAfter && Date.parse(saved.restoreAfter) > now.getTime() + RESTORE_DUE_MARGIN_MS) {
       return plan(component, 'restore-later', copies, [], `held until ${saved.restoreAfter} (an ad hoc until); its one-time schedule restores it`, kept);
     }
@@ -407,6 +419,7 @@ export {
   totalSavings,
   savedStateTags,
   STATE_TAG_KEYS,
+  IDLE_ACTION_HOLD,
   RESTORE_DUE_MARGIN_MS,
   WEEKEND_FUNCTION_TIMEOUT_MINUTES,
   readSavedState,

@@ -4,7 +4,7 @@
  * and replayed, which is how `npm run demo` and `npm run plan` work.
  */
 import { LOOKBACK_DAYS, type IdleEndpointsConfig } from '../config.ts';
-import { describeFailure, noRegionWasRead } from '../errors.ts';
+import { ConfigError, describeFailure, noRegionWasRead } from '../errors.ts';
 import { finishRun, startRun, type JobDeps, type JobResult } from './contract.ts';
 import {
   findIdleEndpoints,
@@ -20,13 +20,15 @@ import { createPriceBook } from '../domain/prices.ts';
 import { TAGS, type Tags } from '../domain/tags.ts';
 import { matchTrafficSeries, TRAFFIC_METRICS, TRAFFIC_PERIOD_SECONDS, trafficPerEndpoint, trafficRequests, trafficWindow } from '../domain/traffic.ts';
 import type { MetricIdentity } from '../domain/metric-series.ts';
-import { renderIdleEndpointsReport } from '../report/idle-endpoints.ts';
+import { renderIdleActionUndo, renderIdleEndpointsReport } from '../report/idle-endpoints.ts';
+import { decideIdleActions, type IdleActionDecision, type IdleActionOutcome } from '../domain/idle-actions.ts';
+import { actOnIdleEndpoints, recreateEndpoint, restoreEndpoint, type ActionAccess } from './idle-actions.ts';
 import type { EndpointReader } from '../aws/sagemaker.ts';
 import type { MetricsReader } from '../aws/cloudwatch.ts';
 import { arnKey, type TagReader } from '../aws/tagging.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import { NO_DEADLINE, type Deadline } from '../util/deadline.ts';
-import type { DryRunEvent } from '../lambda/events.ts';
+import type { IdleEndpointsEvent } from '../lambda/events.ts';
 
 /** What the job reads in one region. */
 interface RegionReaders {
@@ -47,6 +49,9 @@ interface CollectOptions {
 interface IdleEndpointsDeps extends JobDeps<IdleEndpointsConfig> {
   /** Reads the account (live), or hands back a saved snapshot (demo, replay). */
   readonly collect: (deadline: Deadline) => Promise<IdleEndpointsSnapshot>;
+  /** Acts on opted-in endpoints (live); absent on a replayed snapshot, where a dry run only names what is due. */
+  readonly actionsFor?: ((region: string) => ActionAccess) | undefined;
+  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
 interface IdleEndpointsResult extends JobResult<'idle-endpoints'> {
@@ -64,15 +69,32 @@ interface IdleEndpointsResult extends JobResult<'idle-endpoints'> {
   };
   readonly idleEndpoints: readonly IdleEndpoint[];
   readonly unchecked: IdleEndpointsPlan['unchecked'];
+  /** Opted-in endpoints: what was done (or is due, or refused) about each. */
+  readonly idleActions: { readonly outcomes: readonly IdleActionOutcome[]; readonly decisions: readonly IdleActionDecision[] };
 }
 
-async function runIdleEndpoints(event: DryRunEvent, deps: IdleEndpointsDeps): Promise<IdleEndpointsResult> {
+/** The undo of one idle action, asked for by event. */
+interface IdleActionUndoResult extends JobResult<'idle-endpoints'> {
+  readonly outcome: IdleActionOutcome;
+}
+
+function runIdleEndpoints(event: IdleEndpointsEvent & { action: 'check' }, deps: IdleEndpointsDeps): Promise<IdleEndpointsResult>;
+function runIdleEndpoints(event: IdleEndpointsEvent, deps: IdleEndpointsDeps): Promise<IdleEndpointsResult | IdleActionUndoResult>;
+async function runIdleEndpoints(event: IdleEndpointsEvent, deps: IdleEndpointsDeps): Promise<IdleEndpointsResult | IdleActionUndoResult> {
   const { config, logger } = deps;
   startRun(config, event.dryRun);
+  if (event.action !== 'check') return undoIdleAction(event, deps);
 
   const snapshot = await deps.collect(deps.deadline ?? NO_DEADLINE);
   const plan = findIdleEndpoints(snapshot, { idleHours: config.endpointIdleHours, prices: createPriceBook(config.priceOverrides) });
-  const report = renderIdleEndpointsReport(plan) ?? null;
+  const now = new Date(snapshot.capturedAt);
+  const tagsByEndpoint = new Map(snapshot.endpoints.map((endpoint) => [`${endpoint.region}/${endpoint.name}`, endpoint.tags]));
+  const decisions = decideIdleActions(plan.idle, (region, name) => tagsByEndpoint.get(`${region}/${name}`) ?? {}, {
+    actionDays: config.endpointIdleActionDays,
+    now,
+  });
+  const outcomes = await actOnIdleEndpoints(decisions, { ...deps, actionsFor: deps.actionsFor }, now, event.dryRun);
+  const report = renderIdleEndpointsReport(plan, { decisions, outcomes }) ?? null;
   for (const entry of plan.unchecked) logger.warn('Endpoint not checked', { ...entry });
 
   const ended = await finishRun(deps, {
@@ -80,13 +102,21 @@ async function runIdleEndpoints(event: DryRunEvent, deps: IdleEndpointsDeps): Pr
     dryRun: event.dryRun,
     report,
     metrics: {
+      // IdleActionFailures >= 1 raises the stack's alarm, as weekend failures do.
       points: [
         { name: 'IdleEndpoints', value: plan.idle.length, unit: 'Count', dimensions: {} },
         { name: 'IdleEndpointsCostPerDay', value: plan.totalKnownCostPerDay, unit: 'None', dimensions: {} },
+        { name: 'IdleActionsTaken', value: outcomes.filter((outcome) => outcome.result === 'done').length, unit: 'Count', dimensions: {} },
+        { name: 'IdleActionFailures', value: outcomes.filter((outcome) => outcome.result === 'failed').length, unit: 'Count', dimensions: {} },
       ],
       at: new Date(snapshot.capturedAt),
     },
-    outcome: { idle: plan.idle.length, unchecked: plan.unchecked.length, totalKnownCostPerDay: plan.totalKnownCostPerDay },
+    outcome: {
+      idle: plan.idle.length,
+      unchecked: plan.unchecked.length,
+      totalKnownCostPerDay: plan.totalKnownCostPerDay,
+      actions: outcomes.map(({ name, action, result }) => ({ name, action, result })),
+    },
     runFailure: noRegionWasRead(snapshot.regions, snapshot.regionFailures),
   });
   return {
@@ -105,7 +135,27 @@ async function runIdleEndpoints(event: DryRunEvent, deps: IdleEndpointsDeps): Pr
     },
     idleEndpoints: plan.idle,
     unchecked: plan.unchecked,
+    idleActions: { outcomes, decisions },
   };
+}
+
+/** `{"action": "restore" | "recreate", "endpoint": …}`: one endpoint back as it was, and a report saying so. */
+async function undoIdleAction(event: Extract<IdleEndpointsEvent, { endpoint: string }>, deps: IdleEndpointsDeps): Promise<IdleActionUndoResult> {
+  if (!deps.actionsFor) throw new ConfigError('actions', 'an undo needs the live account (a replayed snapshot cannot act)');
+  const actionDeps = { ...deps, actionsFor: deps.actionsFor };
+  const now = deps.clock();
+  const outcome =
+    event.action === 'restore'
+      ? await restoreEndpoint(event.region, event.endpoint, actionDeps, now, event.dryRun)
+      : await recreateEndpoint(event.region, event.endpoint, actionDeps, event.dryRun);
+  const ended = await finishRun(deps, {
+    job: 'idle-endpoints',
+    dryRun: event.dryRun,
+    report: renderIdleActionUndo(outcome, event.dryRun),
+    metrics: { points: [{ name: 'IdleActionFailures', value: outcome.result === 'failed' ? 1 : 0, unit: 'Count', dimensions: {} }], at: now },
+    outcome: { action: event.action, endpoint: event.endpoint, region: event.region, result: outcome.result },
+  });
+  return { ...ended, outcome };
 }
 
 /** Reads every region at once; a region that fails is recorded and the others go on. */
@@ -143,13 +193,15 @@ async function collectRegion(
 
   // Without any one of these the verdicts would be guesses (a skipped endpoint reported, component
   // or async traffic missed), so a failure here leaves the region unchecked rather than half-checked.
-  const [components, skipTags, ...trafficMetrics] = await Promise.allSettled([
+  const [components, skipTags, actionTags, ...trafficMetrics] = await Promise.allSettled([
     readers.endpoints.listInferenceComponents(),
     readers.tags.findTagged('sagemaker:endpoint', TAGS.skip),
+    readers.tags.findTagged('sagemaker:endpoint', TAGS.idleAction),
     ...TRAFFIC_METRICS.map(({ metricName }) => readers.metrics.listMetrics('AWS/SageMaker', metricName)),
   ]);
   if (components.status === 'rejected') return failed('ListInferenceComponents', components.reason, listed.length);
   if (skipTags.status === 'rejected') return failed('GetResources (ops-bot:skip tags)', skipTags.reason, listed.length);
+  if (actionTags.status === 'rejected') return failed('GetResources (ops-bot:idle-action tags)', actionTags.reason, listed.length);
   const metrics: MetricIdentity[] = [];
   for (const [index, outcome] of trafficMetrics.entries()) {
     if (outcome.status === 'rejected') return failed(`ListMetrics (${TRAFFIC_METRICS[index]?.metricName})`, outcome.reason, listed.length);
@@ -169,7 +221,7 @@ async function collectRegion(
     name: endpoint.name,
     arn: endpoint.arn,
     createdAt: endpoint.createdAt,
-    tags: skipTags.value.get(arnKey(endpoint.arn)) ?? ({} as Tags),
+    tags: { ...actionTags.value.get(arnKey(endpoint.arn)), ...skipTags.value.get(arnKey(endpoint.arn)) } as Tags,
     inferenceComponents: (hosted.get(endpoint.name) ?? []).map((component) => component.name),
     traffic: traffic[index] ?? { status: 'unavailable', reason: 'no metric result' },
   }));
@@ -194,4 +246,4 @@ async function collectRegion(
 }
 
 export { runIdleEndpoints, collectIdleEndpointsSnapshot };
-export type { RegionReaders, CollectOptions, IdleEndpointsDeps, IdleEndpointsResult };
+export type { RegionReaders, CollectOptions, IdleEndpointsDeps, IdleEndpointsResult, IdleActionUndoResult };

@@ -9,7 +9,7 @@ import { describeFailure, noRegionWasRead } from '../errors.ts';
 import { finishRun, startRun, type JobDeps, type JobResult } from './contract.ts';
 import { localDate } from '../domain/calendar.ts';
 import { regionWideFailures, type RunFailure } from '../domain/failures.ts';
-import type { ComponentCopies, HostedVariant, InferenceComponentListing } from '../domain/hosting.ts';
+import type { HostedVariant, InferenceComponentListing } from '../domain/hosting.ts';
 import { createPriceBook } from '../domain/prices.ts';
 import { TAGS, type Tags } from '../domain/tags.ts';
 import { HOUR_MS, roundCents } from '../domain/units.ts';
@@ -18,16 +18,12 @@ import {
   oldStates,
   planRestore,
   planScaleDown,
-  savedStateTags,
   STATE_TAG_KEYS,
   totalSavings,
   type ComponentOutcome,
-  type ComponentPlan,
   type ComponentSnapshot,
   type EndpointWeekendCost,
-  type ExpectedLive,
   type HostingEndpoint,
-  type Step,
 } from '../domain/weekend-scaling.ts';
 import { holidayDeferral, restoreScheduleName, weeklyRestore, type RestoreTime } from '../domain/weekend-schedule.ts';
 import { renderWeekendReport } from '../report/weekend-scaling.ts';
@@ -37,29 +33,12 @@ import type { ScalingAccess } from '../aws/autoscaling.ts';
 import { arnKey, type TagReader } from '../aws/tagging.ts';
 import type { OneTimeScheduler } from '../aws/scheduler.ts';
 import { mapSettled } from '../util/concurrency.ts';
-import { NO_DEADLINE, OutOfTimeError, type Deadline } from '../util/deadline.ts';
+import { asPlanned, carryOut, settlePolicy, type SettlePolicy, type StepRunner } from './component-steps.ts';
+import { NO_DEADLINE, type Deadline } from '../util/deadline.ts';
 import type { WeekendAction, WeekendScalingEvent } from '../lambda/events.ts';
 
-/** Components acted on at once; each one's steps stay strictly in order. */
-const ACT_CONCURRENCY = 4;
 /** State older than MAX_SCALE_DOWN_DAYS plus this is reported: something keeps it from a restore. */
 const OLD_STATE_MARGIN_DAYS = 2;
-
-/**
- * How long a refused or throttled change is retried within the run: poll DescribeInferenceComponent
- * until the component leaves `Updating`, then try again. Bounded, and always inside the deadline.
- */
-interface SettlePolicy {
-  readonly pollMs: number;
-  readonly maxPolls: number;
-  readonly attempts: number;
-}
-const SETTLE_BOUNDS = { maxPolls: 30, attempts: 3 } as const;
-
-/** The injected policy (tests), else the bounds above with WEEKEND_SETTLE_POLL_SECONDS between checks. */
-function settlePolicy(deps: WeekendScalingDeps): SettlePolicy {
-  return deps.settle ?? { ...SETTLE_BOUNDS, pollMs: deps.config.weekendSettlePollSeconds * 1000 };
-}
 
 interface WeekendRegionAccess {
   readonly endpoints: EndpointReader;
@@ -171,7 +150,7 @@ async function scaleDown(event: WeekendScalingEvent, deps: WeekendScalingDeps, n
     ? await scheduleRestore(deps, event.dryRun, event.until, `Ad hoc restore after a scale-down on ${localDate(now, config.timezone)}`)
     : weekly.how;
 
-  const outcomes = event.dryRun ? plans.map(asPlanned) : await carryOut(plans, deps);
+  const outcomes = event.dryRun ? plans.map(asPlanned) : await carryOut(plans, stepRunner(deps));
   const windowHours = Math.max(0, (restoreAt.instant.getTime() - now.getTime()) / HOUR_MS);
   const actual = outcomes.map((outcome) => ({ ...outcome, copiesAfter: outcome.copiesNow }));
   const endpoints = assessWeekendSavings(actual, snapshot.endpoints, createPriceBook(config.priceOverrides), windowHours);
@@ -190,7 +169,7 @@ async function restore(event: WeekendScalingEvent, deps: WeekendScalingDeps, now
   }
   const snapshot = await collectWeekendSnapshot(config, deps.accessFor, 'restore', deps.deadline);
   const plans = planRestore(snapshot.components, now);
-  const outcomes = event.dryRun ? plans.map(asPlanned) : await carryOut(plans, deps);
+  const outcomes = event.dryRun ? plans.map(asPlanned) : await carryOut(plans, stepRunner(deps));
   return { outcomes, endpoints: [], failures: snapshot.failures, notes: oldStateNotes(snapshot, now, config) };
 }
 
@@ -200,6 +179,16 @@ function oldStateNotes(snapshot: WeekendSnapshot, now: Date, config: WeekendScal
   );
 }
 
+function stepRunner(deps: WeekendScalingDeps): StepRunner {
+  return {
+    actorFor: deps.accessFor,
+    logger: deps.logger,
+    deadline: deps.deadline,
+    sleep: deps.sleep,
+    settle: deps.settle ?? settlePolicy(deps.config.weekendSettlePollSeconds),
+  };
+}
+
 /** A one-time restore: created, already there, or (dry run) only described. */
 async function scheduleRestore(deps: WeekendScalingDeps, dryRun: boolean, at: RestoreTime, description: string): Promise<string> {
   if (dryRun) return 'a one-time schedule would be created (dry run)';
@@ -207,140 +196,6 @@ async function scheduleRestore(deps: WeekendScalingDeps, dryRun: boolean, at: Re
     .scheduler()
     .scheduleOnce({ name: restoreScheduleName(at.local), at: at.local, timezone: deps.config.timezone, input: { action: 'restore' }, description });
   return status === 'created' ? 'one-time schedule created' : 'one-time schedule already existed';
-}
-
-function asPlanned(plan: ComponentPlan): ComponentOutcome {
-  return { ...plan, result: plan.steps.length > 0 ? 'planned' : 'unchanged', copiesNow: plan.copiesAfter };
-}
-
-/** Each component's steps in order; the first failure (after in-run retries) stops that component only. */
-async function carryOut(plans: readonly ComponentPlan[], deps: WeekendScalingDeps): Promise<ComponentOutcome[]> {
-  const settled = await mapSettled(
-    plans,
-    ACT_CONCURRENCY,
-    async (plan): Promise<ComponentOutcome> => {
-      if (plan.steps.length === 0) return { ...plan, result: 'unchanged', copiesNow: plan.copiesBefore };
-      const access = deps.accessFor(plan.region);
-      let copiesNow = plan.copiesBefore;
-      for (const step of plan.steps) {
-        try {
-          await runStep(access, plan, step, deps);
-          if (step.kind === 'set-copy-count') copiesNow = step.copyCount;
-          if (step.kind === 'set-copy-count' && step.copyCount === 0) await keepStateAfterZero(access, plan);
-        } catch (error) {
-          const reason = describeFailure(error);
-          deps.logger.error('Weekend scaling step failed', { component: plan.name, region: plan.region, step: step.kind, reason });
-          return { ...plan, result: 'failed', copiesNow, failedStep: step.kind, error: reason };
-        }
-      }
-      return { ...plan, result: 'done', copiesNow };
-    },
-    deps.deadline,
-  );
-  return settled.map((outcome, index) => {
-    if (outcome.ok) return outcome.value;
-    const plan = plans[index] as ComponentPlan;
-    return { ...plan, result: 'failed', copiesNow: plan.copiesBefore, error: describeFailure(outcome.error) };
-  });
-}
-
-class StateMismatchError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StateMismatchError';
-  }
-}
-
-async function runStep(access: WeekendRegionAccess, plan: ComponentPlan, step: Step, deps: WeekendScalingDeps): Promise<void> {
-  switch (step.kind) {
-    case 'save-state':
-      return access.components.addTags(plan.arn, step.tags);
-    case 'set-autoscaling':
-      // Register only once the component is settled: on an active resource Application Auto
-      // Scaling moves the current capacity into the new bounds, and the copies must be in place.
-      await waitUntilSettled(access, plan.name, deps);
-      return access.scaling.setBounds(plan.name, { minCapacity: step.minCapacity, maxCapacity: step.maxCapacity });
-    case 'set-copy-count':
-      return withRetries(access, plan.name, deps, () => access.components.setCopyCount(plan.name, step.copyCount));
-    case 'clear-state':
-      return clearVerified(access, plan, step, deps);
-  }
-}
-
-/** Polls DescribeInferenceComponent until the component is not `Updating`, within the settle bound and the deadline. */
-async function waitUntilSettled(access: WeekendRegionAccess, name: string, deps: WeekendScalingDeps): Promise<ComponentCopies> {
-  const settle = settlePolicy(deps);
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  for (let poll = 0; ; poll += 1) {
-    const live = await access.components.readCopies(name);
-    if (live.status !== 'Updating') return live;
-    if (poll >= settle.maxPolls) throw new StateMismatchError(`still Updating after ${settle.maxPolls} checks`);
-    if (deps.deadline?.passed()) throw new OutOfTimeError();
-    await sleep(settle.pollMs);
-  }
-}
-
-/**
- * A change refused while the component is `Updating` (or throttled past the SDK's own retries) is
- * tried again within this run, after the component settles; "retried next run" would mean next week.
- */
-async function withRetries(access: WeekendRegionAccess, name: string, deps: WeekendScalingDeps, change: () => Promise<void>): Promise<void> {
-  const settle = settlePolicy(deps);
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await change();
-    } catch (error) {
-      if (attempt >= settle.attempts || deps.deadline?.passed()) throw error;
-      deps.logger.warn('Retrying a refused change once the component settles', { component: name, attempt, reason: describeFailure(error) });
-      await waitUntilSettled(access, name, deps);
-    }
-  }
-}
-
-/**
- * Clears saved state only once the live count and bounds read back as saved: a concurrent
- * scale-down, or Application Auto Scaling, may have moved them. After clearing they are read once
- * more: a component moved in between (a scale-down's 0, pushed up to MinCapacity or not) gets its
- * state written back, so there is always a way back to the saved count.
- */
-async function clearVerified(
-  access: WeekendRegionAccess,
-  plan: ComponentPlan,
-  step: Extract<Step, { kind: 'clear-state' }>,
-  deps: WeekendScalingDeps,
-): Promise<void> {
-  const expect = step.expect;
-  if (expect) {
-    const found = await differenceFrom(expect, access, plan.name, deps);
-    if (found) throw new StateMismatchError(`read back ${found} instead of the saved ${expect.copyCount}: saved state kept for the next restore`);
-  }
-  await access.components.deleteTags(plan.arn, step.tagKeys);
-  if (!expect) return;
-  const moved = await differenceFrom(expect, access, plan.name, deps);
-  if (moved) {
-    await access.components.addTags(plan.arn, savedStateTags(expect));
-    throw new StateMismatchError(`changed while restoring (now ${moved}): saved state written back for the next restore`);
-  }
-}
-
-/** What differs between the live component and the saved state, or undefined when they agree. */
-async function differenceFrom(expect: ExpectedLive, access: WeekendRegionAccess, name: string, deps: WeekendScalingDeps): Promise<string | undefined> {
-  const live = await waitUntilSettled(access, name, deps);
-  const bounds = expect.autoscaling ? (await access.scaling.readBounds([name])).get(name) : undefined;
-  const boundsDiffer =
-    expect.autoscaling !== undefined && (bounds?.minCapacity !== expect.autoscaling.minCapacity || bounds?.maxCapacity !== expect.autoscaling.maxCapacity);
-  if (live.desiredCopyCount === expect.copyCount && !boundsDiffer) return undefined;
-  return `${live.desiredCopyCount} copies${bounds ? `, bounds ${bounds.minCapacity}..${bounds.maxCapacity}` : ''}`;
-}
-
-/**
- * After zeroing, the saved state must still be there: a restore that ran in between may have
- * cleared it. Written back from this run's own snapshot, so a component at 0 always has its way back.
- */
-async function keepStateAfterZero(access: WeekendRegionAccess, plan: ComponentPlan): Promise<void> {
-  if (!plan.saved) return;
-  const tags = await access.components.readTags(plan.arn);
-  if (tags[TAGS.savedCopyCount] === undefined) await access.components.addTags(plan.arn, savedStateTags(plan.saved));
 }
 
 async function collectWeekendSnapshot(
@@ -464,4 +319,4 @@ async function readHostingEndpoints(
 }
 
 export { runWeekendScaling, collectWeekendSnapshot };
-export type { WeekendScalingDeps, WeekendRegionAccess, WeekendScalingResult, WeekendSnapshot, SettlePolicy };
+export type { WeekendScalingDeps, WeekendRegionAccess, WeekendScalingResult, WeekendSnapshot };

@@ -38,6 +38,42 @@ function parseDryRunEvent(raw: unknown): DryRunEvent {
   return { dryRun: optionalBoolean(event, 'dryRun', false) };
 }
 
+/**
+ * idle-endpoints: the daily check (`{}`), or the undo of an idle action on one endpoint:
+ * `{"action": "restore" | "recreate", "endpoint": "name", "region": "us-east-1"}` (region defaults
+ * to the function's first region).
+ */
+type IdleEndpointsEvent = DryRunEvent &
+  ({ readonly action: 'check' } | { readonly action: 'restore' | 'recreate'; readonly endpoint: string; readonly region: string });
+
+/** SageMaker endpoint names (SageMaker API Reference, CreateEndpoint: EndpointName). */
+const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+function idleEndpointsEventParser(regions: readonly string[]): (raw: unknown) => IdleEndpointsEvent {
+  return (raw) => {
+    const event = readEventObject(raw, ['dryRun', 'action', 'endpoint', 'region']);
+    const dryRun = optionalBoolean(event, 'dryRun', false);
+    const action = event.action ?? 'check';
+    if (action !== 'check' && action !== 'restore' && action !== 'recreate') {
+      throw new InvalidEventError('action', `must be "restore" or "recreate" (or absent for the daily check), got ${JSON.stringify(action)}`);
+    }
+    if (action === 'check') {
+      for (const field of ['endpoint', 'region'])
+        if (event[field] !== undefined) throw new InvalidEventError(field, 'only goes with "action": "restore" or "recreate"');
+      return { dryRun, action };
+    }
+    const endpoint = event.endpoint;
+    if (typeof endpoint !== 'string' || !ENDPOINT_NAME.test(endpoint))
+      throw new InvalidEventError('endpoint', `must be a SageMaker endpoint name, got ${JSON.stringify(endpoint)}`);
+    const region = event.region ?? regions[0];
+    if (typeof region !== 'string' || !REGION_NAME.test(region))
+      throw new InvalidEventError('region', `must be an AWS region name like "us-east-1", got ${JSON.stringify(region)}`);
+    if (!regions.includes(region)) throw new InvalidEventError('region', `"${region}" is not one of this function's regions (${regions.join(', ')})`);
+    return { dryRun, action, endpoint, region };
+  };
+}
+
 type WeekendAction = 'scale-down' | 'restore';
 
 interface WeekendScalingEvent extends DryRunEvent {
@@ -84,5 +120,5 @@ function parseNotebookEvent(raw: unknown): NotebookEvent {
   return { action: action as NotebookAction, dryRun: optionalBoolean(event, 'dryRun', false) };
 }
 
-export { readEventObject, optionalBoolean, parseDryRunEvent, weekendEventParser, parseNotebookEvent };
-export type { DryRunEvent, EventObject, WeekendScalingEvent, WeekendAction, NotebookEvent, NotebookAction };
+export { readEventObject, optionalBoolean, parseDryRunEvent, idleEndpointsEventParser, weekendEventParser, parseNotebookEvent };
+export type { DryRunEvent, IdleEndpointsEvent, EventObject, WeekendScalingEvent, WeekendAction, NotebookEvent, NotebookAction };

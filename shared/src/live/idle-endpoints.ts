@@ -1,10 +1,14 @@
 /** The live wiring of idle-endpoints: its clients (one per region, per container) and its dependencies. */
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { IdleEndpointsConfig } from '../config.ts';
 import { clientPerRegion, type ClientOverrides } from '../aws/clients.ts';
+import { createScalingAccess } from '../aws/autoscaling.ts';
 import { createMetricsReader } from '../aws/cloudwatch.ts';
+import { createEndpointLifecycle } from '../aws/endpoint-lifecycle.ts';
+import { createComponentAccess } from '../aws/inference-components.ts';
 import { createMetricsSink } from '../aws/metrics.ts';
 import { createEndpointReader } from '../aws/sagemaker.ts';
 import { createTopicNotifiers, reportNotifier } from '../aws/sns.ts';
@@ -18,17 +22,13 @@ function createIdleEndpointsClients(overrides: ClientOverrides = {}) {
     sageMaker: clientPerRegion((settings) => new SageMakerClient(settings), overrides),
     cloudWatch: clientPerRegion((settings) => new CloudWatchClient(settings), overrides),
     tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings), overrides),
+    autoScaling: clientPerRegion((settings) => new ApplicationAutoScalingClient(settings), overrides),
     notifiers: createTopicNotifiers(),
   };
 }
 type IdleEndpointsClients = ReturnType<typeof createIdleEndpointsClients>;
 
-function liveIdleEndpointsDeps(
-  config: IdleEndpointsConfig,
-  clients: IdleEndpointsClients,
-  logger: RunLogger,
-  clock: () => Date = () => new Date(),
-): IdleEndpointsDeps {
+function liveIdleEndpointsDeps(config: IdleEndpointsConfig, clients: IdleEndpointsClients, logger: RunLogger, clock = () => new Date()): IdleEndpointsDeps {
   const readersFor = (region: string): RegionReaders => ({
     endpoints: createEndpointReader(clients.sageMaker(region)),
     metrics: createMetricsReader(clients.cloudWatch(region)),
@@ -40,15 +40,16 @@ function liveIdleEndpointsDeps(
     logger,
     metrics: createMetricsSink('idle-endpoints', logger),
     notifier: reportNotifier(clients.notifiers, config),
-    collect: (deadline) =>
-      collectIdleEndpointsSnapshot({
-        deadline,
-        regions: config.regions,
-        readersFor,
-        now: clock(),
-        idleHours: config.endpointIdleHours,
-        describeConcurrency: config.describeConcurrency,
-      }),
+    actionsFor: (region) => ({
+      ...readersFor(region),
+      lifecycle: createEndpointLifecycle(clients.sageMaker(region)),
+      components: createComponentAccess(clients.sageMaker(region)),
+      scaling: createScalingAccess(clients.autoScaling(region)),
+    }),
+    collect: (deadline) => {
+      const { regions, endpointIdleHours: idleHours, describeConcurrency } = config;
+      return collectIdleEndpointsSnapshot({ deadline, regions, readersFor, now: clock(), idleHours, describeConcurrency });
+    },
   };
 }
 

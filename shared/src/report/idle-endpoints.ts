@@ -2,6 +2,7 @@
  * Renders the idle-endpoint plan as the admin reads it: a subject that says the point, an email
  * that says what each endpoint costs and what to do about it, and an SMS that stands alone.
  */
+import type { IdleActionDecision, IdleActionOutcome } from '../domain/idle-actions.ts';
 import type { IdleEndpoint, IdleEndpointsPlan, Suggestion, UncheckedEndpoint } from '../domain/idle-endpoints.ts';
 import { duration, plural, usd, usdRate, usdShort, utcMinute } from './format.ts';
 import { fitSms } from './gsm7.ts';
@@ -38,7 +39,49 @@ function idleText(endpoint: IdleEndpoint, plan: IdleEndpointsPlan): string {
     : `no invocations in the last ${plan.lookbackDays} days (the whole lookback)`;
 }
 
-function endpointBlock(endpoint: IdleEndpoint, position: number, plan: IdleEndpointsPlan): string {
+/** What the bot did, will do or refuses to do about opted-in endpoints. */
+interface IdleActions {
+  readonly decisions: readonly IdleActionDecision[];
+  readonly outcomes: readonly IdleActionOutcome[];
+}
+
+const NO_ACTIONS: IdleActions = { decisions: [], outcomes: [] };
+
+/** The line under an opted-in endpoint: its action's date (the daily alert is the warning), result or refusal. */
+function actionLine(endpoint: IdleEndpoint, actions: IdleActions): string | undefined {
+  const same = (entry: { region: string; name: string }) => entry.region === endpoint.region && entry.name === endpoint.name;
+  const outcome = actions.outcomes.find(same);
+  if (outcome) return `   Idle action: ${outcome.action}: ${RESULT_TEXT[outcome.result]} (see ACTED ON)`;
+  const decision = actions.decisions.find(same);
+  if (!decision) return undefined;
+  if (decision.kind === 'warn') return `   Idle action: ${decision.action} on ${utcMinute(decision.dueAt)} if it stays idle (tagged ${TAG})`;
+  if (decision.kind === 'refuse') return `   Idle action: not taken: ${decision.reason}`;
+  return undefined;
+}
+
+const TAG = 'ops-bot:idle-action';
+const RESULT_TEXT: Readonly<Record<IdleActionOutcome['result'], string>> = {
+  done: 'done',
+  planned: 'due now (dry run: not done)',
+  'already-done': 'already done',
+  skipped: 'not taken',
+  failed: 'FAILED',
+};
+
+function actedOnLines(outcomes: readonly IdleActionOutcome[]): string[] {
+  if (outcomes.length === 0) return [];
+  const lines = ['ACTED ON (tagged ops-bot:idle-action)', ''];
+  for (const outcome of outcomes) {
+    lines.push(`  ${outcome.name} (${outcome.region}): ${outcome.action}, ${RESULT_TEXT[outcome.result]}: ${outcome.detail}.`);
+    if (outcome.error) lines.push(`    Why: ${outcome.error}`);
+    if (outcome.savesPerDay !== undefined && outcome.result !== 'failed') lines.push(`    Saves: ${usd(outcome.savesPerDay)}/day`);
+    if (outcome.undo && outcome.result !== 'skipped') lines.push(`    Undo: invoke the idle-endpoints function with ${outcome.undo}`);
+  }
+  lines.push('');
+  return lines;
+}
+
+function endpointBlock(endpoint: IdleEndpoint, position: number, plan: IdleEndpointsPlan, actions: IdleActions): string {
   const runsOn = endpoint.variants
     .map((variant) => {
       const price = variant.pricePerHour === undefined ? 'price unknown' : `${usdRate(variant.pricePerHour)}/h each`;
@@ -54,6 +97,8 @@ function endpointBlock(endpoint: IdleEndpoint, position: number, plan: IdleEndpo
   ];
   if (endpoint.inferenceComponents.length > 0) lines.push(`   Components:  ${endpoint.inferenceComponents.join(', ')}`);
   lines.push(`   Suggestion:  ${SUGGESTIONS[endpoint.suggestion]}`);
+  const action = actionLine(endpoint, actions);
+  if (action) lines.push(action);
   return lines.join('\n');
 }
 
@@ -86,7 +131,7 @@ function totalText(plan: IdleEndpointsPlan, format: (amount: number) => string):
   return unpriced > 0 ? `${format(plan.totalKnownCostPerDay)}/day + ${unpriced} unpriced` : `${format(plan.totalKnownCostPerDay)}/day`;
 }
 
-function renderEmail(plan: IdleEndpointsPlan, shown: number): string {
+function renderEmail(plan: IdleEndpointsPlan, actions: IdleActions, shown: number): string {
   const { idle, counts } = plan;
   const lines: string[] = [
     `${plural(idle.length, 'idle SageMaker endpoint')} ${idle.length === 1 ? 'is' : 'are'} costing about ${totalText(plan, usd)}${
@@ -94,10 +139,11 @@ function renderEmail(plan: IdleEndpointsPlan, shown: number): string {
     }.`,
     `Idle means no invocations for ${plan.idleHours} h or more. Checked ${utcMinute(plan.evaluatedAt)} in ${plan.regions.join(', ')}.`,
     '',
+    ...actedOnLines(actions.outcomes),
     'IDLE ENDPOINTS, MOST EXPENSIVE FIRST',
     '',
   ];
-  idle.slice(0, shown).forEach((endpoint, index) => lines.push(endpointBlock(endpoint, index + 1, plan), ''));
+  idle.slice(0, shown).forEach((endpoint, index) => lines.push(endpointBlock(endpoint, index + 1, plan, actions), ''));
   if (shown < idle.length) {
     lines.push(`...and ${idle.length - shown} more (the message would exceed SNS's size limit; run a dry run for the full list).`, '');
   }
@@ -121,20 +167,54 @@ function renderEmail(plan: IdleEndpointsPlan, shown: number): string {
   return lines.join('\n');
 }
 
-function renderSms(plan: IdleEndpointsPlan): string {
+/** `2 acted on.`, `1 acted on, 1 FAILED.`, or nothing. */
+function actionCount(actions: IdleActions): string {
+  const done = actions.outcomes.filter((outcome) => outcome.result === 'done').length;
+  const failed = actions.outcomes.filter((outcome) => outcome.result === 'failed').length;
+  if (done === 0 && failed === 0) return '';
+  return ` ${done} acted on${failed > 0 ? `, ${failed} FAILED` : ''}.`;
+}
+
+function renderSms(plan: IdleEndpointsPlan, actions: IdleActions): string {
   const count = plural(plan.idle.length, 'idle endpoint');
   const top = plan.idle[0];
-  const head = `SageMaker: ${count} waste ${totalText(plan, usdShort)} (${regionsWithIdle(plan)}).`;
+  const head = `SageMaker: ${count} waste ${totalText(plan, usdShort)} (${regionsWithIdle(plan)}).${actionCount(actions)}`;
   const candidates = [top ? `${head} Top: ${top.name} ${costText(top, usdShort)}. Details by email.` : head, `${head} Details by email.`, head];
   return fitSms(candidates);
 }
 
 /** Undefined when nothing is idle: such a run sends nothing. */
-function renderIdleEndpointsReport(plan: IdleEndpointsPlan): RenderedReport | undefined {
+function renderIdleEndpointsReport(plan: IdleEndpointsPlan, actions: IdleActions = NO_ACTIONS): RenderedReport | undefined {
   if (plan.idle.length === 0) return undefined;
-  const subject = subjectLine(`SageMaker: ${plural(plan.idle.length, 'idle endpoint')} wasting ${totalText(plan, usdShort)} (${regionsWithIdle(plan)})`);
-  const sms = renderSms(plan);
-  return fitToMessageLimit(plan.idle.length, (shown) => ({ subject, email: renderEmail(plan, shown), sms }));
+  const subject = subjectLine(
+    `SageMaker: ${plural(plan.idle.length, 'idle endpoint')} wasting ${totalText(plan, usdShort)} (${regionsWithIdle(plan)})${actionCount(actions)}`,
+  );
+  const sms = renderSms(plan, actions);
+  return fitToMessageLimit(plan.idle.length, (shown) => ({ subject, email: renderEmail(plan, actions, shown), sms }));
 }
 
-export { renderIdleEndpointsReport };
+/** The report of an undo asked for by event: what came back, or why not. */
+function renderIdleActionUndo(outcome: IdleActionOutcome, dryRun: boolean): RenderedReport {
+  const verb = outcome.action === 'recreate' ? 'recreated' : 'restored';
+  const state =
+    outcome.result === 'failed'
+      ? `NOT ${verb}`
+      : outcome.result === 'done'
+        ? verb
+        : outcome.result === 'planned'
+          ? `would be ${verb}`
+          : RESULT_TEXT[outcome.result];
+  const dry = dryRun ? 'DRY RUN ' : '';
+  const subject = subjectLine(`${dry}SageMaker: endpoint ${outcome.name} ${state} (${outcome.region})`);
+  const email = [
+    `${dry}Endpoint ${outcome.name} (${outcome.region}), ${outcome.action} asked for: ${state}.`,
+    '',
+    `  ${outcome.detail}.`,
+    ...(outcome.error ? [`  Why: ${outcome.error}`, '  Nothing was lost: what is needed to try again is still saved.'] : []),
+  ].join('\n');
+  const sms = fitSms([`${dry}SageMaker: ${outcome.name} ${state} (${outcome.region}).`, `${dry}SageMaker: endpoint ${state}.`]);
+  return { subject, email, sms };
+}
+
+export { renderIdleEndpointsReport, renderIdleActionUndo };
+export type { IdleActions };

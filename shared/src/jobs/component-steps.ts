@@ -1,0 +1,181 @@
+/**
+ * Carrying out component plans (domain/weekend-scaling.ts) step by step: save the state, lower or
+ * restore the autoscaling bounds, set the copy count, clear the state once it reads back. Shared by
+ * the weekend job and the idle action's scale-to-zero, so there is one save-then-act machinery.
+ * Each component's steps run strictly in order; the first failure (after in-run retries) stops
+ * that component only.
+ */
+import { describeFailure } from '../errors.ts';
+import type { ComponentCopies } from '../domain/hosting.ts';
+import { TAGS } from '../domain/tags.ts';
+import { savedStateTags, type ComponentOutcome, type ComponentPlan, type ExpectedLive, type Step } from '../domain/weekend-scaling.ts';
+import type { ComponentAccess } from '../aws/inference-components.ts';
+import type { ScalingAccess } from '../aws/autoscaling.ts';
+import { mapSettled } from '../util/concurrency.ts';
+import { OutOfTimeError, type Deadline } from '../util/deadline.ts';
+import type { RunLogger } from '../util/logger.ts';
+
+/** Components acted on at once. */
+const ACT_CONCURRENCY = 4;
+
+/**
+ * How long a refused or throttled change is retried within the run: poll DescribeInferenceComponent
+ * until the component leaves `Updating`, then try again. Bounded, and always inside the deadline.
+ */
+interface SettlePolicy {
+  readonly pollMs: number;
+  readonly maxPolls: number;
+  readonly attempts: number;
+}
+const SETTLE_BOUNDS = { maxPolls: 30, attempts: 3 } as const;
+
+/** The bounds above with `pollSeconds` between checks. */
+function settlePolicy(pollSeconds: number): SettlePolicy {
+  return { ...SETTLE_BOUNDS, pollMs: pollSeconds * 1000 };
+}
+
+/** What acting on a component needs in its region. */
+interface ComponentActor {
+  readonly components: ComponentAccess;
+  readonly scaling: ScalingAccess;
+}
+
+interface StepRunner {
+  readonly actorFor: (region: string) => ComponentActor;
+  readonly logger: RunLogger;
+  readonly settle: SettlePolicy;
+  readonly deadline?: Deadline | undefined;
+  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
+}
+
+function asPlanned(plan: ComponentPlan): ComponentOutcome {
+  return { ...plan, result: plan.steps.length > 0 ? 'planned' : 'unchanged', copiesNow: plan.copiesAfter };
+}
+
+/** Each component's steps in order; the first failure (after in-run retries) stops that component only. */
+async function carryOut(plans: readonly ComponentPlan[], runner: StepRunner): Promise<ComponentOutcome[]> {
+  const settled = await mapSettled(
+    plans,
+    ACT_CONCURRENCY,
+    async (plan): Promise<ComponentOutcome> => {
+      if (plan.steps.length === 0) return { ...plan, result: 'unchanged', copiesNow: plan.copiesBefore };
+      const access = runner.actorFor(plan.region);
+      let copiesNow = plan.copiesBefore;
+      for (const step of plan.steps) {
+        try {
+          await runStep(access, plan, step, runner);
+          if (step.kind === 'set-copy-count') copiesNow = step.copyCount;
+          if (step.kind === 'set-copy-count' && step.copyCount === 0) await keepStateAfterZero(access, plan);
+        } catch (error) {
+          const reason = describeFailure(error);
+          runner.logger.error('Weekend scaling step failed', { component: plan.name, region: plan.region, step: step.kind, reason });
+          return { ...plan, result: 'failed', copiesNow, failedStep: step.kind, error: reason };
+        }
+      }
+      return { ...plan, result: 'done', copiesNow };
+    },
+    runner.deadline,
+  );
+  return settled.map((outcome, index) => {
+    if (outcome.ok) return outcome.value;
+    const plan = plans[index] as ComponentPlan;
+    return { ...plan, result: 'failed', copiesNow: plan.copiesBefore, error: describeFailure(outcome.error) };
+  });
+}
+
+class StateMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StateMismatchError';
+  }
+}
+
+async function runStep(access: ComponentActor, plan: ComponentPlan, step: Step, runner: StepRunner): Promise<void> {
+  switch (step.kind) {
+    case 'save-state':
+      return access.components.addTags(plan.arn, step.tags);
+    case 'set-autoscaling':
+      // Register only once the component is settled: on an active resource Application Auto
+      // Scaling moves the current capacity into the new bounds, and the copies must be in place.
+      await waitUntilSettled(access, plan.name, runner);
+      return access.scaling.setBounds(plan.name, { minCapacity: step.minCapacity, maxCapacity: step.maxCapacity });
+    case 'set-copy-count':
+      return withRetries(access, plan.name, runner, () => access.components.setCopyCount(plan.name, step.copyCount));
+    case 'clear-state':
+      return clearVerified(access, plan, step, runner);
+  }
+}
+
+/** Polls DescribeInferenceComponent until the component is not `Updating`, within the settle bound and the deadline. */
+async function waitUntilSettled(access: ComponentActor, name: string, runner: StepRunner): Promise<ComponentCopies> {
+  const settle = runner.settle;
+  const sleep = runner.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (let poll = 0; ; poll += 1) {
+    const live = await access.components.readCopies(name);
+    if (live.status !== 'Updating') return live;
+    if (poll >= settle.maxPolls) throw new StateMismatchError(`still Updating after ${settle.maxPolls} checks`);
+    if (runner.deadline?.passed()) throw new OutOfTimeError();
+    await sleep(settle.pollMs);
+  }
+}
+
+/**
+ * A change refused while the component is `Updating` (or throttled past the SDK's own retries) is
+ * tried again within this run, after the component settles; "retried next run" would mean next week.
+ */
+async function withRetries(access: ComponentActor, name: string, runner: StepRunner, change: () => Promise<void>): Promise<void> {
+  const settle = runner.settle;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await change();
+    } catch (error) {
+      if (attempt >= settle.attempts || runner.deadline?.passed()) throw error;
+      runner.logger.warn('Retrying a refused change once the component settles', { component: name, attempt, reason: describeFailure(error) });
+      await waitUntilSettled(access, name, runner);
+    }
+  }
+}
+
+/**
+ * Clears saved state only once the live count and bounds read back as saved: a concurrent
+ * scale-down, or Application Auto Scaling, may have moved them. After clearing they are read once
+ * more: a component moved in between (a scale-down's 0, pushed up to MinCapacity or not) gets its
+ * state written back, so there is always a way back to the saved count.
+ */
+async function clearVerified(access: ComponentActor, plan: ComponentPlan, step: Extract<Step, { kind: 'clear-state' }>, runner: StepRunner): Promise<void> {
+  const expect = step.expect;
+  if (expect) {
+    const found = await differenceFrom(expect, access, plan.name, runner);
+    if (found) throw new StateMismatchError(`read back ${found} instead of the saved ${expect.copyCount}: saved state kept for the next restore`);
+  }
+  await access.components.deleteTags(plan.arn, step.tagKeys);
+  if (!expect) return;
+  const moved = await differenceFrom(expect, access, plan.name, runner);
+  if (moved) {
+    await access.components.addTags(plan.arn, savedStateTags(expect));
+    throw new StateMismatchError(`changed while restoring (now ${moved}): saved state written back for the next restore`);
+  }
+}
+
+/** What differs between the live component and the saved state, or undefined when they agree. */
+async function differenceFrom(expect: ExpectedLive, access: ComponentActor, name: string, runner: StepRunner): Promise<string | undefined> {
+  const live = await waitUntilSettled(access, name, runner);
+  const bounds = expect.autoscaling ? (await access.scaling.readBounds([name])).get(name) : undefined;
+  const boundsDiffer =
+    expect.autoscaling !== undefined && (bounds?.minCapacity !== expect.autoscaling.minCapacity || bounds?.maxCapacity !== expect.autoscaling.maxCapacity);
+  if (live.desiredCopyCount === expect.copyCount && !boundsDiffer) return undefined;
+  return `${live.desiredCopyCount} copies${bounds ? `, bounds ${bounds.minCapacity}..${bounds.maxCapacity}` : ''}`;
+}
+
+/**
+ * After zeroing, the saved state must still be there: a restore that ran in between may have
+ * cleared it. Written back from this run's own snapshot, so a component at 0 always has its way back.
+ */
+async function keepStateAfterZero(access: ComponentActor, plan: ComponentPlan): Promise<void> {
+  if (!plan.saved) return;
+  const tags = await access.components.readTags(plan.arn);
+  if (tags[TAGS.savedCopyCount] === undefined) await access.components.addTags(plan.arn, savedStateTags(plan.saved));
+}
+
+export { asPlanned, carryOut, settlePolicy };
+export type { ComponentActor, StepRunner, SettlePolicy };

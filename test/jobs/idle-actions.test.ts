@@ -1,0 +1,279 @@
+/**
+ * Opt-in remediation of long-idle endpoints (ops-bot:idle-action), end to end on the fake account:
+ * the delete → recreate and scale-to-zero → restore round trips, dry runs and second runs that
+ * change nothing, and every endpoint the bot must never touch.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseIdleEndpointsConfig, parseWeekendScalingConfig } from '@ops-bot/shared/config';
+import { runIdleEndpoints, type IdleActionUndoResult, type IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
+import { runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
+import { idleEndpointsEventParser } from '@ops-bot/shared/lambda/events';
+import { createIdleEndpointsClients, liveIdleEndpointsDeps } from '@ops-bot/shared/live/idle-endpoints';
+import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/shared/live/weekend-scaling';
+import { FakeAccount, FakeAwsError, fakeComponent, fakeEndpoint, MUTATING, variantSeries } from '../../fakes/account.ts';
+import { mockAccount } from '../../fakes/mock-clients.ts';
+import { recordMetrics, type RecordedMetrics } from '../support/metrics.ts';
+
+const NOW = new Date('2026-11-20T09:00:00.000Z');
+const env = { AWS_REGION: 'us-east-1', TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot', WEEKEND_SETTLE_POLL_SECONDS: '0' };
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const daysAgo = (days: number) => new Date(NOW.getTime() - days * 24 * 3_600_000);
+const OWNER_TAGS = { team: 'ml-platform', 'cost-center': 'CC-42', 'ops-bot:idle-action': 'delete' };
+
+describe('Idle actions (ops-bot:idle-action)', () => {
+  let account: FakeAccount;
+  let mocks: ReturnType<typeof mockAccount> | undefined;
+  let metrics: RecordedMetrics;
+  const given = (built: FakeAccount) => {
+    account = built;
+    mocks = mockAccount(account);
+  };
+  const parse = idleEndpointsEventParser(['us-east-1']);
+  const run = async (raw: unknown, at = NOW) => {
+    metrics = recordMetrics();
+    const deps = {
+      ...liveIdleEndpointsDeps(parseIdleEndpointsConfig(env), createIdleEndpointsClients(), silent, () => at),
+      metrics,
+      sleep: async () => undefined,
+    };
+    return runIdleEndpoints(parse(raw), deps);
+  };
+  const check = (raw: Record<string, unknown> = {}, at = NOW) => run(raw, at) as Promise<IdleEndpointsResult>;
+  const undo = (raw: Record<string, unknown>) => run(raw) as Promise<IdleActionUndoResult>;
+  const writes = () => account.calls.filter((call) => MUTATING.has(call.operation));
+
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+  });
+  afterEach(() => {
+    mocks?.restore();
+    vi.useRealTimers();
+  });
+
+  it('deletes an opted-in endpoint idle past the threshold, saving what recreates it first, and a recreate brings back the same name, config and tags', async () => {
+    // Prepare: idle for the whole 14-day lookback; ml.m5.xlarge costs $0.23/h.
+    given(new FakeAccount([fakeEndpoint('old-model', { createdAt: daysAgo(30), tags: { ...OWNER_TAGS } })]));
+
+    // Act
+    const result = await check();
+
+    // Assess: the record is on the config before the delete, the config stays, the report says how to undo.
+    expect(writes().map((call) => call.operation)).toEqual(['AddTags', 'DeleteEndpoint']);
+    expect(account.endpoints.map((endpoint) => endpoint.name)).toEqual([]);
+    expect(account.configs.get('old-model-config')?.tags).toMatchObject({
+      'ops-bot:recreate-endpoint': 'old-model',
+      'ops-bot:recreate-config': 'old-model-config',
+      'ops-bot:cost-per-day': '5.52',
+    });
+    expect(result.idleActions.outcomes).toEqual([expect.objectContaining({ name: 'old-model', action: 'delete', result: 'done', savesPerDay: 5.52 })]);
+    expect(result.report?.email).toContain('ACTED ON');
+    expect(result.report?.email).toContain('old-model (us-east-1): delete, done');
+    expect(result.report?.email).toContain('Undo: invoke the idle-endpoints function with {"action":"recreate","endpoint":"old-model","region":"us-east-1"}');
+    expect(result.report?.sms).toContain('1 acted on.');
+    expect(metrics.value('IdleActionsTaken')).toBe(1);
+    expect(metrics.value('IdleActionFailures')).toBe(0);
+
+    // Act: a second run finds nothing left to do.
+    const before = writes().length;
+    const second = await check();
+
+    // Assess
+    expect(writes()).toHaveLength(before);
+    expect(second.idleActions.outcomes).toEqual([]);
+
+    // Act: the undo.
+    const recreated = await undo({ action: 'recreate', endpoint: 'old-model' });
+
+    // Assess: same name, same config, same tags; the record is gone from the config.
+    expect(recreated.outcome).toMatchObject({ result: 'done' });
+    const back = account.endpoints.find((endpoint) => endpoint.name === 'old-model');
+    expect(back?.tags).toEqual(OWNER_TAGS);
+    expect(account.configOf.get('old-model')).toBe('old-model-config');
+    expect(account.configs.get('old-model-config')?.tags).toEqual({});
+    expect(recreated.report?.subject).toBe('SageMaker: endpoint old-model recreated (us-east-1)');
+  });
+
+  it("scales an opted-in endpoint's components to 0 with their state saved and held from the weekly restore, and its restore brings back exactly what ran", async () => {
+    // Prepare: managed instance scaling down to 0 instances, so the instance cost really stops.
+    given(
+      new FakeAccount(
+        [
+          fakeEndpoint('llm-host', {
+            createdAt: daysAgo(30),
+            variants: [{ name: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, managedMin: 0 }],
+            components: [],
+            tags: { 'ops-bot:idle-action': 'scale-to-zero' },
+          }),
+        ],
+        [],
+        [
+          fakeComponent('llm-a', { endpointName: 'llm-host', copies: 2, tags: {}, autoscaling: { min: 1, max: 4 } }),
+          fakeComponent('llm-b', { endpointName: 'llm-host', copies: 1, tags: {} }),
+        ],
+      ),
+    );
+    const owner = structuredClone(account.components.map(({ name, copies, autoscaling }) => ({ name, copies, autoscaling })));
+
+    // Act
+    const result = await check();
+
+    // Assess: 24 h x $1.408 = $33.79 a day stops.
+    expect(account.components.map((component) => component.copies)).toEqual([0, 0]);
+    expect(account.components[0]?.tags).toMatchObject({
+      'ops-bot:saved-copy-count': '2',
+      'ops-bot:saved-min-capacity': '1',
+      'ops-bot:saved-max-capacity': '4',
+      'ops-bot:held-by': 'idle-action',
+    });
+    expect(result.idleActions.outcomes).toEqual([expect.objectContaining({ name: 'llm-host', action: 'scale-to-zero', result: 'done', savesPerDay: 33.79 })]);
+    expect(result.report?.email).toContain('{"action":"restore","endpoint":"llm-host","region":"us-east-1"}');
+
+    // Act: a second run, then Monday's weekly restore.
+    const before = writes().length;
+    const second = await check();
+    const weekendConfig = parseWeekendScalingConfig({ ...env, WEEKEND_SCOPE: 'all' });
+    await runWeekendScaling(
+      { action: 'restore', dryRun: false },
+      {
+        ...liveWeekendScalingDeps(
+          weekendConfig,
+          createWeekendScalingClients(),
+          silent,
+          () => undefined,
+          () => NOW,
+        ),
+        metrics: recordMetrics(),
+      },
+    );
+
+    // Assess: nothing more was done, and the weekly restore left the held components at 0.
+    expect(second.idleActions.outcomes).toEqual([expect.objectContaining({ result: 'already-done' })]);
+    expect(writes()).toHaveLength(before);
+    expect(account.components.map((component) => component.copies)).toEqual([0, 0]);
+
+    // Act: the on-demand restore.
+    const restored = await undo({ action: 'restore', endpoint: 'llm-host' });
+
+    // Assess: exactly what ran before, bounds included, and no state left.
+    expect(restored.outcome).toMatchObject({ result: 'done' });
+    expect(account.components.map(({ name, copies, autoscaling }) => ({ name, copies, autoscaling }))).toEqual(owner);
+    expect(account.components.flatMap((component) => Object.keys(component.tags))).toEqual([]);
+  });
+
+  it('says the instance cost does not stop when managed instance scaling keeps instances', async () => {
+    // Prepare
+    given(
+      new FakeAccount(
+        [
+          fakeEndpoint('kept', {
+            createdAt: daysAgo(30),
+            variants: [{ name: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, managedMin: 1 }],
+            tags: { 'ops-bot:idle-action': 'scale-to-zero' },
+          }),
+        ],
+        [],
+        [fakeComponent('m', { endpointName: 'kept', copies: 1, tags: {} })],
+      ),
+    );
+
+    // Act
+    const result = await check();
+
+    // Assess
+    expect(result.idleActions.outcomes).toEqual([expect.objectContaining({ result: 'done', savesPerDay: 0 })]);
+    expect(result.report?.email).toContain('the instance cost does not stop (AllTraffic: managed MinInstanceCount 1)');
+  });
+
+  it('changes nothing in a dry run, and says what is due', async () => {
+    // Prepare
+    given(new FakeAccount([fakeEndpoint('old-model', { createdAt: daysAgo(30), tags: { ...OWNER_TAGS } })]));
+
+    // Act
+    const result = await check({ dryRun: true });
+
+    // Assess
+    expect(writes()).toEqual([]);
+    expect(result.idleActions.outcomes).toEqual([expect.objectContaining({ result: 'planned', savesPerDay: 5.52 })]);
+    expect(result.report?.email).toContain('old-model (us-east-1): delete, due now (dry run: not done)');
+  });
+
+  it('never touches busy, skipped, untagged, recently idle or unknown-valued endpoints, and refuses delete where components live', async () => {
+    // Prepare
+    const optIn = (value: string, extra: Record<string, string> = {}) => ({ 'ops-bot:idle-action': value, ...extra });
+    given(
+      new FakeAccount(
+        [
+          fakeEndpoint('busy', { createdAt: daysAgo(30), tags: optIn('delete') }),
+          fakeEndpoint('skipped', { createdAt: daysAgo(30), tags: optIn('delete', { 'ops-bot:skip': 'true' }) }),
+          fakeEndpoint('untagged', { createdAt: daysAgo(30) }),
+          fakeEndpoint('recently-idle', { createdAt: daysAgo(30), tags: optIn('delete') }),
+          fakeEndpoint('unknown-value', { createdAt: daysAgo(30), tags: optIn('Delete') }),
+          fakeEndpoint('hosts-components', { createdAt: daysAgo(30), tags: optIn('delete'), components: ['ic-1'] }),
+        ],
+        [variantSeries('busy', 'AllTraffic', NOW, [2]), variantSeries('recently-idle', 'AllTraffic', NOW, [72])],
+      ),
+    );
+
+    // Act
+    const result = await check();
+
+    // Assess: nothing written anywhere; the alert dates the coming action and names each refusal.
+    expect(writes()).toEqual([]);
+    expect(result.idleActions.outcomes).toEqual([]);
+    const email = result.report?.email ?? '';
+    // Idle since 3 days ago (the bucket ending 71 h ago), acted on after 7 days: 2026-11-24.
+    expect(email).toMatch(/recently-idle[\s\S]*Idle action: delete on 2026-11-24 \d\d:\d\d UTC if it stays idle/);
+    expect(email).toContain('Idle action: not taken: ops-bot:idle-action is "Delete": only "scale-to-zero" or "delete" is acted on');
+    expect(email).toContain('Idle action: not taken: it hosts inference components, which delete would remove: use scale-to-zero');
+    expect(result.idleActions.decisions.map((decision) => `${decision.name}:${decision.kind}`).sort()).toEqual([
+      'hosts-components:refuse',
+      'recently-idle:warn',
+      'unknown-value:refuse',
+    ]);
+  });
+
+  it('deletes nothing when the recreate record cannot be written, and reports and alarms on the failure', async () => {
+    // Prepare
+    given(new FakeAccount([fakeEndpoint('old-model', { createdAt: daysAgo(30), tags: { ...OWNER_TAGS } })]));
+    account.failWhen('AddTags', () => new FakeAwsError('AccessDeniedException', 'not authorized to perform sagemaker:AddTags'));
+
+    // Act
+    const result = await check();
+
+    // Assess
+    expect(account.callCount('DeleteEndpoint')).toBe(0);
+    expect(account.endpoints.map((endpoint) => endpoint.name)).toEqual(['old-model']);
+    expect(result.idleActions.outcomes).toEqual([expect.objectContaining({ result: 'failed', error: expect.stringContaining('AccessDeniedException') })]);
+    expect(result.report?.sms).toContain('0 acted on, 1 FAILED.');
+    expect(metrics.value('IdleActionFailures')).toBe(1);
+  });
+
+  it("re-reads the endpoint's own tags before acting: a skip tag added since the search wins", async () => {
+    // Prepare: the owner adds the skip tag after the tag search ran (while the endpoint is described).
+    given(new FakeAccount([fakeEndpoint('old-model', { createdAt: daysAgo(30), tags: { ...OWNER_TAGS } })]));
+    const answer = account.handle.bind(account);
+    account.handle = (operation, input) => {
+      if (operation === 'DescribeEndpoint') account.endpoints[0]!.tags = { ...OWNER_TAGS, 'ops-bot:skip': 'true' };
+      return answer(operation, input);
+    };
+
+    // Act
+    const result = await check();
+
+    // Assess
+    expect(writes()).toEqual([]);
+    expect(result.idleActions.outcomes).toEqual([expect.objectContaining({ result: 'skipped' })]);
+  });
+
+  it('refuses an undo event with a bad endpoint or region before any AWS call', async () => {
+    // Prepare
+    given(new FakeAccount([]));
+
+    // Act & Assess
+    await expect(run({ action: 'recreate', endpoint: 'bad name!' })).rejects.toThrow(/"endpoint" must be a SageMaker endpoint name/);
+    await expect(run({ action: 'restore', endpoint: 'x', region: 'eu-west-1' })).rejects.toThrow(/"region" "eu-west-1" is not one of this function's regions/);
+    await expect(run({ endpoint: 'x' })).rejects.toThrow(/"endpoint" only goes with "action"/);
+    expect(account.calls).toEqual([]);
+  });
+});
