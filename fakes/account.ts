@@ -65,7 +65,20 @@ interface FakeSeries {
   readonly failWith?: 'InternalError' | 'Forbidden';
 }
 
+interface FakeNotebook {
+  readonly name: string;
+  readonly instanceType: string;
+  status: 'InService' | 'Stopped' | 'Pending' | 'Stopping';
+  /** Moves with every status change (SageMaker API Reference, NotebookInstanceSummary). */
+  lastModifiedAt: Date;
+  tags: Record<string, string>;
+}
+
 const OPERATIONS = [
+  'ListNotebookInstances',
+  'CreatePresignedNotebookInstanceUrl',
+  'StopNotebookInstance',
+  'StartNotebookInstance',
   'ListEndpoints',
   'ListInferenceComponents',
   'DescribeEndpoint',
@@ -95,6 +108,8 @@ const MUTATING: ReadonlySet<Operation> = new Set([
   'CreateSchedule',
   'DeleteEndpoint',
   'CreateEndpoint',
+  'StopNotebookInstance',
+  'StartNotebookInstance',
 ]);
 
 class FakeAwsError extends Error {
@@ -130,6 +145,7 @@ interface FakeConfig {
   tags: Record<string, string>;
 }
 const COMPONENT_ARN_PREFIX = `arn:aws:sagemaker:${REGION}:${ACCOUNT}:inference-component/`;
+const notebookArn = (name: string) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:notebook-instance/${name.toLowerCase()}`;
 const toMs = (value: unknown) => (value instanceof Date ? value.getTime() : typeof value === 'number' ? value * 1000 : Date.parse(String(value)));
 
 class FakeAccount {
@@ -139,6 +155,7 @@ class FakeAccount {
   readonly configOf = new Map<string, string>();
   readonly components: FakeComponent[];
   readonly series: FakeSeries[];
+  readonly notebooks: FakeNotebook[] = [];
   readonly calls: Array<{ readonly operation: Operation; readonly input: Record<string, unknown> }> = [];
   readonly schedules = new Map<string, Record<string, unknown>>();
   readonly published: Array<Record<string, unknown>> = [];
@@ -245,6 +262,8 @@ class FakeAccount {
     if (text.startsWith(COMPONENT_ARN_PREFIX)) return this.component(text);
     const config = [...this.configs.values()].find((candidate) => configArn(candidate.name) === text.toLowerCase());
     if (config) return config;
+    const notebook = this.notebooks.find((candidate) => notebookArn(candidate.name) === text.toLowerCase());
+    if (notebook) return notebook;
     const endpoint = this.endpoints.find((candidate) => endpointArn(candidate.name) === text.toLowerCase());
     if (!endpoint) throw new FakeAwsError('ValidationException', `Could not find resource "${text}".`);
     endpoint.tags ??= {};
@@ -354,6 +373,50 @@ class FakeAccount {
     });
     this.configOf.set(name, config.name);
     return { EndpointArn: endpointArn(name) };
+  }
+
+  // ---- SageMaker: notebook instances
+
+  private notebook(name: unknown): FakeNotebook {
+    const found = this.notebooks.find((notebook) => notebook.name === name);
+    if (!found) throw new FakeAwsError('ValidationException', `RecordNotFound: notebook instance ${String(name)}`);
+    return found;
+  }
+
+  private ListNotebookInstances(input: Record<string, unknown>) {
+    const matching = this.notebooks.filter((notebook) => !input.StatusEquals || notebook.status === input.StatusEquals);
+    const { items, next } = this.page(matching, input.NextToken, Math.min(Number(input.MaxResults ?? 10), 100));
+    return {
+      NotebookInstances: items.map((notebook) => ({
+        NotebookInstanceName: notebook.name,
+        NotebookInstanceArn: notebookArn(notebook.name),
+        NotebookInstanceStatus: notebook.status,
+        InstanceType: notebook.instanceType,
+        CreationTime: new Date('2026-01-01T00:00:00Z'),
+        LastModifiedTime: notebook.lastModifiedAt,
+      })),
+      ...(next ? { NextToken: next } : {}),
+    };
+  }
+
+  private CreatePresignedNotebookInstanceUrl(input: Record<string, unknown>) {
+    const notebook = this.notebook(input.NotebookInstanceName);
+    return { AuthorizedUrl: `https://${notebook.name}.notebook.${REGION}.sagemaker.aws?authToken=fake-${notebook.name}` };
+  }
+
+  /** Only an InService notebook can be stopped; a stop or start moves LastModifiedTime. */
+  private StopNotebookInstance(input: Record<string, unknown>) {
+    const notebook = this.notebook(input.NotebookInstanceName);
+    if (notebook.status !== 'InService') throw new FakeAwsError('ValidationException', `Status (${notebook.status}) not in ([InService]).`);
+    Object.assign(notebook, { status: 'Stopped', lastModifiedAt: this.clock() });
+    return {};
+  }
+
+  private StartNotebookInstance(input: Record<string, unknown>) {
+    const notebook = this.notebook(input.NotebookInstanceName);
+    if (notebook.status !== 'Stopped') throw new FakeAwsError('ValidationException', `Status (${notebook.status}) not in ([Stopped, Failed]).`);
+    Object.assign(notebook, { status: 'InService', lastModifiedAt: this.clock() });
+    return {};
   }
 
   // ---- SageMaker: inference components
@@ -472,6 +535,7 @@ class FakeAccount {
       ...(wants('sagemaker:inference-component')
         ? this.components.map((component) => ({ arn: `${COMPONENT_ARN_PREFIX}${component.name}`, tags: component.tags }))
         : []),
+      ...(wants('sagemaker:notebook-instance') ? this.notebooks.map((notebook) => ({ arn: notebookArn(notebook.name), tags: notebook.tags })) : []),
       ...(wants('sagemaker:endpoint-config') ? [...this.configs.values()].map((config) => ({ arn: configArn(config.name), tags: config.tags })) : []),
     ];
     const matching = resources.filter(
@@ -690,4 +754,4 @@ export {
   ACCOUNT,
   HOUR_MS,
 };
-export type { FakeEndpoint, FakeVariant, FakeComponent, FakeConfig, FakeSeries, Operation, FailureRule };
+export type { FakeEndpoint, FakeVariant, FakeComponent, FakeConfig, FakeNotebook, FakeSeries, Operation, FailureRule };

@@ -6,6 +6,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import {
   AddTagsCommand,
   CreateEndpointCommand,
+  CreatePresignedNotebookInstanceUrlCommand,
+  ListNotebookInstancesCommand,
+  StartNotebookInstanceCommand,
+  StopNotebookInstanceCommand,
   DeleteEndpointCommand,
   DeleteTagsCommand,
   DescribeEndpointCommand,
@@ -38,6 +42,10 @@ function mockAccount(account: FakeAccount) {
   sageMaker.on(DescribeEndpointCommand).callsFake(answer('DescribeEndpoint'));
   sageMaker.on(DescribeEndpointConfigCommand).callsFake(answer('DescribeEndpointConfig'));
   sageMaker.on(DeleteEndpointCommand).callsFake(answer('DeleteEndpoint'));
+  sageMaker.on(ListNotebookInstancesCommand).callsFake(answer('ListNotebookInstances'));
+  sageMaker.on(CreatePresignedNotebookInstanceUrlCommand).callsFake(answer('CreatePresignedNotebookInstanceUrl'));
+  sageMaker.on(StopNotebookInstanceCommand).callsFake(answer('StopNotebookInstance'));
+  sageMaker.on(StartNotebookInstanceCommand).callsFake(answer('StartNotebookInstance'));
   sageMaker.on(CreateEndpointCommand).callsFake(answer('CreateEndpoint'));
   sageMaker.on(DescribeInferenceComponentCommand).callsFake(answer('DescribeInferenceComponent'));
   sageMaker.on(ListTagsCommand).callsFake(answer('ListTags'));

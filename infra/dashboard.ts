@@ -8,6 +8,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '@ops-bot/shared/aws/metrics';
 import type { JobName } from '@ops-bot/shared/config';
+import { SAVINGS_ACTION_NAMES, SAVINGS_ACTIONS } from '@ops-bot/shared/domain/savings';
 import type { ScheduledFunction } from './scheduled-function.ts';
 
 interface OpsBotDashboardProps {
@@ -31,6 +32,33 @@ function botMetric(job: JobName, metricName: string, label: string, statistic = 
   return new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { Job: job }, label, statistic, period: DAY });
 }
 
+/**
+ * The sum of every action's Savings, each read by its fixed identity (Job, Action), with a missing
+ * series counting 0: with the widget's period set to its time range, the total saved in that range.
+ */
+function savedOverRange(): cloudwatch.MathExpression {
+  const usingMetrics = Object.fromEntries(
+    SAVINGS_ACTION_NAMES.map((action, index) => [
+      `s${index}`,
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'Savings',
+        dimensionsMap: { Job: SAVINGS_ACTIONS[action].job, Action: action },
+        statistic: 'Sum',
+        period: DAY,
+      }),
+    ]),
+  );
+  return new cloudwatch.MathExpression({
+    expression: `SUM([${Object.keys(usingMetrics)
+      .map((id) => `FILL(${id}, 0)`)
+      .join(', ')}])`,
+    usingMetrics,
+    label: 'saved',
+    period: DAY,
+  });
+}
+
 class OpsBotDashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
 
@@ -42,6 +70,24 @@ class OpsBotDashboard extends Construct {
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.days(30),
       widgets: [
+        [
+          // Beside what SageMaker cost, what the bot saved: the Savings every job records (by Job and
+          // Action), summed over the dashboard's time range.
+          new cloudwatch.SingleValueWidget({
+            title: 'Spent (USD, cost-report, over the time range)',
+            metrics: [botMetric('cost-report', 'TotalCost', 'spent')],
+            setPeriodToTimeRange: true,
+            width: 12,
+            height: 4,
+          }),
+          new cloudwatch.SingleValueWidget({
+            title: 'Saved by the bot (USD, over the time range)',
+            metrics: [savedOverRange()],
+            setPeriodToTimeRange: true,
+            width: 12,
+            height: 4,
+          }),
+        ],
         [
           graph(
             'Cost per model (USD per day, from cost-report)',

@@ -37,6 +37,7 @@ interface DeployConfig {
     readonly weekendRestore: WeeklyTime;
     readonly costReport: DailyTime;
     readonly studioAudit: DailyTime;
+    readonly savingsReport: DailyTime;
   };
   /** Optional: stop every notebook in the evening and start those again in the morning, on weekDays. */
   readonly notebookOffHours?: { readonly stop: DailyTime; readonly start: DailyTime; readonly weekDays: string };
@@ -52,6 +53,8 @@ interface DeployConfig {
    * organization (its policy must allow it: README, "More than one account").
    */
   readonly centralTopicArn?: string;
+  /** Optional: the report topic also goes to a chat channel through AWS's chat integration. */
+  readonly chat?: ChatConfig;
   /** `tagged` (opt-in with ops-bot:weekend-scale-to-zero) or `all` (everything not skipped). */
   readonly weekendScope: 'tagged' | 'all';
   /** Local dates (YYYY-MM-DD) on which no weekend restore runs. */
@@ -65,6 +68,8 @@ const DEFAULT_SCHEDULES = {
   weekendRestore: { weekDay: 'MON', hour: 7, minute: 0 },
   costReport: { hour: 8, minute: 0 },
   studioAudit: { hour: 9, minute: 15 },
+  /** On the 1st of each month. */
+  savingsReport: { hour: 8, minute: 0 },
 } as const;
 const WEEK_DAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
 const DEFAULT_LOG_RETENTION_DAYS = 90;
@@ -87,6 +92,7 @@ const KNOWN_KEYS = [
   'notebookMaxRunningHours',
   'stackSets',
   'centralTopicArn',
+  'chat',
 ];
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
@@ -221,6 +227,40 @@ function regionList(raw: Record<string, unknown>): string[] {
   return regions;
 }
 
+/**
+ * A Slack channel (workspace and channel IDs) or a Microsoft Teams channel (team, channel and tenant
+ * IDs), as AWS's chat integration (Amazon Q Developer in chat applications) names them. The
+ * workspace or team must first be authorized in its console once.
+ */
+type ChatConfig =
+  | { readonly slack: { readonly workspaceId: string; readonly channelId: string } }
+  | { readonly teams: { readonly teamId: string; readonly channelId: string; readonly tenantId: string } };
+
+const SLACK_ID = /^[0-9A-Z]{1,255}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function chat(raw: unknown): ChatConfig {
+  const value = (raw ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  const kinds = Object.keys(value);
+  if (kinds.length !== 1 || (kinds[0] !== 'slack' && kinds[0] !== 'teams')) throw new DeployConfigError('chat', 'must be {"slack": {...}} or {"teams": {...}}');
+  const text = (field: string, pattern: RegExp, example: string) => {
+    const got = value[kinds[0] as string]?.[field];
+    if (typeof got !== 'string' || !pattern.test(got))
+      throw new DeployConfigError(`chat.${kinds[0]}.${field}`, `must look like ${example}, got ${JSON.stringify(got)}`);
+    return got;
+  };
+  if (kinds[0] === 'slack')
+    return { slack: { workspaceId: text('workspaceId', SLACK_ID, '"T0123ABCD"'), channelId: text('channelId', SLACK_ID, '"C0123ABCD"') } };
+  return {
+    teams: {
+      teamId: text('teamId', UUID, 'a UUID'),
+      // URL-encoded, as AWS::Chatbot::MicrosoftTeamsChannelConfiguration's TeamsChannelId pattern requires.
+      channelId: text('channelId', /^[a-zA-Z0-9\-_=+/.,]*%3[aA][a-zA-Z0-9\-_=+/.,]*%40[a-zA-Z0-9\-_=+/.,]*$/, '"19%3Aabc%40thread.tacv2" (URL-encoded)'),
+      tenantId: text('tenantId', UUID, 'a UUID'),
+    },
+  };
+}
+
 function centralTopic(raw: unknown): string {
   if (typeof raw !== 'string' || !TOPIC_ARN.test(raw)) throw new DeployConfigError('centralTopicArn', `must be an SNS topic ARN, got ${JSON.stringify(raw)}`);
   return raw;
@@ -304,6 +344,7 @@ function parseDeployConfig(context: unknown): DeployConfig {
       weekendRestore: weeklyTime(schedules.weekendRestore, 'schedules.weekendRestore', DEFAULT_SCHEDULES.weekendRestore),
       costReport: dailyTime(schedules.costReport, 'schedules.costReport', DEFAULT_SCHEDULES.costReport),
       studioAudit: dailyTime(schedules.studioAudit, 'schedules.studioAudit', DEFAULT_SCHEDULES.studioAudit),
+      savingsReport: dailyTime(schedules.savingsReport, 'schedules.savingsReport', DEFAULT_SCHEDULES.savingsReport),
     },
     notebookOffHours: raw.notebookOffHours !== undefined ? offHours(raw.notebookOffHours) : undefined,
     notebookIdleMinutes: raw.notebookIdleMinutes as number | undefined,
@@ -315,6 +356,7 @@ function parseDeployConfig(context: unknown): DeployConfig {
     costPeriodDays: raw.costPeriodDays as number | undefined,
     stackSets: raw.stackSets !== undefined ? stackSets(raw.stackSets) : undefined,
     centralTopicArn: raw.centralTopicArn !== undefined ? centralTopic(raw.centralTopicArn) : undefined,
+    chat: raw.chat !== undefined ? chat(raw.chat) : undefined,
   };
   checkRuntimeEnvironment(config);
   return config;
@@ -382,4 +424,4 @@ function checkRuntimeEnvironment(config: DeployConfig): void {
 }
 
 export { parseDeployConfig, readDeployConfig, jobEnvironment, DeployConfigError, DEFAULT_SCHEDULES, DEFAULT_CONFIG_FILE };
-export type { DeployConfig, DailyTime, WeeklyTime, StackSetsConfig };
+export type { DeployConfig, DailyTime, WeeklyTime, StackSetsConfig, ChatConfig };

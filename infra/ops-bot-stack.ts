@@ -17,6 +17,8 @@ import { OpsBotDashboard } from './dashboard.ts';
 import { CostReportJob } from './jobs/cost-report.ts';
 import { IdleEndpointsJob } from './jobs/idle-endpoints.ts';
 import { IdleNotebooksJob } from './jobs/idle-notebooks.ts';
+import { SavingsReportJob } from './jobs/savings-report.ts';
+import { ChatDelivery } from './chat.ts';
 import type { JobContext } from './jobs/job-context.ts';
 import { WeekendScalingJob } from './jobs/weekend-scaling.ts';
 import type { ScheduledFunction } from './scheduled-function.ts';
@@ -35,6 +37,7 @@ class OpsBot extends Construct {
   readonly weekendScaling: ScheduledFunction;
   readonly costReport: ScheduledFunction;
   readonly idleNotebooks: ScheduledFunction;
+  readonly savingsReport: ScheduledFunction;
   readonly dashboard: OpsBotDashboard;
   private readonly stack: Stack;
 
@@ -71,15 +74,18 @@ class OpsBot extends Construct {
     this.weekendScaling = new WeekendScalingJob(this, 'WeekendScaling', context);
     this.costReport = new CostReportJob(this, 'CostReport', context);
     this.idleNotebooks = new IdleNotebooksJob(this, 'IdleNotebooks', context);
+    this.savingsReport = new SavingsReportJob(this, 'SavingsReport', context);
+    if (config.chat) new ChatDelivery(this, 'Chat', { chat: config.chat, topic: this.topic });
     this.dashboard = new OpsBotDashboard(this, 'Dashboard', {
       jobs: {
         'idle-endpoints': this.idleEndpoints,
         'idle-notebooks': this.idleNotebooks,
         'weekend-scaling': this.weekendScaling,
         'cost-report': this.costReport,
+        'savings-report': this.savingsReport,
       },
     });
-    const jobs = [this.idleEndpoints, this.weekendScaling, this.costReport, this.idleNotebooks];
+    const jobs = [this.idleEndpoints, this.weekendScaling, this.costReport, this.idleNotebooks, this.savingsReport];
     this.letAlarmsPublish(jobs.flatMap((job) => job.alarms));
     if (config.centralTopicArn) jobs.forEach((job) => this.letPublishCentrally(job, config.centralTopicArn as string));
     this.addOutputs();
@@ -118,6 +124,7 @@ class OpsBot extends Construct {
       ['IdleNotebooks', this.idleNotebooks, '{"dryRun":true}'],
       ['WeekendScaling', this.weekendScaling, '{"action":"scale-down","dryRun":true}'],
       ['CostReport', this.costReport, '{"dryRun":true}'],
+      ['SavingsReport', this.savingsReport, '{"dryRun":true}'],
     ];
     for (const [id, job, event] of dryRuns) {
       new CfnOutput(this, `${id}FunctionName`, { value: job.function.functionName });

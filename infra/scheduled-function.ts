@@ -23,7 +23,7 @@ interface JobSchedule {
   readonly id: string;
   readonly description: string;
   /** Scheduler cron fields; the expression is read in `timezone`. */
-  readonly cron: { readonly minute: string; readonly hour: string; readonly weekDay?: string };
+  readonly cron: { readonly minute: string; readonly hour: string; readonly weekDay?: string; readonly day?: string };
   readonly input: Record<string, unknown>;
 }
 

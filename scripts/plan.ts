@@ -5,14 +5,23 @@
  */
 import { parseArgs } from 'node:util';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { parseCostReportConfig, parseIdleEndpointsConfig, parseIdleNotebooksConfig, parseWeekendScalingConfig, type Env } from '@ops-bot/shared/config';
+import {
+  parseCostReportConfig,
+  parseIdleEndpointsConfig,
+  parseIdleNotebooksConfig,
+  parseSavingsReportConfig,
+  parseWeekendScalingConfig,
+  type Env,
+} from '@ops-bot/shared/config';
+import { runSavingsReport } from '@ops-bot/shared/jobs/savings-report';
+import { createSavingsReportClients, liveSavingsReportDeps } from '@ops-bot/shared/live/savings-report';
 import { describeFailure } from '@ops-bot/shared/errors';
 import { NO_DEADLINE } from '@ops-bot/shared/util/deadline';
 import { runIdleEndpoints, type IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
 import { runIdleNotebooks } from '@ops-bot/shared/jobs/idle-notebooks';
 import { runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
 import { runCostReport } from '@ops-bot/shared/jobs/cost-report';
-import { parseNotebookEvent, weekendEventParser } from '@ops-bot/shared/lambda/events';
+import { parseNotebookEvent, savingsReportEventParser, weekendEventParser } from '@ops-bot/shared/lambda/events';
 import { createCostReportClients, liveCostReportDeps } from '@ops-bot/shared/live/cost-report';
 import { createIdleEndpointsClients, liveIdleEndpointsDeps } from '@ops-bot/shared/live/idle-endpoints';
 import { createIdleNotebooksClients, liveIdleNotebooksDeps } from '@ops-bot/shared/live/idle-notebooks';
@@ -33,6 +42,7 @@ Jobs:
   idle-notebooks [--action A]    A: idle-check (default), studio-audit, off-hours-stop, morning-start
   weekend-scaling [--action A]   A: scale-down (default) or restore; --until 2026-12-28T07:00:00 with scale-down
   cost-report                    per-endpoint and per-model cost of the last full day(s)
+  savings-report [--month M]     what the bot saved last month, or in month M (2026-11)
 
 Options:
   --json                 the job's full JSON result instead of the texts
@@ -45,7 +55,7 @@ The account is the one of your AWS credentials and profile (AWS_PROFILE); the re
 else AWS_REGION, else your profile's region. Use "npm run -s" so that npm prints no banner and
 --json output is clean JSON.`;
 
-const JOBS = ['idle-endpoints', 'idle-notebooks', 'weekend-scaling', 'cost-report'] as const;
+const JOBS = ['idle-endpoints', 'idle-notebooks', 'weekend-scaling', 'cost-report', 'savings-report'] as const;
 type Job = (typeof JOBS)[number];
 
 /** A wrong command line: said in one line, exit 2. */
@@ -60,6 +70,7 @@ interface Options {
   readonly job: Job;
   readonly action?: string;
   readonly until?: string;
+  readonly month?: string;
   readonly json: boolean;
   readonly snapshot?: string;
   readonly saveSnapshot?: string;
@@ -73,6 +84,7 @@ function readOptions(argv: readonly string[]): Options | 'help' {
     options: {
       action: { type: 'string' },
       until: { type: 'string' },
+      month: { type: 'string' },
       snapshot: { type: 'string' },
       'save-snapshot': { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -88,10 +100,12 @@ function readOptions(argv: readonly string[]): Options | 'help' {
   if (values.snapshot && values['save-snapshot']) throw new UsageError('--snapshot replays a saved account; --save-snapshot saves a live one: use one of them');
   if (values.action && job !== 'idle-notebooks' && job !== 'weekend-scaling')
     throw new UsageError(`--action is for idle-notebooks and weekend-scaling, not ${job}`);
+  if (values.month && job !== 'savings-report') throw new UsageError(`--month is for savings-report, not ${job}`);
   return {
     job: job as Job,
     action: values.action,
     until: values.until,
+    month: values.month,
     json: values.json ?? false,
     snapshot: values.snapshot,
     saveSnapshot: values['save-snapshot'],
@@ -159,6 +173,16 @@ async function plan(options: Options, logger: RunLogger): Promise<{ result: unkn
         report: result.report,
         headline: `DRY RUN of weekend-scaling ${event.action} in ${where}: ${result.components.length} components read; nothing was changed or sent.`,
       };
+    }
+    case 'savings-report': {
+      const config = parseSavingsReportConfig(env);
+      const event = savingsReportEventParser(config.timezone, clock)({ dryRun: true, month: options.month });
+      // The bot's metrics are in the stack's region: AWS_REGION (or the profile's), else the first of REGIONS.
+      const result = await runSavingsReport(
+        event,
+        liveSavingsReportDeps(config, createSavingsReportClients(), logger, env.AWS_REGION ?? config.regions[0] ?? 'us-east-1', clock),
+      );
+      return { result, report: result.report, headline: `DRY RUN of savings-report for ${result.ledger.month}: nothing was sent.` };
     }
     case 'cost-report': {
       const config = parseCostReportConfig(env);

@@ -16,6 +16,8 @@ import { renderCostReport } from '@ops-bot/shared/report/cost-report';
 import { smsPrefix, DEFAULT_TOPIC_DISPLAY_NAME } from '@ops-bot/shared/report/gsm7';
 import { NOTEBOOK_PRICE_SOURCE } from '@ops-bot/shared/domain/prices';
 import type { RenderedReport } from '@ops-bot/shared/report/sns-message';
+import { buildLedger, parseMonth, SAVINGS_ACTIONS, type LedgerEntry, type Month, type SavingsAction } from '@ops-bot/shared/domain/savings';
+import { renderSavingsReport } from '@ops-bot/shared/report/savings-report';
 
 const NOW = '2026-11-20T17:00:00.000Z';
 const prices = createPriceBook({});
@@ -210,6 +212,42 @@ function costReport(): RenderedReport {
   return renderCostReport(attributeCosts(snapshot, prices));
 }
 
+/** The ledger of the month in test/jobs/savings-report.test.ts (its hand computation), as the report renders it. */
+function savingsReport(): RenderedReport {
+  const month = parseMonth('2026-11', 'UTC') as Month;
+  const entry = (action: SavingsAction, resource: string, saved: number, how: string): LedgerEntry => ({
+    job: SAVINGS_ACTIONS[action].job,
+    action,
+    region: 'us-east-1',
+    resource,
+    saved,
+    basis: SAVINGS_ACTIONS[action].basis,
+    how,
+  });
+  const ledger = buildLedger({
+    month,
+    recorded: new Map<SavingsAction, number>([
+      ['weekend-scale-down', 343.56],
+      ['after-alert', 110.4],
+      ['idle-notebook-stop', 1.2],
+    ]),
+    fromState: [entry('idle-notebook-stop', 'nb-1', 12.7, '$0.05/h x 254.0 h stopped (still stopped)')],
+    perResource: [
+      entry('weekend-scale-down', 'weekend-host', 343.56, 'instances released x price x hours until the scheduled restore'),
+      entry('after-alert', 'forgotten', 110.4, 'cost per day the alert reported x days gone'),
+      entry('idle-notebook-stop', 'nb-1', 1.2, 'price x hours stopped'),
+    ],
+    previous: new Map<SavingsAction, number>([['weekend-scale-down', 85.89]]),
+    notes: [],
+  });
+  return renderSavingsReport(ledger, {
+    previousMonth: '2026-10',
+    evaluatedAt: '2026-12-01T08:00:00.000Z',
+    failures: [],
+    notebookPrices: NOTEBOOK_PRICE_SOURCE,
+  });
+}
+
 function section(title: string, event: string, report: RenderedReport | undefined): string {
   if (!report) return `## ${title}\n\nNothing to report: no message is sent.\n`;
   return [
@@ -246,6 +284,7 @@ function samples(): string {
     section('idle-notebooks: Studio audit', '{"action": "studio-audit"}', studioAudit()),
     section('weekend-scaling: scale-down', '{"action": "scale-down"}', weekendScaleDown()),
     section('cost-report', '{}', costReport()),
+    section('savings-report', '{}', savingsReport()),
   ].join('\n');
 }
 

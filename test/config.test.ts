@@ -6,6 +6,7 @@ import {
   parseCostReportConfig,
   parseIdleEndpointsConfig,
   parseIdleNotebooksConfig,
+  parseSavingsReportConfig,
   parseWeekendScalingConfig,
   requireTopicArn,
   type Env,
@@ -45,10 +46,12 @@ describe('Function: parse*Config (one per job)', () => {
   it('applies the documented defaults, each job only its own settings', () => {
     // Act & Assess
     expect(parseIdleEndpointsConfig(base)).toEqual({ ...common, endpointIdleHours: 24, endpointIdleActionDays: 7, priceOverrides: {}, describeConcurrency: 8 });
+    expect(parseSavingsReportConfig(base)).toEqual({ ...common, timezone: 'UTC' });
     expect(parseCostReportConfig(base)).toEqual({ ...common, priceOverrides: {}, describeConcurrency: 8, timezone: 'UTC', costPeriodDays: 1 });
     expect(parseIdleNotebooksConfig(base)).toEqual({
       ...common,
       describeConcurrency: 8,
+      timezone: 'UTC',
       notebookIdleMinutes: 60,
       notebookIgnoreConnections: true,
       notebookMaxRunningHours: undefined,
@@ -119,6 +122,7 @@ describe('Function: parse*Config (one per job)', () => {
     expect(parseIdleNotebooksConfig(env)).toEqual({
       ...read,
       describeConcurrency: 4,
+      timezone: 'Europe/Berlin',
       notebookIdleMinutes: 90,
       notebookIgnoreConnections: false,
       notebookMaxRunningHours: 12,

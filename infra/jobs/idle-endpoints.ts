@@ -61,6 +61,13 @@ class IdleEndpointsJob extends ScheduledFunction {
         // create needs AddTags on the new endpoint, with the owner's keys).
         new iam.PolicyStatement({ sid: 'RecreateEndpoints', actions: ['sagemaker:CreateEndpoint'], resources: endpointsAndConfigs }),
         new iam.PolicyStatement({ sid: 'TagRecreatedEndpoints', actions: ['sagemaker:AddTags'], resources: endpoints }),
+        // scale-to-zero writes what it saves per day on the endpoint (AddTags above); its restore removes it.
+        new iam.PolicyStatement({
+          sid: 'ClearSavingsRecords',
+          actions: ['sagemaker:DeleteTags'],
+          resources: endpoints,
+          conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [TAGS.costPerDay] } },
+        }),
         // scale-to-zero and its restore: the weekend job's own steps.
         new iam.PolicyStatement({
           sid: 'ScaleComponents',

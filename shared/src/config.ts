@@ -100,12 +100,19 @@ interface CostReportConfig extends CommonConfig {
 
 interface IdleNotebooksConfig extends CommonConfig {
   readonly describeConcurrency: number;
+  /** The zone months are counted in, for the savings the bot records. */
+  readonly timezone: string;
   readonly notebookIdleMinutes: number;
   /** Open browser connections alone do not make a notebook busy (see domain/notebooks.ts). */
   readonly notebookIgnoreConnections: boolean;
   /** Stop a notebook whose Jupyter cannot be read after this many running hours; off when undefined. */
   readonly notebookMaxRunningHours?: number | undefined;
   readonly notebookJupyterTimeoutSeconds: number;
+}
+
+interface SavingsReportConfig extends CommonConfig {
+  /** The zone months are counted in. */
+  readonly timezone: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -163,11 +170,16 @@ function parseIdleNotebooksConfig(env: Env): IdleNotebooksConfig {
   return {
     ...parseCommonConfig(env),
     describeConcurrency: parseDescribeConcurrency(env),
+    timezone: parseTimezone(env[ENV.timezone]),
     notebookIdleMinutes: parseInteger(env, ENV.notebookIdleMinutes, DEFAULTS.notebookIdleMinutes, 5, 7 * 24 * 60),
     notebookIgnoreConnections: parseBoolean(env, ENV.notebookIgnoreConnections, true),
     notebookMaxRunningHours: env[ENV.notebookMaxRunningHours]?.trim() ? parseInteger(env, ENV.notebookMaxRunningHours, 0, 1, 24 * 30) : undefined,
     notebookJupyterTimeoutSeconds: parseInteger(env, ENV.notebookJupyterTimeoutSeconds, DEFAULTS.notebookJupyterTimeoutSeconds, 1, 30),
   };
+}
+
+function parseSavingsReportConfig(env: Env): SavingsReportConfig {
+  return { ...parseCommonConfig(env), timezone: parseTimezone(env[ENV.timezone]) };
 }
 
 const COMMON_VARIABLES = [ENV.topicArn, ENV.topicDisplayName, ENV.centralTopicArn, ENV.regions] as const;
@@ -207,11 +219,16 @@ const JOB_CONFIG = {
     variables: [
       ...COMMON_VARIABLES,
       ENV.describeConcurrency,
+      ENV.timezone,
       ENV.notebookIdleMinutes,
       ENV.notebookIgnoreConnections,
       ENV.notebookMaxRunningHours,
       ENV.notebookJupyterTimeoutSeconds,
     ],
+  },
+  'savings-report': {
+    parse: parseSavingsReportConfig,
+    variables: [...COMMON_VARIABLES, ENV.timezone],
   },
 } as const satisfies Record<string, { parse: (env: Env) => CommonConfig; variables: readonly string[] }>;
 
@@ -348,6 +365,7 @@ export {
   parseWeekendScalingConfig,
   parseCostReportConfig,
   parseIdleNotebooksConfig,
+  parseSavingsReportConfig,
   requireTopicArn,
 };
-export type { CommonConfig, IdleEndpointsConfig, WeekendScalingConfig, CostReportConfig, IdleNotebooksConfig, JobName, Env };
+export type { CommonConfig, IdleEndpointsConfig, WeekendScalingConfig, CostReportConfig, IdleNotebooksConfig, SavingsReportConfig, JobName, Env };

@@ -171,7 +171,8 @@ describe('Function: idle-endpoints handler', () => {
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(mocks.sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: TOPIC_ARN, MessageStructure: 'json', Subject: result.report?.subject });
     const message = JSON.parse(String(account.published[0]?.Message));
-    expect(message).toEqual({ default: result.report?.email, email: result.report?.email, sms: result.report?.sms });
+    expect(message).toMatchObject({ default: result.report?.email, email: result.report?.email, sms: result.report?.sms });
+    expect(JSON.parse(String(message.https))).toMatchObject({ version: '1.0', source: 'custom', content: { title: result.report?.subject } });
     expect(result).toMatchObject({ dryRun: false, published: true, messageId: 'message-1' });
   });
 

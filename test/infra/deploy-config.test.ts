@@ -16,6 +16,7 @@ describe('Function: parseDeployConfig', () => {
         weekendRestore: { weekDay: 'MON', hour: 7, minute: 0 },
         costReport: { hour: 8, minute: 0 },
         studioAudit: { hour: 9, minute: 15 },
+        savingsReport: { hour: 8, minute: 0 },
       },
       logRetentionDays: 90,
       weekendScope: 'tagged',
@@ -47,6 +48,22 @@ describe('Function: parseDeployConfig', () => {
     },
     { config: { notebookIdleMinutes: 2 }, message: /opsBot\.notebookIdleMinutes must be between 5 and 10080/ },
     { config: { costPeriodDays: 9 }, message: /opsBot\.costPeriodDays must be between 1 and 7/ },
+    { config: { endpointIdleActionDays: 15 }, message: /opsBot\.endpointIdleActionDays must be between 1 and 14/ },
+    { config: { chat: { discord: {} } }, message: /opsBot\.chat must be \{"slack": \{\.\.\.\}\} or \{"teams": \{\.\.\.\}\}/ },
+    {
+      config: { chat: { slack: { workspaceId: 'my-workspace', channelId: 'C0123' } } },
+      message: /opsBot\.chat\.slack\.workspaceId must look like "T0123ABCD"/,
+    },
+    {
+      config: {
+        chat: { teams: { teamId: '11111111-2222-3333-4444-555555555555', channelId: '19:abc@thread.tacv2', tenantId: '66666666-7777-8888-9999-000000000000' } },
+      },
+      message: /opsBot\.chat\.teams\.channelId must look like "19%3Aabc%40thread\.tacv2" \(URL-encoded\)/,
+    },
+    {
+      config: { schedules: { savingsReport: { hour: 8, minute: 60 } } },
+      message: /opsBot\.schedules\.savingsReport\.minute must be a whole number from 0 to 59/,
+    },
     { config: { weekendScope: 'some' }, message: /opsBot\.weekendScope must be "tagged" or "all"/ },
     { config: { holidays: ['28.12.2026'] }, message: /opsBot\.holidays has "28\.12\.2026"/ },
     {

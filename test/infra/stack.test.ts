@@ -141,7 +141,7 @@ describe('Stack: SageMakerOpsBot', () => {
 
     // Assess
     expect(Object.keys(outputs).sort()).toEqual(
-      ['CostReport', 'IdleEndpoints', 'IdleNotebooks', 'WeekendScaling']
+      ['CostReport', 'IdleEndpoints', 'IdleNotebooks', 'SavingsReport', 'WeekendScaling']
         .flatMap((job) => [`${job}DryRun`, `${job}FunctionName`])
         .concat(['DashboardUrl', 'TopicArn'])
         .sort(),
@@ -154,7 +154,7 @@ describe('Stack: SageMakerOpsBot', () => {
     const alarms = synthesized.template.findResources('AWS::CloudWatch::Alarm');
     const metrics = Object.values(alarms).map((alarm) => (alarm as { Properties: { MetricName: string } }).Properties.MetricName);
     // No alarm on Lambda Errors: a manual invoke with a mistyped event fails synchronously, to its caller.
-    expect(metrics.sort()).toEqual([...Array(4).fill('ApproximateNumberOfMessagesVisible'), 'IdleActionFailures', 'WeekendFailures']);
+    expect(metrics.sort()).toEqual([...Array(5).fill('ApproximateNumberOfMessagesVisible'), 'IdleActionFailures', 'WeekendFailures']);
     for (const alarm of Object.values(alarms)) {
       expect((alarm as { Properties: { AlarmActions: unknown[] } }).Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/ReportTopic/) }]);
     }
@@ -406,11 +406,13 @@ describe('Stack: cost-report job and dashboard', () => {
     const body = JSON.parse(join.map((part) => (typeof part === 'string' ? part : 'us-east-1')).join('')) as {
       widgets: Array<{ properties: { title: string; metrics?: unknown[][] } }>;
     };
-    const expressions = body.widgets.flatMap((widget) =>
-      (widget.properties.metrics ?? [])
-        .flat()
-        .flatMap((item) => ((item as { expression?: string })?.expression ? [(item as { expression: string }).expression] : [])),
-    );
+    const expressions = body.widgets
+      .flatMap((widget) =>
+        (widget.properties.metrics ?? [])
+          .flat()
+          .flatMap((item) => ((item as { expression?: string })?.expression ? [(item as { expression: string }).expression] : [])),
+      )
+      .filter((expression) => expression.startsWith('SEARCH'));
     const named = JSON.stringify(body);
 
     // Assess
@@ -526,6 +528,101 @@ describe('Stack: idle-notebooks job', () => {
     ]);
     // DeleteApp appears only in the deny: nothing allows it.
     expect(statements.filter((statement) => statement.Effect === 'Allow' && [statement.Action].flat().includes('sagemaker:DeleteApp'))).toEqual([]);
+  });
+});
+
+describe('Stack: savings-report job, dashboard and chat delivery', () => {
+  let synthesized: Synthesized;
+  beforeAll(() => {
+    synthesized = synthesize({
+      ...config,
+      schedules: { savingsReport: { hour: 8, minute: 0 } },
+      chat: { slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' } },
+    });
+  });
+  afterAll(() => synthesized.cleanup());
+
+  it('runs the savings report on the 1st of each month at 08:00 in the configured zone, read-only', () => {
+    // Assess
+    synthesized.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 8 1 * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+      Description: 'Monthly savings report',
+    });
+    const actions = actionsOf(jobStatements(synthesized.template, 'savings-report').filter((statement) => statement.Effect === 'Allow'));
+    // Its reads, its log group, its report topic, its own dead-letter queue (failed runs).
+    expect(actions).toEqual([
+      'cloudwatch:GetMetricData',
+      'cloudwatch:ListMetrics',
+      'kms:Decrypt',
+      'kms:GenerateDataKey*',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sagemaker:ListNotebookInstances',
+      'sns:Publish',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+      'tag:GetResources',
+    ]);
+  });
+
+  it("shows what was saved beside what was spent, from every action's Savings", () => {
+    // Prepare
+    const dashboard = Object.values(synthesized.template.findResources('AWS::CloudWatch::Dashboard'))[0] as {
+      Properties: { DashboardBody: { 'Fn::Join': [string, unknown[]] } };
+    };
+    const body = JSON.parse(dashboard.Properties.DashboardBody['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'x')).join('')) as {
+      widgets: Array<{ type: string; properties: { title: string; metrics?: unknown[][] } }>;
+    };
+
+    // Assess
+    const single = body.widgets.filter((widget) => widget.type === 'metric' && /^(Spent|Saved)/.test(widget.properties.title));
+    expect(single.map((widget) => widget.properties.title)).toEqual([
+      'Spent (USD, cost-report, over the time range)',
+      'Saved by the bot (USD, over the time range)',
+    ]);
+    const saved = JSON.stringify(single[1]?.properties.metrics);
+    expect(saved).toContain('SUM([FILL(s0, 0), FILL(s1, 0), FILL(s2, 0), FILL(s3, 0), FILL(s4, 0), FILL(s5, 0)])');
+    for (const action of ['weekend-scale-down', 'idle-notebook-stop', 'off-hours-stop', 'idle-delete', 'idle-scale-to-zero', 'after-alert'])
+      expect(saved).toContain(`"${action}"`);
+  });
+
+  it('subscribes a Slack channel to the report topic, notifications only, and stays clean under cdk-nag', () => {
+    // Assess
+    synthesized.template.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
+      SlackWorkspaceId: 'T0123ABCD',
+      SlackChannelId: 'C0123ABCD',
+      SnsTopicArns: [{ Ref: Match.stringLikeRegexp('ReportTopic') }],
+      GuardrailPolicies: [Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([':iam::aws:policy/CloudWatchReadOnlyAccess'])]) })],
+    });
+    const roles = synthesized.template.findResources('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'chatbot.amazonaws.com' } })] } },
+    });
+    expect(Object.values(roles).map((role) => (role as { Properties: Record<string, unknown> }).Properties.Policies ?? [])).toEqual([[]]);
+    expect(synthesized.validationViolations).toEqual([]);
+  });
+
+  it('can deliver to a Microsoft Teams channel instead', () => {
+    // Prepare
+    const teams = synthesize({
+      ...config,
+      chat: {
+        teams: { teamId: '11111111-2222-3333-4444-555555555555', channelId: '19%3Aabc%40thread.tacv2', tenantId: '66666666-7777-8888-9999-000000000000' },
+      },
+    });
+
+    try {
+      // Assess
+      teams.template.hasResourceProperties('AWS::Chatbot::MicrosoftTeamsChannelConfiguration', {
+        TeamId: '11111111-2222-3333-4444-555555555555',
+        TeamsChannelId: '19%3Aabc%40thread.tacv2',
+        SnsTopicArns: [{ Ref: Match.stringLikeRegexp('ReportTopic') }],
+      });
+      expect(teams.validationViolations).toEqual([]);
+    } finally {
+      teams.cleanup();
+    }
   });
 });
 

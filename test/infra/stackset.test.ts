@@ -2,6 +2,7 @@
  * The organization path: one service-managed StackSet targeting OUs, whose member template is the
  * same bot, with its Lambda code in per-region asset buckets; and reports to a central topic.
  */
+import { JOB_NAMES } from '@ops-bot/shared/config';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ describe('Stack: StackSets across an organization', () => {
   beforeAll(() => {
     workDir = mkdtempSync(join(tmpdir(), 'ops-bot-stackset-'));
     const distDir = join(workDir, 'dist');
-    for (const job of ['idle-endpoints', 'idle-notebooks', 'weekend-scaling', 'cost-report']) {
+    for (const job of JOB_NAMES) {
       mkdirSync(join(distDir, job), { recursive: true });
       writeFileSync(join(distDir, job, 'index.mjs'), 'export const handler = async () => ({});\n');
     }
@@ -47,7 +48,7 @@ describe('Stack: StackSets across an organization', () => {
 
   it("puts the whole bot in each member stack, its code read from the bucket of the stack's own region", () => {
     const functions = Object.values(member).filter((resource) => resource.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(JOB_NAMES.length);
     for (const fn of functions) {
       expect((fn.Properties.Code as { S3Bucket: unknown }).S3Bucket).toEqual({ 'Fn::Join': ['-', ['example-ops-bot-assets', { Ref: 'AWS::Region' }]] });
     }
@@ -65,7 +66,7 @@ describe('Stack: StackSets across an organization', () => {
       .filter((resource) => resource.Type === 'AWS::IAM::Policy')
       .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Array<{ Sid?: string; Resource: unknown }> }).Statement);
     const central = statements.filter((statement) => statement.Sid === 'PublishToCentralTopic');
-    expect(central).toHaveLength(4);
+    expect(central).toHaveLength(JOB_NAMES.length);
     expect(central.every((statement) => statement.Resource === 'arn:aws:sns:us-east-1:999988887777:org-sagemaker-ops-bot')).toBe(true);
   });
 

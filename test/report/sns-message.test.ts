@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { fitToMessageLimit, messageBytes, MESSAGE_BUDGET_BYTES, subjectLine, toPublishInput } from '@ops-bot/shared/report/sns-message';
+import {
+  CHAT_DESCRIPTION_MAX_CHARS,
+  fitToMessageLimit,
+  messageBytes,
+  MESSAGE_BUDGET_BYTES,
+  subjectLine,
+  toPublishInput,
+} from '@ops-bot/shared/report/sns-message';
 
 describe('Function: subjectLine', () => {
   it('makes one printable line under 100 characters', () => {
@@ -14,13 +21,31 @@ describe('Function: subjectLine', () => {
 });
 
 describe('Function: toPublishInput', () => {
-  it('builds a json-structured message with default, email and sms', () => {
+  it('builds a json-structured message with default, email, sms and a chat notification for https', () => {
     // Act
     const input = toPublishInput({ subject: 'S', email: 'full text', sms: 'short' }, 'OpsBot');
 
     // Assess
     expect(input.MessageStructure).toBe('json');
-    expect(JSON.parse(input.Message)).toEqual({ default: 'full text', email: 'full text', sms: 'short' });
+    const message = JSON.parse(input.Message) as Record<string, string>;
+    expect(message).toMatchObject({ default: 'full text', email: 'full text', sms: 'short' });
+    // The custom-notification schema of AWS's chat integration: version 1.0, source custom, markdown content.
+    expect(JSON.parse(message.https ?? '')).toEqual({
+      version: '1.0',
+      source: 'custom',
+      content: { textType: 'client-markdown', title: 'S', description: '```\nfull text\n```' },
+    });
+  });
+
+  it("gives chat the report's own markdown when it has one, cut to a size chat shows", () => {
+    // Act
+    const own = JSON.parse(JSON.parse(toPublishInput({ subject: 'S', email: 'e', sms: 's', chat: '*Saved* $10' }, 'OpsBot').Message).https);
+    const long = JSON.parse(JSON.parse(toPublishInput({ subject: 'S', email: 'x'.repeat(20_000), sms: 's' }, 'OpsBot').Message).https);
+
+    // Assess
+    expect(own.content.description).toBe('*Saved* $10');
+    expect(long.content.description.length).toBeLessThanOrEqual(CHAT_DESCRIPTION_MAX_CHARS + 8);
+    expect(long.content.description).toContain('(the full report is in the email)');
   });
 
   it('sends SMS as Transactional, not SNS default Promotional', () => {

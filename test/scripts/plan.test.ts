@@ -18,7 +18,7 @@ describe('Script: plan', () => {
 
     // Assess
     expect(status).toBe(0);
-    for (const job of ['idle-endpoints', 'idle-notebooks', 'weekend-scaling', 'cost-report']) expect(stdout).toContain(job);
+    for (const job of ['idle-endpoints', 'idle-notebooks', 'weekend-scaling', 'cost-report', 'savings-report [--month M]']) expect(stdout).toContain(job);
     expect(stdout).toContain('npm run -s');
   });
 
@@ -26,6 +26,7 @@ describe('Script: plan', () => {
     { args: ['frobnicate'], message: 'plan: UsageError: unknown job "frobnicate"' },
     { args: ['cost-report', '--action', 'restore'], message: 'plan: UsageError: --action is for idle-notebooks and weekend-scaling, not cost-report' },
     { args: ['cost-report'], message: 'plan: UsageError: no region: set AWS_REGION or REGIONS, or a region in your AWS profile' },
+    { args: ['cost-report', '--month', '2026-11'], message: 'plan: UsageError: --month is for savings-report, not cost-report' },
   ])('says what is wrong in one line, no stack trace: $message', ({ args, message }) => {
     // Act
     const { status, stderr } = plan(args);

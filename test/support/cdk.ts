@@ -2,6 +2,7 @@
  * Synthesizes the real app into a temporary outdir (removed by `cleanup`), with a stand-in dist/
  * so infra tests do not depend on a build having run.
  */
+import { JOB_NAMES } from '@ops-bot/shared/config';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { App, type Environment } from 'aws-cdk-lib';
 import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app.ts';
 
-const JOBS = ['idle-endpoints', 'idle-notebooks', 'weekend-scaling', 'cost-report'];
+const JOBS = JOB_NAMES;
 
 /** cdk.json's context (the feature flags): tests synthesize with exactly what `cdk synth` uses. */
 function cdkContext(): Record<string, unknown> {

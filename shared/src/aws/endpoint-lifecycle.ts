@@ -13,6 +13,8 @@ import {
 import { createSageMakerTags, type SageMakerTags } from './sagemaker-tags.ts';
 
 interface EndpointLifecycle extends SageMakerTags {
+  /** The endpoint's ARN. */
+  arnOf(endpointName: string): Promise<string>;
   /** The endpoint's config, by name and ARN (the ARN carries the name lower-cased). */
   configOf(endpointName: string): Promise<{ readonly name: string; readonly arn: string }>;
   deleteEndpoint(endpointName: string): Promise<void>;
@@ -22,6 +24,11 @@ interface EndpointLifecycle extends SageMakerTags {
 function createEndpointLifecycle(client: SageMakerClient): EndpointLifecycle {
   return {
     ...createSageMakerTags(client),
+    async arnOf(endpointName) {
+      const endpoint = await client.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
+      if (!endpoint.EndpointArn) throw new Error(`DescribeEndpoint(${endpointName}) returned no EndpointArn`);
+      return endpoint.EndpointArn;
+    },
     async configOf(endpointName) {
       const endpoint = await client.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
       if (!endpoint.EndpointConfigName) throw new Error(`DescribeEndpoint(${endpointName}) returned no EndpointConfigName`);

@@ -21,7 +21,8 @@ interface NotebookListing {
 }
 
 interface NotebookAccess extends SageMakerTags {
-  list(status: NotebookInstanceStatus): Promise<NotebookListing[]>;
+  /** Every notebook instance, or those in one status. */
+  list(status?: NotebookInstanceStatus): Promise<NotebookListing[]>;
   /** A credential: pass it to the Jupyter client and nowhere else. */
   presignedUrl(name: string): Promise<string>;
   stop(name: string): Promise<void>;

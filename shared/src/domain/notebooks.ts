@@ -5,6 +5,7 @@
  * might be in use is left running.
  */
 import { isSkipped, type Tags } from './tags.ts';
+import type { SavingsAction } from './savings.ts';
 
 const MINUTE_MS = 60_000;
 
@@ -125,6 +126,8 @@ interface NotebookOutcome {
   readonly costPerDay?: number | undefined;
   readonly result: 'planned' | 'done' | 'failed' | 'none';
   readonly error?: string;
+  /** The bot's previous stop of this notebook, realized now that it stops it again (the savings ledger). */
+  readonly realized?: { readonly action: SavingsAction; readonly saved: number } | undefined;
   /** Not read because the run stopped starting work before the Lambda timeout. */
   readonly outOfTime?: boolean;
 }

@@ -10,6 +10,8 @@ import type { Notifier } from '../aws/sns.ts';
 import type { RenderedReport } from '../report/sns-message.ts';
 import type { Deadline } from '../util/deadline.ts';
 import type { RunLogger } from '../util/logger.ts';
+import type { SavingsAction } from '../domain/savings.ts';
+import { roundCents } from '../domain/units.ts';
 
 interface JobDeps<C extends CommonConfig> {
   readonly config: C;
@@ -30,6 +32,20 @@ interface JobResult<J extends JobName> {
   readonly messageId?: string | undefined;
   /** The texts this run rendered: what was published, or in a dry run what would have been. Null when there is nothing to say. */
   readonly report: RenderedReport | null;
+}
+
+/**
+ * What one action saved, for the savings ledger: the `Savings` metric (USD) by `Action` (the
+ * month's totals read it by this fixed identity, for as long as CloudWatch keeps it, 15 months) and
+ * by `Action`, `Region` and `Resource` (the month's top actions). The sink adds `Job`.
+ */
+function savingsPoints(action: SavingsAction, region: string, resource: string, saved: number): MetricPoint[] {
+  if (!(saved > 0)) return [];
+  const value = roundCents(saved);
+  return [
+    { name: 'Savings', value, unit: 'None', dimensions: { Action: action } },
+    { name: 'Savings', value, unit: 'None', dimensions: { Action: action, Region: region, Resource: resource } },
+  ];
 }
 
 /** Before any AWS call: a real run must have somewhere to publish. */
@@ -77,5 +93,5 @@ async function finishRun<J extends JobName>(deps: Pick<JobDeps<CommonConfig>, 'l
   return { job: ending.job, dryRun: ending.dryRun, published: messageId !== undefined, messageId, report: ending.report };
 }
 
-export { startRun, finishRun };
+export { startRun, finishRun, savingsPoints };
 export type { JobDeps, JobResult, RunEnding };

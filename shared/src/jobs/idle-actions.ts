@@ -21,6 +21,7 @@ import {
 import type { IdleEndpoint } from '../domain/idle-endpoints.ts';
 import type { HostedVariant } from '../domain/hosting.ts';
 import { isSkipped, TAGS } from '../domain/tags.ts';
+import type { SavingsAction } from '../domain/savings.ts';
 import { roundCents } from '../domain/units.ts';
 import { IDLE_ACTION_HOLD, planRestore, planScaleDown, type ComponentOutcome, type ComponentSnapshot } from '../domain/weekend-scaling.ts';
 import type { ScalingAccess } from '../aws/autoscaling.ts';
@@ -146,9 +147,12 @@ async function deleteEndpoint(endpoint: IdleEndpoint, access: ActionAccess, now:
 async function scaleToZero(endpoint: IdleEndpoint, access: ActionAccess, deps: ActionDeps, now: Date, dryRun: boolean, base: Base): Promise<IdleActionOutcome> {
   const components = await readComponents(endpoint.region, endpoint.name, access);
   const plans = planScaleDown(components, { scope: 'all', now, holdBy: IDLE_ACTION_HOLD });
-  const outcomes = dryRun ? plans.map(asPlanned) : await carryOut(plans, stepRunner(access, deps));
   const capacity = await access.endpoints.readEndpointCapacity(endpoint.name, () => false);
   const { savesPerDay, note } = instanceCostAfterZero(capacity, endpoint);
+  // What stops costing goes on the endpoint before anything changes: the savings ledger counts it
+  // each day the components stay held, and the restore removes it.
+  if (!dryRun && plans.some((plan) => plan.steps.length > 0)) await access.lifecycle.addTags(endpoint.arn, { [TAGS.costPerDay]: savesPerDay.toFixed(2) });
+  const outcomes = dryRun ? plans.map(asPlanned) : await carryOut(plans, stepRunner(access, deps));
   const failed = outcomes.filter((outcome) => outcome.result === 'failed');
   const acted = outcomes.filter((outcome) => outcome.steps.length > 0);
   const counted = `${outcomes.length} component${outcomes.length === 1 ? '' : 's'}`;
@@ -220,6 +224,8 @@ async function restoreEndpoint(region: string, name: string, deps: ActionDeps, n
   const restored = outcomes.filter((outcome) => outcome.disposition === 'restore').map((outcome) => `${outcome.name} ${outcome.copiesAfter}`);
   if (failed.length > 0)
     return { ...base, result: 'failed', detail: 'saved state kept for the failed components', error: failed.map((o) => `${o.name}: ${o.error}`).join('; ') };
+  // Every component is back: the endpoint no longer saves anything for the ledger to count.
+  if (!dryRun) await access.lifecycle.deleteTags(await access.lifecycle.arnOf(name), [TAGS.costPerDay]);
   if (restored.length === 0) return { ...base, result: 'already-done', detail: 'nothing saved to restore: its components run as their owner set them' };
   return { ...base, result: dryRun ? 'planned' : 'done', detail: `copies ${dryRun ? 'would be ' : ''}restored: ${restored.join(', ')}` };
 }
@@ -248,5 +254,27 @@ function tagCount(tags: Readonly<Record<string, string>>): string {
   return `${count} tag${count === 1 ? '' : 's'}`;
 }
 
-export { actOnIdleEndpoints, restoreEndpoint, recreateEndpoint, undoEvent };
+/**
+ * One day's saving of every idle action still in effect in a region (the job runs daily): each
+ * endpoint deleted and not recreated (its config's recreate record), each endpoint whose components
+ * are held at 0 (its cost-per-day tag). Only what really stopped costing was recorded.
+ */
+async function actionsInEffect(region: string, access: ActionAccess): Promise<Array<{ action: SavingsAction; resource: string; perDay: number }>> {
+  const [configs, endpoints] = await Promise.all([
+    access.tags.findTagged('sagemaker:endpoint-config', TAGS.recreateEndpoint),
+    access.tags.findTagged('sagemaker:endpoint', TAGS.costPerDay),
+  ]);
+  const deleted = [...configs.values()].flatMap((tags) => {
+    const record = readRecreateRecord(tags);
+    return typeof record === 'object' ? [{ action: 'idle-delete' as const, resource: record.endpointName, perDay: record.costPerDay }] : [];
+  });
+  const held = [...endpoints.entries()].map(([arn, tags]) => ({
+    action: 'idle-scale-to-zero' as const,
+    resource: arn.slice(arn.lastIndexOf('/') + 1),
+    perDay: Number(tags[TAGS.costPerDay]) || 0,
+  }));
+  return [...deleted, ...held].filter((entry) => entry.perDay > 0);
+}
+
+export { actOnIdleEndpoints, restoreEndpoint, recreateEndpoint, undoEvent, actionsInEffect };
 export type { ActionAccess, ActionDeps };

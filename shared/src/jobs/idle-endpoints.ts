@@ -5,7 +5,7 @@
  */
 import { LOOKBACK_DAYS, type IdleEndpointsConfig } from '../config.ts';
 import { ConfigError, describeFailure, noRegionWasRead } from '../errors.ts';
-import { finishRun, startRun, type JobDeps, type JobResult } from './contract.ts';
+import { finishRun, savingsPoints, startRun, type JobDeps, type JobResult } from './contract.ts';
 import {
   findIdleEndpoints,
   selectEndpointsToDescribe,
@@ -22,7 +22,11 @@ import { matchTrafficSeries, TRAFFIC_METRICS, TRAFFIC_PERIOD_SECONDS, trafficPer
 import type { MetricIdentity } from '../domain/metric-series.ts';
 import { renderIdleActionUndo, renderIdleEndpointsReport } from '../report/idle-endpoints.ts';
 import { decideIdleActions, type IdleActionDecision, type IdleActionOutcome } from '../domain/idle-actions.ts';
-import { actOnIdleEndpoints, recreateEndpoint, restoreEndpoint, type ActionAccess } from './idle-actions.ts';
+import { actOnIdleEndpoints, actionsInEffect, recreateEndpoint, restoreEndpoint, type ActionAccess } from './idle-actions.ts';
+import { goneAfterAlert, type RememberedAlert } from '../domain/savings.ts';
+import { regionWideFailures } from '../domain/failures.ts';
+import { DAY_MS } from '../domain/units.ts';
+import { METRICS_NAMESPACE, type MetricPoint } from '../aws/metrics.ts';
 import type { EndpointReader } from '../aws/sagemaker.ts';
 import type { MetricsReader } from '../aws/cloudwatch.ts';
 import { arnKey, type TagReader } from '../aws/tagging.ts';
@@ -51,6 +55,8 @@ interface IdleEndpointsDeps extends JobDeps<IdleEndpointsConfig> {
   readonly collect: (deadline: Deadline) => Promise<IdleEndpointsSnapshot>;
   /** Acts on opted-in endpoints (live); absent on a replayed snapshot, where a dry run only names what is due. */
   readonly actionsFor?: ((region: string) => ActionAccess) | undefined;
+  /** The bot's own metrics (in the function's region): what earlier runs reported, for the savings ledger. */
+  readonly ownMetrics?: MetricsReader | undefined;
   readonly sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
@@ -95,6 +101,7 @@ async function runIdleEndpoints(event: IdleEndpointsEvent, deps: IdleEndpointsDe
   });
   const outcomes = await actOnIdleEndpoints(decisions, { ...deps, actionsFor: deps.actionsFor }, now, event.dryRun);
   const report = renderIdleEndpointsReport(plan, { decisions, outcomes }) ?? null;
+  const ledger = event.dryRun ? [] : await ledgerPoints(plan, snapshot, deps, now);
   for (const entry of plan.unchecked) logger.warn('Endpoint not checked', { ...entry });
 
   const ended = await finishRun(deps, {
@@ -108,6 +115,7 @@ async function runIdleEndpoints(event: IdleEndpointsEvent, deps: IdleEndpointsDe
         { name: 'IdleEndpointsCostPerDay', value: plan.totalKnownCostPerDay, unit: 'None', dimensions: {} },
         { name: 'IdleActionsTaken', value: outcomes.filter((outcome) => outcome.result === 'done').length, unit: 'Count', dimensions: {} },
         { name: 'IdleActionFailures', value: outcomes.filter((outcome) => outcome.result === 'failed').length, unit: 'Count', dimensions: {} },
+        ...ledger,
       ],
       at: new Date(snapshot.capturedAt),
     },
@@ -137,6 +145,72 @@ async function runIdleEndpoints(event: IdleEndpointsEvent, deps: IdleEndpointsDe
     unchecked: plan.unchecked,
     idleActions: { outcomes, decisions },
   };
+}
+
+/** How far back an alert is remembered: CloudWatch lists series that reported in the last two weeks (ListMetrics). */
+const ALERT_MEMORY_DAYS = 14;
+
+/**
+ * The savings ledger's daily records: what each idle endpoint costs (the memory of the alert), one
+ * day's saving of every idle action still in effect, and of every alerted endpoint its owner has
+ * since deleted or scaled to zero (kept in memory by GoneAfterAlert while it stays gone). A read
+ * that fails is logged and costs the ledger that day's records, never the run.
+ */
+async function ledgerPoints(plan: IdleEndpointsPlan, snapshot: IdleEndpointsSnapshot, deps: IdleEndpointsDeps, now: Date): Promise<MetricPoint[]> {
+  const { actionsFor } = deps;
+  if (!actionsFor) return [];
+  const points: MetricPoint[] = plan.idle
+    .filter((endpoint) => endpoint.knownCostPerDay > 0)
+    .map((endpoint) => ({
+      name: 'IdleEndpointCost',
+      value: endpoint.knownCostPerDay,
+      unit: 'None',
+      dimensions: { Region: endpoint.region, EndpointName: endpoint.name },
+    }));
+  const unreadRegions = new Set(regionWideFailures(snapshot.regionFailures).map((failure) => failure.region));
+  try {
+    const readRegions = snapshot.regions.filter((region) => !unreadRegions.has(region));
+    const inEffect = (
+      await Promise.all(readRegions.map(async (region) => (await actionsInEffect(region, actionsFor(region))).map((entry) => ({ ...entry, region }))))
+    ).flat();
+    points.push(...inEffect.flatMap((entry) => savingsPoints(entry.action, entry.region, entry.resource, entry.perDay)));
+    if (deps.ownMetrics) {
+      const gone = goneAfterAlert({
+        remembered: await rememberedAlerts(deps.ownMetrics, now),
+        inService: snapshot.endpoints,
+        stillIdle: plan.idle,
+        atZeroInstances: plan.idleWithoutCost.filter((endpoint) => endpoint.why === 'no-instances'),
+        unreadRegions,
+        actedOn: new Set(inEffect.map((entry) => `${entry.region}/${entry.resource.toLowerCase()}`)),
+      });
+      for (const alert of gone) {
+        points.push({ name: 'GoneAfterAlert', value: alert.perDay, unit: 'None', dimensions: { Region: alert.region, EndpointName: alert.name } });
+        points.push(...savingsPoints('after-alert', alert.region, alert.name, alert.perDay));
+      }
+    }
+  } catch (error) {
+    deps.logger.error('Savings records could not be read; the ledger misses this day', { reason: describeFailure(error) });
+  }
+  return points;
+}
+
+/** The latest reported cost per day of every endpoint alerted (or found gone) in the memory window. */
+async function rememberedAlerts(metrics: MetricsReader, now: Date): Promise<RememberedAlert[]> {
+  const listed = (await Promise.all(['IdleEndpointCost', 'GoneAfterAlert'].map((name) => metrics.listMetrics(METRICS_NAMESPACE, name)))).flat();
+  const ours = listed.filter((metric) => metric.dimensions.some((d) => d.name === 'Job' && d.value === 'idle-endpoints'));
+  if (ours.length === 0) return [];
+  const results = await metrics.readSeries(
+    ours.map((metric) => ({ ...metric, stat: 'Maximum' })),
+    { start: new Date(now.getTime() - (ALERT_MEMORY_DAYS + 1) * DAY_MS), end: now, periodSeconds: 86_400 },
+  );
+  return ours.flatMap((metric, index) => {
+    const result = results[index];
+    const last = result?.status === 'read' ? result.points.at(-1) : undefined;
+    const dims = new Map(metric.dimensions.map((d) => [d.name, d.value]));
+    const region = dims.get('Region');
+    const name = dims.get('EndpointName');
+    return last && region && name ? [{ region, name, perDay: last.value }] : [];
+  });
 }
 
 /** `{"action": "restore" | "recreate", "endpoint": …}`: one endpoint back as it was, and a report saying so. */

@@ -10,7 +10,8 @@
  */
 import type { IdleNotebooksConfig } from '../config.ts';
 import { describeFailure, noRegionWasRead } from '../errors.ts';
-import { finishRun, startRun, type JobDeps, type JobResult } from './contract.ts';
+import { finishRun, savingsPoints, startRun, type JobDeps, type JobResult } from './contract.ts';
+import { realizedStop } from '../domain/savings.ts';
 import type { RunFailure } from '../domain/failures.ts';
 import {
   decideNotebook,
@@ -97,6 +98,9 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
     worthSending: event.action === 'studio-audit' || acted || failures.length > 0 || notebooks.some((outcome) => outcome.outOfTime),
     metrics: {
       points: [
+        ...notebooks.flatMap((outcome) =>
+          outcome.realized ? savingsPoints(outcome.realized.action, outcome.region, outcome.name, outcome.realized.saved) : [],
+        ),
         { name: 'NotebooksStopped', value: stopped, unit: 'Count', dimensions: {} },
         { name: 'NotebooksUnreadable', value: notebooks.filter((outcome) => outcome.verdict === 'unknown').length, unit: 'Count', dimensions: {} },
       ],
@@ -246,10 +250,17 @@ async function idleCheck(
       if (isSkipped(ownTags)) return outcomeOf({ ...snapshot, tags: ownTags }, decideNotebook({ ...snapshot, tags: ownTags }, policy, now));
       if (dryRun) return { ...outcome, result: 'planned' };
       try {
+        // The previous stop's saving is known now (the tag below replaces its record): for the ledger.
+        const realized = realizedStop(
+          { lastAction: ownTags[TAGS.lastAction], lastModifiedAt: snapshot.lastModifiedAt },
+          now,
+          deps.config.timezone,
+          notebookHourlyPrice(region, snapshot.instanceType),
+        );
         // What and why goes on the instance first: anyone who finds it stopped sees it in the console.
         await access.addTags(snapshot.arn, { [TAGS.lastAction]: lastActionTag(verdict, now) });
         await access.stop(snapshot.name);
-        return { ...outcome, result: 'done' };
+        return { ...outcome, result: 'done', realized };
       } catch (error) {
         deps.logger.error('Stopping a notebook failed', { notebook: snapshot.name, region, reason: describeFailure(error) });
         return { ...outcome, result: 'failed', error: describeFailure(error) };
@@ -289,10 +300,16 @@ async function offHoursStop(
       if (isSkipped(tags)) return { ...base, verdict: 'skipped', detail: 'tagged ops-bot:skip', result: 'none' };
       if (dryRun) return { ...base, verdict: 'stop', detail: 'off hours', result: 'planned' };
       try {
+        const realized = realizedStop(
+          { lastAction: tags[TAGS.lastAction], lastModifiedAt: notebook.lastModifiedAt },
+          now,
+          deps.config.timezone,
+          notebookHourlyPrice(region, notebook.instanceType),
+        );
         // The morning start brings back exactly what carries this tag: it is written before the stop.
         await access.addTags(notebook.arn, { [TAGS.offHoursStopped]: 'true', [TAGS.lastAction]: `stopped: off hours at ${now.toISOString().slice(0, 16)}Z` });
         await access.stop(notebook.name);
-        return { ...base, verdict: 'stop', detail: 'off hours', result: 'done' };
+        return { ...base, verdict: 'stop', detail: 'off hours', result: 'done', realized };
       } catch (error) {
         deps.logger.error('Off-hours stop failed', { notebook: notebook.name, region, reason: describeFailure(error) });
         return { ...base, verdict: 'stop', detail: 'off hours', result: 'failed', error: describeFailure(error) };

@@ -6,7 +6,7 @@
  */
 import type { WeekendScalingConfig } from '../config.ts';
 import { describeFailure, noRegionWasRead } from '../errors.ts';
-import { finishRun, startRun, type JobDeps, type JobResult } from './contract.ts';
+import { finishRun, savingsPoints, startRun, type JobDeps, type JobResult } from './contract.ts';
 import { localDate } from '../domain/calendar.ts';
 import { regionWideFailures, type RunFailure } from '../domain/failures.ts';
 import type { HostedVariant, InferenceComponentListing } from '../domain/hosting.ts';
@@ -113,6 +113,10 @@ async function runWeekendScaling(event: WeekendScalingEvent, deps: WeekendScalin
         { name: event.action === 'scale-down' ? 'WeekendScaledDown' : 'WeekendRestored', value: done, unit: 'Count', dimensions: {} },
         { name: 'WeekendFailures', value: failed, unit: 'Count', dimensions: {} },
         ...(event.action === 'scale-down' ? [{ name: 'WeekendEstimatedSavings', value: estimatedSavings, unit: 'None' as const, dimensions: {} }] : []),
+        // The ledger's record: only endpoints whose instance cost really stops, estimated until the restore.
+        ...parts.endpoints.flatMap((endpoint) =>
+          endpoint.instanceCostStops ? savingsPoints('weekend-scale-down', endpoint.region, endpoint.name, endpoint.estimatedSavings ?? 0) : [],
+        ),
       ],
       at: now,
     },

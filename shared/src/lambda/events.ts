@@ -5,6 +5,7 @@
  */
 import { InvalidEventError } from '../errors.ts';
 import { checkUntil, type RestoreRules, type RestoreTime } from '../domain/weekend-schedule.ts';
+import { lastMonth, parseMonth, type Month } from '../domain/savings.ts';
 
 type EventObject = Readonly<Record<string, unknown>>;
 
@@ -74,6 +75,24 @@ function idleEndpointsEventParser(regions: readonly string[]): (raw: unknown) =>
   };
 }
 
+/** savings-report: `{}` reports the month before this one; `{"month": "2026-11"}` any month up to this one (this one so far). */
+interface SavingsReportEvent extends DryRunEvent {
+  readonly month: Month;
+}
+
+function savingsReportEventParser(timezone: string, clock: () => Date): (raw: unknown) => SavingsReportEvent {
+  return (raw) => {
+    const event = readEventObject(raw, ['dryRun', 'month']);
+    const dryRun = optionalBoolean(event, 'dryRun', false);
+    const now = clock();
+    if (event.month === undefined) return { dryRun, month: lastMonth(now, timezone) };
+    const month = typeof event.month === 'string' ? parseMonth(event.month, timezone) : undefined;
+    if (!month) throw new InvalidEventError('month', `must be a month like "2026-11", got ${JSON.stringify(event.month)}`);
+    if (month.start.getTime() > now.getTime()) throw new InvalidEventError('month', `${month.label} has not started yet (${timezone})`);
+    return { dryRun, month };
+  };
+}
+
 type WeekendAction = 'scale-down' | 'restore';
 
 interface WeekendScalingEvent extends DryRunEvent {
@@ -120,5 +139,5 @@ function parseNotebookEvent(raw: unknown): NotebookEvent {
   return { action: action as NotebookAction, dryRun: optionalBoolean(event, 'dryRun', false) };
 }
 
-export { readEventObject, optionalBoolean, parseDryRunEvent, idleEndpointsEventParser, weekendEventParser, parseNotebookEvent };
-export type { DryRunEvent, IdleEndpointsEvent, EventObject, WeekendScalingEvent, WeekendAction, NotebookEvent, NotebookAction };
+export { readEventObject, optionalBoolean, parseDryRunEvent, idleEndpointsEventParser, weekendEventParser, parseNotebookEvent, savingsReportEventParser };
+export type { DryRunEvent, IdleEndpointsEvent, SavingsReportEvent, EventObject, WeekendScalingEvent, WeekendAction, NotebookEvent, NotebookAction };

@@ -40,6 +40,7 @@ function liveIdleEndpointsDeps(config: IdleEndpointsConfig, clients: IdleEndpoin
     logger,
     metrics: createMetricsSink('idle-endpoints', logger),
     notifier: reportNotifier(clients.notifiers, config),
+    ownMetrics: process.env.AWS_REGION ? createMetricsReader(clients.cloudWatch(process.env.AWS_REGION)) : undefined,
     actionsFor: (region) => ({
       ...readersFor(region),
       lifecycle: createEndpointLifecycle(clients.sageMaker(region)),

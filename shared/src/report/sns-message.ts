@@ -1,7 +1,8 @@
 /**
  * The SNS message contract: one publish per run with MessageStructure "json"; `default` and
- * `email` carry the complete plain-text report, `sms` a standalone one-segment text. SNS refuses
- * subjects of 100 characters or more, subjects with line breaks, and messages over 256 KB.
+ * `email` carry the complete plain-text report, `sms` a standalone one-segment text, and `https`
+ * a custom notification for chat channels. SNS refuses subjects of 100 characters or more,
+ * subjects with line breaks, and messages over 256 KB.
  */
 import { gsm7Length, isGsm7, smsPrefix, SMS_SEGMENT_SEPTETS } from './gsm7.ts';
 
@@ -9,6 +10,26 @@ interface RenderedReport {
   readonly subject: string;
   readonly email: string;
   readonly sms: string;
+  /** Markdown for chat channels; without it they get the email as preformatted text. */
+  readonly chat?: string | undefined;
+}
+
+/** Kept well inside what a chat message shows; the docs state no limit we could confirm, so the harsher reading. */
+const CHAT_DESCRIPTION_MAX_CHARS = 3_500;
+
+/**
+ * What AWS's chat integration (Amazon Q Developer in chat applications, formerly AWS Chatbot)
+ * renders: a custom notification, `{"version": "1.0", "source": "custom", "content": {...}}`
+ * (Amazon Q Developer in chat applications Administrator Guide, "Custom notifications": event
+ * schema, `textType` `client-markdown`). It subscribes to the topic over HTTPS, so with
+ * MessageStructure "json" it reads the `https` key (Amazon SNS Developer Guide, "Amazon SNS message
+ * publishing": a message per protocol; `default` only for protocols without their own key).
+ */
+function chatNotification(report: RenderedReport): string {
+  const fitted = (text: string) =>
+    text.length <= CHAT_DESCRIPTION_MAX_CHARS ? text : `${text.slice(0, CHAT_DESCRIPTION_MAX_CHARS - 40)}\n...(the full report is in the email)`;
+  const description = report.chat ? fitted(report.chat) : `\`\`\`\n${fitted(report.email)}\n\`\`\``;
+  return JSON.stringify({ version: '1.0', source: 'custom', content: { textType: 'client-markdown', title: report.subject, description } });
 }
 
 const SNS_MAX_MESSAGE_BYTES = 262_144;
@@ -35,7 +56,7 @@ function subjectLine(text: string): string {
 }
 
 function messageJson(report: RenderedReport): string {
-  return JSON.stringify({ default: report.email, email: report.email, sms: report.sms });
+  return JSON.stringify({ default: report.email, email: report.email, sms: report.sms, https: chatNotification(report) });
 }
 
 function messageBytes(report: RenderedReport): number {
@@ -93,5 +114,15 @@ function fitToMessageLimit(total: number, render: (shown: number) => RenderedRep
   return render(fits);
 }
 
-export { SNS_MAX_MESSAGE_BYTES, MESSAGE_BUDGET_BYTES, ReportShapeError, subjectLine, messageBytes, toPublishInput, fitToMessageLimit };
+export {
+  SNS_MAX_MESSAGE_BYTES,
+  MESSAGE_BUDGET_BYTES,
+  CHAT_DESCRIPTION_MAX_CHARS,
+  ReportShapeError,
+  subjectLine,
+  messageBytes,
+  toPublishInput,
+  fitToMessageLimit,
+  chatNotification,
+};
 export type { RenderedReport, PublishInput };

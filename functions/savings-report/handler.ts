@@ -1,0 +1,22 @@
+/**
+ * Lambda entry for `savings-report`: what the bot saved last month (`{}`, the 1st of each month),
+ * or in any month so far (`{"month": "2026-11"}`), optionally `"dryRun": true`.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { parseSavingsReportConfig } from '@ops-bot/shared/config';
+import { runSavingsReport } from '@ops-bot/shared/jobs/savings-report';
+import { savingsReportEventParser } from '@ops-bot/shared/lambda/events';
+import { jobHandler } from '@ops-bot/shared/lambda/handler';
+import { createSavingsReportClients, liveSavingsReportDeps } from '@ops-bot/shared/live/savings-report';
+import { deadlineFrom } from '@ops-bot/shared/util/deadline';
+
+const logger = new Logger({ serviceName: 'savings-report' });
+const config = parseSavingsReportConfig(process.env);
+// Lambda sets AWS_REGION: the function's own region, where every job of the bot writes its metrics.
+const deps = liveSavingsReportDeps(config, createSavingsReportClients(), logger, process.env.AWS_REGION ?? config.regions[0] ?? 'us-east-1');
+
+export const handler = jobHandler(
+  logger,
+  savingsReportEventParser(config.timezone, () => new Date()),
+  (event, context) => runSavingsReport(event, { ...deps, deadline: deadlineFrom(context) }),
+);

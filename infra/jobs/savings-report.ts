@@ -1,0 +1,35 @@
+/** The savings-report job: on the 1st of each month, read-only over the bot's own metrics and the notebooks. */
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import { ScheduledFunction } from '../scheduled-function.ts';
+import { jobEnvironment } from '../deploy-config.ts';
+import { commonProps, type JobContext } from './job-context.ts';
+
+class SavingsReportJob extends ScheduledFunction {
+  constructor(scope: Construct, id: string, context: JobContext) {
+    const { config } = context;
+    const at = config.schedules.savingsReport;
+    super(scope, id, {
+      ...commonProps(context),
+      jobName: 'savings-report',
+      description: 'Reports what the SageMaker ops bot saved last month',
+      environment: jobEnvironment(config, 'savings-report'),
+      timeout: Duration.minutes(5),
+      schedules: [{ id: 'Monthly', description: 'Monthly savings report', cron: { minute: String(at.minute), hour: String(at.hour), day: '1' }, input: {} }],
+      policyStatements: [
+        new iam.PolicyStatement({ sid: 'ReadSavingsMetrics', actions: ['cloudwatch:ListMetrics', 'cloudwatch:GetMetricData'], resources: ['*'] }),
+        new iam.PolicyStatement({ sid: 'ReadNotebookState', actions: ['sagemaker:ListNotebookInstances', 'tag:GetResources'], resources: ['*'] }),
+      ],
+      wildcards: [
+        {
+          resources: '*',
+          reason:
+            'cloudwatch:ListMetrics/GetMetricData, sagemaker:ListNotebookInstances and tag:GetResources support no resource-level permissions; all are read-only.',
+        },
+      ],
+    });
+  }
+}
+
+export { SavingsReportJob };

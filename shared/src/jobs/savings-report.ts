@@ -1,0 +1,217 @@
+/**
+ * The savings-report job (monthly, on the 1st): what the bot saved last month, from facts it
+ * already records. collect (the `Savings` metric the jobs emit, and the notebooks' own state for
+ * what only becomes known later) → decide (domain/savings.ts) → render → publish.
+ */
+import type { SavingsReportConfig } from '../config.ts';
+import { describeFailure, noRegionWasRead } from '../errors.ts';
+import { regionWideFailures, type RunFailure } from '../domain/failures.ts';
+import type { MetricIdentity } from '../domain/metric-series.ts';
+import { NOTEBOOK_PRICE_SOURCE, notebookHourlyPrice } from '../domain/prices.ts';
+import {
+  buildLedger,
+  hoursWithin,
+  latestStop,
+  monthBefore,
+  SAVINGS_ACTION_NAMES,
+  SAVINGS_ACTIONS,
+  type Ledger,
+  type LedgerEntry,
+  type Month,
+  type SavingsAction,
+} from '../domain/savings.ts';
+import { TAGS } from '../domain/tags.ts';
+import { roundCents } from '../domain/units.ts';
+import { usd } from '../report/format.ts';
+import { renderSavingsReport } from '../report/savings-report.ts';
+import type { MetricsReader } from '../aws/cloudwatch.ts';
+import { METRICS_NAMESPACE } from '../aws/metrics.ts';
+import type { NotebookAccess } from '../aws/notebook-instances.ts';
+import { arnKey, type TagReader } from '../aws/tagging.ts';
+import type { SavingsReportEvent } from '../lambda/events.ts';
+import { finishRun, startRun, type JobDeps, type JobResult } from './contract.ts';
+
+interface NotebookStateAccess {
+  readonly notebooks: NotebookAccess;
+  readonly tags: TagReader;
+}
+
+interface SavingsReportDeps extends JobDeps<SavingsReportConfig> {
+  /** The bot's own metrics, in the function's region, where every job writes them. */
+  readonly ownMetrics: MetricsReader;
+  readonly accessFor: (region: string) => NotebookStateAccess;
+}
+
+interface SavingsReportResult extends JobResult<'savings-report'> {
+  readonly ledger: Ledger;
+  readonly failures: readonly RunFailure[];
+}
+
+async function runSavingsReport(event: SavingsReportEvent, deps: SavingsReportDeps): Promise<SavingsReportResult> {
+  const { config } = deps;
+  startRun(config, event.dryRun);
+  const now = deps.clock();
+  const { month } = event;
+  const previous = monthBefore(month, config.timezone);
+
+  const [recorded, perResource, notebooks] = await Promise.all([
+    recordedTotals(deps.ownMetrics, previous, month),
+    recordedPerResource(deps.ownMetrics, month),
+    notebookStops(deps, [previous, month], now),
+  ]);
+  const failures = notebooks.failures;
+  const notes = [
+    ...(perResource.problem ? [`Per-resource figures could not be read (${perResource.problem}): the top actions are those known from state.`] : []),
+    ...(failures.length > 0 ? ["Some regions' notebooks could not be read: their stops are missing from the figures (see below)."] : []),
+  ];
+  const ledger0 = buildLedger({
+    month,
+    recorded: recorded.current,
+    fromState: notebooks.entries.get(month.label) ?? [],
+    perResource: perResource.entries,
+    previous: addEntries(recorded.previous, notebooks.entries.get(previous.label) ?? []),
+    notes,
+  });
+  // CloudWatch lists only series that reported in the last two weeks: older actions are in the
+  // totals (read by fixed identity) but cannot be named one by one.
+  const unnamed = roundCents(ledger0.total - ledger0.top.reduce((sum, entry) => sum + entry.saved, 0));
+  const ledger =
+    unnamed > 0 && ledger0.top.length < 10
+      ? {
+          ...ledger0,
+          notes: [
+            ...ledger0.notes,
+            `${usd(unnamed)} of the total is not in the top actions: it was saved by actions whose records CloudWatch no longer lists one by one (it lists series that reported in the last two weeks).`,
+          ],
+        }
+      : ledger0;
+  const ended = await finishRun(deps, {
+    job: 'savings-report',
+    dryRun: event.dryRun,
+    report: renderSavingsReport(ledger, { previousMonth: previous.label, evaluatedAt: now.toISOString(), failures, notebookPrices: NOTEBOOK_PRICE_SOURCE }),
+    metrics: { points: [{ name: 'MonthSavings', value: ledger.total, unit: 'None', dimensions: { Month: month.label } }], at: now },
+    outcome: { month: month.label, total: ledger.total, previousTotal: ledger.previousTotal },
+    runFailure: noRegionWasRead(config.regions, regionWideFailures(failures)),
+  });
+  return { ...ended, ledger, failures };
+}
+
+function addEntries(totals: ReadonlyMap<SavingsAction, number>, entries: readonly LedgerEntry[]): Map<SavingsAction, number> {
+  const sum = new Map(totals);
+  for (const entry of entries) sum.set(entry.action, (sum.get(entry.action) ?? 0) + entry.saved);
+  return sum;
+}
+
+/**
+ * The month's and the month before's totals per action, read by the metric's fixed identity
+ * (Savings by Job and Action), which GetMetricData answers for as long as CloudWatch keeps the data
+ * (15 months at hourly resolution), however long ago the series last reported.
+ */
+async function recordedTotals(
+  metrics: MetricsReader,
+  previous: Month,
+  month: Month,
+): Promise<{ current: Map<SavingsAction, number>; previous: Map<SavingsAction, number> }> {
+  const identities: MetricIdentity[] = SAVINGS_ACTION_NAMES.map((action) => ({
+    namespace: METRICS_NAMESPACE,
+    metricName: 'Savings',
+    dimensions: [
+      { name: 'Job', value: SAVINGS_ACTIONS[action].job },
+      { name: 'Action', value: action },
+    ],
+  }));
+  const results = await metrics.readSeries(
+    identities.map((identity) => ({ ...identity, stat: 'Sum' })),
+    { start: previous.start, end: month.end, periodSeconds: 3600 },
+  );
+  const current = new Map<SavingsAction, number>();
+  const before = new Map<SavingsAction, number>();
+  SAVINGS_ACTION_NAMES.forEach((action, index) => {
+    const result = results[index];
+    if (result?.status !== 'read') throw new Error(`Savings for ${action} could not be read: ${result?.reason ?? 'no result'}`);
+    for (const point of result.points) {
+      const at = Date.parse(point.at);
+      const into =
+        at >= month.start.getTime() && at < month.end.getTime() ? current : at >= previous.start.getTime() && at < previous.end.getTime() ? before : undefined;
+      into?.set(action, (into.get(action) ?? 0) + point.value);
+    }
+  });
+  return { current, previous: before };
+}
+
+/**
+ * The month's figures per resource, for the top actions: the series CloudWatch still lists (those
+ * that reported in the last two weeks, ListMetrics), summed over the month.
+ */
+async function recordedPerResource(metrics: MetricsReader, month: Month): Promise<{ entries: LedgerEntry[]; problem?: string | undefined }> {
+  try {
+    const listed = (await metrics.listMetrics(METRICS_NAMESPACE, 'Savings')).filter((metric) => metric.dimensions.some((d) => d.name === 'Resource'));
+    if (listed.length === 0) return { entries: [] };
+    const results = await metrics.readSeries(
+      listed.map((metric) => ({ ...metric, stat: 'Sum' })),
+      { start: month.start, end: month.end, periodSeconds: 3600 },
+    );
+    const entries = listed.flatMap((metric, index): LedgerEntry[] => {
+      const dims = new Map(metric.dimensions.map((d) => [d.name, d.value]));
+      const action = dims.get('Action') as SavingsAction | undefined;
+      const result = results[index];
+      if (!action || !(action in SAVINGS_ACTIONS) || result?.status !== 'read') return [];
+      const saved = result.points.reduce((sum, point) => sum + point.value, 0);
+      const { job, basis } = SAVINGS_ACTIONS[action];
+      return [{ job, action, region: dims.get('Region') ?? '?', resource: dims.get('Resource') ?? '?', saved, basis, how: HOW[action] }];
+    });
+    return { entries };
+  } catch (error) {
+    return { entries: [], problem: describeFailure(error) };
+  }
+}
+
+const HOW: Readonly<Record<SavingsAction, string>> = {
+  'weekend-scale-down': 'instances released x price x hours until the scheduled restore',
+  'idle-notebook-stop': 'price x hours stopped',
+  'off-hours-stop': 'price x hours stopped',
+  'idle-delete': 'cost per day when deleted x days gone',
+  'idle-scale-to-zero': 'cost per day when scaled to 0 x days held',
+  'after-alert': 'cost per day the alert reported x days gone',
+};
+
+/**
+ * The bot's latest stop of each notebook, from its state: the stop in `ops-bot:last-action`, the
+ * restart in its status and LastModifiedTime. Earlier stops were recorded as the Savings metric when
+ * the bot stopped the notebook again, so each interval is counted once.
+ */
+async function notebookStops(
+  deps: SavingsReportDeps,
+  months: readonly Month[],
+  now: Date,
+): Promise<{ entries: Map<string, LedgerEntry[]>; failures: RunFailure[] }> {
+  const entries = new Map<string, LedgerEntry[]>(months.map((month) => [month.label, []]));
+  const failures: RunFailure[] = [];
+  await Promise.all(
+    deps.config.regions.map(async (region) => {
+      const access = deps.accessFor(region);
+      try {
+        const [tagged, listed] = await Promise.all([access.tags.findTagged('sagemaker:notebook-instance', TAGS.lastAction), access.notebooks.list()]);
+        for (const notebook of listed) {
+          const tags = tagged.get(arnKey(notebook.arn));
+          const price = notebookHourlyPrice(region, notebook.instanceType);
+          const stop = tags && latestStop({ ...notebook, region, lastAction: tags[TAGS.lastAction], offHours: false }, now);
+          if (!stop || price === undefined) continue;
+          const action: SavingsAction = /^stopped: off hours/.test(tags[TAGS.lastAction] ?? '') ? 'off-hours-stop' : 'idle-notebook-stop';
+          for (const month of months) {
+            const hours = hoursWithin(stop.from, stop.to, month);
+            if (hours <= 0) continue;
+            const how = `$${price}/h x ${hours.toFixed(1)} h ${stop.stillStopped ? 'stopped (still stopped)' : 'until it was started again'}`;
+            entries.get(month.label)?.push({ job: 'idle-notebooks', action, region, resource: notebook.name, saved: hours * price, basis: 'measured', how });
+          }
+        }
+      } catch (error) {
+        failures.push({ region, stage: 'ListNotebookInstances / GetResources', reason: describeFailure(error) });
+      }
+    }),
+  );
+  return { entries, failures };
+}
+
+export { runSavingsReport };
+export type { SavingsReportDeps, SavingsReportResult, NotebookStateAccess };

@@ -1,0 +1,45 @@
+/** The live wiring of savings-report: the bot's own metrics in the function's region, and each region's notebooks. */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { SavingsReportConfig } from '../config.ts';
+import { clientPerRegion } from '../aws/clients.ts';
+import { createMetricsReader } from '../aws/cloudwatch.ts';
+import { createMetricsSink } from '../aws/metrics.ts';
+import { createNotebookAccess } from '../aws/notebook-instances.ts';
+import { createTopicNotifiers, reportNotifier } from '../aws/sns.ts';
+import { createTagReader } from '../aws/tagging.ts';
+import type { SavingsReportDeps } from '../jobs/savings-report.ts';
+import type { RunLogger } from '../util/logger.ts';
+
+function createSavingsReportClients() {
+  return {
+    sageMaker: clientPerRegion((settings) => new SageMakerClient(settings)),
+    cloudWatch: clientPerRegion((settings) => new CloudWatchClient(settings)),
+    tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings)),
+    notifiers: createTopicNotifiers(),
+  };
+}
+type SavingsReportClients = ReturnType<typeof createSavingsReportClients>;
+
+/** `metricsRegion` is where the bot's functions write their metrics: the stack's (and this function's) region. */
+function liveSavingsReportDeps(
+  config: SavingsReportConfig,
+  clients: SavingsReportClients,
+  logger: RunLogger,
+  metricsRegion: string,
+  clock = () => new Date(),
+): SavingsReportDeps {
+  return {
+    config,
+    clock,
+    logger,
+    metrics: createMetricsSink('savings-report', logger),
+    notifier: reportNotifier(clients.notifiers, config),
+    ownMetrics: createMetricsReader(clients.cloudWatch(metricsRegion)),
+    accessFor: (region) => ({ notebooks: createNotebookAccess(clients.sageMaker(region)), tags: createTagReader(clients.tagging(region)) }),
+  };
+}
+
+export { createSavingsReportClients, liveSavingsReportDeps };
+export type { SavingsReportClients };

@@ -1,0 +1,84 @@
+/**
+ * Renders the month's savings ledger: the total and the change against the month before, the split
+ * by job, the top actions with their resource, and how each figure was obtained. The SMS is one
+ * line; chat gets the same in markdown.
+ */
+import { describeRunFailure, type RunFailure } from '../domain/failures.ts';
+import { SAVINGS_ACTIONS, type Ledger } from '../domain/savings.ts';
+import { usd, usdShort, utcMinute } from './format.ts';
+import { fitSms } from './gsm7.ts';
+import { subjectLine, type RenderedReport } from './sns-message.ts';
+
+interface SavingsContext {
+  readonly previousMonth: string;
+  readonly evaluatedAt: string;
+  readonly failures: readonly RunFailure[];
+  readonly notebookPrices: string;
+}
+
+/** `+$200.00 (+19%)`, `-$5.00 (-2%)`, or `new` when last month saved nothing. */
+function change(ledger: Ledger, format: (amount: number) => string): string {
+  const delta = Math.round((ledger.total - ledger.previousTotal) * 100) / 100;
+  const sign = delta >= 0 ? '+' : '-';
+  if (ledger.previousTotal === 0) return ledger.total > 0 ? 'nothing the month before' : 'as the month before';
+  return `${sign}${format(Math.abs(delta))} (${sign}${Math.round((Math.abs(delta) / ledger.previousTotal) * 100)}%)`;
+}
+
+const HOW_OBTAINED = [
+  'Weekend scale-downs (estimated): instances released x on-demand price x hours until the scheduled restore, recorded at the scale-down, only for endpoints whose instance cost really stopped (every component at 0 and managed instance scaling down to 0 instances).',
+  "Notebook stops (measured): instance price x hours from the bot's stop (ops-bot:last-action) until the notebook was started again (its status and LastModifiedTime), or until the month's end while it stays stopped.",
+  "Idle actions (measured): the endpoint's cost per day when the bot deleted it or scaled it to 0 (ops-bot:idle-action), counted each day the action held.",
+  'After an alert (measured; the owner acted, not the bot): the cost per day the idle alert reported, counted each day the endpoint stayed deleted or at 0 instances.',
+];
+
+function renderEmail(ledger: Ledger, context: SavingsContext): string {
+  const lines = [
+    `The SageMaker ops bot saved ${usd(ledger.total)} in ${ledger.month}: ${change(ledger, usd)} against ${context.previousMonth} (${usd(ledger.previousTotal)}).`,
+    `Worked out ${utcMinute(context.evaluatedAt)}.`,
+    '',
+    'BY JOB',
+    ...(ledger.byJob.length > 0 ? ledger.byJob.map(({ job, saved }) => `  ${job.padEnd(18)} ${usd(saved).padStart(12)}`) : ['  nothing saved this month']),
+    '',
+    'BY ACTION',
+    ...ledger.byAction.map(({ action, saved, basis }) => `  ${SAVINGS_ACTIONS[action].what.padEnd(56)} ${usd(saved).padStart(12)}  ${basis}`),
+    '',
+    'TOP ACTIONS',
+    ...(ledger.top.length > 0
+      ? ledger.top.map(
+          (entry, index) =>
+            `  ${String(index + 1).padStart(2)}. ${entry.resource} (${entry.region}): ${SAVINGS_ACTIONS[entry.action].what}: ${usd(entry.saved)}, ${entry.basis} (${entry.how})`,
+        )
+      : ['  none this month']),
+    '',
+  ];
+  if (context.failures.length > 0) lines.push('COULD NOT BE READ', ...context.failures.map((failure) => `  ${describeRunFailure(failure)}`), '');
+  if (ledger.notes.length > 0) lines.push('NOTES', ...ledger.notes.map((note) => `  ${note}`), '');
+  lines.push('HOW EACH FIGURE IS OBTAINED', ...HOW_OBTAINED.map((how) => `  ${how}`), `  Notebook prices: ${context.notebookPrices}.`);
+  return lines.join('\n');
+}
+
+function renderChat(ledger: Ledger, context: SavingsContext): string {
+  return [
+    `*Saved ${usd(ledger.total)} in ${ledger.month}* (${change(ledger, usd)} against ${context.previousMonth})`,
+    '',
+    ...ledger.byJob.map(({ job, saved }) => `• ${job}: ${usd(saved)}`),
+    '',
+    ...ledger.top
+      .slice(0, 5)
+      .map(
+        (entry, index) => `${index + 1}. \`${entry.resource}\` (${entry.region}) ${SAVINGS_ACTIONS[entry.action].what}: ${usd(entry.saved)} _${entry.basis}_`,
+      ),
+  ].join('\n');
+}
+
+function renderSavingsReport(ledger: Ledger, context: SavingsContext): RenderedReport {
+  const subject = subjectLine(`SageMaker ops bot saved ${usdShort(ledger.total)} in ${ledger.month}, ${change(ledger, usdShort)}`);
+  const sms = fitSms([
+    `SageMaker ops bot saved ${usdShort(ledger.total)} in ${ledger.month}, ${change(ledger, usdShort)} vs ${context.previousMonth}.`,
+    `SageMaker ops bot saved ${usdShort(ledger.total)} in ${ledger.month}.`,
+  ]);
+  return { subject, email: renderEmail(ledger, context), sms, chat: renderChat(ledger, context) };
+}
+
+export { renderSavingsReport };
+export type { SavingsContext };
