@@ -8,12 +8,10 @@
  */
 import type { IdleEndpoint } from './idle-endpoints.ts';
 import { isSkipped, TAGS, type Tags } from './tags.ts';
-import { DAY_MS, HOUR_MS } from './units.ts';
+import { HOUR_MS } from './units.ts';
 
 const IDLE_ACTIONS = ['scale-to-zero', 'delete'] as const;
 type IdleAction = (typeof IDLE_ACTIONS)[number];
-
-const DEFAULT_IDLE_ACTION_DAYS = 7;
 
 interface IdleActionPolicy {
   /** Days without traffic before the bot acts (ENDPOINT_IDLE_ACTION_DAYS). */
@@ -161,10 +159,5 @@ function recreateTagKeys(tags: Tags): string[] {
   return Object.keys(tags).filter((key) => fixed.includes(key) || key.startsWith(TAGS.recreateTagsPrefix));
 }
 
-/** Days (fractional) between two instants, for figures that accrue per day. */
-function daysBetween(from: string, to: Date): number {
-  return Math.max(0, (to.getTime() - Date.parse(from)) / DAY_MS);
-}
-
-export { IDLE_ACTIONS, DEFAULT_IDLE_ACTION_DAYS, decideIdleActions, recreateTags, readRecreateRecord, recreateTagKeys, daysBetween, isIdleAction };
+export { IDLE_ACTIONS, decideIdleActions, recreateTags, readRecreateRecord, recreateTagKeys };
 export type { IdleAction, IdleActionDecision, IdleActionPolicy, IdleActionOutcome, IdleActionResult, RecreateRecord };

@@ -96,7 +96,8 @@ function latestStop(notebook: NotebookState, until: Date): { readonly from: Date
   if (!from) return undefined;
   const modified = new Date(notebook.lastModifiedAt);
   if (notebook.status === 'Stopped') {
-    // Stopped since the bot's stop (a later change means someone started and stopped it again).
+    // Stopped since the bot's stop: stopping takes minutes, so LastModifiedTime trails the stop a
+    // little; a later change means someone started and stopped it again.
     return modified.getTime() <= from.getTime() + 15 * 60_000 ? { from, to: until, stillStopped: true } : undefined;
   }
   return modified.getTime() > from.getTime() ? { from, to: modified, stillStopped: false } : undefined;

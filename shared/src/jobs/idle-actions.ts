@@ -8,7 +8,6 @@
  * 0 with their state saved have no steps left.
  */
 import { describeFailure } from '../errors.ts';
-import type { IdleEndpointsConfig } from '../config.ts';
 import {
   readRecreateRecord,
   recreateTagKeys,
@@ -44,7 +43,6 @@ interface ActionAccess {
 }
 
 interface ActionDeps {
-  readonly config: IdleEndpointsConfig;
   readonly actionsFor: (region: string) => ActionAccess;
   readonly logger: RunLogger;
   readonly deadline?: Deadline | undefined;
@@ -208,8 +206,11 @@ async function readComponents(region: string, endpointName: string, access: Acti
   );
 }
 
+/** Seconds between checks of a component that is Updating before a refused change is tried again. */
+const SETTLE_POLL_SECONDS = 5;
+
 function stepRunner(access: ActionAccess, deps: ActionDeps) {
-  return { actorFor: () => access, logger: deps.logger, deadline: deps.deadline, sleep: deps.sleep, settle: settlePolicy(5) };
+  return { actorFor: () => access, logger: deps.logger, deadline: deps.deadline, sleep: deps.sleep, settle: settlePolicy(SETTLE_POLL_SECONDS) };
 }
 
 /** The on-demand restore of one endpoint's components: exactly what was saved, the hold released. */

@@ -14,7 +14,6 @@ import {
   type IdleEndpointsPlan,
   type IdleEndpointsSnapshot,
 } from '../domain/idle-endpoints.ts';
-import type { RunFailure } from '../domain/failures.ts';
 import { componentsByEndpoint } from '../domain/hosting.ts';
 import { createPriceBook } from '../domain/prices.ts';
 import { TAGS, type Tags } from '../domain/tags.ts';
@@ -24,7 +23,7 @@ import { renderIdleActionUndo, renderIdleEndpointsReport } from '../report/idle-
 import { decideIdleActions, type IdleActionDecision, type IdleActionOutcome } from '../domain/idle-actions.ts';
 import { actOnIdleEndpoints, actionsInEffect, recreateEndpoint, restoreEndpoint, type ActionAccess } from './idle-actions.ts';
 import { goneAfterAlert, type RememberedAlert } from '../domain/savings.ts';
-import { regionWideFailures } from '../domain/failures.ts';
+import { regionWideFailures, type RunFailure } from '../domain/failures.ts';
 import { DAY_MS } from '../domain/units.ts';
 import { METRICS_NAMESPACE, type MetricPoint } from '../aws/metrics.ts';
 import type { EndpointReader } from '../aws/sagemaker.ts';
@@ -99,7 +98,7 @@ async function runIdleEndpoints(event: IdleEndpointsEvent, deps: IdleEndpointsDe
     actionDays: config.endpointIdleActionDays,
     now,
   });
-  const outcomes = await actOnIdleEndpoints(decisions, { ...deps, actionsFor: deps.actionsFor }, now, event.dryRun);
+  const outcomes = await actOnIdleEndpoints(decisions, deps, now, event.dryRun);
   const report = renderIdleEndpointsReport(plan, { decisions, outcomes }) ?? null;
   const ledger = event.dryRun ? [] : await ledgerPoints(plan, snapshot, deps, now);
   for (const entry of plan.unchecked) logger.warn('Endpoint not checked', { ...entry });

@@ -64,7 +64,7 @@ async function runSavingsReport(event: SavingsReportEvent, deps: SavingsReportDe
     ...(perResource.problem ? [`Per-resource figures could not be read (${perResource.problem}): the top actions are those known from state.`] : []),
     ...(failures.length > 0 ? ["Some regions' notebooks could not be read: their stops are missing from the figures (see below)."] : []),
   ];
-  const ledger0 = buildLedger({
+  const counted = buildLedger({
     month,
     recorded: recorded.current,
     fromState: notebooks.entries.get(month.label) ?? [],
@@ -74,17 +74,17 @@ async function runSavingsReport(event: SavingsReportEvent, deps: SavingsReportDe
   });
   // CloudWatch lists only series that reported in the last two weeks: older actions are in the
   // totals (read by fixed identity) but cannot be named one by one.
-  const unnamed = roundCents(ledger0.total - ledger0.top.reduce((sum, entry) => sum + entry.saved, 0));
+  const unnamed = roundCents(counted.total - counted.top.reduce((sum, entry) => sum + entry.saved, 0));
   const ledger =
-    unnamed > 0 && ledger0.top.length < 10
+    unnamed > 0 && counted.top.length < 10
       ? {
-          ...ledger0,
+          ...counted,
           notes: [
-            ...ledger0.notes,
+            ...counted.notes,
             `${usd(unnamed)} of the total is not in the top actions: it was saved by actions whose records CloudWatch no longer lists one by one (it lists series that reported in the last two weeks).`,
           ],
         }
-      : ledger0;
+      : counted;
   const ended = await finishRun(deps, {
     job: 'savings-report',
     dryRun: event.dryRun,

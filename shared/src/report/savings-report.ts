@@ -16,12 +16,18 @@ interface SavingsContext {
   readonly notebookPrices: string;
 }
 
-/** `+$200.00 (+19%)`, `-$5.00 (-2%)`, or `new` when last month saved nothing. */
-function change(ledger: Ledger, format: (amount: number) => string): string {
+/** `+$200.00 (+19%)` or `-$5.00 (-2%)` against the month before; undefined when it saved nothing. */
+function change(ledger: Ledger, format: (amount: number) => string): string | undefined {
+  if (ledger.previousTotal === 0) return undefined;
   const delta = Math.round((ledger.total - ledger.previousTotal) * 100) / 100;
   const sign = delta >= 0 ? '+' : '-';
-  if (ledger.previousTotal === 0) return ledger.total > 0 ? 'nothing the month before' : 'as the month before';
   return `${sign}${format(Math.abs(delta))} (${sign}${Math.round((Math.abs(delta) / ledger.previousTotal) * 100)}%)`;
+}
+
+/** `: +$381.97 (+445%) against 2026-10 ($85.89)`, or `; nothing was saved in 2026-09`. */
+function against(ledger: Ledger, previousMonth: string, format: (amount: number) => string): string {
+  const delta = change(ledger, format);
+  return delta ? `: ${delta} against ${previousMonth} (${format(ledger.previousTotal)})` : `; nothing was saved in ${previousMonth}`;
 }
 
 const HOW_OBTAINED = [
@@ -33,7 +39,7 @@ const HOW_OBTAINED = [
 
 function renderEmail(ledger: Ledger, context: SavingsContext): string {
   const lines = [
-    `The SageMaker ops bot saved ${usd(ledger.total)} in ${ledger.month}: ${change(ledger, usd)} against ${context.previousMonth} (${usd(ledger.previousTotal)}).`,
+    `The SageMaker ops bot saved ${usd(ledger.total)} in ${ledger.month}${against(ledger, context.previousMonth, usd)}.`,
     `Worked out ${utcMinute(context.evaluatedAt)}.`,
     '',
     'BY JOB',
@@ -59,7 +65,7 @@ function renderEmail(ledger: Ledger, context: SavingsContext): string {
 
 function renderChat(ledger: Ledger, context: SavingsContext): string {
   return [
-    `*Saved ${usd(ledger.total)} in ${ledger.month}* (${change(ledger, usd)} against ${context.previousMonth})`,
+    `*Saved ${usd(ledger.total)} in ${ledger.month}*${against(ledger, context.previousMonth, usd)}`,
     '',
     ...ledger.byJob.map(({ job, saved }) => `• ${job}: ${usd(saved)}`),
     '',
@@ -72,9 +78,10 @@ function renderChat(ledger: Ledger, context: SavingsContext): string {
 }
 
 function renderSavingsReport(ledger: Ledger, context: SavingsContext): RenderedReport {
-  const subject = subjectLine(`SageMaker ops bot saved ${usdShort(ledger.total)} in ${ledger.month}, ${change(ledger, usdShort)}`);
+  const delta = change(ledger, usdShort);
+  const subject = subjectLine(`SageMaker ops bot saved ${usdShort(ledger.total)} in ${ledger.month}${delta ? `, ${delta}` : ''}`);
   const sms = fitSms([
-    `SageMaker ops bot saved ${usdShort(ledger.total)} in ${ledger.month}, ${change(ledger, usdShort)} vs ${context.previousMonth}.`,
+    `SageMaker ops bot saved ${usdShort(ledger.total)} in ${ledger.month}${delta ? `, ${delta} vs ${context.previousMonth}` : ''}.`,
     `SageMaker ops bot saved ${usdShort(ledger.total)} in ${ledger.month}.`,
   ]);
   return { subject, email: renderEmail(ledger, context), sms, chat: renderChat(ledger, context) };
