@@ -174,20 +174,8 @@ class FakeAccount {
   private readonly rules = new Map<Operation, FailureRule>();
 
   constructor(endpoints: FakeEndpoint[] = [], series: FakeSeries[] = [], components: FakeComponent[] = []) {
-    this.endpoints = endpoints;
-    for (const endpoint of endpoints) {
-      const name = `${endpoint.name}-config`;
-      this.configOf.set(endpoint.name, name);
-      this.configs.set(name, {
-        name,
-        variants: endpoint.variants,
-        shadowVariants: endpoint.shadowVariants,
-        async: endpoint.async,
-        metricsPeriodSeconds: endpoint.metricsPeriodSeconds,
-        createdAt: endpoint.createdAt,
-        tags: {},
-      });
-    }
+    this.endpoints = [];
+    for (const endpoint of endpoints) this.addEndpoint(endpoint);
     const named = new Set(components.map((component) => component.name));
     this.components = [
       ...components,
@@ -204,6 +192,22 @@ class FakeAccount {
     const impossible = series.find((s) => (s.metricName ?? 'Invocations') === 'Invocations' && asyncNames.has(s.dimensions.EndpointName ?? ''));
     if (impossible) throw new Error(`async endpoint ${impossible.dimensions.EndpointName} cannot have an Invocations series`);
     this.series = series;
+  }
+
+  /** An endpoint, with its endpoint config `<name>-config`. */
+  addEndpoint(endpoint: FakeEndpoint): void {
+    const name = `${endpoint.name}-config`;
+    this.endpoints.push(endpoint);
+    this.configOf.set(endpoint.name, name);
+    this.configs.set(name, {
+      name,
+      variants: endpoint.variants,
+      shadowVariants: endpoint.shadowVariants,
+      async: endpoint.async,
+      metricsPeriodSeconds: endpoint.metricsPeriodSeconds,
+      createdAt: endpoint.createdAt,
+      tags: {},
+    });
   }
 
   failWhen(operation: Operation, rule: FailureRule): this {

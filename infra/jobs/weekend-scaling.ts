@@ -68,6 +68,8 @@ class WeekendScalingJob extends ScheduledFunction {
           conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [...STATE_TAG_KEYS] } },
         }),
         new iam.PolicyStatement({ sid: 'ReadComponentAutoscaling', actions: ['application-autoscaling:DescribeScalableTargets'], resources: ['*'] }),
+        // At the restore: per-instance metrics measure what the weekend saved, against the recorded estimate.
+        new iam.PolicyStatement({ sid: 'MeasureWeekendSavings', actions: ['cloudwatch:ListMetrics', 'cloudwatch:GetMetricData'], resources: ['*'] }),
         new iam.PolicyStatement({
           sid: 'SetComponentAutoscaling',
           actions: ['application-autoscaling:RegisterScalableTarget'],
@@ -93,7 +95,7 @@ class WeekendScalingJob extends ScheduledFunction {
         {
           resources: '*',
           reason:
-            "ListInferenceComponents, tag:GetResources and DescribeScalableTargets have no resource-level permissions and are read-only. RegisterScalableTarget is limited to this account's scalable targets with the sagemaker namespace and the inference-component DesiredCopyCount dimension (its target IDs are random, so the ARN ends in *); the skip deny cannot cover it because aws:ResourceTag there reads the scalable target's tags, not the component's, and the job registers only components it read as not skipped.",
+            "ListInferenceComponents, tag:GetResources, DescribeScalableTargets and cloudwatch:ListMetrics/GetMetricData have no resource-level permissions and are read-only. RegisterScalableTarget is limited to this account's scalable targets with the sagemaker namespace and the inference-component DesiredCopyCount dimension (its target IDs are random, so the ARN ends in *); the skip deny cannot cover it because aws:ResourceTag there reads the scalable target's tags, not the component's, and the job registers only components it read as not skipped.",
         },
         {
           resources: scalableTargets,

@@ -39,6 +39,7 @@ describe('Savings ledger over a month of runs', () => {
       {
         ...liveWeekendScalingDeps(parseWeekendScalingConfig(env), createWeekendScalingClients(), silent, () => undefined, clock),
         metrics: cloudWatchSink(account, 'weekend-scaling'),
+        ownMetrics: ownMetrics(),
         sleep: async () => undefined,
       },
     );
@@ -167,6 +168,42 @@ describe('Savings ledger over a month of runs', () => {
       source: 'custom',
       content: { textType: 'client-markdown', title: result.report?.subject },
     });
+  });
+
+  it("corrects a weekend's estimate to what the per-instance metrics measured, at the restore", async () => {
+    // Prepare: a second host whose instance publishes per-instance metrics (60 samples an hour at
+    // the default 60 s) until an hour after the scale-down: the scale-in took an hour.
+    account.addEndpoint({
+      ...hostEndpoint('measured-host', { instanceType: 'ml.g5.xlarge', instances: 1, managedMin: 0 }),
+      createdAt: at('2026-09-01T00:00:00Z'),
+    });
+    account.components.push(fakeComponent('m-a', { endpointName: 'measured-host', copies: 1 }));
+    account.series.push({
+      namespace: '/aws/sagemaker/Endpoints',
+      metricName: 'CPUUtilizationNormalized',
+      dimensions: { EndpointName: 'measured-host', VariantName: 'AllTraffic', InstanceId: 'i-1' },
+      points: Array.from({ length: 19 }, (_, hour) => ({ at: new Date(Date.parse('2026-11-06T00:00:00Z') + hour * 3_600_000), sum: 60 })),
+    });
+
+    // Act
+    await step('2026-11-06T18:00:00Z', () => weekend('scale-down'));
+    let restored: Awaited<ReturnType<typeof weekend>> | undefined;
+    await step('2026-11-09T07:00:00Z', async () => (restored = await weekend('restore')));
+    // November so far, asked for on the 19th (within the two weeks CloudWatch lists series for).
+    now = at('2026-11-19T08:00:00Z');
+    vi.setSystemTime(now);
+    const { ledger } = await savingsReport({ month: '2026-11' });
+
+    // Assess: estimated 61 h x $1.408 = $85.89 on each host; measured on measured-host: (1 instance
+    // x 61 h - 1 h that still ran) x $1.408 = $84.48, so the restore recorded -$1.41 there.
+    expect(restored?.notes).toContain(
+      'measured-host (us-east-1): the weekend saved $84.48 as its per-instance metrics measure it (estimated $85.89 at the scale-down)',
+    );
+    expect(ledger.byAction).toEqual([{ action: 'weekend-scale-down', saved: 170.37, basis: 'estimated' }]);
+    expect(ledger.top.map(({ resource, saved }) => ({ resource, saved }))).toEqual([
+      { resource: 'weekend-host', saved: 85.89 },
+      { resource: 'measured-host', saved: 84.48 },
+    ]);
   });
 
   it('reports a past month on demand, and a dry run returns the texts and publishes nothing', async () => {

@@ -4,6 +4,9 @@
  * that delete themselves, so they are made at run time.
  */
 import { ConflictException, CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import { ENV } from '../config.ts';
+import { ConfigError } from '../errors.ts';
+import { regionOfArn } from './clients.ts';
 
 interface OneTimeRun {
   /** Unique within the group; a second request with the same name is the same schedule. */
@@ -59,5 +62,19 @@ function createOneTimeScheduler(client: SchedulerClient, target: OneTimeTarget):
   };
 }
 
-export { createOneTimeScheduler };
+/**
+ * The scheduler for one-time restores that invoke the function itself (`functionArn`, from the
+ * Lambda context), made in the function's own region; a ConfigError when the stack did not set
+ * where such schedules go.
+ */
+function oneTimeSchedulerFor(
+  settings: Omit<OneTimeTarget, 'functionArn'> | undefined,
+  functionArn: string | undefined,
+  clientFor: (region: string) => SchedulerClient,
+): OneTimeScheduler {
+  if (!settings || !functionArn) throw new ConfigError(ENV.schedulerRoleArn, `and ${ENV.schedulerDeadLetterArn} must be set to schedule a one-time restore`);
+  return createOneTimeScheduler(clientFor(regionOfArn(functionArn)), { ...settings, functionArn });
+}
+
+export { createOneTimeScheduler, oneTimeSchedulerFor };
 export type { OneTimeScheduler, OneTimeRun, OneTimeTarget };

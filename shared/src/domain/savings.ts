@@ -11,6 +11,7 @@ import { HOUR_MS, roundCents } from './units.ts';
 
 /** What the bot did that saved money, as the `Action` dimension of the `Savings` metric names it. */
 const SAVINGS_ACTIONS = {
+  // Estimated at the scale-down; the restore corrects it to what the per-instance metrics measured, where they exist.
   'weekend-scale-down': { job: 'weekend-scaling', what: 'scaled to 0 for the weekend', basis: 'estimated' },
   'idle-notebook-stop': { job: 'idle-notebooks', what: 'stopped while idle', basis: 'measured' },
   'off-hours-stop': { job: 'idle-notebooks', what: 'stopped for off hours', basis: 'measured' },
@@ -155,6 +156,31 @@ function goneAfterAlert(input: {
   });
 }
 
+/**
+ * What a weekend really saved on one endpoint, measured from its per-instance series (one series
+ * per instance, SampleCount per hour): the instances that ran in the hour before the scale-down,
+ * over the whole window, less the instance-hours that still ran in it (a scale-in takes a while; a
+ * scale-out may start before the restore). Undefined when the series show no instance before.
+ */
+function measuredWeekendSaving(input: {
+  readonly perInstance: ReadonlyArray<ReadonlyArray<{ readonly at: string; readonly value: number }>>;
+  readonly scaledDownAt: Date;
+  readonly restoredAt: Date;
+  readonly publishSeconds: number;
+  readonly pricePerHour: number;
+}): { readonly saved: number; readonly instancesBefore: number; readonly ranInstanceHours: number } | undefined {
+  const before = input.scaledDownAt.getTime() - HOUR_MS;
+  const instancesBefore = input.perInstance.filter((points) =>
+    points.some((point) => Date.parse(point.at) >= before && Date.parse(point.at) < input.scaledDownAt.getTime() && point.value > 0),
+  ).length;
+  if (instancesBefore === 0) return undefined;
+  const windowStart = Math.floor(input.scaledDownAt.getTime() / HOUR_MS) * HOUR_MS;
+  const samples = input.perInstance.flat().filter((point) => Date.parse(point.at) >= windowStart && Date.parse(point.at) < input.restoredAt.getTime());
+  const ranInstanceHours = samples.reduce((sum, point) => sum + (point.value * input.publishSeconds) / 3600, 0);
+  const windowHours = (input.restoredAt.getTime() - input.scaledDownAt.getTime()) / HOUR_MS;
+  return { saved: Math.max(0, instancesBefore * windowHours - ranInstanceHours) * input.pricePerHour, instancesBefore, ranInstanceHours };
+}
+
 /** One line of the ledger: a resource, what was done, what it saved in the month, and how that was obtained. */
 interface LedgerEntry {
   readonly job: string;
@@ -239,6 +265,7 @@ export {
   latestStop,
   realizedStop,
   goneAfterAlert,
+  measuredWeekendSaving,
   buildLedger,
 };
 export type { SavingsAction, Month, NotebookState, LedgerEntry, Ledger, RememberedAlert };

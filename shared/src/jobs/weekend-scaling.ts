@@ -34,6 +34,9 @@ import { arnKey, type TagReader } from '../aws/tagging.ts';
 import type { OneTimeScheduler } from '../aws/scheduler.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import { asPlanned, carryOut, settlePolicy, type SettlePolicy, type StepRunner } from './component-steps.ts';
+import { correctionPoints, measureWeekends, type WeekendMeasurement } from './weekend-measurement.ts';
+import type { MetricsReader } from '../aws/cloudwatch.ts';
+import { usd } from '../report/format.ts';
 import { NO_DEADLINE, type Deadline } from '../util/deadline.ts';
 import type { WeekendAction, WeekendScalingEvent } from '../lambda/events.ts';
 
@@ -45,6 +48,8 @@ interface WeekendRegionAccess {
   readonly components: ComponentAccess;
   readonly scaling: ScalingAccess;
   readonly tags: TagReader;
+  /** The region's SageMaker metrics: per-instance series measure what a weekend really saved. */
+  readonly metrics?: MetricsReader | undefined;
 }
 
 interface WeekendScalingDeps extends JobDeps<WeekendScalingConfig> {
@@ -52,6 +57,8 @@ interface WeekendScalingDeps extends JobDeps<WeekendScalingConfig> {
   /** Throws a ConfigError when one-time schedules are not configured. */
   readonly scheduler: () => OneTimeScheduler;
   readonly settle?: SettlePolicy | undefined;
+  /** The bot's own metrics (the function's region): the estimate each scale-down recorded. */
+  readonly ownMetrics?: MetricsReader | undefined;
   readonly sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
@@ -75,6 +82,8 @@ interface WeekendScalingResult extends JobResult<'weekend-scaling'> {
 
 /** What one run did, before it is rendered and published. */
 interface RunParts {
+  /** The restore's measured weekends (corrections to the scale-down's estimates). */
+  readonly measured?: readonly WeekendMeasurement[] | undefined;
   readonly restore?: { readonly at: string; readonly how: string } | undefined;
   readonly deferred?: { readonly holiday: string; readonly to: string; readonly how: string } | undefined;
   readonly outcomes: readonly ComponentOutcome[];
@@ -117,6 +126,8 @@ async function runWeekendScaling(event: WeekendScalingEvent, deps: WeekendScalin
         ...parts.endpoints.flatMap((endpoint) =>
           endpoint.instanceCostStops ? savingsPoints('weekend-scale-down', endpoint.region, endpoint.name, endpoint.estimatedSavings ?? 0) : [],
         ),
+        // At the restore: the estimate corrected to what per-instance metrics measured, where they exist.
+        ...correctionPoints(parts.measured ?? []),
       ],
       at: now,
     },
@@ -174,7 +185,41 @@ async function restore(event: WeekendScalingEvent, deps: WeekendScalingDeps, now
   const snapshot = await collectWeekendSnapshot(config, deps.accessFor, 'restore', deps.deadline);
   const plans = planRestore(snapshot.components, now);
   const outcomes = event.dryRun ? plans.map(asPlanned) : await carryOut(plans, stepRunner(deps));
-  return { outcomes, endpoints: [], failures: snapshot.failures, notes: oldStateNotes(snapshot, now, config) };
+  const measured = await measureIfReal(snapshot, outcomes, deps, now, event.dryRun);
+  const notes = [
+    ...oldStateNotes(snapshot, now, config),
+    ...measured.map(
+      ({ endpoint, region, estimated, measured: saved }) =>
+        `${endpoint} (${region}): the weekend saved ${usd(saved)} as its per-instance metrics measure it (estimated ${usd(estimated)} at the scale-down)`,
+    ),
+  ];
+  return { outcomes, endpoints: [], failures: snapshot.failures, notes, measured };
+}
+
+/** Only a real restore, with the account's metrics to read, measures. */
+async function measureIfReal(
+  snapshot: WeekendSnapshot,
+  outcomes: readonly ComponentOutcome[],
+  deps: WeekendScalingDeps,
+  now: Date,
+  dryRun: boolean,
+): Promise<WeekendMeasurement[]> {
+  const { ownMetrics } = deps;
+  if (dryRun || !ownMetrics) return [];
+  const accessFor = (region: string) => {
+    const access = deps.accessFor(region);
+    if (!access.metrics) throw new Error(`no metrics reader for ${region}`);
+    return { endpoints: access.endpoints, metrics: access.metrics };
+  };
+  return measureWeekends({
+    components: snapshot.components,
+    outcomes,
+    accessFor,
+    ownMetrics,
+    prices: createPriceBook(deps.config.priceOverrides),
+    now,
+    logger: deps.logger,
+  });
 }
 
 function oldStateNotes(snapshot: WeekendSnapshot, now: Date, config: WeekendScalingConfig): string[] {

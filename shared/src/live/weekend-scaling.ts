@@ -1,16 +1,17 @@
 /** The live wiring of weekend-scaling. One-time restores invoke the function's own ARN, in its own region. */
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { ENV, type WeekendScalingConfig } from '../config.ts';
-import { ConfigError } from '../errors.ts';
+import type { WeekendScalingConfig } from '../config.ts';
 import { createScalingAccess } from '../aws/autoscaling.ts';
-import { clientPerRegion, regionOfArn } from '../aws/clients.ts';
+import { clientPerRegion } from '../aws/clients.ts';
+import { createMetricsReader } from '../aws/cloudwatch.ts';
 import { createComponentAccess } from '../aws/inference-components.ts';
 import { createMetricsSink } from '../aws/metrics.ts';
 import { createEndpointReader } from '../aws/sagemaker.ts';
-import { createOneTimeScheduler } from '../aws/scheduler.ts';
+import { oneTimeSchedulerFor } from '../aws/scheduler.ts';
 import { createTopicNotifiers, reportNotifier } from '../aws/sns.ts';
 import { createTagReader } from '../aws/tagging.ts';
 import type { WeekendScalingDeps } from '../jobs/weekend-scaling.ts';
@@ -22,17 +23,18 @@ function createWeekendScalingClients() {
     autoScaling: clientPerRegion((settings) => new ApplicationAutoScalingClient(settings)),
     tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings)),
     scheduler: clientPerRegion((settings) => new SchedulerClient(settings)),
+    cloudWatch: clientPerRegion((settings) => new CloudWatchClient(settings)),
     notifiers: createTopicNotifiers(),
   };
 }
-type WeekendScalingClients = ReturnType<typeof createWeekendScalingClients>;
+type Clients = ReturnType<typeof createWeekendScalingClients>;
 
 function liveWeekendScalingDeps(
   config: WeekendScalingConfig,
-  clients: WeekendScalingClients,
+  clients: Clients,
   logger: RunLogger,
   functionArn: () => string | undefined,
-  clock: () => Date = () => new Date(),
+  clock = () => new Date(),
 ): WeekendScalingDeps {
   return {
     config,
@@ -45,15 +47,12 @@ function liveWeekendScalingDeps(
       components: createComponentAccess(clients.sageMaker(region)),
       scaling: createScalingAccess(clients.autoScaling(region)),
       tags: createTagReader(clients.tagging(region)),
+      metrics: createMetricsReader(clients.cloudWatch(region)),
     }),
-    scheduler: () => {
-      const target = config.oneTimeSchedules;
-      const arn = functionArn();
-      if (!target || !arn) throw new ConfigError(ENV.schedulerRoleArn, `and ${ENV.schedulerDeadLetterArn} must be set to schedule a one-time restore`);
-      return createOneTimeScheduler(clients.scheduler(regionOfArn(arn)), { ...target, functionArn: arn });
-    },
+    ownMetrics: process.env.AWS_REGION ? createMetricsReader(clients.cloudWatch(process.env.AWS_REGION)) : undefined,
+    scheduler: () => oneTimeSchedulerFor(config.oneTimeSchedules, functionArn(), clients.scheduler),
   };
 }
 
 export { createWeekendScalingClients, liveWeekendScalingDeps };
-export type { WeekendScalingClients };
+export type { Clients as WeekendScalingClients };

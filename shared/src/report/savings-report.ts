@@ -31,7 +31,7 @@ function against(ledger: Ledger, previousMonth: string, format: (amount: number)
 }
 
 const HOW_OBTAINED = [
-  'Weekend scale-downs (estimated): instances released x on-demand price x hours until the scheduled restore, recorded at the scale-down, only for endpoints whose instance cost really stopped (every component at 0 and managed instance scaling down to 0 instances).',
+  'Weekend scale-downs (estimated, then measured where per-instance metrics exist): instances released x on-demand price x hours until the scheduled restore, recorded at the scale-down, only for endpoints whose instance cost really stopped (every component at 0 and managed instance scaling down to 0 instances); at the restore, an endpoint that publishes per-instance metrics has its figure corrected to the instance-hours that really stopped.',
   "Notebook stops (measured): instance price x hours from the bot's stop (ops-bot:last-action) until the notebook was started again (its status and LastModifiedTime), or until the month's end while it stays stopped.",
   "Idle actions (measured): the endpoint's cost per day when the bot deleted it or scaled it to 0 (ops-bot:idle-action), counted each day the action held.",
   'After an alert (measured; the owner acted, not the bot): the cost per day the idle alert reported, counted each day the endpoint stayed deleted or at 0 instances.',
