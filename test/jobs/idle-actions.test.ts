@@ -71,6 +71,7 @@ describe('Idle actions (ops-bot:idle-action)', () => {
     expect(result.report?.email).toContain('old-model (us-east-1): delete, done');
     expect(result.report?.email).toContain('Undo: invoke the idle-endpoints function with {"action":"recreate","endpoint":"old-model","region":"us-east-1"}');
     expect(result.report?.sms).toContain('1 acted on.');
+    expect(result.report?.subject).toBe('SageMaker: 1 idle endpoint wasting $5.52/day (us-east-1), 1 acted on');
     expect(metrics.value('IdleActionsTaken')).toBe(1);
     expect(metrics.value('IdleActionFailures')).toBe(0);
 

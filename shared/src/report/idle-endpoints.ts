@@ -167,18 +167,19 @@ function renderEmail(plan: IdleEndpointsPlan, actions: IdleActions, shown: numbe
   return lines.join('\n');
 }
 
-/** `2 acted on.`, `1 acted on, 1 FAILED.`, or nothing. */
-function actionCount(actions: IdleActions): string {
+/** `2 acted on`, `0 acted on, 1 FAILED`, or undefined when nothing was acted on. */
+function actionCount(actions: IdleActions): string | undefined {
   const done = actions.outcomes.filter((outcome) => outcome.result === 'done').length;
   const failed = actions.outcomes.filter((outcome) => outcome.result === 'failed').length;
-  if (done === 0 && failed === 0) return '';
-  return ` ${done} acted on${failed > 0 ? `, ${failed} FAILED` : ''}.`;
+  if (done === 0 && failed === 0) return undefined;
+  return `${done} acted on${failed > 0 ? `, ${failed} FAILED` : ''}`;
 }
 
 function renderSms(plan: IdleEndpointsPlan, actions: IdleActions): string {
   const count = plural(plan.idle.length, 'idle endpoint');
   const top = plan.idle[0];
-  const head = `SageMaker: ${count} waste ${totalText(plan, usdShort)} (${regionsWithIdle(plan)}).${actionCount(actions)}`;
+  const acted = actionCount(actions);
+  const head = `SageMaker: ${count} waste ${totalText(plan, usdShort)} (${regionsWithIdle(plan)}).${acted ? ` ${acted}.` : ''}`;
   const candidates = [top ? `${head} Top: ${top.name} ${costText(top, usdShort)}. Details by email.` : head, `${head} Details by email.`, head];
   return fitSms(candidates);
 }
@@ -186,8 +187,9 @@ function renderSms(plan: IdleEndpointsPlan, actions: IdleActions): string {
 /** Undefined when nothing is idle: such a run sends nothing. */
 function renderIdleEndpointsReport(plan: IdleEndpointsPlan, actions: IdleActions = NO_ACTIONS): RenderedReport | undefined {
   if (plan.idle.length === 0) return undefined;
+  const acted = actionCount(actions);
   const subject = subjectLine(
-    `SageMaker: ${plural(plan.idle.length, 'idle endpoint')} wasting ${totalText(plan, usdShort)} (${regionsWithIdle(plan)})${actionCount(actions)}`,
+    `SageMaker: ${plural(plan.idle.length, 'idle endpoint')} wasting ${totalText(plan, usdShort)} (${regionsWithIdle(plan)})${acted ? `, ${acted}` : ''}`,
   );
   const sms = renderSms(plan, actions);
   return fitToMessageLimit(plan.idle.length, (shown) => ({ subject, email: renderEmail(plan, actions, shown), sms }));
