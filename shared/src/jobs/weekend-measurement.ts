@@ -5,7 +5,7 @@
  * Without per-instance series, or without a recorded estimate, the estimate stands.
  */
 import { describeFailure } from '../errors.ts';
-import type { MetricSeriesRequest } from '../domain/metric-series.ts';
+import type { MetricIdentity, MetricSeriesRequest } from '../domain/metric-series.ts';
 import type { PriceBook } from '../domain/prices.ts';
 import { measuredWeekendSaving } from '../domain/savings.ts';
 import { TAGS } from '../domain/tags.ts';
@@ -56,12 +56,18 @@ async function measureWeekends(input: {
   readonly logger: RunLogger;
 }): Promise<WeekendMeasurement[]> {
   const measurements: WeekendMeasurement[] = [];
+  // One series list per region, however many endpoints it restores.
+  const listed = new Map<string, Promise<MetricIdentity[]>>();
+  const instanceSeries = (region: string, access: MeasurementAccess) => {
+    if (!listed.has(region)) listed.set(region, access.metrics.listMetrics('/aws/sagemaker/Endpoints', 'CPUUtilizationNormalized'));
+    return listed.get(region) as Promise<MetricIdentity[]>;
+  };
   for (const { region, endpoint, scaledDownAt } of restoredEndpoints(input.components, input.outcomes)) {
     try {
       const estimated = await recordedEstimate(input.ownMetrics, region, endpoint, scaledDownAt, input.now);
       if (estimated === 0) continue;
       const access = input.accessFor(region);
-      const series = (await access.metrics.listMetrics('/aws/sagemaker/Endpoints', 'CPUUtilizationNormalized')).filter((metric) => {
+      const series = (await instanceSeries(region, access)).filter((metric) => {
         const dims = new Map(metric.dimensions.map((d) => [d.name, d.value]));
         return dims.get('EndpointName') === endpoint && dims.has('InstanceId') && dims.size === 3;
       });
