@@ -75,6 +75,25 @@ describe('Function: createMetricsSink (Powertools Metrics)', () => {
     expect(documents.every((document) => !('service' in document))).toBe(true);
   });
 
+  it('keeps the Job dimension and the timestamp on every document of a large batch (Powertools flushes at 100 values)', () => {
+    // Prepare: 250 endpoints' savings in one run, all under one dimension set.
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    const sink = createMetricsSink('weekend-scaling');
+
+    // Act
+    const documents = captureDocuments(() =>
+      sink.emit(
+        Array.from({ length: 250 }, () => ({ name: 'Savings', value: 1, unit: 'None' as const, dimensions: { Action: 'weekend-scale-down' } })),
+        AT,
+      ),
+    );
+
+    // Assess: every value is there, each document dimensioned and stamped.
+    expect(documents.length).toBeGreaterThan(1);
+    expect(documents.every((document) => document.Job === 'weekend-scaling' && document._aws.Timestamp === AT.getTime())).toBe(true);
+    expect(documents.flatMap((document) => [document.Savings].flat())).toHaveLength(250);
+  });
+
   it('writes nothing when POWERTOOLS_METRICS_DISABLED is true', () => {
     // Prepare
     vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');

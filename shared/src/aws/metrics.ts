@@ -27,8 +27,14 @@ const discardMetrics: MetricsSink = { emit: () => undefined };
 const UNITS = { None: MetricUnit.NoUnit, Count: MetricUnit.Count } as const;
 
 /**
- * One EMF document per distinct set of dimension values, as EMF requires (Powertools splits a
- * document at 100 metrics). Off when POWERTOOLS_METRICS_DISABLED=true.
+ * Powertools publishes by itself once a document holds 100 metrics, or a metric 100 values, and
+ * that publish clears the dimensions and timestamp set for it: documents stay below both.
+ */
+const POINTS_PER_DOCUMENT = 99;
+
+/**
+ * One EMF document per distinct set of dimension values, as EMF requires, and per 99 points.
+ * Off when POWERTOOLS_METRICS_DISABLED=true.
  */
 function createMetricsSink(job: JobName, logger?: RunLogger): MetricsSink {
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, ...(logger && { logger: { ...logger, debug: () => undefined } }) });
@@ -36,10 +42,12 @@ function createMetricsSink(job: JobName, logger?: RunLogger): MetricsSink {
   return {
     emit(points, timestamp) {
       for (const group of groupByDimensions(points)) {
-        metrics.setTimestamp(timestamp);
-        metrics.addDimensions({ Job: job, ...group.dimensions });
-        for (const point of group.points) metrics.addMetric(point.name, UNITS[point.unit], point.value);
-        metrics.publishStoredMetrics();
+        for (let start = 0; start < group.points.length; start += POINTS_PER_DOCUMENT) {
+          metrics.setTimestamp(timestamp);
+          metrics.addDimensions({ Job: job, ...group.dimensions });
+          for (const point of group.points.slice(start, start + POINTS_PER_DOCUMENT)) metrics.addMetric(point.name, UNITS[point.unit], point.value);
+          metrics.publishStoredMetrics();
+        }
       }
     },
   };
