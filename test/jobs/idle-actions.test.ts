@@ -250,6 +250,26 @@ describe('Idle actions (ops-bot:idle-action)', () => {
     expect(metrics.value('IdleActionFailures')).toBe(1);
   });
 
+  it('counts no saving for an endpoint whose delete failed after its record was written, and tries again the next day', async () => {
+    // Prepare: DeleteEndpoint refused once.
+    given(new FakeAccount([fakeEndpoint('old-model', { createdAt: daysAgo(30), tags: { ...OWNER_TAGS } })]));
+    account.failWhen('DeleteEndpoint', (_, call) => (call === 0 ? new FakeAwsError('ThrottlingException', 'Rate exceeded') : undefined));
+
+    // Act
+    const first = await check();
+    const firstSavings = metrics.points.filter((point) => point.name === 'Savings');
+    const second = await check({}, new Date(NOW.getTime() + 24 * 3_600_000));
+    await check({}, new Date(NOW.getTime() + 48 * 3_600_000));
+
+    // Assess: the record stayed (the way back) and nothing was counted while the endpoint ran; the
+    // next run deleted it, and the run after counts its first day gone (aggregate and per resource).
+    expect(first.idleActions.outcomes).toEqual([expect.objectContaining({ result: 'failed', error: expect.stringContaining('ThrottlingException') })]);
+    expect(firstSavings).toEqual([]);
+    expect(second.idleActions.outcomes).toEqual([expect.objectContaining({ result: 'done' })]);
+    expect(account.endpoints).toEqual([]);
+    expect(metrics.points.filter((point) => point.name === 'Savings').map((point) => point.value)).toEqual([5.52, 5.52]);
+  });
+
   it("re-reads the endpoint's own tags before acting: a skip tag added since the search wins", async () => {
     // Prepare: the owner adds the skip tag after the tag search ran (while the endpoint is described).
     given(new FakeAccount([fakeEndpoint('old-model', { createdAt: daysAgo(30), tags: { ...OWNER_TAGS } })]));

@@ -172,7 +172,10 @@ async function ledgerPoints(plan: IdleEndpointsPlan, snapshot: IdleEndpointsSnap
     const inEffect = (
       await Promise.all(readRegions.map(async (region) => (await actionsInEffect(region, actionsFor(region))).map((entry) => ({ ...entry, region }))))
     ).flat();
-    points.push(...inEffect.flatMap((entry) => savingsPoints(entry.action, entry.region, entry.resource, entry.perDay)));
+    // A record whose delete failed (the endpoint still runs) saves nothing until the delete succeeds.
+    const running = new Set(snapshot.endpoints.map((endpoint) => `${endpoint.region}/${endpoint.name.toLowerCase()}`));
+    const saving = inEffect.filter((entry) => entry.action !== 'idle-delete' || !running.has(`${entry.region}/${entry.resource.toLowerCase()}`));
+    points.push(...saving.flatMap((entry) => savingsPoints(entry.action, entry.region, entry.resource, entry.perDay)));
     if (deps.ownMetrics) {
       const gone = goneAfterAlert({
         remembered: await rememberedAlerts(deps.ownMetrics, now),
