@@ -250,13 +250,7 @@ async function idleCheck(
       if (isSkipped(ownTags)) return outcomeOf({ ...snapshot, tags: ownTags }, decideNotebook({ ...snapshot, tags: ownTags }, policy, now));
       if (dryRun) return { ...outcome, result: 'planned' };
       try {
-        // The previous stop's saving is known now (the tag below replaces its record): for the ledger.
-        const realized = realizedStop(
-          { lastAction: ownTags[TAGS.lastAction], lastModifiedAt: snapshot.lastModifiedAt },
-          now,
-          deps.config.timezone,
-          notebookHourlyPrice(region, snapshot.instanceType),
-        );
+        const realized = previousStop(region, snapshot, ownTags, now, deps.config.timezone);
         // What and why goes on the instance first: anyone who finds it stopped sees it in the console.
         await access.addTags(snapshot.arn, { [TAGS.lastAction]: lastActionTag(verdict, now) });
         await access.stop(snapshot.name);
@@ -283,6 +277,16 @@ async function idleCheck(
   );
 }
 
+/** The bot's previous stop of a notebook it stops again: its saving is known now, and the new tag replaces its record. */
+function previousStop(region: string, notebook: { readonly instanceType: string; readonly lastModifiedAt: string }, tags: Tags, now: Date, timezone: string) {
+  return realizedStop(
+    { lastAction: tags[TAGS.lastAction], lastModifiedAt: notebook.lastModifiedAt },
+    now,
+    timezone,
+    notebookHourlyPrice(region, notebook.instanceType),
+  );
+}
+
 async function offHoursStop(
   region: string,
   listed: readonly NotebookListing[],
@@ -300,12 +304,7 @@ async function offHoursStop(
       if (isSkipped(tags)) return { ...base, verdict: 'skipped', detail: 'tagged ops-bot:skip', result: 'none' };
       if (dryRun) return { ...base, verdict: 'stop', detail: 'off hours', result: 'planned' };
       try {
-        const realized = realizedStop(
-          { lastAction: tags[TAGS.lastAction], lastModifiedAt: notebook.lastModifiedAt },
-          now,
-          deps.config.timezone,
-          notebookHourlyPrice(region, notebook.instanceType),
-        );
+        const realized = previousStop(region, notebook, tags, now, deps.config.timezone);
         // The morning start brings back exactly what carries this tag: it is written before the stop.
         await access.addTags(notebook.arn, { [TAGS.offHoursStopped]: 'true', [TAGS.lastAction]: `stopped: off hours at ${now.toISOString().slice(0, 16)}Z` });
         await access.stop(notebook.name);

@@ -21,8 +21,6 @@ import {
   type SavingsAction,
 } from '../domain/savings.ts';
 import { TAGS } from '../domain/tags.ts';
-import { roundCents } from '../domain/units.ts';
-import { usd } from '../report/format.ts';
 import { renderSavingsReport } from '../report/savings-report.ts';
 import type { MetricsReader } from '../aws/cloudwatch.ts';
 import { METRICS_NAMESPACE } from '../aws/metrics.ts';
@@ -64,7 +62,7 @@ async function runSavingsReport(event: SavingsReportEvent, deps: SavingsReportDe
     ...(perResource.problem ? [`Per-resource figures could not be read (${perResource.problem}): the top actions are those known from state.`] : []),
     ...(failures.length > 0 ? ["Some regions' notebooks could not be read: their stops are missing from the figures (see below)."] : []),
   ];
-  const counted = buildLedger({
+  const ledger = buildLedger({
     month,
     recorded: recorded.current,
     fromState: notebooks.entries.get(month.label) ?? [],
@@ -72,19 +70,6 @@ async function runSavingsReport(event: SavingsReportEvent, deps: SavingsReportDe
     previous: addEntries(recorded.previous, notebooks.entries.get(previous.label) ?? []),
     notes,
   });
-  // CloudWatch lists only series that reported in the last two weeks: older actions are in the
-  // totals (read by fixed identity) but cannot be named one by one.
-  const unnamed = roundCents(counted.total - counted.top.reduce((sum, entry) => sum + entry.saved, 0));
-  const ledger =
-    unnamed > 0 && counted.top.length < 10
-      ? {
-          ...counted,
-          notes: [
-            ...counted.notes,
-            `${usd(unnamed)} of the total is not in the top actions: it was saved by actions whose records CloudWatch no longer lists one by one (it lists series that reported in the last two weeks).`,
-          ],
-        }
-      : counted;
   const ended = await finishRun(deps, {
     job: 'savings-report',
     dryRun: event.dryRun,

@@ -49,7 +49,7 @@ interface WeekendRegionAccess {
   readonly scaling: ScalingAccess;
   readonly tags: TagReader;
   /** The region's SageMaker metrics: per-instance series measure what a weekend really saved. */
-  readonly metrics?: MetricsReader | undefined;
+  readonly metrics: MetricsReader;
 }
 
 interface WeekendScalingDeps extends JobDeps<WeekendScalingConfig> {

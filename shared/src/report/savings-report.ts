@@ -5,6 +5,7 @@
  */
 import { describeRunFailure, type RunFailure } from '../domain/failures.ts';
 import { SAVINGS_ACTIONS, type Ledger } from '../domain/savings.ts';
+import { roundCents } from '../domain/units.ts';
 import { usd, usdShort, utcMinute } from './format.ts';
 import { fitSms } from './gsm7.ts';
 import { subjectLine, type RenderedReport } from './sns-message.ts';
@@ -58,7 +59,18 @@ function renderEmail(ledger: Ledger, context: SavingsContext): string {
     '',
   ];
   if (context.failures.length > 0) lines.push('COULD NOT BE READ', ...context.failures.map((failure) => `  ${describeRunFailure(failure)}`), '');
-  if (ledger.notes.length > 0) lines.push('NOTES', ...ledger.notes.map((note) => `  ${note}`), '');
+  // CloudWatch lists only series that reported in the last two weeks: older actions are in the
+  // totals (read by fixed identity) but cannot be named one by one.
+  const unnamed = roundCents(ledger.total - ledger.top.reduce((sum, entry) => sum + entry.saved, 0));
+  const notes = [
+    ...ledger.notes,
+    ...(unnamed > 0 && ledger.top.length < 10
+      ? [
+          `${usd(unnamed)} of the total is not in the top actions: it was saved by actions whose records CloudWatch no longer lists one by one (it lists series that reported in the last two weeks).`,
+        ]
+      : []),
+  ];
+  if (notes.length > 0) lines.push('NOTES', ...notes.map((note) => `  ${note}`), '');
   lines.push('HOW EACH FIGURE IS OBTAINED', ...HOW_OBTAINED.map((how) => `  ${how}`), `  Notebook prices: ${context.notebookPrices}.`);
   return lines.join('\n');
 }
