@@ -408,7 +408,12 @@ class FakeAccount {
     return { AuthorizedUrl: `https://${notebook.name}.notebook.${REGION}.sagemaker.aws?authToken=fake-${notebook.name}` };
   }
 
-  /** Only an InService notebook can be stopped; a stop or start moves LastModifiedTime. */
+  /**
+   * Only an InService notebook can be stopped, and only a Stopped (or Failed) one started; either moves
+   * LastModifiedTime (SageMaker API Reference, StopNotebookInstance, StartNotebookInstance,
+   * NotebookInstanceSummary). The fake takes the stop as immediate: the harsher reading for a
+   * ledger, which then counts from the stop call.
+   */
   private StopNotebookInstance(input: Record<string, unknown>) {
     const notebook = this.notebook(input.NotebookInstanceName);
     if (notebook.status !== 'InService') throw new FakeAwsError('ValidationException', `Status (${notebook.status}) not in ([InService]).`);

@@ -1,7 +1,8 @@
 /**
  * The bot's own metrics, delivered into a FakeAccount's CloudWatch as EMF would deliver them: each
  * point becomes a datapoint of the series named by namespace, metric name and every dimension (the
- * job's sink adds `Job`), at the run's timestamp. Lets a test run the jobs over a month and then read
+ * job's sink adds `Job`), at the document's timestamp (Amazon CloudWatch User Guide, "Specification:
+ * Embedded metric format": the `_aws.Timestamp` and each DimensionSet). Lets a test run the jobs over a month and then read
  * back what they recorded, as the savings report does.
  */
 import type { JobName } from '@ops-bot/shared/config';
