@@ -1,13 +1,27 @@
 // Builds one ESM bundle per function: dist/<function>/index.mjs, exporting `handler`.
 // CDK takes the code from dist/ as it is; it never bundles again.
 import { build } from 'esbuild';
-import { readdirSync, existsSync, mkdirSync, writeFileSync, statSync } from 'node:fs';
+import { readdirSync, existsSync, mkdirSync, writeFileSync, statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const BUNDLE_BUDGET_BYTES = 400 * 1024;
 const functionNames = readdirSync('functions', { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && existsSync(join('functions', entry.name, 'handler.ts')))
   .map((entry) => entry.name);
+
+/**
+ * Each SDK client reads only `version` from its package.json (for the User-Agent), yet a default
+ * JSON import bundles the whole file: about 2 KiB per client. Only the version goes in.
+ */
+const sdkPackageVersionOnly = {
+  name: 'sdk-package-version-only',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]@aws-sdk[\\/][^\\/]+[\\/]package\.json$/ }, (args) => {
+      const { version } = JSON.parse(readFileSync(args.path, 'utf8'));
+      return { contents: JSON.stringify({ version }), loader: 'json' };
+    });
+  },
+};
 
 for (const name of functionNames) {
   const outfile = join('dist', name, 'index.mjs');
@@ -28,6 +42,7 @@ for (const name of functionNames) {
     banner: { js: "import { createRequire as __opsBotCreateRequire } from 'node:module'; const require = __opsBotCreateRequire(import.meta.url);" },
     // Lambda supplies credentials in the environment; see shared/src/aws/lambda-credentials.ts.
     alias: { '@aws-sdk/credential-provider-node': './shared/src/aws/lambda-credentials.ts' },
+    plugins: [sdkPackageVersionOnly],
     logLevel: 'warning',
   });
   mkdirSync(join('dist', name), { recursive: true });

@@ -12,6 +12,9 @@
  * Failures can be injected per operation (`failWhen`) or per call (`failure`).
  */
 
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { stateDigest, type StateSlot } from '@ops-bot/shared/aws/bot-state';
+
 interface FakeVariant {
   readonly name: string;
   readonly instanceType?: string;
@@ -97,6 +100,8 @@ const OPERATIONS = [
   'RegisterScalableTarget',
   'CreateSchedule',
   'Publish',
+  'GenerateMac',
+  'VerifyMac',
 ] as const;
 type Operation = (typeof OPERATIONS)[number];
 
@@ -126,6 +131,8 @@ type FailureRule = (input: Record<string, unknown>, call: number) => FakeAwsErro
 
 const REGION = 'us-east-1';
 const ACCOUNT = '111122223333';
+/** The state key the fake KMS holds; any other KeyId is a NotFoundException. */
+const STATE_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/0b0b0b0b-1111-2222-3333-444455556666`;
 const HOUR_MS = 3_600_000;
 /** How many DescribeInferenceComponent calls a change takes to settle. */
 const SETTLE_DESCRIBES = 2;
@@ -172,6 +179,8 @@ class FakeAccount {
   /** Per call, across operations; receives the call's index in `calls`. */
   failure: (operation: Operation, input: Record<string, unknown>, index: number) => FakeAwsError | Error | undefined = () => undefined;
   private readonly rules = new Map<Operation, FailureRule>();
+  /** The HMAC key material behind STATE_KEY_ARN: never leaves the fake, as it never leaves KMS. */
+  private readonly macSecret = randomBytes(32);
 
   constructor(endpoints: FakeEndpoint[] = [], series: FakeSeries[] = [], components: FakeComponent[] = []) {
     this.endpoints = [];
@@ -697,6 +706,46 @@ class FakeAccount {
     return { ScheduleArn: `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/default/${name}` };
   }
 
+  /**
+   * Tags carrying `values` signed as the bot signs them (aws/bot-state.ts), for a test that starts
+   * from state the bot wrote earlier. Only the fake can: it holds the key, as only KMS does.
+   */
+  signedState(arn: string, slot: StateSlot, values: Readonly<Record<string, string>>): Record<string, string> {
+    const mac = createHmac('sha256', this.macSecret)
+      .update(stateDigest(arn, slot, values))
+      .digest();
+    return { ...values, [slot.macKey]: `v1:${mac.toString('base64')}` };
+  }
+
+  // ---- KMS (HMAC keys)
+
+  /**
+   * KMS API Reference, GenerateMac/VerifyMac: the key must exist (NotFoundException), be an HMAC key
+   * used with its own algorithm (InvalidKeyUsageException), and the message is 1 to 4,096 bytes
+   * (ValidationException). VerifyMac answers a MAC that does not match with KMSInvalidMacException
+   * rather than MacValid false.
+   */
+  private macOf(input: Record<string, unknown>): Buffer {
+    if (input.KeyId !== STATE_KEY_ARN) throw new FakeAwsError('NotFoundException', `Key '${String(input.KeyId)}' does not exist`);
+    if (input.MacAlgorithm !== 'HMAC_SHA_256') throw new FakeAwsError('InvalidKeyUsageException', `${String(input.MacAlgorithm)} is not valid for this key`);
+    // Blobs arrive as bytes through the SDK mock, and as base64 over the wire (the loopback server).
+    const message = typeof input.Message === 'string' ? Buffer.from(input.Message, 'base64') : (input.Message as Uint8Array);
+    if (!(message instanceof Uint8Array) || message.length < 1 || message.length > 4096)
+      throw new FakeAwsError('ValidationException', 'Message must be 1 to 4096 bytes');
+    return createHmac('sha256', this.macSecret).update(message).digest();
+  }
+
+  private GenerateMac(input: Record<string, unknown>) {
+    return { KeyId: STATE_KEY_ARN, MacAlgorithm: 'HMAC_SHA_256', Mac: new Uint8Array(this.macOf(input)) };
+  }
+
+  private VerifyMac(input: Record<string, unknown>) {
+    const expected = this.macOf(input);
+    const given = typeof input.Mac === 'string' ? Buffer.from(input.Mac, 'base64') : Buffer.from(input.Mac as Uint8Array);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new FakeAwsError('KMSInvalidMacException', 'The MAC is not valid');
+    return { KeyId: STATE_KEY_ARN, MacAlgorithm: 'HMAC_SHA_256', MacValid: true };
+  }
+
   // ---- SNS
 
   private Publish(input: Record<string, unknown>) {
@@ -758,6 +807,7 @@ export {
   observable,
   MUTATING,
   OPERATIONS,
+  STATE_KEY_ARN,
   SETTLE_DESCRIBES,
   REGION,
   ACCOUNT,

@@ -26,6 +26,7 @@ import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, RegisterS
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { ConflictException, CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GenerateMacCommand, KMSClient, VerifyMacCommand } from '@aws-sdk/client-kms';
 import type { FakeAccount, Operation } from './account.ts';
 
 function mockAccount(account: FakeAccount) {
@@ -35,6 +36,7 @@ function mockAccount(account: FakeAccount) {
   const tagging = mockClient(ResourceGroupsTaggingAPIClient);
   const scheduler = mockClient(SchedulerClient);
   const sns = mockClient(SNSClient);
+  const kms = mockClient(KMSClient);
   const answer = (operation: Operation) => async (input: object) => account.handle(operation, input as Record<string, unknown>) as never;
 
   sageMaker.on(ListEndpointsCommand).callsFake(answer('ListEndpoints'));
@@ -68,8 +70,10 @@ function mockAccount(account: FakeAccount) {
     }
   });
   sns.on(PublishCommand).callsFake(answer('Publish'));
+  kms.on(GenerateMacCommand).callsFake(answer('GenerateMac'));
+  kms.on(VerifyMacCommand).callsFake(answer('VerifyMac'));
 
-  const mocks = [sageMaker, cloudWatch, autoScaling, tagging, scheduler, sns];
+  const mocks = [sageMaker, cloudWatch, autoScaling, tagging, scheduler, sns, kms];
   return {
     sageMaker,
     cloudWatch,
@@ -77,6 +81,7 @@ function mockAccount(account: FakeAccount) {
     tagging,
     scheduler,
     sns,
+    kms,
     restore() {
       for (const mock of mocks) mock.restore();
     },

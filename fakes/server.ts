@@ -17,6 +17,7 @@ interface FakeAwsServer {
 function toWireJson(value: unknown): string {
   return JSON.stringify(value, function replacer(this: Record<string, unknown>, key: string, serialized: unknown) {
     const raw = this[key];
+    if (raw instanceof Uint8Array) return Buffer.from(raw).toString('base64');
     return raw instanceof Date ? raw.getTime() / 1000 : serialized;
   });
 }

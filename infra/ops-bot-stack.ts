@@ -4,7 +4,7 @@
  * go into the one stack per account (`OpsBotStack`) or into a StackSet's template
  * (`infra/stackset-app.ts`); mounted with the id `Default`, it adds nothing to logical IDs.
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -69,12 +69,27 @@ class OpsBot extends Construct {
     config.emails.forEach((email) => this.topic.addSubscription(new subscriptions.EmailSubscription(email)));
     config.smsNumbers.forEach((phone) => this.topic.addSubscription(new subscriptions.SmsSubscription(phone)));
 
-    const context: JobContext = { config, distDir: props.distDir, topic: this.topic, regions: config.regions ?? [this.stack.region] };
+    // Signs the bot's state on resources (README, "Trust"): an HMAC key whose secret never leaves
+    // KMS; only the job roles granted below may make or check a MAC with it.
+    const stateKey = new kms.Key(this, 'StateKey', {
+      description: "Signs the SageMaker ops bot's state on resources (HMAC); state it cannot verify is never acted on",
+      keySpec: kms.KeySpec.HMAC_256,
+      keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
+      // Deleting the key would make every saved state unverifiable, components at 0 included.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(stateKey).acknowledge({
+      id: 'AwsSolutions-KMS5',
+      reason: 'KMS rotates only symmetric encryption keys automatically; HMAC keys cannot have automatic rotation (KMS Developer Guide, Rotating keys).',
+    });
+    const context: JobContext = { config, distDir: props.distDir, topic: this.topic, stateKey, regions: config.regions ?? [this.stack.region] };
     this.idleEndpoints = new IdleEndpointsJob(this, 'IdleEndpoints', context);
     this.weekendScaling = new WeekendScalingJob(this, 'WeekendScaling', context);
     this.costReport = new CostReportJob(this, 'CostReport', context);
     this.idleNotebooks = new IdleNotebooksJob(this, 'IdleNotebooks', context);
     this.savingsReport = new SavingsReportJob(this, 'SavingsReport', context);
+    for (const job of [this.idleEndpoints, this.weekendScaling, this.idleNotebooks]) job.keepsSignedState(stateKey, 'sign');
+    this.savingsReport.keepsSignedState(stateKey, 'verify');
     if (config.chat) new ChatDelivery(this, 'Chat', { chat: config.chat, topic: this.topic });
     this.dashboard = new OpsBotDashboard(this, 'Dashboard', {
       jobs: {

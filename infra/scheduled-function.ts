@@ -8,6 +8,7 @@ import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -16,6 +17,8 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ENV } from '@ops-bot/shared/config';
+import { METRICS_NAMESPACE } from '@ops-bot/shared/aws/metrics';
 import { acknowledgeWildcardArns } from './nag.ts';
 
 interface JobSchedule {
@@ -63,10 +66,12 @@ class ScheduledFunction extends Construct {
   /** Every alarm of this job; each notifies the report topic (whose policy must let CloudWatch publish). */
   readonly alarms: cloudwatch.Alarm[] = [];
   private readonly topic: sns.ITopic;
+  private readonly jobName: string;
 
   constructor(scope: Construct, id: string, props: ScheduledFunctionProps) {
     super(scope, id);
     this.topic = props.topic;
+    this.jobName = props.jobName;
     const codeDir = `${props.distDir}/${props.jobName}`;
     if (!existsSync(`${codeDir}/index.mjs`)) {
       throw new Error(`${codeDir}/index.mjs is missing: run "npm run build" before cdk synth or deploy`);
@@ -169,6 +174,32 @@ class ScheduledFunction extends Construct {
     alarm.addAlarmAction(new SnsAction(this.topic));
     this.alarms.push(alarm);
     return alarm;
+  }
+
+  /**
+   * The job keeps signed state on resources: it gets the state key (STATE_KEY_ID) and may make
+   * (`sign`) or only check (`verify`) MACs with it, and an alarm pages on state that does not verify.
+   */
+  keepsSignedState(stateKey: kms.IKey, access: 'sign' | 'verify'): void {
+    this.function.addEnvironment(ENV.stateKeyId, stateKey.keyArn);
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'SignedState',
+        actions: access === 'sign' ? ['kms:GenerateMac', 'kms:VerifyMac'] : ['kms:VerifyMac'],
+        resources: [stateKey.keyArn],
+      }),
+    );
+    this.alarmOn(
+      'StateRejectedAlarm',
+      "The bot found ops-bot state on a resource that it did not write, or that was changed since: it was left as it is. The job's report names the resource.",
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'StateRejected',
+        dimensionsMap: { Job: this.jobName },
+        statistic: 'Maximum',
+        period: Duration.minutes(5),
+      }),
+    );
   }
 
   /** Acknowledges AwsSolutions-IAM5 on the role for `resources`, with the reason they must be wildcards. */

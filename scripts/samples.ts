@@ -115,6 +115,7 @@ function weekendScaleDown(): RenderedReport {
     variantName: 'AllTraffic',
     desiredCopyCount: copies,
     tags: { 'ops-bot:weekend-scale-to-zero': 'true' },
+    state: { status: 'none' },
     ...extra,
   });
   const components = [

@@ -8,13 +8,25 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '@ops-bot/shared/aws/metrics';
 import { TAGS } from '@ops-bot/shared/domain/tags';
+import { ENDPOINT_STATE, slotTagKeys } from '@ops-bot/shared/aws/bot-state';
 import { ScheduledFunction } from '../scheduled-function.ts';
 import { jobEnvironment } from '../deploy-config.ts';
 import { componentStepPermissions } from './component-steps.ts';
 import { commonProps, endpointArns, sageMakerArns, type JobContext } from './job-context.ts';
 
-/** The recreate record's keys on an endpoint config (numbered chunks end in a digit). */
-const RECREATE_TAG_KEYS = [TAGS.recreateEndpoint, TAGS.recreateConfig, TAGS.deletedAt, TAGS.costPerDay, `${TAGS.recreateTagsPrefix}*`];
+/**
+ * The recreate records' keys on an endpoint config: `ops-bot:recreate:<endpoint>:<n|mac>`, the
+ * finder `ops-bot:recreate-records`, and the previous version's keys (removed when adopted).
+ */
+const RECREATE_TAG_KEYS = [
+  `${TAGS.recreatePrefix}*`,
+  TAGS.recreateRecords,
+  TAGS.recreateEndpoint,
+  TAGS.recreateConfig,
+  TAGS.deletedAt,
+  TAGS.costPerDay,
+  `${TAGS.recreateTagsPrefix}*`,
+];
 
 class IdleEndpointsJob extends ScheduledFunction {
   constructor(scope: Construct, id: string, context: JobContext) {
@@ -31,6 +43,9 @@ class IdleEndpointsJob extends ScheduledFunction {
       description: 'Finds idle SageMaker real-time endpoints, reports what they waste, and acts on the opted-in ones',
       environment: jobEnvironment(config, 'idle-endpoints'),
       timeout: Duration.minutes(5),
+      // Never two runs at once: a Lambda retry or a manual invoke overlapping a scheduled run that is
+      // deleting or recreating could act twice on one endpoint. A second invocation waits instead.
+      reservedConcurrency: 1,
       schedules: [{ id: 'Daily', description: 'Daily idle-endpoint report', cron: { minute: String(at.minute), hour: String(at.hour) }, input: {} }],
       policyStatements: [
         new iam.PolicyStatement({ sid: 'ListSageMaker', actions: ['sagemaker:ListEndpoints', 'sagemaker:ListInferenceComponents'], resources: ['*'] }),
@@ -58,13 +73,20 @@ class IdleEndpointsJob extends ScheduledFunction {
         // The undo of a delete: the endpoint again, from its config, with the owner's tags (tagging on
         // create needs AddTags on the new endpoint, with the owner's keys).
         new iam.PolicyStatement({ sid: 'RecreateEndpoints', actions: ['sagemaker:CreateEndpoint'], resources: endpointsAndConfigs }),
-        new iam.PolicyStatement({ sid: 'TagRecreatedEndpoints', actions: ['sagemaker:AddTags'], resources: endpoints }),
-        // scale-to-zero writes what it saves per day on the endpoint (AddTags above); its restore removes it.
+        // CreateEndpoint with tags needs AddTags for the owner's keys on the new endpoint: only when a
+        // request creates an endpoint can other keys be written, and never on a resource tagged skip.
         new iam.PolicyStatement({
-          sid: 'ClearSavingsRecords',
-          actions: ['sagemaker:DeleteTags'],
+          sid: 'TagRecreatedEndpoints',
+          actions: ['sagemaker:AddTags'],
           resources: endpoints,
-          conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [TAGS.costPerDay] } },
+          conditions: { StringEquals: { 'sagemaker:TaggingAction': 'CreateEndpoint' } },
+        }),
+        // The signed endpoint state: what a hold saves per day, and when the idle clock restarts.
+        new iam.PolicyStatement({
+          sid: 'KeepEndpointState',
+          actions: ['sagemaker:AddTags', 'sagemaker:DeleteTags'],
+          resources: endpoints,
+          conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': slotTagKeys(ENDPOINT_STATE) } },
         }),
         // scale-to-zero and its restore: the weekend job's own steps.
         new iam.PolicyStatement({
@@ -77,7 +99,13 @@ class IdleEndpointsJob extends ScheduledFunction {
         new iam.PolicyStatement({
           sid: 'NeverTouchSkipped',
           effect: iam.Effect.DENY,
-          actions: ['sagemaker:DeleteEndpoint', 'sagemaker:UpdateInferenceComponentRuntimeConfig', 'sagemaker:AddTags', 'sagemaker:DeleteTags'],
+          actions: [
+            'sagemaker:DeleteEndpoint',
+            'sagemaker:CreateEndpoint',
+            'sagemaker:UpdateInferenceComponentRuntimeConfig',
+            'sagemaker:AddTags',
+            'sagemaker:DeleteTags',
+          ],
           resources: ['*'],
           conditions: { StringEqualsIgnoreCase: { [`aws:ResourceTag/${TAGS.skip}`]: 'true' } },
         }),
@@ -91,7 +119,7 @@ class IdleEndpointsJob extends ScheduledFunction {
         {
           resources: [...endpointsAndConfigs, ...components],
           reason:
-            "The job reports on every endpoint in the account. It deletes only endpoints tagged ops-bot:idle-action = delete (resource-tag condition), writes only its own tag keys on configs and components, and is denied on ops-bot:skip. AddTags on endpoints has no key condition because recreating an endpoint puts back its owner's tags; it is limited to endpoint ARNs.",
+            "The job reports on every endpoint in the account. It deletes only endpoints tagged ops-bot:idle-action = delete (resource-tag condition), writes only its own tag keys on configs and components, and is denied on ops-bot:skip. AddTags with keys other than its own is allowed only as part of CreateEndpoint (sagemaker:TaggingAction), to put back the owner's tags on a recreated endpoint.",
         },
         steps.wildcard,
       ],

@@ -3,6 +3,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { TAGS } from '@ops-bot/shared/domain/tags';
+import { NOTEBOOK_STATE, slotTagKeys } from '@ops-bot/shared/aws/bot-state';
 import { ScheduledFunction, type JobSchedule } from '../scheduled-function.ts';
 import { jobEnvironment, type DeployConfig } from '../deploy-config.ts';
 import { commonProps, sageMakerArns, type JobContext } from './job-context.ts';
@@ -70,9 +71,10 @@ class IdleNotebooksJob extends ScheduledFunction {
         }),
         new iam.PolicyStatement({
           sid: 'MarkNotebooks',
-          actions: ['sagemaker:AddTags', ...(offHours ? ['sagemaker:DeleteTags'] : [])],
+          // The signed state replaces its whole slot, so it may remove a key it no longer holds.
+          actions: ['sagemaker:AddTags', 'sagemaker:DeleteTags'],
           resources: notebooks,
-          conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [TAGS.lastAction, TAGS.offHoursStopped] } },
+          conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': slotTagKeys(NOTEBOOK_STATE) } },
         }),
         new iam.PolicyStatement({
           sid: 'ReadStudioSettings',
@@ -83,7 +85,14 @@ class IdleNotebooksJob extends ScheduledFunction {
         new iam.PolicyStatement({
           sid: 'NeverTouchSkipped',
           effect: iam.Effect.DENY,
-          actions: ['sagemaker:StopNotebookInstance', 'sagemaker:StartNotebookInstance', 'sagemaker:DeleteApp', 'sagemaker:AddTags', 'sagemaker:DeleteTags'],
+          actions: [
+            'sagemaker:StopNotebookInstance',
+            'sagemaker:StartNotebookInstance',
+            'sagemaker:CreatePresignedNotebookInstanceUrl',
+            'sagemaker:DeleteApp',
+            'sagemaker:AddTags',
+            'sagemaker:DeleteTags',
+          ],
           resources: ['*'],
           conditions: { StringEqualsIgnoreCase: { [`aws:ResourceTag/${TAGS.skip}`]: 'true' } },
         }),

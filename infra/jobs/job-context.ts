@@ -1,5 +1,6 @@
 /** What every job's construct gets from the bot alike, and the ARNs the jobs' policies name. */
 import { Stack } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { IConstruct } from 'constructs';
 import type { DeployConfig } from '../deploy-config.ts';
@@ -9,6 +10,8 @@ interface JobContext {
   /** Where `npm run build` wrote the bundles. */
   readonly distDir: string;
   readonly topic: sns.ITopic;
+  /** The KMS HMAC key that signs the bot's state on resources (STATE_KEY_ID). */
+  readonly stateKey: kms.IKey;
   /** The regions the jobs read, and so the regions their SageMaker permissions name. */
   readonly regions: readonly string[];
 }

@@ -32,6 +32,7 @@ const ENV = {
   topicDisplayName: 'TOPIC_DISPLAY_NAME',
   centralTopicArn: 'CENTRAL_TOPIC_ARN',
   weekendSettlePollSeconds: 'WEEKEND_SETTLE_POLL_SECONDS',
+  stateKeyId: 'STATE_KEY_ID',
   awsRegion: 'AWS_REGION',
 } as const;
 
@@ -62,6 +63,18 @@ interface CommonConfig {
   /** Every report is also published here (an organization's central topic, in another account). */
   readonly centralTopicArn?: string | undefined;
   readonly regions: readonly string[];
+  /** The KMS HMAC key that signs the bot's state on resources (jobs that keep state); only a dry run may go without it. */
+  readonly stateKeyId?: string | undefined;
+}
+
+/** A KMS key ARN, alias ARN, `alias/…` or key ID (KMS API Reference, KeyId). */
+const KMS_KEY_ID_PATTERN = /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[0-9a-f-]{36}|alias\/[A-Za-z0-9/_-]+)|alias\/[A-Za-z0-9/_-]+|[0-9a-f-]{36})$/;
+
+function parseStateKeyId(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  if (!KMS_KEY_ID_PATTERN.test(value)) throw new ConfigError(ENV.stateKeyId, `must be a KMS key ARN, alias or key ID, got "${value}"`);
+  return value;
 }
 
 interface IdleEndpointsConfig extends CommonConfig {
@@ -122,6 +135,7 @@ const TOPIC_ARN_PATTERN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1
 
 function parseCommonConfig(env: Env): CommonConfig {
   return {
+    stateKeyId: parseStateKeyId(env[ENV.stateKeyId]),
     topicArn: parseTopicArn(env[ENV.topicArn]),
     topicDisplayName: parseTopicDisplayName(env[ENV.topicDisplayName]),
     centralTopicArn: env[ENV.centralTopicArn]?.trim() ? parseCentralTopicArn(env[ENV.centralTopicArn]) : undefined,
@@ -183,6 +197,8 @@ function parseSavingsReportConfig(env: Env): SavingsReportConfig {
 }
 
 const COMMON_VARIABLES = [ENV.topicArn, ENV.topicDisplayName, ENV.centralTopicArn, ENV.regions] as const;
+/** Jobs that keep signed state on resources. */
+const STATEFUL_VARIABLES = [...COMMON_VARIABLES, ENV.stateKeyId] as const;
 
 /**
  * Each function's own settings: the stack gives a function only these variables, and the function
@@ -191,12 +207,12 @@ const COMMON_VARIABLES = [ENV.topicArn, ENV.topicDisplayName, ENV.centralTopicAr
 const JOB_CONFIG = {
   'idle-endpoints': {
     parse: parseIdleEndpointsConfig,
-    variables: [...COMMON_VARIABLES, ENV.endpointIdleHours, ENV.endpointIdleActionDays, ENV.priceOverrides, ENV.describeConcurrency],
+    variables: [...STATEFUL_VARIABLES, ENV.endpointIdleHours, ENV.endpointIdleActionDays, ENV.priceOverrides, ENV.describeConcurrency],
   },
   'weekend-scaling': {
     parse: parseWeekendScalingConfig,
     variables: [
-      ...COMMON_VARIABLES,
+      ...STATEFUL_VARIABLES,
       ENV.priceOverrides,
       ENV.describeConcurrency,
       ENV.timezone,
@@ -217,7 +233,7 @@ const JOB_CONFIG = {
   'idle-notebooks': {
     parse: parseIdleNotebooksConfig,
     variables: [
-      ...COMMON_VARIABLES,
+      ...STATEFUL_VARIABLES,
       ENV.describeConcurrency,
       ENV.timezone,
       ENV.notebookIdleMinutes,
@@ -228,7 +244,7 @@ const JOB_CONFIG = {
   },
   'savings-report': {
     parse: parseSavingsReportConfig,
-    variables: [...COMMON_VARIABLES, ENV.timezone],
+    variables: [...STATEFUL_VARIABLES, ENV.timezone],
   },
 } as const satisfies Record<string, { parse: (env: Env) => CommonConfig; variables: readonly string[] }>;
 
@@ -349,12 +365,19 @@ function parsePriceOverridesVariable(raw: string | undefined): PriceOverrides {
 }
 
 /** A non-dry run must have somewhere to publish; checked before any AWS call. */
+/** Before any AWS call: a real run of a job that keeps state must be able to sign and verify it. */
+function requireStateKey(config: CommonConfig): string {
+  if (!config.stateKeyId) throw new ConfigError(ENV.stateKeyId, 'is not set; only a dry run can go without it (state it cannot verify is never acted on)');
+  return config.stateKeyId;
+}
+
 function requireTopicArn(config: CommonConfig): string {
   if (!config.topicArn) throw new ConfigError(ENV.topicArn, 'is not set; only a dry run can go without it');
   return config.topicArn;
 }
 
 export {
+  requireStateKey,
   ENV,
   DEFAULTS,
   LOOKBACK_DAYS,

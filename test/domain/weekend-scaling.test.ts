@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessWeekendSavings, oldStates, planRestore, planScaleDown, readSavedState } from '@ops-bot/shared/domain/weekend-scaling';
+import { assessWeekendSavings, oldStates, parseSavedValues, planRestore, planScaleDown } from '@ops-bot/shared/domain/weekend-scaling';
 import { createPriceBook } from '@ops-bot/shared/domain/prices';
 import { component, hostingEndpoint } from '../support/weekend-builders.ts';
 
@@ -19,7 +19,7 @@ describe('Function: planScaleDown', () => {
       component: component({ desiredCopyCount: 3 }),
       disposition: 'scale-down',
       steps: [
-        { kind: 'save-state', tags: { 'ops-bot:saved-copy-count': '3', ...SAVED_AT } },
+        { kind: 'save-state', values: { 'ops-bot:saved-copy-count': '3', ...SAVED_AT } },
         { kind: 'set-copy-count', copyCount: 0 },
       ],
     },
@@ -28,7 +28,7 @@ describe('Function: planScaleDown', () => {
       component: component({ desiredCopyCount: 2, autoscaling: { minCapacity: 1, maxCapacity: 4 } }),
       disposition: 'scale-down',
       steps: [
-        { kind: 'save-state', tags: { 'ops-bot:saved-copy-count': '2', 'ops-bot:saved-min-capacity': '1', 'ops-bot:saved-max-capacity': '4', ...SAVED_AT } },
+        { kind: 'save-state', values: { 'ops-bot:saved-copy-count': '2', 'ops-bot:saved-min-capacity': '1', 'ops-bot:saved-max-capacity': '4', ...SAVED_AT } },
         { kind: 'set-autoscaling', minCapacity: 0, maxCapacity: 4 },
         { kind: 'set-copy-count', copyCount: 0 },
       ],
@@ -38,7 +38,7 @@ describe('Function: planScaleDown', () => {
       component: component({ desiredCopyCount: 1, autoscaling: { minCapacity: 0, maxCapacity: 2 } }),
       disposition: 'scale-down',
       steps: [
-        { kind: 'save-state', tags: { 'ops-bot:saved-copy-count': '1', 'ops-bot:saved-min-capacity': '0', 'ops-bot:saved-max-capacity': '2', ...SAVED_AT } },
+        { kind: 'save-state', values: { 'ops-bot:saved-copy-count': '1', 'ops-bot:saved-min-capacity': '0', 'ops-bot:saved-max-capacity': '2', ...SAVED_AT } },
         { kind: 'set-copy-count', copyCount: 0 },
       ],
     },
@@ -68,7 +68,7 @@ describe('Function: planScaleDown', () => {
       component: component({ desiredCopyCount: 6, tags: saved(3, [1, 4]), autoscaling: { minCapacity: 2, maxCapacity: 8 } }),
       disposition: 'scale-down',
       steps: [
-        { kind: 'save-state', tags: { 'ops-bot:saved-copy-count': '6', 'ops-bot:saved-min-capacity': '2', 'ops-bot:saved-max-capacity': '8', ...SAVED_AT } },
+        { kind: 'save-state', values: { 'ops-bot:saved-copy-count': '6', 'ops-bot:saved-min-capacity': '2', 'ops-bot:saved-max-capacity': '8', ...SAVED_AT } },
         { kind: 'set-autoscaling', minCapacity: 0, maxCapacity: 8 },
         { kind: 'set-copy-count', copyCount: 0 },
       ],
@@ -106,9 +106,10 @@ describe('Function: planScaleDown', () => {
     // Assess
     expect(fresh?.steps[0]).toEqual({
       kind: 'save-state',
-      tags: { 'ops-bot:saved-copy-count': '2', ...SAVED_AT, 'ops-bot:restore-after': '2026-11-25T06:00Z' },
+      values: { 'ops-bot:saved-copy-count': '2', ...SAVED_AT, 'ops-bot:restore-after': '2026-11-25T06:00Z' },
     });
-    expect(down?.steps).toEqual([{ kind: 'save-state', tags: { 'ops-bot:restore-after': '2026-11-25T06:00Z' } }]);
+    // The whole state is signed again with the until: never a lone tag beside an old MAC.
+    expect(down?.steps).toEqual([{ kind: 'save-state', values: { 'ops-bot:saved-copy-count': '2', 'ops-bot:restore-after': '2026-11-25T06:00Z' } }]);
   });
 
   it('takes every component not skipped when the scope is all', () => {
@@ -128,7 +129,7 @@ describe('Function: planRestore', () => {
       disposition: 'restore',
       steps: [
         { kind: 'set-copy-count', copyCount: 3 },
-        { kind: 'clear-state', tagKeys: ['ops-bot:saved-copy-count'], expect: { copyCount: 3 } },
+        { kind: 'clear-state', expect: { copyCount: 3 } },
       ],
     },
     {
@@ -143,7 +144,6 @@ describe('Function: planRestore', () => {
         { kind: 'set-autoscaling', minCapacity: 1, maxCapacity: 4 },
         {
           kind: 'clear-state',
-          tagKeys: ['ops-bot:saved-copy-count', 'ops-bot:saved-min-capacity', 'ops-bot:saved-max-capacity'],
           expect: { copyCount: 2, autoscaling: { minCapacity: 1, maxCapacity: 4 } },
         },
       ],
@@ -153,7 +153,7 @@ describe('Function: planRestore', () => {
       case: 'running with stale state (owner moved 3 -> 6 copies, 1..4 -> 2..8)',
       component: component({ desiredCopyCount: 6, tags: saved(3, [1, 4]), autoscaling: { minCapacity: 2, maxCapacity: 8 } }),
       disposition: 'stale-state',
-      steps: [{ kind: 'clear-state', tagKeys: ['ops-bot:saved-copy-count', 'ops-bot:saved-min-capacity', 'ops-bot:saved-max-capacity'] }],
+      steps: [{ kind: 'clear-state' }],
     },
     {
       case: 'held by an ad hoc until in the future',
@@ -167,7 +167,7 @@ describe('Function: planRestore', () => {
       disposition: 'restore',
       steps: [
         { kind: 'set-copy-count', copyCount: 2 },
-        { kind: 'clear-state', tagKeys: ['ops-bot:saved-copy-count', 'ops-bot:restore-after'], expect: { copyCount: 2 } },
+        { kind: 'clear-state', expect: { copyCount: 2 } },
       ],
     },
     {
@@ -175,17 +175,36 @@ describe('Function: planRestore', () => {
       case: 'already back but state left',
       component: component({ desiredCopyCount: 3, tags: saved(3) }),
       disposition: 'already-restored',
-      steps: [{ kind: 'clear-state', tagKeys: ['ops-bot:saved-copy-count'], expect: { copyCount: 3 } }],
+      steps: [{ kind: 'clear-state', expect: { copyCount: 3 } }],
     },
     { case: 'with nothing saved', component: component({ desiredCopyCount: 0 }), disposition: 'nothing-saved', steps: [] },
     {
-      case: 'opted out over the weekend (the bot still brings back what it took)',
+      // Only what is opted in today is restored by the weekly run; the report names the event that restores it by name.
+      case: 'opted out over the weekend',
       component: component({ desiredCopyCount: 0, tags: { 'ops-bot:saved-copy-count': '1' } }),
-      disposition: 'restore',
-      steps: [
-        { kind: 'set-copy-count', copyCount: 1 },
-        { kind: 'clear-state', tagKeys: ['ops-bot:saved-copy-count'], expect: { copyCount: 1 } },
-      ],
+      disposition: 'out-of-scope',
+      steps: [],
+    },
+    {
+      case: 'whose endpoint was tagged skip',
+      component: component({ desiredCopyCount: 0, tags: saved(2), endpointSkipped: true }),
+      disposition: 'skipped',
+      steps: [],
+    },
+    {
+      case: 'whose state does not verify',
+      component: component({
+        desiredCopyCount: 0,
+        state: { status: 'rejected', reason: 'MAC', found: { 'ops-bot:saved-copy-count': '999999' }, legacy: false },
+      }),
+      disposition: 'unverified-state',
+      steps: [],
+    },
+    {
+      case: 'whose state KMS could not verify now',
+      component: component({ desiredCopyCount: 0, state: { status: 'unverifiable', reason: 'KMS timed out' } }),
+      disposition: 'deferred',
+      steps: [],
     },
     {
       case: 'tagged skip while scaled down',
@@ -195,7 +214,7 @@ describe('Function: planRestore', () => {
     },
   ])('plans $disposition for a component $case', ({ component: snapshot, disposition, steps }) => {
     // Act
-    const [plan] = planRestore([snapshot], NOW);
+    const [plan] = planRestore([snapshot], NOW, { scope: 'tagged' });
 
     // Assess
     expect(plan?.disposition).toBe(disposition);
@@ -203,27 +222,67 @@ describe('Function: planRestore', () => {
   });
 
   it('says why a skipped component stays down', () => {
-    const [plan] = planRestore([component({ desiredCopyCount: 0, tags: { ...saved(2), 'ops-bot:skip': 'true' } })], NOW);
+    const [plan] = planRestore([component({ desiredCopyCount: 0, tags: { ...saved(2), 'ops-bot:skip': 'true' } })], NOW, { scope: 'tagged' });
     expect(plan?.detail).toContain('restore it by hand');
   });
 
   it('does not recreate an autoscaling target removed over the weekend, and says so', () => {
-    const [plan] = planRestore([component({ desiredCopyCount: 0, tags: saved(2, [1, 4]) })], NOW);
+    const [plan] = planRestore([component({ desiredCopyCount: 0, tags: { ...saved(2, [1, 4]), 'ops-bot:weekend-scale-to-zero': 'true' } })], NOW, {
+      scope: 'tagged',
+    });
     expect(plan?.steps.map((step) => step.kind)).toEqual(['set-copy-count', 'clear-state']);
     expect(plan?.detail).toContain('autoscaling target was removed');
   });
 });
 
-describe('Function: readSavedState', () => {
+describe('Function: planRestore (who may be restored)', () => {
+  const held = { 'ops-bot:saved-copy-count': '3', 'ops-bot:held-by': 'idle-action' };
+
+  it("restores a component not opted in only through the idle action's own verified hold", () => {
+    const notOptedIn = component({ desiredCopyCount: 0, tags: held });
+    expect(planRestore([notOptedIn], NOW, { scope: 'tagged', releaseHold: 'idle-action' })[0]?.disposition).toBe('restore');
+    expect(
+      planRestore([component({ desiredCopyCount: 0, tags: { 'ops-bot:saved-copy-count': '3' } })], NOW, { scope: 'tagged', releaseHold: 'idle-action' })[0]
+        ?.disposition,
+    ).toBe('out-of-scope');
+  });
+
+  it('restores a component named by an admin whatever its opt-in, never beyond its saved count', () => {
+    const [plan] = planRestore([component({ desiredCopyCount: 0, tags: { 'ops-bot:saved-copy-count': '3' } })], NOW, { scope: 'tagged', named: true });
+    expect(plan?.steps).toContainEqual({ kind: 'set-copy-count', copyCount: 3 });
+  });
+
+  it('keeps what did not verify out of every plan, named or not', () => {
+    const forged = component({
+      desiredCopyCount: 0,
+      state: { status: 'rejected', reason: 'no MAC', found: { 'ops-bot:saved-copy-count': '777' }, legacy: true },
+    });
+    for (const options of [{ scope: 'all' as const }, { scope: 'tagged' as const, named: true }, { scope: 'tagged' as const, releaseHold: 'idle-action' }]) {
+      const [plan] = planRestore([forged], NOW, options);
+      expect(plan?.steps).toEqual([]);
+      expect(plan?.unverified).toEqual({ found: { 'ops-bot:saved-copy-count': '777' }, legacy: true });
+    }
+  });
+
+  it('never scales down a component whose state does not verify', () => {
+    const [plan] = planScaleDown([component({ desiredCopyCount: 3, state: { status: 'rejected', reason: 'MAC', found: {}, legacy: false } })], {
+      scope: 'all',
+      now: NOW,
+    });
+    expect(plan?.disposition).toBe('unverified-state');
+    expect(plan?.steps).toEqual([]);
+  });
+});
+
+describe('Function: parseSavedValues', () => {
   it.each([
-    { tags: {}, state: { status: 'none' } },
     { tags: { 'ops-bot:saved-copy-count': '4' }, state: { status: 'saved', copyCount: 4 } },
     { tags: saved(2, [1, 3]), state: { status: 'saved', copyCount: 2, autoscaling: { minCapacity: 1, maxCapacity: 3 } } },
     { tags: { 'ops-bot:saved-copy-count': '-1' }, state: { status: 'invalid' } },
     { tags: { 'ops-bot:saved-copy-count': '2', 'ops-bot:saved-min-capacity': '1' }, state: { status: 'invalid' } },
     { tags: { 'ops-bot:saved-copy-count': '2', 'ops-bot:saved-min-capacity': '5', 'ops-bot:saved-max-capacity': '3' }, state: { status: 'invalid' } },
   ])('reads $tags as $state.status', ({ tags, state }) => {
-    expect(readSavedState(tags as Record<string, string>)).toMatchObject(state);
+    expect(parseSavedValues(tags as Record<string, string>)).toMatchObject(state);
   });
 });
 

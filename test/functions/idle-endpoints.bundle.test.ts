@@ -59,11 +59,13 @@ describe('Bundle: dist/idle-endpoints/index.mjs', () => {
     expect(account.callCount('Publish')).toBe(0);
     // Bulk reads: 5 pages of endpoints, one ListMetrics per traffic metric (Invocations, and the async
     // InvocationsProcessed and ApproximateBacklogSize), 1 GetMetricData call for 350 series, one tag
-    // search each for ops-bot:skip and ops-bot:idle-action, describes only for the 200 idle ones.
+    // search each for ops-bot:skip and ops-bot:idle-action, describes only for the 200 idle ones; and,
+    // to follow the idle actions in effect, one search each for configs holding recreate records
+    // (signed, and the previous version's) and for endpoints holding a hold.
     expect(account.callCounts()).toEqual({
       ListEndpoints: 5,
       ListInferenceComponents: 1,
-      GetResources: 2,
+      GetResources: 5,
       ListMetrics: 3,
       GetMetricData: 1,
       DescribeEndpoint: 200,

@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
 import { gsm7Length } from '@ops-bot/shared/report/gsm7';
-import { FakeAccount, fakeEndpoint, variantSeries, type FakeSeries } from '../../fakes/account.ts';
+import { FakeAccount, fakeEndpoint, variantSeries, type FakeSeries, STATE_KEY_ARN } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 import { lambdaContext, loadHandler, type LambdaHandler } from '../support/lambda.ts';
 
@@ -22,6 +22,7 @@ const invoke = async (account: FakeAccount, event: unknown) => {
       AWS_REGION: 'us-east-1',
       TOPIC_ARN,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
+      STATE_KEY_ID: STATE_KEY_ARN,
     });
     return await handler(event, lambdaContext('idle-endpoints'));
   } finally {

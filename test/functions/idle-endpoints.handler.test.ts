@@ -3,7 +3,7 @@ import { DescribeEndpointCommand, ListEndpointsCommand } from '@aws-sdk/client-s
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
-import { FakeAccount, FakeAwsError, componentSeries, fakeEndpoint, variantSeries } from '../../fakes/account.ts';
+import { FakeAccount, FakeAwsError, componentSeries, fakeEndpoint, variantSeries, STATE_KEY_ARN } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 import { lambdaContext, loadHandler, type LambdaHandler } from '../support/lambda.ts';
 
@@ -13,7 +13,7 @@ const TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:ops-bot';
 type Handler = LambdaHandler<IdleEndpointsResult>;
 
 const loadIdleEndpoints = (env: Record<string, string> = {}): Promise<Handler> =>
-  loadHandler('idle-endpoints', { AWS_REGION: 'us-east-1', TOPIC_ARN, POWERTOOLS_LOG_LEVEL: 'SILENT', ...env });
+  loadHandler('idle-endpoints', { AWS_REGION: 'us-east-1', TOPIC_ARN, POWERTOOLS_LOG_LEVEL: 'SILENT', STATE_KEY_ID: STATE_KEY_ARN, ...env });
 
 const invoke = async (account: FakeAccount, event: unknown, env?: Record<string, string>) => {
   const mocks = mockAccount(account);

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
-import { FakeAccount, FakeAwsError, fakeEndpoint, variantSeries } from '../../fakes/account.ts';
+import { FakeAccount, FakeAwsError, fakeEndpoint, variantSeries, STATE_KEY_ARN } from '../../fakes/account.ts';
 import { startFakeAwsServer } from '../../fakes/server.ts';
 import { lambdaContext, loadHandler, type LambdaHandler } from '../support/lambda.ts';
 
@@ -18,6 +18,7 @@ function handlerAgainst(url: string): Promise<Handler> {
     AWS_SECRET_ACCESS_KEY: 'secret',
     TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
+    STATE_KEY_ID: STATE_KEY_ARN,
   });
 }
 

@@ -1,3 +1,4 @@
+import { STATE_KEY_ARN } from '../../fakes/account.ts';
 /**
  * How runs end when the world misbehaves: a run that would outlast the Lambda timeout, and a
  * Publish that fails after the run itself failed (client-timeouts.test.ts has the hanging service).
@@ -65,6 +66,7 @@ describe('Run endings: deadlines and failed publishes', () => {
         AWS_REGION: 'us-east-1',
         TOPIC_ARN,
         POWERTOOLS_LOG_LEVEL: 'SILENT',
+        STATE_KEY_ID: STATE_KEY_ARN,
         NOTEBOOK_JUPYTER_TIMEOUT_SECONDS: '1',
       });
 
@@ -85,7 +87,12 @@ describe('Run endings: deadlines and failed publishes', () => {
       // Prepare: the only region cannot be listed, and the report's Publish is throttled.
       sageMaker.on(ListNotebookInstancesCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
       sns.on(PublishCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} }));
-      const handler = await loadHandler<IdleNotebooksResult>('idle-notebooks', { AWS_REGION: 'us-east-1', TOPIC_ARN, POWERTOOLS_LOG_LEVEL: 'SILENT' });
+      const handler = await loadHandler<IdleNotebooksResult>('idle-notebooks', {
+        AWS_REGION: 'us-east-1',
+        TOPIC_ARN,
+        STATE_KEY_ID: STATE_KEY_ARN,
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      });
 
       // Act
       const run = handler({}, lambdaContext('idle-notebooks'));
@@ -111,7 +118,12 @@ describe('Run endings: deadlines and failed publishes', () => {
       tagging.on(GetResourcesCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
       sageMaker.on(CreatePresignedNotebookInstanceUrlCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
       sns.on(PublishCommand).rejects(Object.assign(new Error('not authorized to perform SNS:Publish'), { name: 'AuthorizationErrorException', $metadata: {} }));
-      const handler = await loadHandler<IdleNotebooksResult>('idle-notebooks', { AWS_REGION: 'us-east-1', TOPIC_ARN, POWERTOOLS_LOG_LEVEL: 'SILENT' });
+      const handler = await loadHandler<IdleNotebooksResult>('idle-notebooks', {
+        AWS_REGION: 'us-east-1',
+        TOPIC_ARN,
+        STATE_KEY_ID: STATE_KEY_ARN,
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      });
 
       // Act & Assess
       await expect(handler({}, lambdaContext('idle-notebooks'))).rejects.toMatchObject({

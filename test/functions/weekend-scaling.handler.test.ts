@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WeekendScalingResult } from '@ops-bot/shared/jobs/weekend-scaling';
-import { FakeAccount, fakeComponent, hostEndpoint, MUTATING, observable } from '../../fakes/account.ts';
+import { FakeAccount, fakeComponent, hostEndpoint, MUTATING, observable, STATE_KEY_ARN } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 import { lambdaContext, loadHandler, type LambdaHandler } from '../support/lambda.ts';
 
@@ -12,6 +12,7 @@ const ENV = {
   TOPIC_ARN,
   TIMEZONE: 'Europe/Berlin',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
+  STATE_KEY_ID: STATE_KEY_ARN,
   SCHEDULER_ROLE_ARN: 'arn:aws:iam::111122223333:role/ops-bot-scheduler',
   SCHEDULER_DLQ_ARN: 'arn:aws:sqs:us-east-1:111122223333:ops-bot-dlq',
   // Components settle after a couple of describes in the fake: no need to wait between checks.

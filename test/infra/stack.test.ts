@@ -154,7 +154,13 @@ describe('Stack: SageMakerOpsBot', () => {
     const alarms = synthesized.template.findResources('AWS::CloudWatch::Alarm');
     const metrics = Object.values(alarms).map((alarm) => (alarm as { Properties: { MetricName: string } }).Properties.MetricName);
     // No alarm on Lambda Errors: a manual invoke with a mistyped event fails synchronously, to its caller.
-    expect(metrics.sort()).toEqual([...Array(5).fill('ApproximateNumberOfMessagesVisible'), 'IdleActionFailures', 'WeekendFailures']);
+    // StateRejected: one per job that keeps signed state (idle-endpoints, weekend-scaling, idle-notebooks, savings-report).
+    expect(metrics.sort()).toEqual([
+      ...Array(5).fill('ApproximateNumberOfMessagesVisible'),
+      'IdleActionFailures',
+      ...Array(4).fill('StateRejected'),
+      'WeekendFailures',
+    ]);
     for (const alarm of Object.values(alarms)) {
       expect((alarm as { Properties: { AlarmActions: unknown[] } }).Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/ReportTopic/) }]);
     }
@@ -192,8 +198,26 @@ describe('Stack: SageMakerOpsBot', () => {
     // Tag writes on configs and components: the bot's own keys only.
     expect(sid('KeepRecreateRecords')?.Condition).toEqual({
       'ForAllValues:StringLike': {
-        'aws:TagKeys': ['ops-bot:recreate-endpoint', 'ops-bot:recreate-config', 'ops-bot:deleted-at', 'ops-bot:cost-per-day', 'ops-bot:recreate-tags-*'],
+        'aws:TagKeys': [
+          'ops-bot:recreate:*',
+          'ops-bot:recreate-records',
+          'ops-bot:recreate-endpoint',
+          'ops-bot:recreate-config',
+          'ops-bot:deleted-at',
+          'ops-bot:cost-per-day',
+          'ops-bot:recreate-tags-*',
+        ],
       },
+    });
+    // Other keys only as part of CreateEndpoint (the owner's tags back on a recreated endpoint).
+    expect(sid('TagRecreatedEndpoints')?.Condition).toEqual({ StringEquals: { 'sagemaker:TaggingAction': 'CreateEndpoint' } });
+    expect(sid('KeepEndpointState')?.Condition).toEqual({
+      'ForAllValues:StringEquals': { 'aws:TagKeys': ['ops-bot:cost-per-day', 'ops-bot:held-since', 'ops-bot:restored-at', 'ops-bot:state-mac'] },
+    });
+    // Its MACs: made and checked with the state key only.
+    expect(sid('SignedState')).toMatchObject({
+      Action: ['kms:GenerateMac', 'kms:VerifyMac'],
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/StateKey/), 'Arn'] },
     });
     expect(sid('KeepStateOnComponents')?.Condition).toMatchObject({
       'ForAllValues:StringEquals': { 'aws:TagKeys': expect.arrayContaining(['ops-bot:saved-copy-count', 'ops-bot:held-by']) },
@@ -201,7 +225,13 @@ describe('Stack: SageMakerOpsBot', () => {
     // The skip deny covers every write.
     expect(sid('NeverTouchSkipped')).toMatchObject({
       Effect: 'Deny',
-      Action: ['sagemaker:DeleteEndpoint', 'sagemaker:UpdateInferenceComponentRuntimeConfig', 'sagemaker:AddTags', 'sagemaker:DeleteTags'],
+      Action: [
+        'sagemaker:DeleteEndpoint',
+        'sagemaker:CreateEndpoint',
+        'sagemaker:UpdateInferenceComponentRuntimeConfig',
+        'sagemaker:AddTags',
+        'sagemaker:DeleteTags',
+      ],
       Resource: '*',
       Condition: { StringEqualsIgnoreCase: { 'aws:ResourceTag/ops-bot:skip': 'true' } },
     });
@@ -328,6 +358,7 @@ describe('Stack: weekend-scaling job', () => {
           'ops-bot:saved-at',
           'ops-bot:restore-after',
           'ops-bot:held-by',
+          'ops-bot:state-mac',
         ],
       },
     });
@@ -492,7 +523,14 @@ describe('Stack: idle-notebooks job', () => {
       {
         Sid: 'NeverTouchSkipped',
         Effect: 'Deny',
-        Action: ['sagemaker:StopNotebookInstance', 'sagemaker:StartNotebookInstance', 'sagemaker:DeleteApp', 'sagemaker:AddTags', 'sagemaker:DeleteTags'],
+        Action: [
+          'sagemaker:StopNotebookInstance',
+          'sagemaker:StartNotebookInstance',
+          'sagemaker:CreatePresignedNotebookInstanceUrl',
+          'sagemaker:DeleteApp',
+          'sagemaker:AddTags',
+          'sagemaker:DeleteTags',
+        ],
         Resource: '*',
         Condition: { StringEqualsIgnoreCase: { 'aws:ResourceTag/ops-bot:skip': 'true' } },
       },
@@ -508,7 +546,9 @@ describe('Stack: idle-notebooks job', () => {
     // Assess
     expect(JSON.stringify(stop?.Resource)).toMatch(/:notebook-instance\/\*/);
     expect(JSON.stringify(stop?.Resource)).not.toMatch(/endpoint|inference-component/);
-    expect(mark?.Condition).toEqual({ 'ForAllValues:StringEquals': { 'aws:TagKeys': ['ops-bot:last-action', 'ops-bot:off-hours-stopped'] } });
+    expect(mark?.Condition).toEqual({
+      'ForAllValues:StringEquals': { 'aws:TagKeys': ['ops-bot:last-action', 'ops-bot:off-hours-stopped', 'ops-bot:state-mac'] },
+    });
     expect(actionsOf(statements).filter((action) => action.startsWith('sagemaker:'))).toEqual([
       'sagemaker:AddTags',
       'sagemaker:CreatePresignedNotebookInstanceUrl',
@@ -556,6 +596,8 @@ describe('Stack: savings-report job, dashboard and chat delivery', () => {
       'cloudwatch:ListMetrics',
       'kms:Decrypt',
       'kms:GenerateDataKey*',
+      // Checks the notebooks' signed stop records; it never makes a MAC.
+      'kms:VerifyMac',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'sagemaker:ListNotebookInstances',

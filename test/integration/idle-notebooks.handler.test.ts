@@ -24,6 +24,9 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { IdleNotebooksResult } from '@ops-bot/shared/jobs/idle-notebooks';
+import { GenerateMacCommand, KMSClient, VerifyMacCommand } from '@aws-sdk/client-kms';
+import { NOTEBOOK_STATE } from '@ops-bot/shared/aws/bot-state';
+import { FakeAccount, STATE_KEY_ARN } from '../../fakes/account.ts';
 import { jupyterUnavailable, startJupyterServer, type JupyterServer } from '../support/jupyter-server.ts';
 import { lambdaContext, loadHandler, type LambdaHandler } from '../support/lambda.ts';
 
@@ -36,12 +39,23 @@ const TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:ops-bot';
 const sageMaker = mockClient(SageMakerClient);
 const sns = mockClient(SNSClient);
 const tagging = mockClient(ResourceGroupsTaggingAPIClient);
+// KMS as the fake account answers it (GenerateMac, VerifyMac under the state key).
+const keyHolder = new FakeAccount();
+const kms = mockClient(KMSClient);
+kms.on(GenerateMacCommand).callsFake(async (input) => keyHolder.handle('GenerateMac', input as Record<string, unknown>) as never);
+kms.on(VerifyMacCommand).callsFake(async (input) => keyHolder.handle('VerifyMac', input as Record<string, unknown>) as never);
 type Handler = LambdaHandler<IdleNotebooksResult>;
 const arnOf = (name: string) => `arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/${name}`;
 
 // Logs on (INFO): one test reads them to prove no credential gets into them.
 const loadIdleNotebooks = (): Promise<Handler> =>
-  loadHandler('idle-notebooks', { AWS_REGION: 'us-east-1', TOPIC_ARN, POWERTOOLS_LOG_LEVEL: 'INFO', NOTEBOOK_JUPYTER_TIMEOUT_SECONDS: '2' });
+  loadHandler('idle-notebooks', {
+    AWS_REGION: 'us-east-1',
+    TOPIC_ARN,
+    STATE_KEY_ID: STATE_KEY_ARN,
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    NOTEBOOK_JUPYTER_TIMEOUT_SECONDS: '2',
+  });
 
 describe.skipIf(JUPYTER_MISSING)('Integration: idle-notebooks handler on real Jupyter servers', () => {
   let busyServer: JupyterServer;
@@ -192,7 +206,8 @@ describe('Function: idle-notebooks off hours and Studio audit', () => {
     sageMaker.reset();
     sns.reset();
   });
-  const handler = (): Promise<Handler> => loadHandler('idle-notebooks', { AWS_REGION: 'us-east-1', TOPIC_ARN, POWERTOOLS_LOG_LEVEL: 'SILENT' });
+  const handler = (): Promise<Handler> =>
+    loadHandler('idle-notebooks', { AWS_REGION: 'us-east-1', TOPIC_ARN, STATE_KEY_ID: STATE_KEY_ARN, POWERTOOLS_LOG_LEVEL: 'SILENT' });
 
   it('stops every InService notebook not skipped in the evening, marking each before stopping it', async () => {
     // Prepare
@@ -222,10 +237,12 @@ describe('Function: idle-notebooks off hours and Studio audit', () => {
     ]);
   });
 
-  it('starts in the morning exactly the notebooks the bot stopped, then clears the mark', async () => {
-    // Prepare
+  it('starts in the morning exactly the notebooks the bot stopped, then clears the mark; a mark it did not sign starts nothing', async () => {
+    // Prepare: 'mine' carries the bot's signed mark, 'forged' the same tag written by someone else.
+    const signed = keyHolder.signedState(arnOf('mine'), NOTEBOOK_STATE, { 'ops-bot:off-hours-stopped': 'true' });
+    const tagsOf: Record<string, Record<string, string>> = { [arnOf('mine')]: signed, [arnOf('forged')]: { 'ops-bot:off-hours-stopped': 'true' } };
     sageMaker.on(ListNotebookInstancesCommand).resolves({
-      NotebookInstances: ['mine', 'someone-elses'].map((name) => ({
+      NotebookInstances: ['mine', 'someone-elses', 'forged'].map((name) => ({
         NotebookInstanceName: name,
         NotebookInstanceArn: arnOf(name),
         NotebookInstanceStatus: 'Stopped',
@@ -234,7 +251,7 @@ describe('Function: idle-notebooks off hours and Studio audit', () => {
     });
     sageMaker
       .on(ListTagsCommand)
-      .callsFake(async (input) => ({ Tags: input.ResourceArn === arnOf('mine') ? [{ Key: 'ops-bot:off-hours-stopped', Value: 'true' }] : [] }));
+      .callsFake(async (input) => ({ Tags: Object.entries(tagsOf[input.ResourceArn ?? ''] ?? {}).map(([Key, Value]) => ({ Key, Value })) }));
 
     // Act
     const result = await (await handler())({ action: 'morning-start' }, lambdaContext('idle-notebooks'));
@@ -242,8 +259,10 @@ describe('Function: idle-notebooks off hours and Studio audit', () => {
     // Assess
     expect(sageMaker).toHaveReceivedCommandTimes(StartNotebookInstanceCommand, 1);
     expect(sageMaker).toHaveReceivedCommandWith(StartNotebookInstanceCommand, { NotebookInstanceName: 'mine' });
-    expect(sageMaker).toHaveReceivedCommandWith(DeleteTagsCommand, { ResourceArn: arnOf('mine'), TagKeys: ['ops-bot:off-hours-stopped'] });
+    expect(sageMaker).toHaveReceivedCommandWith(DeleteTagsCommand, { ResourceArn: arnOf('mine'), TagKeys: ['ops-bot:off-hours-stopped', 'ops-bot:state-mac'] });
     expect(result.report?.subject).toBe('SageMaker notebooks: started 1 notebook');
+    expect(result.notebooks.find((nb) => nb.name === 'forged')).toMatchObject({ result: 'none', stateRejected: true });
+    expect(result.report?.email).toContain('its off-hours mark does not verify');
   });
 
   it('audits running Studio apps with their cost and where idle shutdown is off', async () => {

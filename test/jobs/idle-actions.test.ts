@@ -10,12 +10,12 @@ import { runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
 import { idleEndpointsEventParser } from '@ops-bot/shared/lambda/events';
 import { createIdleEndpointsClients, liveIdleEndpointsDeps } from '@ops-bot/shared/live/idle-endpoints';
 import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/shared/live/weekend-scaling';
-import { FakeAccount, FakeAwsError, fakeComponent, fakeEndpoint, MUTATING, variantSeries } from '../../fakes/account.ts';
+import { FakeAccount, FakeAwsError, fakeComponent, fakeEndpoint, MUTATING, variantSeries, STATE_KEY_ARN } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 import { recordMetrics, type RecordedMetrics } from '../support/metrics.ts';
 
 const NOW = new Date('2026-11-20T09:00:00.000Z');
-const env = { AWS_REGION: 'us-east-1', TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot', WEEKEND_SETTLE_POLL_SECONDS: '0' };
+const env = { AWS_REGION: 'us-east-1', STATE_KEY_ID: STATE_KEY_ARN, TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot', WEEKEND_SETTLE_POLL_SECONDS: '0' };
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * 24 * 3_600_000);
 const OWNER_TAGS = { team: 'ml-platform', 'cost-center': 'CC-42', 'ops-bot:idle-action': 'delete' };
@@ -59,13 +59,12 @@ describe('Idle actions (ops-bot:idle-action)', () => {
     const result = await check();
 
     // Assess: the record is on the config before the delete, the config stays, the report says how to undo.
-    expect(writes().map((call) => call.operation)).toEqual(['AddTags', 'DeleteEndpoint']);
+    expect(writes().map((call) => call.operation)).toEqual(['AddTags', 'AddTags', 'DeleteEndpoint']);
     expect(account.endpoints.map((endpoint) => endpoint.name)).toEqual([]);
-    expect(account.configs.get('old-model-config')?.tags).toMatchObject({
-      'ops-bot:recreate-endpoint': 'old-model',
-      'ops-bot:recreate-config': 'old-model-config',
-      'ops-bot:cost-per-day': '5.52',
-    });
+    const recordKeys = Object.keys(account.configs.get('old-model-config')?.tags ?? {});
+    expect(recordKeys).toContain('ops-bot:recreate:old-model:mac');
+    expect(recordKeys).toContain('ops-bot:recreate-records');
+    expect(recordKeys.every((key) => key === 'ops-bot:recreate-records' || /^ops-bot:recreate:old-model:(\d+|mac)$/.test(key))).toBe(true);
     expect(result.idleActions.outcomes).toEqual([expect.objectContaining({ name: 'old-model', action: 'delete', result: 'done', savesPerDay: 5.52 })]);
     expect(result.report?.email).toContain('ACTED ON');
     expect(result.report?.email).toContain('old-model (us-east-1): delete, done');
@@ -86,13 +85,23 @@ describe('Idle actions (ops-bot:idle-action)', () => {
     // Act: the undo.
     const recreated = await undo({ action: 'recreate', endpoint: 'old-model' });
 
-    // Assess: same name, same config, same tags; the record is gone from the config.
+    // Assess: same name, same config, same tags; the record stays while the endpoint is Creating.
     expect(recreated.outcome).toMatchObject({ result: 'done' });
     const back = account.endpoints.find((endpoint) => endpoint.name === 'old-model');
     expect(back?.tags).toEqual(OWNER_TAGS);
     expect(account.configOf.get('old-model')).toBe('old-model-config');
-    expect(account.configs.get('old-model-config')?.tags).toEqual({});
+    expect(account.configs.get('old-model-config')?.tags).toHaveProperty('ops-bot:recreate:old-model:mac');
     expect(recreated.report?.subject).toBe('SageMaker: endpoint old-model recreated (us-east-1)');
+
+    // Act: the daily run follows it while Creating, then finishes once it is InService.
+    const creating = await check();
+    expect(creating.report?.email).toContain('old-model (us-east-1): recreate in progress (Creating)');
+    (back as { status?: string }).status = 'InService';
+    await check();
+
+    // Assess: the record is gone, and the recreated endpoint's idle clock restarts (signed).
+    expect(account.configs.get('old-model-config')?.tags).toEqual({});
+    expect(account.endpoints.find((endpoint) => endpoint.name === 'old-model')?.tags).toHaveProperty('ops-bot:restored-at');
   });
 
   it("scales an opted-in endpoint's components to 0 with their state saved and held from the weekly restore, and its restore brings back exactly what ran", async () => {

@@ -10,13 +10,13 @@ import { runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
 import { createIdleEndpointsClients, liveIdleEndpointsDeps } from '@ops-bot/shared/live/idle-endpoints';
 import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/shared/live/weekend-scaling';
 import type { NotebookAccess } from '@ops-bot/shared/aws/notebook-instances';
-import { FakeAccount, fakeComponent, fakeEndpoint, hostEndpoint, variantSeries } from '../../fakes/account.ts';
+import { FakeAccount, fakeComponent, fakeEndpoint, hostEndpoint, variantSeries, STATE_KEY_ARN } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 import { recordMetrics } from '../support/metrics.ts';
 
 const NOW = new Date('2026-11-20T17:00:00.000Z');
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:ops-bot';
-const env = { AWS_REGION: 'us-east-1', TOPIC_ARN };
+const env = { AWS_REGION: 'us-east-1', STATE_KEY_ID: STATE_KEY_ARN, TOPIC_ARN };
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * 24 * 3_600_000);
 
@@ -127,6 +127,8 @@ describe('Job metrics', () => {
         studio: { listRunningApps: async () => [], readIdleCoverage: async () => ({ coverage: [], failures: [] }) },
         tags: { findTagged: async () => new Map() },
       }),
+      // This test counts metrics: the bot's state is written and found as nothing.
+      state: { verify: async () => ({ status: 'none' }), read: async () => ({ status: 'none' }), write: async () => undefined, clear: async () => undefined },
       readActivity: async (url) => {
         if (url.includes('unreadable')) throw new Error('connection refused');
         return { status: 'read', sessions: 0, kernels: [], terminals: [], serverLastActivity: daysAgo(1).toISOString() };

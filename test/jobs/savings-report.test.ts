@@ -18,11 +18,17 @@ import { createIdleEndpointsClients, liveIdleEndpointsDeps } from '@ops-bot/shar
 import { createIdleNotebooksClients, liveIdleNotebooksDeps } from '@ops-bot/shared/live/idle-notebooks';
 import { createSavingsReportClients, liveSavingsReportDeps } from '@ops-bot/shared/live/savings-report';
 import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/shared/live/weekend-scaling';
-import { FakeAccount, fakeComponent, fakeEndpoint, hostEndpoint, variantSeries } from '../../fakes/account.ts';
+import { FakeAccount, fakeComponent, fakeEndpoint, hostEndpoint, variantSeries, STATE_KEY_ARN } from '../../fakes/account.ts';
 import { cloudWatchSink } from '../../fakes/metrics-sink.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 
-const env = { AWS_REGION: 'us-east-1', TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot', TIMEZONE: 'UTC', WEEKEND_SETTLE_POLL_SECONDS: '0' };
+const env = {
+  AWS_REGION: 'us-east-1',
+  STATE_KEY_ID: STATE_KEY_ARN,
+  TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
+  TIMEZONE: 'UTC',
+  WEEKEND_SETTLE_POLL_SECONDS: '0',
+};
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const at = (iso: string) => new Date(iso);
 

@@ -12,11 +12,12 @@ import { parseWeekendScalingConfig } from '@ops-bot/shared/config';
 import { runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
 import { weekendEventParser } from '@ops-bot/shared/lambda/events';
 import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/shared/live/weekend-scaling';
-import { FakeAccount, FakeAwsError, hostEndpoint, MUTATING, observable, type FakeComponent } from '../../fakes/account.ts';
+import { FakeAccount, FakeAwsError, hostEndpoint, MUTATING, observable, type FakeComponent, STATE_KEY_ARN } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const config = parseWeekendScalingConfig({
+  STATE_KEY_ID: STATE_KEY_ARN,
   AWS_REGION: 'us-east-1',
   TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
   TIMEZONE: 'Europe/Berlin',

@@ -12,11 +12,29 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { createSageMakerTags, type SageMakerTags } from './sagemaker-tags.ts';
 
+/** Where an endpoint stands: `Creating`, `InService`, `Failed` (with its reason), …; undefined when there is none. */
+interface EndpointState {
+  readonly arn: string;
+  readonly status: string;
+  readonly failureReason?: string | undefined;
+}
+
+interface EndpointConfigFacts {
+  readonly name: string;
+  /** The ARN carries the name lower-cased. */
+  readonly arn: string;
+  /** The config's KmsKeyId: CreateEndpoint needs the key policy to grant the caller (SageMaker API Reference, CreateEndpointConfig). */
+  readonly kmsKeyId?: string | undefined;
+  readonly variantNames: readonly string[];
+}
+
 interface EndpointLifecycle extends SageMakerTags {
   /** The endpoint's ARN. */
   arnOf(endpointName: string): Promise<string>;
-  /** The endpoint's config, by name and ARN (the ARN carries the name lower-cased). */
-  configOf(endpointName: string): Promise<{ readonly name: string; readonly arn: string }>;
+  /** The endpoint's config: name, ARN, KMS key and variants. */
+  configOf(endpointName: string): Promise<EndpointConfigFacts>;
+  /** The endpoint's status now, or undefined when it does not exist. */
+  stateOf(endpointName: string): Promise<EndpointState | undefined>;
   deleteEndpoint(endpointName: string): Promise<void>;
   createEndpoint(endpointName: string, configName: string, tags: Readonly<Record<string, string>>): Promise<void>;
 }
@@ -34,7 +52,22 @@ function createEndpointLifecycle(client: SageMakerClient): EndpointLifecycle {
       if (!endpoint.EndpointConfigName) throw new Error(`DescribeEndpoint(${endpointName}) returned no EndpointConfigName`);
       const config = await client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: endpoint.EndpointConfigName }));
       if (!config.EndpointConfigArn) throw new Error(`DescribeEndpointConfig(${endpoint.EndpointConfigName}) returned no EndpointConfigArn`);
-      return { name: endpoint.EndpointConfigName, arn: config.EndpointConfigArn };
+      return {
+        name: endpoint.EndpointConfigName,
+        arn: config.EndpointConfigArn,
+        kmsKeyId: config.KmsKeyId,
+        variantNames: (config.ProductionVariants ?? []).flatMap((variant) => (variant.VariantName ? [variant.VariantName] : [])),
+      };
+    },
+    async stateOf(endpointName) {
+      try {
+        const endpoint = await client.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
+        return { arn: endpoint.EndpointArn ?? '', status: endpoint.EndpointStatus ?? 'Unknown', failureReason: endpoint.FailureReason };
+      } catch (error) {
+        // DescribeEndpoint answers a missing endpoint with a ValidationException "Could not find endpoint" (SageMaker API Reference).
+        if (error instanceof Error && error.name === 'ValidationException' && /could not find endpoint/i.test(error.message)) return undefined;
+        throw error;
+      }
     },
     async deleteEndpoint(endpointName) {
       await client.send(new DeleteEndpointCommand({ EndpointName: endpointName }));
@@ -47,4 +80,4 @@ function createEndpointLifecycle(client: SageMakerClient): EndpointLifecycle {
 }
 
 export { createEndpointLifecycle };
-export type { EndpointLifecycle };
+export type { EndpointLifecycle, EndpointState, EndpointConfigFacts };

@@ -91,16 +91,21 @@ interface IdleActionOutcome {
   /** How to undo it: the event for the idle-endpoints function. */
   readonly undo?: string | undefined;
   readonly error?: string | undefined;
+  /** Resources whose state did not verify (the StateRejected metric counts them). */
+  readonly stateRejected?: number | undefined;
 }
 
-/** What a deleted endpoint needs to come back: its name, its tags, and when and at what cost it went. */
+/** What a deleted endpoint needs to come back: its name, config, tags, and when and at what cost it went. */
 interface RecreateRecord {
   readonly endpointName: string;
   readonly configName: string;
+  /** The owner's tags, without `aws:*` keys (CreateEndpoint refuses them) or the bot's own state. */
   readonly tags: Readonly<Record<string, string>>;
   readonly deletedAt: string;
   /** What it cost per day when deleted (USD, known prices only): the savings ledger's figure. */
   readonly costPerDay: number;
+  /** Set once CreateEndpoint accepted the recreate: the record stays until the endpoint is InService. */
+  readonly recreatedAt?: string | undefined;
 }
 
 /** SageMaker allows 50 tags on a resource and 256 characters in a value (SageMaker API Reference, AddTags and Tag). */
@@ -108,27 +113,67 @@ const MAX_TAGS_PER_RESOURCE = 50;
 const MAX_TAG_VALUE_CHARS = 256;
 
 /**
- * The recreate record as tags for the endpoint config. The endpoint's own tags go in as base64url
- * JSON, because a tag value may hold only letters, digits, spaces and `_.:/=+-@` (SageMaker API
- * Reference, Tag), in numbered chunks of 256. Undefined when the config cannot hold them all
- * (`existing` tags already on it count): then the endpoint must not be deleted.
+ * Tags that can go back on a recreated endpoint: the owner's. Keys starting with `aws:` are AWS's
+ * own (CloudFormation adds `aws:cloudformation:*`) and CreateEndpoint refuses them (SageMaker API
+ * Reference, Tag); the bot's signed state belonged to the deleted endpoint and is not carried over.
  */
-function recreateTags(record: RecreateRecord, existing: Tags): Record<string, string> | undefined {
-  const encoded = Buffer.from(JSON.stringify(Object.entries(record.tags)), 'utf8').toString('base64url');
-  const chunks = encoded.match(new RegExp(`.{1,${MAX_TAG_VALUE_CHARS}}`, 'g')) ?? [];
-  const tags: Record<string, string> = {
-    [TAGS.recreateEndpoint]: record.endpointName,
-    [TAGS.recreateConfig]: record.configName,
-    [TAGS.deletedAt]: record.deletedAt,
-    [TAGS.costPerDay]: record.costPerDay.toFixed(2),
-  };
-  chunks.forEach((chunk, index) => (tags[`${TAGS.recreateTagsPrefix}${index}`] = chunk));
-  const total = new Set([...Object.keys(existing), ...Object.keys(tags)]).size;
-  return total <= MAX_TAGS_PER_RESOURCE ? tags : undefined;
+function recreatableTags(tags: Readonly<Record<string, string>>, botStateKeys: readonly string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags).filter(([key]) => !key.toLowerCase().startsWith('aws:') && !botStateKeys.includes(key)));
 }
 
-/** The record read back from a config's tags; undefined when there is none, an error text when it is damaged. */
-function readRecreateRecord(tags: Tags): RecreateRecord | string | undefined {
+/**
+ * The record as the values of its slot (`<prefix>0`, `<prefix>1`, …): base64url JSON, because a tag
+ * value may hold only letters, digits, spaces and `_.:/=+-@` (SageMaker API Reference, Tag), in
+ * chunks of 256. Undefined when the config cannot hold them (`existingTagCount` counts what is there).
+ */
+function recreateRecordValues(record: RecreateRecord, keyPrefix: string, existingTagCount: number): Record<string, string> | undefined {
+  const encoded = Buffer.from(JSON.stringify({ v: 1, ...record }), 'utf8').toString('base64url');
+  const chunks = encoded.match(new RegExp(`.{1,${MAX_TAG_VALUE_CHARS}}`, 'g')) ?? [];
+  const values = Object.fromEntries(chunks.map((chunk, index) => [`${keyPrefix}${index}`, chunk]));
+  // The chunks, the record's MAC and the finder tag.
+  return existingTagCount + chunks.length + 2 <= MAX_TAGS_PER_RESOURCE ? values : undefined;
+}
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((entry) => typeof entry === 'string');
+}
+
+/** The record in a slot's verified values; an error text when they do not hold one. */
+function parseRecreateRecord(values: Readonly<Record<string, string>>, keyPrefix: string): RecreateRecord | string {
+  const chunks: string[] = [];
+  for (let index = 0; values[`${keyPrefix}${index}`] !== undefined; index += 1) chunks.push(values[`${keyPrefix}${index}`] as string);
+  if (chunks.length !== Object.keys(values).length) return 'the record has chunks out of sequence';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(chunks.join(''), 'base64url').toString('utf8'));
+  } catch {
+    // Only the bot's own signed values get here: a record it cannot read is reported, never half-used.
+    return 'the record is not readable';
+  }
+  const record = parsed as Partial<RecreateRecord> & { v?: unknown };
+  if (
+    record.v !== 1 ||
+    typeof record.endpointName !== 'string' ||
+    typeof record.configName !== 'string' ||
+    !isStringRecord(record.tags) ||
+    typeof record.deletedAt !== 'string' ||
+    typeof record.costPerDay !== 'number' ||
+    (record.recreatedAt !== undefined && typeof record.recreatedAt !== 'string')
+  ) {
+    return 'the record is not in the format this version writes';
+  }
+  return {
+    endpointName: record.endpointName,
+    configName: record.configName,
+    tags: record.tags,
+    deletedAt: record.deletedAt,
+    costPerDay: record.costPerDay,
+    ...(record.recreatedAt ? { recreatedAt: record.recreatedAt } : {}),
+  };
+}
+
+/** The record the previous version wrote (unsigned, one per config); undefined when there is none, an error text when damaged. */
+function readLegacyRecreateRecord(tags: Tags): RecreateRecord | string | undefined {
   const endpointName = tags[TAGS.recreateEndpoint];
   if (endpointName === undefined) return undefined;
   const configName = tags[TAGS.recreateConfig];
@@ -153,11 +198,11 @@ function readRecreateRecord(tags: Tags): RecreateRecord | string | undefined {
   }
 }
 
-/** The recreate record's tag keys present on a config: removed once the endpoint is back. */
-function recreateTagKeys(tags: Tags): string[] {
+/** The previous version's record keys on a config: removed once the record is adopted. */
+function legacyRecreateTagKeys(tags: Tags): string[] {
   const fixed: string[] = [TAGS.recreateEndpoint, TAGS.recreateConfig, TAGS.deletedAt, TAGS.costPerDay];
   return Object.keys(tags).filter((key) => fixed.includes(key) || key.startsWith(TAGS.recreateTagsPrefix));
 }
 
-export { IDLE_ACTIONS, decideIdleActions, recreateTags, readRecreateRecord, recreateTagKeys };
+export { IDLE_ACTIONS, decideIdleActions, recreatableTags, recreateRecordValues, parseRecreateRecord, readLegacyRecreateRecord, legacyRecreateTagKeys };
 export type { IdleAction, IdleActionDecision, IdleActionPolicy, IdleActionOutcome, IdleActionResult, RecreateRecord };

@@ -130,6 +130,8 @@ interface NotebookOutcome {
   readonly realized?: { readonly action: SavingsAction; readonly saved: number } | undefined;
   /** Not read because the run stopped starting work before the Lambda timeout. */
   readonly outOfTime?: boolean;
+  /** The bot's state on it did not verify (the StateRejected metric counts it). */
+  readonly stateRejected?: boolean;
 }
 
 export { decideNotebook, lastActionTag };

@@ -19,7 +19,17 @@ const TAGS = {
   idleAction: `${TAG_PREFIX}idle-action`,
   /** On a component scaled to zero by the idle action: no weekly restore, only the on-demand one. */
   heldBy: `${TAG_PREFIX}held-by`,
-  /** On the endpoint config of an endpoint the idle action deleted: the endpoint's name. */
+  /** The MAC over a resource's signed state (aws/bot-state.ts). */
+  stateMac: `${TAG_PREFIX}state-mac`,
+  /** On an endpoint whose components the idle action holds at 0: since when. */
+  heldSince: `${TAG_PREFIX}held-since`,
+  /** On an endpoint the bot restored or recreated: its idle clock starts again here. */
+  restoredAt: `${TAG_PREFIX}restored-at`,
+  /** On an endpoint config: `ops-bot:recreate:<endpoint>:<n>` chunks and `…:mac`, one signed record per deleted endpoint. */
+  recreatePrefix: `${TAG_PREFIX}recreate:`,
+  /** On an endpoint config holding at least one recreate record: how the daily run finds them (a finder only, never trusted). */
+  recreateRecords: `${TAG_PREFIX}recreate-records`,
+  /** Before signed state (format 0): on the endpoint config of an endpoint the idle action deleted, the endpoint's name. */
   recreateEndpoint: `${TAG_PREFIX}recreate-endpoint`,
   /** With recreateEndpoint: the config's own name (ARNs carry it lower-cased). */
   recreateConfig: `${TAG_PREFIX}recreate-config`,

@@ -11,6 +11,7 @@
  * and a restore sets the saved copies (inside the saved bounds) before raising MinCapacity.
  */
 import { isSkipped, isTagTrue, TAGS, type Tags } from './tags.ts';
+import type { StateRead } from './state.ts';
 import type { PriceBook } from './prices.ts';
 import type { HostedVariant } from './hosting.ts';
 
@@ -26,8 +27,12 @@ interface ComponentSnapshot {
   readonly endpointName: string;
   readonly variantName: string;
   readonly desiredCopyCount: number;
-  /** The component's `ops-bot:*` tags, read with ListTags (strongly consistent with our writes). */
+  /** The owner's `ops-bot:*` tags (opt-in, skip), read with ListTags; the bot's own state is in `state`. */
   readonly tags: Tags;
+  /** The bot's signed state on the component, as verified (aws/bot-state.ts). */
+  readonly state: StateRead;
+  /** Its endpoint is tagged `ops-bot:skip`: what hangs off a skipped endpoint is skipped too. */
+  readonly endpointSkipped?: boolean | undefined;
   /** The registered Application Auto Scaling target, if any. */
   readonly autoscaling?: ScalingBounds;
 }
@@ -45,14 +50,20 @@ type Scope = 'tagged' | 'all';
 /** What a verified clear expects to read back before it removes the saved state. */
 interface ExpectedLive {
   readonly copyCount: number;
-  readonly autoscaling?: ScalingBounds;
+  readonly autoscaling?: ScalingBounds | undefined;
+}
+
+/** The saved state a plan keeps or restores: what it expects live, and the whole signed content to write back. */
+interface KeptState extends ExpectedLive {
+  readonly values: Readonly<Record<string, string>>;
 }
 
 type Step =
-  | { readonly kind: 'save-state'; readonly tags: Readonly<Record<string, string>> }
+  /** The component's whole saved state (every key), signed and written before anything changes. */
+  | { readonly kind: 'save-state'; readonly values: Readonly<Record<string, string>> }
   | { readonly kind: 'set-autoscaling'; readonly minCapacity: number; readonly maxCapacity: number }
   | { readonly kind: 'set-copy-count'; readonly copyCount: number }
-  | { readonly kind: 'clear-state'; readonly tagKeys: readonly string[]; readonly expect?: ExpectedLive };
+  | { readonly kind: 'clear-state'; readonly expect?: ExpectedLive };
 
 type Disposition =
   | 'scale-down'
@@ -66,7 +77,11 @@ type Disposition =
   | 'nothing-saved'
   | 'skipped'
   | 'out-of-scope'
-  | 'invalid-state';
+  | 'invalid-state'
+  /** State the bot cannot verify as its own: left as it is, and reported. */
+  | 'unverified-state'
+  /** KMS could not be asked to verify the state: nothing done until a run can. */
+  | 'deferred';
 
 interface ComponentPlan {
   readonly region: string;
@@ -78,19 +93,31 @@ interface ComponentPlan {
   readonly copiesAfter: number;
   readonly steps: readonly Step[];
   readonly detail?: string;
-  /** The state this plan restores or keeps (what a verified clear reads back). */
-  readonly saved?: ExpectedLive;
+  /** The state this plan restores or keeps (what a verified clear reads back, and writes back if moved). */
+  readonly saved?: KeptState;
+  /** State that did not verify: what was found, and whether it looks like the previous version's (adoptable). */
+  readonly unverified?: { readonly found: Readonly<Record<string, string>>; readonly legacy: boolean } | undefined;
 }
 
 type SavedState =
   | { readonly status: 'none' }
-  | { readonly status: 'saved'; readonly copyCount: number; readonly autoscaling?: ScalingBounds; readonly savedAt?: string; readonly restoreAfter?: string }
-  | { readonly status: 'invalid'; readonly reason: string };
+  | {
+      readonly status: 'saved';
+      readonly copyCount: number;
+      readonly autoscaling?: ScalingBounds;
+      readonly savedAt?: string;
+      readonly restoreAfter?: string;
+      readonly heldBy?: string;
+      /** The verified values as they stand: a write that adds to them signs them all again. */
+      readonly values: Readonly<Record<string, string>>;
+    }
+  | { readonly status: 'invalid'; readonly reason: string }
+  | { readonly status: 'unverified'; readonly reason: string; readonly found: Readonly<Record<string, string>>; readonly legacy: boolean }
+  | { readonly status: 'deferred'; readonly reason: string };
 
 /** The weekend function's Lambda timeout; infra deploys it with this figure. */
 const WEEKEND_FUNCTION_TIMEOUT_MINUTES = 10;
 
-const STATE_TAG_KEYS = [TAGS.savedCopyCount, TAGS.savedMinCapacity, TAGS.savedMaxCapacity, TAGS.savedAt, TAGS.restoreAfter, TAGS.heldBy] as const;
 /** The idle action's hold: its components come back only when their endpoint's restore is asked for. */
 const IDLE_ACTION_HOLD = 'idle-action';
 /** A one-time restore schedule fires at or just after `until`: treat what is due this soon as due. */
@@ -104,7 +131,15 @@ function parseInstant(value: string | undefined): string | undefined {
   return value !== undefined && !Number.isNaN(Date.parse(value)) ? value : undefined;
 }
 
-function readSavedState(tags: Tags): SavedState {
+/** The saved state as verified: only the bot's own signed values become a `saved` state. */
+function readSavedState(state: StateRead): SavedState {
+  if (state.status === 'none') return { status: 'none' };
+  if (state.status === 'unverifiable') return { status: 'deferred', reason: state.reason };
+  if (state.status === 'rejected') return { status: 'unverified', reason: state.reason, found: state.found, legacy: state.legacy };
+  return parseSavedValues(state.values);
+}
+
+function parseSavedValues(tags: Readonly<Record<string, string>>): SavedState {
   const rawCopies = tags[TAGS.savedCopyCount];
   const rawMin = tags[TAGS.savedMinCapacity];
   const rawMax = tags[TAGS.savedMaxCapacity];
@@ -113,7 +148,8 @@ function readSavedState(tags: Tags): SavedState {
   if (copyCount === undefined) return { status: 'invalid', reason: `${TAGS.savedCopyCount} is ${JSON.stringify(rawCopies ?? null)}, not a copy count` };
   const savedAt = parseInstant(tags[TAGS.savedAt]);
   const restoreAfter = parseInstant(tags[TAGS.restoreAfter]);
-  const times = { ...(savedAt ? { savedAt } : {}), ...(restoreAfter ? { restoreAfter } : {}) };
+  const heldBy = tags[TAGS.heldBy];
+  const times = { ...(savedAt ? { savedAt } : {}), ...(restoreAfter ? { restoreAfter } : {}), ...(heldBy ? { heldBy } : {}), values: tags };
   if (rawMin === undefined && rawMax === undefined) return { status: 'saved', copyCount, ...times };
   const minCapacity = parseCount(rawMin);
   const maxCapacity = parseCount(rawMax);
@@ -125,6 +161,22 @@ function readSavedState(tags: Tags): SavedState {
 
 function isInScope(component: ComponentSnapshot, scope: Scope): boolean {
   return scope === 'all' || isTagTrue(component.tags, TAGS.weekendScaleToZero);
+}
+
+/** Skipped itself, or hosted on an endpoint that is. */
+function isComponentSkipped(component: ComponentSnapshot): boolean {
+  return isSkipped(component.tags) || component.endpointSkipped === true;
+}
+
+/** What is done about state that did not verify, or could not be verified now: nothing, and the report says why. */
+function unverifiedPlan(component: ComponentSnapshot, saved: Extract<SavedState, { status: 'unverified' | 'deferred' }>): ComponentPlan {
+  const copies = component.desiredCopyCount;
+  if (saved.status === 'deferred')
+    return plan(component, 'deferred', copies, [], `state not verified (${saved.reason}): nothing done until a run can verify it`);
+  return {
+    ...plan(component, 'unverified-state', copies, [], `state on ${component.name} does not verify: left as it is (${saved.reason})`),
+    unverified: { found: saved.found, legacy: saved.legacy },
+  };
 }
 
 function sameBounds(a: ScalingBounds | undefined, b: ScalingBounds | undefined): boolean {
@@ -157,7 +209,7 @@ function plan(
   copiesAfter: number,
   steps: Step[] = [],
   detail?: string,
-  saved?: ExpectedLive,
+  saved?: KeptState,
 ): ComponentPlan {
   return {
     region: component.region,
@@ -210,9 +262,10 @@ function tagInstant(instant: Date): string {
 function planScaleDown(components: readonly ComponentSnapshot[], policy: ScaleDownPolicy): ComponentPlan[] {
   return components.map((component) => {
     const copies = component.desiredCopyCount;
-    if (isSkipped(component.tags)) return plan(component, 'skipped', copies);
-    const saved = readSavedState(component.tags);
+    if (isComponentSkipped(component)) return plan(component, 'skipped', copies);
+    const saved = readSavedState(component.state);
     if (saved.status === 'invalid') return plan(component, 'invalid-state', copies, [], saved.reason);
+    if (saved.status === 'unverified' || saved.status === 'deferred') return unverifiedPlan(component, saved);
     if (saved.status === 'none' && !isInScope(component, policy.scope)) return plan(component, 'out-of-scope', copies);
 
     const bounds = component.autoscaling;
@@ -228,85 +281,79 @@ function planScaleDown(components: readonly ComponentSnapshot[], policy: ScaleDo
           component,
           'scale-down',
           0,
-          [{ kind: 'save-state', tags: state }, ...lowerBounds, ...zero],
+          [{ kind: 'save-state', values: state }, ...lowerBounds, ...zero],
           `stale saved state replaced (${stale})`,
-          expectedOf(component),
+          keptOf(component, state),
         );
       }
+      // An until or a hold added to what is saved: the whole state is signed again with it.
+      const additions: Record<string, string> = {};
       const until = policy.restoreAfter ? tagInstant(policy.restoreAfter) : undefined;
-      const holdUntil: Step[] = until && saved.restoreAfter !== until ? [{ kind: 'save-state', tags: { [TAGS.restoreAfter]: until } }] : [];
-      const hold: Step[] =
-        policy.holdBy && component.tags[TAGS.heldBy] !== policy.holdBy ? [{ kind: 'save-state', tags: { [TAGS.heldBy]: policy.holdBy } }] : [];
-      const remaining = [...holdUntil, ...hold, ...lowerBounds, ...zero];
-      const kept = { copyCount: saved.copyCount, autoscaling: saved.autoscaling };
+      if (until && saved.restoreAfter !== until) additions[TAGS.restoreAfter] = until;
+      if (policy.holdBy && saved.heldBy !== policy.holdBy) additions[TAGS.heldBy] = policy.holdBy;
+      const values = { ...saved.values, ...additions };
+      const resave: Step[] = Object.keys(additions).length > 0 ? [{ kind: 'save-state', values }] : [];
+      const remaining = [...resave, ...lowerBounds, ...zero];
+      const kept = { copyCount: saved.copyCount, autoscaling: saved.autoscaling, values };
       return remaining.length === 0
         ? plan(component, 'already-down', 0, [], `saved ${saved.copyCount} copies`, kept)
         : plan(component, 'finish-scale-down', 0, remaining, `saved ${saved.copyCount} copies`, kept);
     }
     if (copies === 0) return plan(component, 'at-zero', 0, [], 'already at 0 copies with nothing saved: left alone');
-    return plan(
-      component,
-      'scale-down',
-      0,
-      [{ kind: 'save-state', tags: stateOf(component, policy) }, ...lowerBounds, ...zero],
-      undefined,
-      expectedOf(component),
-    );
+    const state = stateOf(component, policy);
+    return plan(component, 'scale-down', 0, [{ kind: 'save-state', values: state }, ...lowerBounds, ...zero], undefined, keptOf(component, state));
   });
 }
 
-/** The tags that hold a saved count and bounds: written back when a concurrent run removed them. */
-function savedStateTags(saved: ExpectedLive): Record<string, string> {
-  return {
-    [TAGS.savedCopyCount]: String(saved.copyCount),
-    ...(saved.autoscaling && {
-      [TAGS.savedMinCapacity]: String(saved.autoscaling.minCapacity),
-      [TAGS.savedMaxCapacity]: String(saved.autoscaling.maxCapacity),
-    }),
-  };
+function keptOf(component: ComponentSnapshot, values: Readonly<Record<string, string>>): KeptState {
+  return { copyCount: component.desiredCopyCount, autoscaling: component.autoscaling, values };
 }
 
-function expectedOf(component: ComponentSnapshot): ExpectedLive {
-  return { copyCount: component.desiredCopyCount, autoscaling: component.autoscaling };
+interface RestoreOptions {
+  /** Which components the weekly restore may touch: those opted in today (or all, with `all`). */
+  readonly scope: Scope;
+  /** The idle action's hold released by its endpoint's restore: components it holds come back whatever their opt-in. */
+  readonly releaseHold?: string | undefined;
+  /** An admin named this component in the event: its opt-in does not matter, its state must still verify. */
+  readonly named?: boolean | undefined;
 }
 
 /**
  * Monday: exactly the saved count first (inside the saved bounds, so raising MinCapacity after it
- * moves nothing), then the bounds, then the state is cleared once both read back as saved. Scope
- * does not matter here: whatever the bot scaled down, it brings back (unless it is now tagged
- * skip). A component held by an ad hoc `until` is left for its own one-time restore; one held by
- * the idle action, for its endpoint's on-demand restore (`releaseHold`).
+ * moves nothing), then the bounds, then the state is cleared once both read back as saved. Only
+ * verified state is restored, never more than its saved count, and only on components opted in
+ * today (or held by the idle action whose restore this is, or named by an admin); never on a
+ * skipped one. A component held by an ad hoc `until` is left for its own one-time restore; one
+ * held by the idle action, for its endpoint's on-demand restore (`releaseHold`).
  */
-function planRestore(components: readonly ComponentSnapshot[], now: Date, options: { readonly releaseHold?: string } = {}): ComponentPlan[] {
+function planRestore(components: readonly ComponentSnapshot[], now: Date, options: RestoreOptions): ComponentPlan[] {
   return components.map((component) => {
     const copies = component.desiredCopyCount;
-    const saved = readSavedState(component.tags);
-    if (isSkipped(component.tags)) {
+    const saved = readSavedState(component.state);
+    if (isComponentSkipped(component)) {
       const detail =
         saved.status === 'saved' ? `tagged ops-bot:skip while scaled down: still ${copies} copies, ${saved.copyCount} saved; restore it by hand` : undefined;
       return plan(component, 'skipped', copies, [], detail);
     }
     if (saved.status === 'invalid') return plan(component, 'invalid-state', copies, [], saved.reason);
+    if (saved.status === 'unverified' || saved.status === 'deferred') return unverifiedPlan(component, saved);
     if (saved.status === 'none') return plan(component, 'nothing-saved', copies);
-    const kept = { copyCount: saved.copyCount, autoscaling: saved.autoscaling };
-    const heldBy = component.tags[TAGS.heldBy];
+    const kept = { copyCount: saved.copyCount, autoscaling: saved.autoscaling, values: saved.values };
+    const heldBy = saved.heldBy;
+    const releasedHere = heldBy !== undefined && heldBy === options.releaseHold;
+    if (!isInScope(component, options.scope) && !releasedHere && !options.named) {
+      return plan(component, 'out-of-scope', copies, [], `${saved.copyCount} copies saved, but it is no longer opted in: left at ${copies} copies`, kept);
+    }
     if (heldBy !== undefined && heldBy !== options.releaseHold) {
       return plan(component, 'restore-later', copies, [], `held by the ${heldBy}: restored when its endpoint's restore is asked for`, kept);
     }
     if (saved.restoreAfter && Date.parse(saved.restoreAfter) > now.getTime() + RESTORE_DUE_MARGIN_MS) {
       return plan(component, 'restore-later', copies, [], `held until ${saved.restoreAfter} (an ad hoc until); its one-time schedule restores it`, kept);
     }
-    const present = STATE_TAG_KEYS.filter((key) => component.tags[key] !== undefined);
     const stale = staleness(component, saved);
     if (stale) {
       // The owner's settings are newer than the save: they win, and the save goes.
-      return plan(
-        component,
-        'stale-state',
-        copies,
-        [{ kind: 'clear-state', tagKeys: present }],
-        `stale saved state dropped, the component left as its owner set it (${stale})`,
-      );
+      return plan(component, 'stale-state', copies, [{ kind: 'clear-state' }], `stale saved state dropped, the component left as its owner set it (${stale})`);
     }
 
     const steps: Step[] = [];
@@ -321,7 +368,7 @@ function planRestore(components: readonly ComponentSnapshot[], now: Date, option
         if (!sameBounds(current, saved.autoscaling)) steps.push({ kind: 'set-autoscaling', ...saved.autoscaling });
       }
     }
-    steps.push({ kind: 'clear-state', tagKeys: present, expect: { copyCount: saved.copyCount, autoscaling: expectBounds } });
+    steps.push({ kind: 'clear-state', expect: { copyCount: saved.copyCount, autoscaling: expectBounds } });
     return plan(component, steps.length === 1 ? 'already-restored' : 'restore', saved.copyCount, steps, detail, kept);
   });
 }
@@ -333,7 +380,7 @@ function oldStates(
   maxDays: number,
 ): Array<{ region: string; name: string; savedAt: string; days: number }> {
   return components.flatMap((component) => {
-    const saved = readSavedState(component.tags);
+    const saved = readSavedState(component.state);
     if (saved.status !== 'saved' || !saved.savedAt) return [];
     const days = Math.floor((now.getTime() - Date.parse(saved.savedAt)) / 86_400_000);
     return days > maxDays ? [{ region: component.region, name: component.name, savedAt: saved.savedAt, days }] : [];
@@ -417,13 +464,13 @@ function totalSavings(endpoints: readonly EndpointWeekendCost[]): number {
 
 export {
   totalSavings,
-  savedStateTags,
-  STATE_TAG_KEYS,
   IDLE_ACTION_HOLD,
   RESTORE_DUE_MARGIN_MS,
   WEEKEND_FUNCTION_TIMEOUT_MINUTES,
   readSavedState,
+  parseSavedValues,
   isInScope,
+  isComponentSkipped,
   planScaleDown,
   planRestore,
   oldStates,
@@ -443,5 +490,7 @@ export type {
   SavedState,
   EndpointWeekendCost,
   ExpectedLive,
+  KeptState,
   ScaleDownPolicy,
+  RestoreOptions,
 };

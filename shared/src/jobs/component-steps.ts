@@ -7,8 +7,8 @@
  */
 import { describeFailure } from '../errors.ts';
 import type { ComponentCopies } from '../domain/hosting.ts';
-import { TAGS } from '../domain/tags.ts';
-import { savedStateTags, type ComponentOutcome, type ComponentPlan, type ExpectedLive, type Step } from '../domain/weekend-scaling.ts';
+import type { ComponentOutcome, ComponentPlan, ExpectedLive, Step } from '../domain/weekend-scaling.ts';
+import { COMPONENT_STATE, type BotState } from '../aws/bot-state.ts';
 import type { ComponentAccess } from '../aws/inference-components.ts';
 import type { ScalingAccess } from '../aws/autoscaling.ts';
 import { mapSettled } from '../util/concurrency.ts';
@@ -42,6 +42,8 @@ interface ComponentActor {
 
 interface StepRunner {
   readonly actorFor: (region: string) => ComponentActor;
+  /** Where the saved state is signed, written, read back and cleared. */
+  readonly state: BotState;
   readonly logger: RunLogger;
   readonly settle: SettlePolicy;
   readonly deadline?: Deadline | undefined;
@@ -65,7 +67,7 @@ async function carryOut(plans: readonly ComponentPlan[], runner: StepRunner): Pr
         try {
           await runStep(access, plan, step, runner);
           if (step.kind === 'set-copy-count') copiesNow = step.copyCount;
-          if (step.kind === 'set-copy-count' && step.copyCount === 0) await keepStateAfterZero(access, plan);
+          if (step.kind === 'set-copy-count' && step.copyCount === 0) await keepStateAfterZero(runner.state, plan);
         } catch (error) {
           const reason = describeFailure(error);
           runner.logger.error('Weekend scaling step failed', { component: plan.name, region: plan.region, step: step.kind, reason });
@@ -93,17 +95,29 @@ class StateMismatchError extends Error {
 async function runStep(access: ComponentActor, plan: ComponentPlan, step: Step, runner: StepRunner): Promise<void> {
   switch (step.kind) {
     case 'save-state':
-      return access.components.addTags(plan.arn, step.tags);
+      return runner.state.write(plan.arn, COMPONENT_STATE, step.values);
     case 'set-autoscaling':
+      if (plan.saved && !withinSaved(step, plan.saved))
+        throw new StateMismatchError(`refused to set bounds ${step.minCapacity}..${step.maxCapacity}: outside the saved range`);
       // Register only once the component is settled: on an active resource Application Auto
       // Scaling moves the current capacity into the new bounds, and the copies must be in place.
       await waitUntilSettled(access, plan.name, runner);
       return access.scaling.setBounds(plan.name, { minCapacity: step.minCapacity, maxCapacity: step.maxCapacity });
     case 'set-copy-count':
+      // Defence in depth: whatever the plan says, no change goes above what was saved.
+      if (plan.saved && step.copyCount > plan.saved.copyCount)
+        throw new StateMismatchError(`refused to set ${step.copyCount} copies: only ${plan.saved.copyCount} were saved`);
       return withRetries(access, plan.name, runner, () => access.components.setCopyCount(plan.name, step.copyCount));
     case 'clear-state':
       return clearVerified(access, plan, step, runner);
   }
+}
+
+/** Bounds the bot may set: the saved ones, or the saved ones with MinCapacity lowered to 0 (a scale-down). */
+function withinSaved(step: Extract<Step, { kind: 'set-autoscaling' }>, saved: ExpectedLive): boolean {
+  const bounds = saved.autoscaling;
+  if (!bounds) return false;
+  return step.maxCapacity === bounds.maxCapacity && (step.minCapacity === bounds.minCapacity || step.minCapacity === 0);
 }
 
 /** Polls DescribeInferenceComponent until the component is not `Updating`, within the settle bound and the deadline. */
@@ -148,11 +162,11 @@ async function clearVerified(access: ComponentActor, plan: ComponentPlan, step: 
     const found = await differenceFrom(expect, access, plan.name, runner);
     if (found) throw new StateMismatchError(`read back ${found} instead of the saved ${expect.copyCount}: saved state kept for the next restore`);
   }
-  await access.components.deleteTags(plan.arn, step.tagKeys);
+  await runner.state.clear(plan.arn, COMPONENT_STATE);
   if (!expect) return;
   const moved = await differenceFrom(expect, access, plan.name, runner);
   if (moved) {
-    await access.components.addTags(plan.arn, savedStateTags(expect));
+    if (plan.saved) await runner.state.write(plan.arn, COMPONENT_STATE, plan.saved.values);
     throw new StateMismatchError(`changed while restoring (now ${moved}): saved state written back for the next restore`);
   }
 }
@@ -168,13 +182,14 @@ async function differenceFrom(expect: ExpectedLive, access: ComponentActor, name
 }
 
 /**
- * After zeroing, the saved state must still be there: a restore that ran in between may have
- * cleared it. Written back from this run's own snapshot, so a component at 0 always has its way back.
+ * After zeroing, the saved state must still be there and still verify: a restore that ran in
+ * between may have cleared it. Written back, signed, from this run's own verified snapshot, so a
+ * component at 0 always has its way back.
  */
-async function keepStateAfterZero(access: ComponentActor, plan: ComponentPlan): Promise<void> {
+async function keepStateAfterZero(state: BotState, plan: ComponentPlan): Promise<void> {
   if (!plan.saved) return;
-  const tags = await access.components.readTags(plan.arn);
-  if (tags[TAGS.savedCopyCount] === undefined) await access.components.addTags(plan.arn, savedStateTags(plan.saved));
+  const found = await state.read(plan.arn, COMPONENT_STATE);
+  if (found.status !== 'verified') await state.write(plan.arn, COMPONENT_STATE, plan.saved.values);
 }
 
 export { asPlanned, carryOut, settlePolicy };

@@ -3,7 +3,7 @@
  * start and end. A job reads collect → decide (pure, in domain/) → act → render → publish, and
  * only the middle differs from job to job.
  */
-import { requireTopicArn, type CommonConfig, type JobName } from '../config.ts';
+import { requireStateKey, requireTopicArn, type CommonConfig, type JobName } from '../config.ts';
 import { describeFailure, PublishFailedError } from '../errors.ts';
 import type { MetricPoint, MetricsSink } from '../aws/metrics.ts';
 import type { Notifier } from '../aws/sns.ts';
@@ -48,9 +48,11 @@ function savingsPoints(action: SavingsAction, region: string, resource: string, 
   ];
 }
 
-/** Before any AWS call: a real run must have somewhere to publish. */
-function startRun(config: CommonConfig, dryRun: boolean): void {
-  if (!dryRun) requireTopicArn(config);
+/** Before any AWS call: a real run must have somewhere to publish, and a job that keeps state a key to sign it with. */
+function startRun(config: CommonConfig, dryRun: boolean, options: { readonly keepsState?: boolean } = {}): void {
+  if (dryRun) return;
+  requireTopicArn(config);
+  if (options.keepsState) requireStateKey(config);
 }
 
 interface RunEnding<J extends JobName> {

@@ -9,9 +9,11 @@
  */
 import { describeFailure } from '../errors.ts';
 import {
-  readRecreateRecord,
-  recreateTagKeys,
-  recreateTags,
+  legacyRecreateTagKeys,
+  parseRecreateRecord,
+  readLegacyRecreateRecord,
+  recreatableTags,
+  recreateRecordValues,
   type IdleAction,
   type IdleActionDecision,
   type IdleActionOutcome,
@@ -19,12 +21,14 @@ import {
 } from '../domain/idle-actions.ts';
 import type { IdleEndpoint } from '../domain/idle-endpoints.ts';
 import type { HostedVariant } from '../domain/hosting.ts';
-import { isSkipped, TAGS } from '../domain/tags.ts';
+import { isSkipped, TAGS, type Tags } from '../domain/tags.ts';
+import { describeFound, type StateRead } from '../domain/state.ts';
 import type { SavingsAction } from '../domain/savings.ts';
 import { roundCents } from '../domain/units.ts';
-import { IDLE_ACTION_HOLD, planRestore, planScaleDown, type ComponentOutcome, type ComponentSnapshot } from '../domain/weekend-scaling.ts';
+import { IDLE_ACTION_HOLD, parseSavedValues, planRestore, planScaleDown, type ComponentOutcome, type ComponentSnapshot } from '../domain/weekend-scaling.ts';
 import type { ScalingAccess } from '../aws/autoscaling.ts';
 import type { EndpointLifecycle } from '../aws/endpoint-lifecycle.ts';
+import { COMPONENT_STATE, ENDPOINT_STATE, recreateSlot, slotTagKeys, type BotState } from '../aws/bot-state.ts';
 import type { ComponentAccess } from '../aws/inference-components.ts';
 import type { EndpointReader } from '../aws/sagemaker.ts';
 import type { TagReader } from '../aws/tagging.ts';
@@ -44,27 +48,30 @@ interface ActionAccess {
 
 interface ActionDeps {
   readonly actionsFor: (region: string) => ActionAccess;
+  /** The bot's signed state: recreate records, holds, what a hold saves. */
+  readonly state: BotState;
   readonly logger: RunLogger;
   readonly deadline?: Deadline | undefined;
   readonly sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
 /** The event that undoes an action, to invoke the idle-endpoints function with. */
-function undoEvent(action: IdleAction, region: string, name: string): string {
-  return JSON.stringify({ action: action === 'delete' ? 'recreate' : 'restore', endpoint: name, region });
+function undoEvent(action: IdleAction | 'restore' | 'recreate', region: string, name: string, adopt = false): string {
+  const undo = action === 'delete' || action === 'recreate' ? 'recreate' : 'restore';
+  return JSON.stringify({ action: undo, endpoint: name, region, ...(adopt ? { adopt: true } : {}) });
 }
 
 /** Carries out the due decisions (or, in a dry run, says what would be done). */
 async function actOnIdleEndpoints(
   decisions: readonly IdleActionDecision[],
-  deps: Omit<ActionDeps, 'actionsFor'> & { readonly actionsFor?: ActionDeps['actionsFor'] | undefined },
+  deps: Omit<ActionDeps, 'actionsFor' | 'state'> & { readonly actionsFor?: ActionDeps['actionsFor'] | undefined; readonly state?: BotState | undefined },
   now: Date,
   dryRun: boolean,
 ): Promise<IdleActionOutcome[]> {
   const due = decisions.flatMap((decision) => (decision.kind === 'act' ? [decision] : []));
-  const { actionsFor } = deps;
+  const { actionsFor, state } = deps;
   // A replayed snapshot has no account to act on or read: a dry run names what is due, nothing more.
-  if (!actionsFor) {
+  if (!actionsFor || !state) {
     if (!dryRun && due.length > 0) throw new Error('idle actions are due but this run has no account to act on');
     return due.map(({ region, name, action, endpoint }) => ({
       region,
@@ -89,8 +96,8 @@ async function actOnIdleEndpoints(
         if (isSkipped(own) || own[TAGS.idleAction] !== action)
           return { ...base, result: 'skipped', detail: 'its tags changed since they were searched: left alone', undo: undefined };
         return action === 'delete'
-          ? await deleteEndpoint(endpoint, access, now, dryRun, base)
-          : await scaleToZero(endpoint, access, { ...deps, actionsFor }, now, dryRun, base);
+          ? await deleteEndpoint(endpoint, access, state, now, dryRun, base)
+          : await scaleToZero(endpoint, access, { ...deps, actionsFor, state }, now, dryRun, base);
       } catch (error) {
         deps.logger.error('Idle action failed', { endpoint: name, region, action, reason: describeFailure(error) });
         return { ...base, result: 'failed', detail: `${action} failed; nothing more was changed`, error: describeFailure(error) };
@@ -115,41 +122,101 @@ async function actOnIdleEndpoints(
 type Base = Pick<IdleActionOutcome, 'region' | 'name' | 'action' | 'undo'>;
 
 /**
- * Writes the recreate record on the endpoint config and reads it back; only a record that reads
- * back whole lets the endpoint be deleted. The config and the model stay.
+ * Writes the endpoint's own signed recreate record on its endpoint config (each endpoint of a
+ * shared config keeps its own) and reads it back verified; only then is the endpoint deleted. The
+ * config and the model stay. Refused before anything is written when the recreate could not work:
+ * a config that names a KMS key (CreateEndpoint needs the key policy to grant the caller), or a
+ * variant with an Application Auto Scaling target (its target and policies do not come back with a
+ * new endpoint, and deleting needs DeregisterScalableTarget first).
  */
-async function deleteEndpoint(endpoint: IdleEndpoint, access: ActionAccess, now: Date, dryRun: boolean, base: Base): Promise<IdleActionOutcome> {
+async function deleteEndpoint(
+  endpoint: IdleEndpoint,
+  access: ActionAccess,
+  state: BotState,
+  now: Date,
+  dryRun: boolean,
+  base: Base,
+): Promise<IdleActionOutcome> {
   const savesPerDay = endpoint.knownCostPerDay;
-  if (dryRun) return { ...base, result: 'planned', savesPerDay, detail: 'would be deleted (its endpoint config and model stay)' };
   const config = await access.lifecycle.configOf(endpoint.name);
+  const refuse = (error: string): IdleActionOutcome => ({ ...base, result: 'failed', detail: 'not deleted', error, undo: undefined });
+  if (config.kmsKeyId) return refuse(`its endpoint config ${config.name} names KMS key ${config.kmsKeyId}: the bot does not delete what it might not recreate`);
+  const autoscaled = await access.scaling.variantsWithTargets(endpoint.name, config.variantNames);
+  if (autoscaled.length > 0)
+    return refuse(
+      `variant ${autoscaled.join(', ')} has Application Auto Scaling, which would not come back with a recreated endpoint; scale it to zero instead`,
+    );
+  if (dryRun) return { ...base, result: 'planned', savesPerDay, detail: 'would be deleted (its endpoint config and model stay)' };
+  const slot = recreateSlot(endpoint.name);
   const record: RecreateRecord = {
     endpointName: endpoint.name,
     configName: config.name,
-    tags: await access.lifecycle.readAllTags(endpoint.arn),
+    tags: recreatableTags(await access.lifecycle.readAllTags(endpoint.arn), ENDPOINT_STATE_KEYS),
     deletedAt: `${now.toISOString().slice(0, 16)}Z`,
     costPerDay: savesPerDay,
   };
-  const tags = recreateTags(record, await access.lifecycle.readAllTags(config.arn));
-  if (!tags)
-    return { ...base, result: 'failed', detail: 'not deleted', error: `endpoint config ${config.name} cannot hold the recreate record (50 tags at most)` };
-  await access.lifecycle.addTags(config.arn, tags);
-  const readBack = readRecreateRecord(await access.lifecycle.readTags(config.arn));
-  if (typeof readBack !== 'object' || readBack.endpointName !== record.endpointName || JSON.stringify(readBack.tags) !== JSON.stringify(record.tags)) {
-    return { ...base, result: 'failed', detail: 'not deleted', error: `the recreate record on ${config.name} did not read back whole` };
+  const configTags = await access.lifecycle.readAllTags(config.arn);
+  const others = Object.keys(configTags).filter((key) => !slot.owns(key) && key !== slot.macKey && key !== TAGS.recreateRecords && !key.startsWith('aws:'));
+  const values = recreateRecordValues(record, RECORD_CHUNK_PREFIX(endpoint.name), others.length);
+  if (!values) return refuse(`endpoint config ${config.name} cannot hold the recreate record (50 tags at most)`);
+  await access.lifecycle.addTags(config.arn, { [TAGS.recreateRecords]: 'true' });
+  await state.write(config.arn, slot, values);
+  const readBack = await readRecord(state, config.arn, endpoint.name);
+  if (typeof readBack !== 'object' || JSON.stringify(readBack) !== JSON.stringify(record)) {
+    return refuse(`the recreate record on ${config.name} did not read back whole and verified`);
   }
   await access.lifecycle.deleteEndpoint(endpoint.name);
   return { ...base, result: 'done', savesPerDay, detail: `deleted; endpoint config ${config.name} and its model kept, with what is needed to recreate it` };
 }
 
+/** The bot's state keys on an endpoint: never carried over to a recreated one. */
+const ENDPOINT_STATE_KEYS = slotTagKeys(ENDPOINT_STATE);
+/** The chunk keys of an endpoint's record: `ops-bot:recreate:<endpoint>:<n>`. */
+const RECORD_CHUNK_PREFIX = (endpointName: string) => `${TAGS.recreatePrefix}${endpointName}:`;
+
+/** An endpoint's recreate record on a config, verified and parsed; a reason when there is none to use. */
+async function readRecord(state: BotState, configArn: string, endpointName: string, tags?: Tags): Promise<RecreateRecord | string> {
+  const slot = recreateSlot(endpointName);
+  const read = tags ? await state.verify(configArn, slot, tags) : await state.read(configArn, slot);
+  return recordOf(read, endpointName, configArn);
+}
+
+function recordOf(read: StateRead, endpointName: string, configArn: string): RecreateRecord | string {
+  if (read.status === 'none') return 'no recreate record';
+  if (read.status === 'unverifiable') return `its recreate record could not be verified now (${read.reason})`;
+  if (read.status === 'rejected') return `the recreate record on ${configArn} does not verify: left as it is (${read.reason})`;
+  const record = parseRecreateRecord(read.values, RECORD_CHUNK_PREFIX(endpointName));
+  if (typeof record === 'string') return record;
+  // The MAC binds the config's ARN, so the record names this config and this endpoint or it is not ours.
+  if (record.endpointName !== endpointName || configArn.toLowerCase().split('/').pop() !== record.configName.toLowerCase())
+    return 'the recreate record names another endpoint or config';
+  return record;
+}
+
 /** Every component to 0 copies, its count and bounds saved first, held from the weekly restore. */
 async function scaleToZero(endpoint: IdleEndpoint, access: ActionAccess, deps: ActionDeps, now: Date, dryRun: boolean, base: Base): Promise<IdleActionOutcome> {
-  const components = await readComponents(endpoint.region, endpoint.name, access);
+  const components = await readComponents(endpoint.region, endpoint.name, access, deps.state);
   const plans = planScaleDown(components, { scope: 'all', now, holdBy: IDLE_ACTION_HOLD });
   const capacity = await access.endpoints.readEndpointCapacity(endpoint.name, () => false);
   const { savesPerDay, note } = instanceCostAfterZero(capacity, endpoint);
-  // What stops costing goes on the endpoint before anything changes: the savings ledger counts it
-  // each day the components stay held, and the restore removes it.
-  if (!dryRun && plans.some((plan) => plan.steps.length > 0)) await access.lifecycle.addTags(endpoint.arn, { [TAGS.costPerDay]: savesPerDay.toFixed(2) });
+  const unverified = plans.filter((plan) => plan.disposition === 'unverified-state' || plan.disposition === 'deferred');
+  if (unverified.length > 0) {
+    // A component whose state the bot cannot call its own is not scaled down with the others:
+    // half an endpoint at 0 saves nothing, and the state may be what an owner needs to restore.
+    return {
+      ...base,
+      result: 'failed',
+      savesPerDay: 0,
+      detail: 'nothing scaled down',
+      error: unverified.map((plan) => plan.detail).join('; '),
+      undo: undefined,
+    };
+  }
+  // What stops costing goes on the endpoint, signed, before anything changes: the savings ledger
+  // counts it each day the components stay held, and the restore removes it.
+  if (!dryRun && plans.some((plan) => plan.steps.length > 0)) {
+    await deps.state.write(endpoint.arn, ENDPOINT_STATE, { [TAGS.costPerDay]: savesPerDay.toFixed(2), [TAGS.heldSince]: `${now.toISOString().slice(0, 16)}Z` });
+  }
   const outcomes = dryRun ? plans.map(asPlanned) : await carryOut(plans, stepRunner(access, deps));
   const failed = outcomes.filter((outcome) => outcome.result === 'failed');
   const acted = outcomes.filter((outcome) => outcome.steps.length > 0);
@@ -186,7 +253,10 @@ function instanceCostAfterZero(variants: readonly HostedVariant[], endpoint: Idl
   return { savesPerDay: 0, note: `; the instance cost does not stop (${why.join(', ')})` };
 }
 
-async function readComponents(region: string, endpointName: string, access: ActionAccess): Promise<ComponentSnapshot[]> {
+const COMPONENT_STATE_KEYS = slotTagKeys(COMPONENT_STATE);
+
+/** The endpoint's components as the weekend rules read them: live copies and bounds, owner's tags, verified state. */
+async function readComponents(region: string, endpointName: string, access: ActionAccess, state: BotState): Promise<ComponentSnapshot[]> {
   const listed = (await access.endpoints.listInferenceComponents()).filter((component) => component.endpointName === endpointName);
   const bounds = await access.scaling.readBounds(listed.map((component) => component.name));
   return Promise.all(
@@ -199,7 +269,8 @@ async function readComponents(region: string, endpointName: string, access: Acti
         endpointName,
         variantName: listing.variantName,
         desiredCopyCount: copies.desiredCopyCount,
-        tags,
+        tags: Object.fromEntries(Object.entries(tags).filter(([key]) => !COMPONENT_STATE_KEYS.includes(key))),
+        state: await state.verify(listing.arn, COMPONENT_STATE, tags),
         autoscaling: bounds.get(listing.name),
       };
     }),
@@ -210,44 +281,183 @@ async function readComponents(region: string, endpointName: string, access: Acti
 const SETTLE_POLL_SECONDS = 5;
 
 function stepRunner(access: ActionAccess, deps: ActionDeps) {
-  return { actorFor: () => access, logger: deps.logger, deadline: deps.deadline, sleep: deps.sleep, settle: settlePolicy(SETTLE_POLL_SECONDS) };
+  return {
+    actorFor: () => access,
+    state: deps.state,
+    logger: deps.logger,
+    deadline: deps.deadline,
+    sleep: deps.sleep,
+    settle: settlePolicy(SETTLE_POLL_SECONDS),
+  };
 }
 
-/** The on-demand restore of one endpoint's components: exactly what was saved, the hold released. */
-async function restoreEndpoint(region: string, name: string, deps: ActionDeps, now: Date, dryRun: boolean): Promise<IdleActionOutcome> {
+/**
+ * With `adopt`: the state found unsigned on the endpoint's components (the previous version's, or
+ * edited), signed as the bot's own because an admin checked it and asked. Only values that read as
+ * a saved state are adopted.
+ */
+async function adoptComponents(components: readonly ComponentSnapshot[], state: BotState, dryRun: boolean): Promise<ComponentSnapshot[]> {
+  return Promise.all(
+    components.map(async (component) => {
+      if (component.state.status !== 'rejected' || parseSavedValues(component.state.found).status !== 'saved') return component;
+      const values = component.state.found;
+      if (dryRun) return { ...component, state: { status: 'verified', values } as const };
+      await state.write(component.arn, COMPONENT_STATE, values);
+      return { ...component, state: await state.read(component.arn, COMPONENT_STATE) };
+    }),
+  );
+}
+
+/**
+ * The on-demand restore of one endpoint's components: exactly what was saved, the hold released.
+ * Only components opted in to the weekend job or held by the idle action (verified) come back.
+ * The endpoint's idle clock then restarts: it is judged on traffic from now on.
+ */
+async function restoreEndpoint(region: string, name: string, deps: ActionDeps, now: Date, dryRun: boolean, adopt = false): Promise<IdleActionOutcome> {
   const access = deps.actionsFor(region);
   const base = { region, name, action: 'restore' as const };
-  const components = await readComponents(region, name, access);
-  if (components.length === 0) return { ...base, result: 'failed', detail: 'no inference components found on this endpoint', error: 'nothing to restore' };
-  const plans = planRestore(components, now, { releaseHold: IDLE_ACTION_HOLD });
+  const read = await readComponents(region, name, access, deps.state);
+  if (read.length === 0) return { ...base, result: 'failed', detail: 'no inference components found on this endpoint', error: 'nothing to restore' };
+  const components = adopt ? await adoptComponents(read, deps.state, dryRun) : read;
+  const plans = planRestore(components, now, { scope: 'tagged', releaseHold: IDLE_ACTION_HOLD });
   const outcomes: ComponentOutcome[] = dryRun ? plans.map(asPlanned) : await carryOut(plans, stepRunner(access, deps));
   const failed = outcomes.filter((outcome) => outcome.result === 'failed');
+  const unverified = outcomes.filter((outcome) => outcome.unverified !== undefined);
   const restored = outcomes.filter((outcome) => outcome.disposition === 'restore').map((outcome) => `${outcome.name} ${outcome.copiesAfter}`);
   if (failed.length > 0)
     return { ...base, result: 'failed', detail: 'saved state kept for the failed components', error: failed.map((o) => `${o.name}: ${o.error}`).join('; ') };
-  // Every component is back: the endpoint no longer saves anything for the ledger to count.
-  if (!dryRun) await access.lifecycle.deleteTags(await access.lifecycle.arnOf(name), [TAGS.costPerDay]);
+  if (unverified.length > 0) {
+    const found = unverified.map((outcome) => `${outcome.name}: ${describeFound(outcome.unverified?.found ?? {})}`).join('; ');
+    return {
+      ...base,
+      result: 'failed',
+      detail: `state that does not verify was left as it is (${found})`,
+      error: `if these are the values the bot saved, adopt them with ${undoEvent('restore', region, name, true)}`,
+      stateRejected: unverified.length,
+    };
+  }
+  if (!dryRun) {
+    // Every component is back: the endpoint saves nothing more, and its idle clock starts again now.
+    const arn = await access.lifecycle.arnOf(name);
+    await deps.state.write(arn, ENDPOINT_STATE, { [TAGS.restoredAt]: `${now.toISOString().slice(0, 16)}Z` });
+  }
   if (restored.length === 0) return { ...base, result: 'already-done', detail: 'nothing saved to restore: its components run as their owner set them' };
   return { ...base, result: dryRun ? 'planned' : 'done', detail: `copies ${dryRun ? 'would be ' : ''}restored: ${restored.join(', ')}` };
 }
 
-/** Creates the deleted endpoint again from the record on its endpoint config, with its tags; then the record goes. */
-async function recreateEndpoint(region: string, name: string, deps: ActionDeps, dryRun: boolean): Promise<IdleActionOutcome> {
+/** The configs in a region that may hold recreate records (signed, or the previous version's), with their tags. */
+async function configsWithRecords(access: ActionAccess): Promise<Map<string, Tags>> {
+  const [signed, legacy] = await Promise.all([
+    access.tags.findTagged('sagemaker:endpoint-config', TAGS.recreateRecords),
+    access.tags.findTagged('sagemaker:endpoint-config', TAGS.recreateEndpoint),
+  ]);
+  return new Map([...legacy, ...signed]);
+}
+
+/** The endpoint names a config's tags hold signed records for. */
+function recordedEndpoints(tags: Tags): string[] {
+  const names = new Set<string>();
+  for (const key of Object.keys(tags)) {
+    if (!key.startsWith(TAGS.recreatePrefix)) continue;
+    const rest = key.slice(TAGS.recreatePrefix.length);
+    names.add(rest.slice(0, rest.lastIndexOf(':')));
+  }
+  return [...names];
+}
+
+/**
+ * Signs the previous version's unsigned record for `name` on `configArn` as the bot's own (an
+ * admin checked it and asked), without `aws:*` tags, and removes the old keys.
+ */
+async function adoptLegacyRecord(configArn: string, tags: Tags, name: string, access: ActionAccess, state: BotState): Promise<RecreateRecord | string> {
+  const legacy = readLegacyRecreateRecord(tags);
+  if (typeof legacy !== 'object' || legacy.endpointName !== name) return typeof legacy === 'string' ? legacy : 'no record of the previous version for it';
+  const record = { ...legacy, tags: recreatableTags(legacy.tags, ENDPOINT_STATE_KEYS) };
+  const values = recreateRecordValues(record, RECORD_CHUNK_PREFIX(name), 0);
+  if (!values) return 'the record is too large for the config';
+  await access.lifecycle.addTags(configArn, { [TAGS.recreateRecords]: 'true' });
+  await state.write(configArn, recreateSlot(name), values);
+  await access.lifecycle.deleteTags(configArn, legacyRecreateTagKeys(tags));
+  return readRecord(state, configArn, name);
+}
+
+/**
+ * Creates the deleted endpoint again from its own verified record, with its owner's tags. The
+ * record stays until the endpoint is InService: `Creating` is followed by the daily run, `Failed`
+ * is reported with its reason and a second recreate (after the fix) deletes the failed endpoint the
+ * bot created and tries again. Nothing is created from a record that does not verify, from a
+ * config tagged ops-bot:skip, or over an endpoint the bot did not create.
+ */
+async function recreateEndpoint(region: string, name: string, deps: ActionDeps, dryRun: boolean, now: Date, adopt = false): Promise<IdleActionOutcome> {
   const access = deps.actionsFor(region);
   const base = { region, name, action: 'recreate' as const };
-  const tagged = await access.tags.findTagged('sagemaker:endpoint-config', TAGS.recreateEndpoint);
-  const found = [...tagged.entries()].find(([, tags]) => tags[TAGS.recreateEndpoint] === name);
-  if (!found)
-    return { ...base, result: 'failed', detail: 'no endpoint config carries a recreate record for it', error: `no ${TAGS.recreateEndpoint} = ${name}` };
-  // SageMaker ARNs carry names lower-cased, which is how the tag search keys them too.
-  const [configArn, configTags] = found;
-  const record = readRecreateRecord(configTags);
-  if (typeof record !== 'object') return { ...base, result: 'failed', detail: 'recreate record unreadable; nothing created', error: record ?? 'no record' };
+  const failed = (detail: string, error: string, extra: Partial<IdleActionOutcome> = {}): IdleActionOutcome => ({
+    ...base,
+    result: 'failed',
+    detail,
+    error,
+    ...extra,
+  });
+  const configs = await configsWithRecords(access);
+  let found: { arn: string; tags: Tags; record: RecreateRecord | string } | undefined;
+  for (const [arn, tags] of configs) {
+    if (recordedEndpoints(tags).includes(name)) found = { arn, tags, record: await readRecord(deps.state, arn, name, tags) };
+    else if (tags[TAGS.recreateEndpoint] === name) {
+      const record = adopt && !dryRun ? await adoptLegacyRecord(arn, tags, name, access, deps.state) : readLegacyRecreateRecord(tags);
+      found = {
+        arn,
+        tags,
+        record:
+          adopt || typeof record !== 'object'
+            ? (record ?? 'no record')
+            : `the record on ${arn} was written by the previous version and is not signed: check it, then adopt it with ${undoEvent('recreate', region, name, true)}`,
+      };
+    }
+    if (found && typeof found.record === 'object') break;
+  }
+  if (!found) return failed('no endpoint config carries a recreate record for it', `no recreate record for ${name}`);
+  const { record } = found;
+  if (typeof record !== 'object') return failed('nothing created', record, { stateRejected: /does not verify|not signed/.test(record) ? 1 : 0 });
+  if (isSkipped(found.tags)) return failed('nothing created', `its endpoint config ${record.configName} is tagged ops-bot:skip`);
+
+  const live = await access.lifecycle.stateOf(name);
+  if (live && live.status !== 'Failed') {
+    if (live.status === 'InService') {
+      if (!dryRun) await finishRecreate(found.arn, name, access, deps.state, now, record.recreatedAt !== undefined);
+      return {
+        ...base,
+        result: 'already-done',
+        detail: `it exists and is InService${record.recreatedAt ? '' : ' (created by someone else)'}; its recreate record is removed`,
+      };
+    }
+    return { ...base, result: 'already-done', detail: `it is ${live.status}; the record is kept until it is InService, and the daily run follows it` };
+  }
+  if (live?.status === 'Failed' && !record.recreatedAt)
+    return failed('nothing created', `an endpoint ${name} the bot did not create exists and is Failed: ${live.failureReason ?? 'no reason given'}`);
   if (dryRun) return { ...base, result: 'planned', detail: `would be created from ${record.configName} with ${tagCount(record.tags)}` };
+  if (live?.status === 'Failed') {
+    // A Failed endpoint allows only DeleteEndpoint (SageMaker API Reference, DescribeEndpoint): the bot's own failed recreate goes first.
+    await access.lifecycle.deleteEndpoint(name);
+  }
   await access.lifecycle.createEndpoint(name, record.configName, record.tags);
-  // The record goes only once the endpoint exists: a failed create keeps the way back.
-  await access.lifecycle.deleteTags(configArn, recreateTagKeys(configTags));
-  return { ...base, result: 'done', detail: `created from ${record.configName} with ${tagCount(record.tags)} (it is Creating; it serves once InService)` };
+  // The record stays, marked, until the endpoint is InService: a Failed create keeps the way back.
+  const values = recreateRecordValues({ ...record, recreatedAt: `${now.toISOString().slice(0, 16)}Z` }, RECORD_CHUNK_PREFIX(name), 0);
+  if (values) await deps.state.write(found.arn, recreateSlot(name), values);
+  const again = live?.status === 'Failed' ? ` (its earlier recreate had Failed: ${live.failureReason ?? 'no reason given'})` : '';
+  return {
+    ...base,
+    result: 'done',
+    detail: `created from ${record.configName} with ${tagCount(record.tags)}${again}; it is Creating, and its record stays until it is InService`,
+  };
+}
+
+/** The endpoint is back and InService: the record goes (and the finder with the last one), and the idle clock restarts. */
+async function finishRecreate(configArn: string, name: string, access: ActionAccess, state: BotState, now: Date, recreatedByBot: boolean): Promise<void> {
+  await state.clear(configArn, recreateSlot(name));
+  const left = recordedEndpoints(await access.lifecycle.readTags(configArn));
+  if (left.length === 0) await access.lifecycle.deleteTags(configArn, [TAGS.recreateRecords]);
+  // A recreated endpoint starts a new CreationTime, which already restarts its idle clock; the mark says who.
+  if (recreatedByBot) await state.write(await access.lifecycle.arnOf(name), ENDPOINT_STATE, { [TAGS.restoredAt]: `${now.toISOString().slice(0, 16)}Z` });
 }
 
 function tagCount(tags: Readonly<Record<string, string>>): string {
@@ -255,27 +465,70 @@ function tagCount(tags: Readonly<Record<string, string>>): string {
   return `${count} tag${count === 1 ? '' : 's'}`;
 }
 
+/** What the daily run found of the idle actions still in effect in a region. */
+interface ActionsInEffect {
+  /** One day's saving of each action whose cost really stopped (verified state only). */
+  readonly saving: Array<{ action: SavingsAction; resource: string; perDay: number }>;
+  /** What an admin should know: recreates under way or failed, state that does not verify. */
+  readonly notes: string[];
+  /** Resources whose state did not verify. */
+  rejected: number;
+}
+
 /**
- * One day's saving of every idle action still in effect in a region (the job runs daily): each
- * endpoint deleted and not recreated (its config's recreate record), each endpoint whose components
- * are held at 0 (its cost-per-day tag). Only what really stopped costing was recorded.
+ * The idle actions still in effect in a region (the job runs daily), from verified state only:
+ * each endpoint deleted and not yet back (its record), followed through a recreate until it is
+ * InService; each endpoint whose components the idle action holds at 0 (its signed cost per day).
+ * A record or hold that does not verify is named and never counted.
  */
-async function actionsInEffect(region: string, access: ActionAccess): Promise<Array<{ action: SavingsAction; resource: string; perDay: number }>> {
-  const [configs, endpoints] = await Promise.all([
-    access.tags.findTagged('sagemaker:endpoint-config', TAGS.recreateEndpoint),
-    access.tags.findTagged('sagemaker:endpoint', TAGS.costPerDay),
-  ]);
-  const deleted = [...configs.values()].flatMap((tags) => {
-    const record = readRecreateRecord(tags);
-    return typeof record === 'object' ? [{ action: 'idle-delete' as const, resource: record.endpointName, perDay: record.costPerDay }] : [];
-  });
-  const held = [...endpoints.entries()].map(([arn, tags]) => ({
-    action: 'idle-scale-to-zero' as const,
-    resource: arn.slice(arn.lastIndexOf('/') + 1),
-    perDay: Number(tags[TAGS.costPerDay]) || 0,
-  }));
-  return [...deleted, ...held].filter((entry) => entry.perDay > 0);
+async function actionsInEffect(region: string, access: ActionAccess, state: BotState, now: Date, dryRun: boolean): Promise<ActionsInEffect> {
+  const [configs, endpoints] = await Promise.all([configsWithRecords(access), access.tags.findTagged('sagemaker:endpoint', TAGS.costPerDay)]);
+  const result: ActionsInEffect = { saving: [], notes: [], rejected: 0 };
+  for (const [arn, tags] of configs) {
+    const legacy = readLegacyRecreateRecord(tags);
+    if (typeof legacy === 'object') {
+      result.rejected += 1;
+      result.notes.push(
+        `${legacy.endpointName} (${region}): its recreate record was written by the previous version and is not signed; not counted. Check it, then adopt it with ${undoEvent('recreate', region, legacy.endpointName, true)}`,
+      );
+    }
+    for (const name of recordedEndpoints(tags)) {
+      const record = await readRecord(state, arn, name, tags);
+      if (typeof record !== 'object') {
+        result.rejected += /does not verify/.test(record) ? 1 : 0;
+        result.notes.push(`${name} (${region}): ${record}; not counted`);
+        continue;
+      }
+      const live = await access.lifecycle.stateOf(name);
+      if (!live) {
+        if (record.recreatedAt) result.notes.push(`${name} (${region}): recreated at ${record.recreatedAt} but gone again; its record is kept`);
+        else result.saving.push({ action: 'idle-delete', resource: name, perDay: record.costPerDay });
+      } else if (live.status === 'InService') {
+        if (!dryRun) await finishRecreate(arn, name, access, state, now, record.recreatedAt !== undefined);
+      } else if (live.status === 'Failed') {
+        result.notes.push(
+          `${name} (${region}): its recreate Failed (${live.failureReason ?? 'no reason given'}); the record is kept: fix the cause, then ${undoEvent('recreate', region, name)} again`,
+        );
+      } else {
+        result.notes.push(`${name} (${region}): recreate in progress (${live.status}); the record is kept until it is InService`);
+      }
+    }
+  }
+  for (const [arn, tags] of endpoints) {
+    const name = arn.slice(arn.lastIndexOf('/') + 1);
+    const read = await state.verify(arn, ENDPOINT_STATE, tags);
+    if (read.status === 'verified') {
+      const perDay = Number(read.values[TAGS.costPerDay]);
+      if (Number.isFinite(perDay) && perDay > 0) result.saving.push({ action: 'idle-scale-to-zero', resource: name, perDay });
+    } else if (read.status === 'rejected') {
+      result.rejected += 1;
+      result.notes.push(`state on ${name} (${region}) does not verify: left as it is, not counted (${read.reason}; found ${describeFound(read.found)})`);
+    } else if (read.status === 'unverifiable') {
+      result.notes.push(`${name} (${region}): its hold could not be verified now (${read.reason}); not counted today`);
+    }
+  }
+  return result;
 }
 
 export { actOnIdleEndpoints, restoreEndpoint, recreateEndpoint, undoEvent, actionsInEffect };
-export type { ActionAccess, ActionDeps };
+export type { ActionAccess, ActionDeps, ActionsInEffect };

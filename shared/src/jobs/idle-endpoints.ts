@@ -32,6 +32,7 @@ import { arnKey, type TagReader } from '../aws/tagging.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import { NO_DEADLINE, type Deadline } from '../util/deadline.ts';
 import type { IdleEndpointsEvent } from '../lambda/events.ts';
+import type { BotState } from '../aws/bot-state.ts';
 
 /** What the job reads in one region. */
 interface RegionReaders {
@@ -54,6 +55,8 @@ interface IdleEndpointsDeps extends JobDeps<IdleEndpointsConfig> {
   readonly collect: (deadline: Deadline) => Promise<IdleEndpointsSnapshot>;
   /** Acts on opted-in endpoints (live); absent on a replayed snapshot, where a dry run only names what is due. */
   readonly actionsFor?: ((region: string) => ActionAccess) | undefined;
+  /** The bot's signed state (live); absent on a replayed snapshot. */
+  readonly state?: BotState | undefined;
   /** The bot's own metrics (in the function's region): what earlier runs reported, for the savings ledger. */
   readonly ownMetrics?: MetricsReader | undefined;
   readonly sleep?: ((ms: number) => Promise<void>) | undefined;
@@ -87,7 +90,7 @@ function runIdleEndpoints(event: IdleEndpointsEvent & { action: 'check' }, deps:
 function runIdleEndpoints(event: IdleEndpointsEvent, deps: IdleEndpointsDeps): Promise<IdleEndpointsResult | IdleActionUndoResult>;
 async function runIdleEndpoints(event: IdleEndpointsEvent, deps: IdleEndpointsDeps): Promise<IdleEndpointsResult | IdleActionUndoResult> {
   const { config, logger } = deps;
-  startRun(config, event.dryRun);
+  startRun(config, event.dryRun, { keepsState: true });
   if (event.action !== 'check') return undoIdleAction(event, deps);
 
   const snapshot = await deps.collect(deps.deadline ?? NO_DEADLINE);
@@ -99,8 +102,8 @@ async function runIdleEndpoints(event: IdleEndpointsEvent, deps: IdleEndpointsDe
     now,
   });
   const outcomes = await actOnIdleEndpoints(decisions, deps, now, event.dryRun);
-  const report = renderIdleEndpointsReport(plan, { decisions, outcomes }) ?? null;
-  const ledger = event.dryRun ? [] : await ledgerPoints(plan, snapshot, deps, now);
+  const ledger = await ledgerPoints(plan, snapshot, deps, now, event.dryRun);
+  const report = renderIdleEndpointsReport(plan, { decisions, outcomes, notes: ledger.notes }) ?? null;
   for (const entry of plan.unchecked) logger.warn('Endpoint not checked', { ...entry });
 
   const ended = await finishRun(deps, {
@@ -114,7 +117,8 @@ async function runIdleEndpoints(event: IdleEndpointsEvent, deps: IdleEndpointsDe
         { name: 'IdleEndpointsCostPerDay', value: plan.totalKnownCostPerDay, unit: 'None', dimensions: {} },
         { name: 'IdleActionsTaken', value: outcomes.filter((outcome) => outcome.result === 'done').length, unit: 'Count', dimensions: {} },
         { name: 'IdleActionFailures', value: outcomes.filter((outcome) => outcome.result === 'failed').length, unit: 'Count', dimensions: {} },
-        ...ledger,
+        { name: 'StateRejected', value: ledger.rejected, unit: 'Count', dimensions: {} },
+        ...ledger.points,
       ],
       at: new Date(snapshot.capturedAt),
     },
@@ -149,34 +153,53 @@ async function runIdleEndpoints(event: IdleEndpointsEvent, deps: IdleEndpointsDe
 /** How far back an alert is remembered: CloudWatch lists series that reported in the last two weeks (ListMetrics). */
 const ALERT_MEMORY_DAYS = 14;
 
+/** The ledger's records, and what following the idle actions in effect found to tell the admin. */
+interface Ledger {
+  readonly points: MetricPoint[];
+  readonly notes: string[];
+  rejected: number;
+}
+
 /**
  * The savings ledger's daily records: what each idle endpoint costs (the memory of the alert), one
- * day's saving of every idle action still in effect, and of every alerted endpoint its owner has
- * since deleted or scaled to zero (kept in memory by GoneAfterAlert while it stays gone). A read
- * that fails is logged and costs the ledger that day's records, never the run.
+ * day's saving of every idle action still in effect (verified state only), and of every alerted
+ * endpoint its owner has since deleted or scaled to zero (kept in memory by GoneAfterAlert while it
+ * stays gone). Following the actions also finishes recreates that reached InService. A read that
+ * fails is logged and costs the ledger that day's records, never the run. A dry run follows and
+ * reports, and records nothing.
  */
-async function ledgerPoints(plan: IdleEndpointsPlan, snapshot: IdleEndpointsSnapshot, deps: IdleEndpointsDeps, now: Date): Promise<MetricPoint[]> {
-  const { actionsFor } = deps;
-  if (!actionsFor) return [];
-  const points: MetricPoint[] = plan.idle
-    .filter((endpoint) => endpoint.knownCostPerDay > 0)
-    .map((endpoint) => ({
-      name: 'IdleEndpointCost',
-      value: endpoint.knownCostPerDay,
-      unit: 'None',
-      dimensions: { Region: endpoint.region, EndpointName: endpoint.name },
-    }));
+async function ledgerPoints(plan: IdleEndpointsPlan, snapshot: IdleEndpointsSnapshot, deps: IdleEndpointsDeps, now: Date, dryRun: boolean): Promise<Ledger> {
+  const { actionsFor, state } = deps;
+  const ledger: Ledger = { points: [], notes: [], rejected: 0 };
+  if (!actionsFor || !state) return ledger;
+  const points = ledger.points;
+  points.push(
+    ...plan.idle
+      .filter((endpoint) => endpoint.knownCostPerDay > 0)
+      .map((endpoint): MetricPoint => ({
+        name: 'IdleEndpointCost',
+        value: endpoint.knownCostPerDay,
+        unit: 'None',
+        dimensions: { Region: endpoint.region, EndpointName: endpoint.name },
+      })),
+  );
   const unreadRegions = new Set(regionWideFailures(snapshot.regionFailures).map((failure) => failure.region));
   try {
     const readRegions = snapshot.regions.filter((region) => !unreadRegions.has(region));
-    const inEffect = (
-      await Promise.all(readRegions.map(async (region) => (await actionsInEffect(region, actionsFor(region))).map((entry) => ({ ...entry, region }))))
-    ).flat();
+    const followed = await Promise.all(
+      readRegions.map(async (region) => ({ region, found: await actionsInEffect(region, actionsFor(region), state, now, dryRun) })),
+    );
+    for (const { found } of followed) {
+      ledger.notes.push(...found.notes);
+      ledger.rejected += found.rejected;
+    }
+    const inEffect = followed.flatMap(({ region, found }) => found.saving.map((entry) => ({ ...entry, region })));
     // A record whose delete failed (the endpoint still runs) saves nothing until the delete succeeds.
     const running = new Set(snapshot.endpoints.map((endpoint) => `${endpoint.region}/${endpoint.name.toLowerCase()}`));
     const saving = inEffect.filter((entry) => entry.action !== 'idle-delete' || !running.has(`${entry.region}/${entry.resource.toLowerCase()}`));
     points.push(...saving.flatMap((entry) => savingsPoints(entry.action, entry.region, entry.resource, entry.perDay)));
-    if (deps.ownMetrics) {
+    // What owners did after an alert is only recorded, never shown: a dry run does not read it.
+    if (deps.ownMetrics && !dryRun) {
       const gone = goneAfterAlert({
         remembered: await rememberedAlerts(deps.ownMetrics, now),
         inService: snapshot.endpoints,
@@ -192,8 +215,9 @@ async function ledgerPoints(plan: IdleEndpointsPlan, snapshot: IdleEndpointsSnap
     }
   } catch (error) {
     deps.logger.error('Savings records could not be read; the ledger misses this day', { reason: describeFailure(error) });
+    ledger.notes.push(`the idle actions in effect could not be followed today: ${describeFailure(error)}`);
   }
-  return points;
+  return dryRun ? { ...ledger, points: [] } : ledger;
 }
 
 /** The latest reported cost per day of every endpoint alerted (or found gone) in the memory window. */
@@ -217,18 +241,24 @@ async function rememberedAlerts(metrics: MetricsReader, now: Date): Promise<Reme
 
 /** `{"action": "restore" | "recreate", "endpoint": …}`: one endpoint back as it was, and a report saying so. */
 async function undoIdleAction(event: Extract<IdleEndpointsEvent, { endpoint: string }>, deps: IdleEndpointsDeps): Promise<IdleActionUndoResult> {
-  if (!deps.actionsFor) throw new ConfigError('actions', 'an undo needs the live account (a replayed snapshot cannot act)');
-  const actionDeps = { ...deps, actionsFor: deps.actionsFor };
+  if (!deps.actionsFor || !deps.state) throw new ConfigError('actions', 'an undo needs the live account (a replayed snapshot cannot act)');
+  const actionDeps = { ...deps, actionsFor: deps.actionsFor, state: deps.state };
   const now = deps.clock();
   const outcome =
     event.action === 'restore'
-      ? await restoreEndpoint(event.region, event.endpoint, actionDeps, now, event.dryRun)
-      : await recreateEndpoint(event.region, event.endpoint, actionDeps, event.dryRun);
+      ? await restoreEndpoint(event.region, event.endpoint, actionDeps, now, event.dryRun, event.adopt)
+      : await recreateEndpoint(event.region, event.endpoint, actionDeps, event.dryRun, now, event.adopt);
   const ended = await finishRun(deps, {
     job: 'idle-endpoints',
     dryRun: event.dryRun,
     report: renderIdleActionUndo(outcome, event.dryRun),
-    metrics: { points: [{ name: 'IdleActionFailures', value: outcome.result === 'failed' ? 1 : 0, unit: 'Count', dimensions: {} }], at: now },
+    metrics: {
+      points: [
+        { name: 'IdleActionFailures', value: outcome.result === 'failed' ? 1 : 0, unit: 'Count', dimensions: {} },
+        { name: 'StateRejected', value: outcome.stateRejected ?? 0, unit: 'Count', dimensions: {} },
+      ],
+      at: now,
+    },
     outcome: { action: event.action, endpoint: event.endpoint, region: event.region, result: outcome.result },
   });
   return { ...ended, outcome };

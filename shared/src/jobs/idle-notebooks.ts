@@ -32,6 +32,8 @@ import { arnKey, type TagReader } from '../aws/tagging.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import { OutOfTimeError, type Deadline } from '../util/deadline.ts';
 import type { NotebookEvent } from '../lambda/events.ts';
+import { NOTEBOOK_STATE, type BotState } from '../aws/bot-state.ts';
+import { describeFound } from '../domain/state.ts';
 
 const LIST_STAGE = 'ListNotebookInstances';
 /** Jupyter reads at once per region: each is a few short HTTP requests. */
@@ -47,6 +49,8 @@ type ReadActivity = (presignedUrl: string) => Promise<NotebookActivity & { statu
 
 interface IdleNotebooksDeps extends JobDeps<IdleNotebooksConfig> {
   readonly accessFor: (region: string) => NotebookRegionAccess;
+  /** The bot's signed state on notebooks: its last stop (counted by the ledger) and the off-hours mark. */
+  readonly state: BotState;
   readonly readActivity: ReadActivity;
 }
 
@@ -64,7 +68,7 @@ function costPerDay(region: string, instanceType: string): number | undefined {
 
 async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): Promise<IdleNotebooksResult> {
   const { config } = deps;
-  startRun(config, event.dryRun);
+  startRun(config, event.dryRun, { keepsState: true });
   const now = deps.clock();
   const regions = await Promise.all(config.regions.map((region) => runRegion(region, event, deps, now)));
   const notebooks = regions.flatMap((region) => region.outcomes);
@@ -95,7 +99,7 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
     report,
     // Quiet runs stay quiet: an unreadable notebook must not page anyone every 15 minutes. A run
     // that could not cover every notebook in time is an operational problem the admins hear of.
-    worthSending: event.action === 'studio-audit' || acted || failures.length > 0 || notebooks.some((outcome) => outcome.outOfTime),
+    worthSending: event.action === 'studio-audit' || acted || failures.length > 0 || notebooks.some((outcome) => outcome.outOfTime || outcome.stateRejected),
     metrics: {
       points: [
         ...notebooks.flatMap((outcome) =>
@@ -103,6 +107,7 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
         ),
         { name: 'NotebooksStopped', value: stopped, unit: 'Count', dimensions: {} },
         { name: 'NotebooksUnreadable', value: notebooks.filter((outcome) => outcome.verdict === 'unknown').length, unit: 'Count', dimensions: {} },
+        { name: 'StateRejected', value: notebooks.filter((outcome) => outcome.stateRejected).length, unit: 'Count', dimensions: {} },
       ],
       at: now,
     },
@@ -156,7 +161,7 @@ async function runRegion(region: string, event: NotebookEvent, deps: IdleNoteboo
       outcomes = await offHoursStop(region, listed, access.notebooks, deps, now, event.dryRun);
       break;
     case 'morning-start':
-      outcomes = await morningStart(region, listed, access.notebooks, deps.deadline, event.dryRun);
+      outcomes = await morningStart(region, listed, access.notebooks, deps, event.dryRun);
       break;
     case 'studio-audit':
       outcomes = listed.map((notebook) => ({
@@ -250,9 +255,10 @@ async function idleCheck(
       if (isSkipped(ownTags)) return outcomeOf({ ...snapshot, tags: ownTags }, decideNotebook({ ...snapshot, tags: ownTags }, policy, now));
       if (dryRun) return { ...outcome, result: 'planned' };
       try {
-        const realized = previousStop(region, snapshot, ownTags, now, deps.config.timezone);
-        // What and why goes on the instance first: anyone who finds it stopped sees it in the console.
-        await access.addTags(snapshot.arn, { [TAGS.lastAction]: lastActionTag(verdict, now) });
+        const realized = await previousStop(region, snapshot, ownTags, now, deps);
+        // What and why goes on the instance first, signed: anyone who finds it stopped sees it in the
+        // console, and the ledger counts it.
+        await deps.state.write(snapshot.arn, NOTEBOOK_STATE, { [TAGS.lastAction]: lastActionTag(verdict, now) });
         await access.stop(snapshot.name);
         return { ...outcome, result: 'done', realized };
       } catch (error) {
@@ -277,12 +283,24 @@ async function idleCheck(
   );
 }
 
-/** The bot's previous stop of a notebook it stops again: its saving is known now, and the new tag replaces its record. */
-function previousStop(region: string, notebook: { readonly instanceType: string; readonly lastModifiedAt: string }, tags: Tags, now: Date, timezone: string) {
+/**
+ * The bot's previous stop of a notebook it stops again: its saving is known now, and the new tag
+ * replaces its record. Only a stop the bot signed counts.
+ */
+async function previousStop(
+  region: string,
+  notebook: { readonly arn: string; readonly instanceType: string; readonly lastModifiedAt: string },
+  tags: Tags,
+  now: Date,
+  deps: Pick<IdleNotebooksDeps, 'state' | 'config'>,
+) {
+  if (tags[TAGS.lastAction] === undefined) return undefined;
+  const state = await deps.state.verify(notebook.arn, NOTEBOOK_STATE, tags);
+  if (state.status !== 'verified') return undefined;
   return realizedStop(
-    { lastAction: tags[TAGS.lastAction], lastModifiedAt: notebook.lastModifiedAt },
+    { lastAction: state.values[TAGS.lastAction], lastModifiedAt: notebook.lastModifiedAt },
     now,
-    timezone,
+    deps.config.timezone,
     notebookHourlyPrice(region, notebook.instanceType),
   );
 }
@@ -304,9 +322,12 @@ async function offHoursStop(
       if (isSkipped(tags)) return { ...base, verdict: 'skipped', detail: 'tagged ops-bot:skip', result: 'none' };
       if (dryRun) return { ...base, verdict: 'stop', detail: 'off hours', result: 'planned' };
       try {
-        const realized = previousStop(region, notebook, tags, now, deps.config.timezone);
-        // The morning start brings back exactly what carries this tag: it is written before the stop.
-        await access.addTags(notebook.arn, { [TAGS.offHoursStopped]: 'true', [TAGS.lastAction]: `stopped: off hours at ${now.toISOString().slice(0, 16)}Z` });
+        const realized = await previousStop(region, notebook, tags, now, deps);
+        // The morning start brings back exactly what carries this signed mark: it is written before the stop.
+        await deps.state.write(notebook.arn, NOTEBOOK_STATE, {
+          [TAGS.offHoursStopped]: 'true',
+          [TAGS.lastAction]: `stopped: off hours at ${now.toISOString().slice(0, 16)}Z`,
+        });
         await access.stop(notebook.name);
         return { ...base, verdict: 'stop', detail: 'off hours', result: 'done', realized };
       } catch (error) {
@@ -335,15 +356,31 @@ async function morningStart(
   region: string,
   listed: readonly NotebookListing[],
   access: NotebookAccess,
-  deadline: Deadline | undefined,
+  deps: Pick<IdleNotebooksDeps, 'state' | 'deadline'>,
   dryRun: boolean,
 ): Promise<NotebookOutcome[]> {
+  const deadline: Deadline | undefined = deps.deadline;
   const settled = await mapSettled(
     listed,
     READ_CONCURRENCY,
     async (notebook): Promise<NotebookOutcome | undefined> => {
       const tags = await access.readTags(notebook.arn);
-      if (!isTagTrue(tags, TAGS.offHoursStopped) || isSkipped(tags)) return undefined;
+      if (tags[TAGS.offHoursStopped] === undefined || isSkipped(tags)) return undefined;
+      // Only the bot's own signed mark starts a notebook: anyone who can tag could otherwise have it start any stopped notebook.
+      const state = await deps.state.verify(notebook.arn, NOTEBOOK_STATE, tags);
+      if (state.status !== 'verified') {
+        const why = state.status === 'rejected' ? `${state.reason}; found ${describeFound(state.found)}` : state.status === 'unverifiable' ? state.reason : '';
+        return {
+          region,
+          name: notebook.name,
+          instanceType: notebook.instanceType,
+          verdict: 'start',
+          detail: `not started: its off-hours mark does not verify (${why}); start it by hand if it should run`,
+          result: 'none',
+          stateRejected: state.status === 'rejected',
+        };
+      }
+      if (!isTagTrue(state.values, TAGS.offHoursStopped)) return undefined;
       const base = {
         region,
         name: notebook.name,
@@ -356,7 +393,9 @@ async function morningStart(
       try {
         // Started first, the tag cleared after: a failed start keeps the tag and is tried next morning.
         await access.start(notebook.name);
-        await access.deleteTags(notebook.arn, [TAGS.offHoursStopped]);
+        const lastAction = state.values[TAGS.lastAction];
+        if (lastAction !== undefined) await deps.state.write(notebook.arn, NOTEBOOK_STATE, { [TAGS.lastAction]: lastAction });
+        else await deps.state.clear(notebook.arn, NOTEBOOK_STATE);
         return { ...base, result: 'done' };
       } catch (error) {
         return { ...base, result: 'failed', error: describeFailure(error) };

@@ -22,6 +22,7 @@ import {
 } from '../domain/savings.ts';
 import { TAGS } from '../domain/tags.ts';
 import { renderSavingsReport } from '../report/savings-report.ts';
+import { NOTEBOOK_STATE, type BotState } from '../aws/bot-state.ts';
 import type { MetricsReader } from '../aws/cloudwatch.ts';
 import { METRICS_NAMESPACE } from '../aws/metrics.ts';
 import type { NotebookAccess } from '../aws/notebook-instances.ts';
@@ -38,6 +39,8 @@ interface SavingsReportDeps extends JobDeps<SavingsReportConfig> {
   /** The bot's own metrics, in the function's region, where every job writes them. */
   readonly ownMetrics: MetricsReader;
   readonly accessFor: (region: string) => NotebookStateAccess;
+  /** Only a stop the bot signed is counted. */
+  readonly state: BotState;
 }
 
 interface SavingsReportResult extends JobResult<'savings-report'> {
@@ -47,7 +50,7 @@ interface SavingsReportResult extends JobResult<'savings-report'> {
 
 async function runSavingsReport(event: SavingsReportEvent, deps: SavingsReportDeps): Promise<SavingsReportResult> {
   const { config } = deps;
-  startRun(config, event.dryRun);
+  startRun(config, event.dryRun, { keepsState: true });
   const now = deps.clock();
   const { month } = event;
   const previous = monthBefore(month, config.timezone);
@@ -177,12 +180,20 @@ async function notebookStops(
       const access = deps.accessFor(region);
       try {
         const [tagged, listed] = await Promise.all([access.tags.findTagged('sagemaker:notebook-instance', TAGS.lastAction), access.notebooks.list()]);
+        const unverified: string[] = [];
         for (const notebook of listed) {
           const tags = tagged.get(arnKey(notebook.arn));
           const price = notebookHourlyPrice(region, notebook.instanceType);
-          const stop = tags && latestStop({ ...notebook, region, lastAction: tags[TAGS.lastAction], offHours: false }, now);
-          if (!stop || price === undefined) continue;
-          const action: SavingsAction = /^stopped: off hours/.test(tags[TAGS.lastAction] ?? '') ? 'off-hours-stop' : 'idle-notebook-stop';
+          if (!tags || price === undefined) continue;
+          const state = await deps.state.verify(notebook.arn, NOTEBOOK_STATE, tags);
+          if (state.status !== 'verified') {
+            if (state.status === 'rejected') unverified.push(notebook.name);
+            continue;
+          }
+          const lastAction = state.values[TAGS.lastAction];
+          const stop = latestStop({ ...notebook, region, lastAction, offHours: false }, now);
+          if (!stop) continue;
+          const action: SavingsAction = /^stopped: off hours/.test(lastAction ?? '') ? 'off-hours-stop' : 'idle-notebook-stop';
           for (const month of months) {
             const hours = hoursWithin(stop.from, stop.to, month);
             if (hours <= 0) continue;
@@ -190,6 +201,8 @@ async function notebookStops(
             entries.get(month.label)?.push({ job: 'idle-notebooks', action, region, resource: notebook.name, saved: hours * price, basis: 'measured', how });
           }
         }
+        if (unverified.length > 0)
+          failures.push({ region, stage: 'signed state', reason: `their stop record does not verify, so it is not counted: ${unverified.join(', ')}` });
       } catch (error) {
         failures.push({ region, stage: 'ListNotebookInstances / GetResources', reason: describeFailure(error) });
       }

@@ -36,7 +36,8 @@ function restoredEndpoints(
   const byEndpoint = new Map<string, { region: string; endpoint: string; scaledDownAt: Date }>();
   for (const outcome of outcomes) {
     if (outcome.disposition !== 'restore' || outcome.result !== 'done') continue;
-    const savedAt = components.find((component) => component.name === outcome.name && component.region === outcome.region)?.tags[TAGS.savedAt];
+    const state = components.find((component) => component.name === outcome.name && component.region === outcome.region)?.state;
+    const savedAt = state?.status === 'verified' ? state.values[TAGS.savedAt] : undefined;
     if (!savedAt || Number.isNaN(Date.parse(savedAt))) continue;
     const key = `${outcome.region}/${outcome.endpointName}`;
     const known = byEndpoint.get(key);

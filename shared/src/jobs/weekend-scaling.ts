@@ -11,14 +11,14 @@ import { localDate } from '../domain/calendar.ts';
 import { regionWideFailures, type RunFailure } from '../domain/failures.ts';
 import type { HostedVariant, InferenceComponentListing } from '../domain/hosting.ts';
 import { createPriceBook } from '../domain/prices.ts';
-import { TAGS, type Tags } from '../domain/tags.ts';
+import { isSkipped, TAGS, type Tags } from '../domain/tags.ts';
 import { HOUR_MS, roundCents } from '../domain/units.ts';
 import {
   assessWeekendSavings,
   oldStates,
+  parseSavedValues,
   planRestore,
   planScaleDown,
-  STATE_TAG_KEYS,
   totalSavings,
   type ComponentOutcome,
   type ComponentSnapshot,
@@ -32,6 +32,8 @@ import type { ComponentAccess } from '../aws/inference-components.ts';
 import type { ScalingAccess } from '../aws/autoscaling.ts';
 import { arnKey, type TagReader } from '../aws/tagging.ts';
 import type { OneTimeScheduler } from '../aws/scheduler.ts';
+import { COMPONENT_STATE, slotTagKeys, type BotState } from '../aws/bot-state.ts';
+import { describeFound, type StateRead } from '../domain/state.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import { asPlanned, carryOut, settlePolicy, type SettlePolicy, type StepRunner } from './component-steps.ts';
 import { correctionPoints, measureWeekends, type WeekendMeasurement } from './weekend-measurement.ts';
@@ -54,6 +56,8 @@ interface WeekendRegionAccess {
 
 interface WeekendScalingDeps extends JobDeps<WeekendScalingConfig> {
   readonly accessFor: (region: string) => WeekendRegionAccess;
+  /** The bot's signed state on components: read, verified, written and cleared only through it. */
+  readonly state: BotState;
   /** Throws a ConfigError when one-time schedules are not configured. */
   readonly scheduler: () => OneTimeScheduler;
   readonly settle?: SettlePolicy | undefined;
@@ -94,7 +98,7 @@ interface RunParts {
 
 async function runWeekendScaling(event: WeekendScalingEvent, deps: WeekendScalingDeps): Promise<WeekendScalingResult> {
   const { config } = deps;
-  startRun(config, event.dryRun);
+  startRun(config, event.dryRun, { keepsState: true });
   const now = deps.clock();
   if (event.until && !event.dryRun) deps.scheduler(); // fails on missing configuration before any AWS call
 
@@ -121,6 +125,8 @@ async function runWeekendScaling(event: WeekendScalingEvent, deps: WeekendScalin
       points: [
         { name: event.action === 'scale-down' ? 'WeekendScaledDown' : 'WeekendRestored', value: done, unit: 'Count', dimensions: {} },
         { name: 'WeekendFailures', value: failed, unit: 'Count', dimensions: {} },
+        // StateRejected >= 1 raises the stack's alarm: someone wrote the bot's state keys, or they were changed.
+        { name: 'StateRejected', value: parts.outcomes.filter((outcome) => outcome.unverified !== undefined).length, unit: 'Count', dimensions: {} },
         ...(event.action === 'scale-down' ? [{ name: 'WeekendEstimatedSavings', value: estimatedSavings, unit: 'None' as const, dimensions: {} }] : []),
         // The ledger's record: only endpoints whose instance cost really stops, estimated until the restore.
         ...parts.endpoints.flatMap((endpoint) =>
@@ -156,7 +162,7 @@ async function runWeekendScaling(event: WeekendScalingEvent, deps: WeekendScalin
 /** Friday: save, then zero. An ad hoc `until` gets its one-time restore before anything is scaled down. */
 async function scaleDown(event: WeekendScalingEvent, deps: WeekendScalingDeps, now: Date): Promise<RunParts> {
   const { config } = deps;
-  const snapshot = await collectWeekendSnapshot(config, deps.accessFor, 'scale-down', deps.deadline);
+  const snapshot = await collectWeekendSnapshot(config, deps, 'scale-down');
   const plans = planScaleDown(snapshot.components, { scope: config.weekendScope, now, restoreAfter: event.until?.instant });
   // The ad hoc restore is what undoes this run: it exists before anything is scaled down.
   const weekly = weeklyRestore(now, config);
@@ -182,8 +188,9 @@ async function restore(event: WeekendScalingEvent, deps: WeekendScalingDeps, now
     logger.info('Restore deferred for a holiday', deferred);
     return { deferred, outcomes: [], endpoints: [], failures: [], notes: [] };
   }
-  const snapshot = await collectWeekendSnapshot(config, deps.accessFor, 'restore', deps.deadline);
-  const plans = planRestore(snapshot.components, now);
+  if (event.component) return restoreNamed(event.component, deps, now, event.dryRun);
+  const snapshot = await collectWeekendSnapshot(config, deps, 'restore');
+  const plans = planRestore(snapshot.components, now, { scope: config.weekendScope });
   const outcomes = event.dryRun ? plans.map(asPlanned) : await carryOut(plans, stepRunner(deps));
   const measured = await measureIfReal(snapshot, outcomes, deps, now, event.dryRun);
   const notes = [
@@ -194,6 +201,42 @@ async function restore(event: WeekendScalingEvent, deps: WeekendScalingDeps, now
     ),
   ];
   return { outcomes, endpoints: [], failures: snapshot.failures, notes, measured };
+}
+
+/**
+ * One component, named by an admin: restored whatever its opt-in, from verified state only. With
+ * `adopt`, the state found on it unsigned (the previous version's, or edited) is signed first, as
+ * the admin's word that these are the values to restore; only values that read as a saved state are.
+ */
+async function restoreNamed(named: NonNullable<WeekendScalingEvent['component']>, deps: WeekendScalingDeps, now: Date, dryRun: boolean): Promise<RunParts> {
+  const config = { ...deps.config, regions: [named.region] };
+  const snapshot = await collectWeekendSnapshot(config, deps, 'restore', named.name);
+  const found = snapshot.components.find((component) => component.name === named.name);
+  if (!found) {
+    const reason = snapshot.failures.length > 0 ? 'it could not be read' : 'no such inference component';
+    return {
+      outcomes: [],
+      endpoints: [],
+      failures: [...snapshot.failures, { region: named.region, resource: named.name, stage: 'restore', reason }],
+      notes: [],
+    };
+  }
+  const notes: string[] = [];
+  let component = found;
+  if (named.adopt && found.state.status === 'rejected') {
+    const adopted = found.state.found;
+    if (parseSavedValues(adopted).status !== 'saved') {
+      notes.push(`${found.name}: the values found are not a saved state the bot could restore (${describeFound(adopted)}): nothing adopted`);
+    } else {
+      if (!dryRun) await deps.state.write(found.arn, COMPONENT_STATE, adopted);
+      const state: StateRead = dryRun ? { status: 'verified', values: adopted } : await deps.state.read(found.arn, COMPONENT_STATE);
+      component = { ...found, state };
+      notes.push(`${found.name}: ${dryRun ? 'would adopt' : 'adopted'} the state found on it (${describeFound(adopted)}), signed as the bot's own`);
+    }
+  }
+  const plans = planRestore([component], now, { scope: config.weekendScope, named: true });
+  const outcomes = dryRun ? plans.map(asPlanned) : await carryOut(plans, stepRunner(deps));
+  return { outcomes, endpoints: [], failures: snapshot.failures, notes };
 }
 
 /** Only a real restore, with the account's metrics to read, measures. */
@@ -231,6 +274,7 @@ function oldStateNotes(snapshot: WeekendSnapshot, now: Date, config: WeekendScal
 function stepRunner(deps: WeekendScalingDeps): StepRunner {
   return {
     actorFor: deps.accessFor,
+    state: deps.state,
     logger: deps.logger,
     deadline: deps.deadline,
     sleep: deps.sleep,
@@ -247,13 +291,19 @@ async function scheduleRestore(deps: WeekendScalingDeps, dryRun: boolean, at: Re
   return status === 'created' ? 'one-time schedule created' : 'one-time schedule already existed';
 }
 
+/** What collecting needs: where to read, how to verify state, and until when. */
+type CollectDeps = Pick<WeekendScalingDeps, 'accessFor' | 'state' | 'deadline'>;
+
 async function collectWeekendSnapshot(
   config: WeekendScalingConfig,
-  accessFor: (region: string) => WeekendRegionAccess,
+  deps: CollectDeps,
   action: WeekendAction,
-  deadline: Deadline = NO_DEADLINE,
+  onlyComponent?: string,
 ): Promise<WeekendSnapshot> {
-  const regions = await Promise.all(config.regions.map((region) => collectRegion(region, accessFor(region), config, action, deadline)));
+  const deadline = deps.deadline ?? NO_DEADLINE;
+  const regions = await Promise.all(
+    config.regions.map((region) => collectRegion(region, deps.accessFor(region), deps.state, { config, action, deadline, onlyComponent })),
+  );
   return {
     components: regions.flatMap((region) => region.components),
     endpoints: regions.flatMap((region) => region.endpoints),
@@ -261,18 +311,28 @@ async function collectWeekendSnapshot(
   };
 }
 
+/** The component state's keys and its MAC: any one of them makes a component worth reading. */
+const COMPONENT_STATE_KEYS = slotTagKeys(COMPONENT_STATE);
+
 function isCandidate(tags: Tags | undefined, config: WeekendScalingConfig): boolean {
   if (config.weekendScope === 'all') return true;
-  return tags !== undefined && (tags[TAGS.weekendScaleToZero] !== undefined || STATE_TAG_KEYS.some((key) => tags[key] !== undefined));
+  return tags !== undefined && (tags[TAGS.weekendScaleToZero] !== undefined || COMPONENT_STATE_KEYS.some((key) => tags[key] !== undefined));
 }
 
-async function collectRegion(
-  region: string,
-  access: WeekendRegionAccess,
-  config: WeekendScalingConfig,
-  action: WeekendAction,
-  deadline: Deadline,
-): Promise<WeekendSnapshot> {
+/** The owner's tags only: the bot's own state reaches the rules through `state`, verified. */
+function ownerTags(tags: Tags): Tags {
+  return Object.fromEntries(Object.entries(tags).filter(([key]) => !COMPONENT_STATE_KEYS.includes(key)));
+}
+
+interface CollectOptions {
+  readonly config: WeekendScalingConfig;
+  readonly action: WeekendAction;
+  readonly deadline: Deadline;
+  readonly onlyComponent?: string | undefined;
+}
+
+async function collectRegion(region: string, access: WeekendRegionAccess, state: BotState, options: CollectOptions): Promise<WeekendSnapshot> {
+  const { config, action, deadline } = options;
   const regionFailed = (stage: string, error: unknown): WeekendSnapshot => ({
     components: [],
     endpoints: [],
@@ -281,12 +341,23 @@ async function collectRegion(
 
   let listed: InferenceComponentListing[];
   let tagged: Map<string, Tags>;
+  let skippedEndpoints: Map<string, Tags>;
   try {
-    [listed, tagged] = await Promise.all([access.endpoints.listInferenceComponents(), access.tags.findTagged('sagemaker:inference-component')]);
+    [listed, tagged, skippedEndpoints] = await Promise.all([
+      access.endpoints.listInferenceComponents(),
+      access.tags.findTagged('sagemaker:inference-component'),
+      // A component on a skipped endpoint is skipped too, whatever the scope says.
+      access.tags.findTagged('sagemaker:endpoint', TAGS.skip),
+    ]);
   } catch (error) {
     return regionFailed('ListInferenceComponents / GetResources', error);
   }
-  const candidates = listed.filter((component) => isCandidate(tagged.get(arnKey(component.arn)), config));
+  const candidates = listed.filter((component) =>
+    options.onlyComponent !== undefined ? component.name === options.onlyComponent : isCandidate(tagged.get(arnKey(component.arn)), config),
+  );
+  const skippedEndpointNames = new Set(
+    [...skippedEndpoints.entries()].filter(([, tags]) => isSkipped(tags)).map(([arn]) => arn.slice(arn.lastIndexOf('/') + 1)),
+  );
   if (candidates.length === 0) return { components: [], endpoints: [], failures: [] };
 
   // Acting without knowing a component's autoscaling target could lose its bounds: no target list, no action.
@@ -309,7 +380,9 @@ async function collectRegion(
       endpointName: listing.endpointName,
       variantName: listing.variantName,
       desiredCopyCount: copies.desiredCopyCount,
-      tags,
+      tags: ownerTags(tags),
+      state: await state.verify(listing.arn, COMPONENT_STATE, tags),
+      endpointSkipped: skippedEndpointNames.has(listing.endpointName.toLowerCase()),
       autoscaling: target,
     };
   }

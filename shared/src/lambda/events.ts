@@ -45,7 +45,16 @@ function parseDryRunEvent(raw: unknown): DryRunEvent {
  * to the function's first region).
  */
 type IdleEndpointsEvent = DryRunEvent &
-  ({ readonly action: 'check' } | { readonly action: 'restore' | 'recreate'; readonly endpoint: string; readonly region: string });
+  (
+    | { readonly action: 'check' }
+    | {
+        readonly action: 'restore' | 'recreate';
+        readonly endpoint: string;
+        readonly region: string;
+        /** Sign the unsigned state found (the previous version's, checked by an admin) before acting on it. */
+        readonly adopt: boolean;
+      }
+  );
 
 /** SageMaker endpoint names (SageMaker API Reference, CreateEndpoint: EndpointName). */
 const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
@@ -53,27 +62,36 @@ const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 function idleEndpointsEventParser(regions: readonly string[]): (raw: unknown) => IdleEndpointsEvent {
   return (raw) => {
-    const event = readEventObject(raw, ['dryRun', 'action', 'endpoint', 'region']);
+    const event = readEventObject(raw, ['dryRun', 'action', 'endpoint', 'region', 'adopt']);
     const dryRun = optionalBoolean(event, 'dryRun', false);
-    const action = event.action ?? 'check';
+    // Absent means the daily check; null is a wrong type like any other, never a silent default.
+    const action = event.action === undefined ? 'check' : event.action;
     if (action !== 'check' && action !== 'restore' && action !== 'recreate') {
       throw new InvalidEventError('action', `must be "restore" or "recreate" (or absent for the daily check), got ${JSON.stringify(action)}`);
     }
     if (action === 'check') {
-      for (const field of ['endpoint', 'region'])
+      for (const field of ['endpoint', 'region', 'adopt'])
         if (event[field] !== undefined) throw new InvalidEventError(field, 'only goes with "action": "restore" or "recreate"');
       return { dryRun, action };
     }
     const endpoint = event.endpoint;
     if (typeof endpoint !== 'string' || !ENDPOINT_NAME.test(endpoint))
       throw new InvalidEventError('endpoint', `must be a SageMaker endpoint name, got ${JSON.stringify(endpoint)}`);
-    const region = event.region ?? regions[0];
-    if (typeof region !== 'string' || !REGION_NAME.test(region))
-      throw new InvalidEventError('region', `must be an AWS region name like "us-east-1", got ${JSON.stringify(region)}`);
-    if (!regions.includes(region)) throw new InvalidEventError('region', `"${region}" is not one of this function's regions (${regions.join(', ')})`);
-    return { dryRun, action, endpoint, region };
+    return { dryRun, action, endpoint, region: eventRegion(event, regions), adopt: optionalBoolean(event, 'adopt', false) };
   };
 }
+
+/** `region`, defaulting to the function's first region; it must be one of the function's regions. */
+function eventRegion(event: EventObject, regions: readonly string[]): string {
+  const region = event.region === undefined ? regions[0] : event.region;
+  if (typeof region !== 'string' || !REGION_NAME.test(region))
+    throw new InvalidEventError('region', `must be an AWS region name like "us-east-1", got ${JSON.stringify(region)}`);
+  if (!regions.includes(region)) throw new InvalidEventError('region', `"${region}" is not one of this function's regions (${regions.join(', ')})`);
+  return region;
+}
+
+/** No savings were recorded before this month: the bot did not exist. */
+const FIRST_REPORTABLE_MONTH = '2020-01';
 
 /** savings-report: `{}` reports the month before this one; `{"month": "2026-11"}` any month up to this one (this one so far). */
 interface SavingsReportEvent extends DryRunEvent {
@@ -89,6 +107,7 @@ function savingsReportEventParser(timezone: string, clock: () => Date): (raw: un
     const month = typeof event.month === 'string' ? parseMonth(event.month, timezone) : undefined;
     if (!month) throw new InvalidEventError('month', `must be a month like "2026-11", got ${JSON.stringify(event.month)}`);
     if (month.start.getTime() > now.getTime()) throw new InvalidEventError('month', `${month.label} has not started yet (${timezone})`);
+    if (month.label < FIRST_REPORTABLE_MONTH) throw new InvalidEventError('month', `must be ${FIRST_REPORTABLE_MONTH} or later, got "${month.label}"`);
     return { dryRun, month };
   };
 }
@@ -99,21 +118,37 @@ interface WeekendScalingEvent extends DryRunEvent {
   readonly action: WeekendAction;
   /** An ad hoc restore (only with scale-down), checked against the clock and the rules. */
   readonly until?: RestoreTime | undefined;
+  /** A restore of one component, named by an admin (whatever its opt-in); `adopt` signs the unsigned state found on it first. */
+  readonly component?: { readonly name: string; readonly region: string; readonly adopt: boolean } | undefined;
 }
+
+/** SageMaker inference component names (SageMaker API Reference, CreateInferenceComponent). */
+const COMPONENT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 /**
  * The weekend event's parser, bound to the restore rules and the clock, so that `until` is checked
  * completely (form, lead time, maximum, holidays) before any AWS call.
  */
-function weekendEventParser(rules: Omit<RestoreRules, 'weekendRestoreAt'>, clock: () => Date): (raw: unknown) => WeekendScalingEvent {
+function weekendEventParser(
+  rules: Omit<RestoreRules, 'weekendRestoreAt'> & { readonly regions: readonly string[] },
+  clock: () => Date,
+): (raw: unknown) => WeekendScalingEvent {
   return (raw) => {
-    const event = readEventObject(raw, ['action', 'dryRun', 'until']);
+    const event = readEventObject(raw, ['action', 'dryRun', 'until', 'component', 'region', 'adopt']);
     const action = event.action;
     if (action === undefined) throw new InvalidEventError('action', 'is required: "scale-down" or "restore"');
     if (action !== 'scale-down' && action !== 'restore') {
       throw new InvalidEventError('action', `must be "scale-down" or "restore", got ${JSON.stringify(action)}`);
     }
     const dryRun = optionalBoolean(event, 'dryRun', false);
+    if (event.component !== undefined || event.region !== undefined || event.adopt !== undefined) {
+      if (action !== 'restore') throw new InvalidEventError(event.component !== undefined ? 'component' : 'region', 'only goes with "action": "restore"');
+      if (event.until !== undefined) throw new InvalidEventError('until', 'only goes with "action": "scale-down"');
+      const name = event.component;
+      if (typeof name !== 'string' || !COMPONENT_NAME.test(name))
+        throw new InvalidEventError('component', `must be an inference component name, got ${JSON.stringify(name)}`);
+      return { action, dryRun, component: { name, region: eventRegion(event, rules.regions), adopt: optionalBoolean(event, 'adopt', false) } };
+    }
     const until = event.until;
     if (until === undefined) return { action, dryRun };
     if (typeof until !== 'string')

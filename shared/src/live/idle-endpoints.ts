@@ -2,7 +2,9 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { liveBotState } from '../aws/bot-state.ts';
 import type { IdleEndpointsConfig } from '../config.ts';
 import { clientPerRegion, type ClientOverrides } from '../aws/clients.ts';
 import { createScalingAccess } from '../aws/autoscaling.ts';
@@ -20,6 +22,7 @@ import type { RunLogger } from '../util/logger.ts';
 function createIdleEndpointsClients(overrides: ClientOverrides = {}) {
   return {
     sageMaker: clientPerRegion((settings) => new SageMakerClient(settings), overrides),
+    kms: clientPerRegion((settings) => new KMSClient(settings), overrides),
     cloudWatch: clientPerRegion((settings) => new CloudWatchClient(settings), overrides),
     tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings), overrides),
     autoScaling: clientPerRegion((settings) => new ApplicationAutoScalingClient(settings), overrides),
@@ -38,6 +41,7 @@ function liveIdleEndpointsDeps(config: IdleEndpointsConfig, clients: IdleEndpoin
     config,
     clock,
     logger,
+    state: liveBotState(config.stateKeyId, clients.kms, clients.sageMaker),
     metrics: createMetricsSink('idle-endpoints', logger),
     notifier: reportNotifier(clients.notifiers, config),
     ownMetrics: process.env.AWS_REGION ? createMetricsReader(clients.cloudWatch(process.env.AWS_REGION)) : undefined,

@@ -1,6 +1,8 @@
 /** The live wiring of idle-notebooks: its clients (one per region, per container) and its dependencies. */
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { liveBotState } from '../aws/bot-state.ts';
 import type { IdleNotebooksConfig } from '../config.ts';
 import { clientPerRegion } from '../aws/clients.ts';
 import { readJupyterActivity } from '../aws/jupyter.ts';
@@ -15,6 +17,7 @@ import type { RunLogger } from '../util/logger.ts';
 function createIdleNotebooksClients() {
   return {
     sageMaker: clientPerRegion((settings) => new SageMakerClient(settings)),
+    kms: clientPerRegion((settings) => new KMSClient(settings)),
     tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings)),
     notifiers: createTopicNotifiers(),
   };
@@ -31,6 +34,7 @@ function liveIdleNotebooksDeps(
     config,
     clock,
     logger,
+    state: liveBotState(config.stateKeyId, clients.kms, clients.sageMaker),
     metrics: createMetricsSink('idle-notebooks', logger),
     notifier: reportNotifier(clients.notifiers, config),
     accessFor: (region) => ({

@@ -1,7 +1,9 @@
 /** The live wiring of savings-report: the bot's own metrics in the function's region, and each region's notebooks. */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { liveBotState } from '../aws/bot-state.ts';
 import type { SavingsReportConfig } from '../config.ts';
 import { clientPerRegion } from '../aws/clients.ts';
 import { createMetricsReader } from '../aws/cloudwatch.ts';
@@ -15,6 +17,7 @@ import type { RunLogger } from '../util/logger.ts';
 function createSavingsReportClients() {
   return {
     sageMaker: clientPerRegion((settings) => new SageMakerClient(settings)),
+    kms: clientPerRegion((settings) => new KMSClient(settings)),
     cloudWatch: clientPerRegion((settings) => new CloudWatchClient(settings)),
     tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings)),
     notifiers: createTopicNotifiers(),
@@ -34,6 +37,7 @@ function liveSavingsReportDeps(
     config,
     clock,
     logger,
+    state: liveBotState(config.stateKeyId, clients.kms, clients.sageMaker),
     metrics: createMetricsSink('savings-report', logger),
     notifier: reportNotifier(clients.notifiers, config),
     ownMetrics: createMetricsReader(clients.cloudWatch(metricsRegion)),

@@ -2,7 +2,9 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { liveBotState } from '../aws/bot-state.ts';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { WeekendScalingConfig } from '../config.ts';
 import { createScalingAccess } from '../aws/autoscaling.ts';
@@ -20,6 +22,7 @@ import type { RunLogger } from '../util/logger.ts';
 function createWeekendScalingClients() {
   return {
     sageMaker: clientPerRegion((settings) => new SageMakerClient(settings)),
+    kms: clientPerRegion((settings) => new KMSClient(settings)),
     autoScaling: clientPerRegion((settings) => new ApplicationAutoScalingClient(settings)),
     tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings)),
     scheduler: clientPerRegion((settings) => new SchedulerClient(settings)),
@@ -40,6 +43,7 @@ function liveWeekendScalingDeps(
     config,
     clock,
     logger,
+    state: liveBotState(config.stateKeyId, clients.kms, clients.sageMaker),
     metrics: createMetricsSink('weekend-scaling', logger),
     notifier: reportNotifier(clients.notifiers, config),
     accessFor: (region) => ({

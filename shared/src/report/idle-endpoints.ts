@@ -43,6 +43,8 @@ function idleText(endpoint: IdleEndpoint, plan: IdleEndpointsPlan): string {
 interface IdleActions {
   readonly decisions: readonly IdleActionDecision[];
   readonly outcomes: readonly IdleActionOutcome[];
+  /** Following the actions in effect: recreates under way or failed, state that does not verify. */
+  readonly notes?: readonly string[] | undefined;
 }
 
 const NO_ACTIONS: IdleActions = { decisions: [], outcomes: [] };
@@ -79,6 +81,11 @@ function actedOnLines(outcomes: readonly IdleActionOutcome[]): string[] {
   }
   lines.push('');
   return lines;
+}
+
+function notesLines(notes: readonly string[]): string[] {
+  if (notes.length === 0) return [];
+  return ['IDLE ACTIONS IN EFFECT (undo records and holds; state that does not verify is never acted on or counted)', ...notes.map((note) => `  ${note}`), ''];
 }
 
 function endpointBlock(endpoint: IdleEndpoint, position: number, plan: IdleEndpointsPlan, actions: IdleActions): string {
@@ -140,6 +147,7 @@ function renderEmail(plan: IdleEndpointsPlan, actions: IdleActions, shown: numbe
     `Idle means no invocations for ${plan.idleHours} h or more. Checked ${utcMinute(plan.evaluatedAt)} in ${plan.regions.join(', ')}.`,
     '',
     ...actedOnLines(actions.outcomes),
+    ...notesLines(actions.notes ?? []),
     'IDLE ENDPOINTS, MOST EXPENSIVE FIRST',
     '',
   ];
@@ -186,7 +194,7 @@ function renderSms(plan: IdleEndpointsPlan, actions: IdleActions): string {
 
 /** Undefined when nothing is idle: such a run sends nothing. */
 function renderIdleEndpointsReport(plan: IdleEndpointsPlan, actions: IdleActions = NO_ACTIONS): RenderedReport | undefined {
-  if (plan.idle.length === 0) return undefined;
+  if (plan.idle.length === 0 && (actions.notes ?? []).length === 0) return undefined;
   const acted = actionCount(actions);
   const subject = subjectLine(
     `SageMaker: ${plural(plan.idle.length, 'idle endpoint')} wasting ${totalText(plan, usdShort)} (${regionsWithIdle(plan)})${acted ? `, ${acted}` : ''}`,

@@ -53,6 +53,12 @@ function renderEmail(input: NotebookReportInput, shown: number): string {
     if (shown < acted.length) lines.push(`  ...and ${acted.length - shown} more`);
     lines.push('');
   }
+  const rejected = input.outcomes.filter((outcome) => outcome.stateRejected);
+  if (rejected.length > 0) {
+    lines.push('STATE THAT DOES NOT VERIFY (left as it is; the StateRejected alarm fires)');
+    for (const outcome of rejected) lines.push(`  state on ${outcome.name} (${outcome.region}): ${outcome.detail}`);
+    lines.push('');
+  }
   if (unknown.length > 0) {
     lines.push('ACTIVITY UNKNOWN (left running)');
     for (const outcome of unknown) lines.push(`  ${outcome.name} (${outcome.region}, ${outcome.instanceType}, ${cost(outcome.costPerDay)}): ${outcome.detail}`);

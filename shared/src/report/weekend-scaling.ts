@@ -4,6 +4,7 @@
  */
 import { totalSavings, type ComponentOutcome, type EndpointWeekendCost } from '../domain/weekend-scaling.ts';
 import { describeRunFailure, type RunFailure } from '../domain/failures.ts';
+import { describeFound } from '../domain/state.ts';
 import { plural, usd, usdShort, utcMinute } from './format.ts';
 import { fitSms } from './gsm7.ts';
 import { fitToMessageLimit, subjectLine, type RenderedReport } from './sns-message.ts';
@@ -36,8 +37,16 @@ const RESULT_TEXT: Readonly<Record<string, string>> = {
   'restore-later': 'left scaled down for its ad hoc restore',
   'stale-state': 'left as its owner set it',
   'invalid-state': 'not touched: saved state unreadable',
+  'unverified-state': 'not touched: its state does not verify',
+  deferred: 'not touched: its state could not be verified now',
+  'out-of-scope': 'not touched: no longer opted in',
   skipped: 'not touched: tagged ops-bot:skip',
 };
+
+/** The event that restores one component by name, adopting (signing) the state found on it when asked. */
+function componentRestoreEvent(outcome: Pick<ComponentOutcome, 'name' | 'region'>, adopt: boolean): string {
+  return JSON.stringify({ action: 'restore', component: outcome.name, region: outcome.region, ...(adopt ? { adopt: true } : {}) });
+}
 
 function outcomeText(outcome: ComponentOutcome): string {
   if (outcome.result === 'failed') return `FAILED at ${outcome.failedStep}: ${outcome.error}`;
@@ -68,7 +77,8 @@ function renderEmail(input: WeekendReportInput, shown: number): string {
   }
 
   const listed = input.outcomes.filter(
-    (outcome) => outcome.disposition !== 'out-of-scope' && outcome.disposition !== 'nothing-saved' && outcome.disposition !== 'at-zero',
+    (outcome) =>
+      (outcome.disposition !== 'out-of-scope' || outcome.saved !== undefined) && outcome.disposition !== 'nothing-saved' && outcome.disposition !== 'at-zero',
   );
   lines.push('', 'COMPONENTS');
   if (listed.length === 0) lines.push('  nothing to do');
@@ -103,8 +113,22 @@ function renderEmail(input: WeekendReportInput, shown: number): string {
       lines.push(`    ${endpoint.why}`);
     }
   }
+  const unverified = input.outcomes.filter((outcome) => outcome.unverified !== undefined);
+  if (unverified.length > 0) {
+    lines.push('', 'STATE THAT DOES NOT VERIFY (left as it is; the StateRejected alarm fires)');
+    for (const outcome of unverified) {
+      lines.push(`  state on ${outcome.name} (${outcome.region}) does not verify: left as it is`);
+      lines.push(`    found: ${describeFound(outcome.unverified?.found ?? {})}`);
+      lines.push(`    if these are the values the bot saved, adopt and restore them with ${componentRestoreEvent(outcome, true)}`);
+    }
+  }
+  const unscoped = input.outcomes.filter((outcome) => outcome.disposition === 'out-of-scope' && outcome.saved !== undefined);
+  for (const outcome of unscoped) {
+    if (input.action === 'restore')
+      lines.push('', `${outcome.name} (${outcome.region}): to restore it anyway, invoke with ${componentRestoreEvent(outcome, false)}`);
+  }
   const atZero = input.outcomes.filter((outcome) => outcome.disposition === 'at-zero').map((outcome) => outcome.name);
-  const outOfScope = input.outcomes.filter((outcome) => outcome.disposition === 'out-of-scope').length;
+  const outOfScope = input.outcomes.filter((outcome) => outcome.disposition === 'out-of-scope' && outcome.saved === undefined).length;
   if (atZero.length > 0 || outOfScope > 0) {
     lines.push('', 'LEFT ALONE');
     if (atZero.length > 0) lines.push(`  already at 0 copies with nothing saved: ${atZero.join(', ')}`);
@@ -145,5 +169,5 @@ function renderWeekendReport(input: WeekendReportInput): RenderedReport {
   return fitToMessageLimit(input.outcomes.length, (shown) => ({ subject: subjectLine(subject), email: renderEmail(input, shown), sms: smsText }));
 }
 
-export { renderWeekendReport };
+export { renderWeekendReport, componentRestoreEvent };
 export type { WeekendReportInput };
