@@ -259,6 +259,19 @@ describe('Function: findIdleEndpoints', () => {
     expect(byName.get('old-and-silent')).toMatchObject({ idleHours: 14 * 24, noInvocationsInLookback: true });
   });
 
+  it("restarts the idle clock of a recreated endpoint: its predecessor's traffic series does not count against it", () => {
+    // Prepare: recreated 30 h ago under the same name; the series it continues last saw traffic 10 days ago.
+    const snapshot = idleEndpointsSnapshot({
+      endpoints: [endpointSnapshot({ name: 'recreated', createdAt: hoursAgo(30), traffic: { status: 'read', series: [variantTraffic('AllTraffic', [240])] } })],
+    });
+
+    // Act
+    const [recreated] = findIdleEndpoints(snapshot, policy).idle;
+
+    // Assess: idle for as long as it exists, not the 10 days of the series.
+    expect(recreated?.idleHours).toBe(30);
+  });
+
   it('orders the idle list by cost, most expensive first, and counts the rest', () => {
     // Prepare
     const snapshot = idleEndpointsSnapshot({

@@ -290,7 +290,10 @@ function describeWaste(
   const knownCostPerDay = roundCents(variants.reduce((total, variant) => total + (variant.pricePerHour ?? 0) * variant.instanceCount * 24, 0));
   const unpricedInstanceTypes = [...new Set(variants.filter((v) => v.pricePerHour === undefined).map((v) => v.instanceType))];
   const ageHours = (now.getTime() - Date.parse(endpoint.createdAt)) / HOUR_MS;
-  const idleHours = lastInvocationAt === null ? Math.min(ageHours, lookbackDays * 24) : (now.getTime() - Date.parse(lastInvocationAt)) / HOUR_MS;
+  // A recreated endpoint keeps its name, and so its predecessor's Invocations series (a metric's
+  // identity is its namespace, name and dimensions): it has been idle at most as long as it exists.
+  const sinceTraffic = lastInvocationAt === null ? lookbackDays * 24 : (now.getTime() - Date.parse(lastInvocationAt)) / HOUR_MS;
+  const idleHours = Math.min(ageHours, sinceTraffic);
   return {
     region: endpoint.region,
     name: endpoint.name,

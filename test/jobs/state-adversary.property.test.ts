@@ -1,0 +1,164 @@
+/**
+ * An adversary with tagging rights writes `ops-bot:*` tags between the weekend job's runs: random
+ * values (with no MAC, or a made-up one), the whole state copied from another component, single
+ * values edited under the bot's own MAC. Whatever it writes, the bot never sets a copy count or a
+ * bound that it did not save for that component in its latest write, and never counts a forged
+ * saving. The adversary's writes go straight into the fake account, so every call the account
+ * records is the bot's own.
+ *
+ * Not modelled: replaying an older set the bot itself once signed on the same component (see the
+ * README's trust section for what that can and cannot do).
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseWeekendScalingConfig } from '@ops-bot/shared/config';
+import { runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
+import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/shared/live/weekend-scaling';
+import { FakeAccount, hostEndpoint, STATE_KEY_ARN, type FakeComponent } from '../../fakes/account.ts';
+import { mockAccount } from '../../fakes/mock-clients.ts';
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const config = parseWeekendScalingConfig({
+  STATE_KEY_ID: STATE_KEY_ARN,
+  AWS_REGION: 'us-east-1',
+  TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
+  WEEKEND_SETTLE_POLL_SECONDS: '0',
+});
+const clock = () => new Date('2026-11-20T17:00:00Z');
+const STATE_KEYS = [
+  'ops-bot:saved-copy-count',
+  'ops-bot:saved-min-capacity',
+  'ops-bot:saved-max-capacity',
+  'ops-bot:saved-at',
+  'ops-bot:restore-after',
+  'ops-bot:held-by',
+];
+const MAC = 'ops-bot:state-mac';
+
+const componentArbitrary = fc.record({
+  copies: fc.integer({ min: 0, max: 4 }),
+  autoscaled: fc.boolean(),
+});
+
+const adversaryArbitrary = fc.oneof(
+  fc.record({
+    kind: fc.constant('random' as const),
+    target: fc.nat(4),
+    copies: fc.oneof(fc.constant('999999'), fc.constant('777'), fc.integer({ min: 0, max: 9 }).map(String)),
+    mac: fc.constantFrom(undefined, 'v1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', 'forged'),
+    hold: fc.boolean(),
+  }),
+  fc.record({ kind: fc.constant('copy' as const), target: fc.nat(4), source: fc.nat(4) }),
+  fc.record({
+    kind: fc.constant('edit' as const),
+    target: fc.nat(4),
+    key: fc.constantFrom(...STATE_KEYS),
+    value: fc.constantFrom('0', '9', '999999', '2030-01-01T00:00Z'),
+  }),
+);
+
+const stepArbitrary = fc.oneof(
+  fc.constantFrom({ kind: 'run' as const, action: 'scale-down' as const }, { kind: 'run' as const, action: 'restore' as const }),
+  adversaryArbitrary,
+);
+
+type Adversary = typeof adversaryArbitrary extends fc.Arbitrary<infer T> ? T : never;
+
+function tamper(components: FakeComponent[], move: Adversary): void {
+  const target = components[move.target % components.length] as FakeComponent;
+  if (move.kind === 'random') {
+    target.tags['ops-bot:saved-copy-count'] = move.copies;
+    if (move.hold) target.tags['ops-bot:held-by'] = 'idle-action';
+    if (move.mac) target.tags[MAC] = move.mac;
+  } else if (move.kind === 'copy') {
+    const source = components[move.source % components.length] as FakeComponent;
+    for (const key of [...STATE_KEYS, MAC]) {
+      if (source.tags[key] !== undefined) target.tags[key] = source.tags[key];
+      else delete target.tags[key];
+    }
+  } else if (target.tags[MAC] !== undefined) {
+    target.tags[move.key] = move.value;
+  }
+}
+
+/**
+ * Replays the account's calls (all the bot's) in order: the bot's latest signed write per component,
+ * and every change it made measured against it. Returns what it did that its latest write does not allow.
+ */
+function changesBeyondLatestWrite(account: FakeAccount): string[] {
+  const latest = new Map<string, Record<string, string> | undefined>();
+  const problems: string[] = [];
+  const nameOf = (arnOrName: unknown) => String(arnOrName).split('/').pop() ?? '';
+  for (const { operation, input } of account.calls) {
+    if (operation === 'AddTags') {
+      const tags = Object.fromEntries((input.Tags as Array<{ Key: string; Value: string }>).map((tag) => [tag.Key, tag.Value]));
+      if (tags[MAC] !== undefined) latest.set(nameOf(input.ResourceArn), tags);
+    } else if (operation === 'DeleteTags' && (input.TagKeys as string[]).includes(MAC)) {
+      latest.set(nameOf(input.ResourceArn), undefined);
+    } else if (operation === 'UpdateInferenceComponentRuntimeConfig') {
+      const name = nameOf(input.InferenceComponentName);
+      const copies = (input.DesiredRuntimeConfig as { CopyCount: number }).CopyCount;
+      const saved = latest.get(name);
+      if (!saved) problems.push(`${name}: set ${copies} copies with no state of its own saved`);
+      else if (copies !== 0 && String(copies) !== saved['ops-bot:saved-copy-count'])
+        problems.push(`${name}: set ${copies} copies, saved ${saved['ops-bot:saved-copy-count']}`);
+    } else if (operation === 'RegisterScalableTarget') {
+      const name = nameOf(input.ResourceId);
+      const saved = latest.get(name);
+      const max = String(input.MaxCapacity);
+      const min = String(input.MinCapacity);
+      if (!saved || max !== saved['ops-bot:saved-max-capacity'] || (min !== '0' && min !== saved['ops-bot:saved-min-capacity'])) {
+        problems.push(`${name}: bounds ${min}..${max} against saved ${saved?.['ops-bot:saved-min-capacity']}..${saved?.['ops-bot:saved-max-capacity']}`);
+      }
+    }
+  }
+  return problems;
+}
+
+describe('Property: forged, copied and edited state is never acted on', () => {
+  let account: FakeAccount;
+  let mocks: ReturnType<typeof mockAccount> | undefined;
+  const clients = createWeekendScalingClients();
+  beforeAll(() => {
+    mocks = mockAccount(new FakeAccount());
+  });
+  afterAll(() => mocks?.restore());
+
+  it('sets no copy count or bound the bot did not save for that component in its latest write', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(componentArbitrary, { minLength: 2, maxLength: 5 }),
+        fc.array(stepArbitrary, { minLength: 1, maxLength: 10 }),
+        async (specs, steps) => {
+          // Prepare
+          const components: FakeComponent[] = specs.map((spec, i) => ({
+            name: `ic-${i}`,
+            endpointName: 'ep-a',
+            copies: spec.copies,
+            tags: { 'ops-bot:weekend-scale-to-zero': 'true' },
+            ...(spec.autoscaled ? { autoscaling: { min: 1, max: spec.copies + 2 } } : {}),
+          }));
+          account = new FakeAccount([hostEndpoint('ep-a', { instanceType: 'ml.g5.xlarge', instances: 1, managedMin: 0 })], [], components);
+          mocks?.restore();
+          mocks = mockAccount(account);
+          const deps = liveWeekendScalingDeps(config, clients, silent, () => undefined, clock);
+
+          // Act
+          for (const step of steps) {
+            if (step.kind === 'run') {
+              const result = await runWeekendScaling({ action: step.action, dryRun: false }, deps);
+              for (const outcome of result.components.filter((o) => o.disposition === 'unverified-state')) {
+                expect(result.report?.email).toContain(`state on ${outcome.name} (us-east-1) does not verify: left as it is`);
+              }
+            } else tamper(account.components, step);
+          }
+
+          // Assess
+          expect(changesBeyondLatestWrite(account)).toEqual([]);
+          for (const component of account.components) expect(component.copies).toBeLessThanOrEqual(6);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
