@@ -13,7 +13,7 @@
  */
 
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { stateDigest, type StateSlot } from '@ops-bot/shared/aws/bot-state';
+import { nextGeneration, signedTags, type StateSlot } from '@ops-bot/shared/aws/bot-state';
 
 interface FakeVariant {
   readonly name: string;
@@ -710,11 +710,9 @@ class FakeAccount {
    * Tags carrying `values` signed as the bot signs them (aws/bot-state.ts), for a test that starts
    * from state the bot wrote earlier. Only the fake can: it holds the key, as only KMS does.
    */
-  signedState(arn: string, slot: StateSlot, values: Readonly<Record<string, string>>): Record<string, string> {
-    const mac = createHmac('sha256', this.macSecret)
-      .update(stateDigest(arn, slot, values))
-      .digest();
-    return { ...values, [slot.macKey]: `v1:${mac.toString('base64')}` };
+  signedState(arn: string, slot: StateSlot, values: Readonly<Record<string, string>>): Promise<Record<string, string>> {
+    const mac = (digest: Uint8Array) => createHmac('sha256', this.macSecret).update(digest).digest();
+    return signedTags(arn, slot, values, nextGeneration(undefined, this.clock().getTime()), mac);
   }
 
   // ---- KMS (HMAC keys)
@@ -791,9 +789,18 @@ function fakeComponent(name: string, overrides: Partial<FakeComponent> = {}): Fa
   return { name, endpointName: 'ep-1', copies: 2, tags: { 'ops-bot:weekend-scale-to-zero': 'true' }, ...overrides };
 }
 
-/** What an admin could see of the components: everything but the fake's settle counters. */
+/**
+ * What an admin could see of the components: everything but the fake's settle counters, and but the
+ * MAC and generation the bot leaves behind a cleared state (a signed tombstone, so that no older set
+ * verifies again); the saved values themselves are compared.
+ */
 function observable(components: readonly FakeComponent[]): Array<Omit<FakeComponent, 'updatingFor'>> {
-  return components.map(({ updatingFor: _settling, ...visible }) => structuredClone(visible));
+  const bookkeeping = (key: string) => key === 'ops-bot:state-mac' || key.startsWith('ops-bot:gen:');
+  return components.map(({ updatingFor: _settling, ...visible }) => {
+    const copy = structuredClone(visible);
+    copy.tags = Object.fromEntries(Object.entries(copy.tags).filter(([key]) => !bookkeeping(key)));
+    return copy;
+  });
 }
 
 export {

@@ -6,7 +6,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
-import { COMPONENT_STATE, slotTagKeys } from '@ops-bot/shared/aws/bot-state';
+import { COMPONENT_STATE, slotTagKeyPatterns } from '@ops-bot/shared/aws/bot-state';
 
 function componentStepPermissions(scope: IConstruct, regions: readonly string[], components: readonly string[]) {
   const scalableTargets = regions.map((region) =>
@@ -18,7 +18,7 @@ function componentStepPermissions(scope: IConstruct, regions: readonly string[],
         sid: 'KeepStateOnComponents',
         actions: ['sagemaker:AddTags', 'sagemaker:DeleteTags'],
         resources: [...components],
-        conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': slotTagKeys(COMPONENT_STATE) } },
+        conditions: { 'ForAllValues:StringLike': { 'aws:TagKeys': slotTagKeyPatterns(COMPONENT_STATE) } },
       }),
       new iam.PolicyStatement({ sid: 'ReadComponentAutoscaling', actions: ['application-autoscaling:DescribeScalableTargets'], resources: ['*'] }),
       new iam.PolicyStatement({

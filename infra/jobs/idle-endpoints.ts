@@ -8,7 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '@ops-bot/shared/aws/metrics';
 import { TAGS } from '@ops-bot/shared/domain/tags';
-import { ENDPOINT_STATE, slotTagKeys } from '@ops-bot/shared/aws/bot-state';
+import { ENDPOINT_STATE, slotTagKeyPatterns } from '@ops-bot/shared/aws/bot-state';
 import { ScheduledFunction } from '../scheduled-function.ts';
 import { jobEnvironment } from '../deploy-config.ts';
 import { componentStepPermissions } from './component-steps.ts';
@@ -86,7 +86,7 @@ class IdleEndpointsJob extends ScheduledFunction {
           sid: 'KeepEndpointState',
           actions: ['sagemaker:AddTags', 'sagemaker:DeleteTags'],
           resources: endpoints,
-          conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': slotTagKeys(ENDPOINT_STATE) } },
+          conditions: { 'ForAllValues:StringLike': { 'aws:TagKeys': slotTagKeyPatterns(ENDPOINT_STATE) } },
         }),
         // scale-to-zero and its restore: the weekend job's own steps.
         new iam.PolicyStatement({

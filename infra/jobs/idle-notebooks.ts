@@ -3,7 +3,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { TAGS } from '@ops-bot/shared/domain/tags';
-import { NOTEBOOK_STATE, slotTagKeys } from '@ops-bot/shared/aws/bot-state';
+import { NOTEBOOK_STATE, slotTagKeyPatterns } from '@ops-bot/shared/aws/bot-state';
 import { ScheduledFunction, type JobSchedule } from '../scheduled-function.ts';
 import { jobEnvironment, type DeployConfig } from '../deploy-config.ts';
 import { commonProps, sageMakerArns, type JobContext } from './job-context.ts';
@@ -74,7 +74,7 @@ class IdleNotebooksJob extends ScheduledFunction {
           // The signed state replaces its whole slot, so it may remove a key it no longer holds.
           actions: ['sagemaker:AddTags', 'sagemaker:DeleteTags'],
           resources: notebooks,
-          conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': slotTagKeys(NOTEBOOK_STATE) } },
+          conditions: { 'ForAllValues:StringLike': { 'aws:TagKeys': slotTagKeyPatterns(NOTEBOOK_STATE) } },
         }),
         new iam.PolicyStatement({
           sid: 'ReadStudioSettings',

@@ -212,7 +212,7 @@ describe('Stack: SageMakerOpsBot', () => {
     // Other keys only as part of CreateEndpoint (the owner's tags back on a recreated endpoint).
     expect(sid('TagRecreatedEndpoints')?.Condition).toEqual({ StringEquals: { 'sagemaker:TaggingAction': 'CreateEndpoint' } });
     expect(sid('KeepEndpointState')?.Condition).toEqual({
-      'ForAllValues:StringEquals': { 'aws:TagKeys': ['ops-bot:cost-per-day', 'ops-bot:held-since', 'ops-bot:restored-at', 'ops-bot:state-mac'] },
+      'ForAllValues:StringLike': { 'aws:TagKeys': ['ops-bot:cost-per-day', 'ops-bot:held-since', 'ops-bot:restored-at', 'ops-bot:state-mac', 'ops-bot:gen:*'] },
     });
     // Its MACs: made and checked with the state key only.
     expect(sid('SignedState')).toMatchObject({
@@ -220,7 +220,7 @@ describe('Stack: SageMakerOpsBot', () => {
       Resource: { 'Fn::GetAtt': [expect.stringMatching(/StateKey/), 'Arn'] },
     });
     expect(sid('KeepStateOnComponents')?.Condition).toMatchObject({
-      'ForAllValues:StringEquals': { 'aws:TagKeys': expect.arrayContaining(['ops-bot:saved-copy-count', 'ops-bot:held-by']) },
+      'ForAllValues:StringLike': { 'aws:TagKeys': expect.arrayContaining(['ops-bot:saved-copy-count', 'ops-bot:held-by']) },
     });
     // The skip deny covers every write.
     expect(sid('NeverTouchSkipped')).toMatchObject({
@@ -350,7 +350,7 @@ describe('Stack: weekend-scaling job', () => {
 
     // Assess
     expect(statements.find((statement) => statement.Sid === 'KeepStateOnComponents')?.Condition).toEqual({
-      'ForAllValues:StringEquals': {
+      'ForAllValues:StringLike': {
         'aws:TagKeys': [
           'ops-bot:saved-copy-count',
           'ops-bot:saved-min-capacity',
@@ -359,6 +359,7 @@ describe('Stack: weekend-scaling job', () => {
           'ops-bot:restore-after',
           'ops-bot:held-by',
           'ops-bot:state-mac',
+          'ops-bot:gen:*',
         ],
       },
     });
@@ -547,7 +548,7 @@ describe('Stack: idle-notebooks job', () => {
     expect(JSON.stringify(stop?.Resource)).toMatch(/:notebook-instance\/\*/);
     expect(JSON.stringify(stop?.Resource)).not.toMatch(/endpoint|inference-component/);
     expect(mark?.Condition).toEqual({
-      'ForAllValues:StringEquals': { 'aws:TagKeys': ['ops-bot:last-action', 'ops-bot:off-hours-stopped', 'ops-bot:state-mac'] },
+      'ForAllValues:StringLike': { 'aws:TagKeys': ['ops-bot:last-action', 'ops-bot:off-hours-stopped', 'ops-bot:state-mac', 'ops-bot:gen:*'] },
     });
     expect(actionsOf(statements).filter((action) => action.startsWith('sagemaker:'))).toEqual([
       'sagemaker:AddTags',

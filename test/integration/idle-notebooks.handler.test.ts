@@ -239,7 +239,7 @@ describe('Function: idle-notebooks off hours and Studio audit', () => {
 
   it('starts in the morning exactly the notebooks the bot stopped, then clears the mark; a mark it did not sign starts nothing', async () => {
     // Prepare: 'mine' carries the bot's signed mark, 'forged' the same tag written by someone else.
-    const signed = keyHolder.signedState(arnOf('mine'), NOTEBOOK_STATE, { 'ops-bot:off-hours-stopped': 'true' });
+    const signed = await keyHolder.signedState(arnOf('mine'), NOTEBOOK_STATE, { 'ops-bot:off-hours-stopped': 'true' });
     const tagsOf: Record<string, Record<string, string>> = { [arnOf('mine')]: signed, [arnOf('forged')]: { 'ops-bot:off-hours-stopped': 'true' } };
     sageMaker.on(ListNotebookInstancesCommand).resolves({
       NotebookInstances: ['mine', 'someone-elses', 'forged'].map((name) => ({
@@ -259,7 +259,11 @@ describe('Function: idle-notebooks off hours and Studio audit', () => {
     // Assess
     expect(sageMaker).toHaveReceivedCommandTimes(StartNotebookInstanceCommand, 1);
     expect(sageMaker).toHaveReceivedCommandWith(StartNotebookInstanceCommand, { NotebookInstanceName: 'mine' });
-    expect(sageMaker).toHaveReceivedCommandWith(DeleteTagsCommand, { ResourceArn: arnOf('mine'), TagKeys: ['ops-bot:off-hours-stopped', 'ops-bot:state-mac'] });
+    // The mark goes; a signed empty generation stays behind it, so the old mark never verifies again.
+    expect(sageMaker).toHaveReceivedCommandWith(DeleteTagsCommand, {
+      ResourceArn: arnOf('mine'),
+      TagKeys: ['ops-bot:off-hours-stopped', expect.stringMatching(/^ops-bot:gen:[0-9a-z]{12}$/)],
+    });
     expect(result.report?.subject).toBe('SageMaker notebooks: started 1 notebook');
     expect(result.notebooks.find((nb) => nb.name === 'forged')).toMatchObject({ result: 'none', stateRejected: true });
     expect(result.report?.email).toContain('its off-hours mark does not verify');

@@ -64,7 +64,7 @@ describe('Idle actions (ops-bot:idle-action)', () => {
     const recordKeys = Object.keys(account.configs.get('old-model-config')?.tags ?? {});
     expect(recordKeys).toContain('ops-bot:recreate:old-model:mac');
     expect(recordKeys).toContain('ops-bot:recreate-records');
-    expect(recordKeys.every((key) => key === 'ops-bot:recreate-records' || /^ops-bot:recreate:old-model:(\d+|mac)$/.test(key))).toBe(true);
+    expect(recordKeys.every((key) => key === 'ops-bot:recreate-records' || /^ops-bot:recreate:old-model:(\d+|mac|g[0-9a-z]{12})$/.test(key))).toBe(true);
     expect(result.idleActions.outcomes).toEqual([expect.objectContaining({ name: 'old-model', action: 'delete', result: 'done', savesPerDay: 5.52 })]);
     expect(result.report?.email).toContain('ACTED ON');
     expect(result.report?.email).toContain('old-model (us-east-1): delete, done');
@@ -99,8 +99,11 @@ describe('Idle actions (ops-bot:idle-action)', () => {
     (back as { status?: string }).status = 'InService';
     await check();
 
-    // Assess: the record is gone, and the recreated endpoint's idle clock restarts (signed).
-    expect(account.configs.get('old-model-config')?.tags).toEqual({});
+    // Assess: the record and the finder are gone (a signed empty generation stays, so the old record
+    // never verifies again), and the recreated endpoint's idle clock restarts (signed).
+    expect(
+      Object.keys(account.configs.get('old-model-config')?.tags ?? {}).filter((key) => !/^ops-bot:recreate:old-model:(mac|g[0-9a-z]{12})$/.test(key)),
+    ).toEqual([]);
     expect(account.endpoints.find((endpoint) => endpoint.name === 'old-model')?.tags).toHaveProperty('ops-bot:restored-at');
   });
 
@@ -168,7 +171,10 @@ describe('Idle actions (ops-bot:idle-action)', () => {
     // Assess: exactly what ran before, bounds included, and no state left.
     expect(restored.outcome).toMatchObject({ result: 'done' });
     expect(account.components.map(({ name, copies, autoscaling }) => ({ name, copies, autoscaling }))).toEqual(owner);
-    expect(account.components.flatMap((component) => Object.keys(component.tags))).toEqual([]);
+    // Only the signed tombstone of the cleared state is left (its generation and MAC).
+    expect(account.components.flatMap((component) => Object.keys(component.tags)).filter((key) => !/^ops-bot:(gen:[0-9a-z]{12}|state-mac)$/.test(key))).toEqual(
+      [],
+    );
   });
 
   it('says the instance cost does not stop when managed instance scaling keeps instances', async () => {

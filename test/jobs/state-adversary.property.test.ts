@@ -1,13 +1,11 @@
 /**
- * An adversary with tagging rights writes `ops-bot:*` tags between the weekend job's runs: random
- * values (with no MAC, or a made-up one), the whole state copied from another component, single
- * values edited under the bot's own MAC. Whatever it writes, the bot never sets a copy count or a
- * bound that it did not save for that component in its latest write, and never counts a forged
- * saving. The adversary's writes go straight into the fake account, so every call the account
- * records is the bot's own.
- *
- * Not modelled: replaying an older set the bot itself once signed on the same component (see the
- * README's trust section for what that can and cannot do).
+ * An adversary with tagging rights (AddTags: it adds and overwrites, it cannot delete) writes
+ * `ops-bot:*` tags between the weekend job's runs: random values (with no MAC, or a made-up one),
+ * the whole state copied from another component, single values edited under the bot's own MAC, and
+ * older sets the bot itself signed on the same component, put back. Whatever it writes, the bot
+ * never sets a copy count or a bound that it did not save for that component in its latest write.
+ * The adversary's writes go straight into the fake account, so every call the account records is
+ * the bot's own; owners change copy counts between weekends, so older sets differ from newer ones.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +53,8 @@ const adversaryArbitrary = fc.oneof(
     key: fc.constantFrom(...STATE_KEYS),
     value: fc.constantFrom('0', '9', '999999', '2030-01-01T00:00Z'),
   }),
+  fc.record({ kind: fc.constant('replay' as const), target: fc.nat(4), age: fc.nat(5) }),
+  fc.record({ kind: fc.constant('owner' as const), target: fc.nat(4), copies: fc.integer({ min: 1, max: 5 }) }),
 );
 
 const stepArbitrary = fc.oneof(
@@ -64,9 +64,19 @@ const stepArbitrary = fc.oneof(
 
 type Adversary = typeof adversaryArbitrary extends fc.Arbitrary<infer T> ? T : never;
 
-function tamper(components: FakeComponent[], move: Adversary): void {
+/** Every key of the bot's component state, its MAC and generations included. */
+const isBotKey = (key: string) => STATE_KEYS.includes(key) || key === MAC || key.startsWith('ops-bot:gen:');
+
+function tamper(components: FakeComponent[], move: Adversary, history: Map<string, Array<Record<string, string>>>): void {
   const target = components[move.target % components.length] as FakeComponent;
-  if (move.kind === 'random') {
+  if (move.kind === 'owner') {
+    // The owner moves a running component (not one the bot holds at 0): next weekend saves a new count.
+    if (target.copies > 0 && !target.autoscaling) target.copies = move.copies;
+  } else if (move.kind === 'replay') {
+    const sets = history.get(target.name) ?? [];
+    const older = sets[sets.length - 2 - (move.age % Math.max(1, sets.length - 1))];
+    if (older) Object.assign(target.tags, older);
+  } else if (move.kind === 'random') {
     target.tags['ops-bot:saved-copy-count'] = move.copies;
     if (move.hold) target.tags['ops-bot:held-by'] = 'idle-action';
     if (move.mac) target.tags[MAC] = move.mac;
@@ -99,7 +109,7 @@ function changesBeyondLatestWrite(account: FakeAccount): string[] {
       const name = nameOf(input.InferenceComponentName);
       const copies = (input.DesiredRuntimeConfig as { CopyCount: number }).CopyCount;
       const saved = latest.get(name);
-      if (!saved) problems.push(`${name}: set ${copies} copies with no state of its own saved`);
+      if (saved?.['ops-bot:saved-copy-count'] === undefined) problems.push(`${name}: set ${copies} copies with no state of its own saved`);
       else if (copies !== 0 && String(copies) !== saved['ops-bot:saved-copy-count'])
         problems.push(`${name}: set ${copies} copies, saved ${saved['ops-bot:saved-copy-count']}`);
     } else if (operation === 'RegisterScalableTarget') {
@@ -142,6 +152,16 @@ describe('Property: forged, copied and edited state is never acted on', () => {
           mocks?.restore();
           mocks = mockAccount(account);
           const deps = liveWeekendScalingDeps(config, clients, silent, () => undefined, clock);
+          // Every set the bot signed on each component, oldest first: what a replay puts back.
+          const history = new Map<string, Array<Record<string, string>>>();
+          const remember = () => {
+            for (const component of account.components) {
+              const ours = Object.fromEntries(Object.entries(component.tags).filter(([key]) => isBotKey(key)));
+              const sets = history.get(component.name) ?? [];
+              if (ours[MAC] !== undefined && JSON.stringify(sets.at(-1)) !== JSON.stringify(ours)) sets.push(ours);
+              history.set(component.name, sets);
+            }
+          };
 
           // Act
           for (const step of steps) {
@@ -150,15 +170,16 @@ describe('Property: forged, copied and edited state is never acted on', () => {
               for (const outcome of result.components.filter((o) => o.disposition === 'unverified-state')) {
                 expect(result.report?.email).toContain(`state on ${outcome.name} (us-east-1) does not verify: left as it is`);
               }
-            } else tamper(account.components, step);
+              remember();
+            } else tamper(account.components, step, history);
           }
 
           // Assess
           expect(changesBeyondLatestWrite(account)).toEqual([]);
-          for (const component of account.components) expect(component.copies).toBeLessThanOrEqual(6);
+          for (const component of account.components) expect(component.copies).toBeLessThanOrEqual(7);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 200 },
     );
   });
 });

@@ -117,8 +117,8 @@ const MAX_TAG_VALUE_CHARS = 256;
  * own (CloudFormation adds `aws:cloudformation:*`) and CreateEndpoint refuses them (SageMaker API
  * Reference, Tag); the bot's signed state belonged to the deleted endpoint and is not carried over.
  */
-function recreatableTags(tags: Readonly<Record<string, string>>, botStateKeys: readonly string[]): Record<string, string> {
-  return Object.fromEntries(Object.entries(tags).filter(([key]) => !key.toLowerCase().startsWith('aws:') && !botStateKeys.includes(key)));
+function recreatableTags(tags: Readonly<Record<string, string>>, isBotState: (key: string) => boolean): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags).filter(([key]) => !key.toLowerCase().startsWith('aws:') && !isBotState(key)));
 }
 
 /**
@@ -130,8 +130,8 @@ function recreateRecordValues(record: RecreateRecord, keyPrefix: string, existin
   const encoded = Buffer.from(JSON.stringify({ v: 1, ...record }), 'utf8').toString('base64url');
   const chunks = encoded.match(new RegExp(`.{1,${MAX_TAG_VALUE_CHARS}}`, 'g')) ?? [];
   const values = Object.fromEntries(chunks.map((chunk, index) => [`${keyPrefix}${index}`, chunk]));
-  // The chunks, the record's MAC and the finder tag.
-  return existingTagCount + chunks.length + 2 <= MAX_TAGS_PER_RESOURCE ? values : undefined;
+  // The chunks, the record's generation and MAC, and the finder tag.
+  return existingTagCount + chunks.length + 3 <= MAX_TAGS_PER_RESOURCE ? values : undefined;
 }
 
 function isStringRecord(value: unknown): value is Record<string, string> {

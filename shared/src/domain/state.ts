@@ -5,7 +5,8 @@
  */
 
 type StateRead =
-  | { readonly status: 'none' }
+  /** `untidy`: the bot's signed clear stands, but keys of an interrupted write are left to remove. */
+  | { readonly status: 'none'; readonly untidy?: boolean }
   | { readonly status: 'verified'; readonly values: Readonly<Record<string, string>> }
   /** Present but not written by the bot for this resource as it stands: never acted on, never counted. */
   | { readonly status: 'rejected'; readonly reason: string; readonly found: Readonly<Record<string, string>>; readonly legacy: boolean }

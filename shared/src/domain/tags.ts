@@ -21,6 +21,8 @@ const TAGS = {
   heldBy: `${TAG_PREFIX}held-by`,
   /** The MAC over a resource's signed state (aws/bot-state.ts). */
   stateMac: `${TAG_PREFIX}state-mac`,
+  /** `ops-bot:gen:<nonce>`: the generation of the bot's latest write of a resource's state (aws/bot-state.ts). */
+  stateGenPrefix: `${TAG_PREFIX}gen:`,
   /** On an endpoint whose components the idle action holds at 0: since when. */
   heldSince: `${TAG_PREFIX}held-since`,
   /** On an endpoint the bot restored or recreated: its idle clock starts again here. */

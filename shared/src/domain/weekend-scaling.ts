@@ -100,7 +100,7 @@ interface ComponentPlan {
 }
 
 type SavedState =
-  | { readonly status: 'none' }
+  | { readonly status: 'none'; readonly untidy?: boolean }
   | {
       readonly status: 'saved';
       readonly copyCount: number;
@@ -133,7 +133,7 @@ function parseInstant(value: string | undefined): string | undefined {
 
 /** The saved state as verified: only the bot's own signed values become a `saved` state. */
 function readSavedState(state: StateRead): SavedState {
-  if (state.status === 'none') return { status: 'none' };
+  if (state.status === 'none') return state.untidy ? { status: 'none', untidy: true } : { status: 'none' };
   if (state.status === 'unverifiable') return { status: 'deferred', reason: state.reason };
   if (state.status === 'rejected') return { status: 'unverified', reason: state.reason, found: state.found, legacy: state.legacy };
   return parseSavedValues(state.values);
@@ -337,7 +337,12 @@ function planRestore(components: readonly ComponentSnapshot[], now: Date, option
     }
     if (saved.status === 'invalid') return plan(component, 'invalid-state', copies, [], saved.reason);
     if (saved.status === 'unverified' || saved.status === 'deferred') return unverifiedPlan(component, saved);
-    if (saved.status === 'none') return plan(component, 'nothing-saved', copies);
+    if (saved.status === 'none') {
+      // A clear cut off midway left keys behind its signed tombstone: they go, nothing else changes.
+      return saved.untidy
+        ? plan(component, 'nothing-saved', copies, [{ kind: 'clear-state' }], 'keys left by an interrupted clear removed')
+        : plan(component, 'nothing-saved', copies);
+    }
     const kept = { copyCount: saved.copyCount, autoscaling: saved.autoscaling, values: saved.values };
     const heldBy = saved.heldBy;
     const releasedHere = heldBy !== undefined && heldBy === options.releaseHold;

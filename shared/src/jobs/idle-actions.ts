@@ -28,7 +28,7 @@ import { roundCents } from '../domain/units.ts';
 import { IDLE_ACTION_HOLD, parseSavedValues, planRestore, planScaleDown, type ComponentOutcome, type ComponentSnapshot } from '../domain/weekend-scaling.ts';
 import type { ScalingAccess } from '../aws/autoscaling.ts';
 import type { EndpointLifecycle } from '../aws/endpoint-lifecycle.ts';
-import { COMPONENT_STATE, ENDPOINT_STATE, recreateSlot, slotTagKeys, type BotState } from '../aws/bot-state.ts';
+import { COMPONENT_STATE, ENDPOINT_STATE, isSlotKey, recreateSlot, type BotState } from '../aws/bot-state.ts';
 import type { ComponentAccess } from '../aws/inference-components.ts';
 import type { EndpointReader } from '../aws/sagemaker.ts';
 import type { TagReader } from '../aws/tagging.ts';
@@ -151,16 +151,19 @@ async function deleteEndpoint(
   const record: RecreateRecord = {
     endpointName: endpoint.name,
     configName: config.name,
-    tags: recreatableTags(await access.lifecycle.readAllTags(endpoint.arn), ENDPOINT_STATE_KEYS),
+    tags: recreatableTags(await access.lifecycle.readAllTags(endpoint.arn), isEndpointStateKey),
     deletedAt: `${now.toISOString().slice(0, 16)}Z`,
     costPerDay: savesPerDay,
   };
   const configTags = await access.lifecycle.readAllTags(config.arn);
-  const others = Object.keys(configTags).filter((key) => !slot.owns(key) && key !== slot.macKey && key !== TAGS.recreateRecords && !key.startsWith('aws:'));
+  // AWS-generated tags do not count toward the 50-tag limit (SageMaker API Reference, AddTags); the record's own keys are replaced.
+  const others = Object.keys(configTags).filter(
+    (key) => !slot.owns(key) && key !== slot.macKey && !key.startsWith(slot.genPrefix) && key !== TAGS.recreateRecords && !key.startsWith('aws:'),
+  );
   const values = recreateRecordValues(record, RECORD_CHUNK_PREFIX(endpoint.name), others.length);
   if (!values) return refuse(`endpoint config ${config.name} cannot hold the recreate record (50 tags at most)`);
   await access.lifecycle.addTags(config.arn, { [TAGS.recreateRecords]: 'true' });
-  await state.write(config.arn, slot, values);
+  await state.write(config.arn, slot, values, configTags);
   const readBack = await readRecord(state, config.arn, endpoint.name);
   if (typeof readBack !== 'object' || JSON.stringify(readBack) !== JSON.stringify(record)) {
     return refuse(`the recreate record on ${config.name} did not read back whole and verified`);
@@ -170,7 +173,7 @@ async function deleteEndpoint(
 }
 
 /** The bot's state keys on an endpoint: never carried over to a recreated one. */
-const ENDPOINT_STATE_KEYS = slotTagKeys(ENDPOINT_STATE);
+const isEndpointStateKey = (key: string) => isSlotKey(ENDPOINT_STATE, key);
 /** The chunk keys of an endpoint's record: `ops-bot:recreate:<endpoint>:<n>`. */
 const RECORD_CHUNK_PREFIX = (endpointName: string) => `${TAGS.recreatePrefix}${endpointName}:`;
 
@@ -253,8 +256,6 @@ function instanceCostAfterZero(variants: readonly HostedVariant[], endpoint: Idl
   return { savesPerDay: 0, note: `; the instance cost does not stop (${why.join(', ')})` };
 }
 
-const COMPONENT_STATE_KEYS = slotTagKeys(COMPONENT_STATE);
-
 /** The endpoint's components as the weekend rules read them: live copies and bounds, owner's tags, verified state. */
 async function readComponents(region: string, endpointName: string, access: ActionAccess, state: BotState): Promise<ComponentSnapshot[]> {
   const listed = (await access.endpoints.listInferenceComponents()).filter((component) => component.endpointName === endpointName);
@@ -269,7 +270,7 @@ async function readComponents(region: string, endpointName: string, access: Acti
         endpointName,
         variantName: listing.variantName,
         desiredCopyCount: copies.desiredCopyCount,
-        tags: Object.fromEntries(Object.entries(tags).filter(([key]) => !COMPONENT_STATE_KEYS.includes(key))),
+        tags: Object.fromEntries(Object.entries(tags).filter(([key]) => !isSlotKey(COMPONENT_STATE, key))),
         state: await state.verify(listing.arn, COMPONENT_STATE, tags),
         autoscaling: bounds.get(listing.name),
       };
@@ -354,13 +355,12 @@ async function configsWithRecords(access: ActionAccess): Promise<Map<string, Tag
   return new Map([...legacy, ...signed]);
 }
 
-/** The endpoint names a config's tags hold signed records for. */
+/** The endpoint names a config's tags hold record chunks for (a cleared record leaves only its generation and MAC). */
 function recordedEndpoints(tags: Tags): string[] {
   const names = new Set<string>();
   for (const key of Object.keys(tags)) {
-    if (!key.startsWith(TAGS.recreatePrefix)) continue;
-    const rest = key.slice(TAGS.recreatePrefix.length);
-    names.add(rest.slice(0, rest.lastIndexOf(':')));
+    const match = /^(.+):\d+$/.exec(key.startsWith(TAGS.recreatePrefix) ? key.slice(TAGS.recreatePrefix.length) : '');
+    if (match) names.add(match[1] as string);
   }
   return [...names];
 }
@@ -372,7 +372,7 @@ function recordedEndpoints(tags: Tags): string[] {
 async function adoptLegacyRecord(configArn: string, tags: Tags, name: string, access: ActionAccess, state: BotState): Promise<RecreateRecord | string> {
   const legacy = readLegacyRecreateRecord(tags);
   if (typeof legacy !== 'object' || legacy.endpointName !== name) return typeof legacy === 'string' ? legacy : 'no record of the previous version for it';
-  const record = { ...legacy, tags: recreatableTags(legacy.tags, ENDPOINT_STATE_KEYS) };
+  const record = { ...legacy, tags: recreatableTags(legacy.tags, isEndpointStateKey) };
   const values = recreateRecordValues(record, RECORD_CHUNK_PREFIX(name), 0);
   if (!values) return 'the record is too large for the config';
   await access.lifecycle.addTags(configArn, { [TAGS.recreateRecords]: 'true' });

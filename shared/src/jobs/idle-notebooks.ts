@@ -258,7 +258,7 @@ async function idleCheck(
         const realized = await previousStop(region, snapshot, ownTags, now, deps);
         // What and why goes on the instance first, signed: anyone who finds it stopped sees it in the
         // console, and the ledger counts it.
-        await deps.state.write(snapshot.arn, NOTEBOOK_STATE, { [TAGS.lastAction]: lastActionTag(verdict, now) });
+        await deps.state.write(snapshot.arn, NOTEBOOK_STATE, { [TAGS.lastAction]: lastActionTag(verdict, now) }, ownTags);
         await access.stop(snapshot.name);
         return { ...outcome, result: 'done', realized };
       } catch (error) {
@@ -324,10 +324,12 @@ async function offHoursStop(
       try {
         const realized = await previousStop(region, notebook, tags, now, deps);
         // The morning start brings back exactly what carries this signed mark: it is written before the stop.
-        await deps.state.write(notebook.arn, NOTEBOOK_STATE, {
-          [TAGS.offHoursStopped]: 'true',
-          [TAGS.lastAction]: `stopped: off hours at ${now.toISOString().slice(0, 16)}Z`,
-        });
+        await deps.state.write(
+          notebook.arn,
+          NOTEBOOK_STATE,
+          { [TAGS.offHoursStopped]: 'true', [TAGS.lastAction]: `stopped: off hours at ${now.toISOString().slice(0, 16)}Z` },
+          tags,
+        );
         await access.stop(notebook.name);
         return { ...base, verdict: 'stop', detail: 'off hours', result: 'done', realized };
       } catch (error) {
@@ -394,8 +396,8 @@ async function morningStart(
         // Started first, the tag cleared after: a failed start keeps the tag and is tried next morning.
         await access.start(notebook.name);
         const lastAction = state.values[TAGS.lastAction];
-        if (lastAction !== undefined) await deps.state.write(notebook.arn, NOTEBOOK_STATE, { [TAGS.lastAction]: lastAction });
-        else await deps.state.clear(notebook.arn, NOTEBOOK_STATE);
+        if (lastAction !== undefined) await deps.state.write(notebook.arn, NOTEBOOK_STATE, { [TAGS.lastAction]: lastAction }, tags);
+        else await deps.state.clear(notebook.arn, NOTEBOOK_STATE, tags);
         return { ...base, result: 'done' };
       } catch (error) {
         return { ...base, result: 'failed', error: describeFailure(error) };

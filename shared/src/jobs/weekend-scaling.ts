@@ -32,7 +32,7 @@ import type { ComponentAccess } from '../aws/inference-components.ts';
 import type { ScalingAccess } from '../aws/autoscaling.ts';
 import { arnKey, type TagReader } from '../aws/tagging.ts';
 import type { OneTimeScheduler } from '../aws/scheduler.ts';
-import { COMPONENT_STATE, slotTagKeys, type BotState } from '../aws/bot-state.ts';
+import { COMPONENT_STATE, isSlotKey, type BotState } from '../aws/bot-state.ts';
 import { describeFound, type StateRead } from '../domain/state.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import { asPlanned, carryOut, settlePolicy, type SettlePolicy, type StepRunner } from './component-steps.ts';
@@ -311,17 +311,15 @@ async function collectWeekendSnapshot(
   };
 }
 
-/** The component state's keys and its MAC: any one of them makes a component worth reading. */
-const COMPONENT_STATE_KEYS = slotTagKeys(COMPONENT_STATE);
-
+/** A component opted in, or carrying any key of the bot's state (its MAC and generations too), is worth reading. */
 function isCandidate(tags: Tags | undefined, config: WeekendScalingConfig): boolean {
   if (config.weekendScope === 'all') return true;
-  return tags !== undefined && (tags[TAGS.weekendScaleToZero] !== undefined || COMPONENT_STATE_KEYS.some((key) => tags[key] !== undefined));
+  return tags !== undefined && (tags[TAGS.weekendScaleToZero] !== undefined || Object.keys(tags).some((key) => isSlotKey(COMPONENT_STATE, key)));
 }
 
 /** The owner's tags only: the bot's own state reaches the rules through `state`, verified. */
 function ownerTags(tags: Tags): Tags {
-  return Object.fromEntries(Object.entries(tags).filter(([key]) => !COMPONENT_STATE_KEYS.includes(key)));
+  return Object.fromEntries(Object.entries(tags).filter(([key]) => !isSlotKey(COMPONENT_STATE, key)));
 }
 
 interface CollectOptions {
