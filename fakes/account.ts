@@ -39,6 +39,10 @@ interface FakeEndpoint {
   readonly async?: boolean;
   /** MetricsConfig.MetricPublishFrequencyInSeconds of the endpoint config; absent means not set. */
   readonly metricsPeriodSeconds?: number;
+  /** Set by DescribeEndpoint when the endpoint is Failed. */
+  failureReason?: string;
+  /** The endpoint config's KmsKeyId. */
+  readonly kmsKeyId?: string;
 }
 
 interface FakeComponent {
@@ -150,6 +154,9 @@ interface FakeConfig {
   readonly metricsPeriodSeconds?: number | undefined;
   readonly createdAt: Date;
   tags: Record<string, string>;
+  readonly kmsKeyId?: string | undefined;
+  /** Its model was deleted since: an endpoint created from it ends Failed (see settleEndpoints). */
+  modelMissing?: boolean;
 }
 const COMPONENT_ARN_PREFIX = `arn:aws:sagemaker:${REGION}:${ACCOUNT}:inference-component/`;
 const notebookArn = (name: string) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:notebook-instance/${name.toLowerCase()}`;
@@ -216,7 +223,23 @@ class FakeAccount {
       metricsPeriodSeconds: endpoint.metricsPeriodSeconds,
       createdAt: endpoint.createdAt,
       tags: {},
+      kmsKeyId: endpoint.kmsKeyId,
     });
+  }
+
+  /**
+   * What SageMaker does after accepting a CreateEndpoint: the endpoint leaves `Creating` for
+   * `InService`, or for `Failed` with a FailureReason when it cannot be built, e.g. its model is gone
+   * (SageMaker API Reference, CreateEndpoint and DescribeEndpoint). Tests call this to let time pass.
+   */
+  settleEndpoints(): void {
+    for (const endpoint of this.endpoints) {
+      if (endpoint.status !== 'Creating') continue;
+      const config = this.configs.get(this.configOf.get(endpoint.name) ?? '');
+      if (config?.modelMissing) {
+        Object.assign(endpoint, { status: 'Failed', failureReason: `Could not find model "${config.name}-model".` });
+      } else Object.assign(endpoint, { status: 'InService' });
+    }
   }
 
   failWhen(operation: Operation, rule: FailureRule): this {
@@ -322,6 +345,7 @@ class FakeAccount {
       EndpointArn: endpointArn(endpoint.name),
       EndpointConfigName: this.configOf.get(endpoint.name),
       EndpointStatus: endpoint.status ?? 'InService',
+      ...(endpoint.failureReason ? { FailureReason: endpoint.failureReason } : {}),
       CreationTime: endpoint.createdAt,
       LastModifiedTime: endpoint.createdAt,
       ProductionVariants: endpoint.variants.map(summary),
@@ -349,6 +373,7 @@ class FakeAccount {
       EndpointConfigName: config.name,
       EndpointConfigArn: configArn(config.name),
       CreationTime: config.createdAt,
+      ...(config.kmsKeyId ? { KmsKeyId: config.kmsKeyId } : {}),
       ProductionVariants: config.variants.map(configured),
       ...(config.shadowVariants ? { ShadowProductionVariants: config.shadowVariants.map(configured) } : {}),
       ...(config.async ? { AsyncInferenceConfig: { OutputConfig: { S3OutputPath: `s3://bucket/${config.name}/` } } } : {}),
@@ -375,6 +400,7 @@ class FakeAccount {
     const config = this.configs.get(String(input.EndpointConfigName));
     if (!config) throw new FakeAwsError('ValidationException', `Could not find endpoint configuration "${String(input.EndpointConfigName)}".`);
     const tags = Object.fromEntries(((input.Tags as Array<{ Key: string; Value: string }> | undefined) ?? []).map((tag) => [tag.Key, tag.Value]));
+    refuseAwsPrefix(Object.keys(tags));
     this.endpoints.push({
       name,
       createdAt: this.clock(),
@@ -526,11 +552,13 @@ class FakeAccount {
   private AddTags(input: Record<string, unknown>) {
     const resource = this.tagged(input.ResourceArn);
     const tags = input.Tags as Array<{ Key: string; Value: string }>;
+    refuseAwsPrefix(tags.map((tag) => tag.Key));
     for (const tag of tags) {
       if (!TAG_VALUE.test(tag.Value) || tag.Key.length > 128 || tag.Value.length > 256) throw new FakeAwsError('ValidationException', `Invalid tag ${tag.Key}`);
     }
     const merged = { ...resource.tags, ...Object.fromEntries(tags.map((tag) => [tag.Key, tag.Value])) };
-    if (Object.keys(merged).length > 50) throw new FakeAwsError('ValidationException', 'Too many tags');
+    // AWS-generated tags (aws:…) do not count toward the 50 (Tagging AWS resources, tag restrictions).
+    if (Object.keys(merged).filter((key) => !key.startsWith('aws:')).length > 50) throw new FakeAwsError('ValidationException', 'Too many tags');
     resource.tags = merged;
     return { Tags: tags };
   }
@@ -757,6 +785,16 @@ class FakeAccount {
     }
     return { MessageId: `message-${this.published.length}` };
   }
+}
+
+/**
+ * The `aws:` prefix is reserved for AWS's own tags (CloudFormation puts `aws:cloudformation:*` on
+ * what it creates, and ListTags returns them): a request that sets one is refused ("Tagging AWS
+ * resources", tag naming limits: the aws: prefix is reserved for AWS use).
+ */
+function refuseAwsPrefix(keys: readonly string[]): void {
+  const reserved = keys.find((key) => key.toLowerCase().startsWith('aws:'));
+  if (reserved) throw new FakeAwsError('ValidationException', `Tag keys cannot start with the reserved prefix "aws:": ${reserved}`);
 }
 
 /** Invocations for one variant, `sum` per bucket at each of the given ages (hours before `now`). */

@@ -1,0 +1,153 @@
+/**
+ * The undo of the idle action `delete` where SageMaker makes it hard, on the fake account (each of
+ * its behaviours cites the doc it follows): CloudFormation's `aws:*` tags, two endpoints on one
+ * endpoint config, a recreate that ends Failed and is tried again after the fix, a config that names
+ * a KMS key, and the idle clock of a recreated endpoint.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseIdleEndpointsConfig } from '@ops-bot/shared/config';
+import { runIdleEndpoints, type IdleActionUndoResult, type IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
+import { idleEndpointsEventParser } from '@ops-bot/shared/lambda/events';
+import { createIdleEndpointsClients, liveIdleEndpointsDeps } from '@ops-bot/shared/live/idle-endpoints';
+import { FakeAccount, fakeEndpoint, STATE_KEY_ARN, variantSeries, type FakeEndpoint } from '../../fakes/account.ts';
+import { mockAccount } from '../../fakes/mock-clients.ts';
+import { recordMetrics, type RecordedMetrics } from '../support/metrics.ts';
+
+const NOW = new Date('2026-11-20T09:00:00.000Z');
+const DAY_MS = 24 * 3_600_000;
+const env = { AWS_REGION: 'us-east-1', STATE_KEY_ID: STATE_KEY_ARN, TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot' };
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const daysAgo = (days: number) => new Date(NOW.getTime() - days * DAY_MS);
+const OWNER_TAGS = { team: 'ml-platform', 'ops-bot:idle-action': 'delete' };
+const CLOUDFORMATION_TAGS = {
+  'aws:cloudformation:stack-name': 'models',
+  'aws:cloudformation:logical-id': 'OldModel',
+  'aws:cloudformation:stack-id': 'arn:aws:cloudformation:us-east-1:111122223333:stack/models/1',
+};
+
+describe('The undo of an idle delete', () => {
+  let account: FakeAccount;
+  let mocks: ReturnType<typeof mockAccount> | undefined;
+  let metrics: RecordedMetrics;
+  const given = (endpoints: FakeEndpoint[]) => {
+    account = new FakeAccount(endpoints);
+    account.clock = () => NOW;
+    mocks = mockAccount(account);
+  };
+  const parse = idleEndpointsEventParser(['us-east-1']);
+  const run = async (raw: unknown, at = NOW) => {
+    metrics = recordMetrics();
+    account.clock = () => at;
+    const deps = { ...liveIdleEndpointsDeps(parseIdleEndpointsConfig(env), createIdleEndpointsClients(), silent, () => at), metrics };
+    return runIdleEndpoints(parse(raw), deps);
+  };
+  const check = (at = NOW) => run({}, at) as Promise<IdleEndpointsResult>;
+  const recreate = (endpoint: string, at = NOW) => run({ action: 'recreate', endpoint }, at) as Promise<IdleActionUndoResult>;
+  const savings = () => metrics.points.filter((point) => point.name === 'Savings' && point.dimensions.Action === 'idle-delete' && !point.dimensions.Resource);
+
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+  });
+  afterEach(() => {
+    mocks?.restore();
+    vi.useRealTimers();
+  });
+
+  it("puts the owner's tags back without CloudFormation's aws:* tags, which CreateEndpoint refuses", async () => {
+    // Prepare
+    given([fakeEndpoint('old-model', { createdAt: daysAgo(30), tags: { ...OWNER_TAGS, ...CLOUDFORMATION_TAGS } })]);
+    await check();
+
+    // Act
+    const undone = await recreate('old-model');
+
+    // Assess
+    expect(undone.outcome).toMatchObject({ result: 'done' });
+    expect(account.endpoints.find((endpoint) => endpoint.name === 'old-model')?.tags).toEqual(OWNER_TAGS);
+  });
+
+  it('keeps one record per endpoint when two endpoints share an endpoint config, each with its own tags', async () => {
+    // Prepare: b runs on a's config (one config can back several endpoints).
+    given([
+      fakeEndpoint('model-a', { createdAt: daysAgo(30), tags: { ...OWNER_TAGS, owner: 'alice' } }),
+      fakeEndpoint('model-b', { createdAt: daysAgo(30), tags: { ...OWNER_TAGS, owner: 'bob-with-a-much-longer-name-to-need-more-tag-chunks'.repeat(3) } }),
+    ]);
+    account.configOf.set('model-b', 'model-a-config');
+
+    // Act
+    const result = await check();
+    const a = await recreate('model-a');
+    const b = await recreate('model-b');
+
+    // Assess: both deleted, both back from the one config, each with its own tags.
+    expect(result.idleActions.outcomes.map((outcome) => outcome.result)).toEqual(['done', 'done']);
+    expect([a.outcome.result, b.outcome.result]).toEqual(['done', 'done']);
+    expect(account.endpoints.find((endpoint) => endpoint.name === 'model-a')?.tags).toMatchObject({ owner: 'alice' });
+    expect(account.endpoints.find((endpoint) => endpoint.name === 'model-b')?.tags?.owner).toMatch(/^bob-with/);
+    expect(account.configOf.get('model-b')).toBe('model-a-config');
+  });
+
+  it('keeps the record through a recreate that ends Failed, reports why, counts nothing, and a second recreate after the fix works', async () => {
+    // Prepare: deleted; then its model is deleted too, so a recreate fails.
+    given([fakeEndpoint('old-model', { createdAt: daysAgo(30), tags: { ...OWNER_TAGS } })]);
+    await check();
+    const config = account.configs.get('old-model-config');
+    if (config) config.modelMissing = true;
+
+    // Act: recreate, SageMaker builds it and fails, the daily run follows.
+    const first = await recreate('old-model', new Date(NOW.getTime() + DAY_MS));
+    const creating = await check(new Date(NOW.getTime() + DAY_MS + 60_000));
+    account.settleEndpoints();
+    const failed = await check(new Date(NOW.getTime() + 2 * DAY_MS));
+
+    // Assess: Creating and Failed are neither gone nor a saving; the reason is in the report; the record stays.
+    expect(first.outcome).toMatchObject({ result: 'done' });
+    expect(creating.report?.email).toContain('old-model (us-east-1): recreate in progress (Creating)');
+    expect(failed.report?.email).toContain('its recreate Failed (Could not find model "old-model-config-model".)');
+    expect(savings()).toEqual([]);
+    expect(Object.keys(account.configs.get('old-model-config')?.tags ?? {})).toContain('ops-bot:recreate:old-model:0');
+
+    // Act: the model is back; a second recreate replaces the failed endpoint.
+    if (config) config.modelMissing = false;
+    const second = await recreate('old-model', new Date(NOW.getTime() + 3 * DAY_MS));
+    account.settleEndpoints();
+    await check(new Date(NOW.getTime() + 3 * DAY_MS + 60_000));
+
+    // Assess
+    expect(second.outcome).toMatchObject({ result: 'done', detail: expect.stringContaining('its earlier recreate had Failed') });
+    expect(account.endpoints.find((endpoint) => endpoint.name === 'old-model')?.status).toBe('InService');
+    expect(Object.keys(account.configs.get('old-model-config')?.tags ?? {}).filter((key) => /:\d+$/.test(key))).toEqual([]);
+  });
+
+  it('refuses to delete an endpoint whose config names a KMS key, before writing anything', async () => {
+    // Prepare
+    given([fakeEndpoint('encrypted', { createdAt: daysAgo(30), tags: { ...OWNER_TAGS }, kmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/abc' })]);
+
+    // Act
+    const result = await check();
+
+    // Assess
+    expect(account.callCount('DeleteEndpoint')).toBe(0);
+    expect(account.calls.filter((call) => call.operation === 'AddTags')).toEqual([]);
+    expect(result.idleActions.outcomes).toEqual([
+      expect.objectContaining({ result: 'failed', error: expect.stringContaining('names KMS key arn:aws:kms:us-east-1:111122223333:key/abc') }),
+    ]);
+  });
+
+  it('judges a recreated endpoint on its own traffic only: it is not deleted again two days later', async () => {
+    // Prepare: deleted, recreated the next day (InService), its old series last saw traffic a week before the delete.
+    given([fakeEndpoint('old-model', { createdAt: daysAgo(30), tags: { ...OWNER_TAGS } })]);
+    await check();
+    await recreate('old-model', new Date(NOW.getTime() + DAY_MS));
+    account.settleEndpoints();
+    account.series.push(variantSeries('old-model', 'AllTraffic', NOW, [7 * 24]));
+
+    // Act: two days after the recreate.
+    const later = await check(new Date(NOW.getTime() + 3 * DAY_MS));
+
+    // Assess: young for its first 24 h, then idle for 2 days: warned, not deleted (ENDPOINT_IDLE_ACTION_DAYS 7).
+    expect(account.callCount('DeleteEndpoint')).toBe(1);
+    expect(later.idleActions.decisions).toEqual([expect.objectContaining({ name: 'old-model', kind: 'warn' })]);
+  });
+});
