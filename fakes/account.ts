@@ -102,6 +102,9 @@ const OPERATIONS = [
   'GetMetricData',
   'DescribeScalableTargets',
   'RegisterScalableTarget',
+  'DescribeScalingPolicies',
+  'DeregisterScalableTarget',
+  'PutScalingPolicy',
   'CreateSchedule',
   'Publish',
   'GenerateMac',
@@ -114,6 +117,8 @@ const MUTATING: ReadonlySet<Operation> = new Set([
   'DeleteTags',
   'UpdateInferenceComponentRuntimeConfig',
   'RegisterScalableTarget',
+  'DeregisterScalableTarget',
+  'PutScalingPolicy',
   'CreateSchedule',
   'DeleteEndpoint',
   'CreateEndpoint',
@@ -183,6 +188,8 @@ class FakeAccount {
   clock: () => Date = () => new Date();
   /** GetMetricData's page size in datapoints; the real ceiling is 100,800. */
   maxDatapointsPerPage = 100_800;
+  /** Application Auto Scaling targets of endpoint variants, by ResourceId (`endpoint/<name>/variant/<variant>`), with their policies. */
+  readonly variantTargets = new Map<string, { min: number; max: number; policies: Array<Record<string, unknown>> }>();
   /** Per call, across operations; receives the call's index in `calls`. */
   failure: (operation: Operation, input: Record<string, unknown>, index: number) => FakeAwsError | Error | undefined = () => undefined;
   private readonly rules = new Map<Operation, FailureRule>();
@@ -384,6 +391,11 @@ class FakeAccount {
   /** Deleting an endpoint leaves its endpoint config and model (SageMaker API Reference, DeleteEndpoint). */
   private DeleteEndpoint(input: Record<string, unknown>) {
     const endpoint = this.endpoint(input.EndpointName);
+    // "If you delete an endpoint, Application Auto Scaling checks to see whether any of the models on
+    // that endpoint are targets for auto scaling. If any are and you have permission to deregister the
+    // model, Application Auto Scaling deregisters those models as scalable targets without notifying
+    // you" (SageMaker Developer Guide, "Delete endpoints configured for auto scaling"): their policies go too.
+    for (const id of [...this.variantTargets.keys()]) if (id.startsWith(`endpoint/${endpoint.name}/variant/`)) this.variantTargets.delete(id);
     this.endpoints.splice(this.endpoints.indexOf(endpoint), 1);
     this.configOf.delete(endpoint.name);
     return {};
@@ -692,6 +704,21 @@ class FakeAccount {
   private DescribeScalableTargets(input: Record<string, unknown>) {
     const ids = new Set(input.ResourceIds as string[]);
     if (ids.size > 50) throw new FakeAwsError('ValidationException', 'At most 50 ResourceIds');
+    if (input.ScalableDimension === 'sagemaker:variant:DesiredInstanceCount') {
+      return {
+        ScalableTargets: [...this.variantTargets.entries()]
+          .filter(([id]) => ids.has(id))
+          .map(([id, target]) => ({
+            ServiceNamespace: 'sagemaker',
+            ResourceId: id,
+            ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+            MinCapacity: target.min,
+            MaxCapacity: target.max,
+            RoleARN: `arn:aws:iam::${ACCOUNT}:role/aws-service-role/sagemaker`,
+            CreationTime: new Date('2026-01-01T00:00:00Z'),
+          })),
+      };
+    }
     return {
       ScalableTargets: this.components
         .filter((component) => component.autoscaling && ids.has(`inference-component/${component.name}`))
@@ -713,6 +740,7 @@ class FakeAccount {
    * Scaling API Reference, RegisterScalableTarget).
    */
   private RegisterScalableTarget(input: Record<string, unknown>) {
+    if (String(input.ResourceId).startsWith('endpoint/')) return this.registerVariant(input);
     const component = this.component(String(input.ResourceId).replace('inference-component/', ''));
     const current = component.autoscaling ?? { min: 0, max: 0 };
     component.autoscaling = { min: Number(input.MinCapacity ?? current.min), max: Number(input.MaxCapacity ?? current.max) };
@@ -722,6 +750,64 @@ class FakeAccount {
       if (component.copies !== before) this.movedAtRegistration.push(component.name);
     }
     return {};
+  }
+
+  /**
+   * A variant's target: the endpoint must exist (Application Auto Scaling API Reference,
+   * RegisterScalableTarget: ValidationException for a resource that does not); the docs do not say
+   * whether a Creating endpoint is accepted: the fake takes the harsher reading and wants it InService.
+   */
+  private registerVariant(input: Record<string, unknown>) {
+    const id = String(input.ResourceId);
+    const endpointName = id.split('/')[1];
+    const endpoint = this.endpoints.find((candidate) => candidate.name === endpointName);
+    if (!endpoint || (endpoint.status ?? 'InService') !== 'InService')
+      throw new FakeAwsError('ValidationException', `Endpoint ${endpointName} is not InService`);
+    const current = this.variantTargets.get(id);
+    this.variantTargets.set(id, {
+      min: Number(input.MinCapacity ?? current?.min),
+      max: Number(input.MaxCapacity ?? current?.max),
+      policies: current?.policies ?? [],
+    });
+    return {};
+  }
+
+  /** Deregistering a target deletes its scaling policies (Application Auto Scaling API Reference, DeregisterScalableTarget). */
+  private DeregisterScalableTarget(input: Record<string, unknown>) {
+    const id = String(input.ResourceId);
+    if (!this.variantTargets.delete(id)) throw new FakeAwsError('ObjectNotFoundException', `No scalable target registered for ${id}`);
+    return {};
+  }
+
+  private DescribeScalingPolicies(input: Record<string, unknown>) {
+    const target = this.variantTargets.get(String(input.ResourceId));
+    return {
+      ScalingPolicies: (target?.policies ?? []).map((policy) => ({
+        ...policy,
+        ServiceNamespace: 'sagemaker',
+        ResourceId: input.ResourceId,
+        ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+        PolicyARN: `arn:aws:autoscaling:${REGION}:${ACCOUNT}:scalingPolicy:1:resource/sagemaker/${String(input.ResourceId)}:policyName/${String(policy.PolicyName)}`,
+        CreationTime: new Date('2026-01-01T00:00:00Z'),
+      })),
+    };
+  }
+
+  /** A policy needs a registered target (Application Auto Scaling API Reference, PutScalingPolicy: ObjectNotFoundException). */
+  private PutScalingPolicy(input: Record<string, unknown>) {
+    const target = this.variantTargets.get(String(input.ResourceId));
+    if (!target) throw new FakeAwsError('ObjectNotFoundException', `No scalable target registered for ${String(input.ResourceId)}`);
+    const { PolicyName, PolicyType, TargetTrackingScalingPolicyConfiguration, StepScalingPolicyConfiguration } = input;
+    target.policies = [
+      ...target.policies.filter((policy) => policy.PolicyName !== PolicyName),
+      {
+        PolicyName,
+        PolicyType,
+        ...(TargetTrackingScalingPolicyConfiguration ? { TargetTrackingScalingPolicyConfiguration } : {}),
+        ...(StepScalingPolicyConfiguration ? { StepScalingPolicyConfiguration } : {}),
+      },
+    ];
+    return { PolicyARN: `policy/${String(PolicyName)}` };
   }
 
   // ---- EventBridge Scheduler

@@ -22,7 +22,14 @@ import {
   UpdateInferenceComponentRuntimeConfigCommand,
 } from '@aws-sdk/client-sagemaker';
 import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
-import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
+import {
+  ApplicationAutoScalingClient,
+  DeregisterScalableTargetCommand,
+  DescribeScalableTargetsCommand,
+  DescribeScalingPoliciesCommand,
+  PutScalingPolicyCommand,
+  RegisterScalableTargetCommand,
+} from '@aws-sdk/client-application-auto-scaling';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { ConflictException, CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -58,6 +65,9 @@ function mockAccount(account: FakeAccount) {
   cloudWatch.on(GetMetricDataCommand).callsFake(answer('GetMetricData'));
   autoScaling.on(DescribeScalableTargetsCommand).callsFake(answer('DescribeScalableTargets'));
   autoScaling.on(RegisterScalableTargetCommand).callsFake(answer('RegisterScalableTarget'));
+  autoScaling.on(DescribeScalingPoliciesCommand).callsFake(answer('DescribeScalingPolicies'));
+  autoScaling.on(DeregisterScalableTargetCommand).callsFake(answer('DeregisterScalableTarget'));
+  autoScaling.on(PutScalingPolicyCommand).callsFake(answer('PutScalingPolicy'));
   tagging.on(GetResourcesCommand).callsFake(answer('GetResources'));
   // The SDK's own ConflictException class, so the code's instanceof check meets the real thing.
   scheduler.on(CreateScheduleCommand).callsFake(async (input) => {

@@ -13,6 +13,7 @@ function componentStepPermissions(scope: IConstruct, regions: readonly string[],
     Stack.of(scope).formatArn({ service: 'application-autoscaling', region, resource: 'scalable-target', resourceName: '*' }),
   );
   return {
+    scalableTargets,
     statements: [
       new iam.PolicyStatement({
         sid: 'KeepStateOnComponents',

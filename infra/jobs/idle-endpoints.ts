@@ -88,6 +88,24 @@ class IdleEndpointsJob extends ScheduledFunction {
           resources: endpoints,
           conditions: { 'ForAllValues:StringLike': { 'aws:TagKeys': slotTagKeyPatterns(ENDPOINT_STATE) } },
         }),
+        // delete saves a variant's autoscaling target and policies, deregisters them, and the recreate
+        // puts them back: only variant targets of SageMaker endpoints.
+        new iam.PolicyStatement({ sid: 'ReadVariantAutoscaling', actions: ['application-autoscaling:DescribeScalingPolicies'], resources: ['*'] }),
+        new iam.PolicyStatement({
+          sid: 'SaveAndRestoreVariantAutoscaling',
+          actions: [
+            'application-autoscaling:DeregisterScalableTarget',
+            'application-autoscaling:RegisterScalableTarget',
+            'application-autoscaling:PutScalingPolicy',
+          ],
+          resources: steps.scalableTargets,
+          conditions: {
+            StringEquals: {
+              'application-autoscaling:service-namespace': 'sagemaker',
+              'application-autoscaling:scalable-dimension': 'sagemaker:variant:DesiredInstanceCount',
+            },
+          },
+        }),
         // scale-to-zero and its restore: the weekend job's own steps.
         new iam.PolicyStatement({
           sid: 'ScaleComponents',

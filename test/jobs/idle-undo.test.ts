@@ -120,6 +120,40 @@ describe('The undo of an idle delete', () => {
     expect(Object.keys(account.configs.get('old-model-config')?.tags ?? {}).filter((key) => /:\d+$/.test(key))).toEqual([]);
   });
 
+  it("saves a variant's autoscaling target and policies, deregisters them before the delete, and puts them back once the recreate is InService", async () => {
+    // Prepare: a target 1..4 with a target-tracking policy.
+    given([fakeEndpoint('scaled', { createdAt: daysAgo(30), tags: { ...OWNER_TAGS } })]);
+    const policy = {
+      PolicyName: 'invocations-per-instance',
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: {
+        TargetValue: 70,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' },
+        ScaleInCooldown: 300,
+      },
+    };
+    account.variantTargets.set('endpoint/scaled/variant/AllTraffic', { min: 1, max: 4, policies: [policy] });
+
+    // Act
+    const deleted = await check();
+
+    // Assess: deregistered before the delete, saved in the record.
+    const order = account.calls.map((call) => call.operation).filter((operation) => operation === 'DeregisterScalableTarget' || operation === 'DeleteEndpoint');
+    expect(order).toEqual(['DeregisterScalableTarget', 'DeleteEndpoint']);
+    expect(deleted.idleActions.outcomes[0]?.detail).toContain('autoscaling of AllTraffic saved and put back on recreate');
+    expect(account.variantTargets.size).toBe(0);
+
+    // Act: recreate; nothing can be registered while it is Creating; the daily run finishes it once InService.
+    await recreate('scaled');
+    expect(account.variantTargets.size).toBe(0);
+    account.settleEndpoints();
+    await check(new Date(NOW.getTime() + 60_000));
+
+    // Assess: the same bounds and policy are back, and the record is gone.
+    expect(account.variantTargets.get('endpoint/scaled/variant/AllTraffic')).toEqual({ min: 1, max: 4, policies: [policy] });
+    expect(Object.keys(account.configs.get('scaled-config')?.tags ?? {}).filter((key) => /:\d+$/.test(key))).toEqual([]);
+  });
+
   it('refuses to delete an endpoint whose config names a KMS key, before writing anything', async () => {
     // Prepare
     given([fakeEndpoint('encrypted', { createdAt: daysAgo(30), tags: { ...OWNER_TAGS }, kmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/abc' })]);

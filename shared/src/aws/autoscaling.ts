@@ -10,15 +10,12 @@ import { chunk } from '../util/concurrency.ts';
 const NAMESPACE = 'sagemaker';
 const DIMENSION = 'sagemaker:inference-component:DesiredCopyCount';
 const RESOURCE_PREFIX = 'inference-component/';
-const VARIANT_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
 /** DescribeScalableTargets takes at most 50 resource IDs per call. */
 const IDS_PER_CALL = 50;
 
 interface ScalingAccess {
   /** Registered bounds by component name; a component without a target is absent. */
   readBounds(componentNames: readonly string[]): Promise<Map<string, ScalingBounds>>;
-  /** The variants of an endpoint that have an Application Auto Scaling target (DesiredInstanceCount). */
-  variantsWithTargets(endpointName: string, variantNames: readonly string[]): Promise<string[]>;
   setBounds(componentName: string, bounds: ScalingBounds): Promise<void>;
 }
 
@@ -39,18 +36,6 @@ function createScalingAccess(client: ApplicationAutoScalingClient): ScalingAcces
         }
       }
       return bounds;
-    },
-    async variantsWithTargets(endpointName, variantNames) {
-      if (variantNames.length === 0) return [];
-      const ids = variantNames.map((variant) => `endpoint/${endpointName}/variant/${variant}`);
-      const found: string[] = [];
-      for await (const page of paginateDescribeScalableTargets(
-        { client },
-        { ServiceNamespace: NAMESPACE, ScalableDimension: VARIANT_DIMENSION, ResourceIds: ids },
-      )) {
-        for (const target of page.ScalableTargets ?? []) if (target.ResourceId) found.push(target.ResourceId.slice(target.ResourceId.lastIndexOf('/') + 1));
-      }
-      return found;
     },
     async setBounds(componentName, { minCapacity, maxCapacity }) {
       await client.send(

@@ -95,6 +95,23 @@ interface IdleActionOutcome {
   readonly stateRejected?: number | undefined;
 }
 
+/**
+ * A variant's Application Auto Scaling target and policies, saved before the endpoint is deleted:
+ * they do not come back with a new endpoint, so the bot puts them back once it is InService. The
+ * policy configurations are kept as Application Auto Scaling returned them.
+ */
+interface VariantScaling {
+  readonly variantName: string;
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  readonly policies: ReadonlyArray<{
+    readonly name: string;
+    readonly type: string;
+    readonly targetTracking?: Record<string, unknown> | undefined;
+    readonly stepScaling?: Record<string, unknown> | undefined;
+  }>;
+}
+
 /** What a deleted endpoint needs to come back: its name, config, tags, and when and at what cost it went. */
 interface RecreateRecord {
   readonly endpointName: string;
@@ -106,6 +123,8 @@ interface RecreateRecord {
   readonly costPerDay: number;
   /** Set once CreateEndpoint accepted the recreate: the record stays until the endpoint is InService. */
   readonly recreatedAt?: string | undefined;
+  /** The variants' autoscaling, deregistered before the delete and put back after the recreate. */
+  readonly scaling?: readonly VariantScaling[] | undefined;
 }
 
 /** SageMaker allows 50 tags on a resource and 256 characters in a value (SageMaker API Reference, AddTags and Tag). */
@@ -158,7 +177,8 @@ function parseRecreateRecord(values: Readonly<Record<string, string>>, keyPrefix
     !isStringRecord(record.tags) ||
     typeof record.deletedAt !== 'string' ||
     typeof record.costPerDay !== 'number' ||
-    (record.recreatedAt !== undefined && typeof record.recreatedAt !== 'string')
+    (record.recreatedAt !== undefined && typeof record.recreatedAt !== 'string') ||
+    (record.scaling !== undefined && !Array.isArray(record.scaling))
   ) {
     return 'the record is not in the format this version writes';
   }
@@ -169,6 +189,7 @@ function parseRecreateRecord(values: Readonly<Record<string, string>>, keyPrefix
     deletedAt: record.deletedAt,
     costPerDay: record.costPerDay,
     ...(record.recreatedAt ? { recreatedAt: record.recreatedAt } : {}),
+    ...(record.scaling && record.scaling.length > 0 ? { scaling: record.scaling } : {}),
   };
 }
 
@@ -205,4 +226,4 @@ function legacyRecreateTagKeys(tags: Tags): string[] {
 }
 
 export { IDLE_ACTIONS, decideIdleActions, recreatableTags, recreateRecordValues, parseRecreateRecord, readLegacyRecreateRecord, legacyRecreateTagKeys };
-export type { IdleAction, IdleActionDecision, IdleActionPolicy, IdleActionOutcome, IdleActionResult, RecreateRecord };
+export type { IdleAction, IdleActionDecision, IdleActionPolicy, IdleActionOutcome, IdleActionResult, RecreateRecord, VariantScaling };

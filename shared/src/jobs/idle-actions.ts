@@ -18,6 +18,7 @@ import {
   type IdleActionDecision,
   type IdleActionOutcome,
   type RecreateRecord,
+  type VariantScaling,
 } from '../domain/idle-actions.ts';
 import type { IdleEndpoint } from '../domain/idle-endpoints.ts';
 import type { HostedVariant } from '../domain/hosting.ts';
@@ -27,6 +28,7 @@ import type { SavingsAction } from '../domain/savings.ts';
 import { roundCents } from '../domain/units.ts';
 import { IDLE_ACTION_HOLD, parseSavedValues, planRestore, planScaleDown, type ComponentOutcome, type ComponentSnapshot } from '../domain/weekend-scaling.ts';
 import type { ScalingAccess } from '../aws/autoscaling.ts';
+import type { VariantScalingAccess } from '../aws/variant-autoscaling.ts';
 import type { EndpointLifecycle } from '../aws/endpoint-lifecycle.ts';
 import { COMPONENT_STATE, ENDPOINT_STATE, isSlotKey, recreateSlot, type BotState } from '../aws/bot-state.ts';
 import type { ComponentAccess } from '../aws/inference-components.ts';
@@ -43,6 +45,7 @@ interface ActionAccess {
   readonly lifecycle: EndpointLifecycle;
   readonly components: ComponentAccess;
   readonly scaling: ScalingAccess;
+  readonly variantScaling: VariantScalingAccess;
   readonly tags: TagReader;
 }
 
@@ -124,10 +127,10 @@ type Base = Pick<IdleActionOutcome, 'region' | 'name' | 'action' | 'undo'>;
 /**
  * Writes the endpoint's own signed recreate record on its endpoint config (each endpoint of a
  * shared config keeps its own) and reads it back verified; only then is the endpoint deleted. The
- * config and the model stay. Refused before anything is written when the recreate could not work:
- * a config that names a KMS key (CreateEndpoint needs the key policy to grant the caller), or a
- * variant with an Application Auto Scaling target (its target and policies do not come back with a
- * new endpoint, and deleting needs DeregisterScalableTarget first).
+ * config and the model stay. A variant's Application Auto Scaling target and policies go into the
+ * record and are deregistered before the delete (they do not come back with a new endpoint); the
+ * recreate puts them back. Refused before anything is written: a config that names a KMS key
+ * (CreateEndpoint needs the key policy to grant the caller, which the bot cannot check).
  */
 async function deleteEndpoint(
   endpoint: IdleEndpoint,
@@ -141,21 +144,23 @@ async function deleteEndpoint(
   const config = await access.lifecycle.configOf(endpoint.name);
   const refuse = (error: string): IdleActionOutcome => ({ ...base, result: 'failed', detail: 'not deleted', error, undo: undefined });
   if (config.kmsKeyId) return refuse(`its endpoint config ${config.name} names KMS key ${config.kmsKeyId}: the bot does not delete what it might not recreate`);
-  const autoscaled = await access.scaling.variantsWithTargets(endpoint.name, config.variantNames);
-  if (autoscaled.length > 0)
-    return refuse(
-      `variant ${autoscaled.join(', ')} has Application Auto Scaling, which would not come back with a recreated endpoint; scale it to zero instead`,
-    );
-  if (dryRun) return { ...base, result: 'planned', savesPerDay, detail: 'would be deleted (its endpoint config and model stay)' };
+  const registered = await access.variantScaling.readVariantScaling(endpoint.name, config.variantNames);
+  const autoscaling =
+    registered.length > 0 ? ` (autoscaling of ${registered.map((variant) => variant.variantName).join(', ')} saved and put back on recreate)` : '';
+  if (dryRun) return { ...base, result: 'planned', savesPerDay, detail: `would be deleted (its endpoint config and model stay)${autoscaling}` };
   const slot = recreateSlot(endpoint.name);
+  const configTags = await access.lifecycle.readAllTags(config.arn);
+  // A delete cut off after deregistering left the targets only in its record: they are kept.
+  const earlier = await readRecord(state, config.arn, endpoint.name, configTags);
+  const scaling = mergeScaling(typeof earlier === 'object' ? (earlier.scaling ?? []) : [], registered);
   const record: RecreateRecord = {
     endpointName: endpoint.name,
     configName: config.name,
     tags: recreatableTags(await access.lifecycle.readAllTags(endpoint.arn), isEndpointStateKey),
     deletedAt: `${now.toISOString().slice(0, 16)}Z`,
     costPerDay: savesPerDay,
+    ...(scaling.length > 0 ? { scaling } : {}),
   };
-  const configTags = await access.lifecycle.readAllTags(config.arn);
   // AWS-generated tags do not count toward the 50-tag limit (SageMaker API Reference, AddTags); the record's own keys are replaced.
   const others = Object.keys(configTags).filter(
     (key) => !slot.owns(key) && key !== slot.macKey && !key.startsWith(slot.genPrefix) && key !== TAGS.recreateRecords && !key.startsWith('aws:'),
@@ -168,8 +173,20 @@ async function deleteEndpoint(
   if (typeof readBack !== 'object' || JSON.stringify(readBack) !== JSON.stringify(record)) {
     return refuse(`the recreate record on ${config.name} did not read back whole and verified`);
   }
+  for (const variant of registered) await access.variantScaling.deregisterVariant(endpoint.name, variant.variantName);
   await access.lifecycle.deleteEndpoint(endpoint.name);
-  return { ...base, result: 'done', savesPerDay, detail: `deleted; endpoint config ${config.name} and its model kept, with what is needed to recreate it` };
+  return {
+    ...base,
+    result: 'done',
+    savesPerDay,
+    detail: `deleted; endpoint config ${config.name} and its model kept, with what is needed to recreate it${autoscaling}`,
+  };
+}
+
+/** The saved autoscaling of each variant: what is registered now, else what an earlier, cut-off delete saved. */
+function mergeScaling(earlier: readonly VariantScaling[], registered: readonly VariantScaling[]): VariantScaling[] {
+  const now = new Set(registered.map((variant) => variant.variantName));
+  return [...registered, ...earlier.filter((variant) => !now.has(variant.variantName))];
 }
 
 /** The bot's state keys on an endpoint: never carried over to a recreated one. */
@@ -423,7 +440,8 @@ async function recreateEndpoint(region: string, name: string, deps: ActionDeps, 
   const live = await access.lifecycle.stateOf(name);
   if (live && live.status !== 'Failed') {
     if (live.status === 'InService') {
-      if (!dryRun) await finishRecreate(found.arn, name, access, deps.state, now, record.recreatedAt !== undefined);
+      const problem = dryRun ? undefined : await finishRecreate(found.arn, name, record, access, deps.state, now);
+      if (problem) return failed('its recreate record is kept', problem);
       return {
         ...base,
         result: 'already-done',
@@ -451,13 +469,33 @@ async function recreateEndpoint(region: string, name: string, deps: ActionDeps, 
   };
 }
 
-/** The endpoint is back and InService: the record goes (and the finder with the last one), and the idle clock restarts. */
-async function finishRecreate(configArn: string, name: string, access: ActionAccess, state: BotState, now: Date, recreatedByBot: boolean): Promise<void> {
+/**
+ * The endpoint is back and InService: the autoscaling the bot deregistered goes back on, then the
+ * record goes (and the finder with the last one), and the idle clock restarts. Returns what kept the
+ * record, if anything did.
+ */
+async function finishRecreate(
+  configArn: string,
+  name: string,
+  record: RecreateRecord,
+  access: ActionAccess,
+  state: BotState,
+  now: Date,
+): Promise<string | undefined> {
+  const recreatedByBot = record.recreatedAt !== undefined;
+  for (const variant of recreatedByBot ? (record.scaling ?? []) : []) {
+    try {
+      await access.variantScaling.restoreVariantScaling(name, variant);
+    } catch (error) {
+      return `putting back the autoscaling of ${variant.variantName} failed (${describeFailure(error)}); the record is kept to try again`;
+    }
+  }
   await state.clear(configArn, recreateSlot(name));
   const left = recordedEndpoints(await access.lifecycle.readTags(configArn));
   if (left.length === 0) await access.lifecycle.deleteTags(configArn, [TAGS.recreateRecords]);
   // A recreated endpoint starts a new CreationTime, which already restarts its idle clock; the mark says who.
   if (recreatedByBot) await state.write(await access.lifecycle.arnOf(name), ENDPOINT_STATE, { [TAGS.restoredAt]: `${now.toISOString().slice(0, 16)}Z` });
+  return undefined;
 }
 
 function tagCount(tags: Readonly<Record<string, string>>): string {
@@ -504,7 +542,8 @@ async function actionsInEffect(region: string, access: ActionAccess, state: BotS
         if (record.recreatedAt) result.notes.push(`${name} (${region}): recreated at ${record.recreatedAt} but gone again; its record is kept`);
         else result.saving.push({ action: 'idle-delete', resource: name, perDay: record.costPerDay });
       } else if (live.status === 'InService') {
-        if (!dryRun) await finishRecreate(arn, name, access, state, now, record.recreatedAt !== undefined);
+        const problem = dryRun ? undefined : await finishRecreate(arn, name, record, access, state, now);
+        if (problem) result.notes.push(`${name} (${region}): ${problem}`);
       } else if (live.status === 'Failed') {
         result.notes.push(
           `${name} (${region}): its recreate Failed (${live.failureReason ?? 'no reason given'}); the record is kept: fix the cause, then ${undoEvent('recreate', region, name)} again`,

@@ -8,6 +8,7 @@ import { liveBotState } from '../aws/bot-state.ts';
 import type { IdleEndpointsConfig } from '../config.ts';
 import { clientPerRegion, type ClientOverrides } from '../aws/clients.ts';
 import { createScalingAccess } from '../aws/autoscaling.ts';
+import { createVariantScalingAccess } from '../aws/variant-autoscaling.ts';
 import { createMetricsReader } from '../aws/cloudwatch.ts';
 import { createEndpointLifecycle } from '../aws/endpoint-lifecycle.ts';
 import { createComponentAccess } from '../aws/inference-components.ts';
@@ -50,6 +51,7 @@ function liveIdleEndpointsDeps(config: IdleEndpointsConfig, clients: IdleEndpoin
       lifecycle: createEndpointLifecycle(clients.sageMaker(region)),
       components: createComponentAccess(clients.sageMaker(region)),
       scaling: createScalingAccess(clients.autoScaling(region)),
+      variantScaling: createVariantScalingAccess(clients.autoScaling(region)),
     }),
     collect: (deadline) => {
       const { regions, endpointIdleHours: idleHours, describeConcurrency } = config;
