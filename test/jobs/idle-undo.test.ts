@@ -38,7 +38,11 @@ describe('The undo of an idle delete', () => {
   const run = async (raw: unknown, at = NOW) => {
     metrics = recordMetrics();
     account.clock = () => at;
-    const deps = { ...liveIdleEndpointsDeps(parseIdleEndpointsConfig(env), createIdleEndpointsClients(), silent, () => at), metrics };
+    const deps = {
+      ...liveIdleEndpointsDeps(parseIdleEndpointsConfig(env), createIdleEndpointsClients(), silent, () => at),
+      metrics,
+      sleep: async () => undefined,
+    };
     return runIdleEndpoints(parse(raw), deps);
   };
   const check = (at = NOW) => run({}, at) as Promise<IdleEndpointsResult>;
@@ -52,6 +56,7 @@ describe('The undo of an idle delete', () => {
   afterEach(() => {
     mocks?.restore();
     vi.useRealTimers();
+    vi.unstubAllEnvs();
   });
 
   it("puts the owner's tags back without CloudFormation's aws:* tags, which CreateEndpoint refuses", async () => {
@@ -152,6 +157,66 @@ describe('The undo of an idle delete', () => {
     // Assess: the same bounds and policy are back, and the record is gone.
     expect(account.variantTargets.get('endpoint/scaled/variant/AllTraffic')).toEqual({ min: 1, max: 4, policies: [policy] });
     expect(Object.keys(account.configs.get('scaled-config')?.tags ?? {}).filter((key) => /:\d+$/.test(key))).toEqual([]);
+  });
+
+  it("restarts a restored endpoint's idle clock: it is not scaled to zero again the next day", async () => {
+    // Prepare: an idle endpoint whose components the idle action held at 0 for a week, then restored.
+    given([
+      fakeEndpoint('llm-host', {
+        createdAt: daysAgo(60),
+        variants: [{ name: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, managedMin: 0 }],
+        components: ['llm-a'],
+        tags: { 'ops-bot:idle-action': 'scale-to-zero' },
+      }),
+    ]);
+    await check();
+    const restored = await run({ action: 'restore', endpoint: 'llm-host' }, new Date(NOW.getTime() + 7 * DAY_MS));
+
+    // Act: the next daily run, with still no traffic.
+    const next = await check(new Date(NOW.getTime() + 8 * DAY_MS));
+
+    // Assess: restored, the signed mark written, and the endpoint judged from the restore on, not acted on.
+    expect((restored as IdleActionUndoResult).outcome).toMatchObject({ result: 'done' });
+    expect(account.endpoints[0]?.tags).toHaveProperty('ops-bot:restored-at');
+    expect(account.components[0]?.copies).toBe(1);
+    expect(next.idleActions.outcomes).toEqual([]);
+    // Idle for one day since the restore (2026-11-27 09:00), so the action is due seven days after it.
+    expect(next.idleEndpoints.map((endpoint) => [endpoint.name, endpoint.idleHours])).toEqual([['llm-host', 24]]);
+    expect(next.idleActions.decisions).toEqual([expect.objectContaining({ kind: 'warn', dueAt: '2026-12-04T09:00:00.000Z' })]);
+  });
+
+  it('counts an alerted endpoint that is Updating as neither gone nor a saving', async () => {
+    // Prepare: alerted idle on day 1 (the alert is remembered through the bot's own metrics, in the function's region).
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    given([fakeEndpoint('forgotten', { createdAt: daysAgo(30) })]);
+    const metricsSeries = () =>
+      metrics.points
+        .filter((point) => point.name === 'IdleEndpointCost')
+        .map((point) => ({
+          namespace: 'SageMakerOpsBot',
+          metricName: 'IdleEndpointCost',
+          dimensions: { Job: 'idle-endpoints', ...point.dimensions },
+          points: [{ at: NOW, sum: point.value }],
+        }));
+    await check();
+    account.series.push(...metricsSeries());
+    // Its owner starts an update: it is listed as Updating, not InService.
+    Object.assign(account.endpoints[0] ?? {}, { status: 'Updating' });
+
+    // Act
+    await check(new Date(NOW.getTime() + DAY_MS));
+
+    // Assess
+    expect(
+      metrics.points.filter((point) => point.name === 'GoneAfterAlert' || (point.name === 'Savings' && point.dimensions.Action === 'after-alert')),
+    ).toEqual([]);
+
+    // Act: it is really deleted.
+    account.endpoints.splice(0, 1);
+    await check(new Date(NOW.getTime() + 2 * DAY_MS));
+
+    // Assess: now it counts.
+    expect(metrics.points.filter((point) => point.name === 'GoneAfterAlert').map((point) => point.value)).toEqual([5.52]);
   });
 
   it('refuses to delete an endpoint whose config names a KMS key, before writing anything', async () => {

@@ -67,6 +67,15 @@ interface EndpointSnapshot {
   readonly traffic: Traffic;
   /** Read only for endpoints that the traffic alone shows idle (describes cost API calls). */
   readonly details?: EndpointDetails;
+  /** When the bot last restored it (verified): it is judged on traffic from then on, like a new endpoint. */
+  readonly idleClockFrom?: string | undefined;
+}
+
+/** Where an endpoint's idle clock starts: its creation, or the bot's later restore of it. */
+function idleClockStart(endpoint: Pick<EndpointSnapshot, 'createdAt' | 'idleClockFrom'>): number {
+  const created = Date.parse(endpoint.createdAt);
+  const restored = endpoint.idleClockFrom ? Date.parse(endpoint.idleClockFrom) : Number.NaN;
+  return Number.isNaN(restored) ? created : Math.max(created, restored);
 }
 
 interface IdleEndpointsSnapshot {
@@ -169,7 +178,7 @@ interface IdleEndpointsPlan {
 function assessTraffic(endpoint: EndpointSnapshot, idleHours: number, periodSeconds: number, now: Date): TrafficVerdict {
   if (isSkipped(endpoint.tags)) return { verdict: 'skipped' };
   const windowStartMs = now.getTime() - idleHours * HOUR_MS;
-  if (Date.parse(endpoint.createdAt) > windowStartMs) return { verdict: 'young' };
+  if (idleClockStart(endpoint) > windowStartMs) return { verdict: 'young' };
   if (endpoint.traffic.status === 'unavailable') return { verdict: 'unknown', reason: endpoint.traffic.reason };
 
   const periodMs = periodSeconds * 1000;
@@ -289,9 +298,10 @@ function describeWaste(
   });
   const knownCostPerDay = roundCents(variants.reduce((total, variant) => total + (variant.pricePerHour ?? 0) * variant.instanceCount * 24, 0));
   const unpricedInstanceTypes = [...new Set(variants.filter((v) => v.pricePerHour === undefined).map((v) => v.instanceType))];
-  const ageHours = (now.getTime() - Date.parse(endpoint.createdAt)) / HOUR_MS;
+  const ageHours = (now.getTime() - idleClockStart(endpoint)) / HOUR_MS;
   // A recreated endpoint keeps its name, and so its predecessor's Invocations series (a metric's
-  // identity is its namespace, name and dimensions): it has been idle at most as long as it exists.
+  // identity is its namespace, name and dimensions): it has been idle at most as long as it exists,
+  // or since the bot restored it.
   const sinceTraffic = lastInvocationAt === null ? lookbackDays * 24 : (now.getTime() - Date.parse(lastInvocationAt)) / HOUR_MS;
   const idleHours = Math.min(ageHours, sinceTraffic);
   return {

@@ -32,7 +32,7 @@ import { arnKey, type TagReader } from '../aws/tagging.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import { NO_DEADLINE, type Deadline } from '../util/deadline.ts';
 import type { IdleEndpointsEvent } from '../lambda/events.ts';
-import type { BotState } from '../aws/bot-state.ts';
+import { ENDPOINT_STATE, type BotState } from '../aws/bot-state.ts';
 
 /** What the job reads in one region. */
 interface RegionReaders {
@@ -42,6 +42,8 @@ interface RegionReaders {
 }
 
 interface CollectOptions {
+  /** Verifies the bot's restore marks on endpoints (the idle clock restarts there); absent: none are trusted. */
+  readonly state?: BotState | undefined;
   readonly regions: readonly string[];
   readonly readersFor: (region: string) => RegionReaders;
   readonly now: Date;
@@ -208,7 +210,15 @@ async function ledgerPoints(plan: IdleEndpointsPlan, snapshot: IdleEndpointsSnap
         unreadRegions,
         actedOn: new Set(inEffect.map((entry) => `${entry.region}/${entry.resource.toLowerCase()}`)),
       });
-      for (const alert of gone) {
+      // Not listed as InService is not gone: an endpoint Creating, Updating or Failed still exists.
+      const listedInService = new Set(snapshot.endpoints.map((endpoint) => `${endpoint.region}/${endpoint.name.toLowerCase()}`));
+      const reallyGone = await Promise.all(
+        gone.map(
+          async (alert) =>
+            listedInService.has(`${alert.region}/${alert.name.toLowerCase()}`) || !(await actionsFor(alert.region).lifecycle.stateOf(alert.name)),
+        ),
+      );
+      for (const alert of gone.filter((_, index) => reallyGone[index])) {
         points.push({ name: 'GoneAfterAlert', value: alert.perDay, unit: 'None', dimensions: { Region: alert.region, EndpointName: alert.name } });
         points.push(...savingsPoints('after-alert', alert.region, alert.name, alert.perDay));
       }
@@ -322,15 +332,21 @@ async function collectRegion(
   const results = requests.length > 0 ? await readers.metrics.readSeries(requests, trafficWindow(options.now, LOOKBACK_DAYS)) : [];
   const traffic = trafficPerEndpoint(seriesPerEndpoint, results);
 
-  const endpoints: EndpointSnapshot[] = listed.map((endpoint, index) => ({
-    region,
-    name: endpoint.name,
-    arn: endpoint.arn,
-    createdAt: endpoint.createdAt,
-    tags: { ...actionTags.value.get(arnKey(endpoint.arn)), ...skipTags.value.get(arnKey(endpoint.arn)) } as Tags,
-    inferenceComponents: (hosted.get(endpoint.name) ?? []).map((component) => component.name),
-    traffic: traffic[index] ?? { status: 'unavailable', reason: 'no metric result' },
-  }));
+  const endpoints: EndpointSnapshot[] = await Promise.all(
+    listed.map(async (endpoint, index) => {
+      const tags = { ...actionTags.value.get(arnKey(endpoint.arn)), ...skipTags.value.get(arnKey(endpoint.arn)) } as Tags;
+      return {
+        region,
+        name: endpoint.name,
+        arn: endpoint.arn,
+        createdAt: endpoint.createdAt,
+        tags,
+        inferenceComponents: (hosted.get(endpoint.name) ?? []).map((component) => component.name),
+        traffic: traffic[index] ?? { status: 'unavailable', reason: 'no metric result' },
+        idleClockFrom: await restoredAt(endpoint.arn, tags, options.state),
+      };
+    }),
+  );
 
   const toDescribe = selectEndpointsToDescribe(endpoints, options.idleHours, TRAFFIC_PERIOD_SECONDS, options.now).map((endpoint) => endpoint.name);
   const described = await mapSettled(toDescribe, options.describeConcurrency, (name) => readers.endpoints.readEndpointHosting(name), options.deadline);
@@ -349,6 +365,17 @@ async function collectRegion(
     }),
     failures: [],
   };
+}
+
+/**
+ * When the bot restored an endpoint's components (its signed mark, found among the opted-in
+ * endpoints' tags): the idle clock starts there. Only a verified mark counts; anything else leaves
+ * the clock at the endpoint's creation, which can only make the bot act later, never sooner.
+ */
+async function restoredAt(arn: string, tags: Tags, state: BotState | undefined): Promise<string | undefined> {
+  if (!state || tags[TAGS.restoredAt] === undefined) return undefined;
+  const read = await state.verify(arn, ENDPOINT_STATE, tags);
+  return read.status === 'verified' ? read.values[TAGS.restoredAt] : undefined;
 }
 
 export { runIdleEndpoints, collectIdleEndpointsSnapshot };

@@ -38,11 +38,12 @@ function liveIdleEndpointsDeps(config: IdleEndpointsConfig, clients: IdleEndpoin
     metrics: createMetricsReader(clients.cloudWatch(region)),
     tags: createTagReader(clients.tagging(region)),
   });
+  const state = liveBotState(config.stateKeyId, clients.kms, clients.sageMaker);
   return {
     config,
     clock,
     logger,
-    state: liveBotState(config.stateKeyId, clients.kms, clients.sageMaker),
+    state,
     metrics: createMetricsSink('idle-endpoints', logger),
     notifier: reportNotifier(clients.notifiers, config),
     ownMetrics: process.env.AWS_REGION ? createMetricsReader(clients.cloudWatch(process.env.AWS_REGION)) : undefined,
@@ -55,7 +56,7 @@ function liveIdleEndpointsDeps(config: IdleEndpointsConfig, clients: IdleEndpoin
     }),
     collect: (deadline) => {
       const { regions, endpointIdleHours: idleHours, describeConcurrency } = config;
-      return collectIdleEndpointsSnapshot({ deadline, regions, readersFor, now: clock(), idleHours, describeConcurrency });
+      return collectIdleEndpointsSnapshot({ deadline, regions, readersFor, now: clock(), idleHours, describeConcurrency, state });
     },
   };
 }
