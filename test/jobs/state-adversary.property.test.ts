@@ -9,10 +9,14 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseWeekendScalingConfig } from '@ops-bot/shared/config';
 import { runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
 import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/shared/live/weekend-scaling';
-import { FakeAccount, hostEndpoint, STATE_KEY_ARN, type FakeComponent } from '../../fakes/account.ts';
+import { parseIdleEndpointsConfig, parseWeekendScalingConfig } from '@ops-bot/shared/config';
+import { runIdleEndpoints } from '@ops-bot/shared/jobs/idle-endpoints';
+import { idleEndpointsEventParser } from '@ops-bot/shared/lambda/events';
+import { createIdleEndpointsClients, liveIdleEndpointsDeps } from '@ops-bot/shared/live/idle-endpoints';
+import { FakeAccount, fakeEndpoint, hostEndpoint, STATE_KEY_ARN, type FakeComponent } from '../../fakes/account.ts';
+import { recordMetrics } from '../support/metrics.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -180,6 +184,107 @@ describe('Property: forged, copied and edited state is never acted on', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('Property: forged, copied, edited and replayed recreate records are never acted on or counted', () => {
+  const NOW = new Date('2026-11-20T09:00:00.000Z');
+  const DAY_MS = 24 * 3_600_000;
+  const idleEnv = { AWS_REGION: 'us-east-1', STATE_KEY_ID: STATE_KEY_ARN, TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot' };
+  const OWNER = (name: string) => ({ team: `team-${name}`, 'ops-bot:idle-action': 'delete' });
+  const NAMES = ['model-a', 'model-b', 'model-c'];
+  const recordKeys = (tags: Record<string, string>) => Object.keys(tags).filter((key) => key.startsWith('ops-bot:recreate'));
+  const forgedChunk = (name: string) =>
+    Buffer.from(
+      JSON.stringify({ v: 1, endpointName: name, configName: `${name}-config`, tags: { evil: 'yes' }, deletedAt: '2026-11-01T00:00Z', costPerDay: 99999 }),
+    ).toString('base64url');
+
+  const moveArbitrary = fc.oneof(
+    fc.record({ kind: fc.constant('check' as const) }),
+    fc.record({ kind: fc.constant('recreate' as const), target: fc.nat(2) }),
+    fc.record({ kind: fc.constant('settle' as const) }),
+    fc.record({ kind: fc.constant('forge' as const), target: fc.nat(2), mac: fc.boolean() }),
+    fc.record({ kind: fc.constant('copy' as const), target: fc.nat(2), source: fc.nat(2) }),
+    fc.record({ kind: fc.constant('edit' as const), target: fc.nat(2) }),
+    fc.record({ kind: fc.constant('replay' as const), target: fc.nat(2), age: fc.nat(4) }),
+  );
+
+  it('creates only what the bot deleted, from its own record, and books only what it recorded', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(moveArbitrary, { minLength: 1, maxLength: 12 }), async (moves) => {
+        // Prepare: three idle endpoints opted in to delete, each on its own config.
+        const account = new FakeAccount(NAMES.map((name) => fakeEndpoint(name, { createdAt: new Date(NOW.getTime() - 30 * DAY_MS), tags: OWNER(name) })));
+        const mocks = mockAccount(account);
+        const history = new Map<string, Array<Record<string, string>>>();
+        const booked: number[] = [];
+        let now = NOW;
+        const runEvent = async (raw: unknown) => {
+          const metrics = recordMetrics();
+          account.clock = () => now;
+          const deps = {
+            ...liveIdleEndpointsDeps(parseIdleEndpointsConfig(idleEnv), createIdleEndpointsClients(), silent, () => now),
+            metrics,
+            sleep: async () => undefined,
+          };
+          await runIdleEndpoints(idleEndpointsEventParser(['us-east-1'])(raw), deps).catch(() => undefined);
+          booked.push(
+            ...metrics.points
+              .filter((point) => point.name === 'Savings' && point.dimensions.Action === 'idle-delete' && point.dimensions.Resource)
+              .map((point) => point.value),
+          );
+          for (const name of NAMES) {
+            const tags = account.configs.get(`${name}-config`)?.tags ?? {};
+            const ours = Object.fromEntries(recordKeys(tags).map((key) => [key, tags[key] as string]));
+            const sets = history.get(name) ?? [];
+            if (Object.keys(ours).length > 0 && JSON.stringify(sets.at(-1)) !== JSON.stringify(ours)) sets.push(ours);
+            history.set(name, sets);
+          }
+        };
+        try {
+          // Act
+          for (const move of moves) {
+            const name = NAMES[('target' in move ? move.target : 0) % NAMES.length] as string;
+            const config = account.configs.get(`${name}-config`);
+            if (move.kind === 'check') {
+              now = new Date(now.getTime() + DAY_MS);
+              await runEvent({});
+            } else if (move.kind === 'recreate') await runEvent({ action: 'recreate', endpoint: name });
+            else if (move.kind === 'settle') account.settleEndpoints();
+            else if (!config) continue;
+            else if (move.kind === 'forge') {
+              Object.assign(config.tags, { 'ops-bot:recreate-records': 'true', [`ops-bot:recreate:${name}:0`]: forgedChunk(name) });
+              if (move.mac) config.tags[`ops-bot:recreate:${name}:mac`] = 'v1:000000000000:n1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+            } else if (move.kind === 'copy') {
+              const source = account.configs.get(`${NAMES[move.source % NAMES.length]}-config`);
+              for (const key of recordKeys(source?.tags ?? {})) config.tags[key.replace(/recreate:[^:]+:/, `recreate:${name}:`)] = source?.tags[key] as string;
+            } else if (move.kind === 'edit') {
+              const chunk = `ops-bot:recreate:${name}:0`;
+              if (config.tags[chunk]) config.tags[chunk] = forgedChunk(name);
+            } else {
+              const sets = history.get(name) ?? [];
+              const older = sets[sets.length - 2 - (move.age % Math.max(1, sets.length - 1))];
+              if (older) Object.assign(config.tags, older);
+            }
+          }
+
+          // Assess: every create is of an endpoint the bot deleted, with its owner's tags on its own config.
+          const deleted = new Set<string>();
+          for (const { operation, input } of account.calls) {
+            if (operation === 'DeleteEndpoint') deleted.add(String(input.EndpointName));
+            if (operation !== 'CreateEndpoint') continue;
+            const name = String(input.EndpointName);
+            expect(deleted.has(name)).toBe(true);
+            expect(input.EndpointConfigName).toBe(`${name}-config`);
+            expect(Object.fromEntries((input.Tags as Array<{ Key: string; Value: string }>).map((tag) => [tag.Key, tag.Value]))).toEqual(OWNER(name));
+          }
+          // Only what the bot recorded is booked: ml.m5.xlarge at $0.23/h is $5.52 a day.
+          expect(booked.filter((value) => value !== 5.52)).toEqual([]);
+        } finally {
+          mocks.restore();
+        }
+      }),
+      { numRuns: 120 },
     );
   });
 });
