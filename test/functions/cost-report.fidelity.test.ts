@@ -168,6 +168,51 @@ describe('Function: cost-report on AWS-shaped answers', () => {
     expect(host?.components[0]).toMatchObject({ source: 'measured', unitHours: 24, cost: 34.51 });
   });
 
+  /** Datapoints every `everySeconds` from `from` until `until`: a per-instance series while its instance runs. */
+  const publishedEvery = (everySeconds: number, from: Date, until: Date) =>
+    Array.from({ length: Math.floor((until.getTime() - from.getTime()) / (everySeconds * 1000)) }, (_, i) => ({
+      at: new Date(from.getTime() + i * everySeconds * 1000),
+      sum: 1,
+    }));
+  const instanceSeriesOf = (instance: string, points: FakeSeries['points']): FakeSeries => ({
+    namespace: '/aws/sagemaker/Endpoints',
+    metricName: 'CPUUtilizationNormalized',
+    dimensions: { EndpointName: 'cpu', VariantName: 'AllTraffic', InstanceId: instance },
+    points,
+  });
+
+  it.each([10, 60, 300])('costs 2 x ml.m5.xlarge at $11.04 for the day whether its instances publish every %i s', async (publishSeconds) => {
+    // Prepare: two instances running for the three days before now, publishing at that rate; the
+    // config does not say (no MetricsConfig), so nothing may be assumed about the rate.
+    given([{ name: 'cpu', instanceType: 'ml.m5.xlarge', instances: 2 }], []);
+    const from = new Date(now.getTime() - 3 * 24 * HOUR_MS);
+    account.series.push(instanceSeriesOf('i-1', publishedEvery(publishSeconds, from, now)), instanceSeriesOf('i-2', publishedEvery(publishSeconds, from, now)));
+
+    // Act
+    const { costs } = await run();
+
+    // Assess: 2 x 24 h x $0.23 = $11.04, within 1%, measured.
+    expect(costs.hosts[0]?.instanceHoursSource).toBe('measured');
+    expect(Math.abs((costs.hosts[0]?.cost ?? 0) - 11.04) / 11.04).toBeLessThan(0.01);
+  });
+
+  it('counts the hours an instance really ran when its series stops part way through the day (a scale-in)', async () => {
+    // Prepare: i-2 scaled in at 14:07 UTC on the day reported (2026-11-20); i-1 runs all day; 10 s publishing.
+    given([{ name: 'cpu', instanceType: 'ml.m5.xlarge', instances: 1 }], []);
+    const from = new Date(now.getTime() - 3 * 24 * HOUR_MS);
+    account.series.push(
+      instanceSeriesOf('i-1', publishedEvery(10, from, now)),
+      instanceSeriesOf('i-2', publishedEvery(10, from, new Date('2026-11-20T14:07:00Z'))),
+    );
+
+    // Act
+    const { costs } = await run();
+
+    // Assess: (24 h + 14.12 h) x $0.23 = $8.77, within 1%.
+    const expected = (24 + (14 * 60 + 7) / 60) * 0.23;
+    expect(Math.abs((costs.hosts[0]?.cost ?? 0) - expected) / expected).toBeLessThan(0.01);
+  });
+
   it('labels and stamps the local day, and keeps the period before out of a 25-hour day', async () => {
     // Prepare: Europe/London leaves summer time on 2026-10-25, a 25-hour local day.
     given(

@@ -20,7 +20,19 @@ interface Endpoint {
   components?: Array<{ name: string; copies: number; gpus?: number; cores?: number }>;
 }
 
-/** A mixed account in the one fake; every metric value is [previous day, this day], and a negative value makes the series fail. */
+/**
+ * `samples` datapoints published every `everySeconds` from `start`, one each: what a per-instance or
+ * per-GPU series holds while its instance or GPU runs.
+ */
+function published(start: Date, samples: number, everySeconds = 60): Array<{ at: Date; sum: number }> {
+  return Array.from({ length: Math.max(0, samples) }, (_, index) => ({ at: new Date(start.getTime() + index * everySeconds * 1000), sum: 1 }));
+}
+
+/**
+ * A mixed account in the one fake; every metric value is [previous day, this day], and a negative
+ * value makes the series fail. Enhanced-metric series (`/aws/sagemaker/…`) are published every 60 s
+ * for as many samples as given, from the start of the day; invocations are one sum per day.
+ */
 function costAccount(
   endpoints: Endpoint[],
   metrics: Array<{ namespace: string; name: string; dims: Record<string, string>; values: [number, number] }>,
@@ -37,10 +49,12 @@ function costAccount(
       namespace: m.namespace,
       metricName: m.name,
       dimensions: m.dims,
-      points: [
-        { at: PREVIOUS_START, sum: m.values[0] },
-        { at: DAY_START, sum: m.values[1] },
-      ],
+      points: m.namespace.startsWith('/aws/sagemaker/')
+        ? [...published(PREVIOUS_START, m.values[0]), ...published(DAY_START, m.values[1])]
+        : [
+            { at: PREVIOUS_START, sum: m.values[0] },
+            { at: DAY_START, sum: m.values[1] },
+          ],
       failWith: m.values[1] < 0 ? ('InternalError' as const) : undefined,
     })),
     endpoints.flatMap((e) =>

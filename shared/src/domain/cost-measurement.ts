@@ -72,15 +72,28 @@ function measurementBucketSeconds(period: Period): number {
   return gcd(gcd(currentSeconds, previousSeconds), BUCKET_ALIGNMENT_SECONDS);
 }
 
-/** Each series' sum in this period and in the one before. */
-function splitByPeriod(results: readonly SeriesResult[], period: Period): Measured[] {
-  return results.map((result) => {
+/**
+ * Each series' reading in this period and in the one before: the sum of its values, or, for a
+ * presence series (`presence` holds its index), the hours of the buckets in which it has data.
+ * A per-instance or per-GPU series has data in a bucket exactly while its instance or GPU runs,
+ * whatever the publishing rate (10 s to 300 s, all shorter than a bucket), so the hours are what was
+ * running, to within one bucket where a series starts or stops: never samples times an assumed rate.
+ */
+function splitByPeriod(
+  results: readonly SeriesResult[],
+  period: Period,
+  presence: { readonly indexes: ReadonlySet<number>; readonly bucketSeconds: number } = { indexes: new Set(), bucketSeconds: 0 },
+): Measured[] {
+  const bucketHours = presence.bucketSeconds / 3600;
+  return results.map((result, index) => {
     if (result.status === 'unavailable') return { problem: result.reason };
+    const counting = presence.indexes.has(index);
     let current = 0;
     let previous = 0;
     for (const point of result.points) {
-      if (Date.parse(point.at) >= period.start.getTime()) current += point.value;
-      else previous += point.value;
+      const value = counting ? (point.value > 0 ? bucketHours : 0) : point.value;
+      if (Date.parse(point.at) >= period.start.getTime()) current += value;
+      else previous += value;
     }
     return { current, previous };
   });
@@ -88,6 +101,8 @@ function splitByPeriod(results: readonly SeriesResult[], period: Period): Measur
 
 interface SeriesPlan {
   readonly requests: MetricSeriesRequest[];
+  /** Requests read as presence (hours with data), not as sums: per-instance and per-GPU series. */
+  readonly presence: ReadonlySet<number>;
   /** Request indexes per key: `gpu:<component>`, `instance:<endpoint>/<variant>`, `ic-inv:<component>`, `inv:<endpoint>/<variant>`. */
   readonly indexes: Map<string, number[]>;
   readonly problem?: string | undefined;
@@ -104,8 +119,10 @@ function planCostSeries(
 ): SeriesPlan {
   const requests: MetricSeriesRequest[] = [];
   const indexes = new Map<string, number[]>();
+  const presence = new Set<number>();
   const add = (key: string, metric: MetricIdentity, stat: string) => {
     indexes.set(key, [...(indexes.get(key) ?? []), requests.length]);
+    if (stat === 'SampleCount') presence.add(requests.length);
     requests.push({ ...metric, stat });
   };
   for (const [component, metricsOfOneSet] of coarsestGpuSeries(found.gpu)) {
@@ -125,7 +142,7 @@ function planCostSeries(
     if (dims.size === 2 && dims.get('EndpointName') && dims.get('VariantName'))
       add(`inv:${dims.get('EndpointName')}/${dims.get('VariantName')}`, metric, 'Sum');
   }
-  return { requests, indexes, problem: problems.length > 0 ? problems.join('; ') : undefined };
+  return { requests, indexes, presence, problem: problems.length > 0 ? problems.join('; ') : undefined };
 }
 
 /**
@@ -153,7 +170,7 @@ function coarsestGpuSeries(metrics: readonly MetricIdentity[]): Map<string, Metr
   return chosen;
 }
 
-function sumOf(key: string, series: SeriesPlan, measured: readonly Measured[], scale = 1): { value?: TwoPeriods; problem?: string } {
+function sumOf(key: string, series: SeriesPlan, measured: readonly Measured[]): { value?: TwoPeriods; problem?: string } {
   const indexes = series.indexes.get(key);
   if (!indexes || indexes.length === 0) return {};
   let current = 0;
@@ -164,7 +181,7 @@ function sumOf(key: string, series: SeriesPlan, measured: readonly Measured[], s
     current += result.current;
     previous += result.previous;
   }
-  return { value: { current: current * scale, previous: previous * scale } };
+  return { value: { current, previous } };
 }
 
 function hostsOf(
@@ -176,19 +193,17 @@ function hostsOf(
   series: SeriesPlan,
   measured: readonly Measured[],
 ): CostHost[] {
-  // SampleCount × publish period = seconds held; / 3600 = hours.
-  const toHours = hosting.metricsPeriodSeconds / 3600;
   // Shadow variants run billed instances and host no components: they pay for themselves.
   return hosting.variants.map((variant): CostHost => {
     const problems: string[] = [];
-    const instanceHours = sumOf(`instance:${endpointName}/${variant.variantName}`, series, measured, toHours);
+    const instanceHours = sumOf(`instance:${endpointName}/${variant.variantName}`, series, measured);
     if (instanceHours.problem) problems.push(instanceHours.problem);
     const components = listed
       .filter((component) => variant.role === 'production' && component.endpointName === endpointName && component.variantName === variant.variantName)
       .flatMap((component): CostComponent[] => {
         const copies = facts.get(component.name);
         if (!copies) return [];
-        const gpuHours = sumOf(`gpu:${component.name}`, series, measured, toHours);
+        const gpuHours = sumOf(`gpu:${component.name}`, series, measured);
         if (gpuHours.problem) problems.push(gpuHours.problem);
         const invocations = sumOf(`ic-inv:${component.name}`, series, measured);
         return [

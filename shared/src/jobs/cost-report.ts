@@ -21,7 +21,6 @@ import {
 } from '../domain/cost-measurement.ts';
 import { regionWideFailures, type RunFailure } from '../domain/failures.ts';
 import type { ComponentCopies, InferenceComponentListing } from '../domain/hosting.ts';
-import type { MetricSeriesRequest } from '../domain/metric-series.ts';
 import { createPriceBook } from '../domain/prices.ts';
 import { HOUR_MS } from '../domain/units.ts';
 import { renderCostReport } from '../report/cost-report.ts';
@@ -153,7 +152,7 @@ async function collectRegion(
       });
   });
 
-  const measured = await readMeasurements(access.metrics, series.requests, period);
+  const measured = await readMeasurements(access.metrics, series, period);
   const hosts: CostHost[] = [];
   endpoints.forEach((endpoint, index) => {
     const outcome = hostings[index];
@@ -179,11 +178,13 @@ async function discoverSeries(metrics: MetricsReader): Promise<SeriesPlan> {
 }
 
 /** One bulk read; each series splits into this period and the one before. */
-async function readMeasurements(metrics: MetricsReader, requests: readonly MetricSeriesRequest[], period: Period): Promise<Measured[]> {
+async function readMeasurements(metrics: MetricsReader, series: SeriesPlan, period: Period): Promise<Measured[]> {
+  const { requests } = series;
   if (requests.length === 0) return [];
   try {
-    const results = await metrics.readSeries(requests, { start: period.previousStart, end: period.end, periodSeconds: measurementBucketSeconds(period) });
-    return splitByPeriod(results, period);
+    const bucketSeconds = measurementBucketSeconds(period);
+    const results = await metrics.readSeries(requests, { start: period.previousStart, end: period.end, periodSeconds: bucketSeconds });
+    return splitByPeriod(results, period, { indexes: series.presence, bucketSeconds });
   } catch (error) {
     return requests.map(() => ({ problem: `GetMetricData failed: ${describeFailure(error)}` }));
   }
