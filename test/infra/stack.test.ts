@@ -212,7 +212,9 @@ describe('Stack: SageMakerOpsBot', () => {
     // Other keys only as part of CreateEndpoint (the owner's tags back on a recreated endpoint).
     expect(sid('TagRecreatedEndpoints')?.Condition).toEqual({ StringEquals: { 'sagemaker:TaggingAction': 'CreateEndpoint' } });
     expect(sid('KeepEndpointState')?.Condition).toEqual({
-      'ForAllValues:StringLike': { 'aws:TagKeys': ['ops-bot:cost-per-day', 'ops-bot:held-since', 'ops-bot:restored-at', 'ops-bot:state-mac', 'ops-bot:gen:*'] },
+      'ForAllValues:StringLike': {
+        'aws:TagKeys': ['ops-bot:cost-per-day', 'ops-bot:held-since', 'ops-bot:restored-at', 'ops-bot:booked-through', 'ops-bot:state-mac', 'ops-bot:gen:*'],
+      },
     });
     // Its MACs: made and checked with the state key only.
     expect(sid('SignedState')).toMatchObject({

@@ -58,8 +58,9 @@ describe('Idle actions (ops-bot:idle-action)', () => {
     // Act
     const result = await check();
 
-    // Assess: the record is on the config before the delete, the config stays, the report says how to undo.
-    expect(writes().map((call) => call.operation)).toEqual(['AddTags', 'AddTags', 'DeleteEndpoint']);
+    // Assess: the record is on the config before the delete (then the day's saving is marked booked on
+    // it), the config stays, the report says how to undo.
+    expect(writes().map((call) => call.operation)).toEqual(['AddTags', 'AddTags', 'DeleteEndpoint', 'AddTags', 'DeleteTags']);
     expect(account.endpoints.map((endpoint) => endpoint.name)).toEqual([]);
     const recordKeys = Object.keys(account.configs.get('old-model-config')?.tags ?? {});
     expect(recordKeys).toContain('ops-bot:recreate:old-model:mac');

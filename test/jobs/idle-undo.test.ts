@@ -219,6 +219,21 @@ describe('The undo of an idle delete', () => {
     expect(metrics.points.filter((point) => point.name === 'GoneAfterAlert').map((point) => point.value)).toEqual([5.52]);
   });
 
+  it('books one day of saving however many times the deleting run is re-run that day, and the next day again', async () => {
+    // Prepare
+    given([fakeEndpoint('old-model', { createdAt: daysAgo(30), tags: { ...OWNER_TAGS } })]);
+
+    // Act: the deleting run, a Lambda retry and a manual invoke on the same day; then the next day.
+    const booked: number[] = [];
+    for (const at of [NOW, new Date(NOW.getTime() + 60_000), new Date(NOW.getTime() + 5 * 3_600_000), new Date(NOW.getTime() + DAY_MS)]) {
+      await check(at);
+      booked.push(...savings().map((point) => point.value));
+    }
+
+    // Assess: $5.52 for the first day, $5.52 for the second, nothing for the re-runs.
+    expect(booked).toEqual([5.52, 5.52]);
+  });
+
   it('refuses to delete an endpoint whose config names a KMS key, before writing anything', async () => {
     // Prepare
     given([fakeEndpoint('encrypted', { createdAt: daysAgo(30), tags: { ...OWNER_TAGS }, kmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/abc' })]);

@@ -76,7 +76,7 @@ const COMPONENT_STATE = fixedSlot('component', [
   TAGS.heldBy,
 ]);
 /** On an endpoint whose components the idle action holds at 0: what that saves per day, and when the bot last restored it. */
-const ENDPOINT_STATE = fixedSlot('endpoint', [TAGS.costPerDay, TAGS.heldSince, TAGS.restoredAt]);
+const ENDPOINT_STATE = fixedSlot('endpoint', [TAGS.costPerDay, TAGS.heldSince, TAGS.restoredAt, TAGS.bookedThrough]);
 /** On a notebook instance: the bot's last stop (the ledger counts it) and the off-hours mark (the morning start acts on it). */
 const NOTEBOOK_STATE = fixedSlot('notebook', [TAGS.lastAction, TAGS.offHoursStopped]);
 

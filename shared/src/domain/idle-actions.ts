@@ -125,6 +125,8 @@ interface RecreateRecord {
   readonly recreatedAt?: string | undefined;
   /** The variants' autoscaling, deregistered before the delete and put back after the recreate. */
   readonly scaling?: readonly VariantScaling[] | undefined;
+  /** The last day (UTC, `2026-11-20`) the ledger booked this saving: a day is booked once, however many runs it has. */
+  readonly bookedThrough?: string | undefined;
 }
 
 /** SageMaker allows 50 tags on a resource and 256 characters in a value (SageMaker API Reference, AddTags and Tag). */
@@ -178,7 +180,8 @@ function parseRecreateRecord(values: Readonly<Record<string, string>>, keyPrefix
     typeof record.deletedAt !== 'string' ||
     typeof record.costPerDay !== 'number' ||
     (record.recreatedAt !== undefined && typeof record.recreatedAt !== 'string') ||
-    (record.scaling !== undefined && !Array.isArray(record.scaling))
+    (record.scaling !== undefined && !Array.isArray(record.scaling)) ||
+    (record.bookedThrough !== undefined && typeof record.bookedThrough !== 'string')
   ) {
     return 'the record is not in the format this version writes';
   }
@@ -190,6 +193,7 @@ function parseRecreateRecord(values: Readonly<Record<string, string>>, keyPrefix
     costPerDay: record.costPerDay,
     ...(record.recreatedAt ? { recreatedAt: record.recreatedAt } : {}),
     ...(record.scaling && record.scaling.length > 0 ? { scaling: record.scaling } : {}),
+    ...(record.bookedThrough ? { bookedThrough: record.bookedThrough } : {}),
   };
 }
 

@@ -27,6 +27,8 @@ const TAGS = {
   heldSince: `${TAG_PREFIX}held-since`,
   /** On an endpoint the bot restored or recreated: its idle clock starts again here. */
   restoredAt: `${TAG_PREFIX}restored-at`,
+  /** On an endpoint whose components the idle action holds: the last day (UTC) the ledger booked its saving. */
+  bookedThrough: `${TAG_PREFIX}booked-through`,
   /** On an endpoint config: `ops-bot:recreate:<endpoint>:<n>` chunks and `…:mac`, one signed record per deleted endpoint. */
   recreatePrefix: `${TAG_PREFIX}recreate:`,
   /** On an endpoint config holding at least one recreate record: how the daily run finds them (a finder only, never trusted). */

@@ -161,11 +161,7 @@ async function deleteEndpoint(
     costPerDay: savesPerDay,
     ...(scaling.length > 0 ? { scaling } : {}),
   };
-  // AWS-generated tags do not count toward the 50-tag limit (SageMaker API Reference, AddTags); the record's own keys are replaced.
-  const others = Object.keys(configTags).filter(
-    (key) => !slot.owns(key) && key !== slot.macKey && !key.startsWith(slot.genPrefix) && key !== TAGS.recreateRecords && !key.startsWith('aws:'),
-  );
-  const values = recreateRecordValues(record, RECORD_CHUNK_PREFIX(endpoint.name), others.length);
+  const values = recreateRecordValues(record, RECORD_CHUNK_PREFIX(endpoint.name), tagsBesideRecord(configTags, endpoint.name));
   if (!values) return refuse(`endpoint config ${config.name} cannot hold the recreate record (50 tags at most)`);
   await access.lifecycle.addTags(config.arn, { [TAGS.recreateRecords]: 'true' });
   await state.write(config.arn, slot, values, configTags);
@@ -187,6 +183,22 @@ async function deleteEndpoint(
 function mergeScaling(earlier: readonly VariantScaling[], registered: readonly VariantScaling[]): VariantScaling[] {
   const now = new Set(registered.map((variant) => variant.variantName));
   return [...registered, ...earlier.filter((variant) => !now.has(variant.variantName))];
+}
+
+/**
+ * The config's tags that count toward SageMaker's 50 beside this endpoint's record, which a write
+ * replaces: AWS-generated tags do not count (Tagging AWS resources, tag limits).
+ */
+function tagsBesideRecord(configTags: Tags, endpointName: string): number {
+  const slot = recreateSlot(endpointName);
+  return Object.keys(configTags).filter(
+    (key) => !slot.owns(key) && key !== slot.macKey && !key.startsWith(slot.genPrefix) && key !== TAGS.recreateRecords && !key.startsWith('aws:'),
+  ).length;
+}
+
+/** The ledger's day: a saving is booked once per UTC day, however many runs the day has (retries, manual invokes). */
+function ledgerDay(now: Date): string {
+  return now.toISOString().slice(0, 10);
 }
 
 /** The bot's state keys on an endpoint: never carried over to a recreated one. */
@@ -459,7 +471,11 @@ async function recreateEndpoint(region: string, name: string, deps: ActionDeps, 
   }
   await access.lifecycle.createEndpoint(name, record.configName, record.tags);
   // The record stays, marked, until the endpoint is InService: a Failed create keeps the way back.
-  const values = recreateRecordValues({ ...record, recreatedAt: `${now.toISOString().slice(0, 16)}Z` }, RECORD_CHUNK_PREFIX(name), 0);
+  const values = recreateRecordValues(
+    { ...record, recreatedAt: `${now.toISOString().slice(0, 16)}Z` },
+    RECORD_CHUNK_PREFIX(name),
+    tagsBesideRecord(found.tags, name),
+  );
   if (values) await deps.state.write(found.arn, recreateSlot(name), values);
   const again = live?.status === 'Failed' ? ` (its earlier recreate had Failed: ${live.failureReason ?? 'no reason given'})` : '';
   return {
@@ -537,10 +553,20 @@ async function actionsInEffect(region: string, access: ActionAccess, state: BotS
         result.notes.push(`${name} (${region}): ${record}; not counted`);
         continue;
       }
-      const live = await access.lifecycle.stateOf(name);
+      const found = await access.lifecycle.stateOf(name);
+      // Deleting is the bot's own delete under way (DescribeEndpoint shows it until the endpoint is gone).
+      const live = found?.status === 'Deleting' && !record.recreatedAt ? undefined : found;
       if (!live) {
         if (record.recreatedAt) result.notes.push(`${name} (${region}): recreated at ${record.recreatedAt} but gone again; its record is kept`);
-        else result.saving.push({ action: 'idle-delete', resource: name, perDay: record.costPerDay });
+        else if (record.bookedThrough !== ledgerDay(now)) {
+          // The day is marked booked, signed, before the saving is recorded: a retry of this run books nothing more.
+          if (!dryRun) {
+            const values = recreateRecordValues({ ...record, bookedThrough: ledgerDay(now) }, RECORD_CHUNK_PREFIX(name), tagsBesideRecord(tags, name));
+            if (!values) throw new Error(`endpoint config ${record.configName} cannot hold the recreate record any more (50 tags at most)`);
+            await state.write(arn, recreateSlot(name), values, tags);
+          }
+          result.saving.push({ action: 'idle-delete', resource: name, perDay: record.costPerDay });
+        }
       } else if (live.status === 'InService') {
         const problem = dryRun ? undefined : await finishRecreate(arn, name, record, access, state, now);
         if (problem) result.notes.push(`${name} (${region}): ${problem}`);
@@ -558,7 +584,10 @@ async function actionsInEffect(region: string, access: ActionAccess, state: BotS
     const read = await state.verify(arn, ENDPOINT_STATE, tags);
     if (read.status === 'verified') {
       const perDay = Number(read.values[TAGS.costPerDay]);
-      if (Number.isFinite(perDay) && perDay > 0) result.saving.push({ action: 'idle-scale-to-zero', resource: name, perDay });
+      if (Number.isFinite(perDay) && perDay > 0 && read.values[TAGS.bookedThrough] !== ledgerDay(now)) {
+        if (!dryRun) await state.write(arn, ENDPOINT_STATE, { ...read.values, [TAGS.bookedThrough]: ledgerDay(now) }, tags);
+        result.saving.push({ action: 'idle-scale-to-zero', resource: name, perDay });
+      }
     } else if (read.status === 'rejected') {
       result.rejected += 1;
       result.notes.push(`state on ${name} (${region}) does not verify: left as it is, not counted (${read.reason}; found ${describeFound(read.found)})`);

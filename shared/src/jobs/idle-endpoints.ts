@@ -196,10 +196,9 @@ async function ledgerPoints(plan: IdleEndpointsPlan, snapshot: IdleEndpointsSnap
       ledger.rejected += found.rejected;
     }
     const inEffect = followed.flatMap(({ region, found }) => found.saving.map((entry) => ({ ...entry, region })));
-    // A record whose delete failed (the endpoint still runs) saves nothing until the delete succeeds.
-    const running = new Set(snapshot.endpoints.map((endpoint) => `${endpoint.region}/${endpoint.name.toLowerCase()}`));
-    const saving = inEffect.filter((entry) => entry.action !== 'idle-delete' || !running.has(`${entry.region}/${entry.resource.toLowerCase()}`));
-    points.push(...saving.flatMap((entry) => savingsPoints(entry.action, entry.region, entry.resource, entry.perDay)));
+    // Each is booked once per day; a deleted endpoint only while DescribeEndpoint finds none (read now,
+    // after this run's own deletes: a delete that failed saves nothing).
+    points.push(...inEffect.flatMap((entry) => savingsPoints(entry.action, entry.region, entry.resource, entry.perDay)));
     // What owners did after an alert is only recorded, never shown: a dry run does not read it.
     if (deps.ownMetrics && !dryRun) {
       const gone = goneAfterAlert({
