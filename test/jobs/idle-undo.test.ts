@@ -5,9 +5,11 @@
  * a KMS key, and the idle clock of a recreated endpoint.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseIdleEndpointsConfig } from '@ops-bot/shared/config';
+import { parseIdleEndpointsConfig, parseWeekendScalingConfig } from '@ops-bot/shared/config';
 import { runIdleEndpoints, type IdleActionUndoResult, type IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
 import { idleEndpointsEventParser } from '@ops-bot/shared/lambda/events';
+import { runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
+import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/shared/live/weekend-scaling';
 import { createIdleEndpointsClients, liveIdleEndpointsDeps } from '@ops-bot/shared/live/idle-endpoints';
 import { FakeAccount, fakeEndpoint, STATE_KEY_ARN, variantSeries, type FakeEndpoint } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
@@ -232,6 +234,53 @@ describe('The undo of an idle delete', () => {
 
     // Assess: $5.52 for the first day, $5.52 for the second, nothing for the re-runs.
     expect(booked).toEqual([5.52, 5.52]);
+  });
+
+  it("books hours the bot's own weekend scale-down held at 0 as the weekend's, never as after an alert", async () => {
+    // Prepare: alerted idle (an endpoint hosting one opted-in component), remembered through the bot's metrics.
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    given([
+      fakeEndpoint('llm-host', {
+        createdAt: daysAgo(30),
+        variants: [{ name: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, managedMin: 0 }],
+        components: ['llm-a'],
+      }),
+    ]);
+    Object.assign(account.components[0] ?? {}, { tags: { 'ops-bot:weekend-scale-to-zero': 'true' } });
+    await check();
+    account.series.push(
+      ...metrics.points
+        .filter((point) => point.name === 'IdleEndpointCost')
+        .map((point) => ({
+          namespace: 'SageMakerOpsBot',
+          metricName: 'IdleEndpointCost',
+          dimensions: { Job: 'idle-endpoints', ...point.dimensions },
+          points: [{ at: NOW, sum: point.value }],
+        })),
+    );
+    // The weekend job scales the component to 0 (state signed), and managed instance scaling releases the instance.
+    const weekendConfig = parseWeekendScalingConfig({ ...env, WEEKEND_SETTLE_POLL_SECONDS: '0' });
+    await runWeekendScaling(
+      { action: 'scale-down', dryRun: false },
+      {
+        ...liveWeekendScalingDeps(
+          weekendConfig,
+          createWeekendScalingClients(),
+          silent,
+          () => undefined,
+          () => NOW,
+        ),
+        metrics: recordMetrics(),
+      },
+    );
+    Object.assign(account.endpoints[0] ?? {}, { variants: [{ name: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 0, managedMin: 0 }] });
+
+    // Act
+    await check(new Date(NOW.getTime() + DAY_MS));
+
+    // Assess: nothing booked as after an alert.
+    expect(account.components[0]?.copies).toBe(0);
+    expect(metrics.points.filter((point) => point.name === 'GoneAfterAlert' || point.dimensions.Action === 'after-alert')).toEqual([]);
   });
 
   it('refuses to delete an endpoint whose config names a KMS key, before writing anything', async () => {

@@ -32,7 +32,7 @@ import { arnKey, type TagReader } from '../aws/tagging.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import { NO_DEADLINE, type Deadline } from '../util/deadline.ts';
 import type { IdleEndpointsEvent } from '../lambda/events.ts';
-import { ENDPOINT_STATE, type BotState } from '../aws/bot-state.ts';
+import { COMPONENT_STATE, ENDPOINT_STATE, type BotState } from '../aws/bot-state.ts';
 
 /** What the job reads in one region. */
 interface RegionReaders {
@@ -209,13 +209,16 @@ async function ledgerPoints(plan: IdleEndpointsPlan, snapshot: IdleEndpointsSnap
         unreadRegions,
         actedOn: new Set(inEffect.map((entry) => `${entry.region}/${entry.resource.toLowerCase()}`)),
       });
-      // Not listed as InService is not gone: an endpoint Creating, Updating or Failed still exists.
-      const listedInService = new Set(snapshot.endpoints.map((endpoint) => `${endpoint.region}/${endpoint.name.toLowerCase()}`));
+      // Not listed as InService is not gone: an endpoint Creating, Updating or Failed still exists. At 0
+      // instances because the bot itself holds its components at 0 (the weekend job, an idle hold) is
+      // the bot's saving, booked by that job, never the owner's.
+      const listed = new Map(snapshot.endpoints.map((endpoint) => [`${endpoint.region}/${endpoint.name.toLowerCase()}`, endpoint]));
       const reallyGone = await Promise.all(
-        gone.map(
-          async (alert) =>
-            listedInService.has(`${alert.region}/${alert.name.toLowerCase()}`) || !(await actionsFor(alert.region).lifecycle.stateOf(alert.name)),
-        ),
+        gone.map(async (alert) => {
+          const endpoint = listed.get(`${alert.region}/${alert.name.toLowerCase()}`);
+          if (!endpoint) return !(await actionsFor(alert.region).lifecycle.stateOf(alert.name));
+          return !(await heldByTheBot(endpoint, actionsFor(alert.region), state));
+        }),
       );
       for (const alert of gone.filter((_, index) => reallyGone[index])) {
         points.push({ name: 'GoneAfterAlert', value: alert.perDay, unit: 'None', dimensions: { Region: alert.region, EndpointName: alert.name } });
@@ -364,6 +367,16 @@ async function collectRegion(
     }),
     failures: [],
   };
+}
+
+/** Whether any component on the endpoint carries the bot's own verified saved state: it is at 0 because the bot put it there. */
+async function heldByTheBot(endpoint: EndpointSnapshot, access: ActionAccess, state: BotState): Promise<boolean> {
+  const arnOf = (component: string) => endpoint.arn.replace(/:endpoint\/[^/]+$/, `:inference-component/${component}`);
+  for (const component of endpoint.inferenceComponents) {
+    const tags = await access.components.readTags(arnOf(component));
+    if ((await state.verify(arnOf(component), COMPONENT_STATE, tags)).status === 'verified') return true;
+  }
+  return false;
 }
 
 /**
