@@ -109,6 +109,7 @@ const OPERATIONS = [
   'Publish',
   'GenerateMac',
   'VerifyMac',
+  'GetCostAndUsage',
 ] as const;
 type Operation = (typeof OPERATIONS)[number];
 
@@ -188,6 +189,10 @@ class FakeAccount {
   clock: () => Date = () => new Date();
   /** GetMetricData's page size in datapoints; the real ceiling is 100,800. */
   maxDatapointsPerPage = 100_800;
+  /** The SageMaker bill by UTC day and usage type, as Cost Explorer holds it. */
+  readonly bill: Array<{ readonly date: string; readonly usageType: string; readonly amount: number; readonly estimated?: boolean }> = [];
+  /** Groups per GetCostAndUsage page: small, so callers must follow NextPageToken across days and groups. */
+  billGroupsPerPage = 2;
   /** Application Auto Scaling targets of endpoint variants, by ResourceId (`endpoint/<name>/variant/<variant>`), with their policies. */
   readonly variantTargets = new Map<string, { min: number; max: number; policies: Array<Record<string, unknown>> }>();
   /** Per call, across operations; receives the call's index in `calls`. */
@@ -856,6 +861,34 @@ class FakeAccount {
     const given = typeof input.Mac === 'string' ? Buffer.from(input.Mac, 'base64') : Buffer.from(input.Mac as Uint8Array);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new FakeAwsError('KMSInvalidMacException', 'The MAC is not valid');
     return { KeyId: STATE_KEY_ARN, MacAlgorithm: 'HMAC_SHA_256', MacValid: true };
+  }
+
+  // ---- Cost Explorer
+
+  /**
+   * GetCostAndUsage grouped by USAGE_TYPE, DAILY: End is exclusive (Cost Explorer API Reference,
+   * DateInterval); amounts are strings (MetricValue); recent days carry `Estimated`; results are
+   * paged with NextPageToken, and a day's groups may be split across pages.
+   */
+  private GetCostAndUsage(input: Record<string, unknown>) {
+    const period = input.TimePeriod as { Start: string; End: string };
+    if (!(period.Start < period.End)) throw new FakeAwsError('ValidationException', 'Start date must be before end date');
+    const rows = this.bill.filter((row) => row.date >= period.Start && row.date < period.End).sort((a, b) => a.date.localeCompare(b.date));
+    const offset = input.NextPageToken ? Number(input.NextPageToken) : 0;
+    const page = rows.slice(offset, offset + this.billGroupsPerPage);
+    const days = [...new Set(page.map((row) => row.date))];
+    return {
+      ResultsByTime: days.map((date) => ({
+        TimePeriod: { Start: date, End: new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10) },
+        Total: {},
+        Groups: page
+          .filter((row) => row.date === date)
+          .map((row) => ({ Keys: [row.usageType], Metrics: { UnblendedCost: { Amount: row.amount.toFixed(10), Unit: 'USD' } } })),
+        Estimated: page.some((row) => row.date === date && row.estimated === true),
+      })),
+      DimensionValueAttributes: [],
+      ...(offset + this.billGroupsPerPage < rows.length ? { NextPageToken: String(offset + this.billGroupsPerPage) } : {}),
+    };
   }
 
   // ---- SNS

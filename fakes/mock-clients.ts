@@ -34,6 +34,7 @@ import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/cl
 import { ConflictException, CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GenerateMacCommand, KMSClient, VerifyMacCommand } from '@aws-sdk/client-kms';
+import { CostExplorerClient, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
 import type { FakeAccount, Operation } from './account.ts';
 
 function mockAccount(account: FakeAccount) {
@@ -44,6 +45,7 @@ function mockAccount(account: FakeAccount) {
   const scheduler = mockClient(SchedulerClient);
   const sns = mockClient(SNSClient);
   const kms = mockClient(KMSClient);
+  const costExplorer = mockClient(CostExplorerClient);
   const answer = (operation: Operation) => async (input: object) => account.handle(operation, input as Record<string, unknown>) as never;
 
   sageMaker.on(ListEndpointsCommand).callsFake(answer('ListEndpoints'));
@@ -82,8 +84,9 @@ function mockAccount(account: FakeAccount) {
   sns.on(PublishCommand).callsFake(answer('Publish'));
   kms.on(GenerateMacCommand).callsFake(answer('GenerateMac'));
   kms.on(VerifyMacCommand).callsFake(answer('VerifyMac'));
+  costExplorer.on(GetCostAndUsageCommand).callsFake(answer('GetCostAndUsage'));
 
-  const mocks = [sageMaker, cloudWatch, autoScaling, tagging, scheduler, sns, kms];
+  const mocks = [sageMaker, cloudWatch, autoScaling, tagging, scheduler, sns, kms, costExplorer];
   return {
     sageMaker,
     cloudWatch,
@@ -92,6 +95,7 @@ function mockAccount(account: FakeAccount) {
     scheduler,
     sns,
     kms,
+    costExplorer,
     restore() {
       for (const mock of mocks) mock.restore();
     },

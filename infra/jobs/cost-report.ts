@@ -28,9 +28,14 @@ class CostReportJob extends ScheduledFunction {
         }),
         new iam.PolicyStatement({ sid: 'DescribeComponents', actions: ['sagemaker:DescribeInferenceComponent'], resources: components }),
         new iam.PolicyStatement({ sid: 'ReadMetrics', actions: ['cloudwatch:ListMetrics', 'cloudwatch:GetMetricData'], resources: ['*'] }),
+        // The bill check: one GetCostAndUsage a day (plus pages), $0.01 each.
+        new iam.PolicyStatement({ sid: 'ReadTheBill', actions: ['ce:GetCostAndUsage'], resources: ['*'] }),
       ],
       wildcards: [
-        { resources: '*', reason: 'sagemaker:List* and cloudwatch:ListMetrics/GetMetricData support no resource-level permissions; all are read-only.' },
+        {
+          resources: '*',
+          reason: 'sagemaker:List*, cloudwatch:ListMetrics/GetMetricData and ce:GetCostAndUsage support no resource-level permissions; all are read-only.',
+        },
         { resources: [...endpoints, ...components], reason: 'The report covers every endpoint and component in the account, read-only.' },
       ],
     });

@@ -145,6 +145,49 @@ describe('Function: cost-report job', () => {
     expect(costs.movers[0]).toEqual({ name: 'llm-a', endpointName: 'gpu-measured', cost: 34.51, change: 17.25 });
   });
 
+  it("ends with the bill: its hosting total beside Cost Explorer's, the difference, Estimated days and what it could not attribute", async () => {
+    // Prepare: the bill for 2026-11-20 as Cost Explorer pages it (2 groups a page): the four hosted types,
+    // an ml.c5.xlarge endpoint deleted that day, a notebook (not hosting), and the day before (outside).
+    given(MIXED, MIXED_METRICS);
+    account.bill.push(
+      { date: '2026-11-19', usageType: 'USE1-Host:ml.g6.12xlarge', amount: 138.05 },
+      { date: '2026-11-20', usageType: 'USE1-Host:ml.g6.12xlarge', amount: 138.048 },
+      { date: '2026-11-20', usageType: 'USE1-Host:ml.g5.12xlarge', amount: 170.16 },
+      { date: '2026-11-20', usageType: 'USE1-Host:ml.m5.xlarge', amount: 11.04 },
+      { date: '2026-11-20', usageType: 'USE1-Host:ml.m5.large', amount: 2.76, estimated: true },
+      { date: '2026-11-20', usageType: 'USE1-Host:ml.c5.xlarge', amount: 4.08 },
+      { date: '2026-11-20', usageType: 'USE1-Notebk:ml.t3.medium', amount: 1.2 },
+    );
+
+    // Act
+    const { report, billCheck } = await run();
+
+    // Assess: 322.01 attributed against 326.09 billed for hosting.
+    expect(account.callCount('GetCostAndUsage')).toBe(3);
+    expect(billCheck).toMatchObject({ attributed: 322.01, difference: -4.08, percent: -1.3 });
+    const last = report?.email.split('\n').at(-1) ?? '';
+    expect(last).toContain('bill');
+    expect(last).toBe(
+      'Against the bill: attributed hosting $322.01, Cost Explorer billed $326.09 for 2026-11-20 (UTC days); difference -$4.08 (-1.3%); ' +
+        'Cost Explorer still marks these days Estimated; billed but not attributed: ml.c5.xlarge $4.08 (e.g. an endpoint deleted that day).',
+    );
+  });
+
+  it('says on the bill line when Cost Explorer cannot be read, and still sends the report', async () => {
+    // Prepare
+    given(MIXED, MIXED_METRICS);
+    account.failWhen('GetCostAndUsage', () => new FakeAwsError('AccessDeniedException', 'User is not authorized to perform ce:GetCostAndUsage'));
+
+    // Act
+    const result = await run();
+
+    // Assess
+    expect(result.published).toBe(true);
+    expect(result.report?.email.split('\n').at(-1)).toBe(
+      'Against the bill: not checked (Cost Explorer denied ce:GetCostAndUsage (is Cost Explorer enabled for this account, and does the role allow it?)); attributed hosting $322.01.',
+    );
+  });
+
   it('renders the table, the totals and a standalone SMS', async () => {
     // Prepare
     given(MIXED, MIXED_METRICS);

@@ -420,6 +420,8 @@ describe('Stack: cost-report job and dashboard', () => {
     // logs: its own log group; kms: the topic's key; sqs: its own dead-letter queue (failed runs).
     const actions = actionsOf(jobStatements(synthesized.template, 'cost-report'));
     expect(actions.filter((action) => !/^(logs|kms|sqs):/.test(action))).toEqual([
+      // The bill check reads Cost Explorer; nothing else is new.
+      'ce:GetCostAndUsage',
       'cloudwatch:GetMetricData',
       'cloudwatch:ListMetrics',
       'sagemaker:DescribeEndpoint',

@@ -5,6 +5,9 @@
  * period and the one before), describes with bounded concurrency, never one metric call per model.
  * What the readings mean is decided in domain/cost-measurement.ts and domain/cost.ts.
  */
+import { checkAgainstBill, type BillCheck } from '../domain/bill.ts';
+import type { BillReader } from '../aws/cost-explorer.ts';
+import { localDate } from '../domain/calendar.ts';
 import type { CostReportConfig } from '../config.ts';
 import { describeFailure, noRegionWasRead } from '../errors.ts';
 import { finishRun, startRun, type JobDeps, type JobResult } from './contract.ts';
@@ -40,10 +43,13 @@ interface CostRegionAccess {
 
 interface CostReportDeps extends JobDeps<CostReportConfig> {
   readonly accessFor: (region: string) => CostRegionAccess;
+  /** Cost Explorer: the bill the report is held against (one request a day, plus pages, $0.01 each). */
+  readonly bill?: BillReader | undefined;
 }
 
 interface CostReportResult extends JobResult<'cost-report'> {
   readonly costs: CostReport;
+  readonly billCheck?: BillCheck | undefined;
 }
 
 async function runCostReport(event: DryRunEvent, deps: CostReportDeps): Promise<CostReportResult> {
@@ -54,18 +60,24 @@ async function runCostReport(event: DryRunEvent, deps: CostReportDeps): Promise<
 
   const snapshot = await collectCostSnapshot(config, deps.accessFor, period, now, deps.deadline);
   const costs = attributeCosts(snapshot, createPriceBook(config.priceOverrides));
+  const billCheck = deps.bill ? checkAgainstBill(costs, await deps.bill.readHostingBill(...periodDates(period, config.timezone))) : undefined;
   const runFailure = noRegionWasRead(config.regions, regionWideFailures(snapshot.failures));
   const ended = await finishRun(deps, {
     job: 'cost-report',
     dryRun: event.dryRun,
-    report: renderCostReport(costs),
+    report: renderCostReport(costs, billCheck),
     // A run that read no region has no figures: neither the dashboard nor the admins get zeros.
     worthSending: !runFailure,
     metrics: runFailure ? undefined : { points: costMetrics(costs), at: period.metricsAt },
     outcome: { period: period.label, totalCost: costs.totalCost, unallocated: costs.totalUnallocated, hosts: costs.hosts.length },
     runFailure,
   });
-  return { ...ended, costs };
+  return { ...ended, costs, billCheck };
+}
+
+/** The period's first and last local dates: the days asked of Cost Explorer (whose days are UTC). */
+function periodDates(period: Period, timezone: string): [string, string] {
+  return [localDate(period.start, timezone), localDate(new Date(period.end.getTime() - 1), timezone)];
 }
 
 /**

@@ -1,10 +1,12 @@
 /** The live wiring of cost-report: its clients (one per region, per container) and its dependencies. */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { CostReportConfig } from '../config.ts';
 import { clientPerRegion } from '../aws/clients.ts';
 import { createMetricsReader } from '../aws/cloudwatch.ts';
 import { createComponentAccess } from '../aws/inference-components.ts';
+import { COST_EXPLORER_REGION, createBillReader } from '../aws/cost-explorer.ts';
 import { createMetricsSink } from '../aws/metrics.ts';
 import { createEndpointReader } from '../aws/sagemaker.ts';
 import { createTopicNotifiers, reportNotifier } from '../aws/sns.ts';
@@ -15,6 +17,7 @@ function createCostReportClients() {
   return {
     sageMaker: clientPerRegion((settings) => new SageMakerClient(settings)),
     cloudWatch: clientPerRegion((settings) => new CloudWatchClient(settings)),
+    costExplorer: clientPerRegion((settings) => new CostExplorerClient(settings)),
     notifiers: createTopicNotifiers(),
   };
 }
@@ -32,6 +35,7 @@ function liveCostReportDeps(config: CostReportConfig, clients: CostReportClients
       components: createComponentAccess(clients.sageMaker(region)),
       metrics: createMetricsReader(clients.cloudWatch(region)),
     }),
+    bill: createBillReader(clients.costExplorer(COST_EXPLORER_REGION)),
   };
 }
 

@@ -2,6 +2,7 @@
  * Renders the cost attribution: an aligned plain-text table (endpoint → models → unallocated),
  * totals, top models and top movers; an SMS with the total, the top model and the unallocated cost.
  */
+import type { BillCheck } from '../domain/bill.ts';
 import { describeRunFailure } from '../domain/failures.ts';
 import type { CostReport, HostCost } from '../domain/cost.ts';
 import { plural, usd, usdShort } from './format.ts';
@@ -73,7 +74,7 @@ function periodText(report: CostReport): string {
   return report.periodLabel;
 }
 
-function renderEmail(report: CostReport, shownHosts: number): string {
+function renderEmail(report: CostReport, shownHosts: number, billCheck?: BillCheck): string {
   const change = report.totalCost - report.previousTotalCost;
   const unallocatedShare = report.totalCost > 0 ? ` (${Math.round((report.totalUnallocated / report.totalCost) * 100)}% of the total)` : '';
   const lines = [
@@ -108,15 +109,33 @@ function renderEmail(report: CostReport, shownHosts: number): string {
   lines.push(
     '',
     'HOW THIS WAS WORKED OUT',
-    '  m = measured from per-instance and per-GPU metrics (SampleCounts x publish period); e = estimated from current counts x hours.',
+    '  m = measured from per-instance and per-GPU metrics (the hours each series has data); e = estimated from current counts x hours.',
     '  A model pays for its share of the instance: GPUs held on GPU instances; CPU cores (or memory) on CPU instances.',
     '  Unallocated = instance cost - what the models hold. Storage, data transfer and serverless endpoints are not included.',
     `  Prices: ${report.priceSource}.`,
   );
+  if (billCheck) lines.push('', billLine(billCheck));
   return lines.join('\n');
 }
 
-function renderCostReport(report: CostReport): RenderedReport {
+/** The report's last line: its hosting total held against Cost Explorer's, or why it could not be. */
+function billLine(check: BillCheck): string {
+  const { bill } = check;
+  if (bill.status !== 'read') return `Against the bill: not checked (${bill.reason}); attributed hosting ${usd(check.attributed)}.`;
+  const days = bill.start === bill.endInclusive ? bill.start : `${bill.start} to ${bill.endInclusive}`;
+  const parts = [
+    `Against the bill: attributed hosting ${usd(check.attributed)}, Cost Explorer billed ${usd(bill.total)} for ${days} (UTC days)`,
+    `difference ${signed(check.difference ?? 0)}${check.percent !== undefined ? ` (${check.percent > 0 ? '+' : ''}${check.percent}%)` : ''}`,
+  ];
+  if (bill.estimated) parts.push('Cost Explorer still marks these days Estimated');
+  if (check.unattributed.length > 0) {
+    const named = check.unattributed.map((entry) => `${entry.instanceType} ${usd(entry.amount)}`).join(', ');
+    parts.push(`billed but not attributed: ${named} (e.g. an endpoint deleted that day)`);
+  }
+  return `${parts.join('; ')}.`;
+}
+
+function renderCostReport(report: CostReport, billCheck?: BillCheck): RenderedReport {
   const top = report.topModels[0];
   const period = periodText(report);
   const subject = subjectLine(`SageMaker cost ${period}: ${usdShort(report.totalCost)}, ${usdShort(report.totalUnallocated)} unallocated`);
@@ -127,7 +146,7 @@ function renderCostReport(report: CostReport): RenderedReport {
       : `${head} Unallocated ${usdShort(report.totalUnallocated)}.`,
     `${head} Unallocated ${usdShort(report.totalUnallocated)}.`,
   ]);
-  return fitToMessageLimit(report.hosts.length, (shown) => ({ subject, email: renderEmail(report, shown), sms }));
+  return fitToMessageLimit(report.hosts.length, (shown) => ({ subject, email: renderEmail(report, shown, billCheck), sms }));
 }
 
 export { renderCostReport };
