@@ -20,12 +20,14 @@ class SavingsReportJob extends ScheduledFunction {
       policyStatements: [
         new iam.PolicyStatement({ sid: 'ReadSavingsMetrics', actions: ['cloudwatch:ListMetrics', 'cloudwatch:GetMetricData'], resources: ['*'] }),
         new iam.PolicyStatement({ sid: 'ReadNotebookState', actions: ['sagemaker:ListNotebookInstances', 'tag:GetResources'], resources: ['*'] }),
+        // The month's SageMaker bill: one GetCostAndUsage (plus pages), $0.01 each.
+        new iam.PolicyStatement({ sid: 'ReadTheBill', actions: ['ce:GetCostAndUsage'], resources: ['*'] }),
       ],
       wildcards: [
         {
           resources: '*',
           reason:
-            'cloudwatch:ListMetrics/GetMetricData, sagemaker:ListNotebookInstances and tag:GetResources support no resource-level permissions; all are read-only.',
+            'cloudwatch:ListMetrics/GetMetricData, sagemaker:ListNotebookInstances, tag:GetResources and ce:GetCostAndUsage support no resource-level permissions; all are read-only.',
         },
       ],
     });

@@ -597,6 +597,7 @@ describe('Stack: savings-report job, dashboard and chat delivery', () => {
     const actions = actionsOf(jobStatements(synthesized.template, 'savings-report').filter((statement) => statement.Effect === 'Allow'));
     // Its reads, its log group, its report topic, its own dead-letter queue (failed runs).
     expect(actions).toEqual([
+      'ce:GetCostAndUsage',
       'cloudwatch:GetMetricData',
       'cloudwatch:ListMetrics',
       'kms:Decrypt',

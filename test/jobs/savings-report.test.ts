@@ -176,6 +176,26 @@ describe('Savings ledger over a month of runs', () => {
     });
   });
 
+  it("says what share of the month's SageMaker bill the savings are, from Cost Explorer", async () => {
+    // Prepare: November's SageMaker bill, two usage types a day over three days (a notebook among them).
+    account.bill.push(
+      ...['2026-11-02', '2026-11-15', '2026-11-30'].flatMap((date) => [
+        { date, usageType: 'USE1-Host:ml.g5.xlarge', amount: 1000 },
+        { date, usageType: 'USE1-Notebk:ml.t3.medium', amount: 200 },
+      ]),
+      { date: '2026-12-01', usageType: 'USE1-Host:ml.g5.xlarge', amount: 999 },
+    );
+    now = new Date('2026-12-01T08:00:00Z');
+
+    // Act
+    const result = await savingsReport({ month: '2026-11' });
+
+    // Assess: whatever was saved, against the $3,600 billed over November's days only.
+    const share = Math.round((result.ledger.total / 3600) * 1000) / 10;
+    expect(result.report?.email).toContain(`That is ${share}% of the month's SageMaker bill so far ($3,600.00 in Cost Explorer).`);
+    expect(account.calls.find((call) => call.operation === 'GetCostAndUsage')?.input.TimePeriod).toEqual({ Start: '2026-11-01', End: '2026-12-01' });
+  });
+
   it("corrects a weekend's estimate to what the per-instance metrics measured, at the restore", async () => {
     // Prepare: a second host whose instance publishes per-instance metrics (60 samples an hour at
     // the default 60 s) until an hour after the scale-down: the scale-in took an hour.

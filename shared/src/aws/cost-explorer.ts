@@ -24,6 +24,7 @@ function createBillReader(client: CostExplorerClient): BillReader {
   return {
     async readHostingBill(start, endInclusive) {
       const byInstanceType = new Map<string, number>();
+      let serviceTotal = 0;
       let estimated = false;
       let token: string | undefined;
       try {
@@ -45,7 +46,9 @@ function createBillReader(client: CostExplorerClient): BillReader {
               const instanceType = hostedInstanceType(group.Keys?.[0] ?? '');
               // Amounts come as strings (Cost Explorer API Reference, MetricValue).
               const amount = Number(group.Metrics?.UnblendedCost?.Amount ?? 'NaN');
-              if (!instanceType || !Number.isFinite(amount)) continue;
+              if (!Number.isFinite(amount)) continue;
+              serviceTotal += amount;
+              if (!instanceType) continue;
               byInstanceType.set(instanceType, (byInstanceType.get(instanceType) ?? 0) + amount);
             }
           }
@@ -62,7 +65,7 @@ function createBillReader(client: CostExplorerClient): BillReader {
         return { status: 'unavailable', reason };
       }
       const total = [...byInstanceType.values()].reduce((sum, amount) => sum + amount, 0);
-      return { status: 'read', start, endInclusive, total, byInstanceType, estimated };
+      return { status: 'read', start, endInclusive, total, serviceTotal, byInstanceType, estimated };
     },
   };
 }

@@ -14,7 +14,10 @@ type HostingBill =
       /** Dates billed, `YYYY-MM-DD` (Cost Explorer's days are UTC). */
       readonly start: string;
       readonly endInclusive: string;
+      /** SageMaker hosting (`…-Host:ml.*` usage types). */
       readonly total: number;
+      /** Everything SageMaker billed over the days (hosting, notebooks, training, storage, …). */
+      readonly serviceTotal: number;
       readonly byInstanceType: ReadonlyMap<string, number>;
       /** Cost Explorer marks recent days Estimated: they can still change. */
       readonly estimated: boolean;
@@ -54,5 +57,11 @@ function checkAgainstBill(report: CostReport, bill: HostingBill): BillCheck {
   return { bill, attributed, difference, percent, unattributed };
 }
 
-export { checkAgainstBill, hostedInstanceType };
+/** `N% of the month's SageMaker bill`: what the bot saved against what SageMaker was billed over the same days. */
+function shareOfBill(saved: number, bill: HostingBill): { readonly percent: number; readonly billed: number; readonly estimated: boolean } | undefined {
+  if (bill.status !== 'read' || !(bill.serviceTotal > 0)) return undefined;
+  return { percent: Math.round((saved / bill.serviceTotal) * 1000) / 10, billed: roundCents(bill.serviceTotal), estimated: bill.estimated };
+}
+
+export { checkAgainstBill, hostedInstanceType, shareOfBill };
 export type { BillCheck, HostingBill };

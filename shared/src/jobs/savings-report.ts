@@ -23,6 +23,7 @@ import {
 import { TAGS } from '../domain/tags.ts';
 import { renderSavingsReport } from '../report/savings-report.ts';
 import { NOTEBOOK_STATE, type BotState } from '../aws/bot-state.ts';
+import type { BillReader } from '../aws/cost-explorer.ts';
 import type { MetricsReader } from '../aws/cloudwatch.ts';
 import { METRICS_NAMESPACE } from '../aws/metrics.ts';
 import type { NotebookAccess } from '../aws/notebook-instances.ts';
@@ -41,6 +42,8 @@ interface SavingsReportDeps extends JobDeps<SavingsReportConfig> {
   readonly accessFor: (region: string) => NotebookStateAccess;
   /** Only a stop the bot signed is counted. */
   readonly state: BotState;
+  /** Cost Explorer: the month's SageMaker bill, to say what share of it was saved (one request, plus pages). */
+  readonly bill?: BillReader | undefined;
 }
 
 interface SavingsReportResult extends JobResult<'savings-report'> {
@@ -55,10 +58,11 @@ async function runSavingsReport(event: SavingsReportEvent, deps: SavingsReportDe
   const { month } = event;
   const previous = monthBefore(month, config.timezone);
 
-  const [recorded, perResource, notebooks] = await Promise.all([
+  const [recorded, perResource, notebooks, bill] = await Promise.all([
     recordedTotals(deps.ownMetrics, previous, month),
     recordedPerResource(deps.ownMetrics, month),
     notebookStops(deps, [previous, month], now),
+    deps.bill?.readHostingBill(...monthDates(month, now)),
   ]);
   const failures = notebooks.failures;
   const notes = [
@@ -76,12 +80,28 @@ async function runSavingsReport(event: SavingsReportEvent, deps: SavingsReportDe
   const ended = await finishRun(deps, {
     job: 'savings-report',
     dryRun: event.dryRun,
-    report: renderSavingsReport(ledger, { previousMonth: previous.label, evaluatedAt: now.toISOString(), failures, notebookPrices: NOTEBOOK_PRICE_SOURCE }),
+    report: renderSavingsReport(ledger, {
+      previousMonth: previous.label,
+      evaluatedAt: now.toISOString(),
+      failures,
+      notebookPrices: NOTEBOOK_PRICE_SOURCE,
+      bill,
+    }),
     metrics: { points: [{ name: 'MonthSavings', value: ledger.total, unit: 'None', dimensions: { Month: month.label } }], at: now },
     outcome: { month: month.label, total: ledger.total, previousTotal: ledger.previousTotal },
     runFailure: noRegionWasRead(config.regions, regionWideFailures(failures)),
   });
   return { ...ended, ledger, failures };
+}
+
+/** The month's dates for Cost Explorer (UTC days): the whole month, or up to yesterday for this one. */
+function monthDates(month: Month, now: Date): [string, string] {
+  const first = `${month.label}-01`;
+  const lastOfMonth = new Date(Date.parse(`${first}T00:00:00Z`));
+  lastOfMonth.setUTCMonth(lastOfMonth.getUTCMonth() + 1, 0);
+  const yesterday = new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10);
+  const last = lastOfMonth.toISOString().slice(0, 10);
+  return [first, yesterday < last ? (yesterday < first ? first : yesterday) : last];
 }
 
 function addEntries(totals: ReadonlyMap<SavingsAction, number>, entries: readonly LedgerEntry[]): Map<SavingsAction, number> {

@@ -1,5 +1,7 @@
 /** The live wiring of savings-report: the bot's own metrics in the function's region, and each region's notebooks. */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { COST_EXPLORER_REGION, createBillReader } from '../aws/cost-explorer.ts';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
@@ -20,6 +22,7 @@ function createSavingsReportClients() {
     kms: clientPerRegion((settings) => new KMSClient(settings)),
     cloudWatch: clientPerRegion((settings) => new CloudWatchClient(settings)),
     tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings)),
+    costExplorer: clientPerRegion((settings) => new CostExplorerClient(settings)),
     notifiers: createTopicNotifiers(),
   };
 }
@@ -41,6 +44,7 @@ function liveSavingsReportDeps(
     metrics: createMetricsSink('savings-report', logger),
     notifier: reportNotifier(clients.notifiers, config),
     ownMetrics: createMetricsReader(clients.cloudWatch(metricsRegion)),
+    bill: createBillReader(clients.costExplorer(COST_EXPLORER_REGION)),
     accessFor: (region) => ({ notebooks: createNotebookAccess(clients.sageMaker(region)), tags: createTagReader(clients.tagging(region)) }),
   };
 }

@@ -3,6 +3,7 @@
  * by job, the top actions with their resource, and how each figure was obtained. The SMS is one
  * line; chat gets the same in markdown.
  */
+import { shareOfBill, type HostingBill } from '../domain/bill.ts';
 import { describeRunFailure, type RunFailure } from '../domain/failures.ts';
 import { SAVINGS_ACTIONS, type Ledger } from '../domain/savings.ts';
 import { roundCents } from '../domain/units.ts';
@@ -15,6 +16,17 @@ interface SavingsContext {
   readonly evaluatedAt: string;
   readonly failures: readonly RunFailure[];
   readonly notebookPrices: string;
+  /** The month's SageMaker bill (Cost Explorer), when it was read. */
+  readonly bill?: HostingBill | undefined;
+}
+
+/** What share of the month's SageMaker bill the savings are, or why that is not known. */
+function billText(ledger: Ledger, bill: HostingBill | undefined): string | undefined {
+  if (!bill) return undefined;
+  if (bill.status !== 'read') return `The month's SageMaker bill could not be read (${bill.reason}).`;
+  const share = shareOfBill(ledger.total, bill);
+  if (!share) return `Cost Explorer shows no SageMaker bill for ${ledger.month} yet.`;
+  return `That is ${share.percent}% of the month's SageMaker bill so far (${usd(share.billed)} in Cost Explorer${share.estimated ? ', still Estimated' : ''}).`;
 }
 
 /** `+$200.00 (+19%)` or `-$5.00 (-2%)` against the month before; undefined when it saved nothing. */
@@ -41,6 +53,7 @@ const HOW_OBTAINED = [
 function renderEmail(ledger: Ledger, context: SavingsContext): string {
   const lines = [
     `The SageMaker ops bot saved ${usd(ledger.total)} in ${ledger.month}${against(ledger, context.previousMonth, usd)}.`,
+    ...(billText(ledger, context.bill) ? [billText(ledger, context.bill) as string] : []),
     `Worked out ${utcMinute(context.evaluatedAt)}.`,
     '',
     'BY JOB',
