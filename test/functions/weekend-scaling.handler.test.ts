@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WeekendScalingResult } from '@ops-bot/shared/jobs/weekend-scaling';
-import { FakeAccount, fakeComponent, hostEndpoint, MUTATING, observable, STATE_KEY_ARN } from '../../fakes/account.ts';
+import { FakeAccount, FakeAwsError, fakeComponent, hostEndpoint, MUTATING, observable, STATE_KEY_ARN } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 import { lambdaContext, loadHandler, type LambdaHandler } from '../support/lambda.ts';
 
@@ -114,6 +114,25 @@ describe('Function: weekend-scaling handler', () => {
       why: 'components still running: skipped, not-opted-in',
     });
     expect(result.endpoints.find((endpoint) => endpoint.name === 'ep-2')?.estimatedSavings).toBeUndefined();
+  });
+
+  it('defers a restore whose state KMS cannot verify, and says so: nothing is set from unverified state', async () => {
+    // Prepare: scaled down; on Monday KMS does not answer.
+    const account = mixedAccount();
+    await invoke(account, { action: 'scale-down' });
+    vi.setSystemTime(new Date('2026-11-23T06:00:00.000Z'));
+    account.failWhen('VerifyMac', () => new FakeAwsError('KMSInternalException', 'Internal error', 500));
+    const writesBefore = account.mutatingCalls();
+
+    // Act
+    const result = await invoke(account, { action: 'restore' });
+
+    // Assess
+    expect(account.mutatingCalls()).toBe(writesBefore);
+    expect(copies(account)).toMatchObject({ plain: 0, autoscaled: 0 });
+    expect(result.components.filter((c) => c.disposition === 'deferred').map((c) => c.name)).toEqual(['plain', 'autoscaled']);
+    expect(result.report?.email).toContain('not touched: its state could not be verified now');
+    expect(result.report?.email).toContain('KMS VerifyMac failed');
   });
 
   it('restores exactly the saved counts and bounds, clears the state, and a second restore changes nothing', async () => {
