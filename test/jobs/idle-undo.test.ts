@@ -49,6 +49,18 @@ describe('The undo of an idle delete', () => {
   };
   const check = (at = NOW) => run({}, at) as Promise<IdleEndpointsResult>;
   const recreate = (endpoint: string, at = NOW) => run({ action: 'recreate', endpoint }, at) as Promise<IdleActionUndoResult>;
+  /** The last run's IdleEndpointCost points, delivered into the account's CloudWatch: how a later run remembers the alert. */
+  const deliverAlerts = () =>
+    account.series.push(
+      ...metrics.points
+        .filter((point) => point.name === 'IdleEndpointCost')
+        .map((point) => ({
+          namespace: 'SageMakerOpsBot',
+          metricName: 'IdleEndpointCost',
+          dimensions: { Job: 'idle-endpoints', ...point.dimensions },
+          points: [{ at: NOW, sum: point.value }],
+        })),
+    );
   const savings = () => metrics.points.filter((point) => point.name === 'Savings' && point.dimensions.Action === 'idle-delete' && !point.dimensions.Resource);
 
   beforeEach(() => {
@@ -191,17 +203,8 @@ describe('The undo of an idle delete', () => {
     // Prepare: alerted idle on day 1 (the alert is remembered through the bot's own metrics, in the function's region).
     vi.stubEnv('AWS_REGION', 'us-east-1');
     given([fakeEndpoint('forgotten', { createdAt: daysAgo(30) })]);
-    const metricsSeries = () =>
-      metrics.points
-        .filter((point) => point.name === 'IdleEndpointCost')
-        .map((point) => ({
-          namespace: 'SageMakerOpsBot',
-          metricName: 'IdleEndpointCost',
-          dimensions: { Job: 'idle-endpoints', ...point.dimensions },
-          points: [{ at: NOW, sum: point.value }],
-        }));
     await check();
-    account.series.push(...metricsSeries());
+    deliverAlerts();
     // Its owner starts an update: it is listed as Updating, not InService.
     Object.assign(account.endpoints[0] ?? {}, { status: 'Updating' });
 
@@ -248,16 +251,7 @@ describe('The undo of an idle delete', () => {
     ]);
     Object.assign(account.components[0] ?? {}, { tags: { 'ops-bot:weekend-scale-to-zero': 'true' } });
     await check();
-    account.series.push(
-      ...metrics.points
-        .filter((point) => point.name === 'IdleEndpointCost')
-        .map((point) => ({
-          namespace: 'SageMakerOpsBot',
-          metricName: 'IdleEndpointCost',
-          dimensions: { Job: 'idle-endpoints', ...point.dimensions },
-          points: [{ at: NOW, sum: point.value }],
-        })),
-    );
+    deliverAlerts();
     // The weekend job scales the component to 0 (state signed), and managed instance scaling releases the instance.
     const weekendConfig = parseWeekendScalingConfig({ ...env, WEEKEND_SETTLE_POLL_SECONDS: '0' });
     await runWeekendScaling(

@@ -17,6 +17,7 @@ import { idleEndpointsEventParser } from '@ops-bot/shared/lambda/events';
 import { createIdleEndpointsClients, liveIdleEndpointsDeps } from '@ops-bot/shared/live/idle-endpoints';
 import { FakeAccount, fakeEndpoint, hostEndpoint, STATE_KEY_ARN, type FakeComponent } from '../../fakes/account.ts';
 import { recordMetrics } from '../support/metrics.ts';
+import { STATE_KEYS } from '../support/weekend-builders.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -27,14 +28,6 @@ const config = parseWeekendScalingConfig({
   WEEKEND_SETTLE_POLL_SECONDS: '0',
 });
 const clock = () => new Date('2026-11-20T17:00:00Z');
-const STATE_KEYS = [
-  'ops-bot:saved-copy-count',
-  'ops-bot:saved-min-capacity',
-  'ops-bot:saved-max-capacity',
-  'ops-bot:saved-at',
-  'ops-bot:restore-after',
-  'ops-bot:held-by',
-];
 const MAC = 'ops-bot:state-mac';
 
 const componentArbitrary = fc.record({

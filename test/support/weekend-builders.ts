@@ -44,4 +44,4 @@ function hostingEndpoint(overrides: Partial<HostingEndpoint> = {}): HostingEndpo
   };
 }
 
-export { component, hostingEndpoint };
+export { component, hostingEndpoint, STATE_KEYS };
