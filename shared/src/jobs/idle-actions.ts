@@ -429,7 +429,10 @@ async function recreateEndpoint(region: string, name: string, deps: ActionDeps, 
   });
   const configs = await configsWithRecords(access);
   let found: { arn: string; tags: Tags; record: RecreateRecord | string } | undefined;
-  for (const [arn, tags] of configs) {
+  for (const [arn, searched] of configs) {
+    if (!recordedEndpoints(searched).includes(name) && searched[TAGS.recreateEndpoint] !== name) continue;
+    // Found by the (eventually consistent) tag search; read from the config itself before it is trusted or written.
+    const tags = await access.lifecycle.readTags(arn);
     if (recordedEndpoints(tags).includes(name)) found = { arn, tags, record: await readRecord(deps.state, arn, name, tags) };
     else if (tags[TAGS.recreateEndpoint] === name) {
       const record = adopt && !dryRun ? await adoptLegacyRecord(arn, tags, name, access, deps.state) : readLegacyRecreateRecord(tags);
@@ -538,7 +541,10 @@ interface ActionsInEffect {
 async function actionsInEffect(region: string, access: ActionAccess, state: BotState, now: Date, dryRun: boolean): Promise<ActionsInEffect> {
   const [configs, endpoints] = await Promise.all([configsWithRecords(access), access.tags.findTagged('sagemaker:endpoint', TAGS.costPerDay)]);
   const result: ActionsInEffect = { saving: [], notes: [], rejected: 0 };
-  for (const [arn, tags] of configs) {
+  // The tag search only finds them (it is eventually consistent): each is read from the resource
+  // itself (ListTags) before it is verified, counted or written.
+  for (const [arn] of configs) {
+    const tags = await access.lifecycle.readTags(arn);
     const legacy = readLegacyRecreateRecord(tags);
     if (typeof legacy === 'object') {
       result.rejected += 1;
@@ -579,8 +585,9 @@ async function actionsInEffect(region: string, access: ActionAccess, state: BotS
       }
     }
   }
-  for (const [arn, tags] of endpoints) {
+  for (const [arn] of endpoints) {
     const name = arn.slice(arn.lastIndexOf('/') + 1);
+    const tags = await access.lifecycle.readTags(arn);
     const read = await state.verify(arn, ENDPOINT_STATE, tags);
     if (read.status === 'verified') {
       const perDay = Number(read.values[TAGS.costPerDay]);
