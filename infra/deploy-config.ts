@@ -60,6 +60,11 @@ interface DeployConfig {
   /** Local dates (YYYY-MM-DD) on which no weekend restore runs. */
   readonly holidays: readonly string[];
   readonly maxScaleDownDays?: number;
+  /**
+   * `true` (every job) or the jobs that only report: their scheduled runs publish what they would do
+   * and change nothing (REPORT_ONLY=true), and their roles hold no write permission at all.
+   */
+  readonly reportOnly?: boolean | readonly JobName[];
 }
 
 const DEFAULT_SCHEDULES = {
@@ -93,6 +98,7 @@ const KNOWN_KEYS = [
   'stackSets',
   'centralTopicArn',
   'chat',
+  'reportOnly',
 ];
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
@@ -357,6 +363,7 @@ function parseDeployConfig(context: unknown): DeployConfig {
     stackSets: raw.stackSets !== undefined ? stackSets(raw.stackSets) : undefined,
     centralTopicArn: raw.centralTopicArn !== undefined ? centralTopic(raw.centralTopicArn) : undefined,
     chat: raw.chat !== undefined ? chat(raw.chat) : undefined,
+    reportOnly: raw.reportOnly !== undefined ? reportOnlyJobs(raw.reportOnly) : undefined,
   };
   checkRuntimeEnvironment(config);
   return config;
@@ -384,9 +391,25 @@ function allSettings(config: DeployConfig): Record<string, string | undefined> {
   };
 }
 
+function reportOnlyJobs(raw: unknown): boolean | JobName[] {
+  if (typeof raw === 'boolean') return raw;
+  if (!Array.isArray(raw))
+    throw new DeployConfigError('reportOnly', `must be true, false or a list of job names (${JOB_NAMES.join(', ')}), got ${JSON.stringify(raw)}`);
+  raw.forEach((job, index) => {
+    if (!(JOB_NAMES as readonly unknown[]).includes(job))
+      throw new DeployConfigError(`reportOnly[${index}]`, `${JSON.stringify(job)} is not a job (${JOB_NAMES.join(', ')})`);
+  });
+  return raw as JobName[];
+}
+
+/** Whether `job` only reports: it changes nothing and its role holds no write permission. */
+function isReportOnly(config: DeployConfig, job: JobName): boolean {
+  return config.reportOnly === true || (Array.isArray(config.reportOnly) && config.reportOnly.includes(job));
+}
+
 /** One job's environment: only the variables its own config parser reads. */
 function jobEnvironment(config: DeployConfig, job: JobName): Record<string, string> {
-  const settings = allSettings(config);
+  const settings: Record<string, string | undefined> = { ...allSettings(config), [ENV.reportOnly]: isReportOnly(config, job) ? 'true' : undefined };
   const own: Record<string, string> = {};
   for (const variable of JOB_CONFIG[job].variables) {
     const value = settings[variable];
@@ -423,5 +446,5 @@ function checkRuntimeEnvironment(config: DeployConfig): void {
   }
 }
 
-export { parseDeployConfig, readDeployConfig, jobEnvironment, DeployConfigError, DEFAULT_SCHEDULES, DEFAULT_CONFIG_FILE };
+export { parseDeployConfig, readDeployConfig, jobEnvironment, isReportOnly, DeployConfigError, DEFAULT_SCHEDULES, DEFAULT_CONFIG_FILE };
 export type { DeployConfig, DailyTime, WeeklyTime, StackSetsConfig, ChatConfig };

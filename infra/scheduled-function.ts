@@ -20,6 +20,7 @@ import { Construct } from 'constructs';
 import { ENV } from '@ops-bot/shared/config';
 import { METRICS_NAMESPACE } from '@ops-bot/shared/aws/metrics';
 import { acknowledgeWildcardArns } from './nag.ts';
+import { withoutWrites } from './write-actions.ts';
 
 interface JobSchedule {
   /** Construct id of the schedule, e.g. `Daily`. */
@@ -48,6 +49,8 @@ interface ScheduledFunctionProps {
    * (through this construct's Scheduler role, with the same dead-letter queue).
    */
   readonly canScheduleItself?: boolean;
+  /** The job only reports (REPORT_ONLY=true): its role gets no write action at all, whatever the statements ask. */
+  readonly reportOnly?: boolean;
   /** At most this many runs at once (Lambda reserved concurrency); unset means no limit of its own. */
   readonly reservedConcurrency?: number;
   /**
@@ -67,11 +70,13 @@ class ScheduledFunction extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
   private readonly topic: sns.ITopic;
   private readonly jobName: string;
+  private readonly reportOnly: boolean;
 
   constructor(scope: Construct, id: string, props: ScheduledFunctionProps) {
     super(scope, id);
     this.topic = props.topic;
     this.jobName = props.jobName;
+    this.reportOnly = props.reportOnly ?? false;
     const codeDir = `${props.distDir}/${props.jobName}`;
     if (!existsSync(`${codeDir}/index.mjs`)) {
       throw new Error(`${codeDir}/index.mjs is missing: run "npm run build" before cdk synth or deploy`);
@@ -81,7 +86,7 @@ class ScheduledFunction extends Construct {
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs the ${props.jobName} job of the SageMaker ops bot`,
-      inlinePolicies: { job: new iam.PolicyDocument({ statements: [...props.policyStatements] }) },
+      inlinePolicies: { job: new iam.PolicyDocument({ statements: props.reportOnly ? withoutWrites(props.policyStatements) : [...props.policyStatements] }) },
     });
     logGroup.grantWrite(this.role);
 
@@ -131,7 +136,7 @@ class ScheduledFunction extends Construct {
         }),
     );
 
-    if (props.canScheduleItself) this.allowSelfScheduling();
+    if (props.canScheduleItself && !props.reportOnly) this.allowSelfScheduling();
     for (const { resources, reason } of props.wildcards ?? []) this.acknowledgeWildcards(resources, reason);
 
     acknowledgeWildcardArns(
@@ -185,7 +190,8 @@ class ScheduledFunction extends Construct {
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'SignedState',
-        actions: access === 'sign' ? ['kms:GenerateMac', 'kms:VerifyMac'] : ['kms:VerifyMac'],
+        // A report-only job writes no state, so it only checks MACs.
+        actions: access === 'sign' && !this.reportOnly ? ['kms:GenerateMac', 'kms:VerifyMac'] : ['kms:VerifyMac'],
         resources: [stateKey.keyArn],
       }),
     );

@@ -14,7 +14,7 @@ import {
 import { ConfigError } from '@ops-bot/shared/errors';
 
 const base = { AWS_REGION: 'us-east-1' };
-const common = { topicArn: undefined, centralTopicArn: undefined, topicDisplayName: 'OpsBot', regions: ['us-east-1'] };
+const common = { topicArn: undefined, centralTopicArn: undefined, topicDisplayName: 'OpsBot', regions: ['us-east-1'], reportOnly: false };
 
 /** A value each variable refuses. */
 const INVALID: Readonly<Record<string, string>> = {
@@ -40,6 +40,8 @@ const INVALID: Readonly<Record<string, string>> = {
   TOPIC_DISPLAY_NAME: 'SageMaker ops bot',
   CENTRAL_TOPIC_ARN: 'central',
   WEEKEND_SETTLE_POLL_SECONDS: '61',
+  REPORT_ONLY: 'yes',
+  STATE_KEY_ID: 'my-key',
 };
 
 describe('Function: parse*Config (one per job)', () => {
@@ -96,8 +98,12 @@ describe('Function: parse*Config (one per job)', () => {
       TOPIC_DISPLAY_NAME: 'Alerts',
       CENTRAL_TOPIC_ARN: 'arn:aws:sns:us-east-1:999988887777:central',
       WEEKEND_SETTLE_POLL_SECONDS: '5',
+      REPORT_ONLY: 'true',
+      STATE_KEY_ID: 'arn:aws:kms:us-east-1:111122223333:key/0b0b0b0b-1111-2222-3333-444455556666',
     };
     const read = {
+      reportOnly: true,
+      stateKeyId: 'arn:aws:kms:us-east-1:111122223333:key/0b0b0b0b-1111-2222-3333-444455556666',
       topicArn: 'arn:aws:sns:eu-west-1:111122223333:ops-bot',
       topicDisplayName: 'Alerts',
       centralTopicArn: 'arn:aws:sns:us-east-1:999988887777:central',
@@ -112,8 +118,10 @@ describe('Function: parse*Config (one per job)', () => {
       priceOverrides: { 'ml.g5.xlarge': 1.1 },
       describeConcurrency: 4,
     });
+    // cost-report keeps no state: it has no key.
     expect(parseCostReportConfig(env)).toEqual({
       ...read,
+      stateKeyId: undefined,
       priceOverrides: { 'ml.g5.xlarge': 1.1 },
       describeConcurrency: 4,
       timezone: 'Europe/Berlin',

@@ -3,7 +3,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { ScheduledFunction } from '../scheduled-function.ts';
-import { jobEnvironment } from '../deploy-config.ts';
+import { isReportOnly, jobEnvironment } from '../deploy-config.ts';
 import { commonProps, endpointArns, sageMakerArns, type JobContext } from './job-context.ts';
 
 class CostReportJob extends ScheduledFunction {
@@ -15,6 +15,7 @@ class CostReportJob extends ScheduledFunction {
     super(scope, id, {
       ...commonProps(context),
       jobName: 'cost-report',
+      reportOnly: isReportOnly(config, 'cost-report'),
       description: 'Attributes SageMaker endpoint cost to models, with the unallocated capacity',
       environment: jobEnvironment(config, 'cost-report'),
       timeout: Duration.minutes(10),

@@ -10,7 +10,7 @@ import { METRICS_NAMESPACE } from '@ops-bot/shared/aws/metrics';
 import { TAGS } from '@ops-bot/shared/domain/tags';
 import { ENDPOINT_STATE, slotTagKeyPatterns } from '@ops-bot/shared/aws/bot-state';
 import { ScheduledFunction } from '../scheduled-function.ts';
-import { jobEnvironment } from '../deploy-config.ts';
+import { isReportOnly, jobEnvironment } from '../deploy-config.ts';
 import { componentStepPermissions } from './component-steps.ts';
 import { commonProps, endpointArns, sageMakerArns, type JobContext } from './job-context.ts';
 
@@ -40,6 +40,7 @@ class IdleEndpointsJob extends ScheduledFunction {
     super(scope, id, {
       ...commonProps(context),
       jobName: 'idle-endpoints',
+      reportOnly: isReportOnly(config, 'idle-endpoints'),
       description: 'Finds idle SageMaker real-time endpoints, reports what they waste, and acts on the opted-in ones',
       environment: jobEnvironment(config, 'idle-endpoints'),
       timeout: Duration.minutes(5),

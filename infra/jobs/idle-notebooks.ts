@@ -5,7 +5,7 @@ import type { Construct } from 'constructs';
 import { TAGS } from '@ops-bot/shared/domain/tags';
 import { NOTEBOOK_STATE, slotTagKeyPatterns } from '@ops-bot/shared/aws/bot-state';
 import { ScheduledFunction, type JobSchedule } from '../scheduled-function.ts';
-import { jobEnvironment, type DeployConfig } from '../deploy-config.ts';
+import { isReportOnly, jobEnvironment, type DeployConfig } from '../deploy-config.ts';
 import { commonProps, sageMakerArns, type JobContext } from './job-context.ts';
 
 function notebookSchedules(config: DeployConfig): JobSchedule[] {
@@ -42,6 +42,7 @@ class IdleNotebooksJob extends ScheduledFunction {
     super(scope, id, {
       ...commonProps(context),
       jobName: 'idle-notebooks',
+      reportOnly: isReportOnly(config, 'idle-notebooks'),
       description: 'Stops idle SageMaker notebook instances (idleness read from Jupyter) and audits Studio apps',
       environment: jobEnvironment(config, 'idle-notebooks'),
       timeout: Duration.minutes(5),

@@ -3,7 +3,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { ScheduledFunction } from '../scheduled-function.ts';
-import { jobEnvironment } from '../deploy-config.ts';
+import { isReportOnly, jobEnvironment } from '../deploy-config.ts';
 import { commonProps, type JobContext } from './job-context.ts';
 
 class SavingsReportJob extends ScheduledFunction {
@@ -13,6 +13,7 @@ class SavingsReportJob extends ScheduledFunction {
     super(scope, id, {
       ...commonProps(context),
       jobName: 'savings-report',
+      reportOnly: isReportOnly(config, 'savings-report'),
       description: 'Reports what the SageMaker ops bot saved last month',
       environment: jobEnvironment(config, 'savings-report'),
       timeout: Duration.minutes(5),

@@ -10,7 +10,7 @@ import { TAGS } from '@ops-bot/shared/domain/tags';
 import { WEEKEND_FUNCTION_TIMEOUT_MINUTES } from '@ops-bot/shared/domain/weekend-scaling';
 import { METRICS_NAMESPACE } from '@ops-bot/shared/aws/metrics';
 import { ScheduledFunction } from '../scheduled-function.ts';
-import { jobEnvironment } from '../deploy-config.ts';
+import { isReportOnly, jobEnvironment } from '../deploy-config.ts';
 import { componentStepPermissions } from './component-steps.ts';
 import { commonProps, endpointArns, sageMakerArns, type JobContext } from './job-context.ts';
 
@@ -25,6 +25,7 @@ class WeekendScalingJob extends ScheduledFunction {
     super(scope, id, {
       ...commonProps(context),
       jobName: 'weekend-scaling',
+      reportOnly: isReportOnly(config, 'weekend-scaling'),
       description: 'Scales opted-in SageMaker inference components to 0 copies for the weekend and restores them',
       environment: jobEnvironment(config, 'weekend-scaling'),
       timeout: Duration.minutes(WEEKEND_FUNCTION_TIMEOUT_MINUTES),

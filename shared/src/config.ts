@@ -33,6 +33,7 @@ const ENV = {
   centralTopicArn: 'CENTRAL_TOPIC_ARN',
   weekendSettlePollSeconds: 'WEEKEND_SETTLE_POLL_SECONDS',
   stateKeyId: 'STATE_KEY_ID',
+  reportOnly: 'REPORT_ONLY',
   awsRegion: 'AWS_REGION',
 } as const;
 
@@ -65,6 +66,8 @@ interface CommonConfig {
   readonly regions: readonly string[];
   /** The KMS HMAC key that signs the bot's state on resources (jobs that keep state); only a dry run may go without it. */
   readonly stateKeyId?: string | undefined;
+  /** REPORT_ONLY: scheduled runs publish what they would do, change nothing and book no saving. */
+  readonly reportOnly?: boolean | undefined;
 }
 
 /** A KMS key ARN, alias ARN, `alias/…` or key ID (KMS API Reference, KeyId). */
@@ -133,9 +136,14 @@ type Env = Readonly<Record<string, string | undefined>>;
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const TOPIC_ARN_PATTERN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
+/** What the jobs that keep signed state need on top: their key. Parsed only for them, so a bad key never stops the others. */
+function parseStatefulConfig(env: Env): CommonConfig {
+  return { ...parseCommonConfig(env), stateKeyId: parseStateKeyId(env[ENV.stateKeyId]) };
+}
+
 function parseCommonConfig(env: Env): CommonConfig {
   return {
-    stateKeyId: parseStateKeyId(env[ENV.stateKeyId]),
+    reportOnly: parseBoolean(env, ENV.reportOnly, false),
     topicArn: parseTopicArn(env[ENV.topicArn]),
     topicDisplayName: parseTopicDisplayName(env[ENV.topicDisplayName]),
     centralTopicArn: env[ENV.centralTopicArn]?.trim() ? parseCentralTopicArn(env[ENV.centralTopicArn]) : undefined,
@@ -147,7 +155,7 @@ const parseDescribeConcurrency = (env: Env) => parseInteger(env, ENV.describeCon
 
 function parseIdleEndpointsConfig(env: Env): IdleEndpointsConfig {
   return {
-    ...parseCommonConfig(env),
+    ...parseStatefulConfig(env),
     endpointIdleHours: parseInteger(env, ENV.endpointIdleHours, DEFAULTS.endpointIdleHours, 1, LOOKBACK_DAYS * 24),
     endpointIdleActionDays: parseInteger(env, ENV.endpointIdleActionDays, DEFAULTS.endpointIdleActionDays, 1, LOOKBACK_DAYS),
     priceOverrides: parsePriceOverridesVariable(env[ENV.priceOverrides]),
@@ -157,7 +165,7 @@ function parseIdleEndpointsConfig(env: Env): IdleEndpointsConfig {
 
 function parseWeekendScalingConfig(env: Env): WeekendScalingConfig {
   return {
-    ...parseCommonConfig(env),
+    ...parseStatefulConfig(env),
     priceOverrides: parsePriceOverridesVariable(env[ENV.priceOverrides]),
     describeConcurrency: parseDescribeConcurrency(env),
     timezone: parseTimezone(env[ENV.timezone]),
@@ -182,7 +190,7 @@ function parseCostReportConfig(env: Env): CostReportConfig {
 
 function parseIdleNotebooksConfig(env: Env): IdleNotebooksConfig {
   return {
-    ...parseCommonConfig(env),
+    ...parseStatefulConfig(env),
     describeConcurrency: parseDescribeConcurrency(env),
     timezone: parseTimezone(env[ENV.timezone]),
     notebookIdleMinutes: parseInteger(env, ENV.notebookIdleMinutes, DEFAULTS.notebookIdleMinutes, 5, 7 * 24 * 60),
@@ -193,10 +201,10 @@ function parseIdleNotebooksConfig(env: Env): IdleNotebooksConfig {
 }
 
 function parseSavingsReportConfig(env: Env): SavingsReportConfig {
-  return { ...parseCommonConfig(env), timezone: parseTimezone(env[ENV.timezone]) };
+  return { ...parseStatefulConfig(env), timezone: parseTimezone(env[ENV.timezone]) };
 }
 
-const COMMON_VARIABLES = [ENV.topicArn, ENV.topicDisplayName, ENV.centralTopicArn, ENV.regions] as const;
+const COMMON_VARIABLES = [ENV.topicArn, ENV.topicDisplayName, ENV.centralTopicArn, ENV.regions, ENV.reportOnly] as const;
 /** Jobs that keep signed state on resources. */
 const STATEFUL_VARIABLES = [...COMMON_VARIABLES, ENV.stateKeyId] as const;
 

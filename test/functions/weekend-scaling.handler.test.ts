@@ -116,6 +116,31 @@ describe('Function: weekend-scaling handler', () => {
     expect(result.endpoints.find((endpoint) => endpoint.name === 'ep-2')?.estimatedSavings).toBeUndefined();
   });
 
+  it('in report-only mode makes no mutating call, books no saving and publishes what it would do, saying so first', async () => {
+    // Prepare
+    const account = mixedAccount();
+
+    // Act
+    const result = await invoke(account, { action: 'scale-down' }, { REPORT_ONLY: 'true' });
+
+    // Assess
+    expect(account.calls.filter((call) => MUTATING.has(call.operation)).map((call) => call.operation)).toEqual([]);
+    expect(copies(account)).toMatchObject({ plain: 3, autoscaled: 2 });
+    expect(result.published).toBe(true);
+    expect(result.report?.subject).toMatch(/^REPORT-ONLY SageMaker weekend scale-down/);
+    expect(result.report?.email.split('\n')[0]).toBe(
+      'REPORT-ONLY MODE: nothing was changed and no saving was booked; this is what the bot would have done (REPORT_ONLY=true).',
+    );
+    expect(result.report?.email).toContain('would be scaled down');
+    expect(result.report?.sms.startsWith('REPORT-ONLY ')).toBe(true);
+  });
+
+  it('refuses REPORT_ONLY other than true or false, naming it', async () => {
+    const account = mixedAccount();
+    await expect(invoke(account, { action: 'scale-down' }, { REPORT_ONLY: 'sometimes' })).rejects.toThrow(/REPORT_ONLY/);
+    expect(account.calls).toEqual([]);
+  });
+
   it('defers a restore whose state KMS cannot verify, and says so: nothing is set from unverified state', async () => {
     // Prepare: scaled down; on Monday KMS does not answer.
     const account = mixedAccount();

@@ -212,7 +212,7 @@ describe('Idle actions (ops-bot:idle-action)', () => {
     // Assess
     expect(writes()).toEqual([]);
     expect(result.idleActions.outcomes).toEqual([expect.objectContaining({ result: 'planned', savesPerDay: 5.52 })]);
-    expect(result.report?.email).toContain('old-model (us-east-1): delete, due now (dry run: not done)');
+    expect(result.report?.email).toContain('old-model (us-east-1): delete, due now (not done: a dry run, or report-only)');
   });
 
   it('never touches busy, skipped, untagged, recently idle or unknown-valued endpoints, and refuses delete where components live', async () => {

@@ -277,6 +277,27 @@ describe('The undo of an idle delete', () => {
     expect(metrics.points.filter((point) => point.name === 'GoneAfterAlert' || point.dimensions.Action === 'after-alert')).toEqual([]);
   });
 
+  it('in report-only mode deletes nothing, books nothing and says what it would delete', async () => {
+    // Prepare
+    given([fakeEndpoint('old-model', { createdAt: daysAgo(30), tags: { ...OWNER_TAGS } })]);
+    metrics = recordMetrics();
+    const deps = {
+      ...liveIdleEndpointsDeps(parseIdleEndpointsConfig({ ...env, REPORT_ONLY: 'true' }), createIdleEndpointsClients(), silent, () => NOW),
+      metrics,
+    };
+
+    // Act
+    const result = (await runIdleEndpoints(parse({}), deps)) as IdleEndpointsResult;
+
+    // Assess
+    expect(account.mutatingCalls()).toBe(0);
+    expect(account.endpoints.map((endpoint) => endpoint.name)).toEqual(['old-model']);
+    expect(metrics.points.filter((point) => point.name === 'Savings')).toEqual([]);
+    expect(result.published).toBe(true);
+    expect(result.report?.email).toMatch(/^REPORT-ONLY MODE: nothing was changed/);
+    expect(result.report?.email).toContain('old-model (us-east-1): delete, due now');
+  });
+
   it('refuses to delete an endpoint whose config names a KMS key, before writing anything', async () => {
     // Prepare
     given([fakeEndpoint('encrypted', { createdAt: daysAgo(30), tags: { ...OWNER_TAGS }, kmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/abc' })]);

@@ -7,7 +7,8 @@ import { requireStateKey, requireTopicArn, type CommonConfig, type JobName } fro
 import { describeFailure, PublishFailedError } from '../errors.ts';
 import type { MetricPoint, MetricsSink } from '../aws/metrics.ts';
 import type { Notifier } from '../aws/sns.ts';
-import type { RenderedReport } from '../report/sns-message.ts';
+import { subjectLine, type RenderedReport } from '../report/sns-message.ts';
+import { fitSms } from '../report/gsm7.ts';
 import type { Deadline } from '../util/deadline.ts';
 import type { RunLogger } from '../util/logger.ts';
 import type { SavingsAction } from '../domain/savings.ts';
@@ -48,6 +49,26 @@ function savingsPoints(action: SavingsAction, region: string, resource: string, 
   ];
 }
 
+/**
+ * Whether this run may change anything: not in a dry run (which also publishes nothing), not in
+ * report-only mode (which publishes what it would have done).
+ */
+function changesNothing(config: CommonConfig, dryRun: boolean): boolean {
+  return dryRun || config.reportOnly === true;
+}
+
+/** What a report-only run's texts say first, so nobody reads them as done. */
+const REPORT_ONLY_LINE = 'REPORT-ONLY MODE: nothing was changed and no saving was booked; this is what the bot would have done (REPORT_ONLY=true).';
+
+function asReportOnly(report: RenderedReport): RenderedReport {
+  return {
+    ...report,
+    subject: subjectLine(`REPORT-ONLY ${report.subject}`),
+    email: `${REPORT_ONLY_LINE}\n\n${report.email}`,
+    sms: fitSms([`REPORT-ONLY ${report.sms}`, report.sms]),
+  };
+}
+
 /** Before any AWS call: a real run must have somewhere to publish, and a job that keeps state a key to sign it with. */
 function startRun(config: CommonConfig, dryRun: boolean, options: { readonly keepsState?: boolean } = {}): void {
   if (dryRun) return;
@@ -67,6 +88,8 @@ interface RunEnding<J extends JobName> {
   readonly outcome: Readonly<Record<string, unknown>>;
   /** The run's own failure, raised after the report is out. */
   readonly runFailure?: Error | undefined;
+  /** A report-only run: its texts say so first, and it books no saving. */
+  readonly reportOnly?: boolean | undefined;
 }
 
 /**
@@ -77,13 +100,15 @@ interface RunEnding<J extends JobName> {
  */
 async function finishRun<J extends JobName>(deps: Pick<JobDeps<CommonConfig>, 'logger' | 'metrics' | 'notifier'>, ending: RunEnding<J>): Promise<JobResult<J>> {
   const { logger } = deps;
-  if (!ending.dryRun && ending.metrics) deps.metrics.emit(ending.metrics.points, ending.metrics.at);
+  const points = ending.reportOnly ? ending.metrics?.points.filter((point) => point.name !== 'Savings') : ending.metrics?.points;
+  if (!ending.dryRun && ending.metrics && points) deps.metrics.emit(points, ending.metrics.at);
+  const report = ending.reportOnly && ending.report ? asReportOnly(ending.report) : ending.report;
   logger.info('Run finished', { job: ending.job, dryRun: ending.dryRun, ...ending.outcome });
   let publishFailure: PublishFailedError | undefined;
   let messageId: string | undefined;
-  if (!ending.dryRun && ending.report && (ending.worthSending ?? true)) {
+  if (!ending.dryRun && report && (ending.worthSending ?? true)) {
     try {
-      ({ messageId } = await deps.notifier.publish(ending.report));
+      ({ messageId } = await deps.notifier.publish(report));
       logger.info('Report published', { messageId });
     } catch (error) {
       publishFailure = new PublishFailedError(`Publishing the report failed: ${describeFailure(error)}`, { cause: error });
@@ -92,8 +117,8 @@ async function finishRun<J extends JobName>(deps: Pick<JobDeps<CommonConfig>, 'l
   }
   if (ending.runFailure) throw ending.runFailure;
   if (publishFailure) throw publishFailure;
-  return { job: ending.job, dryRun: ending.dryRun, published: messageId !== undefined, messageId, report: ending.report };
+  return { job: ending.job, dryRun: ending.dryRun, published: messageId !== undefined, messageId, report };
 }
 
-export { startRun, finishRun, savingsPoints };
+export { startRun, finishRun, savingsPoints, changesNothing };
 export type { JobDeps, JobResult, RunEnding };

@@ -5,7 +5,7 @@
  */
 import { LOOKBACK_DAYS, type IdleEndpointsConfig } from '../config.ts';
 import { ConfigError, describeFailure, noRegionWasRead } from '../errors.ts';
-import { finishRun, savingsPoints, startRun, type JobDeps, type JobResult } from './contract.ts';
+import { changesNothing, finishRun, savingsPoints, startRun, type JobDeps, type JobResult } from './contract.ts';
 import {
   findIdleEndpoints,
   selectEndpointsToDescribe,
@@ -103,8 +103,9 @@ async function runIdleEndpoints(event: IdleEndpointsEvent, deps: IdleEndpointsDe
     actionDays: config.endpointIdleActionDays,
     now,
   });
-  const outcomes = await actOnIdleEndpoints(decisions, deps, now, event.dryRun);
-  const ledger = await ledgerPoints(plan, snapshot, deps, now, event.dryRun);
+  const noChange = changesNothing(config, event.dryRun);
+  const outcomes = await actOnIdleEndpoints(decisions, deps, now, noChange);
+  const ledger = await ledgerPoints(plan, snapshot, deps, now, noChange);
   const report = renderIdleEndpointsReport(plan, { decisions, outcomes, notes: ledger.notes }) ?? null;
   for (const entry of plan.unchecked) logger.warn('Endpoint not checked', { ...entry });
 
@@ -131,6 +132,7 @@ async function runIdleEndpoints(event: IdleEndpointsEvent, deps: IdleEndpointsDe
       actions: outcomes.map(({ name, action, result }) => ({ name, action, result })),
     },
     runFailure: noRegionWasRead(snapshot.regions, snapshot.regionFailures),
+    reportOnly: config.reportOnly,
   });
   return {
     ...ended,
@@ -256,10 +258,11 @@ async function undoIdleAction(event: Extract<IdleEndpointsEvent, { endpoint: str
   if (!deps.actionsFor || !deps.state) throw new ConfigError('actions', 'an undo needs the live account (a replayed snapshot cannot act)');
   const actionDeps = { ...deps, actionsFor: deps.actionsFor, state: deps.state };
   const now = deps.clock();
+  const noChange = changesNothing(deps.config, event.dryRun);
   const outcome =
     event.action === 'restore'
-      ? await restoreEndpoint(event.region, event.endpoint, actionDeps, now, event.dryRun, event.adopt)
-      : await recreateEndpoint(event.region, event.endpoint, actionDeps, event.dryRun, now, event.adopt);
+      ? await restoreEndpoint(event.region, event.endpoint, actionDeps, now, noChange, event.adopt)
+      : await recreateEndpoint(event.region, event.endpoint, actionDeps, noChange, now, event.adopt);
   const ended = await finishRun(deps, {
     job: 'idle-endpoints',
     dryRun: event.dryRun,
@@ -272,6 +275,7 @@ async function undoIdleAction(event: Extract<IdleEndpointsEvent, { endpoint: str
       at: now,
     },
     outcome: { action: event.action, endpoint: event.endpoint, region: event.region, result: outcome.result },
+    reportOnly: deps.config.reportOnly,
   });
   return { ...ended, outcome };
 }

@@ -10,7 +10,7 @@
  */
 import type { IdleNotebooksConfig } from '../config.ts';
 import { describeFailure, noRegionWasRead } from '../errors.ts';
-import { finishRun, savingsPoints, startRun, type JobDeps, type JobResult } from './contract.ts';
+import { changesNothing, finishRun, savingsPoints, startRun, type JobDeps, type JobResult } from './contract.ts';
 import { realizedStop } from '../domain/savings.ts';
 import type { RunFailure } from '../domain/failures.ts';
 import {
@@ -70,7 +70,9 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
   const { config } = deps;
   startRun(config, event.dryRun, { keepsState: true });
   const now = deps.clock();
-  const regions = await Promise.all(config.regions.map((region) => runRegion(region, event, deps, now)));
+  // Report-only runs as a dry run inside, and publishes what it would have done.
+  const acting = { ...event, dryRun: changesNothing(config, event.dryRun) };
+  const regions = await Promise.all(config.regions.map((region) => runRegion(region, acting, deps, now)));
   const notebooks = regions.flatMap((region) => region.outcomes);
   const failures = regions.flatMap((region) => region.failures);
   const studio =
@@ -112,6 +114,7 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
       at: now,
     },
     outcome: { action: event.action, notebooks: notebooks.length, failures: failures.length },
+    reportOnly: config.reportOnly,
     // Only an unlisted region is unchecked: without the skip-tag search or Studio the notebooks are still judged.
     runFailure: noRegionWasRead(
       config.regions,

@@ -6,7 +6,7 @@
  */
 import type { WeekendScalingConfig } from '../config.ts';
 import { describeFailure, noRegionWasRead } from '../errors.ts';
-import { finishRun, savingsPoints, startRun, type JobDeps, type JobResult } from './contract.ts';
+import { changesNothing, finishRun, savingsPoints, startRun, type JobDeps, type JobResult } from './contract.ts';
 import { localDate } from '../domain/calendar.ts';
 import { regionWideFailures, type RunFailure } from '../domain/failures.ts';
 import type { HostedVariant, InferenceComponentListing } from '../domain/hosting.ts';
@@ -100,9 +100,11 @@ async function runWeekendScaling(event: WeekendScalingEvent, deps: WeekendScalin
   const { config } = deps;
   startRun(config, event.dryRun, { keepsState: true });
   const now = deps.clock();
-  if (event.until && !event.dryRun) deps.scheduler(); // fails on missing configuration before any AWS call
+  // Report-only runs as a dry run inside, and publishes what it would have done.
+  const acting = { ...event, dryRun: changesNothing(config, event.dryRun) };
+  if (acting.until && !acting.dryRun) deps.scheduler(); // fails on missing configuration before any AWS call
 
-  const parts = event.action === 'restore' ? await restore(event, deps, now) : await scaleDown(event, deps, now);
+  const parts = acting.action === 'restore' ? await restore(acting, deps, now) : await scaleDown(acting, deps, now);
 
   const failed = parts.outcomes.filter((outcome) => outcome.result === 'failed').length + parts.failures.length;
   const done = parts.outcomes.filter((outcome) => outcome.steps.length > 0 && outcome.result === 'done').length;
@@ -138,6 +140,7 @@ async function runWeekendScaling(event: WeekendScalingEvent, deps: WeekendScalin
       at: now,
     },
     outcome: { action: event.action, components: parts.outcomes.length, changed: done, failed },
+    reportOnly: config.reportOnly,
     runFailure: noRegionWasRead(config.regions, regionWideFailures(parts.failures)),
   });
   return {

@@ -64,7 +64,7 @@ function actionLine(endpoint: IdleEndpoint, actions: IdleActions): string | unde
 const TAG = 'ops-bot:idle-action';
 const RESULT_TEXT: Readonly<Record<IdleActionOutcome['result'], string>> = {
   done: 'done',
-  planned: 'due now (dry run: not done)',
+  planned: 'due now (not done: a dry run, or report-only)',
   'already-done': 'already done',
   skipped: 'not taken',
   failed: 'FAILED',
