@@ -65,6 +65,9 @@ async function carryOut(plans: readonly ComponentPlan[], runner: StepRunner): Pr
       let copiesNow = plan.copiesBefore;
       for (const step of plan.steps) {
         try {
+          // Between steps, never past the deadline: work left behind by a run that had to publish
+          // must not go on changing things if the container is thawed later.
+          if (runner.deadline?.passed()) throw new OutOfTimeError();
           await runStep(access, plan, step, runner);
           if (step.kind === 'set-copy-count') copiesNow = step.copyCount;
           if (step.kind === 'set-copy-count' && step.copyCount === 0) await keepStateAfterZero(runner.state, plan);

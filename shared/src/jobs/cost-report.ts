@@ -32,7 +32,7 @@ import type { ComponentAccess } from '../aws/inference-components.ts';
 import type { MetricsReader } from '../aws/cloudwatch.ts';
 import type { MetricPoint } from '../aws/metrics.ts';
 import { mapSettled } from '../util/concurrency.ts';
-import { NO_DEADLINE, type Deadline } from '../util/deadline.ts';
+import { NO_DEADLINE, REGION_GRACE_MS, regionOutOfTime, withinDeadline, type Deadline } from '../util/deadline.ts';
 import type { DryRunEvent } from '../lambda/events.ts';
 
 interface CostRegionAccess {
@@ -110,7 +110,13 @@ async function collectCostSnapshot(
   now: Date,
   deadline: Deadline = NO_DEADLINE,
 ): Promise<CostSnapshot> {
-  const regions = await Promise.all(config.regions.map((region) => collectRegion(region, accessFor(region), config, period, deadline)));
+  const regions = await Promise.all(
+    config.regions.map((region) =>
+      withinDeadline(collectRegion(region, accessFor(region), config, period, deadline), deadline, REGION_GRACE_MS).catch(
+        regionOutOfTime(region, { hosts: [], notes: [] }),
+      ),
+    ),
+  );
   return {
     kind: 'cost-report',
     version: 1,

@@ -35,7 +35,7 @@ import type { ComponentAccess } from '../aws/inference-components.ts';
 import type { EndpointReader } from '../aws/sagemaker.ts';
 import type { TagReader } from '../aws/tagging.ts';
 import { mapSettled } from '../util/concurrency.ts';
-import type { Deadline } from '../util/deadline.ts';
+import { NO_DEADLINE, OutOfTimeError, type Deadline } from '../util/deadline.ts';
 import type { RunLogger } from '../util/logger.ts';
 import { asPlanned, carryOut, settlePolicy } from './component-steps.ts';
 
@@ -99,7 +99,7 @@ async function actOnIdleEndpoints(
         if (isSkipped(own) || own[TAGS.idleAction] !== action)
           return { ...base, result: 'skipped', detail: 'its tags changed since they were searched: left alone', undo: undefined };
         return action === 'delete'
-          ? await deleteEndpoint(endpoint, access, state, now, dryRun, base)
+          ? await deleteEndpoint(endpoint, access, state, now, dryRun, base, deps.deadline)
           : await scaleToZero(endpoint, access, { ...deps, actionsFor, state }, now, dryRun, base);
       } catch (error) {
         deps.logger.error('Idle action failed', { endpoint: name, region, action, reason: describeFailure(error) });
@@ -139,6 +139,7 @@ async function deleteEndpoint(
   now: Date,
   dryRun: boolean,
   base: Base,
+  deadline: Deadline = NO_DEADLINE,
 ): Promise<IdleActionOutcome> {
   const savesPerDay = endpoint.knownCostPerDay;
   const config = await access.lifecycle.configOf(endpoint.name);
@@ -169,6 +170,8 @@ async function deleteEndpoint(
   if (typeof readBack !== 'object' || JSON.stringify(readBack) !== JSON.stringify(record)) {
     return refuse(`the recreate record on ${config.name} did not read back whole and verified`);
   }
+  // Never past the deadline: a run that had to publish leaves the endpoint (and its record) as they are.
+  if (deadline.passed()) throw new OutOfTimeError();
   for (const variant of registered) await access.variantScaling.deregisterVariant(endpoint.name, variant.variantName);
   await access.lifecycle.deleteEndpoint(endpoint.name);
   return {

@@ -30,7 +30,7 @@ import type { EndpointReader } from '../aws/sagemaker.ts';
 import type { MetricsReader } from '../aws/cloudwatch.ts';
 import { arnKey, type TagReader } from '../aws/tagging.ts';
 import { mapSettled } from '../util/concurrency.ts';
-import { NO_DEADLINE, type Deadline } from '../util/deadline.ts';
+import { NO_DEADLINE, REGION_GRACE_MS, regionOutOfTime, withinDeadline, type Deadline } from '../util/deadline.ts';
 import type { IdleEndpointsEvent } from '../lambda/events.ts';
 import { COMPONENT_STATE, ENDPOINT_STATE, type BotState } from '../aws/bot-state.ts';
 
@@ -282,7 +282,12 @@ async function undoIdleAction(event: Extract<IdleEndpointsEvent, { endpoint: str
 
 /** Reads every region at once; a region that fails is recorded and the others go on. */
 async function collectIdleEndpointsSnapshot(options: CollectOptions): Promise<IdleEndpointsSnapshot> {
-  const perRegion = await Promise.all(options.regions.map((region) => collectRegion(region, options.readersFor(region), options)));
+  const deadline = options.deadline ?? NO_DEADLINE;
+  const perRegion = await Promise.all(
+    options.regions.map((region) =>
+      withinDeadline(collectRegion(region, options.readersFor(region), options), deadline, REGION_GRACE_MS).catch(regionOutOfTime(region, { endpoints: [] })),
+    ),
+  );
   return {
     kind: 'idle-endpoints',
     version: 1,

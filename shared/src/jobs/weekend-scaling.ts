@@ -39,7 +39,7 @@ import { asPlanned, carryOut, settlePolicy, type SettlePolicy, type StepRunner }
 import { correctionPoints, measureWeekends, type WeekendMeasurement } from './weekend-measurement.ts';
 import type { MetricsReader } from '../aws/cloudwatch.ts';
 import { usd } from '../report/format.ts';
-import { NO_DEADLINE, type Deadline } from '../util/deadline.ts';
+import { NO_DEADLINE, REGION_GRACE_MS, regionOutOfTime, withinDeadline, type Deadline } from '../util/deadline.ts';
 import type { WeekendAction, WeekendScalingEvent } from '../lambda/events.ts';
 
 /** State older than MAX_SCALE_DOWN_DAYS plus this is reported: something keeps it from a restore. */
@@ -305,7 +305,11 @@ async function collectWeekendSnapshot(
 ): Promise<WeekendSnapshot> {
   const deadline = deps.deadline ?? NO_DEADLINE;
   const regions = await Promise.all(
-    config.regions.map((region) => collectRegion(region, deps.accessFor(region), deps.state, { config, action, deadline, onlyComponent })),
+    config.regions.map((region) =>
+      withinDeadline(collectRegion(region, deps.accessFor(region), deps.state, { config, action, deadline, onlyComponent }), deadline, REGION_GRACE_MS).catch(
+        regionOutOfTime(region, { components: [], endpoints: [] }),
+      ),
+    ),
   );
   return {
     components: regions.flatMap((region) => region.components),

@@ -4,11 +4,14 @@
  * its own, so one failure never hides the others.
  */
 
-import { NO_DEADLINE, OutOfTimeError, type Deadline } from './deadline.ts';
+import { NO_DEADLINE, OutOfTimeError, withinDeadline, type Deadline } from './deadline.ts';
 
 type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
-/** Items not started before the deadline passes settle as an OutOfTimeError, each on its own. */
+/**
+ * Items not started before the deadline passes, and items still in flight when it passes (a call that
+ * never answers), settle as an OutOfTimeError, each on its own.
+ */
 async function mapSettled<I, O>(items: readonly I[], limit: number, work: (item: I) => Promise<O>, deadline: Deadline = NO_DEADLINE): Promise<Settled<O>[]> {
   const results: Settled<O>[] = new Array(items.length);
   let next = 0;
@@ -20,7 +23,7 @@ async function mapSettled<I, O>(items: readonly I[], limit: number, work: (item:
         continue;
       }
       try {
-        results[index] = { ok: true, value: await work(items[index] as I) };
+        results[index] = { ok: true, value: await withinDeadline(work(items[index] as I), deadline) };
       } catch (error) {
         results[index] = { ok: false, error };
       }

@@ -11,15 +11,49 @@ const FINISH_RESERVE_MS = 30_000;
 interface Deadline {
   /** True once new work would risk the report: stop starting things. */
   readonly passed: () => boolean;
+  /** Settles `afterMs` after the deadline (never, without one): what work in flight is raced against. */
+  readonly whenPassed: (afterMs?: number) => Promise<void>;
 }
 
 /** No Lambda timeout (tests, the CLI): never passes. */
-const NO_DEADLINE: Deadline = { passed: () => false };
+const NO_DEADLINE: Deadline = { passed: () => false, whenPassed: () => new Promise<void>(() => undefined) };
+
+/**
+ * How long after the deadline a whole region's read is given up: its calls in flight were given up
+ * at the deadline itself, so this leaves it time to put together what it did read.
+ */
+const REGION_GRACE_MS = 5_000;
 
 function deadlineFrom(context: { getRemainingTimeInMillis(): number } | undefined, reserveMs = FINISH_RESERVE_MS, now: () => number = Date.now): Deadline {
   if (!context || typeof context.getRemainingTimeInMillis !== 'function') return NO_DEADLINE;
   const endsAt = now() + context.getRemainingTimeInMillis() - reserveMs;
-  return { passed: () => now() >= endsAt };
+  const timers = new Map<number, Promise<void>>();
+  return {
+    passed: () => now() >= endsAt,
+    whenPassed: (afterMs = 0) => {
+      let timer = timers.get(afterMs);
+      if (!timer) {
+        // unref: a pending deadline never keeps a finished process (the CLI, a test) alive.
+        timer = new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, endsAt + afterMs - now())).unref());
+        timers.set(afterMs, timer);
+      }
+      return timer;
+    },
+  };
+}
+
+/**
+ * The work, or an OutOfTimeError once the deadline passes, whichever comes first. A call that never
+ * answers (a socket held open, retries that outlast the run) is left behind, so the run can still
+ * decide on what it has and publish before the Lambda timeout; nothing waits on it.
+ */
+function withinDeadline<T>(work: Promise<T>, deadline: Deadline, afterMs = 0): Promise<T> {
+  return Promise.race([
+    work,
+    deadline.whenPassed(afterMs).then(() => {
+      throw new OutOfTimeError();
+    }),
+  ]);
 }
 
 class OutOfTimeError extends Error {
@@ -29,5 +63,13 @@ class OutOfTimeError extends Error {
   }
 }
 
-export { deadlineFrom, NO_DEADLINE, FINISH_RESERVE_MS, OutOfTimeError };
+/** A region whose read did not finish in time: recorded as not read, so nothing is acted on from half of it. */
+function regionOutOfTime<T>(region: string, empty: T): (error: unknown) => T & { failures: Array<{ region: string; stage: string; reason: string }> } {
+  return (error) => {
+    if (!(error instanceof OutOfTimeError)) throw error;
+    return { ...empty, failures: [{ region, stage: 'reading the region', reason: error.message }] };
+  };
+}
+
+export { deadlineFrom, withinDeadline, regionOutOfTime, REGION_GRACE_MS, NO_DEADLINE, FINISH_RESERVE_MS, OutOfTimeError };
 export type { Deadline };

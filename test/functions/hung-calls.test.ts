@@ -1,0 +1,82 @@
+/**
+ * A call that never answers (a socket held open) must not cost the report: the handler stops
+ * waiting at its deadline, decides on what it has, and publishes what it could not check and why,
+ * before the Lambda timeout. Here the Lambda has 31 s left and the bot keeps 30 s for finishing, so
+ * the deadline is one second away.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
+import type { WeekendScalingResult } from '@ops-bot/shared/jobs/weekend-scaling';
+import { FakeAccount, fakeComponent, fakeEndpoint, hostEndpoint, STATE_KEY_ARN, type Operation } from '../../fakes/account.ts';
+import { mockAccount } from '../../fakes/mock-clients.ts';
+import { lambdaContext, loadHandler } from '../support/lambda.ts';
+
+const ENV = {
+  AWS_REGION: 'us-east-1',
+  TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
+  STATE_KEY_ID: STATE_KEY_ARN,
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  WEEKEND_SETTLE_POLL_SECONDS: '0',
+};
+const DAY_MS = 24 * 3_600_000;
+
+/** The account, with `operation` on `name` never answering. */
+function hanging(account: FakeAccount, operation: Operation, name: string): FakeAccount {
+  const answer = account.handle.bind(account);
+  account.handle = (op, input) =>
+    op === operation && Object.values(input).includes(name) ? (new Promise(() => undefined) as unknown as ReturnType<typeof answer>) : answer(op, input);
+  return account;
+}
+
+describe('Runs that meet a call that never answers', () => {
+  let mocks: ReturnType<typeof mockAccount> | undefined;
+  afterEach(() => mocks?.restore());
+
+  it('idle-endpoints publishes its report before the deadline, naming the endpoint it could not check', async () => {
+    // Prepare: two idle endpoints; DescribeEndpoint of one never answers.
+    const old = new Date(Date.now() - 30 * DAY_MS);
+    const account = hanging(
+      new FakeAccount([fakeEndpoint('stuck', { createdAt: old }), fakeEndpoint('fine', { createdAt: old })]),
+      'DescribeEndpoint',
+      'stuck',
+    );
+    mocks = mockAccount(account);
+    const handler = await loadHandler<IdleEndpointsResult>('idle-endpoints', ENV);
+
+    // Act
+    const result = await handler({}, lambdaContext('idle-endpoints', 31_000));
+
+    // Assess
+    expect(result.published).toBe(true);
+    expect(account.callCount('Publish')).toBe(1);
+    expect(result.idleEndpoints.map((endpoint) => endpoint.name)).toEqual(['fine']);
+    expect(result.unchecked).toEqual([expect.objectContaining({ name: 'stuck', reason: expect.stringContaining('out of time') })]);
+  });
+
+  it('weekend-scaling starts no change once a read has held it to its deadline, and reports in time', async () => {
+    // Prepare: DescribeInferenceComponent of one opted-in component never answers.
+    const account = hanging(
+      new FakeAccount(
+        [hostEndpoint('ep-1', { instanceType: 'ml.g5.xlarge', instances: 1 })],
+        [],
+        [fakeComponent('stuck', { copies: 2 }), fakeComponent('fine', { copies: 1 })],
+      ),
+      'DescribeInferenceComponent',
+      'stuck',
+    );
+    mocks = mockAccount(account);
+    const handler = await loadHandler<WeekendScalingResult>('weekend-scaling', ENV);
+
+    // Act
+    const result = await handler({ action: 'scale-down' }, lambdaContext('weekend-scaling', 31_000));
+
+    // Assess: the read of 'stuck' was given up at the deadline; past it, nothing new is started.
+    expect(result.published).toBe(true);
+    expect(account.components.map((component) => [component.name, component.copies])).toEqual([
+      ['stuck', 2],
+      ['fine', 1],
+    ]);
+    expect(account.callCount('UpdateInferenceComponentRuntimeConfig')).toBe(0);
+    expect(result.report?.email).toContain('out of time');
+  });
+});
