@@ -53,7 +53,20 @@ function describeLeftovers(all: readonly Leftovers[]): string {
   return lines.join('\n');
 }
 
+const HELP = `Usage: npm run -s leftovers [-- --json]
+
+Lists, read-only, every SageMaker resource carrying an ops-bot:* tag and every one-time
+ops-bot-restore-* schedule, in REGIONS (or the profile's region). Components still carrying
+ops-bot:saved-copy-count are at 0 copies waiting for a restore.
+
+  --json   print the findings as JSON
+  --help   print this help`;
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(HELP);
+    return;
+  }
   const env = process.env.REGIONS || process.env.AWS_REGION ? process.env : { ...process.env, AWS_REGION: await new SageMakerClient({}).config.region() };
   const { regions } = parseCommonConfig(env);
   const found = await Promise.all(
@@ -69,5 +82,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   });
 }
 
-export { findLeftovers, describeLeftovers, RESTORE_SCHEDULE_PREFIX };
+export { findLeftovers, describeLeftovers, RESTORE_SCHEDULE_PREFIX, HELP };
 export type { Leftovers };

@@ -45,3 +45,16 @@ describe('Function: findLeftovers', () => {
     expect(text).toContain('schedule default/ops-bot-restore-202612280700 (ENABLED)');
   });
 });
+
+describe('Script: npm run leftovers', () => {
+  it('answers --help without AWS, credentials or a region', async () => {
+    // Act
+    const { execFileSync } = await import('node:child_process');
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')));
+    const output = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/leftovers.ts', '--help'], { env, encoding: 'utf8' });
+
+    // Assess
+    expect(output).toContain('Usage: npm run -s leftovers');
+    expect(output).toContain('--json');
+  });
+});
