@@ -784,6 +784,7 @@ class FakeAccount {
     return {};
   }
 
+  /** The target's policies with their configurations as put (Application Auto Scaling API Reference, DescribeScalingPolicies). */
   private DescribeScalingPolicies(input: Record<string, unknown>) {
     const target = this.variantTargets.get(String(input.ResourceId));
     return {
