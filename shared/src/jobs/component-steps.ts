@@ -6,9 +6,18 @@
  * that component only.
  */
 import { describeFailure } from '../errors.ts';
-import type { ComponentCopies } from '../domain/hosting.ts';
-import type { ComponentOutcome, ComponentPlan, ExpectedLive, Step } from '../domain/weekend-scaling.ts';
-import { COMPONENT_STATE, type BotState } from '../aws/bot-state.ts';
+import type { ComponentCopies, InferenceComponentListing } from '../domain/hosting.ts';
+import { describeFound } from '../domain/state.ts';
+import {
+  parseSavedValues,
+  type ComponentOutcome,
+  type ComponentPlan,
+  type ComponentSnapshot,
+  type ExpectedLive,
+  type ScalingBounds,
+  type Step,
+} from '../domain/weekend-scaling.ts';
+import { COMPONENT_STATE, isSlotKey, type BotState } from '../aws/bot-state.ts';
 import type { ComponentAccess } from '../aws/inference-components.ts';
 import type { ScalingAccess } from '../aws/autoscaling.ts';
 import { mapSettled } from '../util/concurrency.ts';
@@ -48,6 +57,55 @@ interface StepRunner {
   readonly settle: SettlePolicy;
   readonly deadline?: Deadline | undefined;
   readonly sleep?: ((ms: number) => Promise<void>) | undefined;
+}
+
+/**
+ * One component as the rules read it: its live copies, the owner's tags (opt-in, skip), and the
+ * bot's state as verified. Read from the component itself (DescribeInferenceComponent, ListTags).
+ */
+async function readComponentSnapshot(
+  region: string,
+  listing: InferenceComponentListing,
+  access: ComponentAccess,
+  state: BotState,
+  extra: { readonly autoscaling?: ScalingBounds | undefined; readonly endpointSkipped?: boolean | undefined },
+): Promise<ComponentSnapshot> {
+  const [copies, tags] = await Promise.all([access.readCopies(listing.name), access.readTags(listing.arn)]);
+  return {
+    region,
+    name: listing.name,
+    arn: listing.arn,
+    endpointName: listing.endpointName,
+    variantName: listing.variantName,
+    desiredCopyCount: copies.desiredCopyCount,
+    tags: Object.fromEntries(Object.entries(tags).filter(([key]) => !isSlotKey(COMPONENT_STATE, key))),
+    state: await state.verify(listing.arn, COMPONENT_STATE, tags),
+    endpointSkipped: extra.endpointSkipped,
+    autoscaling: extra.autoscaling,
+  };
+}
+
+/**
+ * An admin's `adopt`: the state found on a component that did not verify (the previous version's,
+ * or edited), signed as the bot's own because the admin checked it and asked. Only values that read
+ * as a saved state are adopted; the note says what was done.
+ */
+async function adoptFoundState(
+  component: ComponentSnapshot,
+  state: BotState,
+  dryRun: boolean,
+): Promise<{ readonly component: ComponentSnapshot; readonly note?: string }> {
+  if (component.state.status !== 'rejected') return { component };
+  const found = component.state.found;
+  if (parseSavedValues(found).status !== 'saved') {
+    return { component, note: `${component.name}: the values found are not a saved state the bot could restore (${describeFound(found)}): nothing adopted` };
+  }
+  if (!dryRun) await state.write(component.arn, COMPONENT_STATE, found);
+  const adopted = dryRun ? ({ status: 'verified', values: found } as const) : await state.read(component.arn, COMPONENT_STATE);
+  return {
+    component: { ...component, state: adopted },
+    note: `${component.name}: ${dryRun ? 'would adopt' : 'adopted'} the state found on it (${describeFound(found)}), signed as the bot's own`,
+  };
 }
 
 function asPlanned(plan: ComponentPlan): ComponentOutcome {
@@ -195,5 +253,5 @@ async function keepStateAfterZero(state: BotState, plan: ComponentPlan): Promise
   if (found.status !== 'verified') await state.write(plan.arn, COMPONENT_STATE, plan.saved.values);
 }
 
-export { asPlanned, carryOut, settlePolicy };
+export { asPlanned, carryOut, settlePolicy, readComponentSnapshot, adoptFoundState };
 export type { ComponentActor, StepRunner, SettlePolicy };

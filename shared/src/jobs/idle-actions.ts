@@ -26,18 +26,18 @@ import { isSkipped, TAGS, type Tags } from '../domain/tags.ts';
 import { describeFound, type StateRead } from '../domain/state.ts';
 import type { SavingsAction } from '../domain/savings.ts';
 import { roundCents } from '../domain/units.ts';
-import { IDLE_ACTION_HOLD, parseSavedValues, planRestore, planScaleDown, type ComponentOutcome, type ComponentSnapshot } from '../domain/weekend-scaling.ts';
+import { IDLE_ACTION_HOLD, planRestore, planScaleDown, type ComponentOutcome, type ComponentSnapshot } from '../domain/weekend-scaling.ts';
 import type { ScalingAccess } from '../aws/autoscaling.ts';
 import type { VariantScalingAccess } from '../aws/variant-autoscaling.ts';
-import type { EndpointLifecycle } from '../aws/endpoint-lifecycle.ts';
-import { COMPONENT_STATE, ENDPOINT_STATE, isSlotKey, recreateSlot, type BotState } from '../aws/bot-state.ts';
+import type { EndpointLifecycle, EndpointState } from '../aws/endpoint-lifecycle.ts';
+import { ENDPOINT_STATE, isSlotKey, recreateSlot, type BotState } from '../aws/bot-state.ts';
 import type { ComponentAccess } from '../aws/inference-components.ts';
 import type { EndpointReader } from '../aws/sagemaker.ts';
 import type { TagReader } from '../aws/tagging.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import { NO_DEADLINE, OutOfTimeError, type Deadline } from '../util/deadline.ts';
 import type { RunLogger } from '../util/logger.ts';
-import { asPlanned, carryOut, settlePolicy } from './component-steps.ts';
+import { adoptFoundState, asPlanned, carryOut, readComponentSnapshot, settlePolicy } from './component-steps.ts';
 
 /** What acting on one region's endpoints needs. */
 interface ActionAccess {
@@ -292,22 +292,7 @@ function instanceCostAfterZero(variants: readonly HostedVariant[], endpoint: Idl
 async function readComponents(region: string, endpointName: string, access: ActionAccess, state: BotState): Promise<ComponentSnapshot[]> {
   const listed = (await access.endpoints.listInferenceComponents()).filter((component) => component.endpointName === endpointName);
   const bounds = await access.scaling.readBounds(listed.map((component) => component.name));
-  return Promise.all(
-    listed.map(async (listing) => {
-      const [copies, tags] = await Promise.all([access.components.readCopies(listing.name), access.components.readTags(listing.arn)]);
-      return {
-        region,
-        name: listing.name,
-        arn: listing.arn,
-        endpointName,
-        variantName: listing.variantName,
-        desiredCopyCount: copies.desiredCopyCount,
-        tags: Object.fromEntries(Object.entries(tags).filter(([key]) => !isSlotKey(COMPONENT_STATE, key))),
-        state: await state.verify(listing.arn, COMPONENT_STATE, tags),
-        autoscaling: bounds.get(listing.name),
-      };
-    }),
-  );
+  return Promise.all(listed.map((listing) => readComponentSnapshot(region, listing, access.components, state, { autoscaling: bounds.get(listing.name) })));
 }
 
 /** Seconds between checks of a component that is Updating before a refused change is tried again. */
@@ -325,23 +310,6 @@ function stepRunner(access: ActionAccess, deps: ActionDeps) {
 }
 
 /**
- * With `adopt`: the state found unsigned on the endpoint's components (the previous version's, or
- * edited), signed as the bot's own because an admin checked it and asked. Only values that read as
- * a saved state are adopted.
- */
-async function adoptComponents(components: readonly ComponentSnapshot[], state: BotState, dryRun: boolean): Promise<ComponentSnapshot[]> {
-  return Promise.all(
-    components.map(async (component) => {
-      if (component.state.status !== 'rejected' || parseSavedValues(component.state.found).status !== 'saved') return component;
-      const values = component.state.found;
-      if (dryRun) return { ...component, state: { status: 'verified', values } as const };
-      await state.write(component.arn, COMPONENT_STATE, values);
-      return { ...component, state: await state.read(component.arn, COMPONENT_STATE) };
-    }),
-  );
-}
-
-/**
  * The on-demand restore of one endpoint's components: exactly what was saved, the hold released.
  * Only components opted in to the weekend job or held by the idle action (verified) come back.
  * The endpoint's idle clock then restarts: it is judged on traffic from now on.
@@ -351,7 +319,7 @@ async function restoreEndpoint(region: string, name: string, deps: ActionDeps, n
   const base = { region, name, action: 'restore' as const };
   const read = await readComponents(region, name, access, deps.state);
   if (read.length === 0) return { ...base, result: 'failed', detail: 'no inference components found on this endpoint', error: 'nothing to restore' };
-  const components = adopt ? await adoptComponents(read, deps.state, dryRun) : read;
+  const components = adopt ? await Promise.all(read.map(async (component) => (await adoptFoundState(component, deps.state, dryRun)).component)) : read;
   const plans = planRestore(components, now, { scope: 'tagged', releaseHold: IDLE_ACTION_HOLD });
   const outcomes: ComponentOutcome[] = dryRun ? plans.map(asPlanned) : await carryOut(plans, stepRunner(access, deps));
   const failed = outcomes.filter((outcome) => outcome.result === 'failed');
@@ -458,7 +426,7 @@ async function recreateEndpoint(region: string, name: string, deps: ActionDeps, 
   const live = await access.lifecycle.stateOf(name);
   if (live && live.status !== 'Failed') {
     if (live.status === 'InService') {
-      const problem = dryRun ? undefined : await finishRecreate(found.arn, name, record, access, deps.state, now);
+      const problem = dryRun ? undefined : await finishRecreate(found.arn, live, name, record, access, deps.state, now);
       if (problem) return failed('its recreate record is kept', problem);
       return {
         ...base,
@@ -498,6 +466,8 @@ async function recreateEndpoint(region: string, name: string, deps: ActionDeps, 
  */
 async function finishRecreate(
   configArn: string,
+  /** The endpoint as just described: InService. */
+  endpoint: EndpointState,
   name: string,
   record: RecreateRecord,
   access: ActionAccess,
@@ -516,7 +486,7 @@ async function finishRecreate(
   const left = recordedEndpoints(await access.lifecycle.readTags(configArn));
   if (left.length === 0) await access.lifecycle.deleteTags(configArn, [TAGS.recreateRecords]);
   // A recreated endpoint starts a new CreationTime, which already restarts its idle clock; the mark says who.
-  if (recreatedByBot) await state.write(await access.lifecycle.arnOf(name), ENDPOINT_STATE, { [TAGS.restoredAt]: `${now.toISOString().slice(0, 16)}Z` });
+  if (recreatedByBot) await state.write(endpoint.arn, ENDPOINT_STATE, { [TAGS.restoredAt]: `${now.toISOString().slice(0, 16)}Z` });
   return undefined;
 }
 
@@ -577,7 +547,7 @@ async function actionsInEffect(region: string, access: ActionAccess, state: BotS
           result.saving.push({ action: 'idle-delete', resource: name, perDay: record.costPerDay });
         }
       } else if (live.status === 'InService') {
-        const problem = dryRun ? undefined : await finishRecreate(arn, name, record, access, state, now);
+        const problem = dryRun ? undefined : await finishRecreate(arn, live, name, record, access, state, now);
         if (problem) result.notes.push(`${name} (${region}): ${problem}`);
       } else if (live.status === 'Failed') {
         result.notes.push(

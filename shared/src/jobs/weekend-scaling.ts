@@ -16,7 +16,6 @@ import { HOUR_MS, roundCents } from '../domain/units.ts';
 import {
   assessWeekendSavings,
   oldStates,
-  parseSavedValues,
   planRestore,
   planScaleDown,
   totalSavings,
@@ -33,9 +32,8 @@ import type { ScalingAccess } from '../aws/autoscaling.ts';
 import { arnKey, type TagReader } from '../aws/tagging.ts';
 import type { OneTimeScheduler } from '../aws/scheduler.ts';
 import { COMPONENT_STATE, isSlotKey, type BotState } from '../aws/bot-state.ts';
-import { describeFound, type StateRead } from '../domain/state.ts';
 import { mapSettled } from '../util/concurrency.ts';
-import { asPlanned, carryOut, settlePolicy, type SettlePolicy, type StepRunner } from './component-steps.ts';
+import { adoptFoundState, asPlanned, carryOut, readComponentSnapshot, settlePolicy, type SettlePolicy, type StepRunner } from './component-steps.ts';
 import { correctionPoints, measureWeekends, type WeekendMeasurement } from './weekend-measurement.ts';
 import type { MetricsReader } from '../aws/cloudwatch.ts';
 import { usd } from '../report/format.ts';
@@ -224,19 +222,8 @@ async function restoreNamed(named: NonNullable<WeekendScalingEvent['component']>
       notes: [],
     };
   }
-  const notes: string[] = [];
-  let component = found;
-  if (named.adopt && found.state.status === 'rejected') {
-    const adopted = found.state.found;
-    if (parseSavedValues(adopted).status !== 'saved') {
-      notes.push(`${found.name}: the values found are not a saved state the bot could restore (${describeFound(adopted)}): nothing adopted`);
-    } else {
-      if (!dryRun) await deps.state.write(found.arn, COMPONENT_STATE, adopted);
-      const state: StateRead = dryRun ? { status: 'verified', values: adopted } : await deps.state.read(found.arn, COMPONENT_STATE);
-      component = { ...found, state };
-      notes.push(`${found.name}: ${dryRun ? 'would adopt' : 'adopted'} the state found on it (${describeFound(adopted)}), signed as the bot's own`);
-    }
-  }
+  const { component, note } = named.adopt ? await adoptFoundState(found, deps.state, dryRun) : { component: found, note: undefined };
+  const notes = note ? [note] : [];
   const plans = planRestore([component], now, { scope: config.weekendScope, named: true });
   const outcomes = dryRun ? plans.map(asPlanned) : await carryOut(plans, stepRunner(deps));
   return { outcomes, endpoints: [], failures: snapshot.failures, notes };
@@ -324,11 +311,6 @@ function isCandidate(tags: Tags | undefined, config: WeekendScalingConfig): bool
   return tags !== undefined && (tags[TAGS.weekendScaleToZero] !== undefined || Object.keys(tags).some((key) => isSlotKey(COMPONENT_STATE, key)));
 }
 
-/** The owner's tags only: the bot's own state reaches the rules through `state`, verified. */
-function ownerTags(tags: Tags): Tags {
-  return Object.fromEntries(Object.entries(tags).filter(([key]) => !isSlotKey(COMPONENT_STATE, key)));
-}
-
 interface CollectOptions {
   readonly config: WeekendScalingConfig;
   readonly action: WeekendAction;
@@ -375,21 +357,11 @@ async function collectRegion(region: string, access: WeekendRegionAccess, state:
 
   const failures: RunFailure[] = [];
   const read = await mapSettled(candidates, config.describeConcurrency, readCandidate, deadline);
-  async function readCandidate(listing: InferenceComponentListing): Promise<ComponentSnapshot> {
-    const [copies, tags] = await Promise.all([access.components.readCopies(listing.name), access.components.readTags(listing.arn)]);
-    const target = bounds.get(listing.name);
-    return {
-      region,
-      name: listing.name,
-      arn: listing.arn,
-      endpointName: listing.endpointName,
-      variantName: listing.variantName,
-      desiredCopyCount: copies.desiredCopyCount,
-      tags: ownerTags(tags),
-      state: await state.verify(listing.arn, COMPONENT_STATE, tags),
+  function readCandidate(listing: InferenceComponentListing): Promise<ComponentSnapshot> {
+    return readComponentSnapshot(region, listing, access.components, state, {
+      autoscaling: bounds.get(listing.name),
       endpointSkipped: skippedEndpointNames.has(listing.endpointName.toLowerCase()),
-      autoscaling: target,
-    };
+    });
   }
   const components: ComponentSnapshot[] = [];
   read.forEach((outcome, index) => {
