@@ -4,7 +4,9 @@ import { build } from 'esbuild';
 import { readdirSync, existsSync, mkdirSync, writeFileSync, statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const BUNDLE_BUDGET_BYTES = 400 * 1024;
+// A guard on cold starts: a bundle that grows past this is a dependency nobody meant to add. Raised
+// from 400 KiB when the Price List client joined every pricing job (about 14 KiB each).
+const BUNDLE_BUDGET_BYTES = 448 * 1024;
 const functionNames = readdirSync('functions', { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && existsSync(join('functions', entry.name, 'handler.ts')))
   .map((entry) => entry.name);
@@ -50,7 +52,7 @@ for (const name of functionNames) {
   const bytes = statSync(outfile).size;
   const kib = (bytes / 1024).toFixed(1);
   if (bytes > BUNDLE_BUDGET_BYTES) {
-    console.error(`${outfile}: ${kib} KiB is over the 400 KiB budget; see dist/${name}/meta.json`);
+    console.error(`${outfile}: ${kib} KiB is over the ${BUNDLE_BUDGET_BYTES / 1024} KiB budget; see dist/${name}/meta.json`);
     process.exit(1);
   }
   console.log(`${outfile}: ${kib} KiB`);

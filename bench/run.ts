@@ -7,16 +7,23 @@
  *  3. a weekend scale-down dry run over 2,000 endpoints and 5,000 components (1,000 opted in),
  *     against the floor: list pages, the candidates' describes and ListTags, one DescribeEndpoint
  *     per affected endpoint.
+ *  4. the daily cost report and idle-endpoints run on an account of 230 endpoints in three regions:
+ *     the calls the Price List and the bill check add, next to the run's other calls.
  */
 import { performance } from 'node:perf_hooks';
 import { findIdleEndpoints, type EndpointSnapshot } from '@ops-bot/shared/domain/idle-endpoints';
 import { createPriceBook } from '@ops-bot/shared/domain/prices';
 import { renderIdleEndpointsReport } from '@ops-bot/shared/report/idle-endpoints';
-import { parseWeekendScalingConfig } from '@ops-bot/shared/config';
 import { runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
 import { discardMetrics } from '@ops-bot/shared/aws/metrics';
 import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/shared/live/weekend-scaling';
-import { FakeAccount, hostEndpoint, type FakeComponent, type FakeEndpoint } from '../fakes/account.ts';
+import { parseCostReportConfig, parseIdleEndpointsConfig, parseWeekendScalingConfig } from '@ops-bot/shared/config';
+import { runCostReport } from '@ops-bot/shared/jobs/cost-report';
+import { runIdleEndpoints } from '@ops-bot/shared/jobs/idle-endpoints';
+import { createCostReportClients, liveCostReportDeps } from '@ops-bot/shared/live/cost-report';
+import { createIdleEndpointsClients, liveIdleEndpointsDeps } from '@ops-bot/shared/live/idle-endpoints';
+import { forgetPriceList } from '@ops-bot/shared/aws/price-list';
+import { FakeAccount, fakeEndpoint, hostEndpoint, priceListProduct, type FakeComponent, type FakeEndpoint } from '../fakes/account.ts';
 import { mixedAccount } from '../fakes/mixed-account.ts';
 import { mockAccount } from '../fakes/mock-clients.ts';
 
@@ -137,6 +144,58 @@ const floor = Math.ceil(5_000 / 100) + Math.ceil(1_000 / 100) + Math.ceil(1_000 
 console.log(`weekend dry run: ${weekend.summary.changed} planned; AWS calls ${weekendTotal} (floor ${floor}) by operation: ${JSON.stringify(weekendCalls)}`);
 targets.push({ name: 'weekend scale-down dry run, 2,000 endpoints / 5,000 components', value: weekendMs, limit: 5_000, unit: 'ms' });
 targets.push({ name: 'weekend scale-down AWS calls as a multiple of the floor', value: weekendTotal / floor, limit: 1.1, unit: 'x' });
+
+// 4. prices and the bill: 77 endpoints answered in each of three regions (the fake answers every
+// region alike), on 12 instance types of 4 families, every product of each family in the Price List.
+const PRICED_REGIONS = ['us-east-1', 'eu-central-1', 'ap-northeast-1'];
+const TYPES = ['ml.g5', 'ml.m5', 'ml.c5', 'ml.g6'].flatMap((family) => ['xlarge', '2xlarge', '4xlarge'].map((size) => `${family}.${size}`));
+const pricedAccount = new FakeAccount(
+  Array.from({ length: 77 }, (_, i) =>
+    fakeEndpoint(`model-${i}`, {
+      createdAt: new Date(now.getTime() - 40 * 24 * HOUR),
+      variants: [{ name: 'AllTraffic', instanceType: TYPES[i % TYPES.length], count: 1 }],
+    }),
+  ),
+);
+pricedAccount.clock = () => now;
+for (const region of PRICED_REGIONS)
+  for (const type of TYPES)
+    for (const use of ['Host', 'Notebk', 'AsyncInf', 'Train', 'Processing'] as const) pricedAccount.priceList.push(priceListProduct(region, type, use, 1));
+pricedAccount.priceListPageSize = 100;
+// Cost Explorer's pages are large (it has no page-size parameter): one page a day here.
+pricedAccount.billGroupsPerPage = 500;
+for (const type of TYPES) pricedAccount.bill.push({ date: '2026-11-19', usageType: `USE1-Host:${type}`, amount: 24 });
+const pricedMocks = mockAccount(pricedAccount);
+forgetPriceList();
+const silentLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const pricedEnv = { AWS_REGION: 'us-east-1', REGIONS: PRICED_REGIONS.join(','), TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot' };
+await runCostReport(
+  { dryRun: true },
+  { ...liveCostReportDeps(parseCostReportConfig(pricedEnv), createCostReportClients(), silentLogger, () => now), metrics: discardMetrics },
+);
+const costCalls = pricedAccount.callCounts();
+pricedAccount.calls.length = 0;
+forgetPriceList();
+await runIdleEndpoints(
+  { dryRun: true, action: 'check' },
+  { ...liveIdleEndpointsDeps(parseIdleEndpointsConfig(pricedEnv), createIdleEndpointsClients(), silentLogger, () => now), metrics: discardMetrics },
+);
+const idleCalls = pricedAccount.callCounts();
+pricedMocks.restore();
+const sum = (counts: Record<string, number>) => Object.values(counts).reduce((total, count) => total + count, 0);
+const added = (counts: Record<string, number>) => (counts.GetProducts ?? 0) + (counts.GetCostAndUsage ?? 0);
+console.log(
+  `cost report, 230 endpoints in 3 regions: ${sum(costCalls) - added(costCalls)} calls as before, + ${costCalls.GetProducts ?? 0} GetProducts (prices) + ${costCalls.GetCostAndUsage ?? 0} GetCostAndUsage (the bill, $0.01 each)`,
+);
+console.log(`idle-endpoints, same account: ${sum(idleCalls) - added(idleCalls)} calls as before, + ${idleCalls.GetProducts ?? 0} GetProducts (prices)`);
+// One query per region and family (4 families x 3 regions), each one page of 100 here.
+targets.push({
+  name: 'Price List queries added to the daily cost report (4 families x 3 regions)',
+  value: costCalls.GetProducts ?? 0,
+  limit: 12,
+  unit: 'calls',
+});
+targets.push({ name: 'Cost Explorer requests added to the daily cost report', value: costCalls.GetCostAndUsage ?? 0, limit: 2, unit: 'calls' });
 
 let missed = 0;
 for (const target of targets) {

@@ -110,6 +110,7 @@ const OPERATIONS = [
   'GenerateMac',
   'VerifyMac',
   'GetCostAndUsage',
+  'GetProducts',
 ] as const;
 type Operation = (typeof OPERATIONS)[number];
 
@@ -193,6 +194,10 @@ class FakeAccount {
   readonly bill: Array<{ readonly date: string; readonly usageType: string; readonly amount: number; readonly estimated?: boolean }> = [];
   /** Groups per GetCostAndUsage page: small, so callers must follow NextPageToken across days and groups. */
   billGroupsPerPage = 2;
+  /** The AWS Price List's SageMaker products (see `priceListProduct`), every region's, as GetProducts holds them. */
+  readonly priceList: Array<Record<string, unknown>> = [];
+  /** Products per GetProducts page: small, so callers must follow NextToken (the real ceiling is MaxResults, at most 100). */
+  priceListPageSize = 4;
   /** Application Auto Scaling targets of endpoint variants, by ResourceId (`endpoint/<name>/variant/<variant>`), with their policies. */
   readonly variantTargets = new Map<string, { min: number; max: number; policies: Array<Record<string, unknown>> }>();
   /** Per call, across operations; receives the call's index in `calls`. */
@@ -892,6 +897,32 @@ class FakeAccount {
     };
   }
 
+  // ---- AWS Price List
+
+  /**
+   * GetProducts (AWS Price List Query API Reference): ServiceCode plus Filters that must all match
+   * (TERM_MATCH and EQUALS: the field's value is the given one; CONTAINS: a substring; the field is
+   * `productFamily` or an attribute name); MaxResults at most 100; each PriceList element is a JSON
+   * document in a string; NextToken while more remain. An unknown filter type is refused, as the API
+   * refuses values outside its FilterType enum.
+   */
+  private GetProducts(input: Record<string, unknown>) {
+    if (input.ServiceCode !== 'AmazonSageMaker') return { FormatVersion: 'aws_v1', PriceList: [] };
+    const maxResults = input.MaxResults === undefined ? 100 : Number(input.MaxResults);
+    if (!(maxResults >= 1 && maxResults <= 100)) throw new FakeAwsError('InvalidParameterException', 'MaxResults must be between 1 and 100');
+    const filters = (input.Filters ?? []) as Array<{ Type: string; Field: string; Value: string }>;
+    const matches = (product: Record<string, unknown>) =>
+      filters.every((filter) => {
+        const body = product.product as { productFamily?: string; attributes: Record<string, string> };
+        const value = filter.Field === 'productFamily' ? body.productFamily : body.attributes[filter.Field];
+        if (filter.Type === 'TERM_MATCH' || filter.Type === 'EQUALS') return value === filter.Value;
+        if (filter.Type === 'CONTAINS') return value !== undefined && value.includes(filter.Value);
+        throw new FakeAwsError('InvalidParameterException', `Filter type ${filter.Type} is not supported by this fake`);
+      });
+    const { items, next } = this.page(this.priceList.filter(matches), input.NextToken, Math.min(maxResults, this.priceListPageSize));
+    return { FormatVersion: 'aws_v1', PriceList: items.map((product) => JSON.stringify(product)), ...(next ? { NextToken: next } : {}) };
+  }
+
   // ---- SNS
 
   private Publish(input: Record<string, unknown>) {
@@ -912,6 +943,51 @@ class FakeAccount {
  * what it creates, and ListTags returns them): a request that sets one is refused ("Tagging AWS
  * resources", tag naming limits: the aws: prefix is reserved for AWS use).
  */
+/** Region codes as SageMaker usage types spell them (`USE1-Host:ml.g5.xlarge`). */
+const USAGE_PREFIX: Readonly<Record<string, string>> = {
+  'us-east-1': 'USE1',
+  'us-east-2': 'USE2',
+  'us-west-2': 'USW2',
+  'eu-central-1': 'EUC1',
+  'eu-west-1': 'EU',
+};
+
+/**
+ * One SageMaker product as the Price List publishes it (AWS Price List Query API, GetProducts, and the
+ * offer file's shape): productFamily "ML Instance", attributes as strings (regionCode, instanceName,
+ * usagetype per use: `-Host:` hosting, `-Notebk:` notebooks, `-AsyncInf:`, `-Train:` …), one OnDemand
+ * offer with one hourly price dimension whose USD amount is a string.
+ */
+function priceListProduct(
+  region: string,
+  instanceName: string,
+  use: 'Host' | 'Notebk' | 'AsyncInf' | 'Train' | 'Processing',
+  usd: number,
+  hardware: { vCpu?: string; memory?: string; gpu?: string; gpuMemory?: string } = {},
+): Record<string, unknown> {
+  const sku = `${region}-${use}-${instanceName}`.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  const usagetype = `${USAGE_PREFIX[region] ?? region.toUpperCase()}-${use}:${instanceName}`;
+  return {
+    product: {
+      productFamily: 'ML Instance',
+      attributes: { servicecode: 'AmazonSageMaker', regionCode: region, instanceName, usagetype, operation: 'RunInstance', ...hardware },
+      sku,
+    },
+    serviceCode: 'AmazonSageMaker',
+    terms: {
+      OnDemand: {
+        [`${sku}.JRTCKXETXF`]: {
+          priceDimensions: { [`${sku}.JRTCKXETXF.6YS6EN2CT7`]: { unit: 'Hrs', pricePerUnit: { USD: usd.toFixed(10) }, description: `${instanceName} ${use}` } },
+          sku,
+          effectiveDate: '2026-11-01T00:00:00Z',
+        },
+      },
+    },
+    version: '20261101000000',
+    publicationDate: '2026-11-01T00:00:00Z',
+  };
+}
+
 function refuseAwsPrefix(keys: readonly string[]): void {
   const reserved = keys.find((key) => key.toLowerCase().startsWith('aws:'));
   if (reserved) throw new FakeAwsError('ValidationException', `Tag keys cannot start with the reserved prefix "aws:": ${reserved}`);
@@ -962,6 +1038,7 @@ function observable(components: readonly FakeComponent[]): Array<Omit<FakeCompon
 }
 
 export {
+  priceListProduct,
   FakeAccount,
   FakeAwsError,
   variantSeries,

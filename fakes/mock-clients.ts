@@ -35,6 +35,7 @@ import { ConflictException, CreateScheduleCommand, SchedulerClient } from '@aws-
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GenerateMacCommand, KMSClient, VerifyMacCommand } from '@aws-sdk/client-kms';
 import { CostExplorerClient, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
+import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
 import type { FakeAccount, Operation } from './account.ts';
 
 function mockAccount(account: FakeAccount) {
@@ -46,6 +47,7 @@ function mockAccount(account: FakeAccount) {
   const sns = mockClient(SNSClient);
   const kms = mockClient(KMSClient);
   const costExplorer = mockClient(CostExplorerClient);
+  const pricing = mockClient(PricingClient);
   const answer = (operation: Operation) => async (input: object) => account.handle(operation, input as Record<string, unknown>) as never;
 
   sageMaker.on(ListEndpointsCommand).callsFake(answer('ListEndpoints'));
@@ -85,8 +87,17 @@ function mockAccount(account: FakeAccount) {
   kms.on(GenerateMacCommand).callsFake(answer('GenerateMac'));
   kms.on(VerifyMacCommand).callsFake(answer('VerifyMac'));
   costExplorer.on(GetCostAndUsageCommand).callsFake(answer('GetCostAndUsage'));
+  // The Price List Query API has endpoints in us-east-1, eu-central-1 and ap-south-1 only (AWS Price
+  // List Query API, "Endpoints"): a client in any other region reaches no host at all.
+  pricing.on(GetProductsCommand).callsFake(async (input, getClient) => {
+    const region = await getClient().config.region();
+    if (!['us-east-1', 'eu-central-1', 'ap-south-1'].includes(region)) {
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND api.pricing.${region}.amazonaws.com`), { name: 'Error', code: 'ENOTFOUND' });
+    }
+    return account.handle('GetProducts', input as Record<string, unknown>) as never;
+  });
 
-  const mocks = [sageMaker, cloudWatch, autoScaling, tagging, scheduler, sns, kms, costExplorer];
+  const mocks = [sageMaker, cloudWatch, autoScaling, tagging, scheduler, sns, kms, costExplorer, pricing];
   return {
     sageMaker,
     cloudWatch,
@@ -96,6 +107,7 @@ function mockAccount(account: FakeAccount) {
     sns,
     kms,
     costExplorer,
+    pricing,
     restore() {
       for (const mock of mocks) mock.restore();
     },

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { ScheduledFunction } from '../scheduled-function.ts';
 import { isReportOnly, jobEnvironment } from '../deploy-config.ts';
-import { commonProps, endpointArns, sageMakerArns, type JobContext } from './job-context.ts';
+import { commonProps, endpointArns, readPriceList, sageMakerArns, type JobContext } from './job-context.ts';
 
 class CostReportJob extends ScheduledFunction {
   constructor(scope: Construct, id: string, context: JobContext) {
@@ -21,6 +21,7 @@ class CostReportJob extends ScheduledFunction {
       timeout: Duration.minutes(10),
       schedules: [{ id: 'Daily', description: 'Daily per-model cost report', cron: { minute: String(at.minute), hour: String(at.hour) }, input: {} }],
       policyStatements: [
+        readPriceList(),
         new iam.PolicyStatement({ sid: 'ListSageMaker', actions: ['sagemaker:ListEndpoints', 'sagemaker:ListInferenceComponents'], resources: ['*'] }),
         new iam.PolicyStatement({
           sid: 'DescribeEndpoints',
@@ -35,7 +36,8 @@ class CostReportJob extends ScheduledFunction {
       wildcards: [
         {
           resources: '*',
-          reason: 'sagemaker:List*, cloudwatch:ListMetrics/GetMetricData and ce:GetCostAndUsage support no resource-level permissions; all are read-only.',
+          reason:
+            'sagemaker:List*, cloudwatch:ListMetrics/GetMetricData, ce:GetCostAndUsage and pricing:GetProducts (the Price List) support no resource-level permissions; all are read-only.',
         },
         { resources: [...endpoints, ...components], reason: 'The report covers every endpoint and component in the account, read-only.' },
       ],

@@ -12,7 +12,7 @@ import { ENDPOINT_STATE, slotTagKeyPatterns } from '@ops-bot/shared/aws/bot-stat
 import { ScheduledFunction } from '../scheduled-function.ts';
 import { isReportOnly, jobEnvironment } from '../deploy-config.ts';
 import { componentStepPermissions } from './component-steps.ts';
-import { commonProps, endpointArns, sageMakerArns, type JobContext } from './job-context.ts';
+import { commonProps, endpointArns, readPriceList, sageMakerArns, type JobContext } from './job-context.ts';
 
 /**
  * The recreate records' keys on an endpoint config: `ops-bot:recreate:<endpoint>:<n|mac>`, the
@@ -49,6 +49,7 @@ class IdleEndpointsJob extends ScheduledFunction {
       reservedConcurrency: 1,
       schedules: [{ id: 'Daily', description: 'Daily idle-endpoint report', cron: { minute: String(at.minute), hour: String(at.hour) }, input: {} }],
       policyStatements: [
+        readPriceList(),
         new iam.PolicyStatement({ sid: 'ListSageMaker', actions: ['sagemaker:ListEndpoints', 'sagemaker:ListInferenceComponents'], resources: ['*'] }),
         new iam.PolicyStatement({
           sid: 'DescribeEndpoints',
@@ -133,7 +134,7 @@ class IdleEndpointsJob extends ScheduledFunction {
         {
           resources: '*',
           reason:
-            'sagemaker:List*, cloudwatch:ListMetrics/GetMetricData, tag:GetResources and DescribeScalableTargets support no resource-level permissions and are read-only; the explicit deny on ops-bot:skip covers every resource.',
+            'sagemaker:List*, cloudwatch:ListMetrics/GetMetricData, tag:GetResources, DescribeScalableTargets and pricing:GetProducts (the Price List) support no resource-level permissions and are read-only; the explicit deny on ops-bot:skip covers every resource.',
         },
         {
           resources: [...endpointsAndConfigs, ...components],

@@ -6,7 +6,7 @@ import { TAGS } from '@ops-bot/shared/domain/tags';
 import { NOTEBOOK_STATE, slotTagKeyPatterns } from '@ops-bot/shared/aws/bot-state';
 import { ScheduledFunction, type JobSchedule } from '../scheduled-function.ts';
 import { isReportOnly, jobEnvironment, type DeployConfig } from '../deploy-config.ts';
-import { commonProps, sageMakerArns, type JobContext } from './job-context.ts';
+import { commonProps, readPriceList, sageMakerArns, type JobContext } from './job-context.ts';
 
 function notebookSchedules(config: DeployConfig): JobSchedule[] {
   const audit = config.schedules.studioAudit;
@@ -48,6 +48,7 @@ class IdleNotebooksJob extends ScheduledFunction {
       timeout: Duration.minutes(5),
       schedules: notebookSchedules(config),
       policyStatements: [
+        readPriceList(),
         new iam.PolicyStatement({
           sid: 'ListNotebooksAndStudio',
           actions: [
@@ -102,7 +103,7 @@ class IdleNotebooksJob extends ScheduledFunction {
         {
           resources: '*',
           reason:
-            'The sagemaker:List* actions and tag:GetResources (finding skip-tagged notebooks) support no resource-level permissions; all are read-only, and the explicit deny on ops-bot:skip covers every resource.',
+            'The sagemaker:List* actions, tag:GetResources (finding skip-tagged notebooks) and pricing:GetProducts (the Price List) support no resource-level permissions; all are read-only, and the explicit deny on ops-bot:skip covers every resource.',
         },
         {
           resources: [...notebooks, ...studio],

@@ -1,5 +1,6 @@
 /** What every job's construct gets from the bot alike, and the ARNs the jobs' policies name. */
 import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { IConstruct } from 'constructs';
@@ -31,5 +32,10 @@ function commonProps(context: JobContext) {
   return { distDir: context.distDir, timezone: context.config.timezone, topic: context.topic, logRetentionDays: context.config.logRetentionDays };
 }
 
-export { sageMakerArns, endpointArns, commonProps };
+/** Today's prices and hardware from the AWS Price List (read-only, no resource-level permissions). */
+function readPriceList(): iam.PolicyStatement {
+  return new iam.PolicyStatement({ sid: 'ReadPriceList', actions: ['pricing:GetProducts'], resources: ['*'] });
+}
+
+export { sageMakerArns, endpointArns, commonProps, readPriceList };
 export type { JobContext };

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { ScheduledFunction } from '../scheduled-function.ts';
 import { isReportOnly, jobEnvironment } from '../deploy-config.ts';
-import { commonProps, type JobContext } from './job-context.ts';
+import { commonProps, readPriceList, type JobContext } from './job-context.ts';
 
 class SavingsReportJob extends ScheduledFunction {
   constructor(scope: Construct, id: string, context: JobContext) {
@@ -19,6 +19,7 @@ class SavingsReportJob extends ScheduledFunction {
       timeout: Duration.minutes(5),
       schedules: [{ id: 'Monthly', description: 'Monthly savings report', cron: { minute: String(at.minute), hour: String(at.hour), day: '1' }, input: {} }],
       policyStatements: [
+        readPriceList(),
         new iam.PolicyStatement({ sid: 'ReadSavingsMetrics', actions: ['cloudwatch:ListMetrics', 'cloudwatch:GetMetricData'], resources: ['*'] }),
         new iam.PolicyStatement({ sid: 'ReadNotebookState', actions: ['sagemaker:ListNotebookInstances', 'tag:GetResources'], resources: ['*'] }),
         // The month's SageMaker bill: one GetCostAndUsage (plus pages), $0.01 each.
@@ -28,7 +29,7 @@ class SavingsReportJob extends ScheduledFunction {
         {
           resources: '*',
           reason:
-            'cloudwatch:ListMetrics/GetMetricData, sagemaker:ListNotebookInstances, tag:GetResources and ce:GetCostAndUsage support no resource-level permissions; all are read-only.',
+            'cloudwatch:ListMetrics/GetMetricData, sagemaker:ListNotebookInstances, tag:GetResources, ce:GetCostAndUsage and pricing:GetProducts (the Price List) support no resource-level permissions; all are read-only.',
         },
       ],
     });

@@ -12,7 +12,7 @@ import { METRICS_NAMESPACE } from '@ops-bot/shared/aws/metrics';
 import { ScheduledFunction } from '../scheduled-function.ts';
 import { isReportOnly, jobEnvironment } from '../deploy-config.ts';
 import { componentStepPermissions } from './component-steps.ts';
-import { commonProps, endpointArns, sageMakerArns, type JobContext } from './job-context.ts';
+import { commonProps, endpointArns, readPriceList, sageMakerArns, type JobContext } from './job-context.ts';
 
 class WeekendScalingJob extends ScheduledFunction {
   constructor(scope: Construct, id: string, context: JobContext) {
@@ -48,6 +48,7 @@ class WeekendScalingJob extends ScheduledFunction {
         },
       ],
       policyStatements: [
+        readPriceList(),
         new iam.PolicyStatement({ sid: 'ListComponents', actions: ['sagemaker:ListInferenceComponents'], resources: ['*'] }),
         new iam.PolicyStatement({ sid: 'ReadComponents', actions: ['sagemaker:DescribeInferenceComponent', 'sagemaker:ListTags'], resources: components }),
         new iam.PolicyStatement({
@@ -78,7 +79,7 @@ class WeekendScalingJob extends ScheduledFunction {
         {
           resources: '*',
           reason:
-            "ListInferenceComponents, tag:GetResources, DescribeScalableTargets and cloudwatch:ListMetrics/GetMetricData have no resource-level permissions and are read-only. RegisterScalableTarget is limited to this account's scalable targets with the sagemaker namespace and the inference-component DesiredCopyCount dimension (its target IDs are random, so the ARN ends in *); the skip deny cannot cover it because aws:ResourceTag there reads the scalable target's tags, not the component's, and the job registers only components it read as not skipped.",
+            "ListInferenceComponents, tag:GetResources, DescribeScalableTargets, cloudwatch:ListMetrics/GetMetricData and pricing:GetProducts (the Price List) have no resource-level permissions and are read-only. RegisterScalableTarget is limited to this account's scalable targets with the sagemaker namespace and the inference-component DesiredCopyCount dimension (its target IDs are random, so the ARN ends in *); the skip deny cannot cover it because aws:ResourceTag there reads the scalable target's tags, not the component's, and the job registers only components it read as not skipped.",
         },
         steps.wildcard,
         {

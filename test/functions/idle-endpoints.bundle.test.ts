@@ -61,8 +61,10 @@ describe('Bundle: dist/idle-endpoints/index.mjs', () => {
     // InvocationsProcessed and ApproximateBacklogSize), 1 GetMetricData call for 350 series, one tag
     // search each for ops-bot:skip and ops-bot:idle-action, describes only for the 200 idle ones; and,
     // to follow the idle actions in effect, one search each for configs holding recreate records
-    // (signed, and the previous version's) and for endpoints holding a hold.
+    // (signed, and the previous version's) and for endpoints holding a hold. Prices: one Price List
+    // query per instance family the idle ones run (ml.g5 and ml.m5 here).
     expect(account.callCounts()).toEqual({
+      GetProducts: 2,
       ListEndpoints: 5,
       ListInferenceComponents: 1,
       GetResources: 5,

@@ -424,6 +424,8 @@ describe('Stack: cost-report job and dashboard', () => {
       'ce:GetCostAndUsage',
       'cloudwatch:GetMetricData',
       'cloudwatch:ListMetrics',
+      // Today's prices, from the Price List.
+      'pricing:GetProducts',
       'sagemaker:DescribeEndpoint',
       'sagemaker:DescribeEndpointConfig',
       'sagemaker:DescribeInferenceComponent',
@@ -606,6 +608,7 @@ describe('Stack: savings-report job, dashboard and chat delivery', () => {
       'kms:VerifyMac',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
+      'pricing:GetProducts',
       'sagemaker:ListNotebookInstances',
       'sns:Publish',
       'sqs:GetQueueAttributes',

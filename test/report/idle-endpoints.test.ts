@@ -38,7 +38,7 @@ describe('Function: renderIdleEndpointsReport', () => {
     expect(report?.email).toContain('2 x ml.g5.12xlarge (variant AllTraffic, $7.09/h each)');
     expect(report?.email).toContain('Costs:       $340.32/day');
     expect(report?.email).toContain('no invocations in the last 14 days');
-    expect(report?.email).toContain('Prices: embedded on-demand list prices');
+    expect(report?.email).toContain('Prices: embedded table of 2026-11 (us-east-1, us-east-2, us-west-2), Price List not read');
     expect(report?.sms).toBe('SageMaker: 2 idle endpoints waste $343/day (us-east-1). Top: llm-lab $340/day. Details by email.');
   });
 

@@ -344,7 +344,16 @@ function suggestAction(
   return cpuOnly ? 'move-to-serverless' : 'delete-or-adopt-inference-components';
 }
 
-export { assessTraffic, selectEndpointsToDescribe, findIdleEndpoints, isBilledByTheHour };
+/** Every instance type the snapshot's endpoints run, by region: what the run's prices must cover. */
+function hostedInstanceTypes(snapshot: IdleEndpointsSnapshot): Array<{ region: string; instanceType: string }> {
+  return snapshot.endpoints.flatMap((endpoint) =>
+    endpoint.details?.status === 'read'
+      ? endpoint.details.variants.flatMap((variant) => (variant.instanceType ? [{ region: endpoint.region, instanceType: variant.instanceType }] : []))
+      : [],
+  );
+}
+
+export { assessTraffic, selectEndpointsToDescribe, findIdleEndpoints, isBilledByTheHour, hostedInstanceTypes };
 export type {
   InvocationPoint,
   TrafficSource,

@@ -1,31 +1,61 @@
 /**
- * On-demand hosting prices for SageMaker real-time inference instances, with the hardware facts
- * the cost report splits them by. Every estimate the bot makes names this table as its source;
- * an instance type that is not here is "price unknown", never $0.
+ * On-demand prices for SageMaker hosting and notebook instances, with the hardware facts the cost
+ * report splits them by. A price comes from, in order: PRICE_OVERRIDES (the admin's own numbers),
+ * the AWS Price List read this run, the embedded table (three US regions, compiled 2026-11). Every
+ * figure says which; an instance type none of them prices is "price unknown", never $0.
  */
 
-interface InstanceSpec {
-  /** On-demand $/hour for one instance, real-time inference hosting. */
-  readonly pricePerHour: number;
+/** The hardware of one instance type. */
+interface InstanceHardware {
   /** GPUs (or, for inf2, Neuron devices) per instance; 0 on CPU-only types. */
   readonly accelerators: number;
   readonly vcpus: number;
   readonly memoryGiB: number;
+  /** Memory of each GPU, when the source states it. */
+  readonly gpuMemoryGiB?: number | undefined;
+}
+
+interface InstanceSpec extends InstanceHardware {
+  /** On-demand $/hour for one instance, real-time inference hosting. */
+  readonly pricePerHour: number;
 }
 
 type PriceOverrides = Readonly<Record<string, number>>;
 
+type PriceSource = 'price-list' | 'table' | 'override';
+
 interface HourlyPrice {
   readonly pricePerHour: number;
-  readonly source: 'table' | 'override';
+  readonly source: PriceSource;
 }
+
+/** One family of instance types in one region, as the Price List answered it this run. */
+interface PriceListFamily {
+  readonly region: string;
+  /** `ml.g5` */
+  readonly family: string;
+  /** Why the Price List gave nothing for it (denied, throttled, unreachable, out of time). */
+  readonly unavailable?: string | undefined;
+}
+
+/** What the AWS Price List said this run: hourly prices and hardware by `<region> <instance type>`. */
+interface PriceListReading {
+  /** The UTC date the prices were read (a warm container may keep them for hours). */
+  readonly readOn: string;
+  readonly hosting: ReadonlyMap<string, number>;
+  readonly notebook: ReadonlyMap<string, number>;
+  readonly hardware: ReadonlyMap<string, InstanceHardware>;
+  readonly families: readonly PriceListFamily[];
+}
+
+const priceKey = (region: string, instanceType: string) => `${region} ${instanceType}`;
 
 /**
  * Compiled from AWS's public SageMaker pricing page (real-time inference, on-demand, US East
  * (N. Virginia)); us-east-2 and us-west-2 list the same prices for these types. Prices change:
  * PRICE_OVERRIDES replaces any entry, and the report always says which source it used.
  */
-const PRICE_TABLE_SOURCE = 'embedded on-demand list prices for SageMaker real-time inference (us-east-1/us-east-2/us-west-2, compiled 2026-11)';
+const PRICE_TABLE_SOURCE = 'embedded table of 2026-11 (us-east-1, us-east-2, us-west-2)';
 const PRICED_REGIONS: ReadonlySet<string> = new Set(['us-east-1', 'us-east-2', 'us-west-2']);
 
 function spec(pricePerHour: number, accelerators: number, vcpus: number, memoryGiB: number): InstanceSpec {
@@ -89,7 +119,7 @@ const INSTANCE_SPECS: Readonly<Record<string, InstanceSpec>> = {
  * Notebook instances and Studio apps are billed at their own list prices (not hosting prices).
  * Same source and regions as the hosting table; PRICE_OVERRIDES does not apply here.
  */
-const NOTEBOOK_PRICE_SOURCE = 'embedded on-demand list prices for SageMaker notebook instances and Studio (us-east-1/us-east-2/us-west-2, compiled 2026-11)';
+const NOTEBOOK_PRICE_SOURCE = 'embedded notebook and Studio table of 2026-11 (us-east-1, us-east-2, us-west-2)';
 const NOTEBOOK_PRICES: Readonly<Record<string, number>> = {
   'ml.t3.medium': 0.05,
   'ml.t3.large': 0.1,
@@ -108,35 +138,93 @@ const NOTEBOOK_PRICES: Readonly<Record<string, number>> = {
   'ml.p3.2xlarge': 3.825,
 };
 
+/** The embedded notebook table only; a run with a Price List reading asks its price book instead. */
 function notebookHourlyPrice(region: string, instanceType: string): number | undefined {
   return PRICED_REGIONS.has(region) ? NOTEBOOK_PRICES[instanceType] : undefined;
 }
 
 interface PriceBook {
+  /** One line for the report: where its prices came from, and what was unavailable. */
   readonly source: string;
   hourlyPrice(region: string, instanceType: string): HourlyPrice | undefined;
-  instanceSpec(instanceType: string): InstanceSpec | undefined;
+  /** A notebook instance's $/hour (notebook prices, never hosting ones); overrides do not apply. */
+  notebookPrice(region: string, instanceType: string): HourlyPrice | undefined;
+  instanceSpec(instanceType: string, region?: string): InstanceHardware | undefined;
 }
 
 /**
- * Overrides win everywhere (they are the admin's own numbers, e.g. from a savings plan); the
- * embedded table only answers for the regions it was compiled for.
+ * Overrides win everywhere (they are the admin's own numbers, e.g. from a savings plan); then what
+ * the Price List said for that region; the embedded table only answers for the regions it was
+ * compiled for, and only where the Price List did not.
  */
-function createPriceBook(overrides: PriceOverrides): PriceBook {
-  const overridden = Object.keys(overrides).length > 0;
+function createPriceBook(overrides: PriceOverrides, listed?: PriceListReading): PriceBook {
+  // What answered each price asked for, so the source line names what the figures rest on.
+  const used = { 'price-list': new Set<string>(), table: new Set<string>(), override: new Set<string>() };
+  const answered = (instanceType: string, price: HourlyPrice | undefined) => {
+    if (price) used[price.source].add(instanceType);
+    return price;
+  };
   return {
-    source: overridden ? `${PRICE_TABLE_SOURCE}; PRICE_OVERRIDES for ${Object.keys(overrides).join(', ')}` : PRICE_TABLE_SOURCE,
+    get source() {
+      return describeSources(used, listed);
+    },
     hourlyPrice(region, instanceType) {
       const override = overrides[instanceType];
-      if (override !== undefined) return { pricePerHour: override, source: 'override' };
+      if (override !== undefined) return answered(instanceType, { pricePerHour: override, source: 'override' });
+      const fromList = listed?.hosting.get(priceKey(region, instanceType));
+      if (fromList !== undefined) return answered(instanceType, { pricePerHour: fromList, source: 'price-list' });
       const tabled = INSTANCE_SPECS[instanceType];
-      if (tabled && PRICED_REGIONS.has(region)) return { pricePerHour: tabled.pricePerHour, source: 'table' };
+      if (tabled && PRICED_REGIONS.has(region)) return answered(instanceType, { pricePerHour: tabled.pricePerHour, source: 'table' });
       return undefined;
     },
-    instanceSpec(instanceType) {
-      return INSTANCE_SPECS[instanceType];
+    notebookPrice(region, instanceType) {
+      const fromList = listed?.notebook.get(priceKey(region, instanceType));
+      if (fromList !== undefined) return answered(instanceType, { pricePerHour: fromList, source: 'price-list' });
+      const tabled = notebookHourlyPrice(region, instanceType);
+      return answered(instanceType, tabled === undefined ? undefined : { pricePerHour: tabled, source: 'table' });
+    },
+    instanceSpec(instanceType, region) {
+      const fromList = region ? listed?.hardware.get(priceKey(region, instanceType)) : firstListedHardware(listed, instanceType);
+      if (fromList) return fromList;
+      const tabled = INSTANCE_SPECS[instanceType];
+      return tabled && { accelerators: tabled.accelerators, vcpus: tabled.vcpus, memoryGiB: tabled.memoryGiB };
     },
   };
+}
+
+/** Hardware does not change by region: any region's listing of the type will do. */
+function firstListedHardware(listed: PriceListReading | undefined, instanceType: string): InstanceHardware | undefined {
+  if (!listed) return undefined;
+  for (const [key, hardware] of listed.hardware) if (key.endsWith(` ${instanceType}`)) return hardware;
+  return undefined;
+}
+
+const listOf = (types: ReadonlySet<string>) => [...types].sort().join(', ');
+
+/**
+ * "AWS Price List, 2026-12-03", the table and why the Price List did not price it, the overrides:
+ * whichever the figures rest on. The admin forwarding a figure must know whether it is today's list
+ * price, a compiled one, or their own.
+ */
+function describeSources(used: Readonly<Record<PriceSource, ReadonlySet<string>>>, listed: PriceListReading | undefined): string {
+  const parts: string[] = [];
+  const nothingPriced = used['price-list'].size + used.table.size + used.override.size === 0;
+  const listAnswered = listed?.families.some((family) => family.unavailable === undefined) ?? false;
+  if (used['price-list'].size > 0 || (nothingPriced && listAnswered)) parts.push(`AWS Price List, ${listed?.readOn ?? 'today'}`);
+  if (used.table.size > 0 || (nothingPriced && !listAnswered)) parts.push(describeTableUse(used, listed));
+  if (used.override.size > 0) parts.push(`PRICE_OVERRIDES for ${listOf(used.override)}`);
+  return parts.join('; ');
+}
+
+function describeTableUse(used: Readonly<Record<PriceSource, ReadonlySet<string>>>, listed: PriceListReading | undefined): string {
+  if (!listed) return `${PRICE_TABLE_SOURCE}, Price List not read`;
+  const missing = listed.families.filter((family) => family.unavailable !== undefined);
+  const reasons = [...new Set(missing.map((family) => family.unavailable))].join('; ');
+  if (missing.length > 0 && missing.length === listed.families.length) return `${PRICE_TABLE_SOURCE}, Price List unavailable (${reasons})`;
+  const types = used.table.size > 0 ? ` for ${listOf(used.table)}` : '';
+  return missing.length > 0
+    ? `${PRICE_TABLE_SOURCE}${types} (Price List unavailable for ${missing.map((family) => `${family.family} in ${family.region}`).join(', ')}: ${reasons})`
+    : `${PRICE_TABLE_SOURCE}${types} (not in the Price List)`;
 }
 
 const INSTANCE_TYPE_PATTERN = /^ml\.[a-z0-9-]+\.[a-z0-9-]+$/;
@@ -159,5 +247,5 @@ function parsePriceOverrides(value: unknown): PriceOverrides {
   return overrides;
 }
 
-export { PRICE_TABLE_SOURCE, PRICED_REGIONS, NOTEBOOK_PRICE_SOURCE, createPriceBook, parsePriceOverrides, notebookHourlyPrice };
-export type { InstanceSpec, PriceOverrides, PriceBook, HourlyPrice };
+export { PRICE_TABLE_SOURCE, PRICED_REGIONS, NOTEBOOK_PRICE_SOURCE, createPriceBook, parsePriceOverrides, notebookHourlyPrice, priceKey };
+export type { InstanceSpec, InstanceHardware, PriceOverrides, PriceBook, HourlyPrice, PriceSource, PriceListReading, PriceListFamily };

@@ -9,7 +9,9 @@ import type { MetricPoint, MetricsSink } from '../aws/metrics.ts';
 import type { Notifier } from '../aws/sns.ts';
 import { subjectLine, type RenderedReport } from '../report/sns-message.ts';
 import { fitSms } from '../report/gsm7.ts';
-import type { Deadline } from '../util/deadline.ts';
+import { NO_DEADLINE, type Deadline } from '../util/deadline.ts';
+import type { PriceListReader, WantedPrice } from '../aws/price-list.ts';
+import { createPriceBook, type PriceBook, type PriceOverrides } from '../domain/prices.ts';
 import type { RunLogger } from '../util/logger.ts';
 import type { SavingsAction } from '../domain/savings.ts';
 import { roundCents } from '../domain/units.ts';
@@ -23,6 +25,22 @@ interface JobDeps<C extends CommonConfig> {
   readonly notifier: Notifier;
   /** This invocation's deadline (from the Lambda context); none in tests and the CLI. */
   readonly deadline?: Deadline | undefined;
+  /** Today's prices from the AWS Price List; without it (a replay, a test) the embedded table prices. */
+  readonly priceList?: PriceListReader | undefined;
+}
+
+/**
+ * The run's price book: the Price List for exactly what the run prices, overrides on top, the
+ * embedded table where the list did not answer. Never fails: an unreadable list is named in the
+ * book's source line, and the run goes on with the table.
+ */
+async function pricesFor(
+  deps: Pick<JobDeps<CommonConfig>, 'priceList' | 'deadline'>,
+  overrides: PriceOverrides,
+  wanted: readonly WantedPrice[],
+): Promise<PriceBook> {
+  const listed = deps.priceList && wanted.length > 0 ? await deps.priceList.read(wanted, deps.deadline ?? NO_DEADLINE) : undefined;
+  return createPriceBook(overrides, listed);
 }
 
 interface JobResult<J extends JobName> {
@@ -120,5 +138,5 @@ async function finishRun<J extends JobName>(deps: Pick<JobDeps<CommonConfig>, 'l
   return { job: ending.job, dryRun: ending.dryRun, published: messageId !== undefined, messageId, report };
 }
 
-export { startRun, finishRun, savingsPoints, changesNothing };
+export { startRun, finishRun, savingsPoints, changesNothing, pricesFor };
 export type { JobDeps, JobResult, RunEnding };

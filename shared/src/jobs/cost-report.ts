@@ -10,7 +10,7 @@ import type { BillReader } from '../aws/cost-explorer.ts';
 import { localDate } from '../domain/calendar.ts';
 import type { CostReportConfig } from '../config.ts';
 import { describeFailure, noRegionWasRead } from '../errors.ts';
-import { finishRun, startRun, type JobDeps, type JobResult } from './contract.ts';
+import { finishRun, pricesFor, startRun, type JobDeps, type JobResult } from './contract.ts';
 import { attributeCosts, type CostHost, type CostReport, type CostSnapshot } from '../domain/cost.ts';
 import {
   hostsOf,
@@ -24,7 +24,6 @@ import {
 } from '../domain/cost-measurement.ts';
 import { regionWideFailures, type RunFailure } from '../domain/failures.ts';
 import type { ComponentCopies, InferenceComponentListing } from '../domain/hosting.ts';
-import { createPriceBook } from '../domain/prices.ts';
 import { HOUR_MS } from '../domain/units.ts';
 import { renderCostReport } from '../report/cost-report.ts';
 import type { EndpointReader } from '../aws/sagemaker.ts';
@@ -59,7 +58,8 @@ async function runCostReport(event: DryRunEvent, deps: CostReportDeps): Promise<
   const period = lastFullPeriod(now, config);
 
   const snapshot = await collectCostSnapshot(config, deps.accessFor, period, now, deps.deadline);
-  const costs = attributeCosts(snapshot, createPriceBook(config.priceOverrides));
+  const wanted = snapshot.hosts.flatMap((host) => (host.instanceType ? [{ region: host.region, instanceType: host.instanceType }] : []));
+  const costs = attributeCosts(snapshot, await pricesFor(deps, config.priceOverrides, wanted));
   const billCheck = deps.bill ? checkAgainstBill(costs, await deps.bill.readHostingBill(...periodDates(period, config.timezone))) : undefined;
   const runFailure = noRegionWasRead(config.regions, regionWideFailures(snapshot.failures));
   const ended = await finishRun(deps, {

@@ -5,9 +5,10 @@
  */
 import { LOOKBACK_DAYS, type IdleEndpointsConfig } from '../config.ts';
 import { ConfigError, describeFailure, noRegionWasRead } from '../errors.ts';
-import { changesNothing, finishRun, savingsPoints, startRun, type JobDeps, type JobResult } from './contract.ts';
+import { changesNothing, finishRun, pricesFor, savingsPoints, startRun, type JobDeps, type JobResult } from './contract.ts';
 import {
   findIdleEndpoints,
+  hostedInstanceTypes,
   selectEndpointsToDescribe,
   type EndpointSnapshot,
   type IdleEndpoint,
@@ -15,7 +16,6 @@ import {
   type IdleEndpointsSnapshot,
 } from '../domain/idle-endpoints.ts';
 import { componentsByEndpoint } from '../domain/hosting.ts';
-import { createPriceBook } from '../domain/prices.ts';
 import { TAGS, type Tags } from '../domain/tags.ts';
 import { matchTrafficSeries, TRAFFIC_METRICS, TRAFFIC_PERIOD_SECONDS, trafficPerEndpoint, trafficRequests, trafficWindow } from '../domain/traffic.ts';
 import type { MetricIdentity } from '../domain/metric-series.ts';
@@ -96,7 +96,8 @@ async function runIdleEndpoints(event: IdleEndpointsEvent, deps: IdleEndpointsDe
   if (event.action !== 'check') return undoIdleAction(event, deps);
 
   const snapshot = await deps.collect(deps.deadline ?? NO_DEADLINE);
-  const plan = findIdleEndpoints(snapshot, { idleHours: config.endpointIdleHours, prices: createPriceBook(config.priceOverrides) });
+  const prices = await pricesFor(deps, config.priceOverrides, hostedInstanceTypes(snapshot));
+  const plan = findIdleEndpoints(snapshot, { idleHours: config.endpointIdleHours, prices });
   const now = new Date(snapshot.capturedAt);
   const tagsByEndpoint = new Map(snapshot.endpoints.map((endpoint) => [`${endpoint.region}/${endpoint.name}`, endpoint.tags]));
   const decisions = decideIdleActions(plan.idle, (region, name) => tagsByEndpoint.get(`${region}/${name}`) ?? {}, {

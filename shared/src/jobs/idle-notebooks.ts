@@ -10,7 +10,7 @@
  */
 import type { IdleNotebooksConfig } from '../config.ts';
 import { describeFailure, noRegionWasRead } from '../errors.ts';
-import { changesNothing, finishRun, savingsPoints, startRun, type JobDeps, type JobResult } from './contract.ts';
+import { changesNothing, finishRun, pricesFor, savingsPoints, startRun, type JobDeps, type JobResult } from './contract.ts';
 import { realizedStop } from '../domain/savings.ts';
 import type { RunFailure } from '../domain/failures.ts';
 import {
@@ -21,7 +21,7 @@ import {
   type NotebookSnapshot,
   type NotebookVerdict,
 } from '../domain/notebooks.ts';
-import { NOTEBOOK_PRICE_SOURCE, notebookHourlyPrice } from '../domain/prices.ts';
+import { NOTEBOOK_PRICE_SOURCE, type PriceBook } from '../domain/prices.ts';
 import { auditStudio, type StudioAudit } from '../domain/studio.ts';
 import { isSkipped, isTagTrue, TAGS, type Tags } from '../domain/tags.ts';
 import { roundCents } from '../domain/units.ts';
@@ -61,8 +61,11 @@ interface IdleNotebooksResult extends JobResult<'idle-notebooks'> {
   readonly failures: readonly RunFailure[];
 }
 
-function costPerDay(region: string, instanceType: string): number | undefined {
-  const price = notebookHourlyPrice(region, instanceType);
+/** A region's run: the job's dependencies and the notebook prices of what it listed there. */
+type RegionDeps = IdleNotebooksDeps & { readonly prices: PriceBook };
+
+function costPerDay(prices: PriceBook, region: string, instanceType: string): number | undefined {
+  const price = prices.notebookPrice(region, instanceType)?.pricePerHour;
   return price === undefined ? undefined : roundCents(price * 24);
 }
 
@@ -91,7 +94,7 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
     outcomes: notebooks,
     studio,
     failures,
-    priceSource: NOTEBOOK_PRICE_SOURCE,
+    priceSource: [...new Set(regions.map((region) => region.priceSource))].join('; ') || NOTEBOOK_PRICE_SOURCE,
   });
   const acted = notebooks.some((outcome) => outcome.result !== 'none');
   const stopped = notebooks.filter((outcome) => outcome.result === 'done' && event.action !== 'morning-start').length;
@@ -124,14 +127,15 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
   return { ...ended, action: event.action, notebooks, studio, failures };
 }
 
-async function runRegion(region: string, event: NotebookEvent, deps: IdleNotebooksDeps, now: Date) {
-  const access = deps.accessFor(region);
+async function runRegion(region: string, event: NotebookEvent, jobDeps: IdleNotebooksDeps, now: Date) {
+  const access = jobDeps.accessFor(region);
   const failures: RunFailure[] = [];
   const empty = {
     outcomes: [] as NotebookOutcome[],
     apps: [] as ReturnType<typeof auditStudio>['apps'][number][],
     coverage: [] as Parameters<typeof auditStudio>[1][number][],
     failures,
+    priceSource: undefined as string | undefined,
   };
 
   let listed: NotebookListing[];
@@ -141,6 +145,15 @@ async function runRegion(region: string, event: NotebookEvent, deps: IdleNoteboo
     failures.push({ region, stage: LIST_STAGE, reason: describeFailure(error) });
     return empty;
   }
+  // Notebook instances are priced by their notebook usage type, never a hosting one; overrides are hosting prices.
+  const prices = await pricesFor(
+    jobDeps,
+    {},
+    [...new Set(listed.map((notebook) => notebook.instanceType))].map((instanceType) => ({ region, instanceType })),
+  );
+  const deps: RegionDeps = { ...jobDeps, prices };
+  // Read when the region is done: the source names what its figures were priced from.
+  const priced = () => ({ ...empty, priceSource: listed.length > 0 ? prices.source : undefined });
 
   let outcomes: NotebookOutcome[];
   switch (event.action) {
@@ -173,20 +186,20 @@ async function runRegion(region: string, event: NotebookEvent, deps: IdleNoteboo
         instanceType: notebook.instanceType,
         verdict: 'running',
         detail: 'InService',
-        costPerDay: costPerDay(region, notebook.instanceType),
+        costPerDay: costPerDay(prices, region, notebook.instanceType),
         result: 'none' as const,
       }));
       break;
   }
 
-  if (event.action !== 'studio-audit') return { ...empty, outcomes };
+  if (event.action !== 'studio-audit') return { ...priced(), outcomes };
   try {
     const [apps, coverage] = await Promise.all([access.studio.listRunningApps(), access.studio.readIdleCoverage(deps.config.describeConcurrency)]);
     for (const failure of coverage.failures) failures.push({ region, resource: failure.name, stage: 'Describe', reason: describeFailure(failure.reason) });
-    return { outcomes, apps, coverage: coverage.coverage, failures };
+    return { ...priced(), outcomes, apps, coverage: coverage.coverage };
   } catch (error) {
     failures.push({ region, stage: 'Studio (ListApps / ListDomains)', reason: describeFailure(error) });
-    return { ...empty, outcomes };
+    return { ...priced(), outcomes };
   }
 }
 
@@ -217,7 +230,7 @@ async function readSnapshot(
   return { ...base, activity };
 }
 
-function outcomeOf(snapshot: NotebookSnapshot, verdict: NotebookVerdict): NotebookOutcome {
+function outcomeOf(snapshot: NotebookSnapshot, verdict: NotebookVerdict, prices: PriceBook): NotebookOutcome {
   const detail = 'detail' in verdict ? verdict.detail : verdict.verdict;
   return {
     region: snapshot.region,
@@ -225,7 +238,7 @@ function outcomeOf(snapshot: NotebookSnapshot, verdict: NotebookVerdict): Notebo
     instanceType: snapshot.instanceType,
     verdict: verdict.verdict,
     detail,
-    costPerDay: costPerDay(snapshot.region, snapshot.instanceType),
+    costPerDay: costPerDay(prices, snapshot.region, snapshot.instanceType),
     result: 'none',
   };
 }
@@ -235,7 +248,7 @@ async function idleCheck(
   listed: readonly NotebookListing[],
   skipTagged: ReadonlyMap<string, Tags>,
   access: NotebookAccess,
-  deps: IdleNotebooksDeps,
+  deps: RegionDeps,
   now: Date,
   dryRun: boolean,
 ): Promise<NotebookOutcome[]> {
@@ -250,12 +263,12 @@ async function idleCheck(
     async (notebook): Promise<NotebookOutcome> => {
       const snapshot = await readSnapshot(region, notebook, skipTagged.get(arnKey(notebook.arn)) ?? {}, access, deps.readActivity);
       const verdict = decideNotebook(snapshot, policy, now);
-      const outcome = outcomeOf(snapshot, verdict);
+      const outcome = outcomeOf(snapshot, verdict, deps.prices);
       if (verdict.verdict !== 'stop') return outcome;
       // The notebook's own tags, read just before acting: a skip tag added since GetResources last
       // saw it still wins.
       const ownTags = await access.readTags(snapshot.arn);
-      if (isSkipped(ownTags)) return outcomeOf({ ...snapshot, tags: ownTags }, decideNotebook({ ...snapshot, tags: ownTags }, policy, now));
+      if (isSkipped(ownTags)) return outcomeOf({ ...snapshot, tags: ownTags }, decideNotebook({ ...snapshot, tags: ownTags }, policy, now), deps.prices);
       if (dryRun) return { ...outcome, result: 'planned' };
       try {
         const realized = await previousStop(region, snapshot, ownTags, now, deps);
@@ -295,7 +308,7 @@ async function previousStop(
   notebook: { readonly arn: string; readonly instanceType: string; readonly lastModifiedAt: string },
   tags: Tags,
   now: Date,
-  deps: Pick<IdleNotebooksDeps, 'state' | 'config'>,
+  deps: Pick<RegionDeps, 'state' | 'config' | 'prices'>,
 ) {
   if (tags[TAGS.lastAction] === undefined) return undefined;
   const state = await deps.state.verify(notebook.arn, NOTEBOOK_STATE, tags);
@@ -304,7 +317,7 @@ async function previousStop(
     { lastAction: state.values[TAGS.lastAction], lastModifiedAt: notebook.lastModifiedAt },
     now,
     deps.config.timezone,
-    notebookHourlyPrice(region, notebook.instanceType),
+    deps.prices.notebookPrice(region, notebook.instanceType)?.pricePerHour,
   );
 }
 
@@ -312,7 +325,7 @@ async function offHoursStop(
   region: string,
   listed: readonly NotebookListing[],
   access: NotebookAccess,
-  deps: IdleNotebooksDeps,
+  deps: RegionDeps,
   now: Date,
   dryRun: boolean,
 ): Promise<NotebookOutcome[]> {
@@ -320,7 +333,7 @@ async function offHoursStop(
     listed,
     READ_CONCURRENCY,
     async (notebook): Promise<NotebookOutcome> => {
-      const base = { region, name: notebook.name, instanceType: notebook.instanceType, costPerDay: costPerDay(region, notebook.instanceType) };
+      const base = { region, name: notebook.name, instanceType: notebook.instanceType, costPerDay: costPerDay(deps.prices, region, notebook.instanceType) };
       const tags = await access.readTags(notebook.arn);
       if (isSkipped(tags)) return { ...base, verdict: 'skipped', detail: 'tagged ops-bot:skip', result: 'none' };
       if (dryRun) return { ...base, verdict: 'stop', detail: 'off hours', result: 'planned' };
@@ -361,7 +374,7 @@ async function morningStart(
   region: string,
   listed: readonly NotebookListing[],
   access: NotebookAccess,
-  deps: Pick<IdleNotebooksDeps, 'state' | 'deadline'>,
+  deps: Pick<RegionDeps, 'state' | 'deadline' | 'prices'>,
   dryRun: boolean,
 ): Promise<NotebookOutcome[]> {
   const deadline: Deadline | undefined = deps.deadline;
@@ -392,7 +405,7 @@ async function morningStart(
         instanceType: notebook.instanceType,
         verdict: 'start',
         detail: 'stopped by the bot for off hours',
-        costPerDay: costPerDay(region, notebook.instanceType),
+        costPerDay: costPerDay(deps.prices, region, notebook.instanceType),
       };
       if (dryRun) return { ...base, result: 'planned' };
       try {

@@ -7,7 +7,7 @@ import type { SavingsReportConfig } from '../config.ts';
 import { describeFailure, noRegionWasRead } from '../errors.ts';
 import { regionWideFailures, type RunFailure } from '../domain/failures.ts';
 import type { MetricIdentity } from '../domain/metric-series.ts';
-import { NOTEBOOK_PRICE_SOURCE, notebookHourlyPrice } from '../domain/prices.ts';
+import { NOTEBOOK_PRICE_SOURCE } from '../domain/prices.ts';
 import {
   buildLedger,
   hoursWithin,
@@ -29,7 +29,7 @@ import { METRICS_NAMESPACE } from '../aws/metrics.ts';
 import type { NotebookAccess } from '../aws/notebook-instances.ts';
 import { arnKey, type TagReader } from '../aws/tagging.ts';
 import type { SavingsReportEvent } from '../lambda/events.ts';
-import { finishRun, startRun, type JobDeps, type JobResult } from './contract.ts';
+import { finishRun, pricesFor, startRun, type JobDeps, type JobResult } from './contract.ts';
 
 interface NotebookStateAccess {
   readonly notebooks: NotebookAccess;
@@ -84,7 +84,7 @@ async function runSavingsReport(event: SavingsReportEvent, deps: SavingsReportDe
       previousMonth: previous.label,
       evaluatedAt: now.toISOString(),
       failures,
-      notebookPrices: NOTEBOOK_PRICE_SOURCE,
+      notebookPrices: notebooks.priceSource,
       bill,
     }),
     metrics: { points: [{ name: 'MonthSavings', value: ledger.total, unit: 'None', dimensions: { Month: month.label } }], at: now },
@@ -192,18 +192,26 @@ async function notebookStops(
   deps: SavingsReportDeps,
   months: readonly Month[],
   now: Date,
-): Promise<{ entries: Map<string, LedgerEntry[]>; failures: RunFailure[] }> {
+): Promise<{ entries: Map<string, LedgerEntry[]>; failures: RunFailure[]; priceSource: string }> {
   const entries = new Map<string, LedgerEntry[]>(months.map((month) => [month.label, []]));
   const failures: RunFailure[] = [];
+  const sources = new Set<string>();
   await Promise.all(
     deps.config.regions.map(async (region) => {
       const access = deps.accessFor(region);
       try {
         const [tagged, listed] = await Promise.all([access.tags.findTagged('sagemaker:notebook-instance', TAGS.lastAction), access.notebooks.list()]);
         const unverified: string[] = [];
-        for (const notebook of listed) {
+        const stopped = listed.filter((notebook) => tagged.has(arnKey(notebook.arn)));
+        const prices = await pricesFor(
+          deps,
+          {},
+          [...new Set(stopped.map((notebook) => notebook.instanceType))].map((instanceType) => ({ region, instanceType })),
+        );
+        if (stopped.length > 0) sources.add(prices.source);
+        for (const notebook of stopped) {
           const tags = tagged.get(arnKey(notebook.arn));
-          const price = notebookHourlyPrice(region, notebook.instanceType);
+          const price = prices.notebookPrice(region, notebook.instanceType)?.pricePerHour;
           if (!tags || price === undefined) continue;
           const state = await deps.state.verify(notebook.arn, NOTEBOOK_STATE, tags);
           if (state.status !== 'verified') {
@@ -228,7 +236,7 @@ async function notebookStops(
       }
     }),
   );
-  return { entries, failures };
+  return { entries, failures, priceSource: [...sources].join('; ') || NOTEBOOK_PRICE_SOURCE };
 }
 
 export { runSavingsReport };

@@ -6,7 +6,7 @@
  */
 import type { WeekendScalingConfig } from '../config.ts';
 import { describeFailure, noRegionWasRead } from '../errors.ts';
-import { changesNothing, finishRun, savingsPoints, startRun, type JobDeps, type JobResult } from './contract.ts';
+import { changesNothing, finishRun, pricesFor, savingsPoints, startRun, type JobDeps, type JobResult } from './contract.ts';
 import { localDate } from '../domain/calendar.ts';
 import { regionWideFailures, type RunFailure } from '../domain/failures.ts';
 import type { HostedVariant, InferenceComponentListing } from '../domain/hosting.ts';
@@ -92,6 +92,8 @@ interface RunParts {
   readonly endpoints: readonly EndpointWeekendCost[];
   readonly failures: readonly RunFailure[];
   readonly notes: readonly string[];
+  /** Where the run's dollar figures were priced, when it priced any. */
+  readonly priceSource?: string | undefined;
 }
 
 async function runWeekendScaling(event: WeekendScalingEvent, deps: WeekendScalingDeps): Promise<WeekendScalingResult> {
@@ -110,7 +112,7 @@ async function runWeekendScaling(event: WeekendScalingEvent, deps: WeekendScalin
   const report = renderWeekendReport({
     evaluatedAt: now.toISOString(),
     timezone: config.timezone,
-    priceSource: createPriceBook(config.priceOverrides).source,
+    priceSource: parts.priceSource ?? createPriceBook(config.priceOverrides).source,
     scopeText: config.weekendScope === 'all' ? 'every inference component not tagged ops-bot:skip' : `components tagged ${TAGS.weekendScaleToZero} = true`,
     action: event.action,
     dryRun: event.dryRun,
@@ -175,8 +177,16 @@ async function scaleDown(event: WeekendScalingEvent, deps: WeekendScalingDeps, n
   const outcomes = event.dryRun ? plans.map(asPlanned) : await carryOut(plans, stepRunner(deps));
   const windowHours = Math.max(0, (restoreAt.instant.getTime() - now.getTime()) / HOUR_MS);
   const actual = outcomes.map((outcome) => ({ ...outcome, copiesAfter: outcome.copiesNow }));
-  const endpoints = assessWeekendSavings(actual, snapshot.endpoints, createPriceBook(config.priceOverrides), windowHours);
-  return { restore: { at: restoreAt.local, how }, outcomes, endpoints, failures: snapshot.failures, notes: oldStateNotes(snapshot, now, config) };
+  const prices = await pricesFor(deps, config.priceOverrides, weekendInstanceTypes(snapshot));
+  const endpoints = assessWeekendSavings(actual, snapshot.endpoints, prices, windowHours);
+  return {
+    restore: { at: restoreAt.local, how },
+    outcomes,
+    endpoints,
+    failures: snapshot.failures,
+    notes: oldStateNotes(snapshot, now, config),
+    priceSource: prices.source,
+  };
 }
 
 /** Monday: exactly what was saved. On a holiday the restore only moves itself to the next working day. */
@@ -193,7 +203,7 @@ async function restore(event: WeekendScalingEvent, deps: WeekendScalingDeps, now
   const snapshot = await collectWeekendSnapshot(config, deps, 'restore');
   const plans = planRestore(snapshot.components, now, { scope: config.weekendScope });
   const outcomes = event.dryRun ? plans.map(asPlanned) : await carryOut(plans, stepRunner(deps));
-  const measured = await measureIfReal(snapshot, outcomes, deps, now, event.dryRun);
+  const { measured, priceSource } = await measureIfReal(snapshot, outcomes, deps, now, event.dryRun);
   const notes = [
     ...oldStateNotes(snapshot, now, config),
     ...measured.map(
@@ -201,7 +211,7 @@ async function restore(event: WeekendScalingEvent, deps: WeekendScalingDeps, now
         `${endpoint} (${region}): the weekend saved ${usd(saved)} as its per-instance metrics measure it (estimated ${usd(estimated)} at the scale-down)`,
     ),
   ];
-  return { outcomes, endpoints: [], failures: snapshot.failures, notes, measured };
+  return { outcomes, endpoints: [], failures: snapshot.failures, notes, measured, priceSource };
 }
 
 /**
@@ -236,23 +246,24 @@ async function measureIfReal(
   deps: WeekendScalingDeps,
   now: Date,
   dryRun: boolean,
-): Promise<WeekendMeasurement[]> {
+): Promise<{ measured: WeekendMeasurement[]; priceSource?: string }> {
   const { ownMetrics } = deps;
-  if (dryRun || !ownMetrics) return [];
+  if (dryRun || !ownMetrics) return { measured: [] };
   const accessFor = (region: string) => {
     const access = deps.accessFor(region);
     if (!access.metrics) throw new Error(`no metrics reader for ${region}`);
     return { endpoints: access.endpoints, metrics: access.metrics };
   };
-  return measureWeekends({
-    components: snapshot.components,
-    outcomes,
-    accessFor,
-    ownMetrics,
-    prices: createPriceBook(deps.config.priceOverrides),
-    now,
-    logger: deps.logger,
-  });
+  const prices = await pricesFor(deps, deps.config.priceOverrides, weekendInstanceTypes(snapshot));
+  const measured = await measureWeekends({ components: snapshot.components, outcomes, accessFor, ownMetrics, prices, now, logger: deps.logger });
+  return { measured, priceSource: prices.source };
+}
+
+/** The instance types under the run's endpoints, by region: what its prices must cover. */
+function weekendInstanceTypes(snapshot: WeekendSnapshot): Array<{ region: string; instanceType: string }> {
+  return snapshot.endpoints.flatMap((endpoint) =>
+    endpoint.variants.flatMap((variant) => (variant.instanceType ? [{ region: endpoint.region, instanceType: variant.instanceType }] : [])),
+  );
 }
 
 function oldStateNotes(snapshot: WeekendSnapshot, now: Date, config: WeekendScalingConfig): string[] {

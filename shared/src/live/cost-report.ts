@@ -12,12 +12,15 @@ import { createEndpointReader } from '../aws/sagemaker.ts';
 import { createTopicNotifiers, reportNotifier } from '../aws/sns.ts';
 import type { CostReportDeps } from '../jobs/cost-report.ts';
 import type { RunLogger } from '../util/logger.ts';
+import { PricingClient } from '@aws-sdk/client-pricing';
+import { createPriceListReader, priceListRegion } from '../aws/price-list.ts';
 
 function createCostReportClients() {
   return {
     sageMaker: clientPerRegion((settings) => new SageMakerClient(settings)),
     cloudWatch: clientPerRegion((settings) => new CloudWatchClient(settings)),
     costExplorer: clientPerRegion((settings) => new CostExplorerClient(settings)),
+    pricing: clientPerRegion((settings) => new PricingClient(settings)),
     notifiers: createTopicNotifiers(),
   };
 }
@@ -30,6 +33,7 @@ function liveCostReportDeps(config: CostReportConfig, clients: CostReportClients
     logger,
     metrics: createMetricsSink('cost-report', logger),
     notifier: reportNotifier(clients.notifiers, config),
+    priceList: createPriceListReader(clients.pricing(priceListRegion(process.env.AWS_REGION ?? config.regions[0] ?? 'us-east-1')), clock),
     accessFor: (region) => ({
       endpoints: createEndpointReader(clients.sageMaker(region)),
       components: createComponentAccess(clients.sageMaker(region)),

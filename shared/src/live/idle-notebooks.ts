@@ -13,12 +13,15 @@ import { createStudioAccess } from '../aws/studio.ts';
 import { createTagReader } from '../aws/tagging.ts';
 import type { IdleNotebooksDeps } from '../jobs/idle-notebooks.ts';
 import type { RunLogger } from '../util/logger.ts';
+import { PricingClient } from '@aws-sdk/client-pricing';
+import { createPriceListReader, priceListRegion } from '../aws/price-list.ts';
 
 function createIdleNotebooksClients() {
   return {
     sageMaker: clientPerRegion((settings) => new SageMakerClient(settings)),
     kms: clientPerRegion((settings) => new KMSClient(settings)),
     tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings)),
+    pricing: clientPerRegion((settings) => new PricingClient(settings)),
     notifiers: createTopicNotifiers(),
   };
 }
@@ -37,6 +40,7 @@ function liveIdleNotebooksDeps(
     state: liveBotState(config.stateKeyId, clients.kms, clients.sageMaker),
     metrics: createMetricsSink('idle-notebooks', logger),
     notifier: reportNotifier(clients.notifiers, config),
+    priceList: createPriceListReader(clients.pricing(priceListRegion(process.env.AWS_REGION ?? config.regions[0] ?? 'us-east-1')), clock),
     accessFor: (region) => ({
       notebooks: createNotebookAccess(clients.sageMaker(region)),
       studio: createStudioAccess(clients.sageMaker(region), region),

@@ -15,6 +15,8 @@ import { createTopicNotifiers, reportNotifier } from '../aws/sns.ts';
 import { createTagReader } from '../aws/tagging.ts';
 import type { SavingsReportDeps } from '../jobs/savings-report.ts';
 import type { RunLogger } from '../util/logger.ts';
+import { PricingClient } from '@aws-sdk/client-pricing';
+import { createPriceListReader, priceListRegion } from '../aws/price-list.ts';
 
 function createSavingsReportClients() {
   return {
@@ -23,6 +25,7 @@ function createSavingsReportClients() {
     cloudWatch: clientPerRegion((settings) => new CloudWatchClient(settings)),
     tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings)),
     costExplorer: clientPerRegion((settings) => new CostExplorerClient(settings)),
+    pricing: clientPerRegion((settings) => new PricingClient(settings)),
     notifiers: createTopicNotifiers(),
   };
 }
@@ -43,6 +46,7 @@ function liveSavingsReportDeps(
     state: liveBotState(config.stateKeyId, clients.kms, clients.sageMaker),
     metrics: createMetricsSink('savings-report', logger),
     notifier: reportNotifier(clients.notifiers, config),
+    priceList: createPriceListReader(clients.pricing(priceListRegion(process.env.AWS_REGION ?? config.regions[0] ?? 'us-east-1')), clock),
     ownMetrics: createMetricsReader(clients.cloudWatch(metricsRegion)),
     bill: createBillReader(clients.costExplorer(COST_EXPLORER_REGION)),
     accessFor: (region) => ({ notebooks: createNotebookAccess(clients.sageMaker(region)), tags: createTagReader(clients.tagging(region)) }),

@@ -18,6 +18,8 @@ import { createTopicNotifiers, reportNotifier } from '../aws/sns.ts';
 import { createTagReader } from '../aws/tagging.ts';
 import type { WeekendScalingDeps } from '../jobs/weekend-scaling.ts';
 import type { RunLogger } from '../util/logger.ts';
+import { PricingClient } from '@aws-sdk/client-pricing';
+import { createPriceListReader, priceListRegion } from '../aws/price-list.ts';
 
 function createWeekendScalingClients() {
   return {
@@ -27,6 +29,7 @@ function createWeekendScalingClients() {
     tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings)),
     scheduler: clientPerRegion((settings) => new SchedulerClient(settings)),
     cloudWatch: clientPerRegion((settings) => new CloudWatchClient(settings)),
+    pricing: clientPerRegion((settings) => new PricingClient(settings)),
     notifiers: createTopicNotifiers(),
   };
 }
@@ -46,6 +49,7 @@ function liveWeekendScalingDeps(
     state: liveBotState(config.stateKeyId, clients.kms, clients.sageMaker),
     metrics: createMetricsSink('weekend-scaling', logger),
     notifier: reportNotifier(clients.notifiers, config),
+    priceList: createPriceListReader(clients.pricing(priceListRegion(process.env.AWS_REGION ?? config.regions[0] ?? 'us-east-1')), clock),
     accessFor: (region) => ({
       endpoints: createEndpointReader(clients.sageMaker(region)),
       components: createComponentAccess(clients.sageMaker(region)),
