@@ -5,7 +5,7 @@
  */
 import { Annotations, App, Validations, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { parseDeployConfig, readDeployConfig, type DeployConfig } from './deploy-config.ts';
+import { exitOnConfigProblems, parseDeployConfig, readDeployConfig, type DeployConfig } from './deploy-config.ts';
 import { OpsBotStack } from './ops-bot-stack.ts';
 
 /**
@@ -40,7 +40,7 @@ function buildApp(
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const app = new App();
-  buildApp(app, new URL('../dist', import.meta.url).pathname);
+  exitOnConfigProblems(() => buildApp(app, new URL('../dist', import.meta.url).pathname));
   app.synth();
 }
 

@@ -105,11 +105,65 @@ const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
 const EMAIL = /^[^\s@",]+@[^\s@",]+\.[^\s@",]+$/;
 const E164 = /^\+[1-9]\d{1,14}$/;
 
+/**
+ * What is wrong with the deploy config: every problem found, one line each, naming the key as it is
+ * written in the file (`schedules.weekendScaleDown.hour`, `emails[1]`), so one round fixes them all.
+ */
 class DeployConfigError extends Error {
-  constructor(setting: string, problem: string) {
-    super(`Invalid deploy config: opsBot${setting ? `.${setting}` : ''} ${problem}`);
+  readonly problems: readonly string[];
+  constructor(setting: string, problem: string, others: readonly string[] = []) {
+    const problems = [...(setting || problem ? [`${setting ? `${setting} ` : ''}${problem}`] : []), ...others];
+    super(problems.map((line) => `Invalid deploy config: ${line}`).join('\n'));
     this.name = 'DeployConfigError';
+    this.problems = problems;
   }
+
+  static of(problems: readonly string[]): DeployConfigError {
+    return new DeployConfigError('', '', problems);
+  }
+}
+
+/** Runs each check on its own and keeps its problems, so a config with three mistakes names all three. */
+class ProblemList {
+  readonly problems: string[] = [];
+
+  check<T>(work: () => T, fallback: T): T {
+    try {
+      return work();
+    } catch (error) {
+      if (!(error instanceof DeployConfigError)) throw error;
+      for (const problem of error.problems) if (!this.problems.includes(problem)) this.problems.push(problem);
+      return fallback;
+    }
+  }
+
+  throwIfAny(): void {
+    if (this.problems.length > 0) throw DeployConfigError.of(this.problems);
+  }
+}
+
+/** The known name closest to a misspelt one (at most a third of it edited), for "did you mean". */
+function nearest(name: string, known: readonly string[]): string | undefined {
+  const distance = (a: string, b: string) => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let diagonal = row[0] as number;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const above = row[j] as number;
+        row[j] = Math.min(above + 1, (row[j - 1] as number) + 1, diagonal + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1));
+        diagonal = above;
+      }
+    }
+    return row[b.length] as number;
+  };
+  const [best] = known.map((candidate) => ({ candidate, score: distance(name, candidate) })).sort((a, b) => a.score - b.score);
+  return best && best.score <= Math.max(2, Math.floor(name.length / 3)) ? best.candidate : undefined;
+}
+
+function unknownKey(setting: string, name: string, known: readonly string[], what = 'setting'): DeployConfigError {
+  const guess = nearest(name, known);
+  return new DeployConfigError(setting, `is not a known ${what}: ${guess ? `did you mean "${guess}"?` : `known are ${known.join(', ')}`}`);
 }
 
 /**
@@ -163,7 +217,7 @@ const DEFAULT_CONFIG_FILE = 'ops-bot.config.json';
 function readDeployConfig(options: { contextValue: unknown; file?: string; cwd?: string }): DeployConfig {
   if (options.contextValue !== undefined) {
     throw new DeployConfigError(
-      '',
+      'opsBot',
       `was given as CDK context (-c opsBot=… or cdk.json): put these settings in ${DEFAULT_CONFIG_FILE} instead, so that the next deploy cannot drop them`,
     );
   }
@@ -173,7 +227,7 @@ function readDeployConfig(options: { contextValue: unknown; file?: string; cwd?:
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new DeployConfigError('', `in ${path} is not valid JSON: ${(error as Error).message}`);
+    throw new DeployConfigError('', `${path} is not valid JSON: ${(error as Error).message}`);
   }
   return parseDeployConfig(raw);
 }
@@ -209,13 +263,13 @@ const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 function stackSets(raw: unknown): StackSetsConfig {
   const { organizationalUnits, regions, assetBucketPrefix, ...rest } = (raw ?? {}) as Record<string, unknown>;
-  if (Object.keys(rest).length > 0)
-    throw new DeployConfigError(`stackSets.${Object.keys(rest)[0]}`, 'is not a known setting (organizationalUnits, regions, assetBucketPrefix)');
+  const extra = Object.keys(rest)[0];
+  if (extra !== undefined) throw unknownKey(`stackSets.${extra}`, extra, ['organizationalUnits', 'regions', 'assetBucketPrefix']);
   const units = stringList({ organizationalUnits }, 'organizationalUnits');
   if (units.length === 0) throw new DeployConfigError('stackSets.organizationalUnits', 'must name at least one OU (ou-…) or the root (r-…)');
   const badUnit = units.find((unit) => !OU_OR_ROOT.test(unit));
   if (badUnit) throw new DeployConfigError('stackSets.organizationalUnits', `has "${badUnit}", which is not an OU id (ou-…) or a root id (r-…)`);
-  const targetRegions = regionList({ regions });
+  const targetRegions = regionList({ regions }, 'stackSets.regions');
   if (typeof assetBucketPrefix !== 'string' || !BUCKET_PREFIX.test(assetBucketPrefix)) {
     throw new DeployConfigError(
       'stackSets.assetBucketPrefix',
@@ -225,11 +279,13 @@ function stackSets(raw: unknown): StackSetsConfig {
   return { organizationalUnits: units, regions: targetRegions, assetBucketPrefix };
 }
 
-function regionList(raw: Record<string, unknown>): string[] {
-  const regions = stringList(raw, 'regions');
-  if (regions.length === 0) throw new DeployConfigError('regions', "is empty: leave it out to read the stack's own region, or name at least one region");
-  const unknown = regions.find((region) => !SAGEMAKER_REGIONS.has(region));
-  if (unknown) throw new DeployConfigError('regions', `has "${unknown}", which is not an AWS region with SageMaker AI (e.g. us-east-1, eu-west-1)`);
+function regionList(raw: Record<string, unknown>, setting = 'regions'): string[] {
+  const regions = stringList({ [setting]: raw.regions }, setting);
+  if (regions.length === 0) throw new DeployConfigError(setting, "is empty: leave it out to read the stack's own region, or name at least one region");
+  const unknown = regions.findIndex((region) => !SAGEMAKER_REGIONS.has(region));
+  if (unknown >= 0) {
+    throw new DeployConfigError(setting, `has "${regions[unknown]}", which is not an AWS region with SageMaker AI (e.g. us-east-1, eu-west-1)`);
+  }
   return regions;
 }
 
@@ -275,28 +331,43 @@ function centralTopic(raw: unknown): string {
 function dailyTime(raw: unknown, setting: string, fallback: DailyTime): DailyTime {
   if (raw === undefined) return fallback;
   const { hour, minute, ...rest } = (raw ?? {}) as Record<string, unknown>;
-  if (Object.keys(rest).length > 0) throw new DeployConfigError(`${setting}.${Object.keys(rest)[0]}`, 'is not a known setting (hour, minute)');
+  const problems = new ProblemList();
+  for (const extra of Object.keys(rest))
+    problems.check(() => {
+      throw unknownKey(`${setting}.${extra}`, extra, ['hour', 'minute']);
+    }, undefined);
   if (!Number.isInteger(hour) || (hour as number) < 0 || (hour as number) > 23)
-    throw new DeployConfigError(`${setting}.hour`, 'must be a whole number from 0 to 23');
+    problems.check(() => {
+      throw new DeployConfigError(`${setting}.hour`, `must be a whole number from 0 to 23, got ${JSON.stringify(hour)}`);
+    }, undefined);
   if (!Number.isInteger(minute) || (minute as number) < 0 || (minute as number) > 59)
-    throw new DeployConfigError(`${setting}.minute`, 'must be a whole number from 0 to 59');
+    problems.check(() => {
+      throw new DeployConfigError(`${setting}.minute`, `must be a whole number from 0 to 59, got ${JSON.stringify(minute)}`);
+    }, undefined);
+  problems.throwIfAny();
   return { hour: hour as number, minute: minute as number };
 }
 
 function weeklyTime(raw: unknown, setting: string, fallback: WeeklyTime): WeeklyTime {
   if (raw === undefined) return fallback;
   const { weekDay, ...time } = (raw ?? {}) as Record<string, unknown>;
+  const problems = new ProblemList();
   if (typeof weekDay !== 'string' || !WEEK_DAYS.includes(weekDay)) {
-    throw new DeployConfigError(`${setting}.weekDay`, `must be one of ${WEEK_DAYS.join(', ')}`);
+    problems.check(() => {
+      throw new DeployConfigError(`${setting}.weekDay`, `must be one of ${WEEK_DAYS.join(', ')}, got ${JSON.stringify(weekDay)}`);
+    }, undefined);
   }
-  return { weekDay, ...dailyTime(time, setting, fallback) };
+  const at = problems.check(() => dailyTime(time, setting, fallback), fallback);
+  problems.throwIfAny();
+  return { weekDay: weekDay as string, ...at };
 }
 
 const WEEK_DAY_RANGE = /^(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?(,(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?)*$/;
 
 function offHours(raw: unknown): NonNullable<DeployConfig['notebookOffHours']> {
   const { stop, start, weekDays = 'MON-FRI', ...rest } = (raw ?? {}) as Record<string, unknown>;
-  if (Object.keys(rest).length > 0) throw new DeployConfigError(`notebookOffHours.${Object.keys(rest)[0]}`, 'is not a known setting (stop, start, weekDays)');
+  const extra = Object.keys(rest)[0];
+  if (extra !== undefined) throw unknownKey(`notebookOffHours.${extra}`, extra, ['stop', 'start', 'weekDays']);
   if (stop === undefined || start === undefined) throw new DeployConfigError('notebookOffHours', 'needs both "stop" and "start" times');
   if (typeof weekDays !== 'string' || !WEEK_DAY_RANGE.test(weekDays))
     throw new DeployConfigError('notebookOffHours.weekDays', `must look like "MON-FRI", got ${JSON.stringify(weekDays)}`);
@@ -309,63 +380,88 @@ function offHours(raw: unknown): NonNullable<DeployConfig['notebookOffHours']> {
 
 function parseDeployConfig(context: unknown): DeployConfig {
   const raw = (typeof context === 'string' ? JSON.parse(context) : (context ?? {})) as Record<string, unknown>;
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new DeployConfigError('', 'must be a JSON object');
-  const unknown = Object.keys(raw).find((key) => !KNOWN_KEYS.includes(key));
-  if (unknown) throw new DeployConfigError(unknown, `is not a known setting (known: ${KNOWN_KEYS.join(', ')})`);
-
-  const timezone = raw.timezone ?? 'UTC';
-  if (typeof timezone !== 'string' || !isValidTimeZone(timezone)) {
-    throw new DeployConfigError('timezone', `${JSON.stringify(timezone)} is not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC)`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new DeployConfigError('', 'must be a JSON object of settings');
+  const problems = new ProblemList();
+  const check = problems.check.bind(problems);
+  for (const key of Object.keys(raw).filter((name) => !KNOWN_KEYS.includes(name))) {
+    check(() => {
+      throw unknownKey(key, key, KNOWN_KEYS);
+    }, undefined);
   }
-  const emails = stringList(raw, 'emails');
-  emails.forEach((email, index) => {
-    if (!EMAIL.test(email)) throw new DeployConfigError(`emails[${index}]`, `"${email}" is not an email address`);
-  });
-  const smsNumbers = stringList(raw, 'smsNumbers');
-  smsNumbers.forEach((phone, index) => {
-    if (!E164.test(phone)) throw new DeployConfigError(`smsNumbers[${index}]`, `"${phone}" is not an E.164 phone number (e.g. +14155550100)`);
-  });
 
-  const schedules = (raw.schedules ?? {}) as Record<string, unknown>;
-  const unknownSchedule = Object.keys(schedules).find((key) => !(key in DEFAULT_SCHEDULES));
-  if (unknownSchedule)
-    throw new DeployConfigError(`schedules.${unknownSchedule}`, `is not a known schedule (known: ${Object.keys(DEFAULT_SCHEDULES).join(', ')})`);
+  const timezone = check(() => {
+    const zone = raw.timezone ?? 'UTC';
+    if (typeof zone !== 'string' || !isValidTimeZone(zone)) {
+      throw new DeployConfigError('timezone', `${JSON.stringify(zone)} is not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC)`);
+    }
+    return zone;
+  }, 'UTC');
+  const emails = check(() => stringList(raw, 'emails'), []);
+  emails.forEach((email, index) =>
+    check(() => {
+      if (!EMAIL.test(email)) throw new DeployConfigError(`emails[${index}]`, `"${email}" is not an email address`);
+    }, undefined),
+  );
+  const smsNumbers = check(() => stringList(raw, 'smsNumbers'), []);
+  smsNumbers.forEach((phone, index) =>
+    check(() => {
+      if (!E164.test(phone)) throw new DeployConfigError(`smsNumbers[${index}]`, `"${phone}" is not an E.164 phone number (e.g. +14155550100)`);
+    }, undefined),
+  );
 
-  const logRetentionDays = raw.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
-  if (!LOG_RETENTION_DAYS.includes(logRetentionDays as number)) {
-    throw new DeployConfigError('logRetentionDays', `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(', ')}`);
+  const schedules = (typeof raw.schedules === 'object' && raw.schedules !== null ? raw.schedules : {}) as Record<string, unknown>;
+  for (const key of Object.keys(schedules).filter((name) => !(name in DEFAULT_SCHEDULES))) {
+    check(() => {
+      throw unknownKey(`schedules.${key}`, key, Object.keys(DEFAULT_SCHEDULES), 'schedule');
+    }, undefined);
   }
+  const daily = (name: 'idleEndpoints' | 'costReport' | 'studioAudit' | 'savingsReport') =>
+    check(() => dailyTime(schedules[name], `schedules.${name}`, DEFAULT_SCHEDULES[name]), DEFAULT_SCHEDULES[name]);
+  const weekly = (name: 'weekendScaleDown' | 'weekendRestore') =>
+    check(() => weeklyTime(schedules[name], `schedules.${name}`, DEFAULT_SCHEDULES[name]), DEFAULT_SCHEDULES[name]);
+
+  const logRetentionDays = check(() => {
+    const days = raw.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
+    if (!LOG_RETENTION_DAYS.includes(days as number)) {
+      throw new DeployConfigError(
+        'logRetentionDays',
+        `must be one of CloudWatch Logs' retention periods (${LOG_RETENTION_DAYS.join(', ')}), got ${JSON.stringify(days)}`,
+      );
+    }
+    return days as number;
+  }, DEFAULT_LOG_RETENTION_DAYS);
 
   const config: DeployConfig = {
     timezone,
     emails,
     smsNumbers,
-    regions: raw.regions !== undefined ? regionList(raw) : undefined,
+    regions: raw.regions !== undefined ? check(() => regionList(raw), undefined) : undefined,
     endpointIdleHours: raw.endpointIdleHours as number | undefined,
     endpointIdleActionDays: raw.endpointIdleActionDays as number | undefined,
     priceOverrides: raw.priceOverrides as Record<string, number> | undefined,
     schedules: {
-      idleEndpoints: dailyTime(schedules.idleEndpoints, 'schedules.idleEndpoints', DEFAULT_SCHEDULES.idleEndpoints),
-      weekendScaleDown: weeklyTime(schedules.weekendScaleDown, 'schedules.weekendScaleDown', DEFAULT_SCHEDULES.weekendScaleDown),
-      weekendRestore: weeklyTime(schedules.weekendRestore, 'schedules.weekendRestore', DEFAULT_SCHEDULES.weekendRestore),
-      costReport: dailyTime(schedules.costReport, 'schedules.costReport', DEFAULT_SCHEDULES.costReport),
-      studioAudit: dailyTime(schedules.studioAudit, 'schedules.studioAudit', DEFAULT_SCHEDULES.studioAudit),
-      savingsReport: dailyTime(schedules.savingsReport, 'schedules.savingsReport', DEFAULT_SCHEDULES.savingsReport),
+      idleEndpoints: daily('idleEndpoints'),
+      weekendScaleDown: weekly('weekendScaleDown'),
+      weekendRestore: weekly('weekendRestore'),
+      costReport: daily('costReport'),
+      studioAudit: daily('studioAudit'),
+      savingsReport: daily('savingsReport'),
     },
-    notebookOffHours: raw.notebookOffHours !== undefined ? offHours(raw.notebookOffHours) : undefined,
+    notebookOffHours: raw.notebookOffHours !== undefined ? check(() => offHours(raw.notebookOffHours), undefined) : undefined,
     notebookIdleMinutes: raw.notebookIdleMinutes as number | undefined,
     notebookMaxRunningHours: raw.notebookMaxRunningHours as number | undefined,
-    logRetentionDays: logRetentionDays as number,
+    logRetentionDays,
     weekendScope: (raw.weekendScope ?? 'tagged') as 'tagged' | 'all',
-    holidays: stringList(raw, 'holidays'),
+    holidays: check(() => stringList(raw, 'holidays'), []),
     maxScaleDownDays: raw.maxScaleDownDays as number | undefined,
     costPeriodDays: raw.costPeriodDays as number | undefined,
-    stackSets: raw.stackSets !== undefined ? stackSets(raw.stackSets) : undefined,
-    centralTopicArn: raw.centralTopicArn !== undefined ? centralTopic(raw.centralTopicArn) : undefined,
-    chat: raw.chat !== undefined ? chat(raw.chat) : undefined,
-    reportOnly: raw.reportOnly !== undefined ? reportOnlyJobs(raw.reportOnly) : undefined,
+    stackSets: raw.stackSets !== undefined ? check(() => stackSets(raw.stackSets), undefined) : undefined,
+    centralTopicArn: raw.centralTopicArn !== undefined ? check(() => centralTopic(raw.centralTopicArn), undefined) : undefined,
+    chat: raw.chat !== undefined ? check(() => chat(raw.chat), undefined) : undefined,
+    reportOnly: raw.reportOnly !== undefined ? check(() => reportOnlyJobs(raw.reportOnly), undefined) : undefined,
   };
-  checkRuntimeEnvironment(config);
+  checkRuntimeEnvironment(config, problems);
+  problems.throwIfAny();
   return config;
 }
 
@@ -432,19 +528,39 @@ const SETTING_OF_VARIABLE: Readonly<Record<string, string>> = {
   [ENV.notebookMaxRunningHours]: 'notebookMaxRunningHours',
 };
 
-/** Each function's own parser checks its settings, so synth and runtime agree on what is valid. */
-function checkRuntimeEnvironment(config: DeployConfig): void {
+/**
+ * Each function's own parser checks its settings, so synth and runtime agree on what is valid. One
+ * variable at a time: a parser stops at its first problem, and every problem is to be named.
+ */
+function checkRuntimeEnvironment(config: DeployConfig, problems: ProblemList): void {
   for (const job of JOB_NAMES) {
-    try {
-      JOB_CONFIG[job].parse({ [ENV.awsRegion]: 'us-east-1', ...jobEnvironment(config, job) });
-    } catch (error) {
-      if (error instanceof ConfigError) {
-        throw new DeployConfigError(SETTING_OF_VARIABLE[error.variable] ?? error.variable, error.message.replace(/^Invalid configuration: \S+ /, ''));
-      }
-      throw error;
+    const environment = jobEnvironment(config, job);
+    for (const [variable, value] of Object.entries(environment)) {
+      problems.check(() => {
+        try {
+          JOB_CONFIG[job].parse({ [ENV.awsRegion]: 'us-east-1', [variable]: value });
+        } catch (error) {
+          if (error instanceof ConfigError) {
+            throw new DeployConfigError(SETTING_OF_VARIABLE[error.variable] ?? error.variable, error.message.replace(/^Invalid configuration: \S+ /, ''));
+          }
+          throw error;
+        }
+      }, undefined);
     }
   }
 }
 
-export { parseDeployConfig, readDeployConfig, jobEnvironment, isReportOnly, DeployConfigError, DEFAULT_SCHEDULES, DEFAULT_CONFIG_FILE };
+/** The CDK apps' entry points: a config mistake prints every problem, one line each, no stack trace, and exits 1. */
+function exitOnConfigProblems<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (!(error instanceof DeployConfigError)) throw error;
+    const file = process.env.OPS_BOT_CONFIG ?? DEFAULT_CONFIG_FILE;
+    console.error(error.problems.map((problem) => `${file}: ${problem}`).join('\n'));
+    return process.exit(1);
+  }
+}
+
+export { exitOnConfigProblems, parseDeployConfig, readDeployConfig, jobEnvironment, isReportOnly, DeployConfigError, DEFAULT_SCHEDULES, DEFAULT_CONFIG_FILE };
 export type { DeployConfig, DailyTime, WeeklyTime, StackSetsConfig, ChatConfig };

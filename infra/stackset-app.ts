@@ -12,7 +12,7 @@ import { App, Stack, Validations, type Environment } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Capability, DeploymentType, StackSet, StackSetStack, StackSetTarget, StackSetTemplate } from 'cdk-stacksets';
-import { DeployConfigError, parseDeployConfig, readDeployConfig } from './deploy-config.ts';
+import { DeployConfigError, exitOnConfigProblems, parseDeployConfig, readDeployConfig } from './deploy-config.ts';
 import { OpsBot } from './ops-bot-stack.ts';
 import { acknowledgeWildcardArns } from './nag.ts';
 
@@ -91,7 +91,7 @@ function acknowledgeAssetCopier(parent: Stack, assetBucketPrefix: string, region
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const app = new App();
-  buildStackSetApp(app, new URL('../dist', import.meta.url).pathname);
+  exitOnConfigProblems(() => buildStackSetApp(app, new URL('../dist', import.meta.url).pathname));
   app.synth();
 }
 
