@@ -27,6 +27,11 @@ import { FakeAccount, fakeEndpoint, hostEndpoint, priceListProduct, type FakeCom
 import { mixedAccount } from '../fakes/mixed-account.ts';
 import { mockAccount } from '../fakes/mock-clients.ts';
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log('Usage: npm run bench\n\nSpeed, memory and API-call targets of the jobs on in-memory accounts (no AWS); exits 1 when one is missed.');
+  process.exit(0);
+}
+
 const targets: Array<{ name: string; value: number; limit: number; unit: string }> = [];
 const HOUR = 3_600_000;
 const now = new Date('2026-11-20T09:00:00Z');

@@ -11,6 +11,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { parseCommonConfig } from '@ops-bot/shared/config';
 import { TAG_PREFIX, TAGS } from '@ops-bot/shared/domain/tags';
 import { describeFailure } from '@ops-bot/shared/errors';
+import { checkCredentials, credentialHint } from './aws-hints.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -67,6 +68,12 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
+  const problem = await checkCredentials();
+  if (problem) {
+    console.error(`leftovers: ${problem}`);
+    process.exitCode = 1;
+    return;
+  }
   const env = process.env.REGIONS || process.env.AWS_REGION ? process.env : { ...process.env, AWS_REGION: await new SageMakerClient({}).config.region() };
   const { regions } = parseCommonConfig(env);
   const found = await Promise.all(
@@ -77,7 +84,8 @@ async function main(): Promise<void> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   main().catch((error: unknown) => {
-    console.error(`leftovers: ${describeFailure(error)}`);
+    // One line: the fix when it is the identity's (credentials, an expired session, a denied action).
+    console.error(`leftovers: ${credentialHint(error) ?? describeFailure(error)}`);
     process.exit(1);
   });
 }

@@ -1,8 +1,10 @@
 /**
  * `npm run plan` / `npm run demo`: a dry run of any job from the command line, against the account
  * of your current AWS credentials or a saved snapshot. Always read-only: every job runs with
- * `dryRun: true`, which makes no mutating call and publishes nothing.
+ * `dryRun: true`, which makes no mutating call and publishes nothing. Its settings are the deployed
+ * ones (ops-bot.config.json, or OPS_BOT_CONFIG), with any environment variable winning.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import {
@@ -18,7 +20,7 @@ import { createSavingsReportClients, liveSavingsReportDeps } from '@ops-bot/shar
 import { describeFailure } from '@ops-bot/shared/errors';
 import { NO_DEADLINE } from '@ops-bot/shared/util/deadline';
 import { runIdleEndpoints, type IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
-import { runIdleNotebooks } from '@ops-bot/shared/jobs/idle-notebooks';
+import { runIdleNotebooks, type IdleNotebooksDeps } from '@ops-bot/shared/jobs/idle-notebooks';
 import { runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
 import { runCostReport } from '@ops-bot/shared/jobs/cost-report';
 import { parseNotebookEvent, savingsReportEventParser, weekendEventParser } from '@ops-bot/shared/lambda/events';
@@ -29,6 +31,10 @@ import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/sh
 import type { RenderedReport } from '@ops-bot/shared/report/sns-message';
 import { loadIdleEndpointsSnapshot, saveSnapshot } from '@ops-bot/shared/snapshot';
 import { createStderrLogger, type RunLogger } from '@ops-bot/shared/util/logger';
+import { JOB_CONFIG } from '@ops-bot/shared/config';
+import { DEFAULT_CONFIG_FILE, DeployConfigError, jobEnvironment, readDeployConfig } from '../infra/deploy-config.ts';
+import { checkCredentials, credentialHints } from './aws-hints.ts';
+import { jupyterThrough, loadRecording, newRecording, record, replay, saveRecording, showProgress, tapAwsCalls, type Recording } from './recording.ts';
 
 // Local runs use Node 20 or later; the SDK warns on every run that versions after January 2027
 // will need Node 22. The lockfile pins today's SDK, and Lambda runs nodejs24.x, so here it is noise.
@@ -36,6 +42,7 @@ import { createStderrLogger, type RunLogger } from '@ops-bot/shared/util/logger'
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const USAGE = `Usage: npm run -s plan -- <job> [options]   (a dry run: nothing is changed or sent)
+       npm run -s demo -- [job]                    (the same, offline, on a bundled demo account)
 
 Jobs:
   idle-endpoints                 idle real-time endpoints and what they waste
@@ -46,11 +53,13 @@ Jobs:
 
 Options:
   --json                 the job's full JSON result instead of the texts
-  --snapshot FILE        idle-endpoints only: replay a saved account (no AWS needed)
-  --save-snapshot FILE   idle-endpoints only: save what was read, to replay it later
+  --save-snapshot FILE   save everything the run read (no credentials), to replay it later or send it
+  --snapshot FILE        replay a saved run: no AWS, no credentials; same settings, same clock
   --verbose              log progress to stderr
   --help                 this text
 
+Settings are the deployed ones: ${DEFAULT_CONFIG_FILE} (or the file OPS_BOT_CONFIG names), and any
+environment variable of the job (REGIONS, TIMEZONE, ...) wins; the first line on stderr says which.
 The account is the one of your AWS credentials and profile (AWS_PROFILE); the region is REGIONS,
 else AWS_REGION, else your profile's region. Use "npm run -s" so that npm prints no banner and
 --json output is clean JSON.`;
@@ -58,11 +67,28 @@ else AWS_REGION, else your profile's region. Use "npm run -s" so that npm prints
 const JOBS = ['idle-endpoints', 'idle-notebooks', 'weekend-scaling', 'cost-report', 'savings-report'] as const;
 type Job = (typeof JOBS)[number];
 
+/** The bundled demo accounts, one per job: `npm run demo -- <job>`. */
+const DEMO_SNAPSHOTS: Readonly<Record<Job, string>> = {
+  'idle-endpoints': 'demo/demo-account.json',
+  'idle-notebooks': 'demo/idle-notebooks.json',
+  'weekend-scaling': 'demo/weekend-scaling.json',
+  'cost-report': 'demo/cost-report.json',
+  'savings-report': 'demo/savings-report.json',
+};
+
 /** A wrong command line: said in one line, exit 2. */
 class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+  }
+}
+
+/** Something the admin must fix before a run can start (credentials, the config file): its lines, exit 1. */
+class NotReadyError extends Error {
+  constructor(readonly lines: readonly string[]) {
+    super(lines.join('; '));
+    this.name = 'NotReadyError';
   }
 }
 
@@ -87,6 +113,7 @@ function readOptions(argv: readonly string[]): Options | 'help' {
       month: { type: 'string' },
       snapshot: { type: 'string' },
       'save-snapshot': { type: 'string' },
+      demo: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -95,9 +122,8 @@ function readOptions(argv: readonly string[]): Options | 'help' {
   if (values.help) return 'help';
   const job = positionals[0] ?? 'idle-endpoints';
   if (!(JOBS as readonly string[]).includes(job)) throw new UsageError(`unknown job "${job}" (jobs: ${JOBS.join(', ')}; see --help)`);
-  if ((values.snapshot || values['save-snapshot']) && job !== 'idle-endpoints')
-    throw new UsageError('--snapshot and --save-snapshot are for idle-endpoints only');
-  if (values.snapshot && values['save-snapshot']) throw new UsageError('--snapshot replays a saved account; --save-snapshot saves a live one: use one of them');
+  const snapshot = values.demo ? DEMO_SNAPSHOTS[job as Job] : values.snapshot;
+  if (snapshot && values['save-snapshot']) throw new UsageError('--snapshot replays a saved run; --save-snapshot saves a live one: use one of them');
   if (values.action && job !== 'idle-notebooks' && job !== 'weekend-scaling')
     throw new UsageError(`--action is for idle-notebooks and weekend-scaling, not ${job}`);
   if (values.month && job !== 'savings-report') throw new UsageError(`--month is for savings-report, not ${job}`);
@@ -107,26 +133,65 @@ function readOptions(argv: readonly string[]): Options | 'help' {
     until: values.until,
     month: values.month,
     json: values.json ?? false,
-    snapshot: values.snapshot,
+    snapshot,
     saveSnapshot: values['save-snapshot'],
     verbose: values.verbose ?? false,
   };
 }
 
-/** REGIONS or AWS_REGION when set; otherwise the region of the AWS profile, as the SDK resolves it. */
-async function environmentWithRegion(): Promise<Env> {
-  if (process.env.REGIONS || process.env.AWS_REGION) return process.env;
-  const region = await new SageMakerClient({}).config.region().catch(() => undefined);
-  if (!region) throw new UsageError('no region: set AWS_REGION or REGIONS, or a region in your AWS profile');
-  return { ...process.env, AWS_REGION: region };
+interface Settings {
+  readonly env: Env;
+  /** One line: where the settings came from. */
+  readonly source: string;
 }
 
-async function plan(options: Options, logger: RunLogger): Promise<{ result: unknown; report: RenderedReport | null; headline: string }> {
-  const clock = () => new Date();
+/**
+ * The deployed settings of `job` (its variables from the config file, as synth sets them), with
+ * every variable the environment sets winning; REGIONS or AWS_REGION, else the profile's region.
+ */
+async function deployedSettings(job: Job): Promise<Settings> {
+  const { env, source } = fileSettings(job);
+  if (env.REGIONS || env.AWS_REGION) return { env, source };
+  const region = await new SageMakerClient({}).config.region().catch(() => undefined);
+  if (!region) throw new UsageError('no region: set AWS_REGION or REGIONS, or a region in your AWS profile or the config file');
+  return { env: { ...env, AWS_REGION: region }, source: `${source}; region ${region} from your AWS profile` };
+}
+
+/** The config file's settings for `job`, under the environment's. */
+function fileSettings(job: Job): Settings {
+  const file = process.env.OPS_BOT_CONFIG ?? DEFAULT_CONFIG_FILE;
+  let fromFile: Record<string, string> = {};
+  let source = existsSync(file) ? file : `defaults (no ${file})`;
+  if (existsSync(file)) {
+    try {
+      fromFile = jobEnvironment(readDeployConfig({ contextValue: undefined, file }), job);
+    } catch (error) {
+      if (error instanceof DeployConfigError) throw new NotReadyError(error.problems.map((problem) => `${file}: ${problem}`));
+      throw error;
+    }
+  }
+  const variables: readonly string[] = JOB_CONFIG[job].variables;
+  const overridden = variables.filter((variable) => process.env[variable] !== undefined && process.env[variable] !== '');
+  if (overridden.length > 0) source += `, with ${overridden.join(', ')} from the environment`;
+  return { env: { ...fromFile, ...process.env }, source };
+}
+
+/** How this run meets AWS: live, live and recorded, or replayed from a recording. */
+interface Session {
+  readonly env: Env;
+  readonly clock: () => Date;
+  readonly recording?: { readonly data: Recording; readonly mode: 'record' | 'replay' } | undefined;
+  /** Jupyter itself, when not the live one (the demo generator's notebooks). */
+  readonly readActivity?: IdleNotebooksDeps['readActivity'] | undefined;
+}
+
+async function plan(options: Options, logger: RunLogger, session: Session): Promise<{ result: unknown; report: RenderedReport | null; headline: string }> {
+  const { env, clock } = session;
+  const on = session.recording?.mode === 'replay' ? `snapshot ${options.snapshot}` : 'the live account';
   if (options.job === 'idle-endpoints') {
-    const replay = options.snapshot ? await loadIdleEndpointsSnapshot(options.snapshot) : undefined;
+    const replay = options.snapshot && !session.recording ? await loadIdleEndpointsSnapshot(options.snapshot) : undefined;
     // A replay decides over the regions it recorded; a live run over REGIONS (or the profile's region).
-    const config = parseIdleEndpointsConfig(replay ? { ...process.env, REGIONS: replay.regions.join(',') } : await environmentWithRegion());
+    const config = parseIdleEndpointsConfig(replay ? { ...env, REGIONS: replay.regions.join(',') } : env);
     const live = liveIdleEndpointsDeps(config, createIdleEndpointsClients(), logger, clock);
     const result = await runIdleEndpoints(
       { dryRun: true, action: 'check' },
@@ -147,17 +212,19 @@ async function plan(options: Options, logger: RunLogger): Promise<{ result: unkn
     );
     return { result, report: result.report, headline: idleEndpointsHeadline(result, options.snapshot) };
   }
-  const env = await environmentWithRegion();
   switch (options.job) {
     case 'idle-notebooks': {
       const config = parseIdleNotebooksConfig(env);
       const where = config.regions.join(', ');
       const event = parseNotebookEvent({ dryRun: true, action: options.action });
-      const result = await runIdleNotebooks(event, liveIdleNotebooksDeps(config, createIdleNotebooksClients(), logger, clock));
+      const deps = liveIdleNotebooksDeps(config, createIdleNotebooksClients(), logger, clock);
+      const jupyter = session.readActivity ?? deps.readActivity;
+      const readActivity = session.recording ? jupyterThrough(session.recording.data, session.recording.mode, jupyter) : jupyter;
+      const result = await runIdleNotebooks(event, { ...deps, readActivity });
       return {
         result,
         report: result.report,
-        headline: `DRY RUN of idle-notebooks ${event.action} in ${where}: ${result.notebooks.length} notebooks read; nothing was changed or sent.`,
+        headline: `DRY RUN of idle-notebooks ${event.action} on ${on} in ${where}: ${result.notebooks.length} notebooks read; nothing was changed or sent.`,
       };
     }
     case 'weekend-scaling': {
@@ -171,7 +238,7 @@ async function plan(options: Options, logger: RunLogger): Promise<{ result: unkn
       return {
         result,
         report: result.report,
-        headline: `DRY RUN of weekend-scaling ${event.action} in ${where}: ${result.components.length} components read; nothing was changed or sent.`,
+        headline: `DRY RUN of weekend-scaling ${event.action} on ${on} in ${where}: ${result.components.length} components read; nothing was changed or sent.`,
       };
     }
     case 'savings-report': {
@@ -182,14 +249,54 @@ async function plan(options: Options, logger: RunLogger): Promise<{ result: unkn
         event,
         liveSavingsReportDeps(config, createSavingsReportClients(), logger, env.AWS_REGION ?? config.regions[0] ?? 'us-east-1', clock),
       );
-      return { result, report: result.report, headline: `DRY RUN of savings-report for ${result.ledger.month}: nothing was sent.` };
+      return { result, report: result.report, headline: `DRY RUN of savings-report for ${result.ledger.month} on ${on}: nothing was sent.` };
     }
     case 'cost-report': {
       const config = parseCostReportConfig(env);
       const where = config.regions.join(', ');
       const result = await runCostReport({ dryRun: true }, liveCostReportDeps(config, createCostReportClients(), logger, clock));
-      return { result, report: result.report, headline: `DRY RUN of cost-report for ${result.costs.periodLabel} in ${where}: nothing was sent.` };
+      return { result, report: result.report, headline: `DRY RUN of cost-report for ${result.costs.periodLabel} on ${on} in ${where}: nothing was sent.` };
     }
+  }
+}
+
+/** Reads the settings and decides how the run meets AWS; a recording replays at its own time and settings. */
+async function openSession(options: Options): Promise<{ session: Session; source: string }> {
+  const snapshotKind = options.snapshot ? fileKind(options.snapshot) : undefined;
+  if (snapshotKind === 'recorded-calls') {
+    const data = await loadRecording(options.snapshot as string);
+    if (data.job !== options.job) throw new UsageError(`${options.snapshot} is a recording of ${data.job}, not ${options.job}`);
+    const capturedAt = new Date(data.capturedAt);
+    return {
+      session: { env: { ...data.settings }, clock: () => capturedAt, recording: { data, mode: 'replay' } },
+      source: `settings: as recorded on ${data.capturedAt} (${options.snapshot})`,
+    };
+  }
+  if (snapshotKind !== undefined) {
+    // The idle-endpoints account snapshot (the demo's): decided at its own capture time, no AWS.
+    const settings = fileSettings(options.job);
+    return { session: { env: settings.env, clock: () => new Date() }, source: `settings: ${settings.source}; regions as the snapshot recorded them` };
+  }
+  const problem = await checkCredentials();
+  if (problem) throw new NotReadyError([`plan: ${problem}`]);
+  const settings = await deployedSettings(options.job);
+  if (!options.saveSnapshot) return { session: { env: settings.env, clock: () => new Date() }, source: `settings: ${settings.source}` };
+  // A recording runs at one instant, so that its replay asks exactly the same questions.
+  const capturedAt = new Date();
+  const own = Object.fromEntries(
+    [...JOB_CONFIG[options.job].variables, 'AWS_REGION'].flatMap((variable) => (settings.env[variable] ? [[variable, settings.env[variable] as string]] : [])),
+  );
+  return {
+    session: { env: settings.env, clock: () => capturedAt, recording: { data: newRecording(options.job, capturedAt, own), mode: 'record' } },
+    source: `settings: ${settings.source}`,
+  };
+}
+
+function fileKind(path: string): string {
+  try {
+    return String((JSON.parse(readFileSync(path, 'utf8')) as { kind?: unknown }).kind);
+  } catch (error) {
+    throw new UsageError(`cannot read snapshot ${path}: ${(error as Error).message}`);
   }
 }
 
@@ -218,16 +325,52 @@ function texts(headline: string, report: RenderedReport | null): string {
   ].join('\n');
 }
 
-try {
-  const options = readOptions(process.argv.slice(2));
+async function main(argv: readonly string[]): Promise<void> {
+  const options = readOptions(argv);
   if (options === 'help') {
     console.log(USAGE);
-  } else {
-    const { result, report, headline } = await plan(options, createStderrLogger(options.verbose));
-    console.log(options.json ? JSON.stringify(result, null, 2) : texts(headline, report));
+    return;
   }
-} catch (error) {
-  // One clear line, never a stack trace: what went wrong, named by its kind (credential-free).
-  console.error(`plan: ${describeFailure(error)}`);
-  process.exit(error instanceof UsageError || (error instanceof Error && error.name === 'TypeError' && /parseArgs|option/i.test(error.message)) ? 2 : 1);
+  const { session, source } = await openSession(options);
+  process.stderr.write(`${source}\n`);
+  const awsErrors: unknown[] = [];
+  // Last installed, first removed: the taps nest.
+  const taps = [
+    session.recording?.mode === 'replay' ? replay(session.recording.data) : session.recording ? record(session.recording.data) : () => undefined,
+    tapAwsCalls(async (_call, live) =>
+      live().catch((error: unknown) => {
+        awsErrors.push(error);
+        throw error;
+      }),
+    ),
+    session.recording?.mode === 'replay' ? () => undefined : showProgress(),
+  ];
+  try {
+    const { result, report, headline } = await plan(options, createStderrLogger(options.verbose), session);
+    console.log(options.json ? JSON.stringify(result, null, 2) : texts(headline, report));
+  } finally {
+    for (const untap of taps.reverse()) untap();
+  }
+  if (session.recording?.mode === 'record' && options.saveSnapshot) {
+    await saveRecording(options.saveSnapshot, session.recording.data);
+    process.stderr.write(`Snapshot saved to ${options.saveSnapshot} (no credentials in it): replay with --snapshot ${options.saveSnapshot}\n`);
+  }
+  // What the report calls "not checked" because of the identity running it: the fix, once each.
+  for (const hint of credentialHints(awsErrors.map((error) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)))))
+    process.stderr.write(`plan: ${hint}\n`);
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await main(process.argv.slice(2)).catch((error: unknown) => {
+    // One clear line, never a stack trace: what went wrong, named by its kind (credential-free).
+    if (error instanceof NotReadyError) {
+      for (const line of error.lines) console.error(line);
+      process.exit(1);
+    }
+    console.error(`plan: ${describeFailure(error)}`);
+    process.exit(error instanceof UsageError || (error instanceof Error && error.name === 'TypeError' && /parseArgs|option/i.test(error.message)) ? 2 : 1);
+  });
+}
+
+export { plan, openSession, readOptions, DEMO_SNAPSHOTS };
+export type { Options, Session };

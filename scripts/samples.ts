@@ -289,6 +289,12 @@ function samples(): string {
   ].join('\n');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.stdout.write(samples());
+if (import.meta.url === `file://${process.argv[1]}`) {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(
+      'Usage: npm run -s samples > docs/samples.md\n\nPrints what each job sends (subject, email, SMS), rendered by the real renderers from fixed inputs.',
+    );
+  } else process.stdout.write(samples());
+}
 
 export { samples };

@@ -58,3 +58,38 @@ describe('Script: npm run leftovers', () => {
     expect(output).toContain('--json');
   });
 });
+
+describe('Script: npm run leftovers without credentials', () => {
+  it('says in one line what to do, and exits 1', async () => {
+    // Act
+    const { spawnSync } = await import('node:child_process');
+    const env = {
+      ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_'))),
+      AWS_REGION: 'us-east-1',
+      AWS_PROFILE: 'ops-bot-test-none',
+      AWS_CONFIG_FILE: '/nonexistent',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+    };
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/leftovers.ts'], { env, encoding: 'utf8', timeout: 60_000 });
+
+    // Assess
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^leftovers: no AWS credentials found: set AWS_PROFILE/)]);
+  });
+});
+
+describe('Function: credentialHint', () => {
+  it('names the denied action and where the permissions are listed; the expired session; nothing for other errors', async () => {
+    const { credentialHint } = await import('../../scripts/aws-hints.ts');
+    const denied = Object.assign(new Error('User: arn:aws:iam::111122223333:user/ana is not authorized to perform: sagemaker:ListEndpoints on resource: *'), {
+      name: 'AccessDeniedException',
+    });
+    expect(credentialHint(denied)).toBe(
+      'AWS denied sagemaker:ListEndpoints to the identity you run as: grant it sagemaker:ListEndpoints (README, "IAM permissions", lists what each job reads; the deployed functions\' roles already hold it)',
+    );
+    expect(credentialHint(Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredTokenException' }))).toMatch(
+      /^your AWS session has expired: run "aws sso login"/,
+    );
+    expect(credentialHint(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))).toBeUndefined();
+  });
+});
