@@ -7,6 +7,7 @@ import { Annotations, App, Validations, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { exitOnConfigProblems, parseDeployConfig, readDeployConfig, type DeployConfig } from './deploy-config.ts';
 import { OpsBotStack } from './ops-bot-stack.ts';
+import { chatReminder } from './chat.ts';
 
 /**
  * `env` defaults to the CLI's account and region (set from your credentials on deploy). Tests pass
@@ -41,6 +42,8 @@ function buildApp(
 if (import.meta.url === `file://${process.argv[1]}`) {
   const app = new App();
   exitOnConfigProblems(() => buildApp(app, new URL('../dist', import.meta.url).pathname));
+  const reminder = chatReminder(app);
+  if (reminder) console.error(reminder);
   app.synth();
 }
 

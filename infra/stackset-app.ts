@@ -8,11 +8,13 @@
  *
  *   OPS_BOT_CONFIG=ops-bot.config.json npx cdk synth --app "npx tsx infra/stackset-app.ts"
  */
-import { App, Stack, Validations, type Environment } from 'aws-cdk-lib';
+import { App, Stack, Token, Validations, type Environment } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Capability, DeploymentType, StackSet, StackSetStack, StackSetTarget, StackSetTemplate } from 'cdk-stacksets';
-import { DeployConfigError, exitOnConfigProblems, parseDeployConfig, readDeployConfig } from './deploy-config.ts';
+import { ChatDelivery, chatReminder } from './chat.ts';
+import { DeployConfigError, exitOnConfigProblems, parseDeployConfig, readDeployConfig, type ChatConfig } from './deploy-config.ts';
 import { OpsBot } from './ops-bot-stack.ts';
 import { acknowledgeWildcardArns } from './nag.ts';
 
@@ -33,14 +35,24 @@ function buildStackSetApp(
       'is required for the StackSets app: { "organizationalUnits": [...], "regions": [...], "assetBucketPrefix": "..." }',
     );
 
+  // Chat lives once, beside the central topic: a channel configuration needs the Slack workspace or
+  // Teams tenant authorized by hand in its own account, which most member accounts never are.
+  if (config.chat && !config.centralTopicArn) {
+    throw new DeployConfigError(
+      'chat',
+      'with stackSets goes to the central topic, in this administrator stack only (a chat configuration in every member account fails wherever nobody authorized the workspace by hand): set centralTopicArn to a topic of this account',
+    );
+  }
+
   const parent = new Stack(app, 'SageMakerOpsBotStackSet', {
     env,
     description: 'sagemaker-ops-bot for every account of the organization units it targets (a service-managed StackSet)',
   });
   const assetBuckets = targets.regions.map((region) => s3.Bucket.fromBucketName(parent, `Assets-${region}`, `${targets.assetBucketPrefix}-${region}`));
   const member = new StackSetStack(parent, 'Member', { assetBuckets, assetBucketPrefix: targets.assetBucketPrefix });
-  // Each stack instance reads its own account and region: the member template names no region.
-  const { regions: _ignored, stackSets: _targets, ...memberConfig } = config;
+  // Each stack instance reads its own account and region: the member template names no region, and
+  // holds no chat (members publish to the central topic, which carries it).
+  const { regions: _ignored, stackSets: _targets, chat: _chat, ...memberConfig } = config;
   const bot = new OpsBot(member, 'Default', { config: memberConfig, distDir });
   new StackSet(parent, 'StackSet', {
     target: StackSetTarget.fromOrganizationalUnits({ regions: [...targets.regions], organizationalUnits: [...targets.organizationalUnits] }),
@@ -49,8 +61,24 @@ function buildStackSetApp(
     capabilities: [Capability.IAM],
   });
   acknowledgeAssetCopier(parent, targets.assetBucketPrefix, targets.regions);
+  if (config.chat && config.centralTopicArn) centralChat(parent, config.chat, config.centralTopicArn);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { parent, member, bot };
+}
+
+/**
+ * The chat channel of the whole organization, on the central topic. AWS's chat integration subscribes
+ * to topics of its own account, so the topic must be this stack's account's (checked when synth knows it).
+ */
+function centralChat(parent: Stack, chat: ChatConfig, centralTopicArn: string): void {
+  const topicAccount = centralTopicArn.split(':')[4];
+  if (!Token.isUnresolved(parent.account) && topicAccount !== parent.account) {
+    throw new DeployConfigError(
+      'centralTopicArn',
+      `is in account ${topicAccount}, but chat would be configured in ${parent.account}: deploy the StackSets app from the central topic's account, or leave chat out here and configure it there`,
+    );
+  }
+  new ChatDelivery(parent, 'Chat', { chat, topic: sns.Topic.fromTopicArn(parent, 'CentralTopic', centralTopicArn) });
 }
 
 /**
@@ -92,6 +120,8 @@ function acknowledgeAssetCopier(parent: Stack, assetBucketPrefix: string, region
 if (import.meta.url === `file://${process.argv[1]}`) {
   const app = new App();
   exitOnConfigProblems(() => buildStackSetApp(app, new URL('../dist', import.meta.url).pathname));
+  const reminder = chatReminder(app);
+  if (reminder) console.error(reminder);
   app.synth();
 }
 

@@ -273,6 +273,18 @@ function section(title: string, event: string, report: RenderedReport | undefine
   ].join('\n');
 }
 
+/** Every kind of report the jobs send, by name: what the docs show and what the chat payload test pins. */
+function sampleReports(): Record<string, RenderedReport | undefined> {
+  return {
+    'idle-endpoints': idleEndpoints(),
+    'idle-notebooks: idle check': idleNotebooks(),
+    'idle-notebooks: Studio audit': studioAudit(),
+    'weekend-scaling: scale-down': weekendScaleDown(),
+    'cost-report': costReport(),
+    'savings-report': savingsReport(),
+  };
+}
+
 function samples(): string {
   return [
     '# What the bot sends',
@@ -297,4 +309,4 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   } else process.stdout.write(samples());
 }
 
-export { samples };
+export { samples, sampleReports };

@@ -18,6 +18,7 @@ function cdkContext(): Record<string, unknown> {
 }
 
 interface Synthesized {
+  readonly app: App;
   readonly template: Template;
   readonly annotations: Annotations;
   readonly validationViolations: unknown[];
@@ -36,6 +37,7 @@ function synthesize(opsBot: Record<string, unknown> = {}, env: Environment = {})
   const stack = buildApp(app, distDir, env, opsBot);
   app.synth();
   return {
+    app,
     template: Template.fromStack(stack),
     annotations: Annotations.fromStack(stack),
     validationViolations: nagViolations(outdir),
