@@ -62,6 +62,17 @@ function spec(pricePerHour: number, accelerators: number, vcpus: number, memoryG
   return { pricePerHour, accelerators, vcpus, memoryGiB };
 }
 
+/** Memory per GPU (or Neuron device) by family: T4 16 GiB, A10G and L4 24 GiB, V100 16, A100 40, H100 80, Inferentia2 32. */
+const GPU_MEMORY_GIB: Readonly<Record<string, number>> = {
+  'ml.g4dn': 16,
+  'ml.g5': 24,
+  'ml.g6': 24,
+  'ml.p3': 16,
+  'ml.p4d': 40,
+  'ml.p5': 80,
+  'ml.inf2': 32,
+};
+
 const INSTANCE_SPECS: Readonly<Record<string, InstanceSpec>> = {
   'ml.t2.medium': spec(0.056, 0, 2, 4),
   'ml.t2.large': spec(0.111, 0, 2, 8),
@@ -150,6 +161,8 @@ interface PriceBook {
   /** A notebook instance's $/hour (notebook prices, never hosting ones); overrides do not apply. */
   notebookPrice(region: string, instanceType: string): HourlyPrice | undefined;
   instanceSpec(instanceType: string, region?: string): InstanceHardware | undefined;
+  /** Every size of a family (`ml.g5`) that the Price List listed for the region or the table knows. */
+  familySizes(region: string, family: string): string[];
 }
 
 /**
@@ -187,7 +200,15 @@ function createPriceBook(overrides: PriceOverrides, listed?: PriceListReading): 
       const fromList = region ? listed?.hardware.get(priceKey(region, instanceType)) : firstListedHardware(listed, instanceType);
       if (fromList) return fromList;
       const tabled = INSTANCE_SPECS[instanceType];
-      return tabled && { accelerators: tabled.accelerators, vcpus: tabled.vcpus, memoryGiB: tabled.memoryGiB };
+      const gpuMemoryGiB = tabled && tabled.accelerators > 0 ? GPU_MEMORY_GIB[instanceType.split('.').slice(0, 2).join('.')] : undefined;
+      return tabled && { accelerators: tabled.accelerators, vcpus: tabled.vcpus, memoryGiB: tabled.memoryGiB, ...(gpuMemoryGiB ? { gpuMemoryGiB } : {}) };
+    },
+    familySizes(region, family) {
+      const prefix = `${family}.`;
+      const listedSizes = [...(listed?.hardware.keys() ?? [])]
+        .filter((key) => key.startsWith(`${region} ${prefix}`))
+        .map((key) => key.slice(region.length + 1));
+      return [...new Set([...listedSizes, ...Object.keys(INSTANCE_SPECS).filter((type) => type.startsWith(prefix))])];
     },
   };
 }

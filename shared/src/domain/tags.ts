@@ -17,6 +17,10 @@ const TAGS = {
   offHoursStopped: `${TAG_PREFIX}off-hours-stopped`,
   /** The owner's opt-in to remediation of a long-idle endpoint: `scale-to-zero` or `delete`. */
   idleAction: `${TAG_PREFIX}idle-action`,
+  /** The owner's opt-out of rightsizing suggestions for an endpoint: `off`. */
+  rightsizing: `${TAG_PREFIX}rightsizing`,
+  /** The owner's p99 latency objective in milliseconds: no downsizing is suggested once p99 is above half of it. */
+  latencySloMs: `${TAG_PREFIX}latency-slo-ms`,
   /** On a component scaled to zero by the idle action: no weekly restore, only the on-demand one. */
   heldBy: `${TAG_PREFIX}held-by`,
   /** The MAC over a resource's signed state (aws/bot-state.ts). */

@@ -1,0 +1,301 @@
+/**
+ * Under-used endpoints: busy, but on more hardware than their traffic needs. Judged per production
+ * variant by the peaks of its utilisation over the lookback (the highest value CloudWatch holds,
+ * never the average: a variant quiet all day but hot for one hour is not under-used), each
+ * normalised by the instance's hardware. Only suggestions come out of here: the bot never resizes.
+ *
+ * What moves with load and what does not: CPU and GPU utilisation are the traffic's, so they spread
+ * over however many instances there are; memory and GPU memory hold the model, so every instance
+ * keeps needing them whatever the count. Fewer instances is judged on the first two added up; a
+ * smaller size on all four, against the smaller size's capacity.
+ */
+import type { InstanceHardware, PriceBook } from './prices.ts';
+import { TAGS, type Tags } from './tags.ts';
+import { roundCents } from './units.ts';
+
+/** Each dimension's peak after a suggested change stays at or under this share of capacity. */
+const TARGET_PEAK_PERCENT = 60;
+/** A variant of two or more instances keeps two: one instance is no redundancy across Availability Zones. */
+const MIN_REDUNDANT_INSTANCES = 2;
+/** Smaller savings are noise in a daily report. */
+const MIN_SAVING_PER_DAY = 0.5;
+const MIN_SAVING_SHARE = 0.05;
+/** A latency SLO tag above ten minutes is not an inference SLO. */
+const MAX_SLO_MS = 600_000;
+
+/** Peaks as CloudWatch publishes them (`/aws/sagemaker/Endpoints`): CPU 0–100 × vCPUs, memory 0–100, GPU and GPU memory 0–100 × GPUs. */
+interface RawPeaks {
+  readonly cpu?: number | undefined;
+  readonly memory?: number | undefined;
+  readonly gpu?: number | undefined;
+  readonly gpuMemory?: number | undefined;
+}
+
+interface VariantUsage {
+  readonly region: string;
+  readonly endpointName: string;
+  readonly variantName: string;
+  readonly instanceType: string;
+  readonly instanceCount: number;
+  readonly tags: Tags;
+  /** The variant's series: the average across its instances (SageMaker Developer Guide, endpoint instance metrics). */
+  readonly peaks: RawPeaks;
+  /** The busiest single instance, where per-instance series (`InstanceId`) are published. */
+  readonly busiest?: RawPeaks | undefined;
+  /** p99 over the lookback, in milliseconds (CloudWatch publishes microseconds). */
+  readonly latency?: { readonly modelMs?: number | undefined; readonly overheadMs?: number | undefined } | undefined;
+}
+
+/** Percent of capacity, 0–100 on every dimension. */
+interface Utilisation {
+  readonly cpu: number;
+  readonly memory: number;
+  readonly gpu?: number | undefined;
+  readonly gpuMemory?: number | undefined;
+}
+
+type Change = { readonly kind: 'fewer-instances'; readonly instanceCount: number } | { readonly kind: 'smaller-size'; readonly instanceType: string };
+
+interface Figures {
+  readonly lookbackDays: number;
+  readonly instanceCount: number;
+  /** The variant's peaks (average across instances), normalised. */
+  readonly peaks: Utilisation;
+  /** The peaks a single instance must hold: the busiest instance's, or the worst case the average allows. */
+  readonly perInstance: Utilisation;
+  readonly perInstanceFrom: 'busiest-instance' | 'average' | 'worst-case-from-average';
+  readonly hardware: InstanceHardware;
+  readonly latencyP99Ms?: number | undefined;
+}
+
+type RightsizingVerdict =
+  | {
+      readonly kind: 'suggestion';
+      readonly usage: VariantUsage;
+      readonly change: Change;
+      readonly costPerDay: number;
+      readonly newCostPerDay: number;
+      readonly savingPerDay: number;
+      readonly figures: Figures;
+    }
+  /** Would have had a suggestion, but its latency SLO forbids a smaller footprint. */
+  | { readonly kind: 'kept-for-latency'; readonly usage: VariantUsage; readonly reason: string; readonly savingPerDay: number }
+  | {
+      readonly kind: 'could-not-judge';
+      readonly region: string;
+      readonly endpointName: string;
+      readonly variantName?: string | undefined;
+      readonly reason: string;
+    }
+  | { readonly kind: 'right-sized'; readonly usage: VariantUsage };
+
+interface RightsizingPolicy {
+  readonly prices: PriceBook;
+  /** The sizes of an instance family in a region, any order (`ml.g5` → `ml.g5.xlarge`, …). */
+  readonly sizesOf: (region: string, family: string) => readonly string[];
+  readonly lookbackDays: number;
+}
+
+/** `ops-bot:rightsizing = off` opts a variant's endpoint out; `ops-bot:skip` is handled before, with every job. */
+function optedOut(tags: Tags): boolean {
+  return tags[TAGS.rightsizing]?.trim().toLowerCase() === 'off';
+}
+
+/** The SLO the owner tagged, `ops-bot:latency-slo-ms`; `invalid` when the tag says something else. */
+function latencySlo(tags: Tags): number | 'invalid' | undefined {
+  const raw = tags[TAGS.latencySloMs];
+  if (raw === undefined) return undefined;
+  const value = Number(raw.trim());
+  return /^\d+$/.test(raw.trim()) && value > 0 && value <= MAX_SLO_MS ? value : 'invalid';
+}
+
+const percent = (raw: number | undefined, units: number) => (raw === undefined || units <= 0 ? undefined : Math.min(100, raw / units));
+
+function normalise(raw: RawPeaks, hardware: InstanceHardware): Partial<Utilisation> {
+  return {
+    cpu: percent(raw.cpu, hardware.vcpus),
+    memory: raw.memory === undefined ? undefined : Math.min(100, raw.memory),
+    gpu: hardware.accelerators > 0 ? percent(raw.gpu, hardware.accelerators) : undefined,
+    gpuMemory: hardware.accelerators > 0 ? percent(raw.gpuMemory, hardware.accelerators) : undefined,
+  };
+}
+
+/** The dimensions a judgement needs: CPU and memory always, GPU and GPU memory on GPU instances. */
+function missingSeries(peaks: Partial<Utilisation>, hardware: InstanceHardware): string[] {
+  const needed: Array<[keyof Utilisation, string]> = [
+    ['cpu', 'CPUUtilization'],
+    ['memory', 'MemoryUtilization'],
+    ...(hardware.accelerators > 0
+      ? ([
+          ['gpu', 'GPUUtilization'],
+          ['gpuMemory', 'GPUMemoryUtilization'],
+        ] as Array<[keyof Utilisation, string]>)
+      : []),
+  ];
+  return needed.filter(([key]) => peaks[key] === undefined).map(([, metric]) => metric);
+}
+
+/**
+ * What one instance must hold. Per-instance series say it; without them, one instance alone is its
+ * own average, and with several the average hides the busiest: at worst one carries the whole load
+ * (average × count, at most 100%) on CPU and GPU. Memory holds the model on every instance alike.
+ */
+function perInstanceLoad(usage: VariantUsage, peaks: Utilisation, hardware: InstanceHardware): { load: Utilisation; from: Figures['perInstanceFrom'] } {
+  const busiest = usage.busiest ? normalise(usage.busiest, hardware) : undefined;
+  if (busiest && busiest.cpu !== undefined && (hardware.accelerators === 0 || busiest.gpu !== undefined)) {
+    return {
+      load: {
+        ...peaks,
+        cpu: busiest.cpu,
+        memory: busiest.memory ?? peaks.memory,
+        gpu: busiest.gpu ?? peaks.gpu,
+        gpuMemory: busiest.gpuMemory ?? peaks.gpuMemory,
+      },
+      from: 'busiest-instance',
+    };
+  }
+  if (usage.instanceCount <= 1) return { load: peaks, from: 'average' };
+  const worst = (value: number | undefined) => (value === undefined ? undefined : Math.min(100, value * usage.instanceCount));
+  return { load: { ...peaks, cpu: worst(peaks.cpu) as number, gpu: worst(peaks.gpu) }, from: 'worst-case-from-average' };
+}
+
+/** Fewer instances: the load on CPU and GPU, added up, spread over fewer; memory stays per instance. */
+function fewerInstances(usage: VariantUsage, peaks: Utilisation, load: Utilisation): number | undefined {
+  if (usage.instanceCount < 2) return undefined;
+  if (load.memory > TARGET_PEAK_PERCENT || (load.gpuMemory ?? 0) > TARGET_PEAK_PERCENT) return undefined;
+  const aggregate = [peaks.cpu, peaks.gpu].filter((value): value is number => value !== undefined).map((value) => value * usage.instanceCount);
+  const needed = Math.max(1, ...aggregate.map((total) => Math.ceil(total / TARGET_PEAK_PERCENT)));
+  const floor = Math.min(usage.instanceCount, MIN_REDUNDANT_INSTANCES);
+  const count = Math.max(needed, floor);
+  return count < usage.instanceCount ? count : undefined;
+}
+
+/** The cheapest smaller size of the family whose every dimension still holds the peaks with headroom. */
+function smallerSize(
+  usage: VariantUsage,
+  load: Utilisation,
+  current: InstanceHardware,
+  currentPrice: number,
+  policy: RightsizingPolicy,
+): { type: string; price: number } | undefined {
+  const family = usage.instanceType.split('.').slice(0, 2).join('.');
+  const gpuMemoryTotal = (hardware: InstanceHardware) => (hardware.gpuMemoryGiB === undefined ? undefined : hardware.gpuMemoryGiB * hardware.accelerators);
+  const fits = (candidate: InstanceHardware) => {
+    const holds = (used: number | undefined, now: number | undefined, then: number | undefined) =>
+      used === undefined || (now !== undefined && then !== undefined && then > 0 && (used * now) / then <= TARGET_PEAK_PERCENT);
+    if (current.accelerators > 0 !== candidate.accelerators > 0) return false;
+    return (
+      holds(load.cpu, current.vcpus, candidate.vcpus) &&
+      holds(load.memory, current.memoryGiB, candidate.memoryGiB) &&
+      holds(load.gpu, current.accelerators, candidate.accelerators) &&
+      holds(load.gpuMemory, gpuMemoryTotal(current), gpuMemoryTotal(candidate))
+    );
+  };
+  let best: { type: string; price: number } | undefined;
+  for (const type of policy.sizesOf(usage.region, family)) {
+    if (type === usage.instanceType) continue;
+    const hardware = policy.prices.instanceSpec(type, usage.region);
+    const price = policy.prices.hourlyPrice(usage.region, type)?.pricePerHour;
+    if (!hardware || price === undefined || price >= currentPrice || !fits(hardware)) continue;
+    if (!best || price < best.price) best = { type, price };
+  }
+  return best;
+}
+
+function judgeVariant(usage: VariantUsage, policy: RightsizingPolicy): RightsizingVerdict {
+  const hardware = policy.prices.instanceSpec(usage.instanceType, usage.region);
+  const price = policy.prices.hourlyPrice(usage.region, usage.instanceType)?.pricePerHour;
+  const unjudged = (reason: string): RightsizingVerdict => ({
+    kind: 'could-not-judge',
+    region: usage.region,
+    endpointName: usage.endpointName,
+    variantName: usage.variantName,
+    reason,
+  });
+  if (!hardware) return unjudged(`no hardware facts for ${usage.instanceType}`);
+  if (price === undefined) return unjudged(`price unknown for ${usage.instanceType}`);
+  const normalised = normalise(usage.peaks, hardware);
+  const missing = missingSeries(normalised, hardware);
+  if (missing.length > 0) return unjudged(`no ${missing.join(', ')} series`);
+  const peaks = normalised as Utilisation;
+  const { load, from } = perInstanceLoad(usage, peaks, hardware);
+
+  const costPerDay = price * usage.instanceCount * 24;
+  const options: Array<{ change: Change; newCostPerDay: number }> = [];
+  const count = fewerInstances(usage, peaks, load);
+  if (count !== undefined) options.push({ change: { kind: 'fewer-instances', instanceCount: count }, newCostPerDay: price * count * 24 });
+  const size = smallerSize(usage, load, hardware, price, policy);
+  if (size) options.push({ change: { kind: 'smaller-size', instanceType: size.type }, newCostPerDay: size.price * usage.instanceCount * 24 });
+  const [best] = options.sort((a, b) => a.newCostPerDay - b.newCostPerDay);
+  const savingPerDay = best ? costPerDay - best.newCostPerDay : 0;
+  if (!best || savingPerDay < MIN_SAVING_PER_DAY || savingPerDay < costPerDay * MIN_SAVING_SHARE) return { kind: 'right-sized', usage };
+
+  const latencyP99Ms =
+    usage.latency?.modelMs !== undefined || usage.latency?.overheadMs !== undefined
+      ? (usage.latency?.modelMs ?? 0) + (usage.latency?.overheadMs ?? 0)
+      : undefined;
+  const slo = latencySlo(usage.tags);
+  const saving = roundCents(savingPerDay);
+  if (slo === 'invalid')
+    return { kind: 'kept-for-latency', usage, savingPerDay: saving, reason: `its ${TAGS.latencySloMs} tag is not a number of milliseconds` };
+  if (slo !== undefined && latencyP99Ms === undefined)
+    return { kind: 'kept-for-latency', usage, savingPerDay: saving, reason: `its latency SLO (${slo} ms) cannot be checked: no latency series` };
+  if (slo !== undefined && latencyP99Ms !== undefined && latencyP99Ms > slo / 2) {
+    return { kind: 'kept-for-latency', usage, savingPerDay: saving, reason: `p99 latency ${Math.round(latencyP99Ms)} ms is above half its SLO of ${slo} ms` };
+  }
+  return {
+    kind: 'suggestion',
+    usage,
+    change: best.change,
+    costPerDay: roundCents(costPerDay),
+    newCostPerDay: roundCents(best.newCostPerDay),
+    savingPerDay: saving,
+    figures: { lookbackDays: policy.lookbackDays, instanceCount: usage.instanceCount, peaks, perInstance: load, perInstanceFrom: from, hardware, latencyP99Ms },
+  };
+}
+
+interface RightsizingReport {
+  /** Largest saving first. */
+  readonly suggestions: ReadonlyArray<Extract<RightsizingVerdict, { kind: 'suggestion' }>>;
+  readonly keptForLatency: ReadonlyArray<Extract<RightsizingVerdict, { kind: 'kept-for-latency' }>>;
+  readonly couldNotJudge: ReadonlyArray<Extract<RightsizingVerdict, { kind: 'could-not-judge' }>>;
+  readonly rightSized: number;
+  readonly totalSavingPerDay: number;
+  readonly lookbackDays: number;
+}
+
+/** An endpoint judged before any describe: busy, but with no utilisation series at all. */
+interface Unjudged {
+  readonly region: string;
+  readonly endpointName: string;
+  readonly tags: Tags;
+  readonly reason: string;
+}
+
+/** Every busy variant judged; opted-out endpoints are not named at all. */
+function judgeRightsizing(usages: readonly VariantUsage[], policy: RightsizingPolicy, unjudged: readonly Unjudged[] = []): RightsizingReport {
+  const verdicts = [
+    ...usages.filter((usage) => !optedOut(usage.tags)).map((usage) => judgeVariant(usage, policy)),
+    ...unjudged
+      .filter((endpoint) => !optedOut(endpoint.tags))
+      .map((endpoint): RightsizingVerdict => ({
+        kind: 'could-not-judge',
+        region: endpoint.region,
+        endpointName: endpoint.endpointName,
+        reason: endpoint.reason,
+      })),
+  ];
+  const suggestions = verdicts.filter((verdict): verdict is Extract<RightsizingVerdict, { kind: 'suggestion' }> => verdict.kind === 'suggestion');
+  suggestions.sort((a, b) => b.savingPerDay - a.savingPerDay || a.usage.endpointName.localeCompare(b.usage.endpointName));
+  return {
+    suggestions,
+    keptForLatency: verdicts.filter((verdict): verdict is Extract<RightsizingVerdict, { kind: 'kept-for-latency' }> => verdict.kind === 'kept-for-latency'),
+    couldNotJudge: verdicts.filter((verdict): verdict is Extract<RightsizingVerdict, { kind: 'could-not-judge' }> => verdict.kind === 'could-not-judge'),
+    rightSized: verdicts.filter((verdict) => verdict.kind === 'right-sized').length,
+    totalSavingPerDay: roundCents(suggestions.reduce((sum, suggestion) => sum + suggestion.savingPerDay, 0)),
+    lookbackDays: policy.lookbackDays,
+  };
+}
+
+export { judgeRightsizing, optedOut, latencySlo, TARGET_PEAK_PERCENT, MIN_REDUNDANT_INSTANCES };
+export type { VariantUsage, Unjudged, RawPeaks, RightsizingReport, RightsizingVerdict, RightsizingPolicy, Change, Utilisation };
