@@ -653,7 +653,7 @@ class FakeAccount {
   private GetMetricData(input: Record<string, unknown>) {
     const queries = input.MetricDataQueries as Array<{
       Id: string;
-      MetricStat: { Metric: { Namespace: string; MetricName: string; Dimensions: Array<{ Name: string; Value: string }> }; Period: number };
+      MetricStat: { Metric: { Namespace: string; MetricName: string; Dimensions: Array<{ Name: string; Value: string }> }; Period: number; Stat: string };
     }>;
     if (queries.length > 500) throw new FakeAwsError('ValidationError', 'The collection MetricDataQueries must not have a size greater than 500.');
     const start = toMs(input.StartTime);
@@ -666,14 +666,19 @@ class FakeAccount {
       const series = seriesOf(query);
       if (series?.failWith) return [];
       const periodMs = query.MetricStat.Period * 1000;
-      const buckets = new Map<number, number>();
+      const buckets = new Map<number, number[]>();
       for (const point of series?.points ?? []) {
         const at = point.at.getTime();
         if (at < start || at >= end) continue;
         const bucket = start + Math.floor((at - start) / periodMs) * periodMs;
-        buckets.set(bucket, (buckets.get(bucket) ?? 0) + point.sum);
+        buckets.set(bucket, [...(buckets.get(bucket) ?? []), point.sum]);
       }
-      return [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([at, sum]) => ({ id: query.Id, at, sum }));
+      return [...buckets.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .flatMap(([at, values]) => {
+          const value = statistic(query.MetricStat.Stat, values);
+          return value === undefined ? [] : [{ id: query.Id, at, sum: value }];
+        });
     });
     const offset = input.NextToken ? Number(input.NextToken) : 0;
     const slice = all.slice(offset, offset + this.maxDatapointsPerPage);
@@ -943,6 +948,26 @@ class FakeAccount {
  * what it creates, and ListTags returns them): a request that sets one is refused ("Tagging AWS
  * resources", tag naming limits: the aws: prefix is reserved for AWS use).
  */
+/**
+ * A statistic of the datapoints in one period (Amazon CloudWatch User Guide, "CloudWatch statistics
+ * definitions"): Sum and SampleCount add, Maximum and Minimum the extremes, Average the mean, pNN the
+ * NN-th percentile. Each fake point stands for one published value, so a percentile is taken over
+ * them (nearest rank); CloudWatch answers no datapoint for a statistic it cannot give.
+ */
+function statistic(stat: string, values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  if (stat === 'Sum' || stat === 'SampleCount') return values.reduce((sum, value) => sum + value, 0);
+  if (stat === 'Maximum') return Math.max(...values);
+  if (stat === 'Minimum') return Math.min(...values);
+  if (stat === 'Average') return values.reduce((sum, value) => sum + value, 0) / values.length;
+  const percentile = /^p(\d+(?:\.\d+)?)$/.exec(stat);
+  if (percentile) {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.max(0, Math.ceil((Number(percentile[1]) / 100) * sorted.length) - 1)];
+  }
+  throw new FakeAwsError('InvalidParameterValue', `The fake does not answer the statistic ${stat}`);
+}
+
 /** Region codes as SageMaker usage types spell them (`USE1-Host:ml.g5.xlarge`). */
 const USAGE_PREFIX: Readonly<Record<string, string>> = {
   'us-east-1': 'USE1',
@@ -1001,6 +1026,48 @@ function variantSeries(endpointName: string, variantName: string, now: Date, hou
   };
 }
 
+/**
+ * A variant's instance metric (`/aws/sagemaker/Endpoints`: CPUUtilization 0–100 × vCPUs,
+ * MemoryUtilization, GPUUtilization, GPUMemoryUtilization) as SageMaker publishes it: one series per
+ * instance with InstanceId (enhanced metrics) and the variant's series, the average across its
+ * instances (DESIGN.md, instance utilisation). `values[i](hour)` is instance i's value in each hour of
+ * the 14 days before `now`; `perInstance: false` publishes the variant's average only.
+ */
+function instanceMetric(
+  endpointName: string,
+  variantName: string,
+  metricName: string,
+  now: Date,
+  values: ReadonlyArray<(hour: number) => number>,
+  perInstance = true,
+): FakeSeries[] {
+  const hours = Array.from({ length: 14 * 24 }, (_, hour) => hour);
+  const at = (hour: number) => new Date(now.getTime() - (14 * 24 - hour) * HOUR_MS);
+  const variant = { EndpointName: endpointName, VariantName: variantName };
+  const average = (hour: number) => values.reduce((sum, value) => sum + value(hour), 0) / values.length;
+  return [
+    { namespace: '/aws/sagemaker/Endpoints', metricName, dimensions: variant, points: hours.map((hour) => ({ at: at(hour), sum: average(hour) })) },
+    ...(perInstance
+      ? values.map((value, index) => ({
+          namespace: '/aws/sagemaker/Endpoints',
+          metricName,
+          dimensions: { ...variant, InstanceId: `i-${endpointName}-${index}` },
+          points: hours.map((hour) => ({ at: at(hour), sum: value(hour) })),
+        }))
+      : []),
+  ];
+}
+
+/** ModelLatency or OverheadLatency (`AWS/SageMaker`, EndpointName + VariantName), in microseconds as CloudWatch holds them, hourly over 14 days. */
+function latencySeries(endpointName: string, variantName: string, metricName: 'ModelLatency' | 'OverheadLatency', now: Date, microseconds: number): FakeSeries {
+  return {
+    namespace: 'AWS/SageMaker',
+    metricName,
+    dimensions: { EndpointName: endpointName, VariantName: variantName },
+    points: Array.from({ length: 14 * 24 }, (_, hour) => ({ at: new Date(now.getTime() - (14 * 24 - hour) * HOUR_MS), sum: microseconds })),
+  };
+}
+
 function componentSeries(componentName: string, now: Date, hoursAgo: readonly number[], sum = 5): FakeSeries {
   return { dimensions: { InferenceComponentName: componentName }, points: hoursAgo.map((age) => ({ at: new Date(now.getTime() - age * HOUR_MS), sum })) };
 }
@@ -1039,6 +1106,8 @@ function observable(components: readonly FakeComponent[]): Array<Omit<FakeCompon
 
 export {
   priceListProduct,
+  instanceMetric,
+  latencySeries,
   FakeAccount,
   FakeAwsError,
   variantSeries,

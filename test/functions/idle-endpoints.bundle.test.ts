@@ -62,13 +62,15 @@ describe('Bundle: dist/idle-endpoints/index.mjs', () => {
     // search each for ops-bot:skip and ops-bot:idle-action, describes only for the 200 idle ones; and,
     // to follow the idle actions in effect, one search each for configs holding recreate records
     // (signed, and the previous version's) and for endpoints holding a hold. Prices: one Price List
-    // query per instance family the idle ones run (ml.g5 and ml.m5 here).
+    // query per instance family the idle ones run (ml.g5 and ml.m5 here). Rightsizing: one ListMetrics
+    // per utilisation and latency metric (6) and one tag search each for ops-bot:rightsizing and
+    // ops-bot:latency-slo-ms; this account publishes no utilisation, so nothing more is read or described.
     expect(account.callCounts()).toEqual({
       GetProducts: 2,
       ListEndpoints: 5,
       ListInferenceComponents: 1,
-      GetResources: 5,
-      ListMetrics: 3,
+      GetResources: 7,
+      ListMetrics: 9,
       GetMetricData: 1,
       DescribeEndpoint: 200,
       DescribeEndpointConfig: 200,

@@ -58,7 +58,7 @@ async function readBatch(
         MetricName: request.metricName,
         Dimensions: request.dimensions.map((dimension) => ({ Name: dimension.name, Value: dimension.value })),
       },
-      Period: range.periodSeconds,
+      Period: request.periodSeconds ?? range.periodSeconds,
       Stat: request.stat,
     },
   }));

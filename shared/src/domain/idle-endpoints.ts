@@ -5,6 +5,8 @@
  */
 import { isSkipped, type Tags } from './tags.ts';
 import type { PriceBook } from './prices.ts';
+import type { EndpointUsage } from './usage.ts';
+import { optedOut, TARGET_PEAK_PERCENT, type Unjudged, type VariantUsage } from './rightsizing.ts';
 import type { RunFailure } from './failures.ts';
 import type { VariantCapacity } from './hosting.ts';
 import { HOUR_MS, roundCents } from './units.ts';
@@ -69,6 +71,8 @@ interface EndpointSnapshot {
   readonly details?: EndpointDetails;
   /** When the bot last restored it (verified): it is judged on traffic from then on, like a new endpoint. */
   readonly idleClockFrom?: string | undefined;
+  /** Its utilisation and latency peaks over the lookback (rightsizing); absent in older snapshots. */
+  readonly usage?: EndpointUsage | undefined;
 }
 
 /** Where an endpoint's idle clock starts: its creation, or the bot's later restore of it. */
@@ -203,8 +207,23 @@ function assessTraffic(endpoint: EndpointSnapshot, idleHours: number, periodSeco
 }
 
 /** The endpoints worth a describe: those the traffic alone shows idle. */
+/**
+ * Describes cost API calls: the idle endpoints (for their cost), and the busy ones whose peaks leave
+ * room for a smaller footprint (for their instance types and counts). A busy endpoint whose memory
+ * peak is already above what a suggestion leaves, or that has no utilisation series, needs no describe.
+ */
 function selectEndpointsToDescribe(endpoints: readonly EndpointSnapshot[], idleHours: number, periodSeconds: number, now: Date): EndpointSnapshot[] {
-  return endpoints.filter((endpoint) => assessTraffic(endpoint, idleHours, periodSeconds, now).verdict === 'idle');
+  return endpoints.filter((endpoint) => {
+    const verdict = assessTraffic(endpoint, idleHours, periodSeconds, now).verdict;
+    return verdict === 'idle' || (verdict === 'busy' && mayBeUnderUsed(endpoint));
+  });
+}
+
+function mayBeUnderUsed(endpoint: EndpointSnapshot): boolean {
+  if (optedOut(endpoint.tags) || endpoint.usage?.status !== 'read') return false;
+  return endpoint.usage.variants.some(
+    (variant) => variant.peaks.cpu !== undefined && variant.peaks.memory !== undefined && variant.peaks.memory <= TARGET_PEAK_PERCENT,
+  );
 }
 
 function findIdleEndpoints(snapshot: IdleEndpointsSnapshot, policy: IdlePolicy): IdleEndpointsPlan {
@@ -353,7 +372,48 @@ function hostedInstanceTypes(snapshot: IdleEndpointsSnapshot): Array<{ region: s
   );
 }
 
-export { assessTraffic, selectEndpointsToDescribe, findIdleEndpoints, isBilledByTheHour, hostedInstanceTypes };
+/**
+ * What rightsizing judges: every busy endpoint's billed variants with their peaks. An endpoint with
+ * traffic but nothing to judge by is named once, with why; one whose memory left no room was not
+ * described and counts as sized right.
+ */
+function variantUsages(snapshot: IdleEndpointsSnapshot, idleHours: number): { usages: VariantUsage[]; unjudged: Unjudged[]; notUnderUsed: number } {
+  const now = new Date(snapshot.capturedAt);
+  const usages: VariantUsage[] = [];
+  const unjudged: Unjudged[] = [];
+  let notUnderUsed = 0;
+  for (const endpoint of snapshot.endpoints) {
+    if (assessTraffic(endpoint, idleHours, snapshot.periodSeconds, now).verdict !== 'busy' || optedOut(endpoint.tags)) continue;
+    const base = { region: endpoint.region, endpointName: endpoint.name, tags: endpoint.tags };
+    const usage = endpoint.usage;
+    if (!usage) continue;
+    if (usage.status === 'unavailable') unjudged.push({ ...base, reason: usage.reason });
+    else if (usage.variants.length === 0) unjudged.push({ ...base, reason: 'no utilisation series' });
+    else if (endpoint.details?.status === 'unavailable') unjudged.push({ ...base, reason: endpoint.details.reason });
+    else if (endpoint.details?.status !== 'read') {
+      const partial = usage.variants.find((variant) => variant.peaks.cpu === undefined || variant.peaks.memory === undefined);
+      if (partial) unjudged.push({ ...base, reason: `no ${partial.peaks.cpu === undefined ? 'CPUUtilization' : 'MemoryUtilization'} series` });
+      else notUnderUsed += 1;
+    } else {
+      for (const variant of endpoint.details.variants) {
+        if (variant.role !== 'production' || variant.serverless || !variant.instanceType || variant.currentInstanceCount <= 0) continue;
+        const peaks = usage.variants.find((candidate) => candidate.variantName === variant.variantName);
+        usages.push({
+          ...base,
+          variantName: variant.variantName,
+          instanceType: variant.instanceType,
+          instanceCount: variant.currentInstanceCount,
+          peaks: peaks?.peaks ?? {},
+          busiest: peaks?.busiest,
+          latency: peaks?.latency,
+        });
+      }
+    }
+  }
+  return { usages, unjudged, notUnderUsed };
+}
+
+export { assessTraffic, selectEndpointsToDescribe, findIdleEndpoints, isBilledByTheHour, hostedInstanceTypes, variantUsages };
 export type {
   InvocationPoint,
   TrafficSource,

@@ -13,6 +13,8 @@ interface MetricIdentity {
 
 interface MetricSeriesRequest extends MetricIdentity {
   readonly stat: string;
+  /** This query's own period, when it is not the read's (a peak over the whole lookback). */
+  readonly periodSeconds?: number | undefined;
 }
 
 interface DataPoint {

@@ -10,12 +10,16 @@ import {
   findIdleEndpoints,
   hostedInstanceTypes,
   selectEndpointsToDescribe,
+  variantUsages,
   type EndpointSnapshot,
   type IdleEndpoint,
   type IdleEndpointsPlan,
   type IdleEndpointsSnapshot,
 } from '../domain/idle-endpoints.ts';
 import { componentsByEndpoint } from '../domain/hosting.ts';
+import { judgeRightsizing, type RightsizingReport } from '../domain/rightsizing.ts';
+import type { PriceBook } from '../domain/prices.ts';
+import { matchUsageSeries, usagePerEndpoint, usageRequests, USAGE_METRICS, type EndpointUsage, type UsageSeries } from '../domain/usage.ts';
 import { TAGS, type Tags } from '../domain/tags.ts';
 import { matchTrafficSeries, TRAFFIC_METRICS, TRAFFIC_PERIOD_SECONDS, trafficPerEndpoint, trafficRequests, trafficWindow } from '../domain/traffic.ts';
 import type { MetricIdentity } from '../domain/metric-series.ts';
@@ -98,6 +102,9 @@ async function runIdleEndpoints(event: IdleEndpointsEvent, deps: IdleEndpointsDe
   const snapshot = await deps.collect(deps.deadline ?? NO_DEADLINE);
   const prices = await pricesFor(deps, config.priceOverrides, hostedInstanceTypes(snapshot));
   const plan = findIdleEndpoints(snapshot, { idleHours: config.endpointIdleHours, prices });
+  const rightsizing = underUsed(snapshot, config.endpointIdleHours, prices);
+  // The source line names every price the report used, rightsizing's included.
+  const priced = { ...plan, priceSource: prices.source };
   const now = new Date(snapshot.capturedAt);
   const tagsByEndpoint = new Map(snapshot.endpoints.map((endpoint) => [`${endpoint.region}/${endpoint.name}`, endpoint.tags]));
   const decisions = decideIdleActions(plan.idle, (region, name) => tagsByEndpoint.get(`${region}/${name}`) ?? {}, {
@@ -107,7 +114,7 @@ async function runIdleEndpoints(event: IdleEndpointsEvent, deps: IdleEndpointsDe
   const noChange = changesNothing(config, event.dryRun);
   const outcomes = await actOnIdleEndpoints(decisions, deps, now, noChange);
   const ledger = await ledgerPoints(plan, snapshot, deps, now, noChange);
-  const report = renderIdleEndpointsReport(plan, { decisions, outcomes, notes: ledger.notes }) ?? null;
+  const report = renderIdleEndpointsReport(priced, { decisions, outcomes, notes: ledger.notes }, rightsizing) ?? null;
   for (const entry of plan.unchecked) logger.warn('Endpoint not checked', { ...entry });
 
   const ended = await finishRun(deps, {
@@ -122,6 +129,7 @@ async function runIdleEndpoints(event: IdleEndpointsEvent, deps: IdleEndpointsDe
         { name: 'IdleActionsTaken', value: outcomes.filter((outcome) => outcome.result === 'done').length, unit: 'Count', dimensions: {} },
         { name: 'IdleActionFailures', value: outcomes.filter((outcome) => outcome.result === 'failed').length, unit: 'Count', dimensions: {} },
         { name: 'StateRejected', value: ledger.rejected, unit: 'Count', dimensions: {} },
+        { name: 'RightsizingSuggestedSavingsPerDay', value: rightsizing.totalSavingPerDay, unit: 'None', dimensions: {} },
         ...ledger.points,
       ],
       at: new Date(snapshot.capturedAt),
@@ -173,6 +181,17 @@ interface Ledger {
  * fails is logged and costs the ledger that day's records, never the run. A dry run follows and
  * reports, and records nothing.
  */
+/** The day's rightsizing suggestions: judged on the snapshot, priced by the run's own price book. Never acted on. */
+function underUsed(snapshot: IdleEndpointsSnapshot, idleHours: number, prices: PriceBook): RightsizingReport {
+  const { usages, unjudged, notUnderUsed } = variantUsages(snapshot, idleHours);
+  const report = judgeRightsizing(
+    usages,
+    { prices, sizesOf: (region, family) => prices.familySizes(region, family), lookbackDays: snapshot.lookbackDays },
+    unjudged,
+  );
+  return { ...report, rightSized: report.rightSized + notUnderUsed };
+}
+
 async function ledgerPoints(plan: IdleEndpointsPlan, snapshot: IdleEndpointsSnapshot, deps: IdleEndpointsDeps, now: Date, dryRun: boolean): Promise<Ledger> {
   const { actionsFor, state } = deps;
   const ledger: Ledger = { points: [], notes: [], rejected: 0 };
@@ -335,18 +354,30 @@ async function collectRegion(
     if (outcome.status === 'rejected') return failed(`ListMetrics (${TRAFFIC_METRICS[index]?.metricName})`, outcome.reason, listed.length);
     metrics.push(...outcome.value);
   }
+  // Rightsizing is a suggestion: what it cannot read leaves its endpoints unjudged, never the idle check undone.
+  const usageInputs = await readUsageInputs(readers);
 
-  // One bulk read for the whole region; the adapter matches GetMetricData's answers to queries by Id.
+  // One bulk read for the whole region, invocations and peaks together; the adapter matches
+  // GetMetricData's answers to queries by Id.
   const hosted = componentsByEndpoint(components.value);
   const seriesByEndpoint = matchTrafficSeries(metrics, components.value);
   const seriesPerEndpoint = listed.map((endpoint) => seriesByEndpoint.get(endpoint.name) ?? []);
-  const requests = trafficRequests(seriesPerEndpoint);
+  const usageSeries = usageInputs.status === 'read' ? usageInputs.seriesByEndpoint : new Map<string, UsageSeries[]>();
+  const usagePerSeries = listed.map((endpoint) => usageSeries.get(endpoint.name) ?? []);
+  const trafficQueries = trafficRequests(seriesPerEndpoint);
+  const requests = [...trafficQueries, ...usageRequests(usagePerSeries, LOOKBACK_DAYS)];
   const results = requests.length > 0 ? await readers.metrics.readSeries(requests, trafficWindow(options.now, LOOKBACK_DAYS)) : [];
-  const traffic = trafficPerEndpoint(seriesPerEndpoint, results);
+  const traffic = trafficPerEndpoint(seriesPerEndpoint, results.slice(0, trafficQueries.length));
+  const usage: EndpointUsage[] =
+    usageInputs.status === 'read'
+      ? usagePerEndpoint(usagePerSeries, results.slice(trafficQueries.length))
+      : listed.map(() => ({ status: 'unavailable', reason: usageInputs.reason }));
 
   const endpoints: EndpointSnapshot[] = await Promise.all(
     listed.map(async (endpoint, index) => {
-      const tags = { ...actionTags.value.get(arnKey(endpoint.arn)), ...skipTags.value.get(arnKey(endpoint.arn)) } as Tags;
+      const key = arnKey(endpoint.arn);
+      const ownerTags = usageInputs.status === 'read' ? { ...usageInputs.sloTags.get(key), ...usageInputs.optOutTags.get(key) } : {};
+      const tags = { ...ownerTags, ...actionTags.value.get(key), ...skipTags.value.get(key) } as Tags;
       return {
         region,
         name: endpoint.name,
@@ -356,6 +387,7 @@ async function collectRegion(
         inferenceComponents: (hosted.get(endpoint.name) ?? []).map((component) => component.name),
         traffic: traffic[index] ?? { status: 'unavailable', reason: 'no metric result' },
         idleClockFrom: await restoredAt(endpoint.arn, tags, options.state),
+        usage: usage[index],
       };
     }),
   );
@@ -377,6 +409,29 @@ async function collectRegion(
     }),
     failures: [],
   };
+}
+
+type UsageInputs =
+  | {
+      readonly status: 'read';
+      readonly seriesByEndpoint: Map<string, UsageSeries[]>;
+      readonly optOutTags: Map<string, Tags>;
+      readonly sloTags: Map<string, Tags>;
+    }
+  | { readonly status: 'unavailable'; readonly reason: string };
+
+/** The usage series CloudWatch lists, and the owners' rightsizing tags: one ListMetrics per metric, one tag search per key. */
+async function readUsageInputs(readers: RegionReaders): Promise<UsageInputs> {
+  try {
+    const [optOutTags, sloTags, ...lists] = await Promise.all([
+      readers.tags.findTagged('sagemaker:endpoint', TAGS.rightsizing),
+      readers.tags.findTagged('sagemaker:endpoint', TAGS.latencySloMs),
+      ...USAGE_METRICS.map(({ namespace, metricName }) => readers.metrics.listMetrics(namespace, metricName)),
+    ]);
+    return { status: 'read', seriesByEndpoint: matchUsageSeries(lists.flat()), optOutTags, sloTags };
+  } catch (error) {
+    return { status: 'unavailable', reason: `utilisation could not be listed: ${describeFailure(error)}` };
+  }
 }
 
 /** Whether any component on the endpoint carries the bot's own verified saved state: it is at 0 because the bot put it there. */

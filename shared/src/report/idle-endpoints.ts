@@ -7,6 +7,8 @@ import type { IdleEndpoint, IdleEndpointsPlan, Suggestion, UncheckedEndpoint } f
 import { duration, plural, usd, usdRate, usdShort, utcMinute } from './format.ts';
 import { fitSms } from './gsm7.ts';
 import { fitToMessageLimit, subjectLine, type RenderedReport } from './sns-message.ts';
+import type { RightsizingReport } from '../domain/rightsizing.ts';
+import { rightsizingLines } from './rightsizing.ts';
 
 const SUGGESTIONS: Readonly<Record<Suggestion, string>> = {
   'scale-inference-components-to-zero':
@@ -138,23 +140,27 @@ function totalText(plan: IdleEndpointsPlan, format: (amount: number) => string):
   return unpriced > 0 ? `${format(plan.totalKnownCostPerDay)}/day + ${unpriced} unpriced` : `${format(plan.totalKnownCostPerDay)}/day`;
 }
 
-function renderEmail(plan: IdleEndpointsPlan, actions: IdleActions, shown: number): string {
+function renderEmail(plan: IdleEndpointsPlan, actions: IdleActions, shown: number, rightsizing?: RightsizingReport): string {
   const { idle, counts } = plan;
+  const headline =
+    idle.length === 0
+      ? 'No idle SageMaker endpoints.'
+      : `${plural(idle.length, 'idle SageMaker endpoint')} ${idle.length === 1 ? 'is' : 'are'} costing about ${totalText(plan, usd)}${
+          plan.totalKnownCostPerDay > 0 ? ` (${usd(plan.totalKnownCostPerDay * 30)} a month)` : ''
+        }.`;
   const lines: string[] = [
-    `${plural(idle.length, 'idle SageMaker endpoint')} ${idle.length === 1 ? 'is' : 'are'} costing about ${totalText(plan, usd)}${
-      plan.totalKnownCostPerDay > 0 ? ` (${usd(plan.totalKnownCostPerDay * 30)} a month)` : ''
-    }.`,
+    headline,
     `Idle means no invocations for ${plan.idleHours} h or more. Checked ${utcMinute(plan.evaluatedAt)} in ${plan.regions.join(', ')}.`,
     '',
     ...actedOnLines(actions.outcomes),
     ...notesLines(actions.notes ?? []),
-    'IDLE ENDPOINTS, MOST EXPENSIVE FIRST',
-    '',
+    ...(idle.length > 0 ? ['IDLE ENDPOINTS, MOST EXPENSIVE FIRST', ''] : []),
   ];
   idle.slice(0, shown).forEach((endpoint, index) => lines.push(endpointBlock(endpoint, index + 1, plan, actions), ''));
   if (shown < idle.length) {
     lines.push(`...and ${idle.length - shown} more (the message would exceed SNS's size limit; run a dry run for the full list).`, '');
   }
+  lines.push(...rightsizingLines(rightsizing));
   if (plan.unchecked.length > 0) {
     lines.push('COULD NOT BE CHECKED (counted neither idle nor busy)', ...uncheckedLines(plan.unchecked), '');
   }
@@ -183,24 +189,43 @@ function actionCount(actions: IdleActions): string | undefined {
   return `${done} acted on${failed > 0 ? `, ${failed} FAILED` : ''}`;
 }
 
-function renderSms(plan: IdleEndpointsPlan, actions: IdleActions): string {
+/** ` Under-used: $120/day could be saved.`, or nothing. */
+function underUsedText(rightsizing: RightsizingReport | undefined): string {
+  return rightsizing && rightsizing.suggestions.length > 0 ? ` Under-used: ${usdShort(rightsizing.totalSavingPerDay)}/day could be saved.` : '';
+}
+
+function renderSms(plan: IdleEndpointsPlan, actions: IdleActions, rightsizing?: RightsizingReport): string {
+  const underUsed = underUsedText(rightsizing);
+  if (plan.idle.length === 0) return fitSms([`SageMaker: no idle endpoints.${underUsed} Details by email.`, `SageMaker: no idle endpoints.${underUsed}`]);
   const count = plural(plan.idle.length, 'idle endpoint');
   const top = plan.idle[0];
   const acted = actionCount(actions);
   const head = `SageMaker: ${count} waste ${totalText(plan, usdShort)} (${regionsWithIdle(plan)}).${acted ? ` ${acted}.` : ''}`;
-  const candidates = [top ? `${head} Top: ${top.name} ${costText(top, usdShort)}. Details by email.` : head, `${head} Details by email.`, head];
+  // The suggested saving only where there is room: the idle waste is the point of the text.
+  const candidates = [
+    ...(top && underUsed ? [`${head} Top: ${top.name} ${costText(top, usdShort)}.${underUsed}`] : []),
+    top ? `${head} Top: ${top.name} ${costText(top, usdShort)}. Details by email.` : head,
+    `${head} Details by email.`,
+    head,
+  ];
   return fitSms(candidates);
 }
 
-/** Undefined when nothing is idle: such a run sends nothing. */
-function renderIdleEndpointsReport(plan: IdleEndpointsPlan, actions: IdleActions = NO_ACTIONS): RenderedReport | undefined {
-  if (plan.idle.length === 0 && (actions.notes ?? []).length === 0) return undefined;
+/** Undefined when nothing is idle and nothing is under-used: such a run sends nothing. */
+function renderIdleEndpointsReport(plan: IdleEndpointsPlan, actions: IdleActions = NO_ACTIONS, rightsizing?: RightsizingReport): RenderedReport | undefined {
+  const suggestions = rightsizing?.suggestions.length ?? 0;
+  if (plan.idle.length === 0 && (actions.notes ?? []).length === 0 && suggestions === 0) return undefined;
   const acted = actionCount(actions);
-  const subject = subjectLine(
-    `SageMaker: ${plural(plan.idle.length, 'idle endpoint')} wasting ${totalText(plan, usdShort)} (${regionsWithIdle(plan)})${acted ? `, ${acted}` : ''}`,
-  );
-  const sms = renderSms(plan, actions);
-  return fitToMessageLimit(plan.idle.length, (shown) => ({ subject, email: renderEmail(plan, actions, shown), sms }));
+  const subject =
+    plan.idle.length === 0 && suggestions > 0
+      ? subjectLine(
+          `SageMaker: no idle endpoints; ${plural(suggestions, 'under-used endpoint variant')} could save ${usdShort(rightsizing?.totalSavingPerDay ?? 0)}/day`,
+        )
+      : subjectLine(
+          `SageMaker: ${plural(plan.idle.length, 'idle endpoint')} wasting ${totalText(plan, usdShort)} (${regionsWithIdle(plan)})${acted ? `, ${acted}` : ''}`,
+        );
+  const sms = renderSms(plan, actions, rightsizing);
+  return fitToMessageLimit(plan.idle.length, (shown) => ({ subject, email: renderEmail(plan, actions, shown, rightsizing), sms }));
 }
 
 /** The report of an undo asked for by event: what came back, or why not. */

@@ -1,0 +1,95 @@
+/**
+ * Rightsizing in the daily idle-endpoints run, on the fake account: the peaks read in the same
+ * GetMetricData call as the invocations, the suggestions in the report, and never a change.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseIdleEndpointsConfig } from '@ops-bot/shared/config';
+import { runIdleEndpoints } from '@ops-bot/shared/jobs/idle-endpoints';
+import { createIdleEndpointsClients, liveIdleEndpointsDeps } from '@ops-bot/shared/live/idle-endpoints';
+import { FakeAccount, STATE_KEY_ARN, fakeEndpoint, instanceMetric, latencySeries, variantSeries, type FakeSeries } from '../../fakes/account.ts';
+import { mockAccount } from '../../fakes/mock-clients.ts';
+import { recordMetrics } from '../support/metrics.ts';
+
+const NOW = new Date('2026-11-20T09:00:00Z');
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const busyHours = Array.from({ length: 14 * 24 }, (_, hour) => hour + 1);
+
+/** A busy ml.m5.12xlarge (48 vCPUs, 192 GiB, $2.765/h) with its CPU and memory peaks and its latency. */
+function m5(
+  name: string,
+  cpu: (hour: number) => number,
+  tags: Record<string, string> = {},
+  latencyMs = 20,
+): { endpoint: ReturnType<typeof fakeEndpoint>; series: FakeSeries[] } {
+  return {
+    endpoint: fakeEndpoint(name, {
+      createdAt: new Date('2026-09-01T00:00:00Z'),
+      variants: [{ name: 'AllTraffic', instanceType: 'ml.m5.12xlarge', count: 1 }],
+      tags,
+    }),
+    series: [
+      variantSeries(name, 'AllTraffic', NOW, busyHours, 100),
+      ...instanceMetric(name, 'AllTraffic', 'CPUUtilization', NOW, [cpu]),
+      ...instanceMetric(name, 'AllTraffic', 'MemoryUtilization', NOW, [() => 10]),
+      latencySeries(name, 'AllTraffic', 'ModelLatency', NOW, latencyMs * 1000),
+      latencySeries(name, 'AllTraffic', 'OverheadLatency', NOW, 2_000),
+    ],
+  };
+}
+
+describe('Function: rightsizing in the idle-endpoints run', () => {
+  let mocks: ReturnType<typeof mockAccount> | undefined;
+  afterEach(() => mocks?.restore());
+
+  it('names the under-used by saving with their figures, keeps the SLO-bound, says what it cannot judge, and changes nothing', async () => {
+    // Prepare
+    const accounts = [
+      m5('ranker', () => 480),
+      // Quiet but for one hour a day at 90% of 48 vCPUs: not under-used.
+      m5('spiky', (hour) => (hour % 24 === 14 ? 4_320 : 96)),
+      m5('slo-bound', () => 480, { 'ops-bot:latency-slo-ms': '40' }),
+      m5('opted-out', () => 480, { 'ops-bot:rightsizing': 'off' }),
+      m5('skipped', () => 480, { 'ops-bot:skip': 'true' }),
+    ];
+    const noMetrics = fakeEndpoint('no-metrics', { createdAt: new Date('2026-09-01T00:00:00Z') });
+    const account = new FakeAccount(
+      [...accounts.map((entry) => entry.endpoint), noMetrics],
+      [...accounts.flatMap((entry) => entry.series), variantSeries('no-metrics', 'AllTraffic', NOW, busyHours, 5)],
+    );
+    account.clock = () => NOW;
+    mocks = mockAccount(account);
+    const config = parseIdleEndpointsConfig({ AWS_REGION: 'us-east-1', STATE_KEY_ID: STATE_KEY_ARN, TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot' });
+
+    // Act: a real run, not a dry run: rightsizing must still change nothing.
+    const result = await runIdleEndpoints(
+      { action: 'check', dryRun: false },
+      { ...liveIdleEndpointsDeps(config, createIdleEndpointsClients(), silent, () => NOW), metrics: recordMetrics() },
+    );
+
+    // Assess
+    const email = result.report?.email ?? '';
+    expect(result.report?.subject).toBe('SageMaker: no idle endpoints; 1 under-used endpoint variant could save $55.30/day');
+    expect(email).toContain(
+      '  ranker (us-east-1) AllTraffic: 1 x ml.m5.12xlarge -> 1 x ml.m5.2xlarge (the next size that holds its peaks): save $55.30/day\n' +
+        '    peaks over 14 days: CPU 10% of 48 vCPUs, memory 10%; per instance: the busiest instance; p99 latency 22 ms (model + overhead)',
+    );
+    expect(email).toContain('    slo-bound (us-east-1): p99 latency 22 ms is above half its SLO of 40 ms (would save $55.30/day)');
+    expect(email).toContain('  Could not judge (no utilisation series): no-metrics (us-east-1).');
+    for (const quiet of ['spiky', 'opted-out', 'skipped']) expect(email).not.toContain(`${quiet} (us-east-1)`);
+    expect(result.report?.sms).toBe('SageMaker: no idle endpoints. Under-used: $55.30/day could be saved. Details by email.');
+    // The fake Price List has no rows: the table priced the endpoint and the sizes weighed against it.
+    expect(email).toMatch(
+      /Prices: embedded table of 2026-11 \(us-east-1, us-east-2, us-west-2\) for ml\.m5\.12xlarge, .*ml\.m5\.2xlarge.* \(not in the Price List\)\./,
+    );
+    expect(account.mutatingCalls()).toBe(0);
+    // The peaks and latencies came with the invocations, in one GetMetricData call.
+    expect(account.callCount('GetMetricData')).toBe(1);
+    // Described: the busy ones with room on memory (spiky too: its CPU peak is judged once its vCPUs are known).
+    expect(
+      account.calls
+        .filter((call) => call.operation === 'DescribeEndpoint')
+        .map((call) => call.input.EndpointName)
+        .sort(),
+    ).toEqual(['ranker', 'slo-bound', 'spiky']);
+  });
+});
