@@ -4,44 +4,27 @@
  * account that holds the configuration. So names carry region and stack, and with StackSets only the
  * central stack holds chat, on the central topic.
  */
-import { JOB_NAMES } from '@ops-bot/shared/config';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { readFileSync } from 'node:fs';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AUTHORIZATION_REMINDER, chatReminder } from '../../infra/chat.ts';
-import { buildStackSetApp } from '../../infra/stackset-app.ts';
-import { cdkContext, nagViolations, synthesize } from '../support/cdk.ts';
+import { synthesize, synthesizeStackSets as synthesizeWithStackSets } from '../support/cdk.ts';
 
 const SLACK = { slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' } };
 const stackSetsExample = JSON.parse(readFileSync('ops-bot.stacksets.example.json', 'utf8')) as Record<string, unknown>;
-const workDirs: string[] = [];
-afterAll(() => workDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const cleanups: Array<() => void> = [];
+afterAll(() => cleanups.forEach((cleanup) => cleanup()));
 
 const configurationNames = (template: Template) =>
   Object.values(template.findResources('AWS::Chatbot::SlackChannelConfiguration')).map(
     (resource) => (resource as { Properties: { ConfigurationName: unknown } }).Properties.ConfigurationName,
   );
 
+/** Synthesized and cleaned up at the end of the file. */
 function synthesizeStackSets(config: Record<string, unknown>, env = {}) {
-  const workDir = mkdtempSync(join(tmpdir(), 'ops-bot-chat-'));
-  workDirs.push(workDir);
-  const distDir = join(workDir, 'dist');
-  for (const job of JOB_NAMES) {
-    mkdirSync(join(distDir, job), { recursive: true });
-    writeFileSync(join(distDir, job, 'index.mjs'), 'export const handler = async () => ({});\n');
-  }
-  const outdir = join(workDir, 'cdk.out');
-  const app = new App({ outdir, context: cdkContext() });
-  const built = buildStackSetApp(app, distDir, env, config);
-  const assembly = app.synth();
-  const parent = Template.fromJSON(assembly.getStackByName(built.parent.stackName).template as Record<string, unknown>);
-  const member = JSON.parse(readFileSync(join(outdir, `${built.member.artifactId}.stackset.template.json`), 'utf8')) as {
-    Resources: Record<string, { Type: string }>;
-  };
-  return { parent, member: member.Resources, violations: nagViolations(outdir) };
+  const synthesized = synthesizeWithStackSets(config, env);
+  cleanups.push(synthesized.cleanup);
+  return synthesized;
 }
 
 describe('Chat: one account, two regions', () => {

@@ -3,39 +3,23 @@
  * same bot, with its Lambda code in per-region asset buckets; and reports to a central topic.
  */
 import { JOB_NAMES } from '@ops-bot/shared/config';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { readFileSync } from 'node:fs';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildStackSetApp } from '../../infra/stackset-app.ts';
-import { cdkContext, nagViolations } from '../support/cdk.ts';
+import { synthesizeStackSets } from '../support/cdk.ts';
 
 const config = JSON.parse(readFileSync('ops-bot.stacksets.example.json', 'utf8')) as Record<string, unknown>;
 
 describe('Stack: StackSets across an organization', () => {
-  let workDir = '';
+  let synthesized: ReturnType<typeof synthesizeStackSets>;
   let parent: Template;
-  let member: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  let member: ReturnType<typeof synthesizeStackSets>['member'];
   let violations: unknown[] = [];
   beforeAll(() => {
-    workDir = mkdtempSync(join(tmpdir(), 'ops-bot-stackset-'));
-    const distDir = join(workDir, 'dist');
-    for (const job of JOB_NAMES) {
-      mkdirSync(join(distDir, job), { recursive: true });
-      writeFileSync(join(distDir, job, 'index.mjs'), 'export const handler = async () => ({});\n');
-    }
-    const outdir = join(workDir, 'cdk.out');
-    const app = new App({ outdir, context: cdkContext() });
-    const built = buildStackSetApp(app, distDir, {}, config);
-    const assembly = app.synth();
-    parent = Template.fromJSON(assembly.getStackByName(built.parent.stackName).template as Record<string, unknown>);
-    const memberFile = readFileSync(join(outdir, `${built.member.artifactId}.stackset.template.json`), 'utf8');
-    member = (JSON.parse(memberFile) as { Resources: typeof member }).Resources;
-    violations = nagViolations(outdir);
+    synthesized = synthesizeStackSets(config);
+    ({ parent, member, violations } = synthesized);
   });
-  afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+  afterAll(() => synthesized.cleanup());
 
   it('deploys one service-managed StackSet to the OUs and regions, following accounts that join', () => {
     parent.hasResourceProperties('AWS::CloudFormation::StackSet', {

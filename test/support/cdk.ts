@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { App, type Environment } from 'aws-cdk-lib';
 import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app.ts';
+import { buildStackSetApp } from '../../infra/stackset-app.ts';
 
 const JOBS = JOB_NAMES;
 
@@ -25,13 +26,19 @@ interface Synthesized {
   cleanup(): void;
 }
 
-function synthesize(opsBot: Record<string, unknown> = {}, env: Environment = {}): Synthesized {
-  const workDir = mkdtempSync(join(tmpdir(), 'ops-bot-cdk-'));
+/** A dist/ with a stand-in bundle per job, in `workDir`: infra tests never depend on a build. */
+function standInDist(workDir: string): string {
   const distDir = join(workDir, 'dist');
   for (const job of JOBS) {
     mkdirSync(join(distDir, job), { recursive: true });
     writeFileSync(join(distDir, job, 'index.mjs'), 'export const handler = async () => ({});\n');
   }
+  return distDir;
+}
+
+function synthesize(opsBot: Record<string, unknown> = {}, env: Environment = {}): Synthesized {
+  const workDir = mkdtempSync(join(tmpdir(), 'ops-bot-cdk-'));
+  const distDir = standInDist(workDir);
   const outdir = join(workDir, 'cdk.out');
   const app = new App({ outdir, context: cdkContext() });
   const stack = buildApp(app, distDir, env, opsBot);
@@ -41,6 +48,27 @@ function synthesize(opsBot: Record<string, unknown> = {}, env: Environment = {})
     template: Template.fromStack(stack),
     annotations: Annotations.fromStack(stack),
     validationViolations: nagViolations(outdir),
+    cleanup: () => rmSync(workDir, { recursive: true, force: true }),
+  };
+}
+
+type TemplateResources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+/** The StackSets app synthesized: the administrator's parent stack and the member template every account gets. */
+function synthesizeStackSets(
+  config: Record<string, unknown>,
+  env: Environment = {},
+): { parent: Template; member: TemplateResources; violations: unknown[]; cleanup(): void } {
+  const workDir = mkdtempSync(join(tmpdir(), 'ops-bot-stackset-'));
+  const outdir = join(workDir, 'cdk.out');
+  const app = new App({ outdir, context: cdkContext() });
+  const built = buildStackSetApp(app, standInDist(workDir), env, config);
+  const assembly = app.synth();
+  const memberFile = readFileSync(join(outdir, `${built.member.artifactId}.stackset.template.json`), 'utf8');
+  return {
+    parent: Template.fromJSON(assembly.getStackByName(built.parent.stackName).template as Record<string, unknown>),
+    member: (JSON.parse(memberFile) as { Resources: TemplateResources }).Resources,
+    violations: nagViolations(outdir),
     cleanup: () => rmSync(workDir, { recursive: true, force: true }),
   };
 }
@@ -84,6 +112,6 @@ function actionsOf(statements: readonly Statement[]): string[] {
   return [...new Set(statements.flatMap((statement) => [statement.Action].flat()))].sort();
 }
 
-export { synthesize, jobStatements, actionsOf, cdkContext, nagViolations };
+export { synthesize, synthesizeStackSets, jobStatements, actionsOf, cdkContext, nagViolations };
 export type { Statement };
 export type { Synthesized };
