@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { createPriceBook } from '@ops-bot/shared/domain/prices';
 import { judgeRightsizing, type VariantUsage } from '@ops-bot/shared/domain/rightsizing';
+import { selectEndpointsToDescribe } from '@ops-bot/shared/domain/idle-endpoints';
+import { endpointSnapshot, NOW, variantTraffic } from '../support/builders.ts';
 
 const prices = createPriceBook({});
 const policy = { prices, sizesOf: (region: string, family: string) => prices.familySizes(region, family), lookbackDays: 14 };
@@ -134,5 +136,31 @@ describe('Domain: judgeRightsizing', () => {
     // And with half that GPU memory (9.6 GiB: 40% of one A10G), ml.g5.xlarge ($1.408/h) holds it.
     const smaller = judge(usage({ instanceType: 'ml.g5.12xlarge', peaks: { cpu: 96, memory: 5, gpu: 32, gpuMemory: 40 } }));
     expect(smaller.suggestions[0]).toMatchObject({ change: { kind: 'smaller-size', instanceType: 'ml.g5.xlarge' }, savingPerDay: 136.37 });
+  });
+});
+
+describe('Domain: which endpoints are described', () => {
+  it('describes the idle ones first, then the busy ones with room on memory, and no busy one without it', () => {
+    // Prepare
+    const busy = (name: string, memory: number | undefined) =>
+      endpointSnapshot({
+        name,
+        details: undefined,
+        traffic: { status: 'read', series: [variantTraffic('AllTraffic', [1, 2])] },
+        usage: { status: 'read', variants: [{ variantName: 'AllTraffic', peaks: { cpu: 40, memory } }] },
+      });
+    const endpoints = [
+      busy('roomy', 30),
+      busy('full', 85),
+      busy('no-memory-series', undefined),
+      endpointSnapshot({ name: 'idle', details: undefined }),
+      { ...busy('opted-out', 10), tags: { 'ops-bot:rightsizing': 'off' } },
+    ];
+
+    // Act
+    const described = selectEndpointsToDescribe(endpoints, 24, 3600, NOW).map((endpoint) => endpoint.name);
+
+    // Assess
+    expect(described).toEqual(['idle', 'roomy']);
   });
 });

@@ -213,10 +213,12 @@ function assessTraffic(endpoint: EndpointSnapshot, idleHours: number, periodSeco
  * peak is already above what a suggestion leaves, or that has no utilisation series, needs no describe.
  */
 function selectEndpointsToDescribe(endpoints: readonly EndpointSnapshot[], idleHours: number, periodSeconds: number, now: Date): EndpointSnapshot[] {
-  return endpoints.filter((endpoint) => {
-    const verdict = assessTraffic(endpoint, idleHours, periodSeconds, now).verdict;
-    return verdict === 'idle' || (verdict === 'busy' && mayBeUnderUsed(endpoint));
-  });
+  const verdicts = endpoints.map((endpoint) => ({ endpoint, verdict: assessTraffic(endpoint, idleHours, periodSeconds, now).verdict }));
+  // The idle ones first: when time runs short, what the alert and the idle actions need is read before any suggestion's.
+  return [
+    ...verdicts.filter(({ verdict }) => verdict === 'idle'),
+    ...verdicts.filter(({ endpoint, verdict }) => verdict === 'busy' && mayBeUnderUsed(endpoint)),
+  ].map(({ endpoint }) => endpoint);
 }
 
 function mayBeUnderUsed(endpoint: EndpointSnapshot): boolean {
