@@ -4,9 +4,8 @@ import { build } from 'esbuild';
 import { readdirSync, existsSync, mkdirSync, writeFileSync, statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-// A guard on cold starts: a bundle that grows past this is a dependency nobody meant to add. Raised
-// from 400 KiB when the Price List client joined every pricing job (about 14 KiB each).
-const BUNDLE_BUDGET_BYTES = 448 * 1024;
+// A guard on cold starts: a bundle that grows past this is a dependency nobody meant to add.
+const BUNDLE_BUDGET_BYTES = 400 * 1024;
 const functionNames = readdirSync('functions', { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && existsSync(join('functions', entry.name, 'handler.ts')))
   .map((entry) => entry.name);
@@ -22,6 +21,27 @@ const sdkPackageVersionOnly = {
       const { version } = JSON.parse(readFileSync(args.path, 'utf8'));
       return { contents: JSON.stringify({ version }), loader: 'json' };
     });
+  },
+};
+
+/**
+ * The SDK's HTTP protocols load event-stream support with a dynamic import, and only for operations
+ * that stream; none of the bot's do. Without code splitting esbuild inlines it anyway (about 14 KiB
+ * a bundle). Only that dynamic import is pointed at a module that fails loudly, should an operation
+ * ever need it; a static import of it would still bundle the real code.
+ */
+const noEventStreams = {
+  name: 'no-event-streams',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: 'event-streams', namespace: 'not-bundled' } : undefined,
+    );
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'not-bundled' }, () => ({
+      contents:
+        "const notBundled = () => { throw new Error('event streams are not bundled: no operation of the ops bot streams (esbuild.config.mjs)'); };\n" +
+        'export const EventStreamSerde = notBundled;\nexport const eventStreamSerdeProvider = notBundled;\n',
+      loader: 'js',
+    }));
   },
 };
 
@@ -44,7 +64,7 @@ for (const name of functionNames) {
     banner: { js: "import { createRequire as __opsBotCreateRequire } from 'node:module'; const require = __opsBotCreateRequire(import.meta.url);" },
     // Lambda supplies credentials in the environment; see shared/src/aws/lambda-credentials.ts.
     alias: { '@aws-sdk/credential-provider-node': './shared/src/aws/lambda-credentials.ts' },
-    plugins: [sdkPackageVersionOnly],
+    plugins: [sdkPackageVersionOnly, noEventStreams],
     logLevel: 'warning',
   });
   mkdirSync(join('dist', name), { recursive: true });
