@@ -127,14 +127,19 @@ class DeployConfigError extends Error {
 class ProblemList {
   readonly problems: string[] = [];
 
+  /** The value of `work`, or `fallback` with `work`'s problems kept. */
   check<T>(work: () => T, fallback: T): T {
     try {
       return work();
     } catch (error) {
       if (!(error instanceof DeployConfigError)) throw error;
-      for (const problem of error.problems) if (!this.problems.includes(problem)) this.problems.push(problem);
+      this.add(error);
       return fallback;
     }
+  }
+
+  add(error: DeployConfigError): void {
+    for (const problem of error.problems) if (!this.problems.includes(problem)) this.problems.push(problem);
   }
 
   throwIfAny(): void {
@@ -332,18 +337,11 @@ function dailyTime(raw: unknown, setting: string, fallback: DailyTime): DailyTim
   if (raw === undefined) return fallback;
   const { hour, minute, ...rest } = (raw ?? {}) as Record<string, unknown>;
   const problems = new ProblemList();
-  for (const extra of Object.keys(rest))
-    problems.check(() => {
-      throw unknownKey(`${setting}.${extra}`, extra, ['hour', 'minute']);
-    }, undefined);
+  for (const extra of Object.keys(rest)) problems.add(unknownKey(`${setting}.${extra}`, extra, ['hour', 'minute']));
   if (!Number.isInteger(hour) || (hour as number) < 0 || (hour as number) > 23)
-    problems.check(() => {
-      throw new DeployConfigError(`${setting}.hour`, `must be a whole number from 0 to 23, got ${JSON.stringify(hour)}`);
-    }, undefined);
+    problems.add(new DeployConfigError(`${setting}.hour`, `must be a whole number from 0 to 23, got ${JSON.stringify(hour)}`));
   if (!Number.isInteger(minute) || (minute as number) < 0 || (minute as number) > 59)
-    problems.check(() => {
-      throw new DeployConfigError(`${setting}.minute`, `must be a whole number from 0 to 59, got ${JSON.stringify(minute)}`);
-    }, undefined);
+    problems.add(new DeployConfigError(`${setting}.minute`, `must be a whole number from 0 to 59, got ${JSON.stringify(minute)}`));
   problems.throwIfAny();
   return { hour: hour as number, minute: minute as number };
 }
@@ -353,9 +351,7 @@ function weeklyTime(raw: unknown, setting: string, fallback: WeeklyTime): Weekly
   const { weekDay, ...time } = (raw ?? {}) as Record<string, unknown>;
   const problems = new ProblemList();
   if (typeof weekDay !== 'string' || !WEEK_DAYS.includes(weekDay)) {
-    problems.check(() => {
-      throw new DeployConfigError(`${setting}.weekDay`, `must be one of ${WEEK_DAYS.join(', ')}, got ${JSON.stringify(weekDay)}`);
-    }, undefined);
+    problems.add(new DeployConfigError(`${setting}.weekDay`, `must be one of ${WEEK_DAYS.join(', ')}, got ${JSON.stringify(weekDay)}`));
   }
   const at = problems.check(() => dailyTime(time, setting, fallback), fallback);
   problems.throwIfAny();
@@ -384,9 +380,7 @@ function parseDeployConfig(context: unknown): DeployConfig {
   const problems = new ProblemList();
   const check = problems.check.bind(problems);
   for (const key of Object.keys(raw).filter((name) => !KNOWN_KEYS.includes(name))) {
-    check(() => {
-      throw unknownKey(key, key, KNOWN_KEYS);
-    }, undefined);
+    problems.add(unknownKey(key, key, KNOWN_KEYS));
   }
 
   const timezone = check(() => {
@@ -397,23 +391,17 @@ function parseDeployConfig(context: unknown): DeployConfig {
     return zone;
   }, 'UTC');
   const emails = check(() => stringList(raw, 'emails'), []);
-  emails.forEach((email, index) =>
-    check(() => {
-      if (!EMAIL.test(email)) throw new DeployConfigError(`emails[${index}]`, `"${email}" is not an email address`);
-    }, undefined),
-  );
+  for (const [index, email] of emails.entries()) {
+    if (!EMAIL.test(email)) problems.add(new DeployConfigError(`emails[${index}]`, `"${email}" is not an email address`));
+  }
   const smsNumbers = check(() => stringList(raw, 'smsNumbers'), []);
-  smsNumbers.forEach((phone, index) =>
-    check(() => {
-      if (!E164.test(phone)) throw new DeployConfigError(`smsNumbers[${index}]`, `"${phone}" is not an E.164 phone number (e.g. +14155550100)`);
-    }, undefined),
-  );
+  for (const [index, phone] of smsNumbers.entries()) {
+    if (!E164.test(phone)) problems.add(new DeployConfigError(`smsNumbers[${index}]`, `"${phone}" is not an E.164 phone number (e.g. +14155550100)`));
+  }
 
   const schedules = (typeof raw.schedules === 'object' && raw.schedules !== null ? raw.schedules : {}) as Record<string, unknown>;
   for (const key of Object.keys(schedules).filter((name) => !(name in DEFAULT_SCHEDULES))) {
-    check(() => {
-      throw unknownKey(`schedules.${key}`, key, Object.keys(DEFAULT_SCHEDULES), 'schedule');
-    }, undefined);
+    problems.add(unknownKey(`schedules.${key}`, key, Object.keys(DEFAULT_SCHEDULES), 'schedule'));
   }
   const daily = (name: 'idleEndpoints' | 'costReport' | 'studioAudit' | 'savingsReport') =>
     check(() => dailyTime(schedules[name], `schedules.${name}`, DEFAULT_SCHEDULES[name]), DEFAULT_SCHEDULES[name]);
