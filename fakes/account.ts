@@ -1028,9 +1028,10 @@ function variantSeries(endpointName: string, variantName: string, now: Date, hou
 
 /**
  * A variant's instance metric (`/aws/sagemaker/Endpoints`: CPUUtilization 0–100 × vCPUs,
- * MemoryUtilization, GPUUtilization, GPUMemoryUtilization) as SageMaker publishes it: one series per
- * instance with InstanceId (enhanced metrics) and the variant's series, the average across its
- * instances (DESIGN.md, instance utilisation). `values[i](hour)` is instance i's value in each hour of
+ * MemoryUtilization, GPUUtilization, GPUMemoryUtilization) as SageMaker publishes it (SageMaker
+ * Developer Guide, "Amazon SageMaker AI metrics in Amazon CloudWatch", endpoint instance metrics, and
+ * "Enhanced metrics" for the InstanceId dimension): one series per instance with InstanceId and the
+ * variant's series, the average across its instances. `values[i](hour)` is instance i's value in each hour of
  * the 14 days before `now`; `perInstance: false` publishes the variant's average only.
  */
 function instanceMetric(
@@ -1058,7 +1059,11 @@ function instanceMetric(
   ];
 }
 
-/** ModelLatency or OverheadLatency (`AWS/SageMaker`, EndpointName + VariantName), in microseconds as CloudWatch holds them, hourly over 14 days. */
+/**
+ * ModelLatency or OverheadLatency (`AWS/SageMaker`, EndpointName + VariantName), in microseconds
+ * (SageMaker Developer Guide, "Amazon SageMaker AI metrics in Amazon CloudWatch", endpoint invocation
+ * metrics: "Units: Microseconds"), hourly over 14 days.
+ */
 function latencySeries(endpointName: string, variantName: string, metricName: 'ModelLatency' | 'OverheadLatency', now: Date, microseconds: number): FakeSeries {
   return {
     namespace: 'AWS/SageMaker',

@@ -106,6 +106,14 @@ function createPriceListReader(client: PricingClient, clock: () => Date, cache: 
   };
 }
 
+/**
+ * A job's reader, in the Price List region nearest the function (AWS_REGION in Lambda), else nearest
+ * the first region the job reads.
+ */
+function nearestPriceList(pricingIn: (region: string) => PricingClient, jobRegions: readonly string[], clock: () => Date): PriceListReader {
+  return createPriceListReader(pricingIn(priceListRegion(process.env.AWS_REGION ?? jobRegions[0] ?? 'us-east-1')), clock);
+}
+
 /** Short, because the report repeats it: the fix is different for each. */
 function whyUnavailable(error: unknown): string {
   if (error instanceof OutOfTimeError) return 'out of time';
@@ -115,5 +123,5 @@ function whyUnavailable(error: unknown): string {
   return describeFailure(error).slice(0, 120);
 }
 
-export { createPriceListReader, priceListRegion, forgetPriceList, PRICE_LIST_REGIONS };
+export { createPriceListReader, nearestPriceList, priceListRegion, forgetPriceList, PRICE_LIST_REGIONS };
 export type { PriceListReader, WantedPrice, PriceListCache };

@@ -13,7 +13,7 @@ import { createTopicNotifiers, reportNotifier } from '../aws/sns.ts';
 import type { CostReportDeps } from '../jobs/cost-report.ts';
 import type { RunLogger } from '../util/logger.ts';
 import { PricingClient } from '@aws-sdk/client-pricing';
-import { createPriceListReader, priceListRegion } from '../aws/price-list.ts';
+import { nearestPriceList } from '../aws/price-list.ts';
 
 function createCostReportClients() {
   return {
@@ -33,7 +33,7 @@ function liveCostReportDeps(config: CostReportConfig, clients: CostReportClients
     logger,
     metrics: createMetricsSink('cost-report', logger),
     notifier: reportNotifier(clients.notifiers, config),
-    priceList: createPriceListReader(clients.pricing(priceListRegion(process.env.AWS_REGION ?? config.regions[0] ?? 'us-east-1')), clock),
+    priceList: nearestPriceList(clients.pricing, config.regions, clock),
     accessFor: (region) => ({
       endpoints: createEndpointReader(clients.sageMaker(region)),
       components: createComponentAccess(clients.sageMaker(region)),

@@ -19,7 +19,7 @@ import { createTagReader } from '../aws/tagging.ts';
 import { collectIdleEndpointsSnapshot, type IdleEndpointsDeps, type RegionReaders } from '../jobs/idle-endpoints.ts';
 import type { RunLogger } from '../util/logger.ts';
 import { PricingClient } from '@aws-sdk/client-pricing';
-import { createPriceListReader, priceListRegion } from '../aws/price-list.ts';
+import { nearestPriceList } from '../aws/price-list.ts';
 
 /** Call once per container (module scope): the clients live as long as it does. */
 function createIdleEndpointsClients(overrides: ClientOverrides = {}) {
@@ -29,7 +29,7 @@ function createIdleEndpointsClients(overrides: ClientOverrides = {}) {
     cloudWatch: clientPerRegion((settings) => new CloudWatchClient(settings), overrides),
     tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings), overrides),
     autoScaling: clientPerRegion((settings) => new ApplicationAutoScalingClient(settings), overrides),
-    pricing: clientPerRegion((settings) => new PricingClient(settings)),
+    pricing: clientPerRegion((settings) => new PricingClient(settings), overrides),
     notifiers: createTopicNotifiers(),
   };
 }
@@ -49,7 +49,7 @@ function liveIdleEndpointsDeps(config: IdleEndpointsConfig, clients: IdleEndpoin
     state,
     metrics: createMetricsSink('idle-endpoints', logger),
     notifier: reportNotifier(clients.notifiers, config),
-    priceList: createPriceListReader(clients.pricing(priceListRegion(process.env.AWS_REGION ?? config.regions[0] ?? 'us-east-1')), clock),
+    priceList: nearestPriceList(clients.pricing, config.regions, clock),
     ownMetrics: process.env.AWS_REGION ? createMetricsReader(clients.cloudWatch(process.env.AWS_REGION)) : undefined,
     actionsFor: (region) => ({
       ...readersFor(region),

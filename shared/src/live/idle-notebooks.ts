@@ -14,7 +14,7 @@ import { createTagReader } from '../aws/tagging.ts';
 import type { IdleNotebooksDeps } from '../jobs/idle-notebooks.ts';
 import type { RunLogger } from '../util/logger.ts';
 import { PricingClient } from '@aws-sdk/client-pricing';
-import { createPriceListReader, priceListRegion } from '../aws/price-list.ts';
+import { nearestPriceList } from '../aws/price-list.ts';
 
 function createIdleNotebooksClients() {
   return {
@@ -40,7 +40,7 @@ function liveIdleNotebooksDeps(
     state: liveBotState(config.stateKeyId, clients.kms, clients.sageMaker),
     metrics: createMetricsSink('idle-notebooks', logger),
     notifier: reportNotifier(clients.notifiers, config),
-    priceList: createPriceListReader(clients.pricing(priceListRegion(process.env.AWS_REGION ?? config.regions[0] ?? 'us-east-1')), clock),
+    priceList: nearestPriceList(clients.pricing, config.regions, clock),
     accessFor: (region) => ({
       notebooks: createNotebookAccess(clients.sageMaker(region)),
       studio: createStudioAccess(clients.sageMaker(region), region),

@@ -16,7 +16,7 @@ import { createTagReader } from '../aws/tagging.ts';
 import type { SavingsReportDeps } from '../jobs/savings-report.ts';
 import type { RunLogger } from '../util/logger.ts';
 import { PricingClient } from '@aws-sdk/client-pricing';
-import { createPriceListReader, priceListRegion } from '../aws/price-list.ts';
+import { nearestPriceList } from '../aws/price-list.ts';
 
 function createSavingsReportClients() {
   return {
@@ -46,7 +46,7 @@ function liveSavingsReportDeps(
     state: liveBotState(config.stateKeyId, clients.kms, clients.sageMaker),
     metrics: createMetricsSink('savings-report', logger),
     notifier: reportNotifier(clients.notifiers, config),
-    priceList: createPriceListReader(clients.pricing(priceListRegion(process.env.AWS_REGION ?? config.regions[0] ?? 'us-east-1')), clock),
+    priceList: nearestPriceList(clients.pricing, config.regions, clock),
     ownMetrics: createMetricsReader(clients.cloudWatch(metricsRegion)),
     bill: createBillReader(clients.costExplorer(COST_EXPLORER_REGION)),
     accessFor: (region) => ({ notebooks: createNotebookAccess(clients.sageMaker(region)), tags: createTagReader(clients.tagging(region)) }),

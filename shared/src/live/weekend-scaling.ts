@@ -19,7 +19,7 @@ import { createTagReader } from '../aws/tagging.ts';
 import type { WeekendScalingDeps } from '../jobs/weekend-scaling.ts';
 import type { RunLogger } from '../util/logger.ts';
 import { PricingClient } from '@aws-sdk/client-pricing';
-import { createPriceListReader, priceListRegion } from '../aws/price-list.ts';
+import { nearestPriceList } from '../aws/price-list.ts';
 
 function createWeekendScalingClients() {
   return {
@@ -49,7 +49,7 @@ function liveWeekendScalingDeps(
     state: liveBotState(config.stateKeyId, clients.kms, clients.sageMaker),
     metrics: createMetricsSink('weekend-scaling', logger),
     notifier: reportNotifier(clients.notifiers, config),
-    priceList: createPriceListReader(clients.pricing(priceListRegion(process.env.AWS_REGION ?? config.regions[0] ?? 'us-east-1')), clock),
+    priceList: nearestPriceList(clients.pricing, config.regions, clock),
     accessFor: (region) => ({
       endpoints: createEndpointReader(clients.sageMaker(region)),
       components: createComponentAccess(clients.sageMaker(region)),
