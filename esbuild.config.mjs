@@ -45,6 +45,22 @@ const noEventStreams = {
   },
 };
 
+/**
+ * The SDK's SHA-256 in plain JavaScript is the fallback for runtimes without node:crypto
+ * (Sha256Node picks it only when `createHash` is missing); Lambda's Node always has it. The fallback
+ * is replaced by a class that fails loudly, should a runtime ever lack crypto (about 3 KiB a bundle).
+ */
+const nativeSha256Only = {
+  name: 'native-sha256-only',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]checksum[\\/]sha256[\\/]Sha256Js\.js$/ }, () => ({
+      contents:
+        "export class Sha256Js { constructor() { throw new Error('no node:crypto: the pure-JavaScript SHA-256 is not bundled (esbuild.config.mjs)'); } }\n",
+      loader: 'js',
+    }));
+  },
+};
+
 for (const name of functionNames) {
   const outfile = join('dist', name, 'index.mjs');
   const result = await build({
@@ -64,7 +80,7 @@ for (const name of functionNames) {
     banner: { js: "import { createRequire as __opsBotCreateRequire } from 'node:module'; const require = __opsBotCreateRequire(import.meta.url);" },
     // Lambda supplies credentials in the environment; see shared/src/aws/lambda-credentials.ts.
     alias: { '@aws-sdk/credential-provider-node': './shared/src/aws/lambda-credentials.ts' },
-    plugins: [sdkPackageVersionOnly, noEventStreams],
+    plugins: [sdkPackageVersionOnly, noEventStreams, nativeSha256Only],
     logLevel: 'warning',
   });
   mkdirSync(join('dist', name), { recursive: true });

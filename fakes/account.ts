@@ -1073,6 +1073,23 @@ function latencySeries(endpointName: string, variantName: string, metricName: 'M
   };
 }
 
+/**
+ * An inference component's per-copy utilisation (`/aws/sagemaker/InferenceComponents`,
+ * CPUUtilizationNormalized, MemoryUtilizationNormalized, GPUUtilizationNormalized,
+ * GPUMemoryUtilizationNormalized; dimension InferenceComponentName) as SageMaker publishes it
+ * (SageMaker Developer Guide, "Amazon SageMaker AI metrics in Amazon CloudWatch", inference
+ * component metrics: "reported by each copy", 0–100 over the copy's reservation). Every copy reports
+ * into the one series; the docs do not say how, so each hour's value here is the hottest copy's.
+ */
+function componentMetric(componentName: string, metricName: string, now: Date, value: (hour: number) => number): FakeSeries {
+  return {
+    namespace: '/aws/sagemaker/InferenceComponents',
+    metricName,
+    dimensions: { InferenceComponentName: componentName },
+    points: Array.from({ length: 14 * 24 }, (_, hour) => ({ at: new Date(now.getTime() - (14 * 24 - hour) * HOUR_MS), sum: value(hour) })),
+  };
+}
+
 function componentSeries(componentName: string, now: Date, hoursAgo: readonly number[], sum = 5): FakeSeries {
   return { dimensions: { InferenceComponentName: componentName }, points: hoursAgo.map((age) => ({ at: new Date(now.getTime() - age * HOUR_MS), sum })) };
 }
@@ -1112,6 +1129,7 @@ function observable(components: readonly FakeComponent[]): Array<Omit<FakeCompon
 export {
   priceListProduct,
   instanceMetric,
+  componentMetric,
   latencySeries,
   FakeAccount,
   FakeAwsError,

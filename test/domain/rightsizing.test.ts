@@ -86,7 +86,7 @@ describe('Domain: judgeRightsizing', () => {
     const report = judge(near, roomy, unreadable);
 
     // Assess
-    expect(report.keptForLatency.map(({ usage: kept, reason }) => `${kept.endpointName}: ${reason}`)).toEqual([
+    expect(report.keptForLatency.map(({ endpointName, reason }) => `${endpointName}: ${reason}`)).toEqual([
       'model: p99 latency 55 ms is above half its SLO of 100 ms',
       'odd: its ops-bot:latency-slo-ms tag is not a number of milliseconds',
     ]);
@@ -122,7 +122,7 @@ describe('Domain: judgeRightsizing', () => {
       policy,
       [{ region: 'us-east-1', endpointName: 'quiet', tags: { 'ops-bot:rightsizing': 'OFF' }, reason: 'no utilisation series' }],
     );
-    expect([report.suggestions, report.couldNotJudge, report.keptForLatency, report.rightSized]).toEqual([[], [], [], 0]);
+    expect([report.suggestions, report.fewerCopies, report.couldNotJudge, report.keptForLatency, report.rightSized]).toEqual([[], [], [], [], 0]);
   });
 
   it('sizes a GPU variant down within its family only when GPUs and GPU memory still hold the model', () => {

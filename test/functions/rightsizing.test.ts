@@ -6,7 +6,19 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseIdleEndpointsConfig } from '@ops-bot/shared/config';
 import { runIdleEndpoints } from '@ops-bot/shared/jobs/idle-endpoints';
 import { createIdleEndpointsClients, liveIdleEndpointsDeps } from '@ops-bot/shared/live/idle-endpoints';
-import { FakeAccount, STATE_KEY_ARN, fakeEndpoint, instanceMetric, latencySeries, variantSeries, type FakeSeries } from '../../fakes/account.ts';
+import {
+  FakeAccount,
+  STATE_KEY_ARN,
+  componentMetric,
+  componentSeries,
+  fakeComponent,
+  fakeEndpoint,
+  hostEndpoint,
+  instanceMetric,
+  latencySeries,
+  variantSeries,
+  type FakeSeries,
+} from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 import { recordMetrics } from '../support/metrics.ts';
 
@@ -91,5 +103,57 @@ describe('Function: rightsizing in the idle-endpoints run', () => {
         .map((call) => call.input.EndpointName)
         .sort(),
     ).toEqual(['ranker', 'slo-bound', 'spiky']);
+  });
+
+  it('on an inference-component endpoint: fewer copies first, then the instances those copies still need, and never a change', async () => {
+    // Prepare: 4 × ml.g5.12xlarge (16 GPUs) hosting 16 one-GPU copies of `chat`, each copy peaking at
+    // 5% of its GPU; `pinned` shares the endpoint with the same peaks but is tagged ops-bot:skip.
+    const endpoint = { ...hostEndpoint('llm', { instanceType: 'ml.g5.12xlarge', instances: 4 }), createdAt: new Date('2026-09-01T00:00:00Z') };
+    const copy = { endpointName: 'llm', gpus: 1, cores: 10, memoryMb: 40_960, tags: {} };
+    const components = [fakeComponent('chat', { ...copy, copies: 12 }), fakeComponent('pinned', { ...copy, copies: 4, tags: { 'ops-bot:skip': 'true' } })];
+    const quietCopies = (name: string) => [
+      componentMetric(name, 'CPUUtilizationNormalized', NOW, () => 4),
+      componentMetric(name, 'MemoryUtilizationNormalized', NOW, () => 20),
+      componentMetric(name, 'GPUUtilizationNormalized', NOW, () => 5),
+      componentMetric(name, 'GPUMemoryUtilizationNormalized', NOW, () => 30),
+    ];
+    const fourInstances = (value: number) => [0, 1, 2, 3].map(() => () => value);
+    const account = new FakeAccount(
+      [endpoint],
+      [
+        componentSeries('chat', NOW, busyHours, 50),
+        componentSeries('pinned', NOW, busyHours, 50),
+        ...quietCopies('chat'),
+        ...quietCopies('pinned'),
+        ...instanceMetric('llm', 'AllTraffic', 'CPUUtilization', NOW, fourInstances(300)),
+        ...instanceMetric('llm', 'AllTraffic', 'MemoryUtilization', NOW, fourInstances(20)),
+        ...instanceMetric('llm', 'AllTraffic', 'GPUUtilization', NOW, fourInstances(40)),
+        ...instanceMetric('llm', 'AllTraffic', 'GPUMemoryUtilization', NOW, fourInstances(120)),
+      ],
+      components,
+    );
+    account.clock = () => NOW;
+    mocks = mockAccount(account);
+    const config = parseIdleEndpointsConfig({ AWS_REGION: 'us-east-1', STATE_KEY_ID: STATE_KEY_ARN, TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot' });
+
+    // Act
+    const result = await runIdleEndpoints(
+      { action: 'check', dryRun: false },
+      { ...liveIdleEndpointsDeps(config, createIdleEndpointsClients(), silent, () => NOW), metrics: recordMetrics() },
+    );
+
+    // Assess: chat goes 12 → 2 copies (12 × 5% = 60% of one copy; never below two); with pinned's 4
+    // copies kept, 6 one-GPU copies fit on 2 instances, which is what the load needs too.
+    const email = result.report?.email ?? '';
+    expect(email).toContain('  llm (us-east-1) AllTraffic: 4 x ml.g5.12xlarge -> 2 x ml.g5.12xlarge: save $340.32/day');
+    expect(email).toContain(
+      '  chat on llm (us-east-1): 12 -> 2 copies: frees 10 GPUs, 100 CPU cores, 400 GiB, capacity worth $425.40/day\n' +
+        '    per-copy peaks over 14 days, of what each copy reserves: CPU 4%, memory 20%, GPU 5%, GPU memory 30%; if it autoscales, lower its minimum copies',
+    );
+    expect(email).not.toContain('pinned');
+    // One describe per component of the busy endpoint, and nothing changed.
+    expect(account.callCount('DescribeInferenceComponent')).toBe(2);
+    expect(account.mutatingCalls()).toBe(0);
+    expect(account.callCount('GetMetricData')).toBe(1);
   });
 });

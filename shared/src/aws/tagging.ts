@@ -7,11 +7,11 @@ import { TAG_PREFIX, type Tags } from '../domain/tags.ts';
 
 interface TagReader {
   /**
-   * The `ops-bot:*` tags of every resource of `resourceType` that carries `tagKey` (any tag when
+   * The `ops-bot:*` tags of every resource of `resourceType` (one or several) that carries `tagKey` (any tag when
    * omitted), by lower-cased ARN. The Tagging API is eventually consistent: use it to find
    * resources, and read a resource's own tags (ListTags) before acting on them.
    */
-  findTagged(resourceType: string, tagKey?: string): Promise<Map<string, Tags>>;
+  findTagged(resourceType: string | readonly string[], tagKey?: string): Promise<Map<string, Tags>>;
 }
 
 function createTagReader(client: ResourceGroupsTaggingAPIClient): TagReader {
@@ -20,7 +20,11 @@ function createTagReader(client: ResourceGroupsTaggingAPIClient): TagReader {
       const tagged = new Map<string, Tags>();
       const pages = paginateGetResources(
         { client },
-        { ResourceTypeFilters: [resourceType], ...(tagKey ? { TagFilters: [{ Key: tagKey }] } : {}), ResourcesPerPage: 100 },
+        {
+          ResourceTypeFilters: typeof resourceType === 'string' ? [resourceType] : [...resourceType],
+          ...(tagKey ? { TagFilters: [{ Key: tagKey }] } : {}),
+          ResourcesPerPage: 100,
+        },
       );
       for await (const page of pages) {
         for (const resource of page.ResourceTagMappingList ?? []) {

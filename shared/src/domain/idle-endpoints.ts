@@ -6,9 +6,10 @@
 import { isSkipped, type Tags } from './tags.ts';
 import type { PriceBook } from './prices.ts';
 import type { EndpointUsage } from './usage.ts';
-import { optedOut, TARGET_PEAK_PERCENT, type Unjudged, type VariantUsage } from './rightsizing.ts';
+import { optedOut, TARGET_PEAK_PERCENT, type ComponentToJudge, type Unjudged, type VariantUsage } from './rightsizing.ts';
+import { reservationOf } from './component-rightsizing.ts';
 import type { RunFailure } from './failures.ts';
-import type { VariantCapacity } from './hosting.ts';
+import type { ComponentCopies, VariantCapacity } from './hosting.ts';
 import { HOUR_MS, roundCents } from './units.ts';
 
 /** One CloudWatch `Invocations` Sum bucket; `at` is the bucket's start (ISO-8601). */
@@ -73,7 +74,13 @@ interface EndpointSnapshot {
   readonly idleClockFrom?: string | undefined;
   /** Its utilisation and latency peaks over the lookback (rightsizing); absent in older snapshots. */
   readonly usage?: EndpointUsage | undefined;
+  /** Read for busy endpoints described for rightsizing: each component's copies and reservation, or why not. */
+  readonly components?: readonly ComponentSnapshot[] | undefined;
 }
+
+type ComponentSnapshot = { readonly name: string; readonly variantName: string; readonly tags: Tags } & (
+  { readonly status: 'read'; readonly copies: ComponentCopies } | { readonly status: 'unavailable'; readonly reason: string }
+);
 
 /** Where an endpoint's idle clock starts: its creation, or the bot's later restore of it. */
 function idleClockStart(endpoint: Pick<EndpointSnapshot, 'createdAt' | 'idleClockFrom'>): number {
@@ -206,7 +213,6 @@ function assessTraffic(endpoint: EndpointSnapshot, idleHours: number, periodSeco
   };
 }
 
-/** The endpoints worth a describe: those the traffic alone shows idle. */
 /**
  * Describes cost API calls: the idle endpoints (for their cost), and the busy ones whose peaks leave
  * room for a smaller footprint (for their instance types and counts). A busy endpoint whose memory
@@ -223,9 +229,19 @@ function selectEndpointsToDescribe(endpoints: readonly EndpointSnapshot[], idleH
 
 function mayBeUnderUsed(endpoint: EndpointSnapshot): boolean {
   if (optedOut(endpoint.tags) || endpoint.usage?.status !== 'read') return false;
-  return endpoint.usage.variants.some(
-    (variant) => variant.peaks.cpu !== undefined && variant.peaks.memory !== undefined && variant.peaks.memory <= TARGET_PEAK_PERCENT,
+  const room = (peaks: { cpu?: number | undefined; memory?: number | undefined }) =>
+    peaks.cpu !== undefined && peaks.memory !== undefined && peaks.memory <= TARGET_PEAK_PERCENT;
+  // A component can lose copies only while its copies' peaks stay under the target.
+  const copiesWithRoom = (peaks: { cpu?: number | undefined; gpu?: number | undefined; memory?: number | undefined }) =>
+    room(peaks) && Math.max(peaks.cpu ?? 0, peaks.gpu ?? 0) < TARGET_PEAK_PERCENT;
+  return (
+    endpoint.usage.variants.some((variant) => room(variant.peaks)) || (endpoint.usage.components ?? []).some((component) => copiesWithRoom(component.peaks))
   );
+}
+
+/** The busy endpoints whose components need a describe: the described ones hosting components, for copies and reservations. */
+function componentsToDescribe(described: readonly EndpointSnapshot[], idleHours: number, periodSeconds: number, now: Date): EndpointSnapshot[] {
+  return described.filter((endpoint) => endpoint.inferenceComponents.length > 0 && assessTraffic(endpoint, idleHours, periodSeconds, now).verdict === 'busy');
 }
 
 function findIdleEndpoints(snapshot: IdleEndpointsSnapshot, policy: IdlePolicy): IdleEndpointsPlan {
@@ -375,13 +391,17 @@ function hostedInstanceTypes(snapshot: IdleEndpointsSnapshot): Array<{ region: s
 }
 
 /**
- * What rightsizing judges: every busy endpoint's billed variants with their peaks. An endpoint with
- * traffic but nothing to judge by is named once, with why; one whose memory left no room was not
- * described and counts as sized right.
+ * What rightsizing judges: every busy endpoint's billed variants with their peaks, and the
+ * components on them with their copies. An endpoint with traffic but nothing to judge by is named
+ * once, with why; one whose memory left no room was not described and counts as sized right.
  */
-function variantUsages(snapshot: IdleEndpointsSnapshot, idleHours: number): { usages: VariantUsage[]; unjudged: Unjudged[]; notUnderUsed: number } {
+function variantUsages(
+  snapshot: IdleEndpointsSnapshot,
+  idleHours: number,
+): { usages: VariantUsage[]; components: ComponentToJudge[]; unjudged: Unjudged[]; notUnderUsed: number } {
   const now = new Date(snapshot.capturedAt);
   const usages: VariantUsage[] = [];
+  const components: ComponentToJudge[] = [];
   const unjudged: Unjudged[] = [];
   let notUnderUsed = 0;
   for (const endpoint of snapshot.endpoints) {
@@ -390,7 +410,7 @@ function variantUsages(snapshot: IdleEndpointsSnapshot, idleHours: number): { us
     const usage = endpoint.usage;
     if (!usage) continue;
     if (usage.status === 'unavailable') unjudged.push({ ...base, reason: usage.reason });
-    else if (usage.variants.length === 0) unjudged.push({ ...base, reason: 'no utilisation series' });
+    else if (usage.variants.length === 0 && !usage.components?.length) unjudged.push({ ...base, reason: 'no utilisation series' });
     else if (endpoint.details?.status === 'unavailable') unjudged.push({ ...base, reason: endpoint.details.reason });
     else if (endpoint.details?.status !== 'read') {
       const partial = usage.variants.find((variant) => variant.peaks.cpu === undefined || variant.peaks.memory === undefined);
@@ -400,6 +420,7 @@ function variantUsages(snapshot: IdleEndpointsSnapshot, idleHours: number): { us
       for (const variant of endpoint.details.variants) {
         if (variant.role !== 'production' || variant.serverless || !variant.instanceType || variant.currentInstanceCount <= 0) continue;
         const peaks = usage.variants.find((candidate) => candidate.variantName === variant.variantName);
+        const latency = peaks?.latency;
         usages.push({
           ...base,
           variantName: variant.variantName,
@@ -407,15 +428,57 @@ function variantUsages(snapshot: IdleEndpointsSnapshot, idleHours: number): { us
           instanceCount: variant.currentInstanceCount,
           peaks: peaks?.peaks ?? {},
           busiest: peaks?.busiest,
-          latency: peaks?.latency,
+          latency,
+          hosted: hostedCopies(endpoint, variant.variantName),
         });
+        const latencyP99Ms =
+          latency?.modelMs !== undefined || latency?.overheadMs !== undefined ? (latency?.modelMs ?? 0) + (latency?.overheadMs ?? 0) : undefined;
+        for (const component of endpoint.components ?? []) {
+          if (component.variantName !== variant.variantName || component.status !== 'read') continue;
+          components.push({
+            region: endpoint.region,
+            endpointName: endpoint.name,
+            variantName: variant.variantName,
+            componentName: component.name,
+            tags: component.tags,
+            copies: component.copies,
+            peaks: usage.components?.find((candidate) => candidate.componentName === component.name)?.peaks ?? {},
+            endpointTags: endpoint.tags,
+            latencyP99Ms,
+            instanceType: variant.instanceType,
+          });
+        }
       }
     }
   }
-  return { usages, unjudged, notUnderUsed };
+  return { usages, components, unjudged, notUnderUsed };
 }
 
-export { assessTraffic, selectEndpointsToDescribe, findIdleEndpoints, isBilledByTheHour, hostedInstanceTypes, variantUsages };
+/** The copies a variant must go on placing; `unknown` when the endpoint hosts components whose reservations were not read. */
+function hostedCopies(endpoint: EndpointSnapshot, variantName: string): VariantUsage['hosted'] {
+  if (endpoint.inferenceComponents.length === 0) return undefined;
+  if (!endpoint.components) return { status: 'unknown', reason: 'its inference components were not described' };
+  const mine = endpoint.components.filter((component) => component.variantName === variantName);
+  const unread = mine.find((component) => component.status === 'unavailable');
+  if (unread?.status === 'unavailable') return { status: 'unknown', reason: `inference component ${unread.name} not read: ${unread.reason}` };
+  return {
+    status: 'read',
+    copies: mine.flatMap((component) =>
+      component.status === 'read'
+        ? [
+            {
+              componentName: component.name,
+              // What is placed now or about to be: the larger of the two while copies change.
+              count: Math.max(component.copies.desiredCopyCount, component.copies.currentCopyCount),
+              ...reservationOf(component.copies),
+            },
+          ]
+        : [],
+    ),
+  };
+}
+
+export { assessTraffic, selectEndpointsToDescribe, componentsToDescribe, findIdleEndpoints, isBilledByTheHour, hostedInstanceTypes, variantUsages };
 export type {
   InvocationPoint,
   TrafficSource,
@@ -424,6 +487,7 @@ export type {
   Traffic,
   EndpointDetails,
   EndpointSnapshot,
+  ComponentSnapshot,
   IdleEndpointsSnapshot,
   IdlePolicy,
   TrafficVerdict,

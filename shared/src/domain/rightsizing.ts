@@ -11,6 +11,15 @@
  */
 import type { InstanceHardware, PriceBook } from './prices.ts';
 import { TAGS, type Tags } from './tags.ts';
+import {
+  componentLeftOut,
+  copiesFit,
+  judgeComponent,
+  reservationOf,
+  type ComponentUsage,
+  type ComponentVerdict,
+  type HostedCopies,
+} from './component-rightsizing.ts';
 import { roundCents } from './units.ts';
 
 /** Each dimension's peak after a suggested change stays at or under this share of capacity. */
@@ -44,6 +53,11 @@ interface VariantUsage {
   readonly busiest?: RawPeaks | undefined;
   /** p99 over the lookback, in milliseconds (CloudWatch publishes microseconds). */
   readonly latency?: { readonly modelMs?: number | undefined; readonly overheadMs?: number | undefined } | undefined;
+  /**
+   * The inference components on the variant, whose copies every suggestion must still place (after
+   * any fewer-copies suggestion). `unknown` when a component's reservation could not be read.
+   */
+  readonly hosted?: { readonly status: 'read'; readonly copies: readonly HostedCopies[] } | { readonly status: 'unknown'; readonly reason: string } | undefined;
 }
 
 /** Percent of capacity, 0–100 on every dimension. */
@@ -78,13 +92,23 @@ type RightsizingVerdict =
       readonly savingPerDay: number;
       readonly figures: Figures;
     }
-  /** Would have had a suggestion, but its latency SLO forbids a smaller footprint. */
-  | { readonly kind: 'kept-for-latency'; readonly usage: VariantUsage; readonly reason: string; readonly savingPerDay: number }
+  /** Would have had a suggestion (a variant's, or a component's fewer copies), but its endpoint's latency SLO forbids a smaller footprint. */
+  | {
+      readonly kind: 'kept-for-latency';
+      readonly region: string;
+      readonly endpointName: string;
+      readonly usage?: VariantUsage | undefined;
+      readonly componentName?: string | undefined;
+      readonly reason: string;
+      /** Absent for a component's copies: what they free is capacity, not yet dollars. */
+      readonly savingPerDay?: number | undefined;
+    }
   | {
       readonly kind: 'could-not-judge';
       readonly region: string;
       readonly endpointName: string;
       readonly variantName?: string | undefined;
+      readonly componentName?: string | undefined;
       readonly reason: string;
     }
   | { readonly kind: 'right-sized'; readonly usage: VariantUsage };
@@ -159,15 +183,22 @@ function perInstanceLoad(usage: VariantUsage, peaks: Utilisation, hardware: Inst
   return { load: { ...peaks, cpu: worst(peaks.cpu) as number, gpu: worst(peaks.gpu) }, from: 'worst-case-from-average' };
 }
 
-/** Fewer instances: the load on CPU and GPU, added up, spread over fewer; memory stays per instance. */
-function fewerInstances(usage: VariantUsage, peaks: Utilisation, load: Utilisation): number | undefined {
+/** Whether the variant's component copies (if any) can still be placed on `count` instances of `hardware`. */
+function placesCopies(usage: VariantUsage, count: number, hardware: InstanceHardware): boolean {
+  return usage.hosted?.status !== 'read' || copiesFit(usage.hosted.copies, count, hardware);
+}
+
+/** Fewer instances: the load on CPU and GPU, added up, spread over fewer; memory stays per instance; every component copy still placed. */
+function fewerInstances(usage: VariantUsage, peaks: Utilisation, load: Utilisation, hardware: InstanceHardware): number | undefined {
   if (usage.instanceCount < 2) return undefined;
   if (load.memory > TARGET_PEAK_PERCENT || (load.gpuMemory ?? 0) > TARGET_PEAK_PERCENT) return undefined;
   const aggregate = [peaks.cpu, peaks.gpu].filter((value): value is number => value !== undefined).map((value) => value * usage.instanceCount);
   const needed = Math.max(1, ...aggregate.map((total) => Math.ceil(total / TARGET_PEAK_PERCENT)));
   const floor = Math.min(usage.instanceCount, MIN_REDUNDANT_INSTANCES);
-  const count = Math.max(needed, floor);
-  return count < usage.instanceCount ? count : undefined;
+  for (let count = Math.max(needed, floor); count < usage.instanceCount; count += 1) {
+    if (placesCopies(usage, count, hardware)) return count;
+  }
+  return undefined;
 }
 
 /** The cheapest smaller size of the family whose every dimension still holds the peaks with headroom. */
@@ -185,6 +216,7 @@ function smallerSize(
       used === undefined || (now !== undefined && then !== undefined && then > 0 && (used * now) / then <= TARGET_PEAK_PERCENT);
     if (current.accelerators > 0 !== candidate.accelerators > 0) return false;
     return (
+      placesCopies(usage, usage.instanceCount, candidate) &&
       holds(load.cpu, current.vcpus, candidate.vcpus) &&
       holds(load.memory, current.memoryGiB, candidate.memoryGiB) &&
       holds(load.gpu, current.accelerators, candidate.accelerators) &&
@@ -202,6 +234,16 @@ function smallerSize(
   return best;
 }
 
+/** Why the owner's latency SLO (tag) forbids a smaller footprint, if it does: p99 above half the SLO, or not known. */
+function latencyHoldsBack(tags: Tags, latencyP99Ms: number | undefined): string | undefined {
+  const slo = latencySlo(tags);
+  if (slo === undefined) return undefined;
+  if (slo === 'invalid') return `its ${TAGS.latencySloMs} tag is not a number of milliseconds`;
+  if (latencyP99Ms === undefined) return `its latency SLO (${slo} ms) cannot be checked: no latency series`;
+  if (latencyP99Ms > slo / 2) return `p99 latency ${Math.round(latencyP99Ms)} ms is above half its SLO of ${slo} ms`;
+  return undefined;
+}
+
 function judgeVariant(usage: VariantUsage, policy: RightsizingPolicy): RightsizingVerdict {
   const hardware = policy.prices.instanceSpec(usage.instanceType, usage.region);
   const price = policy.prices.hourlyPrice(usage.region, usage.instanceType)?.pricePerHour;
@@ -214,6 +256,7 @@ function judgeVariant(usage: VariantUsage, policy: RightsizingPolicy): Rightsizi
   });
   if (!hardware) return unjudged(`no hardware facts for ${usage.instanceType}`);
   if (price === undefined) return unjudged(`price unknown for ${usage.instanceType}`);
+  if (usage.hosted?.status === 'unknown') return unjudged(usage.hosted.reason);
   const normalised = normalise(usage.peaks, hardware);
   const missing = missingSeries(normalised, hardware);
   if (missing.length > 0) return unjudged(`no ${missing.join(', ')} series`);
@@ -222,7 +265,7 @@ function judgeVariant(usage: VariantUsage, policy: RightsizingPolicy): Rightsizi
 
   const costPerDay = price * usage.instanceCount * 24;
   const options: Array<{ change: Change; newCostPerDay: number }> = [];
-  const count = fewerInstances(usage, peaks, load);
+  const count = fewerInstances(usage, peaks, load, hardware);
   if (count !== undefined) options.push({ change: { kind: 'fewer-instances', instanceCount: count }, newCostPerDay: price * count * 24 });
   const size = smallerSize(usage, load, hardware, price, policy);
   if (size) options.push({ change: { kind: 'smaller-size', instanceType: size.type }, newCostPerDay: size.price * usage.instanceCount * 24 });
@@ -234,15 +277,9 @@ function judgeVariant(usage: VariantUsage, policy: RightsizingPolicy): Rightsizi
     usage.latency?.modelMs !== undefined || usage.latency?.overheadMs !== undefined
       ? (usage.latency?.modelMs ?? 0) + (usage.latency?.overheadMs ?? 0)
       : undefined;
-  const slo = latencySlo(usage.tags);
   const saving = roundCents(savingPerDay);
-  if (slo === 'invalid')
-    return { kind: 'kept-for-latency', usage, savingPerDay: saving, reason: `its ${TAGS.latencySloMs} tag is not a number of milliseconds` };
-  if (slo !== undefined && latencyP99Ms === undefined)
-    return { kind: 'kept-for-latency', usage, savingPerDay: saving, reason: `its latency SLO (${slo} ms) cannot be checked: no latency series` };
-  if (slo !== undefined && latencyP99Ms !== undefined && latencyP99Ms > slo / 2) {
-    return { kind: 'kept-for-latency', usage, savingPerDay: saving, reason: `p99 latency ${Math.round(latencyP99Ms)} ms is above half its SLO of ${slo} ms` };
-  }
+  const heldBack = latencyHoldsBack(usage.tags, latencyP99Ms);
+  if (heldBack) return { kind: 'kept-for-latency', region: usage.region, endpointName: usage.endpointName, usage, savingPerDay: saving, reason: heldBack };
   return {
     kind: 'suggestion',
     usage,
@@ -254,9 +291,17 @@ function judgeVariant(usage: VariantUsage, policy: RightsizingPolicy): Rightsizi
   };
 }
 
+type FewerCopies = Extract<ComponentVerdict, { kind: 'fewer-copies' }>;
+
 interface RightsizingReport {
   /** Largest saving first. */
   readonly suggestions: ReadonlyArray<Extract<RightsizingVerdict, { kind: 'suggestion' }>>;
+  /**
+   * Components with more copies than their traffic needs, most capacity freed first. What they free
+   * is capacity, saved only once the endpoint's instances scale in (which the variant suggestions
+   * above already count), so it is never added to the total.
+   */
+  readonly fewerCopies: readonly FewerCopies[];
   readonly keptForLatency: ReadonlyArray<Extract<RightsizingVerdict, { kind: 'kept-for-latency' }>>;
   readonly couldNotJudge: ReadonlyArray<Extract<RightsizingVerdict, { kind: 'could-not-judge' }>>;
   readonly rightSized: number;
@@ -272,10 +317,53 @@ interface Unjudged {
   readonly reason: string;
 }
 
-/** Every busy variant judged; opted-out endpoints are not named at all. */
-function judgeRightsizing(usages: readonly VariantUsage[], policy: RightsizingPolicy, unjudged: readonly Unjudged[] = []): RightsizingReport {
+/** A component on a busy endpoint, with its endpoint's tags (its SLO and opt-out hold for it too) and latency. */
+interface ComponentToJudge extends ComponentUsage {
+  readonly endpointTags: Tags;
+  readonly latencyP99Ms?: number | undefined;
+  readonly instanceType?: string | undefined;
+}
+
+/**
+ * Every busy variant and component judged; opted-out endpoints and components are not named at all.
+ * Components first: a variant's instances are then weighed with the copies its components would
+ * keep, so the two suggestions agree.
+ */
+function judgeRightsizing(
+  usages: readonly VariantUsage[],
+  policy: RightsizingPolicy,
+  unjudged: readonly Unjudged[] = [],
+  components: readonly ComponentToJudge[] = [],
+): RightsizingReport {
+  const componentVerdicts = components
+    .filter((component) => !optedOut(component.endpointTags) && !componentLeftOut(component.tags))
+    .map((component) => {
+      const hardware = component.instanceType ? policy.prices.instanceSpec(component.instanceType, component.region) : undefined;
+      const pricePerHour = component.instanceType ? policy.prices.hourlyPrice(component.region, component.instanceType)?.pricePerHour : undefined;
+      const verdict = judgeComponent(component, { lookbackDays: policy.lookbackDays, host: hardware ? { hardware, pricePerHour } : undefined });
+      const heldBack = verdict.kind === 'fewer-copies' ? latencyHoldsBack(component.endpointTags, component.latencyP99Ms) : undefined;
+      return { component, verdict, heldBack };
+    });
+  const fewerCopies = componentVerdicts.flatMap(({ verdict, heldBack }) => (verdict.kind === 'fewer-copies' && !heldBack ? [verdict] : []));
+  const keptCopies = new Map(
+    fewerCopies.map((verdict) => [`${verdict.usage.region}/${verdict.usage.endpointName}/${verdict.usage.componentName}`, verdict.toCopies]),
+  );
+  const withSuggestedCopies = (usage: VariantUsage): VariantUsage =>
+    usage.hosted?.status !== 'read'
+      ? usage
+      : {
+          ...usage,
+          hosted: {
+            status: 'read',
+            copies: usage.hosted.copies.map((copies) => ({
+              ...copies,
+              count: keptCopies.get(`${usage.region}/${usage.endpointName}/${copies.componentName}`) ?? copies.count,
+            })),
+          },
+        };
+
   const verdicts = [
-    ...usages.filter((usage) => !optedOut(usage.tags)).map((usage) => judgeVariant(usage, policy)),
+    ...usages.filter((usage) => !optedOut(usage.tags)).map((usage) => judgeVariant(withSuggestedCopies(usage), policy)),
     ...unjudged
       .filter((endpoint) => !optedOut(endpoint.tags))
       .map((endpoint): RightsizingVerdict => ({
@@ -284,18 +372,27 @@ function judgeRightsizing(usages: readonly VariantUsage[], policy: RightsizingPo
         endpointName: endpoint.endpointName,
         reason: endpoint.reason,
       })),
+    ...componentVerdicts.flatMap(({ component, verdict, heldBack }): RightsizingVerdict[] => {
+      const where = { region: component.region, endpointName: component.endpointName, componentName: component.componentName };
+      if (verdict.kind === 'could-not-judge') return [{ kind: 'could-not-judge', ...where, variantName: component.variantName, reason: verdict.reason }];
+      if (heldBack) return [{ kind: 'kept-for-latency', ...where, reason: heldBack }];
+      return [];
+    }),
   ];
   const suggestions = verdicts.filter((verdict): verdict is Extract<RightsizingVerdict, { kind: 'suggestion' }> => verdict.kind === 'suggestion');
   suggestions.sort((a, b) => b.savingPerDay - a.savingPerDay || a.usage.endpointName.localeCompare(b.usage.endpointName));
+  fewerCopies.sort((a, b) => (b.freedCapacityPerDay ?? 0) - (a.freedCapacityPerDay ?? 0) || a.usage.componentName.localeCompare(b.usage.componentName));
   return {
     suggestions,
+    fewerCopies,
     keptForLatency: verdicts.filter((verdict): verdict is Extract<RightsizingVerdict, { kind: 'kept-for-latency' }> => verdict.kind === 'kept-for-latency'),
     couldNotJudge: verdicts.filter((verdict): verdict is Extract<RightsizingVerdict, { kind: 'could-not-judge' }> => verdict.kind === 'could-not-judge'),
-    rightSized: verdicts.filter((verdict) => verdict.kind === 'right-sized').length,
+    rightSized:
+      verdicts.filter((verdict) => verdict.kind === 'right-sized').length + componentVerdicts.filter(({ verdict }) => verdict.kind === 'right-sized').length,
     totalSavingPerDay: roundCents(suggestions.reduce((sum, suggestion) => sum + suggestion.savingPerDay, 0)),
     lookbackDays: policy.lookbackDays,
   };
 }
 
 export { judgeRightsizing, optedOut, latencySlo, TARGET_PEAK_PERCENT, MIN_REDUNDANT_INSTANCES };
-export type { VariantUsage, Unjudged, RawPeaks, RightsizingReport, RightsizingVerdict, RightsizingPolicy, Change, Utilisation };
+export type { VariantUsage, ComponentToJudge, Unjudged, RawPeaks, RightsizingReport, RightsizingVerdict, RightsizingPolicy, Change, Utilisation };

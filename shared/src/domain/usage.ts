@@ -8,12 +8,17 @@
  * MemoryUtilization 0–100, GPUUtilization and GPUMemoryUtilization 0–100 × GPUs (SageMaker Developer
  * Guide, "SageMaker AI endpoint invocation metrics" and instance metrics). `AWS/SageMaker`
  * ModelLatency and OverheadLatency (EndpointName, VariantName), in microseconds.
+ * `/aws/sagemaker/InferenceComponents` (InferenceComponentName): the same four as
+ * `…Normalized`, per copy, 0–100 of the copy's reservation (same guide, inference component metrics).
  */
+import type { InferenceComponentListing } from './hosting.ts';
 import type { MetricIdentity, MetricSeriesRequest, SeriesResult } from './metric-series.ts';
 import type { RawPeaks } from './rightsizing.ts';
 import { DAY_MS } from './units.ts';
 
 type UsageKey = keyof RawPeaks | 'modelLatency' | 'overheadLatency';
+
+const COMPONENTS_NAMESPACE = '/aws/sagemaker/InferenceComponents';
 
 const USAGE_METRICS: ReadonlyArray<{ readonly namespace: string; readonly metricName: string; readonly key: UsageKey; readonly stat: string }> = [
   { namespace: '/aws/sagemaker/Endpoints', metricName: 'CPUUtilization', key: 'cpu', stat: 'Maximum' },
@@ -22,6 +27,10 @@ const USAGE_METRICS: ReadonlyArray<{ readonly namespace: string; readonly metric
   { namespace: '/aws/sagemaker/Endpoints', metricName: 'GPUMemoryUtilization', key: 'gpuMemory', stat: 'Maximum' },
   { namespace: 'AWS/SageMaker', metricName: 'ModelLatency', key: 'modelLatency', stat: 'p99' },
   { namespace: 'AWS/SageMaker', metricName: 'OverheadLatency', key: 'overheadLatency', stat: 'p99' },
+  { namespace: COMPONENTS_NAMESPACE, metricName: 'CPUUtilizationNormalized', key: 'cpu', stat: 'Maximum' },
+  { namespace: COMPONENTS_NAMESPACE, metricName: 'MemoryUtilizationNormalized', key: 'memory', stat: 'Maximum' },
+  { namespace: COMPONENTS_NAMESPACE, metricName: 'GPUUtilizationNormalized', key: 'gpu', stat: 'Maximum' },
+  { namespace: COMPONENTS_NAMESPACE, metricName: 'GPUMemoryUtilizationNormalized', key: 'gpuMemory', stat: 'Maximum' },
 ];
 
 interface UsageSeries {
@@ -29,6 +38,8 @@ interface UsageSeries {
   readonly variantName: string;
   /** Set on a per-instance series. */
   readonly instanceId?: string | undefined;
+  /** Set on an inference component's per-copy series. */
+  readonly componentName?: string | undefined;
   readonly key: UsageKey;
   readonly metric: MetricIdentity;
   readonly stat: string;
@@ -42,19 +53,43 @@ interface VariantPeaks {
   readonly latency?: { readonly modelMs?: number | undefined; readonly overheadMs?: number | undefined } | undefined;
 }
 
-type EndpointUsage = { readonly status: 'read'; readonly variants: readonly VariantPeaks[] } | { readonly status: 'unavailable'; readonly reason: string };
+/** One inference component's per-copy peaks over the lookback, 0–100 of a copy's reservation. */
+interface ComponentPeaks {
+  readonly componentName: string;
+  readonly peaks: RawPeaks;
+}
+
+type EndpointUsage =
+  | { readonly status: 'read'; readonly variants: readonly VariantPeaks[]; readonly components?: readonly ComponentPeaks[] | undefined }
+  | { readonly status: 'unavailable'; readonly reason: string };
 
 /**
- * Each endpoint's usage series from what ListMetrics listed: the variant-level series, and the
- * per-instance ones (InstanceId) of the utilisation metrics. Per-GPU or per-container series
- * (AcceleratorId, ContainerId) are finer than a judgement needs and are not read.
+ * Each endpoint's usage series from what ListMetrics listed: the variant-level series, the
+ * per-instance ones (InstanceId) of the utilisation metrics, and its components' per-copy series
+ * (InferenceComponentName alone). Per-GPU or per-container series (AcceleratorId, ContainerId) are
+ * finer than a judgement needs and are not read.
  */
-function matchUsageSeries(metrics: readonly MetricIdentity[]): Map<string, UsageSeries[]> {
+function matchUsageSeries(metrics: readonly MetricIdentity[], components: readonly InferenceComponentListing[] = []): Map<string, UsageSeries[]> {
   const byEndpoint = new Map<string, UsageSeries[]>();
+  const hostOf = new Map(components.map((component) => [component.name, component]));
   for (const metric of metrics) {
     const definition = USAGE_METRICS.find((candidate) => candidate.namespace === metric.namespace && candidate.metricName === metric.metricName);
     if (!definition) continue;
     const dimensions = new Map(metric.dimensions.map((dimension) => [dimension.name, dimension.value]));
+    if (definition.namespace === COMPONENTS_NAMESPACE) {
+      const component = hostOf.get(dimensions.get('InferenceComponentName') ?? '');
+      if (!component || dimensions.size !== 1) continue;
+      const series: UsageSeries = {
+        endpointName: component.endpointName,
+        variantName: component.variantName,
+        componentName: component.name,
+        key: definition.key,
+        metric,
+        stat: definition.stat,
+      };
+      byEndpoint.set(component.endpointName, [...(byEndpoint.get(component.endpointName) ?? []), series]);
+      continue;
+    }
     const endpointName = dimensions.get('EndpointName');
     const variantName = dimensions.get('VariantName');
     const instanceId = dimensions.get('InstanceId');
@@ -86,10 +121,15 @@ function usagePerEndpoint(seriesPerEndpoint: readonly (readonly UsageSeries[])[]
     const failed = mine.find((result) => result.status === 'unavailable');
     if (failed?.status === 'unavailable') return { status: 'unavailable', reason: failed.reason };
     const variants = new Map<string, { peaks: Record<string, number>; busiest: Record<string, number>; latency: Record<string, number> }>();
+    const components = new Map<string, Record<string, number>>();
     seriesList.forEach((series, index) => {
       const result = mine[index];
       if (result?.status !== 'read' || result.points.length === 0) return;
       const peak = Math.max(...result.points.map((point) => point.value));
+      if (series.componentName !== undefined) {
+        components.set(series.componentName, { ...components.get(series.componentName), [series.key]: peak });
+        return;
+      }
       const entry = variants.get(series.variantName) ?? { peaks: {}, busiest: {}, latency: {} };
       variants.set(series.variantName, entry);
       if (series.key === 'modelLatency') entry.latency.modelMs = peak / 1000;
@@ -105,9 +145,10 @@ function usagePerEndpoint(seriesPerEndpoint: readonly (readonly UsageSeries[])[]
         ...(Object.keys(busiest).length > 0 ? { busiest } : {}),
         ...(Object.keys(latency).length > 0 ? { latency } : {}),
       })),
+      ...(components.size > 0 ? { components: [...components].map(([componentName, peaks]) => ({ componentName, peaks })) } : {}),
     };
   });
 }
 
 export { USAGE_METRICS, matchUsageSeries, usageRequests, usagePerEndpoint };
-export type { UsageSeries, VariantPeaks, EndpointUsage };
+export type { UsageSeries, VariantPeaks, ComponentPeaks, EndpointUsage };

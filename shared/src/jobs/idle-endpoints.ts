@@ -10,13 +10,15 @@ import {
   findIdleEndpoints,
   hostedInstanceTypes,
   selectEndpointsToDescribe,
+  componentsToDescribe,
   variantUsages,
+  type ComponentSnapshot,
   type EndpointSnapshot,
   type IdleEndpoint,
   type IdleEndpointsPlan,
   type IdleEndpointsSnapshot,
 } from '../domain/idle-endpoints.ts';
-import { componentsByEndpoint } from '../domain/hosting.ts';
+import { componentsByEndpoint, type InferenceComponentListing } from '../domain/hosting.ts';
 import { judgeRightsizing, type RightsizingReport } from '../domain/rightsizing.ts';
 import type { PriceBook } from '../domain/prices.ts';
 import { matchUsageSeries, usagePerEndpoint, usageRequests, USAGE_METRICS, type EndpointUsage, type UsageSeries } from '../domain/usage.ts';
@@ -31,6 +33,7 @@ import { regionWideFailures, type RunFailure } from '../domain/failures.ts';
 import { DAY_MS } from '../domain/units.ts';
 import { METRICS_NAMESPACE, type MetricPoint } from '../aws/metrics.ts';
 import type { EndpointReader } from '../aws/sagemaker.ts';
+import type { ComponentAccess } from '../aws/inference-components.ts';
 import type { MetricsReader } from '../aws/cloudwatch.ts';
 import { arnKey, type TagReader } from '../aws/tagging.ts';
 import { mapSettled } from '../util/concurrency.ts';
@@ -43,7 +46,12 @@ interface RegionReaders {
   readonly endpoints: EndpointReader;
   readonly metrics: MetricsReader;
   readonly tags: TagReader;
+  /** Copies and reservations of the components on busy endpoints (rightsizing); absent: those endpoints' instances go unjudged. */
+  readonly components?: Pick<ComponentAccess, 'readCopies'> | undefined;
 }
+
+/** Endpoints and the components on them: `ops-bot:skip` and the rightsizing opt-out hold for both. */
+const HOSTING_RESOURCE_TYPES = ['sagemaker:endpoint', 'sagemaker:inference-component'] as const;
 
 interface CollectOptions {
   /** Verifies the bot's restore marks on endpoints (the idle clock restarts there); absent: none are trusted. */
@@ -183,11 +191,12 @@ interface Ledger {
  */
 /** The day's rightsizing suggestions: judged on the snapshot, priced by the run's own price book. Never acted on. */
 function underUsed(snapshot: IdleEndpointsSnapshot, idleHours: number, prices: PriceBook): RightsizingReport {
-  const { usages, unjudged, notUnderUsed } = variantUsages(snapshot, idleHours);
+  const { usages, components, unjudged, notUnderUsed } = variantUsages(snapshot, idleHours);
   const report = judgeRightsizing(
     usages,
     { prices, sizesOf: (region, family) => prices.familySizes(region, family), lookbackDays: snapshot.lookbackDays },
     unjudged,
+    components,
   );
   return { ...report, rightSized: report.rightSized + notUnderUsed };
 }
@@ -342,7 +351,7 @@ async function collectRegion(
   // or async traffic missed), so a failure here leaves the region unchecked rather than half-checked.
   const [components, skipTags, actionTags, ...trafficMetrics] = await Promise.allSettled([
     readers.endpoints.listInferenceComponents(),
-    readers.tags.findTagged('sagemaker:endpoint', TAGS.skip),
+    readers.tags.findTagged(HOSTING_RESOURCE_TYPES, TAGS.skip),
     readers.tags.findTagged('sagemaker:endpoint', TAGS.idleAction),
     ...TRAFFIC_METRICS.map(({ metricName }) => readers.metrics.listMetrics('AWS/SageMaker', metricName)),
   ]);
@@ -355,7 +364,7 @@ async function collectRegion(
     metrics.push(...outcome.value);
   }
   // Rightsizing is a suggestion: what it cannot read leaves its endpoints unjudged, never the idle check undone.
-  const usageInputs = await readUsageInputs(readers);
+  const usageInputs = await readUsageInputs(readers, components.value);
 
   // One bulk read for the whole region, invocations and peaks together; the adapter matches
   // GetMetricData's answers to queries by Id.
@@ -395,6 +404,7 @@ async function collectRegion(
   const toDescribe = selectEndpointsToDescribe(endpoints, options.idleHours, TRAFFIC_PERIOD_SECONDS, options.now).map((endpoint) => endpoint.name);
   const described = await mapSettled(toDescribe, options.describeConcurrency, (name) => readers.endpoints.readEndpointHosting(name), options.deadline);
   const details = new Map(toDescribe.map((name, index) => [name, described[index]]));
+  const componentsRead = await readComponents(endpoints, toDescribe, hosted, skipTags.value, usageInputs, readers, options);
 
   return {
     endpoints: endpoints.map((endpoint) => {
@@ -402,6 +412,7 @@ async function collectRegion(
       if (!outcome) return endpoint;
       return {
         ...endpoint,
+        components: componentsRead.get(endpoint.name),
         details: outcome.ok
           ? { status: 'read', variants: outcome.value.variants, asyncInference: outcome.value.asyncInference || undefined }
           : { status: 'unavailable', reason: `DescribeEndpoint failed: ${describeFailure(outcome.error)}` },
@@ -409,6 +420,47 @@ async function collectRegion(
     }),
     failures: [],
   };
+}
+
+/**
+ * The copies and reservation of every component on the busy endpoints described for rightsizing,
+ * with its own skip and opt-out tags: what a fewer-copies suggestion is judged on, and what any
+ * instance suggestion must still place. A component that cannot be read is recorded, and leaves its
+ * variant's instances unjudged.
+ */
+async function readComponents(
+  endpoints: readonly EndpointSnapshot[],
+  described: readonly string[],
+  hosted: ReadonlyMap<string, InferenceComponentListing[]>,
+  skipTags: ReadonlyMap<string, Tags>,
+  usageInputs: UsageInputs,
+  readers: RegionReaders,
+  options: CollectOptions,
+): Promise<Map<string, ComponentSnapshot[]>> {
+  const reader = readers.components;
+  const wanted = new Set(described);
+  const busy = componentsToDescribe(
+    endpoints.filter((endpoint) => wanted.has(endpoint.name)),
+    options.idleHours,
+    TRAFFIC_PERIOD_SECONDS,
+    options.now,
+  );
+  const listings = busy.flatMap((endpoint) => hosted.get(endpoint.name) ?? []);
+  if (!reader || listings.length === 0) return new Map();
+  const read = await mapSettled(listings, options.describeConcurrency, (component) => reader.readCopies(component.name), options.deadline);
+  const byEndpoint = new Map<string, ComponentSnapshot[]>();
+  listings.forEach((component, index) => {
+    const key = arnKey(component.arn);
+    const optOut = usageInputs.status === 'read' ? usageInputs.optOutTags.get(key) : undefined;
+    const tags = { ...optOut, ...skipTags.get(key) } as Tags;
+    const outcome = read[index];
+    const base = { name: component.name, variantName: component.variantName, tags };
+    const entry: ComponentSnapshot = outcome?.ok
+      ? { ...base, status: 'read', copies: outcome.value }
+      : { ...base, status: 'unavailable', reason: `DescribeInferenceComponent failed: ${outcome ? describeFailure(outcome.error) : 'not read'}` };
+    byEndpoint.set(component.endpointName, [...(byEndpoint.get(component.endpointName) ?? []), entry]);
+  });
+  return byEndpoint;
 }
 
 type UsageInputs =
@@ -421,14 +473,14 @@ type UsageInputs =
   | { readonly status: 'unavailable'; readonly reason: string };
 
 /** The usage series CloudWatch lists, and the owners' rightsizing tags: one ListMetrics per metric, one tag search per key. */
-async function readUsageInputs(readers: RegionReaders): Promise<UsageInputs> {
+async function readUsageInputs(readers: RegionReaders, components: readonly InferenceComponentListing[]): Promise<UsageInputs> {
   try {
     const [optOutTags, sloTags, ...lists] = await Promise.all([
-      readers.tags.findTagged('sagemaker:endpoint', TAGS.rightsizing),
+      readers.tags.findTagged(HOSTING_RESOURCE_TYPES, TAGS.rightsizing),
       readers.tags.findTagged('sagemaker:endpoint', TAGS.latencySloMs),
       ...USAGE_METRICS.map(({ namespace, metricName }) => readers.metrics.listMetrics(namespace, metricName)),
     ]);
-    return { status: 'read', seriesByEndpoint: matchUsageSeries(lists.flat()), optOutTags, sloTags };
+    return { status: 'read', seriesByEndpoint: matchUsageSeries(lists.flat(), components), optOutTags, sloTags };
   } catch (error) {
     return { status: 'unavailable', reason: `utilisation could not be listed: ${describeFailure(error)}` };
   }

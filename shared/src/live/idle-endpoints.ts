@@ -40,6 +40,7 @@ function liveIdleEndpointsDeps(config: IdleEndpointsConfig, clients: IdleEndpoin
     endpoints: createEndpointReader(clients.sageMaker(region)),
     metrics: createMetricsReader(clients.cloudWatch(region)),
     tags: createTagReader(clients.tagging(region)),
+    components: createComponentAccess(clients.sageMaker(region)),
   });
   const state = liveBotState(config.stateKeyId, clients.kms, clients.sageMaker);
   return {

@@ -5,6 +5,8 @@
  */
 import type { RightsizingReport, Utilisation } from '../domain/rightsizing.ts';
 import { TARGET_PEAK_PERCENT } from '../domain/rightsizing.ts';
+import type { CopyReservation } from '../domain/component-rightsizing.ts';
+import type { RawPeaks } from '../domain/rightsizing.ts';
 import { plural, usd } from './format.ts';
 
 const pct = (value: number) => `${Math.round(value)}%`;
@@ -22,8 +24,48 @@ const PER_INSTANCE: Readonly<Record<string, string>> = {
   'worst-case-from-average': 'no per-instance series, so one instance is assumed to carry it all',
 };
 
+/** What the copies given up reserved: GPUs first, the dimension that costs. */
+function freedText(freed: CopyReservation): string {
+  const parts = [
+    ...(freed.accelerators > 0 ? [plural(freed.accelerators, 'GPU')] : []),
+    ...(freed.cpuCores > 0 ? [plural(freed.cpuCores, 'CPU core')] : []),
+    ...(freed.memoryMb > 0 ? [`${Math.round(freed.memoryMb / 102.4) / 10} GiB`] : []),
+  ];
+  return parts.length > 0 ? parts.join(', ') : 'no reserved capacity';
+}
+
+function copyPeaksText(peaks: RawPeaks): string {
+  const named: Array<[string, number | undefined]> = [
+    ['CPU', peaks.cpu],
+    ['memory', peaks.memory],
+    ['GPU', peaks.gpu],
+    ['GPU memory', peaks.gpuMemory],
+  ];
+  return named.flatMap(([name, value]) => (value === undefined ? [] : [`${name} ${pct(value)}`])).join(', ');
+}
+
+function fewerCopiesLines(report: RightsizingReport): string[] {
+  if (report.fewerCopies.length === 0) return [];
+  const lines = ['  Inference components with more copies than their traffic needs (frees capacity; dollars are saved once the instances scale in):'];
+  for (const suggestion of report.fewerCopies) {
+    const { usage } = suggestion;
+    const worth = suggestion.freedCapacityPerDay === undefined ? '' : `, capacity worth ${usd(suggestion.freedCapacityPerDay)}/day`;
+    lines.push(
+      `  ${usage.componentName} on ${usage.endpointName} (${usage.region}): ${usage.copies.currentCopyCount} -> ${suggestion.toCopies} copies: frees ${freedText(suggestion.freed)}${worth}`,
+    );
+    lines.push(
+      `    per-copy peaks over ${suggestion.lookbackDays} days, of what each copy reserves: ${copyPeaksText(usage.peaks)}; if it autoscales, lower its minimum copies`,
+    );
+  }
+  return lines;
+}
+
 function rightsizingLines(report: RightsizingReport | undefined): string[] {
-  if (!report || (report.suggestions.length === 0 && report.keptForLatency.length === 0 && report.couldNotJudge.length === 0)) return [];
+  if (
+    !report ||
+    (report.suggestions.length === 0 && report.fewerCopies.length === 0 && report.keptForLatency.length === 0 && report.couldNotJudge.length === 0)
+  )
+    return [];
   const lines = ['UNDER-USED (SUGGESTIONS ONLY: NOTHING IS CHANGED), LARGEST SAVING FIRST', ''];
   for (const suggestion of report.suggestions) {
     const { usage, change, figures } = suggestion;
@@ -39,16 +81,22 @@ function rightsizingLines(report: RightsizingReport | undefined): string[] {
       `    peaks over ${figures.lookbackDays} days: ${peaksText(figures.peaks, figures.hardware)}; per instance: ${PER_INSTANCE[figures.perInstanceFrom]}; ${latency}`,
     );
   }
-  if (report.suggestions.length === 0) lines.push('  None today.');
+  if (report.suggestions.length === 0 && report.fewerCopies.length === 0) lines.push('  None today.');
+  lines.push(...fewerCopiesLines(report));
   if (report.keptForLatency.length > 0) {
     lines.push('  Left as they are for their latency SLO (tag ops-bot:latency-slo-ms):');
     for (const kept of report.keptForLatency) {
-      lines.push(`    ${kept.usage.endpointName} (${kept.usage.region}): ${kept.reason} (would save ${usd(kept.savingPerDay)}/day)`);
+      const what = kept.componentName ? `${kept.componentName} on ${kept.endpointName}` : kept.endpointName;
+      const would = kept.savingPerDay === undefined ? ' (fewer copies)' : ` (would save ${usd(kept.savingPerDay)}/day)`;
+      lines.push(`    ${what} (${kept.region}): ${kept.reason}${would}`);
     }
   }
   if (report.couldNotJudge.length > 0) {
     const byReason = new Map<string, string[]>();
-    for (const entry of report.couldNotJudge) byReason.set(entry.reason, [...(byReason.get(entry.reason) ?? []), `${entry.endpointName} (${entry.region})`]);
+    for (const entry of report.couldNotJudge) {
+      const what = entry.componentName ? `${entry.componentName} on ${entry.endpointName}` : entry.endpointName;
+      byReason.set(entry.reason, [...(byReason.get(entry.reason) ?? []), `${what} (${entry.region})`]);
+    }
     for (const [reason, names] of byReason) {
       const shown = names.slice(0, 8).join(', ');
       lines.push(`  Could not judge (${reason}): ${shown}${names.length > 8 ? ` and ${names.length - 8} more` : ''}.`);
@@ -57,7 +105,8 @@ function rightsizingLines(report: RightsizingReport | undefined): string[] {
   lines.push(
     `  How: each variant's highest CPU, memory, GPU and GPU memory utilisation over ${report.lookbackDays} days, divided by the instance's`,
     `  vCPUs and GPUs; a suggestion keeps every peak at or under ${TARGET_PEAK_PERCENT}% after the change, and never goes below 2 instances.`,
-    '  Tag an endpoint ops-bot:rightsizing = off to leave it out.',
+    `  Components: each copy's peaks of what it reserves, as if every copy peaked at once; never below 2 copies, and every copy still placed.`,
+    '  Tag an endpoint or a component ops-bot:rightsizing = off to leave it out.',
     '',
   );
   return lines;
