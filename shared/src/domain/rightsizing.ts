@@ -11,15 +11,7 @@
  */
 import type { InstanceHardware, PriceBook } from './prices.ts';
 import { TAGS, type Tags } from './tags.ts';
-import {
-  componentLeftOut,
-  copiesFit,
-  judgeComponent,
-  reservationOf,
-  type ComponentUsage,
-  type ComponentVerdict,
-  type HostedCopies,
-} from './component-rightsizing.ts';
+import { componentLeftOut, copiesFit, judgeComponent, type ComponentUsage, type ComponentVerdict, type HostedCopies } from './component-rightsizing.ts';
 import { roundCents } from './units.ts';
 
 /** Each dimension's peak after a suggested change stays at or under this share of capacity. */
