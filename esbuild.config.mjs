@@ -5,7 +5,9 @@ import { readdirSync, existsSync, mkdirSync, writeFileSync, statSync, readFileSy
 import { join } from 'node:path';
 
 // A guard on cold starts: a bundle that grows past this is a dependency nobody meant to add.
-const BUNDLE_BUDGET_BYTES = 400 * 1024;
+// 416 KiB since rightsizing cites Inference Recommender jobs in idle-endpoints (their response schema
+// and paginator, about 8 KiB); the pure-JS SHA-256 left out below paid back 3 of it.
+const BUNDLE_BUDGET_BYTES = 416 * 1024;
 const functionNames = readdirSync('functions', { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && existsSync(join('functions', entry.name, 'handler.ts')))
   .map((entry) => entry.name);

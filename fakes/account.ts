@@ -60,6 +60,22 @@ interface FakeComponent {
   readonly memoryMb?: number;
 }
 
+/** A completed (or not) Inference Recommender job and what it recommended. */
+interface FakeRecommendationJob {
+  readonly name: string;
+  readonly modelName: string;
+  readonly status: 'COMPLETED' | 'FAILED' | 'IN_PROGRESS';
+  readonly createdAt: Date;
+  readonly completedAt?: Date;
+  readonly recommendations: ReadonlyArray<{
+    readonly instanceType?: string;
+    readonly count?: number;
+    readonly serverlessMemoryMb?: number;
+    readonly costPerHour?: number;
+    readonly modelLatencyMs?: number;
+  }>;
+}
+
 interface FakeSeries {
   /** `AWS/SageMaker` when absent. */
   readonly namespace?: string;
@@ -111,6 +127,8 @@ const OPERATIONS = [
   'VerifyMac',
   'GetCostAndUsage',
   'GetProducts',
+  'ListInferenceRecommendationsJobs',
+  'DescribeInferenceRecommendationsJob',
 ] as const;
 type Operation = (typeof OPERATIONS)[number];
 
@@ -177,6 +195,7 @@ class FakeAccount {
   readonly components: FakeComponent[];
   readonly series: FakeSeries[];
   readonly notebooks: FakeNotebook[] = [];
+  readonly recommendationJobs: FakeRecommendationJob[] = [];
   readonly calls: Array<{ readonly operation: Operation; readonly input: Record<string, unknown> }> = [];
   readonly schedules = new Map<string, Record<string, unknown>>();
   readonly published: Array<Record<string, unknown>> = [];
@@ -518,6 +537,72 @@ class FakeAccount {
         LastModifiedTime: new Date('2026-01-01T00:00:00Z'),
       })),
       ...(next ? { NextToken: next } : {}),
+    };
+  }
+
+  /**
+   * SageMaker API Reference, ListInferenceRecommendationsJobs: filters StatusEquals and
+   * ModelNameEquals, SortBy Name | CreationTime | Status with SortOrder, MaxResults 1–100. The
+   * default page size is not documented: the fake takes 10, the harsher reading.
+   */
+  private ListInferenceRecommendationsJobs(input: Record<string, unknown>) {
+    const size = Number(input.MaxResults ?? 10);
+    if (!Number.isInteger(size) || size < 1 || size > 100) throw new FakeAwsError('ValidationException', 'MaxResults must be between 1 and 100');
+    const matching = this.recommendationJobs.filter(
+      (job) => (!input.StatusEquals || job.status === input.StatusEquals) && (!input.ModelNameEquals || job.modelName === input.ModelNameEquals),
+    );
+    const key = (job: FakeRecommendationJob) => (input.SortBy === 'Name' ? job.name : input.SortBy === 'Status' ? job.status : job.createdAt.toISOString());
+    const sorted = [...matching].sort((a, b) => key(a).localeCompare(key(b)) * (input.SortOrder === 'Descending' ? -1 : 1));
+    const { items, next } = this.page(sorted, input.NextToken, size);
+    return {
+      InferenceRecommendationsJobs: items.map((job) => ({
+        JobName: job.name,
+        JobDescription: '',
+        JobType: 'Default',
+        JobArn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:inference-recommendations-job/${job.name.toLowerCase()}`,
+        Status: job.status,
+        CreationTime: job.createdAt,
+        LastModifiedTime: job.completedAt ?? job.createdAt,
+        ...(job.completedAt ? { CompletionTime: job.completedAt } : {}),
+        RoleArn: `arn:aws:iam::${ACCOUNT}:role/recommender`,
+        ModelName: job.modelName,
+      })),
+      ...(next ? { NextToken: next } : {}),
+    };
+  }
+
+  /**
+   * SageMaker API Reference, DescribeInferenceRecommendationsJob: InferenceRecommendations with
+   * EndpointConfiguration (InstanceType, InitialInstanceCount or ServerlessConfig) and Metrics
+   * (CostPerHour in dollars, ModelLatency in milliseconds); an unknown name is ResourceNotFound.
+   */
+  private DescribeInferenceRecommendationsJob(input: Record<string, unknown>) {
+    const job = this.recommendationJobs.find((candidate) => candidate.name === input.JobName);
+    if (!job) throw new FakeAwsError('ResourceNotFound', `Inference recommendations job ${String(input.JobName)} does not exist.`);
+    return {
+      JobName: job.name,
+      JobType: 'Default',
+      JobArn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:inference-recommendations-job/${job.name.toLowerCase()}`,
+      RoleArn: `arn:aws:iam::${ACCOUNT}:role/recommender`,
+      Status: job.status,
+      CreationTime: job.createdAt,
+      LastModifiedTime: job.completedAt ?? job.createdAt,
+      ...(job.completedAt ? { CompletionTime: job.completedAt } : {}),
+      InputConfig: { ModelName: job.modelName },
+      InferenceRecommendations: job.recommendations.map((entry, index) => ({
+        RecommendationId: `${job.name}/${index}`,
+        EndpointConfiguration: {
+          EndpointName: `${job.name}-${index}`,
+          VariantName: `${job.name}-${index}`,
+          ...(entry.instanceType ? { InstanceType: entry.instanceType, InitialInstanceCount: entry.count ?? 1 } : {}),
+          ...(entry.serverlessMemoryMb ? { ServerlessConfig: { MemorySizeInMB: entry.serverlessMemoryMb, MaxConcurrency: 1 } } : {}),
+        },
+        Metrics: {
+          ...(entry.costPerHour !== undefined ? { CostPerHour: entry.costPerHour } : {}),
+          ...(entry.modelLatencyMs !== undefined ? { ModelLatency: entry.modelLatencyMs } : {}),
+        },
+        ModelConfiguration: {},
+      })),
     };
   }
 
@@ -1147,4 +1232,4 @@ export {
   ACCOUNT,
   HOUR_MS,
 };
-export type { FakeEndpoint, FakeVariant, FakeComponent, FakeConfig, FakeNotebook, FakeSeries, Operation, FailureRule };
+export type { FakeEndpoint, FakeVariant, FakeComponent, FakeRecommendationJob, FakeConfig, FakeNotebook, FakeSeries, Operation, FailureRule };

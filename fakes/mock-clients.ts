@@ -15,6 +15,8 @@ import {
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
   DescribeInferenceComponentCommand,
+  DescribeInferenceRecommendationsJobCommand,
+  ListInferenceRecommendationsJobsCommand,
   ListEndpointsCommand,
   ListInferenceComponentsCommand,
   ListTagsCommand,
@@ -65,6 +67,8 @@ function mockAccount(account: FakeAccount) {
   sageMaker.on(AddTagsCommand).callsFake(answer('AddTags'));
   sageMaker.on(DeleteTagsCommand).callsFake(answer('DeleteTags'));
   sageMaker.on(UpdateInferenceComponentRuntimeConfigCommand).callsFake(answer('UpdateInferenceComponentRuntimeConfig'));
+  sageMaker.on(ListInferenceRecommendationsJobsCommand).callsFake(answer('ListInferenceRecommendationsJobs'));
+  sageMaker.on(DescribeInferenceRecommendationsJobCommand).callsFake(answer('DescribeInferenceRecommendationsJob'));
   cloudWatch.on(ListMetricsCommand).callsFake(answer('ListMetrics'));
   cloudWatch.on(GetMetricDataCommand).callsFake(answer('GetMetricData'));
   autoScaling.on(DescribeScalableTargetsCommand).callsFake(answer('DescribeScalableTargets'));

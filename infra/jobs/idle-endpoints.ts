@@ -34,6 +34,7 @@ class IdleEndpointsJob extends ScheduledFunction {
     const endpointsAndConfigs = endpointArns(scope, regions);
     const endpoints = sageMakerArns(scope, regions, 'endpoint');
     const configs = sageMakerArns(scope, regions, 'endpoint-config');
+    const recommendationJobs = sageMakerArns(scope, regions, 'inference-recommendations-job');
     const components = sageMakerArns(scope, regions, 'inference-component');
     const steps = componentStepPermissions(scope, regions, components);
     const at = config.schedules.idleEndpoints;
@@ -50,7 +51,13 @@ class IdleEndpointsJob extends ScheduledFunction {
       schedules: [{ id: 'Daily', description: 'Daily idle-endpoint report', cron: { minute: String(at.minute), hour: String(at.hour) }, input: {} }],
       policyStatements: [
         readPriceList(),
-        new iam.PolicyStatement({ sid: 'ListSageMaker', actions: ['sagemaker:ListEndpoints', 'sagemaker:ListInferenceComponents'], resources: ['*'] }),
+        new iam.PolicyStatement({
+          sid: 'ListSageMaker',
+          actions: ['sagemaker:ListEndpoints', 'sagemaker:ListInferenceComponents', 'sagemaker:ListInferenceRecommendationsJobs'],
+          resources: ['*'],
+        }),
+        // Rightsizing cites the newest completed Inference Recommender job of a suggested model: read only.
+        new iam.PolicyStatement({ sid: 'ReadRecommendationJobs', actions: ['sagemaker:DescribeInferenceRecommendationsJob'], resources: recommendationJobs }),
         new iam.PolicyStatement({
           sid: 'DescribeEndpoints',
           actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig', 'sagemaker:ListTags'],
@@ -137,9 +144,9 @@ class IdleEndpointsJob extends ScheduledFunction {
             'sagemaker:List*, cloudwatch:ListMetrics/GetMetricData, tag:GetResources, DescribeScalableTargets and pricing:GetProducts (the Price List) support no resource-level permissions and are read-only; the explicit deny on ops-bot:skip covers every resource.',
         },
         {
-          resources: [...endpointsAndConfigs, ...components],
+          resources: [...endpointsAndConfigs, ...components, ...recommendationJobs],
           reason:
-            "The job reports on every endpoint in the account. It deletes only endpoints tagged ops-bot:idle-action = delete (resource-tag condition), writes only its own tag keys on configs and components, and is denied on ops-bot:skip. AddTags with keys other than its own is allowed only as part of CreateEndpoint (sagemaker:TaggingAction), to put back the owner's tags on a recreated endpoint.",
+            "The job reports on every endpoint in the account, and reads any completed Inference Recommender job of a busy endpoint's model. It deletes only endpoints tagged ops-bot:idle-action = delete (resource-tag condition), writes only its own tag keys on configs and components, and is denied on ops-bot:skip. AddTags with keys other than its own is allowed only as part of CreateEndpoint (sagemaker:TaggingAction), to put back the owner's tags on a recreated endpoint.",
         },
         steps.wildcard,
       ],

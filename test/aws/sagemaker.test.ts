@@ -34,9 +34,9 @@ describe('Class: EndpointReader', () => {
 
     // Assess
     expect(variants).toEqual([
-      { variantName: 'A', role: 'production', instanceType: 'ml.g5.xlarge', serverless: false, currentInstanceCount: 2 },
-      { variantName: 'S', role: 'production', serverless: true, currentInstanceCount: 0 },
-      { variantName: 'Shadow', role: 'shadow', instanceType: 'ml.m5.large', serverless: false, currentInstanceCount: 1 },
+      { variantName: 'A', role: 'production', instanceType: 'ml.g5.xlarge', serverless: false, currentInstanceCount: 2, modelName: 'm' },
+      { variantName: 'S', role: 'production', serverless: true, currentInstanceCount: 0, modelName: 'm' },
+      { variantName: 'Shadow', role: 'shadow', instanceType: 'ml.m5.large', serverless: false, currentInstanceCount: 1, modelName: 'm' },
     ]);
   });
 

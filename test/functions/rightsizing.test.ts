@@ -156,4 +156,44 @@ describe('Function: rightsizing in the idle-endpoints run', () => {
     expect(account.mutatingCalls()).toBe(0);
     expect(account.callCount('GetMetricData')).toBe(1);
   });
+
+  it("cites the newest completed Inference Recommender job of a suggested endpoint's model, in its own words, and prices nothing with it", async () => {
+    // Prepare: `ranker` (model ranker-config-model) is under-used; its model has an old and a newer
+    // completed job, and a still newer failed one.
+    const { endpoint, series } = m5('ranker', () => 480, {}, 40);
+    const account = new FakeAccount([endpoint], series);
+    account.clock = () => NOW;
+    const job = (name: string, status: 'COMPLETED' | 'FAILED', day: number, costPerHour: number) => ({
+      name,
+      modelName: 'ranker-config-model',
+      status,
+      createdAt: new Date(Date.UTC(2026, 10, day)),
+      completedAt: new Date(Date.UTC(2026, 10, day, 2)),
+      recommendations: [
+        { instanceType: 'ml.m5.large', count: 1, costPerHour: costPerHour / 2, modelLatencyMs: 75 },
+        { instanceType: 'ml.m5.xlarge', count: 1, costPerHour, modelLatencyMs: 31.6 },
+        { instanceType: 'ml.m5.4xlarge', count: 1, costPerHour: costPerHour * 4, modelLatencyMs: 12 },
+      ],
+    });
+    account.recommendationJobs.push(job('ranker-old', 'COMPLETED', 2, 0.3), job('ranker-new', 'COMPLETED', 12, 0.23), job('ranker-broken', 'FAILED', 15, 0.01));
+    mocks = mockAccount(account);
+    const config = parseIdleEndpointsConfig({ AWS_REGION: 'us-east-1', STATE_KEY_ID: STATE_KEY_ARN, TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot' });
+
+    // Act
+    const result = await runIdleEndpoints(
+      { action: 'check', dryRun: true },
+      { ...liveIdleEndpointsDeps(config, createIdleEndpointsClients(), silent, () => NOW), metrics: recordMetrics() },
+    );
+
+    // Assess: today's model p99 is 40 ms; of the newer job's three, the cheapest no slower is ml.m5.xlarge.
+    const email = result.report?.email ?? '';
+    expect(email).toContain(
+      '    Inference Recommender job ranker-new (completed 2026-11-12; of its 3 recommendations, the cheapest no slower than today): ' +
+        '1 x ml.m5.xlarge, $0.23/h and model latency 32 ms by its own estimate',
+    );
+    // The bot's own saving is still from its own prices.
+    expect(email).toContain('-> 1 x ml.m5.2xlarge (the next size that holds its peaks): save $55.30/day');
+    expect(account.callCount('ListInferenceRecommendationsJobs')).toBe(1);
+    expect(account.calls.filter((call) => call.operation === 'DescribeInferenceRecommendationsJob').map((call) => call.input.JobName)).toEqual(['ranker-new']);
+  });
 });

@@ -181,11 +181,15 @@ describe('Stack: SageMakerOpsBot', () => {
       'sagemaker:DescribeEndpoint',
       'sagemaker:DescribeEndpointConfig',
       'sagemaker:DescribeInferenceComponent',
+      'sagemaker:DescribeInferenceRecommendationsJob',
       'sagemaker:ListEndpoints',
       'sagemaker:ListInferenceComponents',
+      'sagemaker:ListInferenceRecommendationsJobs',
       'sagemaker:ListTags',
       'sagemaker:UpdateInferenceComponentRuntimeConfig',
     ]);
+    // Inference Recommender: read only, its jobs only.
+    expect(JSON.stringify(sid('ReadRecommendationJobs')?.Resource)).toContain(':inference-recommendations-job/*');
     expect(allowed).toContain('sns:Publish');
     expect(allowed.some((action) => action.endsWith(':*') || action === '*')).toBe(false);
     // DeleteEndpoint: only on endpoints, only those whose owner tagged them for delete.

@@ -142,6 +142,7 @@ function hostedVariants(endpoint: DescribeEndpointCommandOutput, configured: Rea
         serverless,
         currentInstanceCount: serverless ? 0 : (summary.CurrentInstanceCount ?? summary.DesiredInstanceCount ?? 0),
         ...(serverless && provisionedConcurrency ? { provisionedConcurrency } : {}),
+        ...(variantConfig?.ModelName ? { modelName: variantConfig.ModelName } : {}),
         managedMinInstanceCount,
       };
     };

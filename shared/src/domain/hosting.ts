@@ -25,6 +25,8 @@ interface VariantCapacity {
   readonly currentInstanceCount: number;
   /** Serverless only: provisioned concurrency is billed by the hour while provisioned. */
   readonly provisionedConcurrency?: number | undefined;
+  /** The variant's model (endpoint config); absent on components' endpoints, whose models are the components'. */
+  readonly modelName?: string | undefined;
 }
 
 /** A variant's capacity, and the floor its managed instance scaling keeps (absent when not enabled). */

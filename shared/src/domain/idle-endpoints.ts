@@ -8,6 +8,7 @@ import type { PriceBook } from './prices.ts';
 import type { EndpointUsage } from './usage.ts';
 import { optedOut, TARGET_PEAK_PERCENT, type ComponentToJudge, type Unjudged, type VariantUsage } from './rightsizing.ts';
 import { reservationOf } from './component-rightsizing.ts';
+import { citeRecommendation, type RecommendationJob } from './inference-recommender.ts';
 import type { RunFailure } from './failures.ts';
 import type { ComponentCopies, VariantCapacity } from './hosting.ts';
 import { HOUR_MS, roundCents } from './units.ts';
@@ -99,6 +100,10 @@ interface IdleEndpointsSnapshot {
   readonly periodSeconds: number;
   readonly endpoints: readonly EndpointSnapshot[];
   readonly regionFailures: readonly RunFailure[];
+  /** Completed Inference Recommender jobs for the models of busy endpoints, checked (rightsizing cites them); absent in older snapshots. */
+  readonly recommendations?: ReadonlyArray<RecommendationJob & { readonly region: string }> | undefined;
+  /** Regions whose jobs could not be read: the report says so once. */
+  readonly recommendationFailures?: readonly RunFailure[] | undefined;
 }
 
 interface IdlePolicy {
@@ -421,6 +426,9 @@ function variantUsages(
         if (variant.role !== 'production' || variant.serverless || !variant.instanceType || variant.currentInstanceCount <= 0) continue;
         const peaks = usage.variants.find((candidate) => candidate.variantName === variant.variantName);
         const latency = peaks?.latency;
+        const job = variant.modelName
+          ? snapshot.recommendations?.find((candidate) => candidate.region === endpoint.region && candidate.modelName === variant.modelName)
+          : undefined;
         usages.push({
           ...base,
           variantName: variant.variantName,
@@ -430,6 +438,7 @@ function variantUsages(
           busiest: peaks?.busiest,
           latency,
           hosted: hostedCopies(endpoint, variant.variantName),
+          recommendation: job ? citeRecommendation(job, latency?.modelMs) : undefined,
         });
         const latencyP99Ms =
           latency?.modelMs !== undefined || latency?.overheadMs !== undefined ? (latency?.modelMs ?? 0) + (latency?.overheadMs ?? 0) : undefined;

@@ -10,6 +10,7 @@
  * smaller size on all four, against the smaller size's capacity.
  */
 import type { InstanceHardware, PriceBook } from './prices.ts';
+import type { Citation } from './inference-recommender.ts';
 import { TAGS, type Tags } from './tags.ts';
 import { componentLeftOut, copiesFit, judgeComponent, type ComponentUsage, type ComponentVerdict, type HostedCopies } from './component-rightsizing.ts';
 import { roundCents } from './units.ts';
@@ -50,6 +51,8 @@ interface VariantUsage {
    * any fewer-copies suggestion). `unknown` when a component's reservation could not be read.
    */
   readonly hosted?: { readonly status: 'read'; readonly copies: readonly HostedCopies[] } | { readonly status: 'unknown'; readonly reason: string } | undefined;
+  /** What a completed Inference Recommender job for the variant's model found: cited beside a suggestion, never priced with. */
+  readonly recommendation?: Citation | undefined;
 }
 
 /** Percent of capacity, 0–100 on every dimension. */
@@ -299,6 +302,8 @@ interface RightsizingReport {
   readonly rightSized: number;
   readonly totalSavingPerDay: number;
   readonly lookbackDays: number;
+  /** Regions whose Inference Recommender jobs could not be read: no citation there, said once. */
+  readonly recommenderUnread?: ReadonlyArray<{ readonly region: string; readonly reason: string }> | undefined;
 }
 
 /** An endpoint judged before any describe: busy, but with no utilisation series at all. */

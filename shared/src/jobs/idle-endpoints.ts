@@ -7,6 +7,7 @@ import { LOOKBACK_DAYS, type IdleEndpointsConfig } from '../config.ts';
 import { ConfigError, describeFailure, noRegionWasRead } from '../errors.ts';
 import { changesNothing, finishRun, pricesFor, savingsPoints, startRun, type JobDeps, type JobResult } from './contract.ts';
 import {
+  assessTraffic,
   findIdleEndpoints,
   hostedInstanceTypes,
   selectEndpointsToDescribe,
@@ -34,6 +35,8 @@ import { DAY_MS } from '../domain/units.ts';
 import { METRICS_NAMESPACE, type MetricPoint } from '../aws/metrics.ts';
 import type { EndpointReader } from '../aws/sagemaker.ts';
 import type { ComponentAccess } from '../aws/inference-components.ts';
+import type { RecommendationReader } from '../aws/inference-recommender.ts';
+import { readRecommendationJob, type RecommendationJob } from '../domain/inference-recommender.ts';
 import type { MetricsReader } from '../aws/cloudwatch.ts';
 import { arnKey, type TagReader } from '../aws/tagging.ts';
 import { mapSettled } from '../util/concurrency.ts';
@@ -48,7 +51,12 @@ interface RegionReaders {
   readonly tags: TagReader;
   /** Copies and reservations of the components on busy endpoints (rightsizing); absent: those endpoints' instances go unjudged. */
   readonly components?: Pick<ComponentAccess, 'readCopies'> | undefined;
+  /** Completed Inference Recommender jobs (rightsizing cites them); absent: none are cited. */
+  readonly recommendations?: RecommendationReader | undefined;
 }
+
+/** Jobs described a region and run: each is one call, and a citation is a courtesy, not a judgement. */
+const MAX_RECOMMENDATION_JOBS = 10;
 
 /** Endpoints and the components on them: `ops-bot:skip` and the rightsizing opt-out hold for both. */
 const HOSTING_RESOURCE_TYPES = ['sagemaker:endpoint', 'sagemaker:inference-component'] as const;
@@ -198,7 +206,7 @@ function underUsed(snapshot: IdleEndpointsSnapshot, idleHours: number, prices: P
     unjudged,
     components,
   );
-  return { ...report, rightSized: report.rightSized + notUnderUsed };
+  return { ...report, rightSized: report.rightSized + notUnderUsed, recommenderUnread: snapshot.recommendationFailures };
 }
 
 async function ledgerPoints(plan: IdleEndpointsPlan, snapshot: IdleEndpointsSnapshot, deps: IdleEndpointsDeps, now: Date, dryRun: boolean): Promise<Ledger> {
@@ -314,7 +322,9 @@ async function collectIdleEndpointsSnapshot(options: CollectOptions): Promise<Id
   const deadline = options.deadline ?? NO_DEADLINE;
   const perRegion = await Promise.all(
     options.regions.map((region) =>
-      withinDeadline(collectRegion(region, options.readersFor(region), options), deadline, REGION_GRACE_MS).catch(regionOutOfTime(region, { endpoints: [] })),
+      withinDeadline(collectRegion(region, options.readersFor(region), options), deadline, REGION_GRACE_MS).catch(
+        regionOutOfTime(region, { endpoints: [] as EndpointSnapshot[], recommendations: undefined, recommendationFailures: undefined }),
+      ),
     ),
   );
   return {
@@ -326,6 +336,8 @@ async function collectIdleEndpointsSnapshot(options: CollectOptions): Promise<Id
     periodSeconds: TRAFFIC_PERIOD_SECONDS,
     endpoints: perRegion.flatMap((result) => result.endpoints),
     regionFailures: perRegion.flatMap((result) => result.failures),
+    recommendations: perRegion.flatMap((result) => result.recommendations ?? []),
+    recommendationFailures: perRegion.flatMap((result) => result.recommendationFailures ?? []),
   };
 }
 
@@ -333,7 +345,12 @@ async function collectRegion(
   region: string,
   readers: RegionReaders,
   options: CollectOptions,
-): Promise<{ endpoints: EndpointSnapshot[]; failures: RunFailure[] }> {
+): Promise<{
+  endpoints: EndpointSnapshot[];
+  failures: RunFailure[];
+  recommendations?: Array<RecommendationJob & { region: string }>;
+  recommendationFailures?: RunFailure[];
+}> {
   const failed = (stage: string, error: unknown, unchecked?: number) => ({
     endpoints: [],
     failures: [{ region, stage, reason: `${describeFailure(error)}${unchecked ? ` (${unchecked} InService endpoints not checked)` : ''}` }],
@@ -405,8 +422,11 @@ async function collectRegion(
   const described = await mapSettled(toDescribe, options.describeConcurrency, (name) => readers.endpoints.readEndpointHosting(name), options.deadline);
   const details = new Map(toDescribe.map((name, index) => [name, described[index]]));
   const componentsRead = await readComponents(endpoints, toDescribe, hosted, skipTags.value, usageInputs, readers, options);
+  const models = modelsOfBusyEndpoints(endpoints, toDescribe, details, options);
+  const recommendations = await readRecommendations(region, models, readers);
 
   return {
+    ...recommendations,
     endpoints: endpoints.map((endpoint) => {
       const outcome = details.get(endpoint.name);
       if (!outcome) return endpoint;
@@ -461,6 +481,39 @@ async function readComponents(
     byEndpoint.set(component.endpointName, [...(byEndpoint.get(component.endpointName) ?? []), entry]);
   });
   return byEndpoint;
+}
+
+/** The models of the busy endpoints described for rightsizing: the ones a citation could go beside. */
+function modelsOfBusyEndpoints(
+  endpoints: readonly EndpointSnapshot[],
+  described: readonly string[],
+  details: ReadonlyMap<string, { ok: true; value: { variants: ReadonlyArray<{ modelName?: string | undefined; role: string }> } } | { ok: false } | undefined>,
+  options: CollectOptions,
+): string[] {
+  const wanted = new Set(described);
+  const busy = endpoints.filter(
+    (endpoint) => wanted.has(endpoint.name) && assessTraffic(endpoint, options.idleHours, TRAFFIC_PERIOD_SECONDS, options.now).verdict === 'busy',
+  );
+  const models = busy.flatMap((endpoint) => {
+    const outcome = details.get(endpoint.name);
+    return outcome?.ok ? outcome.value.variants.flatMap((variant) => (variant.role === 'production' && variant.modelName ? [variant.modelName] : [])) : [];
+  });
+  return [...new Set(models)];
+}
+
+/** The newest completed Inference Recommender job of each model, checked; a failure is recorded once for the region and costs only the citations. */
+async function readRecommendations(
+  region: string,
+  models: readonly string[],
+  readers: RegionReaders,
+): Promise<{ recommendations?: Array<RecommendationJob & { region: string }>; recommendationFailures?: RunFailure[] }> {
+  if (!readers.recommendations || models.length === 0) return {};
+  try {
+    const jobs = await readers.recommendations.latestJobs(models, MAX_RECOMMENDATION_JOBS);
+    return { recommendations: jobs.flatMap((raw) => readRecommendationJob(raw) ?? []).map((job) => ({ ...job, region })) };
+  } catch (error) {
+    return { recommendationFailures: [{ region, stage: 'Inference Recommender jobs', reason: describeFailure(error) }] };
+  }
 }
 
 type UsageInputs =

@@ -12,6 +12,7 @@ import { createVariantScalingAccess } from '../aws/variant-autoscaling.ts';
 import { createMetricsReader } from '../aws/cloudwatch.ts';
 import { createEndpointLifecycle } from '../aws/endpoint-lifecycle.ts';
 import { createComponentAccess } from '../aws/inference-components.ts';
+import { createRecommendationReader } from '../aws/inference-recommender.ts';
 import { createMetricsSink } from '../aws/metrics.ts';
 import { createEndpointReader } from '../aws/sagemaker.ts';
 import { createTopicNotifiers, reportNotifier } from '../aws/sns.ts';
@@ -41,6 +42,7 @@ function liveIdleEndpointsDeps(config: IdleEndpointsConfig, clients: IdleEndpoin
     metrics: createMetricsReader(clients.cloudWatch(region)),
     tags: createTagReader(clients.tagging(region)),
     components: createComponentAccess(clients.sageMaker(region)),
+    recommendations: createRecommendationReader(clients.sageMaker(region)),
   });
   const state = liveBotState(config.stateKeyId, clients.kms, clients.sageMaker);
   return {

@@ -7,6 +7,7 @@ import type { RightsizingReport, Utilisation } from '../domain/rightsizing.ts';
 import { TARGET_PEAK_PERCENT } from '../domain/rightsizing.ts';
 import type { CopyReservation } from '../domain/component-rightsizing.ts';
 import type { RawPeaks } from '../domain/rightsizing.ts';
+import type { Citation } from '../domain/inference-recommender.ts';
 import { plural, usd } from './format.ts';
 
 const pct = (value: number) => `${Math.round(value)}%`;
@@ -42,6 +43,21 @@ function copyPeaksText(peaks: RawPeaks): string {
     ['GPU memory', peaks.gpuMemory],
   ];
   return named.flatMap(([name, value]) => (value === undefined ? [] : [`${name} ${pct(value)}`])).join(', ');
+}
+
+/** The job's own figures, said to be its own: the bot never prices with them. */
+function citationText(citation: Citation): string {
+  const { configuration, costPerHour, modelLatencyMs } = citation.recommendation;
+  const what =
+    configuration.kind === 'instances' ? `${configuration.instanceCount} x ${configuration.instanceType}` : `serverless with ${configuration.memoryMb} MB`;
+  const figures = [
+    ...(costPerHour === undefined ? [] : [`${usd(costPerHour)}/h`]),
+    ...(modelLatencyMs === undefined ? [] : [`model latency ${Math.round(modelLatencyMs)} ms`]),
+  ];
+  const estimate = figures.length > 0 ? `, ${figures.join(' and ')} by its own estimate` : '';
+  const which = citation.pick === 'cheapest-no-slower-than-today' ? 'the cheapest no slower than today' : 'the cheapest';
+  const tried = citation.of > 1 ? `; of its ${citation.of} recommendations, ${which}` : '';
+  return `Inference Recommender job ${citation.jobName} (completed ${citation.completedAt.slice(0, 10)}${tried}): ${what}${estimate}`;
 }
 
 function fewerCopiesLines(report: RightsizingReport): string[] {
@@ -80,6 +96,7 @@ function rightsizingLines(report: RightsizingReport | undefined): string[] {
     lines.push(
       `    peaks over ${figures.lookbackDays} days: ${peaksText(figures.peaks, figures.hardware)}; per instance: ${PER_INSTANCE[figures.perInstanceFrom]}; ${latency}`,
     );
+    if (usage.recommendation) lines.push(`    ${citationText(usage.recommendation)}`);
   }
   if (report.suggestions.length === 0 && report.fewerCopies.length === 0) lines.push('  None today.');
   lines.push(...fewerCopiesLines(report));
@@ -102,6 +119,7 @@ function rightsizingLines(report: RightsizingReport | undefined): string[] {
       lines.push(`  Could not judge (${reason}): ${shown}${names.length > 8 ? ` and ${names.length - 8} more` : ''}.`);
     }
   }
+  for (const unread of report.recommenderUnread ?? []) lines.push(`  Inference Recommender jobs not read in ${unread.region}: ${unread.reason}.`);
   lines.push(
     `  How: each variant's highest CPU, memory, GPU and GPU memory utilisation over ${report.lookbackDays} days, divided by the instance's`,
     `  vCPUs and GPUs; a suggestion keeps every peak at or under ${TARGET_PEAK_PERCENT}% after the change, and never goes below 2 instances.`,
