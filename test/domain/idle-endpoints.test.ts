@@ -90,7 +90,7 @@ describe('Function: selectEndpointsToDescribe', () => {
     ];
 
     // Act
-    const selected = selectEndpointsToDescribe(endpoints, 24, 3600, NOW);
+    const selected = selectEndpointsToDescribe(endpoints, 24, 3600, NOW, 14);
 
     // Assess
     expect(selected.map((endpoint) => endpoint.name)).toEqual(['idle']);

@@ -140,13 +140,14 @@ describe('Domain: judgeRightsizing', () => {
 });
 
 describe('Domain: which endpoints are described', () => {
-  it('describes the idle ones first, then the busy ones with room on memory, and no busy one without it', () => {
-    // Prepare
-    const busy = (name: string, memory: number | undefined) =>
+  it('describes the idle ones first, then the busy ones with room on memory or with requests in few hours, and no other busy one', () => {
+    // Prepare: busy every hour of the 14 days, or (rare) in 2 of them.
+    const everyHour = Array.from({ length: 14 * 24 }, (_, hour) => hour + 1);
+    const busy = (name: string, memory: number | undefined, hours = everyHour) =>
       endpointSnapshot({
         name,
         details: undefined,
-        traffic: { status: 'read', series: [variantTraffic('AllTraffic', [1, 2])] },
+        traffic: { status: 'read', series: [variantTraffic('AllTraffic', hours)] },
         usage: { status: 'read', variants: [{ variantName: 'AllTraffic', peaks: { cpu: 40, memory } }] },
       });
     const endpoints = [
@@ -155,12 +156,15 @@ describe('Domain: which endpoints are described', () => {
       busy('no-memory-series', undefined),
       endpointSnapshot({ name: 'idle', details: undefined }),
       { ...busy('opted-out', 10), tags: { 'ops-bot:rightsizing': 'off' } },
+      // No room on memory, but called in 2 of 336 hours: serverless or asynchronous inference is weighed.
+      busy('rare-full', 85, [1, 2]),
+      busy('rare-no-memory-series', undefined, [1, 2]),
     ];
 
     // Act
-    const described = selectEndpointsToDescribe(endpoints, 24, 3600, NOW).map((endpoint) => endpoint.name);
+    const described = selectEndpointsToDescribe(endpoints, 24, 3600, NOW, 14).map((endpoint) => endpoint.name);
 
     // Assess
-    expect(described).toEqual(['idle', 'roomy']);
+    expect(described).toEqual(['idle', 'roomy', 'rare-full']);
   });
 });

@@ -196,4 +196,59 @@ describe('Function: rightsizing in the idle-endpoints run', () => {
     expect(account.callCount('ListInferenceRecommendationsJobs')).toBe(1);
     expect(account.calls.filter((call) => call.operation === 'DescribeInferenceRecommendationsJob').map((call) => call.input.JobName)).toEqual(['ranker-new']);
   });
+
+  it('names rarely called variants with the alternative their model allows, and what their empty hours cost, without counting a saving', async () => {
+    // Prepare: requests in 12 of the 336 hours, the last an hour ago (busy, not idle).
+    const rareHours = Array.from({ length: 12 }, (_, index) => 1 + index * 28);
+    const rare = (name: string, instanceType: string, memory: number, tags: Record<string, string> = {}) => ({
+      endpoint: fakeEndpoint(name, { createdAt: new Date('2026-09-01T00:00:00Z'), variants: [{ name: 'AllTraffic', instanceType, count: 1 }], tags }),
+      series: [
+        variantSeries(name, 'AllTraffic', NOW, rareHours, 3),
+        ...instanceMetric(name, 'AllTraffic', 'CPUUtilization', NOW, [() => 200]),
+        ...instanceMetric(name, 'AllTraffic', 'MemoryUtilization', NOW, [() => memory]),
+        ...(instanceType.startsWith('ml.g5')
+          ? [
+              ...instanceMetric(name, 'AllTraffic', 'GPUUtilization', NOW, [() => 70]),
+              ...instanceMetric(name, 'AllTraffic', 'GPUMemoryUtilization', NOW, [() => 70]),
+            ]
+          : []),
+        latencySeries(name, 'AllTraffic', 'ModelLatency', NOW, 800_000),
+        latencySeries(name, 'AllTraffic', 'OverheadLatency', NOW, 5_000),
+      ],
+    });
+    const entries = [
+      rare('nightly', 'ml.m5.xlarge', 10),
+      // 70% of memory: no smaller size, and more than serverless holds: described for the hours alone.
+      rare('gpu-batch', 'ml.g5.xlarge', 70),
+      rare('slo-bound', 'ml.m5.xlarge', 10, { 'ops-bot:latency-slo-ms': '5000' }),
+    ];
+    const account = new FakeAccount(
+      entries.map((entry) => entry.endpoint),
+      entries.flatMap((entry) => entry.series),
+    );
+    account.clock = () => NOW;
+    mocks = mockAccount(account);
+    const config = parseIdleEndpointsConfig({ AWS_REGION: 'us-east-1', STATE_KEY_ID: STATE_KEY_ARN, TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot' });
+
+    const metrics = recordMetrics();
+
+    // Act
+    const result = await runIdleEndpoints(
+      { action: 'check', dryRun: false },
+      { ...liveIdleEndpointsDeps(config, createIdleEndpointsClients(), silent, () => NOW), metrics },
+    );
+
+    // Assess: ml.g5.xlarge $1.408/h and ml.m5.xlarge $0.23/h, each unused 324 of 336 hours.
+    const email = result.report?.email ?? '';
+    expect(result.report?.subject).toBe('SageMaker: no idle endpoints; 2 rightsizing suggestions');
+    expect(email).toContain(
+      '  gpu-batch (us-east-1) AllTraffic: requests in 12 of 336 hours; asynchronous inference (callers use InvokeEndpointAsync) can scale to 0 instances; not serverless: serverless has no GPUs\n' +
+        '    paid for the hours without a request: $32.59/day (1 x ml.g5.xlarge)\n' +
+        '  nightly (us-east-1) AllTraffic: requests in 12 of 336 hours; serverless with 3072 MB would hold its 1.6 GiB memory peak\n' +
+        '    paid for the hours without a request: $5.32/day (1 x ml.m5.xlarge)',
+    );
+    expect(email).not.toContain('slo-bound (us-east-1) AllTraffic: requests');
+    expect(metrics.value('RightsizingSuggestedSavingsPerDay')).toBe(0);
+    expect(account.mutatingCalls()).toBe(0);
+  });
 });

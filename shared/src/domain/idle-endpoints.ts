@@ -9,6 +9,7 @@ import type { EndpointUsage } from './usage.ts';
 import { optedOut, TARGET_PEAK_PERCENT, type ComponentToJudge, type Unjudged, type VariantUsage } from './rightsizing.ts';
 import { reservationOf } from './component-rightsizing.ts';
 import { citeRecommendation, type RecommendationJob } from './inference-recommender.ts';
+import { RARELY_CALLED_SHARE } from './low-traffic.ts';
 import type { RunFailure } from './failures.ts';
 import type { ComponentCopies, VariantCapacity } from './hosting.ts';
 import { HOUR_MS, roundCents } from './units.ts';
@@ -223,12 +224,18 @@ function assessTraffic(endpoint: EndpointSnapshot, idleHours: number, periodSeco
  * room for a smaller footprint (for their instance types and counts). A busy endpoint whose memory
  * peak is already above what a suggestion leaves, or that has no utilisation series, needs no describe.
  */
-function selectEndpointsToDescribe(endpoints: readonly EndpointSnapshot[], idleHours: number, periodSeconds: number, now: Date): EndpointSnapshot[] {
+function selectEndpointsToDescribe(
+  endpoints: readonly EndpointSnapshot[],
+  idleHours: number,
+  periodSeconds: number,
+  now: Date,
+  lookbackDays: number,
+): EndpointSnapshot[] {
   const verdicts = endpoints.map((endpoint) => ({ endpoint, verdict: assessTraffic(endpoint, idleHours, periodSeconds, now).verdict }));
   // The idle ones first: when time runs short, what the alert and the idle actions need is read before any suggestion's.
   return [
     ...verdicts.filter(({ verdict }) => verdict === 'idle'),
-    ...verdicts.filter(({ endpoint, verdict }) => verdict === 'busy' && mayBeUnderUsed(endpoint)),
+    ...verdicts.filter(({ endpoint, verdict }) => verdict === 'busy' && (mayBeUnderUsed(endpoint) || mayBeRarelyCalled(endpoint, now, lookbackDays))),
   ].map(({ endpoint }) => endpoint);
 }
 
@@ -242,6 +249,34 @@ function mayBeUnderUsed(endpoint: EndpointSnapshot): boolean {
   return (
     endpoint.usage.variants.some((variant) => room(variant.peaks)) || (endpoint.usage.components ?? []).some((component) => copiesWithRoom(component.peaks))
   );
+}
+
+/** Busy in few hours of the lookback (any variant), with peaks to judge an alternative by. */
+function mayBeRarelyCalled(endpoint: EndpointSnapshot, now: Date, lookbackDays: number): boolean {
+  if (optedOut(endpoint.tags) || endpoint.usage?.status !== 'read' || endpoint.inferenceComponents.length > 0) return false;
+  if (!endpoint.usage.variants.some((variant) => variant.peaks.memory !== undefined)) return false;
+  const activity = activityOf(endpoint, undefined, now, lookbackDays);
+  return activity !== undefined && activity.activeHours <= activity.lookbackHours * RARELY_CALLED_SHARE;
+}
+
+/**
+ * Hours of the lookback (or of the endpoint's life, if younger) with any request, on one variant's
+ * own series or on any; undefined when the traffic was not fully read.
+ */
+function activityOf(
+  endpoint: EndpointSnapshot,
+  variantName: string | undefined,
+  now: Date,
+  lookbackDays: number,
+): { activeHours: number; lookbackHours: number } | undefined {
+  if (endpoint.traffic.status !== 'read' || (endpoint.traffic.unread ?? []).length > 0) return undefined;
+  const hours = new Set<string>();
+  for (const series of endpoint.traffic.series) {
+    if (variantName !== undefined && (series.source.kind !== 'variant' || series.source.variantName !== variantName)) continue;
+    for (const point of series.points) if (point.sum > 0) hours.add(point.at);
+  }
+  const lifeHours = Math.floor((now.getTime() - Date.parse(endpoint.createdAt)) / HOUR_MS);
+  return { activeHours: hours.size, lookbackHours: Math.max(0, Math.min(lookbackDays * 24, lifeHours)) };
 }
 
 /** The busy endpoints whose components need a describe: the described ones hosting components, for copies and reservations. */
@@ -439,6 +474,11 @@ function variantUsages(
           latency,
           hosted: hostedCopies(endpoint, variant.variantName),
           recommendation: job ? citeRecommendation(job, latency?.modelMs) : undefined,
+          // Serverless and asynchronous inference are weighed for plain variants only: components scale to zero copies instead.
+          activity:
+            endpoint.inferenceComponents.length === 0 && !endpoint.details.asyncInference
+              ? activityOf(endpoint, variant.variantName, now, snapshot.lookbackDays)
+              : undefined,
         });
         const latencyP99Ms =
           latency?.modelMs !== undefined || latency?.overheadMs !== undefined ? (latency?.modelMs ?? 0) + (latency?.overheadMs ?? 0) : undefined;

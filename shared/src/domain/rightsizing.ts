@@ -11,6 +11,7 @@
  */
 import type { InstanceHardware, PriceBook } from './prices.ts';
 import type { Citation } from './inference-recommender.ts';
+import { judgeRarelyCalled, type RarelyCalled } from './low-traffic.ts';
 import { TAGS, type Tags } from './tags.ts';
 import { componentLeftOut, copiesFit, judgeComponent, type ComponentUsage, type ComponentVerdict, type HostedCopies } from './component-rightsizing.ts';
 import { roundCents } from './units.ts';
@@ -53,6 +54,11 @@ interface VariantUsage {
   readonly hosted?: { readonly status: 'read'; readonly copies: readonly HostedCopies[] } | { readonly status: 'unknown'; readonly reason: string } | undefined;
   /** What a completed Inference Recommender job for the variant's model found: cited beside a suggestion, never priced with. */
   readonly recommendation?: Citation | undefined;
+  /**
+   * Hours of the lookback (or of its life, if younger) with any request: set where serverless or
+   * asynchronous inference could be weighed (no components, not already asynchronous).
+   */
+  readonly activity?: { readonly activeHours: number; readonly lookbackHours: number } | undefined;
 }
 
 /** Percent of capacity, 0–100 on every dimension. */
@@ -288,6 +294,35 @@ function judgeVariant(usage: VariantUsage, policy: RightsizingPolicy): Rightsizi
 
 type FewerCopies = Extract<ComponentVerdict, { kind: 'fewer-copies' }>;
 
+/** A rarely called variant and the alternative that would stop paying for its empty hours. */
+interface RarelyCalledVariant extends RarelyCalled {
+  readonly usage: VariantUsage;
+}
+
+/**
+ * Whether a variant is rarely called, and which alternative fits it. Not with a latency SLO: both
+ * alternatives add cold starts or queueing, which the owner's SLO does not allow for.
+ */
+function rarelyCalled(usage: VariantUsage, policy: RightsizingPolicy): RarelyCalledVariant | undefined {
+  if (!usage.activity || latencySlo(usage.tags) !== undefined) return undefined;
+  const hardware = policy.prices.instanceSpec(usage.instanceType, usage.region);
+  const pricePerHour = policy.prices.hourlyPrice(usage.region, usage.instanceType)?.pricePerHour;
+  const memory = usage.busiest?.memory ?? usage.peaks.memory;
+  if (!hardware || pricePerHour === undefined || memory === undefined) return undefined;
+  const latency = usage.latency;
+  const latencyP99Ms = latency?.modelMs !== undefined || latency?.overheadMs !== undefined ? (latency?.modelMs ?? 0) + (latency?.overheadMs ?? 0) : undefined;
+  const judged = judgeRarelyCalled({
+    instanceType: usage.instanceType,
+    instanceCount: usage.instanceCount,
+    hardware,
+    pricePerHour,
+    ...usage.activity,
+    memoryPeakPercent: Math.min(100, memory),
+    latencyP99Ms,
+  });
+  return judged ? { ...judged, usage } : undefined;
+}
+
 interface RightsizingReport {
   /** Largest saving first. */
   readonly suggestions: ReadonlyArray<Extract<RightsizingVerdict, { kind: 'suggestion' }>>;
@@ -297,6 +332,8 @@ interface RightsizingReport {
    * above already count), so it is never added to the total.
    */
   readonly fewerCopies: readonly FewerCopies[];
+  /** Variants that answer requests in few hours of the lookback, most paid for empty hours first; nothing here is added to the total. */
+  readonly rarelyCalled: readonly RarelyCalledVariant[];
   readonly keptForLatency: ReadonlyArray<Extract<RightsizingVerdict, { kind: 'kept-for-latency' }>>;
   readonly couldNotJudge: ReadonlyArray<Extract<RightsizingVerdict, { kind: 'could-not-judge' }>>;
   readonly rightSized: number;
@@ -378,10 +415,15 @@ function judgeRightsizing(
   ];
   const suggestions = verdicts.filter((verdict): verdict is Extract<RightsizingVerdict, { kind: 'suggestion' }> => verdict.kind === 'suggestion');
   suggestions.sort((a, b) => b.savingPerDay - a.savingPerDay || a.usage.endpointName.localeCompare(b.usage.endpointName));
+  const rarely = usages
+    .filter((usage) => !optedOut(usage.tags))
+    .flatMap((usage) => rarelyCalled(usage, policy) ?? [])
+    .sort((a, b) => b.idleSpendPerDay - a.idleSpendPerDay || a.usage.endpointName.localeCompare(b.usage.endpointName));
   fewerCopies.sort((a, b) => (b.freedCapacityPerDay ?? 0) - (a.freedCapacityPerDay ?? 0) || a.usage.componentName.localeCompare(b.usage.componentName));
   return {
     suggestions,
     fewerCopies,
+    rarelyCalled: rarely,
     keptForLatency: verdicts.filter((verdict): verdict is Extract<RightsizingVerdict, { kind: 'kept-for-latency' }> => verdict.kind === 'kept-for-latency'),
     couldNotJudge: verdicts.filter((verdict): verdict is Extract<RightsizingVerdict, { kind: 'could-not-judge' }> => verdict.kind === 'could-not-judge'),
     rightSized:
@@ -392,4 +434,15 @@ function judgeRightsizing(
 }
 
 export { judgeRightsizing, optedOut, latencySlo, TARGET_PEAK_PERCENT, MIN_REDUNDANT_INSTANCES };
-export type { VariantUsage, ComponentToJudge, Unjudged, RawPeaks, RightsizingReport, RightsizingVerdict, RightsizingPolicy, Change, Utilisation };
+export type {
+  VariantUsage,
+  RarelyCalledVariant,
+  ComponentToJudge,
+  Unjudged,
+  RawPeaks,
+  RightsizingReport,
+  RightsizingVerdict,
+  RightsizingPolicy,
+  Change,
+  Utilisation,
+};

@@ -418,7 +418,9 @@ async function collectRegion(
     }),
   );
 
-  const toDescribe = selectEndpointsToDescribe(endpoints, options.idleHours, TRAFFIC_PERIOD_SECONDS, options.now).map((endpoint) => endpoint.name);
+  const toDescribe = selectEndpointsToDescribe(endpoints, options.idleHours, TRAFFIC_PERIOD_SECONDS, options.now, LOOKBACK_DAYS).map(
+    (endpoint) => endpoint.name,
+  );
   const described = await mapSettled(toDescribe, options.describeConcurrency, (name) => readers.endpoints.readEndpointHosting(name), options.deadline);
   const details = new Map(toDescribe.map((name, index) => [name, described[index]]));
   const componentsRead = await readComponents(endpoints, toDescribe, hosted, skipTags.value, usageInputs, readers, options);

@@ -214,16 +214,20 @@ function renderSms(plan: IdleEndpointsPlan, actions: IdleActions, rightsizing?: 
 /** Undefined when nothing is idle and nothing is under-used: such a run sends nothing. */
 function renderIdleEndpointsReport(plan: IdleEndpointsPlan, actions: IdleActions = NO_ACTIONS, rightsizing?: RightsizingReport): RenderedReport | undefined {
   const suggestions = rightsizing?.suggestions.length ?? 0;
-  if (plan.idle.length === 0 && (actions.notes ?? []).length === 0 && suggestions === 0) return undefined;
+  // Fewer copies and rarely called variants come without a saving counted: named, never summed.
+  const unpriced = (rightsizing?.fewerCopies.length ?? 0) + (rightsizing?.rarelyCalled.length ?? 0);
+  if (plan.idle.length === 0 && (actions.notes ?? []).length === 0 && suggestions === 0 && unpriced === 0) return undefined;
   const acted = actionCount(actions);
   const subject =
     plan.idle.length === 0 && suggestions > 0
       ? subjectLine(
           `SageMaker: no idle endpoints; ${plural(suggestions, 'under-used endpoint variant')} could save ${usdShort(rightsizing?.totalSavingPerDay ?? 0)}/day`,
         )
-      : subjectLine(
-          `SageMaker: ${plural(plan.idle.length, 'idle endpoint')} wasting ${totalText(plan, usdShort)} (${regionsWithIdle(plan)})${acted ? `, ${acted}` : ''}`,
-        );
+      : plan.idle.length === 0 && unpriced > 0
+        ? subjectLine(`SageMaker: no idle endpoints; ${plural(unpriced, 'rightsizing suggestion')}`)
+        : subjectLine(
+            `SageMaker: ${plural(plan.idle.length, 'idle endpoint')} wasting ${totalText(plan, usdShort)} (${regionsWithIdle(plan)})${acted ? `, ${acted}` : ''}`,
+          );
   const sms = renderSms(plan, actions, rightsizing);
   return fitToMessageLimit(plan.idle.length, (shown) => ({ subject, email: renderEmail(plan, actions, shown, rightsizing), sms }));
 }

@@ -76,12 +76,28 @@ function fewerCopiesLines(report: RightsizingReport): string[] {
   return lines;
 }
 
+function rarelyCalledLines(report: RightsizingReport): string[] {
+  if (report.rarelyCalled.length === 0) return [];
+  const lines = ['  Rarely called: serverless or asynchronous inference would stop paying for the hours without requests (no saving is promised):'];
+  for (const entry of report.rarelyCalled) {
+    const { usage, alternative } = entry;
+    const instead =
+      alternative.kind === 'serverless'
+        ? `serverless with ${alternative.memoryMb} MB would hold its ${entry.memoryPeakGiB.toFixed(1)} GiB memory peak`
+        : `asynchronous inference (callers use InvokeEndpointAsync) can scale to 0 instances; not serverless: ${alternative.why}`;
+    lines.push(`  ${usage.endpointName} (${usage.region}) ${usage.variantName}: requests in ${entry.activeHours} of ${entry.lookbackHours} hours; ${instead}`);
+    lines.push(`    paid for the hours without a request: ${usd(entry.idleSpendPerDay)}/day (${usage.instanceCount} x ${usage.instanceType})`);
+  }
+  return lines;
+}
+
+/** Anything the section would say: suggestions of any kind, or what held them back. */
+function hasRightsizingNews(report: RightsizingReport): boolean {
+  return [report.suggestions, report.fewerCopies, report.rarelyCalled, report.keptForLatency, report.couldNotJudge].some((list) => list.length > 0);
+}
+
 function rightsizingLines(report: RightsizingReport | undefined): string[] {
-  if (
-    !report ||
-    (report.suggestions.length === 0 && report.fewerCopies.length === 0 && report.keptForLatency.length === 0 && report.couldNotJudge.length === 0)
-  )
-    return [];
+  if (!report || !hasRightsizingNews(report)) return [];
   const lines = ['UNDER-USED (SUGGESTIONS ONLY: NOTHING IS CHANGED), LARGEST SAVING FIRST', ''];
   for (const suggestion of report.suggestions) {
     const { usage, change, figures } = suggestion;
@@ -98,8 +114,8 @@ function rightsizingLines(report: RightsizingReport | undefined): string[] {
     );
     if (usage.recommendation) lines.push(`    ${citationText(usage.recommendation)}`);
   }
-  if (report.suggestions.length === 0 && report.fewerCopies.length === 0) lines.push('  None today.');
-  lines.push(...fewerCopiesLines(report));
+  if (report.suggestions.length === 0 && report.fewerCopies.length === 0 && report.rarelyCalled.length === 0) lines.push('  None today.');
+  lines.push(...fewerCopiesLines(report), ...rarelyCalledLines(report));
   if (report.keptForLatency.length > 0) {
     lines.push('  Left as they are for their latency SLO (tag ops-bot:latency-slo-ms):');
     for (const kept of report.keptForLatency) {
