@@ -25,7 +25,16 @@ import { runIdleEndpoints } from '@ops-bot/shared/jobs/idle-endpoints';
 import { createCostReportClients, liveCostReportDeps } from '@ops-bot/shared/live/cost-report';
 import { createIdleEndpointsClients, liveIdleEndpointsDeps } from '@ops-bot/shared/live/idle-endpoints';
 import { forgetPriceList } from '@ops-bot/shared/aws/price-list';
-import { FakeAccount, fakeEndpoint, hostEndpoint, instanceMetric, priceListProduct, type FakeComponent, type FakeEndpoint } from '../fakes/account.ts';
+import {
+  FakeAccount,
+  componentMetric,
+  fakeEndpoint,
+  hostEndpoint,
+  instanceMetric,
+  priceListProduct,
+  type FakeComponent,
+  type FakeEndpoint,
+} from '../fakes/account.ts';
 import { mixedAccount } from '../fakes/mixed-account.ts';
 import { mockAccount } from '../fakes/mock-clients.ts';
 
@@ -98,11 +107,12 @@ console.log(`dry run: ${result.summary.idle} idle of ${result.summary.inService}
 targets.push({ name: 'dry run over 2,000 endpoints (in-memory AWS)', value: runMs, limit: 5_000, unit: 'ms' });
 targets.push({ name: 'GetMetricData calls for 2,000 endpoints', value: calls.GetMetricData ?? 0, limit: 4, unit: 'calls' });
 // 40 before rightsizing; it lists its six utilisation and latency metrics and searches two owner tags
-// (ops-bot:rightsizing, ops-bot:latency-slo-ms) per region: 8 more.
+// (ops-bot:rightsizing, ops-bot:latency-slo-ms) per region: 8 more; and, where a region has inference
+// components, one listing of their per-copy metrics: 1 more.
 targets.push({
   name: 'AWS calls beyond describes of idle endpoints',
   value: totalCalls - (calls.DescribeEndpoint ?? 0) - (calls.DescribeEndpointConfig ?? 0),
-  limit: 48,
+  limit: 49,
   unit: 'calls',
 });
 
@@ -216,6 +226,33 @@ for (const name of busyNames) {
     ...instanceMetric(name, variant, 'CPUUtilization', usageNow, [(hour) => 20 + (hour % 7)], false),
     ...instanceMetric(name, variant, 'MemoryUtilization', usageNow, [() => 30], false),
   );
+  // Components publish per-copy peaks too.
+  if (name.startsWith('busy-component-')) {
+    for (const metric of ['CPUUtilizationNormalized', 'MemoryUtilizationNormalized'])
+      usageAccount.series.push(componentMetric(`${name}-ic`, metric, usageNow, () => 10));
+  }
+}
+// Inference Recommender: 600 older completed jobs for other models, and a newer one for each of 30 busy endpoints' models.
+const jobDay = (days: number) => new Date(usageNow.getTime() - days * 86_400_000);
+for (let i = 0; i < 600; i++) {
+  usageAccount.recommendationJobs.push({
+    name: `other-${i}`,
+    modelName: `other-model-${i}`,
+    status: 'COMPLETED',
+    createdAt: jobDay(1),
+    completedAt: jobDay(1),
+    recommendations: [],
+  });
+}
+for (const name of busyNames.slice(0, 30)) {
+  usageAccount.recommendationJobs.push({
+    name: `${name}-job`,
+    modelName: `${name}-config-model`,
+    status: 'COMPLETED',
+    createdAt: jobDay(0.5),
+    completedAt: jobDay(0.5),
+    recommendations: [{ instanceType: 'ml.m5.large', count: 1, costPerHour: 0.115, modelLatencyMs: 20 }],
+  });
 }
 const usageMocks = mockAccount(usageAccount);
 forgetPriceList();
@@ -232,6 +269,13 @@ console.log(
 );
 targets.push({ name: 'idle-endpoints dry run with rightsizing, 2,000 endpoints', value: usageMs, limit: 10_000, unit: 'ms' });
 targets.push({ name: 'GetMetricData calls with rightsizing, 2,000 endpoints', value: usageCalls.GetMetricData ?? 0, limit: 8, unit: 'calls' });
+// Citations are a courtesy: at most 500 jobs listed (5 pages) and 10 described a region, whatever the account holds.
+targets.push({
+  name: 'Inference Recommender calls with rightsizing, one region of 630 jobs',
+  value: (usageCalls.ListInferenceRecommendationsJobs ?? 0) + (usageCalls.DescribeInferenceRecommendationsJob ?? 0),
+  limit: 15,
+  unit: 'calls',
+});
 
 let missed = 0;
 for (const target of targets) {

@@ -715,13 +715,16 @@ class FakeAccount {
     );
   }
 
-  /** Only series that reported in the last two weeks are listed (CloudWatch API Reference, ListMetrics). */
+  /**
+   * Only series that reported in the last two weeks are listed, and MetricName is an optional filter:
+   * without it, every metric of the namespace (CloudWatch API Reference, ListMetrics).
+   */
   private ListMetrics(input: Record<string, unknown>) {
     const twoWeeksAgo = this.clock().getTime() - 14 * 24 * HOUR_MS;
     const reported = this.series.filter(
       (series) =>
         (series.namespace ?? 'AWS/SageMaker') === input.Namespace &&
-        (series.metricName ?? 'Invocations') === input.MetricName &&
+        (input.MetricName === undefined || (series.metricName ?? 'Invocations') === input.MetricName) &&
         (series.points.length === 0 || series.points.some((point) => point.at.getTime() >= twoWeeksAgo)),
     );
     const { items, next } = this.page(reported, input.NextToken, 500);

@@ -63,7 +63,7 @@ describe('Bundle: dist/idle-endpoints/index.mjs', () => {
     // to follow the idle actions in effect, one search each for configs holding recreate records
     // (signed, and the previous version's) and for endpoints holding a hold. Prices: one Price List
     // query per instance family the idle ones run (ml.g5 and ml.m5 here). Rightsizing: one ListMetrics
-    // per utilisation and latency metric (6) and per component utilisation metric (4), and one tag
+    // per utilisation and latency metric (6) and one for the components' namespace (1), and one tag
     // search each for ops-bot:rightsizing (endpoints and components) and ops-bot:latency-slo-ms; this
     // account publishes no utilisation, so nothing more is read or described.
     expect(account.callCounts()).toEqual({
@@ -71,7 +71,7 @@ describe('Bundle: dist/idle-endpoints/index.mjs', () => {
       ListEndpoints: 5,
       ListInferenceComponents: 1,
       GetResources: 7,
-      ListMetrics: 13,
+      ListMetrics: 10,
       GetMetricData: 1,
       DescribeEndpoint: 200,
       DescribeEndpointConfig: 200,

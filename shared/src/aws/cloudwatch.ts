@@ -10,7 +10,8 @@ import type { DataPoint, MetricIdentity, MetricSeriesRequest, SeriesResult } fro
 
 interface MetricsReader {
   /** Every series of the metric that reported in the last two weeks. */
-  listMetrics(namespace: string, metricName: string): Promise<MetricIdentity[]>;
+  /** Every metric of `namespace` named `metricName`, or of any name when it is omitted (one listing for a whole namespace). */
+  listMetrics(namespace: string, metricName?: string): Promise<MetricIdentity[]>;
   /** One result per request, in the same order; a failure marks only the series it touched. */
   readSeries(requests: readonly MetricSeriesRequest[], range: { start: Date; end: Date; periodSeconds: number }): Promise<SeriesResult[]>;
 }
@@ -22,11 +23,13 @@ function createMetricsReader(client: CloudWatchClient): MetricsReader {
   return {
     async listMetrics(namespace, metricName) {
       const metrics: MetricIdentity[] = [];
-      for await (const page of paginateListMetrics({ client }, { Namespace: namespace, MetricName: metricName })) {
+      for await (const page of paginateListMetrics({ client }, { Namespace: namespace, ...(metricName ? { MetricName: metricName } : {}) })) {
         for (const metric of page.Metrics ?? []) {
+          const name = metricName ?? metric.MetricName;
+          if (!name) continue;
           metrics.push({
             namespace,
-            metricName,
+            metricName: name,
             dimensions: (metric.Dimensions ?? []).map((dimension) => ({ name: dimension.Name ?? '', value: dimension.Value ?? '' })),
           });
         }

@@ -150,5 +150,5 @@ function usagePerEndpoint(seriesPerEndpoint: readonly (readonly UsageSeries[])[]
   });
 }
 
-export { USAGE_METRICS, matchUsageSeries, usageRequests, usagePerEndpoint };
+export { USAGE_METRICS, COMPONENTS_NAMESPACE, matchUsageSeries, usageRequests, usagePerEndpoint };
 export type { UsageSeries, VariantPeaks, ComponentPeaks, EndpointUsage };

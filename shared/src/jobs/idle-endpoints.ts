@@ -22,7 +22,15 @@ import {
 import { componentsByEndpoint, type InferenceComponentListing } from '../domain/hosting.ts';
 import { judgeRightsizing, type RightsizingReport } from '../domain/rightsizing.ts';
 import type { PriceBook } from '../domain/prices.ts';
-import { matchUsageSeries, usagePerEndpoint, usageRequests, USAGE_METRICS, type EndpointUsage, type UsageSeries } from '../domain/usage.ts';
+import {
+  COMPONENTS_NAMESPACE,
+  matchUsageSeries,
+  usagePerEndpoint,
+  usageRequests,
+  USAGE_METRICS,
+  type EndpointUsage,
+  type UsageSeries,
+} from '../domain/usage.ts';
 import { TAGS, type Tags } from '../domain/tags.ts';
 import { matchTrafficSeries, TRAFFIC_METRICS, TRAFFIC_PERIOD_SECONDS, trafficPerEndpoint, trafficRequests, trafficWindow } from '../domain/traffic.ts';
 import type { MetricIdentity } from '../domain/metric-series.ts';
@@ -527,13 +535,17 @@ type UsageInputs =
     }
   | { readonly status: 'unavailable'; readonly reason: string };
 
-/** The usage series CloudWatch lists, and the owners' rightsizing tags: one ListMetrics per metric, one tag search per key. */
+/** The usage series CloudWatch lists, and the owners' rightsizing tags: one ListMetrics per metric (one for all component metrics), one tag search per key. */
 async function readUsageInputs(readers: RegionReaders, components: readonly InferenceComponentListing[]): Promise<UsageInputs> {
   try {
     const [optOutTags, sloTags, ...lists] = await Promise.all([
       readers.tags.findTagged(HOSTING_RESOURCE_TYPES, TAGS.rightsizing),
       readers.tags.findTagged('sagemaker:endpoint', TAGS.latencySloMs),
-      ...USAGE_METRICS.map(({ namespace, metricName }) => readers.metrics.listMetrics(namespace, metricName)),
+      ...USAGE_METRICS.filter(({ namespace }) => namespace !== COMPONENTS_NAMESPACE).map(({ namespace, metricName }) =>
+        readers.metrics.listMetrics(namespace, metricName),
+      ),
+      // Components' per-copy series: one listing of their namespace, and none in a region without components.
+      ...(components.length > 0 ? [readers.metrics.listMetrics(COMPONENTS_NAMESPACE)] : []),
     ]);
     return { status: 'read', seriesByEndpoint: matchUsageSeries(lists.flat(), components), optOutTags, sloTags };
   } catch (error) {
