@@ -3,7 +3,7 @@ import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from '@aws
 import { mockClient } from 'aws-sdk-client-mock';
 import { createMetricsReader } from '@ops-bot/shared/aws/cloudwatch';
 import type { MetricSeriesRequest } from '@ops-bot/shared/domain/metric-series';
-import { FakeAccount, fakeEndpoint, variantSeries } from '../../fakes/account.ts';
+import { FakeAccount, componentMetric, fakeEndpoint, variantSeries } from '../../fakes/account.ts';
 
 const NOW = new Date();
 const range = { start: new Date(NOW.getTime() - 14 * 86_400_000), end: NOW, periodSeconds: 3600 };
@@ -93,5 +93,24 @@ describe('Class: MetricsReader', () => {
     expect(metrics).toHaveLength(1_100);
     expect(cloudWatch).toHaveReceivedCommandTimes(ListMetricsCommand, 3);
     expect(cloudWatch).toHaveReceivedCommandWith(ListMetricsCommand, { Namespace: 'AWS/SageMaker', MetricName: 'Invocations' });
+  });
+
+  it('lists a whole namespace when no metric name is given, each metric under its own name', async () => {
+    // Prepare
+    const account = new FakeAccount(
+      [],
+      [componentMetric('chat', 'CPUUtilizationNormalized', NOW, () => 4), componentMetric('chat', 'GPUUtilizationNormalized', NOW, () => 5)],
+    );
+    account.clock = () => NOW;
+    cloudWatch.on(ListMetricsCommand).callsFake(async (input) => account.handle('ListMetrics', input) as never);
+    const reader = createMetricsReader(new CloudWatchClient({ region: 'us-east-1' }));
+
+    // Act
+    const metrics = await reader.listMetrics('/aws/sagemaker/InferenceComponents');
+
+    // Assess
+    expect(metrics.map((metric) => metric.metricName).sort()).toEqual(['CPUUtilizationNormalized', 'GPUUtilizationNormalized']);
+    expect(cloudWatch).toHaveReceivedCommandWith(ListMetricsCommand, { Namespace: '/aws/sagemaker/InferenceComponents' });
+    expect(cloudWatch.commandCalls(ListMetricsCommand)[0]?.args[0].input).not.toHaveProperty('MetricName');
   });
 });
