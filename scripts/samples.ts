@@ -41,9 +41,48 @@ function idleEndpoints(): RenderedReport | undefined {
       busy('search-ranker-prod', 'ml.m5.12xlarge', 1, { cpu: 480, memory: 12 }),
       busy('fraud-scoring-prod', 'ml.c5.xlarge', 4, { cpu: 40, memory: 25 }),
       busy('summarizer-llm', 'ml.g5.12xlarge', 1, { cpu: 96, memory: 5, gpu: 32, gpuMemory: 40 }, { 'ops-bot:latency-slo-ms': '60' }),
-    ],
+      {
+        ...busy('search-ranker-prod', 'ml.m5.12xlarge', 1, { cpu: 480, memory: 12 }),
+        endpointName: 'nightly-reports',
+        instanceType: 'ml.m5.xlarge',
+        peaks: { cpu: 300, memory: 10 },
+        latency: { modelMs: 900, overheadMs: 6 },
+        activity: { activeHours: 14, lookbackHours: 336 },
+      },
+    ].map((usage) =>
+      usage.endpointName === 'search-ranker-prod'
+        ? {
+            ...usage,
+            recommendation: {
+              jobName: 'search-ranker-sizing',
+              completedAt: '2026-11-02T10:14:00.000Z',
+              of: 4,
+              pick: 'cheapest-no-slower-than-today' as const,
+              recommendation: {
+                configuration: { kind: 'instances' as const, instanceType: 'ml.m5.2xlarge', instanceCount: 1 },
+                costPerHour: 0.46,
+                modelLatencyMs: 35,
+              },
+            },
+          }
+        : usage,
+    ),
     { prices, sizesOf: (region, family) => prices.familySizes(region, family), lookbackDays: 14 },
     [{ region: 'us-east-1', endpointName: 'ocr-invoices', tags: {}, reason: 'no utilisation series' }],
+    [
+      {
+        region: 'us-east-1',
+        endpointName: 'llm-hub',
+        variantName: 'AllTraffic',
+        componentName: 'chat-assistant',
+        tags: {},
+        endpointTags: {},
+        instanceType: 'ml.g5.12xlarge',
+        copies: { desiredCopyCount: 8, currentCopyCount: 8, status: 'InService', acceleratorsPerCopy: 1, cpuCoresPerCopy: 8, memoryMbPerCopy: 32_768 },
+        peaks: { cpu: 6, memory: 35, gpu: 9, gpuMemory: 48 },
+        latencyP99Ms: 410,
+      },
+    ],
   );
   return renderIdleEndpointsReport(findIdleEndpoints(snapshot, { idleHours: 24, prices }), undefined, rightsizing);
 }
