@@ -279,11 +279,6 @@ function activityOf(
   return { activeHours: hours.size, lookbackHours: Math.max(0, Math.min(lookbackDays * 24, lifeHours)) };
 }
 
-/** The busy endpoints whose components need a describe: the described ones hosting components, for copies and reservations. */
-function componentsToDescribe(described: readonly EndpointSnapshot[], idleHours: number, periodSeconds: number, now: Date): EndpointSnapshot[] {
-  return described.filter((endpoint) => endpoint.inferenceComponents.length > 0 && assessTraffic(endpoint, idleHours, periodSeconds, now).verdict === 'busy');
-}
-
 function findIdleEndpoints(snapshot: IdleEndpointsSnapshot, policy: IdlePolicy): IdleEndpointsPlan {
   const now = new Date(snapshot.capturedAt);
   const idle: IdleEndpoint[] = [];
@@ -527,7 +522,7 @@ function hostedCopies(endpoint: EndpointSnapshot, variantName: string): VariantU
   };
 }
 
-export { assessTraffic, selectEndpointsToDescribe, componentsToDescribe, findIdleEndpoints, isBilledByTheHour, hostedInstanceTypes, variantUsages };
+export { assessTraffic, selectEndpointsToDescribe, findIdleEndpoints, isBilledByTheHour, hostedInstanceTypes, variantUsages };
 export type {
   InvocationPoint,
   TrafficSource,

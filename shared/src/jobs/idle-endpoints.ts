@@ -11,7 +11,6 @@ import {
   findIdleEndpoints,
   hostedInstanceTypes,
   selectEndpointsToDescribe,
-  componentsToDescribe,
   variantUsages,
   type ComponentSnapshot,
   type EndpointSnapshot,
@@ -19,7 +18,7 @@ import {
   type IdleEndpointsPlan,
   type IdleEndpointsSnapshot,
 } from '../domain/idle-endpoints.ts';
-import { componentsByEndpoint, type InferenceComponentListing } from '../domain/hosting.ts';
+import { componentsByEndpoint, type EndpointHosting, type InferenceComponentListing } from '../domain/hosting.ts';
 import { judgeRightsizing, type RightsizingReport } from '../domain/rightsizing.ts';
 import type { PriceBook } from '../domain/prices.ts';
 import {
@@ -47,7 +46,7 @@ import type { RecommendationReader } from '../aws/inference-recommender.ts';
 import { readRecommendationJob, type RecommendationJob } from '../domain/inference-recommender.ts';
 import type { MetricsReader } from '../aws/cloudwatch.ts';
 import { arnKey, type TagReader } from '../aws/tagging.ts';
-import { mapSettled } from '../util/concurrency.ts';
+import { mapSettled, type Settled } from '../util/concurrency.ts';
 import { NO_DEADLINE, REGION_GRACE_MS, regionOutOfTime, withinDeadline, type Deadline } from '../util/deadline.ts';
 import type { IdleEndpointsEvent } from '../lambda/events.ts';
 import { COMPONENT_STATE, ENDPOINT_STATE, type BotState } from '../aws/bot-state.ts';
@@ -431,9 +430,16 @@ async function collectRegion(
   );
   const described = await mapSettled(toDescribe, options.describeConcurrency, (name) => readers.endpoints.readEndpointHosting(name), options.deadline);
   const details = new Map(toDescribe.map((name, index) => [name, described[index]]));
-  const componentsRead = await readComponents(endpoints, toDescribe, hosted, skipTags.value, usageInputs, readers, options);
-  const models = modelsOfBusyEndpoints(endpoints, toDescribe, details, options);
-  const recommendations = await readRecommendations(region, models, readers);
+  // Rightsizing reads more only of the busy endpoints it described: their components, and their models' recommender jobs.
+  const busyDescribed = endpoints.filter(
+    (endpoint) => details.has(endpoint.name) && assessTraffic(endpoint, options.idleHours, TRAFFIC_PERIOD_SECONDS, options.now).verdict === 'busy',
+  );
+  const ownerTagsOf = (arn: string): Tags => {
+    const optOut = usageInputs.status === 'read' ? usageInputs.optOutTags.get(arnKey(arn)) : undefined;
+    return { ...optOut, ...skipTags.value.get(arnKey(arn)) };
+  };
+  const componentsRead = await readComponents(busyDescribed, hosted, ownerTagsOf, readers, options);
+  const recommendations = await readRecommendations(region, modelsOf(busyDescribed, details), readers);
 
   return {
     ...recommendations,
@@ -459,32 +465,20 @@ async function collectRegion(
  * variant's instances unjudged.
  */
 async function readComponents(
-  endpoints: readonly EndpointSnapshot[],
-  described: readonly string[],
+  busyDescribed: readonly EndpointSnapshot[],
   hosted: ReadonlyMap<string, InferenceComponentListing[]>,
-  skipTags: ReadonlyMap<string, Tags>,
-  usageInputs: UsageInputs,
+  ownerTagsOf: (arn: string) => Tags,
   readers: RegionReaders,
   options: CollectOptions,
 ): Promise<Map<string, ComponentSnapshot[]>> {
   const reader = readers.components;
-  const wanted = new Set(described);
-  const busy = componentsToDescribe(
-    endpoints.filter((endpoint) => wanted.has(endpoint.name)),
-    options.idleHours,
-    TRAFFIC_PERIOD_SECONDS,
-    options.now,
-  );
-  const listings = busy.flatMap((endpoint) => hosted.get(endpoint.name) ?? []);
+  const listings = busyDescribed.flatMap((endpoint) => hosted.get(endpoint.name) ?? []);
   if (!reader || listings.length === 0) return new Map();
   const read = await mapSettled(listings, options.describeConcurrency, (component) => reader.readCopies(component.name), options.deadline);
   const byEndpoint = new Map<string, ComponentSnapshot[]>();
   listings.forEach((component, index) => {
-    const key = arnKey(component.arn);
-    const optOut = usageInputs.status === 'read' ? usageInputs.optOutTags.get(key) : undefined;
-    const tags = { ...optOut, ...skipTags.get(key) } as Tags;
     const outcome = read[index];
-    const base = { name: component.name, variantName: component.variantName, tags };
+    const base = { name: component.name, variantName: component.variantName, tags: ownerTagsOf(component.arn) };
     const entry: ComponentSnapshot = outcome?.ok
       ? { ...base, status: 'read', copies: outcome.value }
       : { ...base, status: 'unavailable', reason: `DescribeInferenceComponent failed: ${outcome ? describeFailure(outcome.error) : 'not read'}` };
@@ -493,18 +487,9 @@ async function readComponents(
   return byEndpoint;
 }
 
-/** The models of the busy endpoints described for rightsizing: the ones a citation could go beside. */
-function modelsOfBusyEndpoints(
-  endpoints: readonly EndpointSnapshot[],
-  described: readonly string[],
-  details: ReadonlyMap<string, { ok: true; value: { variants: ReadonlyArray<{ modelName?: string | undefined; role: string }> } } | { ok: false } | undefined>,
-  options: CollectOptions,
-): string[] {
-  const wanted = new Set(described);
-  const busy = endpoints.filter(
-    (endpoint) => wanted.has(endpoint.name) && assessTraffic(endpoint, options.idleHours, TRAFFIC_PERIOD_SECONDS, options.now).verdict === 'busy',
-  );
-  const models = busy.flatMap((endpoint) => {
+/** The models of the busy endpoints' production variants: the ones a citation could go beside. */
+function modelsOf(busyDescribed: readonly EndpointSnapshot[], details: ReadonlyMap<string, Settled<EndpointHosting> | undefined>): string[] {
+  const models = busyDescribed.flatMap((endpoint) => {
     const outcome = details.get(endpoint.name);
     return outcome?.ok ? outcome.value.variants.flatMap((variant) => (variant.role === 'production' && variant.modelName ? [variant.modelName] : [])) : [];
   });
