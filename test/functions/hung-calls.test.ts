@@ -7,7 +7,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
 import type { WeekendScalingResult } from '@ops-bot/shared/jobs/weekend-scaling';
-import { FakeAccount, fakeComponent, fakeEndpoint, hostEndpoint, STATE_KEY_ARN, type Operation } from '../../fakes/account.ts';
+import {
+  FakeAccount,
+  fakeComponent,
+  fakeEndpoint,
+  hostEndpoint,
+  instanceMetric,
+  latencySeries,
+  STATE_KEY_ARN,
+  variantSeries,
+  type Operation,
+} from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 import { lambdaContext, loadHandler } from '../support/lambda.ts';
 
@@ -78,5 +88,66 @@ describe('Runs that meet a call that never answers', () => {
     ]);
     expect(account.callCount('UpdateInferenceComponentRuntimeConfig')).toBe(0);
     expect(result.report?.email).toContain('out of time');
+  });
+
+  /** An idle endpoint, and a busy under-used one whose model has a completed Inference Recommender job. */
+  function idleAndUnderUsed(): FakeAccount {
+    const now = new Date();
+    const old = new Date(now.getTime() - 30 * DAY_MS);
+    const everyHour = Array.from({ length: 14 * 24 }, (_, hour) => hour + 1);
+    const account = new FakeAccount(
+      [
+        fakeEndpoint('idle-one', { createdAt: old }),
+        fakeEndpoint('ranker', { createdAt: old, variants: [{ name: 'AllTraffic', instanceType: 'ml.m5.12xlarge', count: 1 }] }),
+      ],
+      [
+        variantSeries('ranker', 'AllTraffic', now, everyHour, 100),
+        ...instanceMetric('ranker', 'AllTraffic', 'CPUUtilization', now, [() => 480]),
+        ...instanceMetric('ranker', 'AllTraffic', 'MemoryUtilization', now, [() => 10]),
+        latencySeries('ranker', 'AllTraffic', 'ModelLatency', now, 20_000),
+      ],
+    );
+    account.recommendationJobs.push({
+      name: 'ranker-job',
+      modelName: 'ranker-config-model',
+      status: 'COMPLETED',
+      createdAt: old,
+      completedAt: old,
+      recommendations: [{ instanceType: 'ml.m5.large', count: 1, costPerHour: 0.115, modelLatencyMs: 15 }],
+    });
+    return account;
+  }
+
+  it("idle-endpoints: a recommender job that never answers costs only the suggestion's citation", async () => {
+    // Prepare
+    const account = hanging(idleAndUnderUsed(), 'DescribeInferenceRecommendationsJob', 'ranker-job');
+    mocks = mockAccount(account);
+    const handler = await loadHandler<IdleEndpointsResult>('idle-endpoints', ENV);
+
+    // Act
+    const result = await handler({}, lambdaContext('idle-endpoints', 31_000));
+
+    // Assess: the idle endpoint and the suggestion are reported; the citation is said to be missing.
+    expect(result.published).toBe(true);
+    expect(result.idleEndpoints.map((endpoint) => endpoint.name)).toEqual(['idle-one']);
+    expect(result.report?.email).toContain('  ranker (us-east-1) AllTraffic: 1 x ml.m5.12xlarge -> 1 x ml.m5.2xlarge');
+    expect(result.report?.email).toContain('  Inference Recommender jobs not read in us-east-1: no answer in time.');
+    expect(result.report?.email).not.toContain('Inference Recommender job ranker-job');
+  });
+
+  it('idle-endpoints: a utilisation listing that never answers leaves rightsizing unjudged, and the idle check whole', async () => {
+    // Prepare
+    const account = hanging(idleAndUnderUsed(), 'ListMetrics', 'CPUUtilization');
+    mocks = mockAccount(account);
+    const handler = await loadHandler<IdleEndpointsResult>('idle-endpoints', ENV);
+
+    // Act
+    const result = await handler({}, lambdaContext('idle-endpoints', 31_000));
+
+    // Assess
+    expect(result.published).toBe(true);
+    expect(result.idleEndpoints.map((endpoint) => endpoint.name)).toEqual(['idle-one']);
+    expect(result.unchecked).toEqual([]);
+    expect(result.report?.email).toContain('  Could not judge (utilisation could not be listed: no answer in time): ranker (us-east-1).');
   });
 });

@@ -47,7 +47,7 @@ import { readRecommendationJob, type RecommendationJob } from '../domain/inferen
 import type { MetricsReader } from '../aws/cloudwatch.ts';
 import { arnKey, type TagReader } from '../aws/tagging.ts';
 import { mapSettled, type Settled } from '../util/concurrency.ts';
-import { NO_DEADLINE, REGION_GRACE_MS, regionOutOfTime, withinDeadline, type Deadline } from '../util/deadline.ts';
+import { NO_DEADLINE, REGION_GRACE_MS, regionOutOfTime, settleWithin, withinDeadline, type Deadline } from '../util/deadline.ts';
 import type { IdleEndpointsEvent } from '../lambda/events.ts';
 import { COMPONENT_STATE, ENDPOINT_STATE, type BotState } from '../aws/bot-state.ts';
 
@@ -61,6 +61,12 @@ interface RegionReaders {
   /** Completed Inference Recommender jobs (rightsizing cites them); absent: none are cited. */
   readonly recommendations?: RecommendationReader | undefined;
 }
+
+/**
+ * How long rightsizing's own reads may run past the idle check's (the utilisation lists after the
+ * traffic lists; the recommender jobs after the describes) before they are given up for the day.
+ */
+const OPTIONAL_READ_WAIT_MS = 10_000;
 
 /** Jobs described a region and run: each is one call, and a citation is a courtesy, not a judgement. */
 const MAX_RECOMMENDATION_JOBS = 10;
@@ -373,8 +379,11 @@ async function collectRegion(
 
   // Without any one of these the verdicts would be guesses (a skipped endpoint reported, component
   // or async traffic missed), so a failure here leaves the region unchecked rather than half-checked.
+  const componentsListed = readers.endpoints.listInferenceComponents();
+  // Rightsizing's lists run alongside; they are a suggestion's, so they never hold up the idle check (below).
+  const usageRead = readUsageInputs(readers, componentsListed);
   const [components, skipTags, actionTags, ...trafficMetrics] = await Promise.allSettled([
-    readers.endpoints.listInferenceComponents(),
+    componentsListed,
     readers.tags.findTagged(HOSTING_RESOURCE_TYPES, TAGS.skip),
     readers.tags.findTagged('sagemaker:endpoint', TAGS.idleAction),
     ...TRAFFIC_METRICS.map(({ metricName }) => readers.metrics.listMetrics('AWS/SageMaker', metricName)),
@@ -387,8 +396,11 @@ async function collectRegion(
     if (outcome.status === 'rejected') return failed(`ListMetrics (${TRAFFIC_METRICS[index]?.metricName})`, outcome.reason, listed.length);
     metrics.push(...outcome.value);
   }
-  // Rightsizing is a suggestion: what it cannot read leaves its endpoints unjudged, never the idle check undone.
-  const usageInputs = await readUsageInputs(readers, components.value);
+  // Rightsizing is a suggestion: what it cannot read, or read in time, leaves its endpoints unjudged, never the idle check undone.
+  const usageInputs = await settleWithin(usageRead, OPTIONAL_READ_WAIT_MS, options.deadline ?? NO_DEADLINE, {
+    status: 'unavailable',
+    reason: 'utilisation could not be listed: no answer in time',
+  });
 
   // One bulk read for the whole region, invocations and peaks together; the adapter matches
   // GetMetricData's answers to queries by Id.
@@ -439,7 +451,14 @@ async function collectRegion(
     return { ...optOut, ...skipTags.value.get(arnKey(arn)) };
   };
   const componentsRead = await readComponents(busyDescribed, hosted, ownerTagsOf, readers, options);
-  const recommendations = await readRecommendations(region, modelsOf(busyDescribed, details), readers);
+  const recommendations = await settleWithin(
+    readRecommendations(region, modelsOf(busyDescribed, details), readers),
+    OPTIONAL_READ_WAIT_MS,
+    options.deadline ?? NO_DEADLINE,
+    {
+      recommendationFailures: [{ region, stage: 'Inference Recommender jobs', reason: 'no answer in time' }],
+    },
+  );
 
   return {
     ...recommendations,
@@ -521,8 +540,9 @@ type UsageInputs =
   | { readonly status: 'unavailable'; readonly reason: string };
 
 /** The usage series CloudWatch lists, and the owners' rightsizing tags: one ListMetrics per metric (one for all component metrics), one tag search per key. */
-async function readUsageInputs(readers: RegionReaders, components: readonly InferenceComponentListing[]): Promise<UsageInputs> {
+async function readUsageInputs(readers: RegionReaders, componentsListed: Promise<readonly InferenceComponentListing[]>): Promise<UsageInputs> {
   try {
+    const components = await componentsListed;
     const [optOutTags, sloTags, ...lists] = await Promise.all([
       readers.tags.findTagged(HOSTING_RESOURCE_TYPES, TAGS.rightsizing),
       readers.tags.findTagged('sagemaker:endpoint', TAGS.latencySloMs),

@@ -13,10 +13,12 @@ interface Deadline {
   readonly passed: () => boolean;
   /** Settles `afterMs` after the deadline (never, without one): what work in flight is raced against. */
   readonly whenPassed: (afterMs?: number) => Promise<void>;
+  /** Milliseconds until the deadline (Infinity without one). */
+  readonly remainingMs: () => number;
 }
 
 /** No Lambda timeout (tests, the CLI): never passes. */
-const NO_DEADLINE: Deadline = { passed: () => false, whenPassed: () => new Promise<void>(() => undefined) };
+const NO_DEADLINE: Deadline = { passed: () => false, whenPassed: () => new Promise<void>(() => undefined), remainingMs: () => Number.POSITIVE_INFINITY };
 
 /**
  * How long after the deadline a whole region's read is given up: its calls in flight were given up
@@ -30,6 +32,7 @@ function deadlineFrom(context: { getRemainingTimeInMillis(): number } | undefine
   const timers = new Map<number, Promise<void>>();
   return {
     passed: () => now() >= endsAt,
+    remainingMs: () => Math.max(0, endsAt - now()),
     whenPassed: (afterMs = 0) => {
       let timer = timers.get(afterMs);
       if (!timer) {
@@ -56,6 +59,19 @@ function withinDeadline<T>(work: Promise<T>, deadline: Deadline, afterMs = 0): P
   ]);
 }
 
+/**
+ * The work, or `fallback` once `ms` have passed, or a quarter of the time left before the deadline,
+ * whichever comes first: for optional reads (a suggestion's) that must never hold up the work that
+ * matters, which keeps at least three quarters. What is given up is left behind, as with withinDeadline.
+ */
+function settleWithin<T>(work: Promise<T>, ms: number, deadline: Deadline, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), Math.min(ms, deadline.remainingMs() / 4)).unref();
+  });
+  return Promise.race([work, waited]).finally(() => clearTimeout(timer));
+}
+
 class OutOfTimeError extends Error {
   constructor() {
     super('not checked: out of time (stopped before the Lambda timeout so the report could go out)');
@@ -71,5 +87,5 @@ function regionOutOfTime<T>(region: string, empty: T): (error: unknown) => T & {
   };
 }
 
-export { deadlineFrom, withinDeadline, regionOutOfTime, REGION_GRACE_MS, NO_DEADLINE, FINISH_RESERVE_MS, OutOfTimeError };
+export { deadlineFrom, withinDeadline, settleWithin, regionOutOfTime, REGION_GRACE_MS, NO_DEADLINE, FINISH_RESERVE_MS, OutOfTimeError };
 export type { Deadline };
