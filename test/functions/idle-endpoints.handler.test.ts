@@ -143,7 +143,10 @@ describe('Function: idle-endpoints handler', () => {
     // Assess
     expect(result.idleEndpoints).toEqual([]);
     expect(result.summary.unchecked).toBe(2);
-    expect(result.report).toBeNull();
+    // Not silence: a day with nothing idle but endpoints not checked says so.
+    expect(result.report?.subject).toBe('SageMaker: no idle endpoints found; 2 endpoints could not be checked');
+    expect(result.report?.sms).toBe('SageMaker: no idle endpoints found. 2 endpoints could not be checked. Details by email.');
+    expect(result.report?.email).toContain('COULD NOT BE CHECKED (counted neither idle nor busy)');
   });
 
   it('in a dry run publishes nothing and returns the exact texts', async () => {

@@ -19,6 +19,20 @@ describe('Function: renderIdleEndpointsReport', () => {
     expect(report).toBeUndefined();
   });
 
+  it('says so when nothing is idle but a region could not be read: silence would read as all checked', () => {
+    // Act
+    const report = render({
+      regions: ['us-east-1', 'eu-west-1'],
+      endpoints: [endpointSnapshot({ traffic: { status: 'read', series: [variantTraffic('AllTraffic', [1])] } })],
+      regionFailures: [{ region: 'eu-west-1', stage: 'ListEndpoints', reason: 'AccessDeniedException: not authorized' }],
+    });
+
+    // Assess
+    expect(report?.subject).toBe('SageMaker: no idle endpoints found; 1 region could not be checked');
+    expect(report?.email).toContain('COULD NOT BE CHECKED (counted neither idle nor busy)');
+    expect(report?.email).toContain('AccessDeniedException: not authorized');
+  });
+
   it('says the point in the subject and the facts in the email', () => {
     // Prepare
     const endpoints = [

@@ -194,8 +194,22 @@ function underUsedText(rightsizing: RightsizingReport | undefined): string {
   return rightsizing && rightsizing.suggestions.length > 0 ? ` Under-used: ${usdShort(rightsizing.totalSavingPerDay)}/day could be saved.` : '';
 }
 
+/** `2 endpoints and 1 region`: what could not be checked, endpoints by name and whole regions. */
+function uncheckedText(plan: IdleEndpointsPlan): string {
+  const endpoints = plan.unchecked.filter((entry) => entry.name !== undefined).length;
+  const regions = plan.unchecked.length - endpoints;
+  return [...(endpoints > 0 ? [plural(endpoints, 'endpoint')] : []), ...(regions > 0 ? [plural(regions, 'region')] : [])].join(' and ');
+}
+
 function renderSms(plan: IdleEndpointsPlan, actions: IdleActions, rightsizing?: RightsizingReport): string {
   const underUsed = underUsedText(rightsizing);
+  const unchecked = plan.unchecked.length > 0 ? ` ${uncheckedText(plan)} could not be checked.` : '';
+  if (plan.idle.length === 0 && unchecked) {
+    return fitSms([
+      `SageMaker: no idle endpoints found.${unchecked}${underUsed} Details by email.`,
+      `SageMaker: no idle endpoints found.${unchecked} Details by email.`,
+    ]);
+  }
   if (plan.idle.length === 0) return fitSms([`SageMaker: no idle endpoints.${underUsed} Details by email.`, `SageMaker: no idle endpoints.${underUsed}`]);
   const count = plural(plan.idle.length, 'idle endpoint');
   const top = plan.idle[0];
@@ -211,12 +225,14 @@ function renderSms(plan: IdleEndpointsPlan, actions: IdleActions, rightsizing?: 
   return fitSms(candidates);
 }
 
-/** Undefined when nothing is idle and nothing is under-used: such a run sends nothing. */
+/** Undefined when nothing is idle, nothing is under-used and everything was checked: such a run sends nothing. */
 function renderIdleEndpointsReport(plan: IdleEndpointsPlan, actions: IdleActions = NO_ACTIONS, rightsizing?: RightsizingReport): RenderedReport | undefined {
   const suggestions = rightsizing?.suggestions.length ?? 0;
   // Fewer copies and rarely called variants come without a saving counted: named, never summed.
   const unpriced = (rightsizing?.fewerCopies.length ?? 0) + (rightsizing?.rarelyCalled.length ?? 0);
-  if (plan.idle.length === 0 && (actions.notes ?? []).length === 0 && suggestions === 0 && unpriced === 0) return undefined;
+  // What could not be checked is said even on a day with nothing else: silence would read as "all checked".
+  const unchecked = plan.unchecked.length;
+  if (plan.idle.length === 0 && (actions.notes ?? []).length === 0 && suggestions === 0 && unpriced === 0 && unchecked === 0) return undefined;
   const acted = actionCount(actions);
   const subject =
     plan.idle.length === 0 && suggestions > 0
@@ -225,9 +241,11 @@ function renderIdleEndpointsReport(plan: IdleEndpointsPlan, actions: IdleActions
         )
       : plan.idle.length === 0 && unpriced > 0
         ? subjectLine(`SageMaker: no idle endpoints; ${plural(unpriced, 'rightsizing suggestion')}`)
-        : subjectLine(
-            `SageMaker: ${plural(plan.idle.length, 'idle endpoint')} wasting ${totalText(plan, usdShort)} (${regionsWithIdle(plan)})${acted ? `, ${acted}` : ''}`,
-          );
+        : plan.idle.length === 0 && unchecked > 0
+          ? subjectLine(`SageMaker: no idle endpoints found; ${uncheckedText(plan)} could not be checked`)
+          : subjectLine(
+              `SageMaker: ${plural(plan.idle.length, 'idle endpoint')} wasting ${totalText(plan, usdShort)} (${regionsWithIdle(plan)})${acted ? `, ${acted}` : ''}`,
+            );
   const sms = renderSms(plan, actions, rightsizing);
   return fitToMessageLimit(plan.idle.length, (shown) => ({ subject, email: renderEmail(plan, actions, shown, rightsizing), sms }));
 }
