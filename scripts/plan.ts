@@ -197,8 +197,10 @@ async function plan(options: Options, logger: RunLogger, session: Session): Prom
       { dryRun: true, action: 'check' },
       {
         ...live,
-        // A replayed snapshot has no account behind it: the dry run names what is due and reads nothing.
+        // A replayed snapshot has no account behind it: the dry run names what is due and reads nothing,
+        // the Price List included (the embedded table prices it, and the report says so).
         actionsFor: replay ? undefined : live.actionsFor,
+        priceList: replay ? undefined : live.priceList,
         collect: async () => {
           if (replay) return replay;
           const snapshot = await live.collect(NO_DEADLINE);

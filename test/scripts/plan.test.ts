@@ -51,4 +51,14 @@ describe('Script: plan', () => {
     expect(status).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ job: 'idle-endpoints', dryRun: true, published: false });
   });
+
+  it('runs the demo offline: no AWS call tried, no credentials hint, prices from the embedded table and said so', () => {
+    // Act: no credentials at all in this environment.
+    const { status, stdout, stderr } = plan(['--demo']);
+
+    // Assess
+    expect(status).toBe(0);
+    expect(stdout).toContain('Prices: embedded table of 2026-11 (us-east-1, us-east-2, us-west-2), Price List not read.');
+    expect(`${stdout}${stderr}`).not.toMatch(/credential/i);
+  });
 });
