@@ -20,7 +20,7 @@ import {
   type FakeSeries,
 } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
-import { recordMetrics } from '../support/metrics.ts';
+import { recordMetrics, type RecordedMetrics } from '../support/metrics.ts';
 
 const NOW = new Date('2026-11-20T09:00:00Z');
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -49,9 +49,21 @@ function m5(
   };
 }
 
+const CONFIG = parseIdleEndpointsConfig({ AWS_REGION: 'us-east-1', STATE_KEY_ID: STATE_KEY_ARN, TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot' });
+
 describe('Function: rightsizing in the idle-endpoints run', () => {
   let mocks: ReturnType<typeof mockAccount> | undefined;
   afterEach(() => mocks?.restore());
+
+  /** The daily run on `account` at NOW, through the live wiring and the mocked SDK; a real run unless told otherwise. */
+  function dailyRun(account: FakeAccount, options: { dryRun?: boolean; metrics?: RecordedMetrics } = {}) {
+    account.clock = () => NOW;
+    mocks = mockAccount(account);
+    return runIdleEndpoints(
+      { action: 'check', dryRun: options.dryRun ?? false },
+      { ...liveIdleEndpointsDeps(CONFIG, createIdleEndpointsClients(), silent, () => NOW), metrics: options.metrics ?? recordMetrics() },
+    );
+  }
 
   it('names the under-used by saving with their figures, keeps the SLO-bound, says what it cannot judge, and changes nothing', async () => {
     // Prepare
@@ -68,15 +80,9 @@ describe('Function: rightsizing in the idle-endpoints run', () => {
       [...accounts.map((entry) => entry.endpoint), noMetrics],
       [...accounts.flatMap((entry) => entry.series), variantSeries('no-metrics', 'AllTraffic', NOW, busyHours, 5)],
     );
-    account.clock = () => NOW;
-    mocks = mockAccount(account);
-    const config = parseIdleEndpointsConfig({ AWS_REGION: 'us-east-1', STATE_KEY_ID: STATE_KEY_ARN, TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot' });
 
     // Act: a real run, not a dry run: rightsizing must still change nothing.
-    const result = await runIdleEndpoints(
-      { action: 'check', dryRun: false },
-      { ...liveIdleEndpointsDeps(config, createIdleEndpointsClients(), silent, () => NOW), metrics: recordMetrics() },
-    );
+    const result = await dailyRun(account);
 
     // Assess
     const email = result.report?.email ?? '';
@@ -132,15 +138,9 @@ describe('Function: rightsizing in the idle-endpoints run', () => {
       ],
       components,
     );
-    account.clock = () => NOW;
-    mocks = mockAccount(account);
-    const config = parseIdleEndpointsConfig({ AWS_REGION: 'us-east-1', STATE_KEY_ID: STATE_KEY_ARN, TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot' });
 
     // Act
-    const result = await runIdleEndpoints(
-      { action: 'check', dryRun: false },
-      { ...liveIdleEndpointsDeps(config, createIdleEndpointsClients(), silent, () => NOW), metrics: recordMetrics() },
-    );
+    const result = await dailyRun(account);
 
     // Assess: chat goes 12 → 2 copies (12 × 5% = 60% of one copy; never below two); with pinned's 4
     // copies kept, 6 one-GPU copies fit on 2 instances, which is what the load needs too.
@@ -162,7 +162,6 @@ describe('Function: rightsizing in the idle-endpoints run', () => {
     // completed job, and a still newer failed one.
     const { endpoint, series } = m5('ranker', () => 480, {}, 40);
     const account = new FakeAccount([endpoint], series);
-    account.clock = () => NOW;
     const job = (name: string, status: 'COMPLETED' | 'FAILED', day: number, costPerHour: number) => ({
       name,
       modelName: 'ranker-config-model',
@@ -176,14 +175,9 @@ describe('Function: rightsizing in the idle-endpoints run', () => {
       ],
     });
     account.recommendationJobs.push(job('ranker-old', 'COMPLETED', 2, 0.3), job('ranker-new', 'COMPLETED', 12, 0.23), job('ranker-broken', 'FAILED', 15, 0.01));
-    mocks = mockAccount(account);
-    const config = parseIdleEndpointsConfig({ AWS_REGION: 'us-east-1', STATE_KEY_ID: STATE_KEY_ARN, TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot' });
 
     // Act
-    const result = await runIdleEndpoints(
-      { action: 'check', dryRun: true },
-      { ...liveIdleEndpointsDeps(config, createIdleEndpointsClients(), silent, () => NOW), metrics: recordMetrics() },
-    );
+    const result = await dailyRun(account, { dryRun: true });
 
     // Assess: today's model p99 is 40 ms; of the newer job's three, the cheapest no slower is ml.m5.xlarge.
     const email = result.report?.email ?? '';
@@ -226,17 +220,11 @@ describe('Function: rightsizing in the idle-endpoints run', () => {
       entries.map((entry) => entry.endpoint),
       entries.flatMap((entry) => entry.series),
     );
-    account.clock = () => NOW;
-    mocks = mockAccount(account);
-    const config = parseIdleEndpointsConfig({ AWS_REGION: 'us-east-1', STATE_KEY_ID: STATE_KEY_ARN, TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot' });
 
     const metrics = recordMetrics();
 
     // Act
-    const result = await runIdleEndpoints(
-      { action: 'check', dryRun: false },
-      { ...liveIdleEndpointsDeps(config, createIdleEndpointsClients(), silent, () => NOW), metrics },
-    );
+    const result = await dailyRun(account, { metrics });
 
     // Assess: ml.g5.xlarge $1.408/h and ml.m5.xlarge $0.23/h, each unused 324 of 336 hours.
     const email = result.report?.email ?? '';
