@@ -202,14 +202,6 @@ interface Ledger {
   rejected: number;
 }
 
-/**
- * The savings ledger's daily records: what each idle endpoint costs (the memory of the alert), one
- * day's saving of every idle action still in effect (verified state only), and of every alerted
- * endpoint its owner has since deleted or scaled to zero (kept in memory by GoneAfterAlert while it
- * stays gone). Following the actions also finishes recreates that reached InService. A read that
- * fails is logged and costs the ledger that day's records, never the run. A dry run follows and
- * reports, and records nothing.
- */
 /** The day's rightsizing suggestions: judged on the snapshot, priced by the run's own price book. Never acted on. */
 function underUsed(snapshot: IdleEndpointsSnapshot, idleHours: number, prices: PriceBook): RightsizingReport {
   const { usages, components, unjudged, notUnderUsed } = variantUsages(snapshot, idleHours);
@@ -222,6 +214,14 @@ function underUsed(snapshot: IdleEndpointsSnapshot, idleHours: number, prices: P
   return { ...report, rightSized: report.rightSized + notUnderUsed, recommenderUnread: snapshot.recommendationFailures };
 }
 
+/**
+ * The savings ledger's daily records: what each idle endpoint costs (the memory of the alert), one
+ * day's saving of every idle action still in effect (verified state only), and of every alerted
+ * endpoint its owner has since deleted or scaled to zero (kept in memory by GoneAfterAlert while it
+ * stays gone). Following the actions also finishes recreates that reached InService. A read that
+ * fails is logged and costs the ledger that day's records, never the run. A dry run follows and
+ * reports, and records nothing.
+ */
 async function ledgerPoints(plan: IdleEndpointsPlan, snapshot: IdleEndpointsSnapshot, deps: IdleEndpointsDeps, now: Date, dryRun: boolean): Promise<Ledger> {
   const { actionsFor, state } = deps;
   const ledger: Ledger = { points: [], notes: [], rejected: 0 };
@@ -336,7 +336,7 @@ async function collectIdleEndpointsSnapshot(options: CollectOptions): Promise<Id
   const perRegion = await Promise.all(
     options.regions.map((region) =>
       withinDeadline(collectRegion(region, options.readersFor(region), options), deadline, REGION_GRACE_MS).catch(
-        regionOutOfTime(region, { endpoints: [] as EndpointSnapshot[], recommendations: undefined, recommendationFailures: undefined }),
+        regionOutOfTime<Omit<RegionRead, 'failures'>>(region, { endpoints: [] }),
       ),
     ),
   );
@@ -354,16 +354,15 @@ async function collectIdleEndpointsSnapshot(options: CollectOptions): Promise<Id
   };
 }
 
-async function collectRegion(
-  region: string,
-  readers: RegionReaders,
-  options: CollectOptions,
-): Promise<{
-  endpoints: EndpointSnapshot[];
-  failures: RunFailure[];
-  recommendations?: Array<RecommendationJob & { region: string }>;
-  recommendationFailures?: RunFailure[];
-}> {
+/** What one region's read gives the snapshot. */
+interface RegionRead {
+  readonly endpoints: EndpointSnapshot[];
+  readonly failures: RunFailure[];
+  readonly recommendations?: Array<RecommendationJob & { region: string }> | undefined;
+  readonly recommendationFailures?: RunFailure[] | undefined;
+}
+
+async function collectRegion(region: string, readers: RegionReaders, options: CollectOptions): Promise<RegionRead> {
   const failed = (stage: string, error: unknown, unchecked?: number) => ({
     endpoints: [],
     failures: [{ region, stage, reason: `${describeFailure(error)}${unchecked ? ` (${unchecked} InService endpoints not checked)` : ''}` }],
