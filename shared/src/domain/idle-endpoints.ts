@@ -6,7 +6,7 @@
 import { isSkipped, type Tags } from './tags.ts';
 import type { PriceBook } from './prices.ts';
 import type { EndpointUsage } from './usage.ts';
-import { optedOut, TARGET_PEAK_PERCENT, type ComponentToJudge, type Unjudged, type VariantUsage } from './rightsizing.ts';
+import { endToEndP99, optedOut, TARGET_PEAK_PERCENT, type ComponentToJudge, type Unjudged, type VariantUsage } from './rightsizing.ts';
 import { reservationOf } from './component-rightsizing.ts';
 import { citeRecommendation, type RecommendationJob } from './inference-recommender.ts';
 import { RARELY_CALLED_SHARE } from './low-traffic.ts';
@@ -475,8 +475,7 @@ function variantUsages(
               ? activityOf(endpoint, variant.variantName, now, snapshot.lookbackDays)
               : undefined,
         });
-        const latencyP99Ms =
-          latency?.modelMs !== undefined || latency?.overheadMs !== undefined ? (latency?.modelMs ?? 0) + (latency?.overheadMs ?? 0) : undefined;
+        const latencyP99Ms = endToEndP99(latency);
         for (const component of endpoint.components ?? []) {
           if (component.variantName !== variant.variantName || component.status !== 'read') continue;
           components.push({

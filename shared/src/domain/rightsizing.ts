@@ -235,6 +235,12 @@ function smallerSize(
   return best;
 }
 
+/** Model + overhead p99 in ms, where either is published: what a caller waits, less the network. */
+function endToEndP99(latency: VariantUsage['latency']): number | undefined {
+  if (latency?.modelMs === undefined && latency?.overheadMs === undefined) return undefined;
+  return (latency.modelMs ?? 0) + (latency.overheadMs ?? 0);
+}
+
 /** Why the owner's latency SLO (tag) forbids a smaller footprint, if it does: p99 above half the SLO, or not known. */
 function latencyHoldsBack(tags: Tags, latencyP99Ms: number | undefined): string | undefined {
   const slo = latencySlo(tags);
@@ -274,10 +280,7 @@ function judgeVariant(usage: VariantUsage, policy: RightsizingPolicy): Rightsizi
   const savingPerDay = best ? costPerDay - best.newCostPerDay : 0;
   if (!best || savingPerDay < MIN_SAVING_PER_DAY || savingPerDay < costPerDay * MIN_SAVING_SHARE) return { kind: 'right-sized', usage };
 
-  const latencyP99Ms =
-    usage.latency?.modelMs !== undefined || usage.latency?.overheadMs !== undefined
-      ? (usage.latency?.modelMs ?? 0) + (usage.latency?.overheadMs ?? 0)
-      : undefined;
+  const latencyP99Ms = endToEndP99(usage.latency);
   const saving = roundCents(savingPerDay);
   const heldBack = latencyHoldsBack(usage.tags, latencyP99Ms);
   if (heldBack) return { kind: 'kept-for-latency', region: usage.region, endpointName: usage.endpointName, usage, savingPerDay: saving, reason: heldBack };
@@ -309,8 +312,7 @@ function rarelyCalled(usage: VariantUsage, policy: RightsizingPolicy): RarelyCal
   const pricePerHour = policy.prices.hourlyPrice(usage.region, usage.instanceType)?.pricePerHour;
   const memory = usage.busiest?.memory ?? usage.peaks.memory;
   if (!hardware || pricePerHour === undefined || memory === undefined) return undefined;
-  const latency = usage.latency;
-  const latencyP99Ms = latency?.modelMs !== undefined || latency?.overheadMs !== undefined ? (latency?.modelMs ?? 0) + (latency?.overheadMs ?? 0) : undefined;
+  const latencyP99Ms = endToEndP99(usage.latency);
   const judged = judgeRarelyCalled({
     instanceType: usage.instanceType,
     instanceCount: usage.instanceCount,
@@ -433,7 +435,7 @@ function judgeRightsizing(
   };
 }
 
-export { judgeRightsizing, optedOut, latencySlo, TARGET_PEAK_PERCENT, MIN_REDUNDANT_INSTANCES };
+export { judgeRightsizing, optedOut, latencySlo, endToEndP99, TARGET_PEAK_PERCENT, MIN_REDUNDANT_INSTANCES };
 export type {
   VariantUsage,
   RarelyCalledVariant,
