@@ -90,7 +90,8 @@ describe('Function: selectEndpointsToDescribe', () => {
     ];
 
     // Act
-    const selected = selectEndpointsToDescribe(endpoints, 24, 3600, NOW, 14);
+    const { idle, busy } = selectEndpointsToDescribe(endpoints, 24, 3600, NOW, 14);
+    const selected = [...idle, ...busy];
 
     // Assess
     expect(selected.map((endpoint) => endpoint.name)).toEqual(['idle']);

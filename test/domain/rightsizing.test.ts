@@ -162,7 +162,8 @@ describe('Domain: which endpoints are described', () => {
     ];
 
     // Act
-    const described = selectEndpointsToDescribe(endpoints, 24, 3600, NOW, 14).map((endpoint) => endpoint.name);
+    const selected = selectEndpointsToDescribe(endpoints, 24, 3600, NOW, 14);
+    const described = [...selected.idle, ...selected.busy].map((endpoint) => endpoint.name);
 
     // Assess
     expect(described).toEqual(['idle', 'roomy', 'rare-full']);

@@ -9,8 +9,10 @@ import { describeFailure } from '../errors.ts';
 import type { DataPoint, MetricIdentity, MetricSeriesRequest, SeriesResult } from '../domain/metric-series.ts';
 
 interface MetricsReader {
-  /** Every series of the metric that reported in the last two weeks. */
-  /** Every metric of `namespace` named `metricName`, or of any name when it is omitted (one listing for a whole namespace). */
+  /**
+   * Every series that reported in the last two weeks of `namespace` named `metricName`, or of any
+   * name when it is omitted (one listing for a whole namespace).
+   */
   listMetrics(namespace: string, metricName?: string): Promise<MetricIdentity[]>;
   /** One result per request, in the same order; a failure marks only the series it touched. */
   readSeries(requests: readonly MetricSeriesRequest[], range: { start: Date; end: Date; periodSeconds: number }): Promise<SeriesResult[]>;

@@ -7,8 +7,8 @@
  */
 import { GetProductsCommand, type GetProductsCommandOutput, type PricingClient } from '@aws-sdk/client-pricing';
 import { describeFailure } from '../errors.ts';
-import { assemblePriceList, instanceFamily, readPriceListRow, type FamilyAnswer, type PriceListRow } from '../domain/price-list.ts';
-import type { PriceListReading } from '../domain/prices.ts';
+import { assemblePriceList, readPriceListRow, type FamilyAnswer, type PriceListRow } from '../domain/price-list.ts';
+import { instanceFamily, type PriceListReading } from '../domain/prices.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import { NO_DEADLINE, OutOfTimeError, type Deadline } from '../util/deadline.ts';
 

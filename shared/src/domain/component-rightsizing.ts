@@ -15,7 +15,7 @@
 import type { ComponentCopies } from './hosting.ts';
 import type { InstanceHardware } from './prices.ts';
 import type { RawPeaks } from './rightsizing.ts';
-import { isSkipped, TAGS, type Tags } from './tags.ts';
+import type { Tags } from './tags.ts';
 import { roundCents } from './units.ts';
 
 /** Same headroom as for instances: after the change, each copy's peak stays at or under this. */
@@ -74,11 +74,6 @@ interface ComponentPolicy {
 
 function reservationOf(copies: ComponentCopies): CopyReservation {
   return { accelerators: copies.acceleratorsPerCopy ?? 0, cpuCores: copies.cpuCoresPerCopy ?? 0, memoryMb: copies.memoryMbPerCopy ?? 0 };
-}
-
-/** Opted out on its own tags: skipped, or rightsizing off. */
-function componentLeftOut(tags: Tags): boolean {
-  return isSkipped(tags) || tags[TAGS.rightsizing]?.trim().toLowerCase() === 'off';
 }
 
 function judgeComponent(usage: ComponentUsage, policy: ComponentPolicy): ComponentVerdict {
@@ -146,5 +141,5 @@ function copiesFit(hosted: readonly HostedCopies[], instances: number, hardware:
   return true;
 }
 
-export { judgeComponent, componentLeftOut, copiesFit, reservationOf, COPY_TARGET_PEAK_PERCENT, MIN_REDUNDANT_COPIES };
+export { judgeComponent, copiesFit, reservationOf, COPY_TARGET_PEAK_PERCENT, MIN_REDUNDANT_COPIES };
 export type { ComponentUsage, ComponentVerdict, ComponentPolicy, CopyReservation, HostedCopies };

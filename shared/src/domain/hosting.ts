@@ -57,16 +57,16 @@ interface ComponentCopies {
   readonly memoryMbPerCopy?: number | undefined;
 }
 
-/** Components by the endpoint that hosts them. */
-function componentsByEndpoint<C extends { readonly endpointName: string }>(components: readonly C[]): Map<string, C[]> {
-  const byEndpoint = new Map<string, C[]>();
-  for (const component of components) {
-    const list = byEndpoint.get(component.endpointName) ?? [];
-    list.push(component);
-    byEndpoint.set(component.endpointName, list);
+/** Anything of an endpoint (its components, its metric series) by the endpoint's name, in order. */
+function groupByEndpoint<T extends { readonly endpointName: string }>(items: readonly T[]): Map<string, T[]> {
+  const byEndpoint = new Map<string, T[]>();
+  for (const item of items) {
+    const list = byEndpoint.get(item.endpointName) ?? [];
+    list.push(item);
+    byEndpoint.set(item.endpointName, list);
   }
   return byEndpoint;
 }
 
-export { componentsByEndpoint };
+export { groupByEndpoint };
 export type { EndpointListing, InferenceComponentListing, VariantCapacity, HostedVariant, EndpointHosting, ComponentCopies };

@@ -3,10 +3,10 @@
  * policy in, decisions out. No AWS SDK, no clock, no environment: `now` is the snapshot's own
  * capture time, so a saved snapshot replays to the same decisions.
  */
-import { isSkipped, type Tags } from './tags.ts';
+import { isSkipped, optedOutOfRightsizing as optedOut, type Tags } from './tags.ts';
 import type { PriceBook } from './prices.ts';
 import type { EndpointUsage } from './usage.ts';
-import { endToEndP99, optedOut, TARGET_PEAK_PERCENT, type ComponentToJudge, type Unjudged, type VariantUsage } from './rightsizing.ts';
+import { endToEndP99, TARGET_PEAK_PERCENT, type ComponentToJudge, type Unjudged, type VariantUsage } from './rightsizing.ts';
 import { reservationOf } from './component-rightsizing.ts';
 import { citeRecommendation, type RecommendationJob } from './inference-recommender.ts';
 import { RARELY_CALLED_SHARE } from './low-traffic.ts';
@@ -221,8 +221,10 @@ function assessTraffic(endpoint: EndpointSnapshot, idleHours: number, periodSeco
 
 /**
  * Describes cost API calls: the idle endpoints (for their cost), and the busy ones whose peaks leave
- * room for a smaller footprint (for their instance types and counts). A busy endpoint whose memory
- * peak is already above what a suggestion leaves, or that has no utilisation series, needs no describe.
+ * room for a smaller footprint or that are rarely called (for their instance types and counts). A
+ * busy endpoint whose memory peak is already above what a suggestion leaves, or that has no
+ * utilisation series, needs no describe. Describe the idle ones first: when time runs short, what
+ * the alert and the idle actions need is read before any suggestion's.
  */
 function selectEndpointsToDescribe(
   endpoints: readonly EndpointSnapshot[],
@@ -230,13 +232,14 @@ function selectEndpointsToDescribe(
   periodSeconds: number,
   now: Date,
   lookbackDays: number,
-): EndpointSnapshot[] {
+): { readonly idle: EndpointSnapshot[]; readonly busy: EndpointSnapshot[] } {
   const verdicts = endpoints.map((endpoint) => ({ endpoint, verdict: assessTraffic(endpoint, idleHours, periodSeconds, now).verdict }));
-  // The idle ones first: when time runs short, what the alert and the idle actions need is read before any suggestion's.
-  return [
-    ...verdicts.filter(({ verdict }) => verdict === 'idle'),
-    ...verdicts.filter(({ endpoint, verdict }) => verdict === 'busy' && (mayBeUnderUsed(endpoint) || mayBeRarelyCalled(endpoint, now, lookbackDays))),
-  ].map(({ endpoint }) => endpoint);
+  return {
+    idle: verdicts.filter(({ verdict }) => verdict === 'idle').map(({ endpoint }) => endpoint),
+    busy: verdicts
+      .filter(({ endpoint, verdict }) => verdict === 'busy' && (mayBeUnderUsed(endpoint) || mayBeRarelyCalled(endpoint, now, lookbackDays)))
+      .map(({ endpoint }) => endpoint),
+  };
 }
 
 function mayBeUnderUsed(endpoint: EndpointSnapshot): boolean {

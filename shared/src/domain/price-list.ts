@@ -5,7 +5,7 @@
  * endpoint and only a notebook usage type prices a notebook instance. Anything that does not parse
  * cleanly is left out, and the caller falls back to the embedded table for it.
  */
-import { priceKey, type InstanceHardware, type PriceListFamily, type PriceListReading } from './prices.ts';
+import { instanceFamily, priceKey, type InstanceHardware, type PriceListFamily, type PriceListReading } from './prices.ts';
 
 type PriceListUse = 'hosting' | 'notebook';
 
@@ -93,11 +93,6 @@ function hardwareOf(attributes: Json): InstanceHardware | undefined {
   return { accelerators, vcpus, memoryGiB, ...(accelerators > 0 && gpuMemoryGiB !== undefined ? { gpuMemoryGiB } : {}) };
 }
 
-/** `ml.g5.12xlarge` → `ml.g5`: what one Price List query asks for (a family's sizes in one region). */
-function instanceFamily(instanceType: string): string {
-  return instanceType.split('.').slice(0, 2).join('.');
-}
-
 /** One region and family as queried: the rows it answered, or why it did not answer. */
 interface FamilyAnswer {
   readonly region: string;
@@ -134,6 +129,6 @@ function assemblePriceList(readOn: string, answers: readonly FamilyAnswer[]): Pr
   return { readOn, hosting: prices.hosting, notebook: prices.notebook, hardware, families };
 }
 
-export { readPriceListRow, instanceFamily, assemblePriceList };
+export { readPriceListRow, assemblePriceList };
 export type { FamilyAnswer };
 export type { PriceListRow, PriceListUse };

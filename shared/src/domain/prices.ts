@@ -50,6 +50,11 @@ interface PriceListReading {
 
 const priceKey = (region: string, instanceType: string) => `${region} ${instanceType}`;
 
+/** `ml.g5.12xlarge` → `ml.g5`: its family, whose sizes share one kind of hardware. */
+function instanceFamily(instanceType: string): string {
+  return instanceType.split('.').slice(0, 2).join('.');
+}
+
 /**
  * Compiled from AWS's public SageMaker pricing page (real-time inference, on-demand, US East
  * (N. Virginia)); us-east-2 and us-west-2 list the same prices for these types. Prices change:
@@ -200,7 +205,7 @@ function createPriceBook(overrides: PriceOverrides, listed?: PriceListReading): 
       const fromList = region ? listed?.hardware.get(priceKey(region, instanceType)) : firstListedHardware(listed, instanceType);
       if (fromList) return fromList;
       const tabled = INSTANCE_SPECS[instanceType];
-      const gpuMemoryGiB = tabled && tabled.accelerators > 0 ? GPU_MEMORY_GIB[instanceType.split('.').slice(0, 2).join('.')] : undefined;
+      const gpuMemoryGiB = tabled && tabled.accelerators > 0 ? GPU_MEMORY_GIB[instanceFamily(instanceType)] : undefined;
       return tabled && { accelerators: tabled.accelerators, vcpus: tabled.vcpus, memoryGiB: tabled.memoryGiB, ...(gpuMemoryGiB ? { gpuMemoryGiB } : {}) };
     },
     familySizes(region, family) {
@@ -268,5 +273,5 @@ function parsePriceOverrides(value: unknown): PriceOverrides {
   return overrides;
 }
 
-export { PRICE_TABLE_SOURCE, PRICED_REGIONS, NOTEBOOK_PRICE_SOURCE, createPriceBook, parsePriceOverrides, notebookHourlyPrice, priceKey };
+export { PRICE_TABLE_SOURCE, PRICED_REGIONS, NOTEBOOK_PRICE_SOURCE, createPriceBook, parsePriceOverrides, notebookHourlyPrice, priceKey, instanceFamily };
 export type { InstanceSpec, InstanceHardware, PriceOverrides, PriceBook, HourlyPrice, PriceSource, PriceListReading, PriceListFamily };

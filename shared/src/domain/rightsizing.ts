@@ -9,11 +9,11 @@
  * keeps needing them whatever the count. Fewer instances is judged on the first two added up; a
  * smaller size on all four, against the smaller size's capacity.
  */
-import type { InstanceHardware, PriceBook } from './prices.ts';
+import { instanceFamily, type InstanceHardware, type PriceBook } from './prices.ts';
 import type { Citation } from './inference-recommender.ts';
 import { judgeRarelyCalled, type RarelyCalled } from './low-traffic.ts';
-import { TAGS, type Tags } from './tags.ts';
-import { componentLeftOut, copiesFit, judgeComponent, type ComponentUsage, type ComponentVerdict, type HostedCopies } from './component-rightsizing.ts';
+import { isSkipped, optedOutOfRightsizing as optedOut, TAGS, type Tags } from './tags.ts';
+import { copiesFit, judgeComponent, type ComponentUsage, type ComponentVerdict, type HostedCopies } from './component-rightsizing.ts';
 import { roundCents } from './units.ts';
 
 /** Each dimension's peak after a suggested change stays at or under this share of capacity. */
@@ -121,11 +121,6 @@ interface RightsizingPolicy {
   readonly lookbackDays: number;
 }
 
-/** `ops-bot:rightsizing = off` opts a variant's endpoint out; `ops-bot:skip` is handled before, with every job. */
-function optedOut(tags: Tags): boolean {
-  return tags[TAGS.rightsizing]?.trim().toLowerCase() === 'off';
-}
-
 /** The SLO the owner tagged, `ops-bot:latency-slo-ms`; `invalid` when the tag says something else. */
 function latencySlo(tags: Tags): number | 'invalid' | undefined {
   const raw = tags[TAGS.latencySloMs];
@@ -210,7 +205,7 @@ function smallerSize(
   currentPrice: number,
   policy: RightsizingPolicy,
 ): { type: string; price: number } | undefined {
-  const family = usage.instanceType.split('.').slice(0, 2).join('.');
+  const family = instanceFamily(usage.instanceType);
   const gpuMemoryTotal = (hardware: InstanceHardware) => (hardware.gpuMemoryGiB === undefined ? undefined : hardware.gpuMemoryGiB * hardware.accelerators);
   const fits = (candidate: InstanceHardware) => {
     const holds = (used: number | undefined, now: number | undefined, then: number | undefined) =>
@@ -372,7 +367,8 @@ function judgeRightsizing(
   components: readonly ComponentToJudge[] = [],
 ): RightsizingReport {
   const componentVerdicts = components
-    .filter((component) => !optedOut(component.endpointTags) && !componentLeftOut(component.tags))
+    // An endpoint's skip was handled with every job; a component's own is read here.
+    .filter((component) => !optedOut(component.endpointTags) && !optedOut(component.tags) && !isSkipped(component.tags))
     .map((component) => {
       const hardware = component.instanceType ? policy.prices.instanceSpec(component.instanceType, component.region) : undefined;
       const pricePerHour = component.instanceType ? policy.prices.hourlyPrice(component.region, component.instanceType)?.pricePerHour : undefined;
@@ -435,7 +431,7 @@ function judgeRightsizing(
   };
 }
 
-export { judgeRightsizing, optedOut, latencySlo, endToEndP99, TARGET_PEAK_PERCENT, MIN_REDUNDANT_INSTANCES };
+export { judgeRightsizing, latencySlo, endToEndP99, TARGET_PEAK_PERCENT, MIN_REDUNDANT_INSTANCES };
 export type {
   VariantUsage,
   RarelyCalledVariant,

@@ -67,5 +67,10 @@ function isSkipped(tags: Tags): boolean {
   return tags[TAGS.skip]?.trim().toLowerCase() === 'true';
 }
 
-export { TAG_PREFIX, TAGS, isTagTrue, isSkipped };
+/** `ops-bot:rightsizing = off` (any case): no rightsizing suggestion names the endpoint or component. */
+function optedOutOfRightsizing(tags: Tags): boolean {
+  return tags[TAGS.rightsizing]?.trim().toLowerCase() === 'off';
+}
+
+export { TAG_PREFIX, TAGS, isTagTrue, isSkipped, optedOutOfRightsizing };
 export type { Tags };

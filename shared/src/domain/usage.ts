@@ -11,7 +11,7 @@
  * `/aws/sagemaker/InferenceComponents` (InferenceComponentName): the same four as
  * `…Normalized`, per copy, 0–100 of the copy's reservation (same guide, inference component metrics).
  */
-import type { InferenceComponentListing } from './hosting.ts';
+import { groupByEndpoint, type InferenceComponentListing } from './hosting.ts';
 import type { MetricIdentity, MetricSeriesRequest, SeriesResult } from './metric-series.ts';
 import type { RawPeaks } from './rightsizing.ts';
 import { DAY_MS } from './units.ts';
@@ -70,24 +70,18 @@ type EndpointUsage =
  * finer than a judgement needs and are not read.
  */
 function matchUsageSeries(metrics: readonly MetricIdentity[], components: readonly InferenceComponentListing[] = []): Map<string, UsageSeries[]> {
-  const byEndpoint = new Map<string, UsageSeries[]>();
   const hostOf = new Map(components.map((component) => [component.name, component]));
+  const matched: UsageSeries[] = [];
   for (const metric of metrics) {
     const definition = USAGE_METRICS.find((candidate) => candidate.namespace === metric.namespace && candidate.metricName === metric.metricName);
     if (!definition) continue;
     const dimensions = new Map(metric.dimensions.map((dimension) => [dimension.name, dimension.value]));
+    const identity = { key: definition.key, metric, stat: definition.stat };
     if (definition.namespace === COMPONENTS_NAMESPACE) {
       const component = hostOf.get(dimensions.get('InferenceComponentName') ?? '');
-      if (!component || dimensions.size !== 1) continue;
-      const series: UsageSeries = {
-        endpointName: component.endpointName,
-        variantName: component.variantName,
-        componentName: component.name,
-        key: definition.key,
-        metric,
-        stat: definition.stat,
-      };
-      byEndpoint.set(component.endpointName, [...(byEndpoint.get(component.endpointName) ?? []), series]);
+      if (component && dimensions.size === 1) {
+        matched.push({ ...identity, endpointName: component.endpointName, variantName: component.variantName, componentName: component.name });
+      }
       continue;
     }
     const endpointName = dimensions.get('EndpointName');
@@ -96,10 +90,9 @@ function matchUsageSeries(metrics: readonly MetricIdentity[], components: readon
     const expected = instanceId === undefined ? 2 : 3;
     const latency = definition.key === 'modelLatency' || definition.key === 'overheadLatency';
     if (!endpointName || !variantName || dimensions.size !== expected || (latency && instanceId !== undefined)) continue;
-    const series: UsageSeries = { endpointName, variantName, instanceId, key: definition.key, metric, stat: definition.stat };
-    byEndpoint.set(endpointName, [...(byEndpoint.get(endpointName) ?? []), series]);
+    matched.push({ ...identity, endpointName, variantName, instanceId });
   }
-  return byEndpoint;
+  return groupByEndpoint(matched);
 }
 
 /** One query per series, its period the whole lookback: the answer is one datapoint. */

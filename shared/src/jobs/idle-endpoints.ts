@@ -7,7 +7,6 @@ import { LOOKBACK_DAYS, type IdleEndpointsConfig } from '../config.ts';
 import { ConfigError, describeFailure, noRegionWasRead } from '../errors.ts';
 import { changesNothing, finishRun, pricesFor, savingsPoints, startRun, type JobDeps, type JobResult } from './contract.ts';
 import {
-  assessTraffic,
   findIdleEndpoints,
   hostedInstanceTypes,
   selectEndpointsToDescribe,
@@ -18,7 +17,7 @@ import {
   type IdleEndpointsPlan,
   type IdleEndpointsSnapshot,
 } from '../domain/idle-endpoints.ts';
-import { componentsByEndpoint, type EndpointHosting, type InferenceComponentListing } from '../domain/hosting.ts';
+import { groupByEndpoint, type EndpointHosting, type InferenceComponentListing } from '../domain/hosting.ts';
 import { judgeRightsizing, type RightsizingReport } from '../domain/rightsizing.ts';
 import type { PriceBook } from '../domain/prices.ts';
 import {
@@ -403,7 +402,7 @@ async function collectRegion(region: string, readers: RegionReaders, options: Co
 
   // One bulk read for the whole region, invocations and peaks together; the adapter matches
   // GetMetricData's answers to queries by Id.
-  const hosted = componentsByEndpoint(components.value);
+  const hosted = groupByEndpoint(components.value);
   const seriesByEndpoint = matchTrafficSeries(metrics, components.value);
   const seriesPerEndpoint = listed.map((endpoint) => seriesByEndpoint.get(endpoint.name) ?? []);
   const usageSeries = usageInputs.status === 'read' ? usageInputs.seriesByEndpoint : new Map<string, UsageSeries[]>();
@@ -436,15 +435,12 @@ async function collectRegion(region: string, readers: RegionReaders, options: Co
     }),
   );
 
-  const toDescribe = selectEndpointsToDescribe(endpoints, options.idleHours, TRAFFIC_PERIOD_SECONDS, options.now, LOOKBACK_DAYS).map(
-    (endpoint) => endpoint.name,
-  );
+  const selected = selectEndpointsToDescribe(endpoints, options.idleHours, TRAFFIC_PERIOD_SECONDS, options.now, LOOKBACK_DAYS);
+  const toDescribe = [...selected.idle, ...selected.busy].map((endpoint) => endpoint.name);
   const described = await mapSettled(toDescribe, options.describeConcurrency, (name) => readers.endpoints.readEndpointHosting(name), options.deadline);
   const details = new Map(toDescribe.map((name, index) => [name, described[index]]));
   // Rightsizing reads more only of the busy endpoints it described: their components, and their models' recommender jobs.
-  const busyDescribed = endpoints.filter(
-    (endpoint) => details.has(endpoint.name) && assessTraffic(endpoint, options.idleHours, TRAFFIC_PERIOD_SECONDS, options.now).verdict === 'busy',
-  );
+  const busyDescribed = selected.busy;
   const ownerTagsOf = (arn: string): Tags => {
     const optOut = usageInputs.status === 'read' ? usageInputs.optOutTags.get(arnKey(arn)) : undefined;
     return { ...optOut, ...skipTags.value.get(arnKey(arn)) };
