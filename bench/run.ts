@@ -3,7 +3,7 @@
  * live here, never in tests. Exits non-zero when a target is missed.
  *
  *  1. decide + render over 5,000 endpoints with two full 14-day hourly series each;
- *  2. a whole handler run (dry run) over a 2,000-endpoint account, counting AWS calls by operation.
+ *  2. a whole job run (dry run, live adapters) over a 2,000-endpoint account, counting AWS calls by operation.
  *  3. a weekend scale-down dry run over 2,000 endpoints and 5,000 components (1,000 opted in),
  *     against the floor: list pages, the candidates' describes and ListTags, one DescribeEndpoint
  *     per affected endpoint.
@@ -45,7 +45,17 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
 
 const targets: Array<{ name: string; value: number; limit: number; unit: string }> = [];
 const HOUR = 3_600_000;
+// Every section runs at this instant, whatever day the bench is run: the same figures on any day.
 const now = new Date('2026-11-20T09:00:00Z');
+const silentLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** The idle-endpoints job as its handler runs it (live adapters, dry run), on the bench's clock. */
+function dryIdleEndpointsRun(env: Record<string, string>) {
+  return runIdleEndpoints(
+    { dryRun: true, action: 'check' },
+    { ...liveIdleEndpointsDeps(parseIdleEndpointsConfig(env), createIdleEndpointsClients(), silentLogger, () => now), metrics: discardMetrics },
+  );
+}
 
 // 1. decide + render
 const endpoints: EndpointSnapshot[] = Array.from({ length: 5_000 }, (_, i) => {
@@ -88,17 +98,13 @@ targets.push({ name: 'decide + render, 5,000 endpoints x 2 x 336 points', value:
 targets.push({ name: 'heap growth during decide + render', value: heapMiB, limit: 256, unit: 'MiB' });
 console.log(`decide: ${plan.idle.length} idle of ${plan.counts.inService}; email ${report?.email.length ?? 0} chars`);
 
-// 2. a whole dry run through the handler, AWS answered in memory
-const { account } = mixedAccount(2_000, new Date());
+// 2. a whole dry run of the job, AWS answered in memory
+const { account } = mixedAccount(2_000, now);
 const mocks = mockAccount(account);
 process.env.AWS_REGION = 'us-east-1';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-const { handler } = await import('../functions/idle-endpoints/handler.ts');
 started = performance.now();
-const result = (await (handler as unknown as (event: unknown, context: unknown) => Promise<{ summary: { idle: number } }>)(
-  { dryRun: true },
-  { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 300_000 },
-)) as { summary: { idle: number; inService: number } };
+const result = await dryIdleEndpointsRun({ AWS_REGION: 'us-east-1' });
 const runMs = performance.now() - started;
 mocks.restore();
 const calls = account.callCounts();
@@ -186,7 +192,6 @@ pricedAccount.billGroupsPerPage = 500;
 for (const type of TYPES) pricedAccount.bill.push({ date: '2026-11-19', usageType: `USE1-Host:${type}`, amount: 24 });
 const pricedMocks = mockAccount(pricedAccount);
 forgetPriceList();
-const silentLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const pricedEnv = { AWS_REGION: 'us-east-1', REGIONS: PRICED_REGIONS.join(','), TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot' };
 await runCostReport(
   { dryRun: true },
@@ -195,10 +200,7 @@ await runCostReport(
 const costCalls = pricedAccount.callCounts();
 pricedAccount.calls.length = 0;
 forgetPriceList();
-await runIdleEndpoints(
-  { dryRun: true, action: 'check' },
-  { ...liveIdleEndpointsDeps(parseIdleEndpointsConfig(pricedEnv), createIdleEndpointsClients(), silentLogger, () => now), metrics: discardMetrics },
-);
+await dryIdleEndpointsRun(pricedEnv);
 const idleCalls = pricedAccount.callCounts();
 pricedMocks.restore();
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((total, count) => total + count, 0);
@@ -217,7 +219,7 @@ targets.push({
 targets.push({ name: 'Cost Explorer requests added to the daily cost report', value: costCalls.GetCostAndUsage ?? 0, limit: 2, unit: 'calls' });
 
 // 5. rightsizing at scale: the 2,000-endpoint account of (2) with utilisation on its busy endpoints.
-const usageNow = new Date();
+const usageNow = now;
 const { account: usageAccount } = mixedAccount(2_000, usageNow);
 const busyNames = usageAccount.endpoints.filter((endpoint) => endpoint.name.startsWith('busy-')).map((endpoint) => endpoint.name);
 for (const name of busyNames) {
@@ -257,10 +259,7 @@ for (const name of busyNames.slice(0, 30)) {
 const usageMocks = mockAccount(usageAccount);
 forgetPriceList();
 started = performance.now();
-const withUsage = (await (handler as unknown as (event: unknown, context: unknown) => Promise<{ summary: { idle: number } }>)(
-  { dryRun: true },
-  { functionName: 'bench', awsRequestId: 'bench-usage', getRemainingTimeInMillis: () => 300_000 },
-)) as { summary: { idle: number } };
+const withUsage = await dryIdleEndpointsRun({ AWS_REGION: 'us-east-1' });
 const usageMs = performance.now() - started;
 usageMocks.restore();
 const usageCalls = usageAccount.callCounts();

@@ -205,8 +205,14 @@ class FakeAccount {
   readonly movedAtRegistration: string[] = [];
   /** The topic's display name, which SNS puts in front of every SMS it delivers. */
   topicDisplayName = 'OpsBot';
-  /** The account's "now": ListMetrics lists what reported in the two weeks before it. */
-  clock: () => Date = () => new Date();
+  /**
+   * The account's "now": ListMetrics lists what reported in the two weeks before it, and what the
+   * account stamps (a stop, a creation) carries it. A test pins it with the clock it gives the run;
+   * there is no wall-clock default, so a test that forgets fails at once instead of on a later date.
+   */
+  clock: () => Date = () => {
+    throw new Error('FakeAccount.clock is not set: pin it to the clock the test gives the run (account.clock = () => NOW)');
+  };
   /** GetMetricData's page size in datapoints; the real ceiling is 100,800. */
   maxDatapointsPerPage = 100_800;
   /** The SageMaker bill by UTC day and usage type, as Cost Explorer holds it. */
@@ -1182,10 +1188,13 @@ function componentSeries(componentName: string, now: Date, hoursAgo: readonly nu
   return { dimensions: { InferenceComponentName: componentName }, points: hoursAgo.map((age) => ({ at: new Date(now.getTime() - age * HOUR_MS), sum })) };
 }
 
+/** When builders' resources were created unless a test says otherwise: a fixed day, never the wall clock. */
+const CREATED_LONG_AGO = new Date('2026-01-01T00:00:00Z');
+
 function fakeEndpoint(name: string, overrides: Partial<FakeEndpoint> = {}): FakeEndpoint {
   return {
     name,
-    createdAt: new Date(Date.now() - 30 * 24 * HOUR_MS),
+    createdAt: CREATED_LONG_AGO,
     variants: [{ name: 'AllTraffic', instanceType: 'ml.m5.xlarge', count: 1 }],
     ...overrides,
   };

@@ -58,7 +58,9 @@ function mixedAccount(size: number, now: Date): { account: FakeAccount; expected
         break;
     }
   }
-  return { account: new FakeAccount(endpoints, series), expectedIdle };
+  const account = new FakeAccount(endpoints, series);
+  account.clock = () => now;
+  return { account, expectedIdle };
 }
 
 export { mixedAccount };

@@ -19,6 +19,7 @@ import { runSavingsReport } from '@ops-bot/shared/jobs/savings-report';
 import { createSavingsReportClients, liveSavingsReportDeps } from '@ops-bot/shared/live/savings-report';
 import { describeFailure } from '@ops-bot/shared/errors';
 import { NO_DEADLINE } from '@ops-bot/shared/util/deadline';
+import { wallClock } from '@ops-bot/shared/util/clock';
 import { runIdleEndpoints, type IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
 import { runIdleNotebooks, type IdleNotebooksDeps } from '@ops-bot/shared/jobs/idle-notebooks';
 import { runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
@@ -277,14 +278,14 @@ async function openSession(options: Options): Promise<{ session: Session; source
   if (snapshotKind !== undefined) {
     // The idle-endpoints account snapshot (the demo's): decided at its own capture time, no AWS.
     const settings = fileSettings(options.job);
-    return { session: { env: settings.env, clock: () => new Date() }, source: `settings: ${settings.source}; regions as the snapshot recorded them` };
+    return { session: { env: settings.env, clock: wallClock }, source: `settings: ${settings.source}; regions as the snapshot recorded them` };
   }
   const problem = await checkCredentials();
   if (problem) throw new NotReadyError([`plan: ${problem}`]);
   const settings = await deployedSettings(options.job);
-  if (!options.saveSnapshot) return { session: { env: settings.env, clock: () => new Date() }, source: `settings: ${settings.source}` };
+  if (!options.saveSnapshot) return { session: { env: settings.env, clock: wallClock }, source: `settings: ${settings.source}` };
   // A recording runs at one instant, so that its replay asks exactly the same questions.
-  const capturedAt = new Date();
+  const capturedAt = wallClock();
   const own = Object.fromEntries(
     [...JOB_CONFIG[options.job].variables, 'AWS_REGION'].flatMap((variable) => (settings.env[variable] ? [[variable, settings.env[variable] as string]] : [])),
   );

@@ -19,6 +19,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SnapshotError } from '@ops-bot/shared/errors';
+import { elapsedMs } from '@ops-bot/shared/util/clock';
 
 const CLIENTS = {
   sagemaker: SageMakerClient,
@@ -207,8 +208,8 @@ function showProgress(stream: NodeJS.WriteStream = process.stderr): () => void {
   };
   const untap = tapAwsCalls(async (call, live) => {
     byRegion.set(call.region, (byRegion.get(call.region) ?? 0) + 1);
-    if (Date.now() - shown > 200) {
-      shown = Date.now();
+    if (elapsedMs() - shown > 200) {
+      shown = elapsedMs();
       draw();
     }
     return live();

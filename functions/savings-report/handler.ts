@@ -9,14 +9,13 @@ import { savingsReportEventParser } from '@ops-bot/shared/lambda/events';
 import { jobHandler } from '@ops-bot/shared/lambda/handler';
 import { createSavingsReportClients, liveSavingsReportDeps } from '@ops-bot/shared/live/savings-report';
 import { deadlineFrom } from '@ops-bot/shared/util/deadline';
+import { wallClock } from '@ops-bot/shared/util/clock';
 
 const logger = new Logger({ serviceName: 'savings-report' });
 const config = parseSavingsReportConfig(process.env);
 // Lambda sets AWS_REGION: the function's own region, where every job of the bot writes its metrics.
 const deps = liveSavingsReportDeps(config, createSavingsReportClients(), logger, process.env.AWS_REGION ?? config.regions[0] ?? 'us-east-1');
 
-export const handler = jobHandler(
-  logger,
-  savingsReportEventParser(config.timezone, () => new Date()),
-  (event, context) => runSavingsReport(event, { ...deps, deadline: deadlineFrom(context) }),
+export const handler = jobHandler(logger, savingsReportEventParser(config.timezone, wallClock), (event, context) =>
+  runSavingsReport(event, { ...deps, deadline: deadlineFrom(context) }),
 );

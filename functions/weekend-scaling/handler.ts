@@ -9,14 +9,12 @@ import { weekendEventParser } from '@ops-bot/shared/lambda/events';
 import { jobHandler } from '@ops-bot/shared/lambda/handler';
 import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/shared/live/weekend-scaling';
 import { deadlineFrom } from '@ops-bot/shared/util/deadline';
+import { wallClock } from '@ops-bot/shared/util/clock';
 
 const logger = new Logger({ serviceName: 'weekend-scaling' });
 const config = parseWeekendScalingConfig(process.env);
 const clients = createWeekendScalingClients();
 
-export const handler = jobHandler(
-  logger,
-  weekendEventParser(config, () => new Date()),
-  (event, context) =>
-    runWeekendScaling(event, { ...liveWeekendScalingDeps(config, clients, logger, () => context.invokedFunctionArn), deadline: deadlineFrom(context) }),
+export const handler = jobHandler(logger, weekendEventParser(config, wallClock), (event, context) =>
+  runWeekendScaling(event, { ...liveWeekendScalingDeps(config, clients, logger, () => context.invokedFunctionArn), deadline: deadlineFrom(context) }),
 );

@@ -5,7 +5,7 @@ import { createMetricsReader } from '@ops-bot/shared/aws/cloudwatch';
 import type { MetricSeriesRequest } from '@ops-bot/shared/domain/metric-series';
 import { FakeAccount, componentMetric, fakeEndpoint, variantSeries } from '../../fakes/account.ts';
 
-const NOW = new Date();
+const NOW = new Date('2026-11-20T09:00:00Z');
 const range = { start: new Date(NOW.getTime() - 14 * 86_400_000), end: NOW, periodSeconds: 3600 };
 const cloudWatch = mockClient(CloudWatchClient);
 const request = (endpointName: string): MetricSeriesRequest => ({
@@ -20,10 +20,12 @@ const request = (endpointName: string): MetricSeriesRequest => ({
 
 function accountWithSeries(count: number, hoursAgo: number[]) {
   const names = Array.from({ length: count }, (_, i) => `ep-${i}`);
-  return new FakeAccount(
+  const account = new FakeAccount(
     names.map((name) => fakeEndpoint(name)),
     names.map((name) => variantSeries(name, 'AllTraffic', NOW, hoursAgo)),
   );
+  account.clock = () => NOW;
+  return account;
 }
 
 describe('Class: MetricsReader', () => {

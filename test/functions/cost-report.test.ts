@@ -37,7 +37,7 @@ function costAccount(
   endpoints: Endpoint[],
   metrics: Array<{ namespace: string; name: string; dims: Record<string, string>; values: [number, number] }>,
 ): FakeAccount {
-  return new FakeAccount(
+  const account = new FakeAccount(
     endpoints.map((e) =>
       fakeEndpoint(e.name, {
         createdAt: PREVIOUS_START,
@@ -61,6 +61,8 @@ function costAccount(
       (e.components ?? []).map((c) => ({ name: c.name, endpointName: e.name, copies: c.copies, tags: {}, gpus: c.gpus, cores: c.cores })),
     ),
   );
+  account.clock = () => NOW;
+  return account;
 }
 
 const gpuSeries = (component: string, gpu: string, values: [number, number]) => ({
@@ -260,6 +262,7 @@ describe('Function: cost-report job', () => {
   it('covers the local day in TIMEZONE, 23 hours long on the spring DST change', async () => {
     // Prepare: 2026-03-29 in Berlin has 23 hours.
     given([{ name: 'single-model', instanceType: 'ml.m5.large', instances: 1 }], []);
+    account.clock = () => new Date('2026-03-30T06:00:00Z');
     vi.useFakeTimers({ toFake: ['Date'] });
 
     try {

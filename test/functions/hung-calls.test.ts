@@ -4,7 +4,7 @@
  * before the Lambda timeout. Here the Lambda has 31 s left and the bot keeps 30 s for finishing, so
  * the deadline is one second away.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
 import type { WeekendScalingResult } from '@ops-bot/shared/jobs/weekend-scaling';
 import {
@@ -19,6 +19,7 @@ import {
   type Operation,
 } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
+import { pinWallClock, releaseWallClock } from '../support/clock.ts';
 import { lambdaContext, loadHandler } from '../support/lambda.ts';
 
 const ENV = {
@@ -29,6 +30,7 @@ const ENV = {
   WEEKEND_SETTLE_POLL_SECONDS: '0',
 };
 const DAY_MS = 24 * 3_600_000;
+const NOW = new Date('2026-11-20T09:00:00Z');
 
 /** The account, with `operation` on `name` never answering. */
 function hanging(account: FakeAccount, operation: Operation, name: string): FakeAccount {
@@ -40,16 +42,21 @@ function hanging(account: FakeAccount, operation: Operation, name: string): Fake
 
 describe('Runs that meet a call that never answers', () => {
   let mocks: ReturnType<typeof mockAccount> | undefined;
-  afterEach(() => mocks?.restore());
+  beforeEach(() => pinWallClock(NOW));
+  afterEach(() => {
+    mocks?.restore();
+    releaseWallClock();
+  });
 
   it('idle-endpoints publishes its report before the deadline, naming the endpoint it could not check', async () => {
     // Prepare: two idle endpoints; DescribeEndpoint of one never answers.
-    const old = new Date(Date.now() - 30 * DAY_MS);
+    const old = new Date(NOW.getTime() - 30 * DAY_MS);
     const account = hanging(
       new FakeAccount([fakeEndpoint('stuck', { createdAt: old }), fakeEndpoint('fine', { createdAt: old })]),
       'DescribeEndpoint',
       'stuck',
     );
+    account.clock = () => NOW;
     mocks = mockAccount(account);
     const handler = await loadHandler<IdleEndpointsResult>('idle-endpoints', ENV);
 
@@ -74,6 +81,7 @@ describe('Runs that meet a call that never answers', () => {
       'DescribeInferenceComponent',
       'stuck',
     );
+    account.clock = () => NOW;
     mocks = mockAccount(account);
     const handler = await loadHandler<WeekendScalingResult>('weekend-scaling', ENV);
 
@@ -92,7 +100,7 @@ describe('Runs that meet a call that never answers', () => {
 
   /** An idle endpoint, and a busy under-used one whose model has a completed Inference Recommender job. */
   function idleAndUnderUsed(): FakeAccount {
-    const now = new Date();
+    const now = NOW;
     const old = new Date(now.getTime() - 30 * DAY_MS);
     const everyHour = Array.from({ length: 14 * 24 }, (_, hour) => hour + 1);
     const account = new FakeAccount(
@@ -121,6 +129,7 @@ describe('Runs that meet a call that never answers', () => {
   it("idle-endpoints: a recommender job that never answers costs only the suggestion's citation", async () => {
     // Prepare
     const account = hanging(idleAndUnderUsed(), 'DescribeInferenceRecommendationsJob', 'ranker-job');
+    account.clock = () => NOW;
     mocks = mockAccount(account);
     const handler = await loadHandler<IdleEndpointsResult>('idle-endpoints', ENV);
 
@@ -138,6 +147,7 @@ describe('Runs that meet a call that never answers', () => {
   it('idle-endpoints: a utilisation listing that never answers leaves rightsizing unjudged, and the idle check whole', async () => {
     // Prepare
     const account = hanging(idleAndUnderUsed(), 'ListMetrics', 'CPUUtilization');
+    account.clock = () => NOW;
     mocks = mockAccount(account);
     const handler = await loadHandler<IdleEndpointsResult>('idle-endpoints', ENV);
 

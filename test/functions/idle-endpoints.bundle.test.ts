@@ -12,9 +12,18 @@ import { mixedAccount } from '../../fakes/mixed-account.ts';
 
 const BUNDLE = new URL('../../dist/idle-endpoints/index.mjs', import.meta.url).pathname;
 const run = promisify(execFile);
+const NOW = new Date('2026-11-20T09:00:00Z');
 
 async function invokeBundle(server: FakeAwsServer, event: unknown): Promise<IdleEndpointsResult> {
+  // The bundle reads the wall clock as Lambda runs it; its process here gets the test's instant
+  // instead (a Date whose "now" is pinned), so the run decides on the day the account was built for.
   const script = `
+    const pinned = ${NOW.getTime()};
+    const WallDate = Date;
+    globalThis.Date = class extends WallDate {
+      constructor(...args) { super(...(args.length ? args : [pinned])); }
+      static now() { return pinned; }
+    };
     const { handler } = await import(${JSON.stringify(BUNDLE)});
     const context = { functionName: 'idle-endpoints', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 60000 };
     const result = await handler(${JSON.stringify(event)}, context);
@@ -36,7 +45,7 @@ async function invokeBundle(server: FakeAwsServer, event: unknown): Promise<Idle
 }
 
 describe('Bundle: dist/idle-endpoints/index.mjs', () => {
-  const now = new Date();
+  const now = NOW;
   const { account, expectedIdle } = mixedAccount(450, now);
   let server: FakeAwsServer;
 

@@ -16,6 +16,7 @@ const TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:ops-bot';
 const HOUR_MS = 3_600_000;
 
 const invoke = async (account: FakeAccount, event: unknown) => {
+  account.clock = () => NOW;
   const mocks = mockAccount(account);
   try {
     const handler: LambdaHandler<IdleEndpointsResult> = await loadHandler('idle-endpoints', {

@@ -16,6 +16,7 @@ const loadIdleEndpoints = (env: Record<string, string> = {}): Promise<Handler> =
   loadHandler('idle-endpoints', { AWS_REGION: 'us-east-1', TOPIC_ARN, POWERTOOLS_LOG_LEVEL: 'SILENT', STATE_KEY_ID: STATE_KEY_ARN, ...env });
 
 const invoke = async (account: FakeAccount, event: unknown, env?: Record<string, string>) => {
+  account.clock = () => NOW;
   const mocks = mockAccount(account);
   try {
     const handler = await loadIdleEndpoints(env);

@@ -2,10 +2,11 @@
  * The real SDK stack (no command mocks) against a fake AWS on loopback: throttled calls are
  * retried by the SDK with backoff, and a publish reaches SNS over its query protocol.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
 import { FakeAccount, FakeAwsError, fakeEndpoint, variantSeries, STATE_KEY_ARN } from '../../fakes/account.ts';
 import { startFakeAwsServer } from '../../fakes/server.ts';
+import { pinWallClock, releaseWallClock } from '../support/clock.ts';
 import { lambdaContext, loadHandler, type LambdaHandler } from '../support/lambda.ts';
 
 type Handler = LambdaHandler<IdleEndpointsResult>;
@@ -22,18 +23,24 @@ function handlerAgainst(url: string): Promise<Handler> {
   });
 }
 
+const NOW = new Date('2026-11-20T09:00:00Z');
 const throttled = () => new FakeAwsError('ThrottlingException', 'Rate exceeded');
 
 describe('Function: idle-endpoints over the wire', () => {
-  afterEach(() => vi.unstubAllEnvs());
+  beforeEach(() => pinWallClock(NOW));
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    releaseWallClock();
+  });
 
   it('retries throttled calls and still decides exactly, then publishes once', async () => {
     // Prepare: the first call of every read operation is throttled.
-    const now = new Date();
+    const now = NOW;
     const account = new FakeAccount([fakeEndpoint('idle-a'), fakeEndpoint('busy-b')], [variantSeries('busy-b', 'AllTraffic', now, [1])]);
     for (const operation of ['ListEndpoints', 'ListMetrics', 'GetMetricData', 'GetResources', 'DescribeEndpoint'] as const) {
       account.failWhen(operation, (_, call) => (call === 0 ? throttled() : undefined));
     }
+    account.clock = () => NOW;
     const server = await startFakeAwsServer(account);
 
     try {
@@ -58,6 +65,7 @@ describe('Function: idle-endpoints over the wire', () => {
     const account = new FakeAccount([fakeEndpoint('idle-a'), fakeEndpoint('stuck')]).failWhen('DescribeEndpoint', (input) =>
       input.EndpointName === 'stuck' ? throttled() : undefined,
     );
+    account.clock = () => NOW;
     const server = await startFakeAwsServer(account);
 
     try {

@@ -6,7 +6,7 @@ import { STATE_KEY_ARN } from '../../fakes/account.ts';
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   CreatePresignedNotebookInstanceUrlCommand,
@@ -18,9 +18,11 @@ import {
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { IdleNotebooksResult } from '@ops-bot/shared/jobs/idle-notebooks';
+import { pinWallClock, releaseWallClock } from '../support/clock.ts';
 import { lambdaContext, loadHandler } from '../support/lambda.ts';
 
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:ops-bot';
+const NOW = new Date('2026-11-20T09:00:00Z');
 
 /** Accepts every connection and never answers: the worst kind of outage. */
 async function silentServer(servers: Server[]): Promise<string> {
@@ -33,7 +35,11 @@ async function silentServer(servers: Server[]): Promise<string> {
 describe('Run endings: deadlines and failed publishes', () => {
   const servers: Server[] = [];
   afterAll(() => servers.forEach((server) => server.closeAllConnections?.() ?? server.close()));
-  afterEach(() => vi.unstubAllEnvs());
+  beforeEach(() => pinWallClock(NOW));
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    releaseWallClock();
+  });
 
   describe('a notebook run that would outlast the Lambda', () => {
     const sageMaker = mockClient(SageMakerClient);
@@ -56,7 +62,7 @@ describe('Run endings: deadlines and failed publishes', () => {
           NotebookInstanceArn: `arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/${name}`,
           NotebookInstanceStatus: 'InService',
           InstanceType: 'ml.t3.medium',
-          LastModifiedTime: new Date(Date.now() - 48 * 3_600_000),
+          LastModifiedTime: new Date(NOW.getTime() - 48 * 3_600_000),
         })),
       });
       tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [], PaginationToken: '' });
@@ -111,7 +117,7 @@ describe('Run endings: deadlines and failed publishes', () => {
             NotebookInstanceArn: 'arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/nb',
             NotebookInstanceStatus: 'InService',
             InstanceType: 'ml.t3.medium',
-            LastModifiedTime: new Date(),
+            LastModifiedTime: NOW,
           },
         ],
       });

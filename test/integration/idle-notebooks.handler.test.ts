@@ -41,6 +41,8 @@ const sns = mockClient(SNSClient);
 const tagging = mockClient(ResourceGroupsTaggingAPIClient);
 // KMS as the fake account answers it (GenerateMac, VerifyMac under the state key).
 const keyHolder = new FakeAccount();
+// Its MACs carry a generation stamped by its clock; any fixed instant serves.
+keyHolder.clock = () => new Date('2026-11-20T09:00:00Z');
 const kms = mockClient(KMSClient);
 kms.on(GenerateMacCommand).callsFake(async (input) => keyHolder.handle('GenerateMac', input as Record<string, unknown>) as never);
 kms.on(VerifyMacCommand).callsFake(async (input) => keyHolder.handle('VerifyMac', input as Record<string, unknown>) as never);
@@ -87,6 +89,8 @@ describe.skipIf(JUPYTER_MISSING)('Integration: idle-notebooks handler on real Ju
         NotebookInstanceArn: arnOf(name),
         NotebookInstanceStatus: 'InService',
         InstanceType: 'ml.t3.xlarge',
+        // The real Jupyter servers stamp activity with the wall clock: these instants are the wall's.
+        // eslint-disable-next-line no-restricted-syntax
         LastModifiedTime: new Date(Date.now() - 8 * 3_600_000),
       })),
     });
@@ -113,6 +117,7 @@ describe.skipIf(JUPYTER_MISSING)('Integration: idle-notebooks handler on real Ju
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     // Two hours from now: the idle kernel has been idle for two hours by then.
     vi.useFakeTimers({ toFake: ['Date'] });
+    // eslint-disable-next-line no-restricted-syntax -- relative to the real servers' wall-clock stamps
     vi.setSystemTime(new Date(Date.now() + 2 * 3_600_000));
   });
   afterEach(() => {
@@ -281,6 +286,8 @@ describe('Function: idle-notebooks off hours and Studio audit', () => {
           AppName: 'default',
           Status: 'InService',
           ResourceSpec: { InstanceType: 'ml.g5.xlarge' },
+          // Date is faked by now (beforeEach): this is the pinned run clock, two hours past the servers' stamps.
+          // eslint-disable-next-line no-restricted-syntax
           CreationTime: new Date(Date.now() - 30 * 3_600_000),
         },
         {

@@ -30,6 +30,7 @@ describe('Idle actions (ops-bot:idle-action)', () => {
   };
   const parse = idleEndpointsEventParser(['us-east-1']);
   const run = async (raw: unknown, at = NOW) => {
+    account.clock = () => at;
     metrics = recordMetrics();
     const deps = {
       ...liveIdleEndpointsDeps(parseIdleEndpointsConfig(env), createIdleEndpointsClients(), silent, () => at),

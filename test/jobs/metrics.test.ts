@@ -41,6 +41,7 @@ describe('Job metrics', () => {
       ],
       [variantSeries('busy', 'AllTraffic', NOW, [1])],
     );
+    account.clock = () => NOW;
     mocks = mockAccount(account);
     const metrics = recordMetrics();
 
@@ -67,6 +68,7 @@ describe('Job metrics', () => {
       [],
       [fakeComponent('a'), fakeComponent('b', { copies: 1 })],
     );
+    account.clock = () => NOW;
     mocks = mockAccount(account);
     const config = parseWeekendScalingConfig({ ...env, WEEKEND_SETTLE_POLL_SECONDS: '0' });
     const down = recordMetrics();

@@ -27,6 +27,7 @@ import type { StateRead } from '../domain/state.ts';
 import { TAGS, type Tags } from '../domain/tags.ts';
 import { arnKey } from './tagging.ts';
 import { createSageMakerTags, type SageMakerTags } from './sagemaker-tags.ts';
+import { wallClockMs } from '../util/clock.ts';
 
 /** Bumped when the canonical message changes: a MAC of another version never verifies. */
 const STATE_FORMAT_VERSION = 1;
@@ -134,7 +135,7 @@ function parseMacTag(value: string): { generation: string; manifest: string; mac
 }
 
 /** Later writes get later names: milliseconds in base 36 (fixed width), then randomness; never earlier than `after`. */
-function nextGeneration(after: string | undefined, now = Date.now()): string {
+function nextGeneration(after: string | undefined, now = wallClockMs()): string {
   const fresh = `${now.toString(36).padStart(9, '0')}${randomBytes(2).readUInt16BE(0).toString(36).padStart(3, '0').slice(-3)}`;
   if (after === undefined || fresh > after) return fresh;
   const bumped = (Number.parseInt(after.slice(0, 9), 36) + 1).toString(36).padStart(9, '0');

@@ -14,6 +14,7 @@ import type { CostReportDeps } from '../jobs/cost-report.ts';
 import type { RunLogger } from '../util/logger.ts';
 import { PricingClient } from '@aws-sdk/client-pricing';
 import { nearestPriceList } from '../aws/price-list.ts';
+import { wallClock } from '../util/clock.ts';
 
 function createCostReportClients() {
   return {
@@ -26,7 +27,7 @@ function createCostReportClients() {
 }
 type CostReportClients = ReturnType<typeof createCostReportClients>;
 
-function liveCostReportDeps(config: CostReportConfig, clients: CostReportClients, logger: RunLogger, clock: () => Date = () => new Date()): CostReportDeps {
+function liveCostReportDeps(config: CostReportConfig, clients: CostReportClients, logger: RunLogger, clock: () => Date = wallClock): CostReportDeps {
   return {
     config,
     clock,

@@ -21,6 +21,7 @@ import { collectIdleEndpointsSnapshot, type IdleEndpointsDeps, type RegionReader
 import type { RunLogger } from '../util/logger.ts';
 import { PricingClient } from '@aws-sdk/client-pricing';
 import { nearestPriceList } from '../aws/price-list.ts';
+import { wallClock } from '../util/clock.ts';
 
 /** Call once per container (module scope): the clients live as long as it does. */
 function createIdleEndpointsClients(overrides: ClientOverrides = {}) {
@@ -36,7 +37,7 @@ function createIdleEndpointsClients(overrides: ClientOverrides = {}) {
 }
 type IdleEndpointsClients = ReturnType<typeof createIdleEndpointsClients>;
 
-function liveIdleEndpointsDeps(config: IdleEndpointsConfig, clients: IdleEndpointsClients, logger: RunLogger, clock = () => new Date()): IdleEndpointsDeps {
+function liveIdleEndpointsDeps(config: IdleEndpointsConfig, clients: IdleEndpointsClients, logger: RunLogger, clock = wallClock): IdleEndpointsDeps {
   const readersFor = (region: string): RegionReaders => ({
     endpoints: createEndpointReader(clients.sageMaker(region)),
     metrics: createMetricsReader(clients.cloudWatch(region)),

@@ -15,6 +15,7 @@ import type { IdleNotebooksDeps } from '../jobs/idle-notebooks.ts';
 import type { RunLogger } from '../util/logger.ts';
 import { PricingClient } from '@aws-sdk/client-pricing';
 import { nearestPriceList } from '../aws/price-list.ts';
+import { wallClock } from '../util/clock.ts';
 
 function createIdleNotebooksClients() {
   return {
@@ -31,7 +32,7 @@ function liveIdleNotebooksDeps(
   config: IdleNotebooksConfig,
   clients: IdleNotebooksClients,
   logger: RunLogger,
-  clock: () => Date = () => new Date(),
+  clock: () => Date = wallClock,
 ): IdleNotebooksDeps {
   return {
     config,

@@ -17,6 +17,7 @@ import type { SavingsReportDeps } from '../jobs/savings-report.ts';
 import type { RunLogger } from '../util/logger.ts';
 import { PricingClient } from '@aws-sdk/client-pricing';
 import { nearestPriceList } from '../aws/price-list.ts';
+import { wallClock } from '../util/clock.ts';
 
 function createSavingsReportClients() {
   return {
@@ -37,7 +38,7 @@ function liveSavingsReportDeps(
   clients: SavingsReportClients,
   logger: RunLogger,
   metricsRegion: string,
-  clock = () => new Date(),
+  clock = wallClock,
 ): SavingsReportDeps {
   return {
     config,

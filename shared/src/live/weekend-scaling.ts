@@ -20,6 +20,7 @@ import type { WeekendScalingDeps } from '../jobs/weekend-scaling.ts';
 import type { RunLogger } from '../util/logger.ts';
 import { PricingClient } from '@aws-sdk/client-pricing';
 import { nearestPriceList } from '../aws/price-list.ts';
+import { wallClock } from '../util/clock.ts';
 
 function createWeekendScalingClients() {
   return {
@@ -40,7 +41,7 @@ function liveWeekendScalingDeps(
   clients: Clients,
   logger: RunLogger,
   functionArn: () => string | undefined,
-  clock = () => new Date(),
+  clock = wallClock,
 ): WeekendScalingDeps {
   return {
     config,

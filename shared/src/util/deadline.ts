@@ -5,6 +5,8 @@
  * getRemainingTimeInMillis() at the start of each invocation.
  */
 
+import { elapsedMs } from './clock.ts';
+
 /** Time kept back for finishing: the work in flight (bounded by the client timeouts) and the publish. */
 const FINISH_RESERVE_MS = 30_000;
 
@@ -26,7 +28,7 @@ const NO_DEADLINE: Deadline = { passed: () => false, whenPassed: () => new Promi
  */
 const REGION_GRACE_MS = 5_000;
 
-function deadlineFrom(context: { getRemainingTimeInMillis(): number } | undefined, reserveMs = FINISH_RESERVE_MS, now: () => number = Date.now): Deadline {
+function deadlineFrom(context: { getRemainingTimeInMillis(): number } | undefined, reserveMs = FINISH_RESERVE_MS, now: () => number = elapsedMs): Deadline {
   if (!context || typeof context.getRemainingTimeInMillis !== 'function') return NO_DEADLINE;
   const endsAt = now() + context.getRemainingTimeInMillis() - reserveMs;
   const timers = new Map<number, Promise<void>>();
