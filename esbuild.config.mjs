@@ -7,7 +7,10 @@ import { BUNDLE_PLUGINS } from './scripts/esbuild-plugins.mjs';
 
 // A guard on cold starts: a bundle that grows past this is a dependency nobody meant to add.
 // scripts/esbuild-plugins.mjs keeps out or shrinks what the SDK would bundle for nothing.
-const BUNDLE_BUDGET_BYTES = 400 * 1024;
+// 400 KiB until the state moved into DynamoDB: its client adds about 35 KiB to the stateful jobs
+// (idle-endpoints 430 KiB). The KMS client (about 20 KiB) leaves once the one-time import of the
+// previous version's signed tags is removed. The hard limit (1 MiB) is far off.
+const BUNDLE_BUDGET_BYTES = 448 * 1024;
 const functionNames = readdirSync('functions', { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && existsSync(join('functions', entry.name, 'handler.ts')))
   .map((entry) => entry.name);

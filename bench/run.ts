@@ -37,6 +37,8 @@ import {
 } from '../fakes/account.ts';
 import { mixedAccount } from '../fakes/mixed-account.ts';
 import { mockAccount } from '../fakes/mock-clients.ts';
+import { startLocalStateTable } from '../fakes/state-table.ts';
+import { tapAwsCalls } from '../scripts/recording.ts';
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   console.log('Usage: npm run bench\n\nSpeed, memory and API-call targets of the jobs on in-memory accounts (no AWS); exits 1 when one is missed.');
@@ -44,6 +46,17 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
 }
 
 const targets: Array<{ name: string; value: number; limit: number; unit: string }> = [];
+// The state table the runs read (dynalite on loopback, the contract's key schema): its calls are
+// counted like any other AWS call's.
+const stateTable = await startLocalStateTable('ops-bot-state-bench');
+const STATE = { STATE_TABLE: stateTable.name };
+const tableCalls: string[] = [];
+tapAwsCalls(async (call, live) => {
+  if (call.service === 'dynamodb') tableCalls.push(call.operation);
+  return live();
+});
+/** The state table's calls since the last look. */
+const takeTableCalls = () => tableCalls.splice(0).length;
 const HOUR = 3_600_000;
 // Every section runs at this instant, whatever day the bench is run: the same figures on any day.
 const now = new Date('2026-11-20T09:00:00Z');
@@ -104,7 +117,9 @@ const mocks = mockAccount(account);
 process.env.AWS_REGION = 'us-east-1';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 started = performance.now();
-const result = await dryIdleEndpointsRun({ AWS_REGION: 'us-east-1' });
+takeTableCalls();
+const result = await dryIdleEndpointsRun({ AWS_REGION: 'us-east-1', ...STATE });
+const idleTableCalls = takeTableCalls();
 const runMs = performance.now() - started;
 mocks.restore();
 const calls = account.callCounts();
@@ -151,7 +166,7 @@ const weekend = await runWeekendScaling(
   { action: 'scale-down', dryRun: true },
   {
     ...liveWeekendScalingDeps(
-      parseWeekendScalingConfig({ AWS_REGION: 'us-east-1' }),
+      parseWeekendScalingConfig({ AWS_REGION: 'us-east-1', ...STATE }),
       createWeekendScalingClients(),
       { info: () => undefined, warn: () => undefined, error: () => undefined },
       () => undefined,
@@ -160,6 +175,7 @@ const weekend = await runWeekendScaling(
     metrics: discardMetrics,
   },
 );
+const weekendTableCalls = takeTableCalls();
 const weekendMs = performance.now() - started;
 weekendMocks.restore();
 const weekendCalls = weekendAccount.callCounts();
@@ -192,7 +208,7 @@ pricedAccount.billGroupsPerPage = 500;
 for (const type of TYPES) pricedAccount.bill.push({ date: '2026-11-19', usageType: `USE1-Host:${type}`, amount: 24 });
 const pricedMocks = mockAccount(pricedAccount);
 forgetPriceList();
-const pricedEnv = { AWS_REGION: 'us-east-1', REGIONS: PRICED_REGIONS.join(','), TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot' };
+const pricedEnv = { AWS_REGION: 'us-east-1', ...STATE, REGIONS: PRICED_REGIONS.join(','), TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot' };
 await runCostReport(
   { dryRun: true },
   { ...liveCostReportDeps(parseCostReportConfig(pricedEnv), createCostReportClients(), silentLogger, () => now), metrics: discardMetrics },
@@ -259,7 +275,7 @@ for (const name of busyNames.slice(0, 30)) {
 const usageMocks = mockAccount(usageAccount);
 forgetPriceList();
 started = performance.now();
-const withUsage = await dryIdleEndpointsRun({ AWS_REGION: 'us-east-1' });
+const withUsage = await dryIdleEndpointsRun({ AWS_REGION: 'us-east-1', ...STATE });
 const usageMs = performance.now() - started;
 usageMocks.restore();
 const usageCalls = usageAccount.callCounts();
@@ -275,6 +291,13 @@ targets.push({
   limit: 15,
   unit: 'calls',
 });
+
+// The bot's memory is one table: a run reads it with one Query per record family it needs, never
+// one call per resource. idle-endpoints reads recreate records, holds and restore marks (3 families,
+// found with one Query each) and the one-time import's marks (1); the weekend job, components and marks.
+console.log(`state table calls: idle-endpoints ${idleTableCalls}, weekend scale-down ${weekendTableCalls}`);
+targets.push({ name: 'state table calls, idle-endpoints dry run over 2,000 endpoints', value: idleTableCalls, limit: 4, unit: 'calls' });
+targets.push({ name: 'state table calls, weekend scale-down over 5,000 components', value: weekendTableCalls, limit: 2, unit: 'calls' });
 
 let missed = 0;
 for (const target of targets) {

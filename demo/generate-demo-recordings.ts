@@ -3,7 +3,8 @@
  * demo/demo-account.json): each is a recording of a real dry run of the job on a fake account,
  * replayed by `plan --snapshot` exactly as an admin's own recording would be. Run
  * `npx tsx demo/generate-demo-recordings.ts` after changing the accounts here, and commit the output.
- * (The state keys' MACs are made afresh each time, so the files change a little on every run.)
+ * The bot's state table is a real DynamoDB implementation (dynalite) on loopback here; its answers
+ * are recorded with the rest, so a replay needs no table.
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { forgetPriceList } from '@ops-bot/shared/aws/price-list';
@@ -14,16 +15,18 @@ import { runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
 import { createIdleNotebooksClients, liveIdleNotebooksDeps } from '@ops-bot/shared/live/idle-notebooks';
 import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/shared/live/weekend-scaling';
 import type { ReadActivity } from '@ops-bot/shared/jobs/idle-notebooks';
-import { FakeAccount, STATE_KEY_ARN, fakeComponent, fakeEndpoint, hostEndpoint, priceListProduct, variantSeries, type FakeEndpoint } from '../fakes/account.ts';
+import { startLocalStateTable } from '../fakes/state-table.ts';
+import { FakeAccount, fakeComponent, fakeEndpoint, hostEndpoint, priceListProduct, variantSeries, type FakeEndpoint } from '../fakes/account.ts';
 import { cloudWatchSink } from '../fakes/metrics-sink.ts';
 import { mockAccount } from '../fakes/mock-clients.ts';
 import { newRecording, record, saveRecording } from '../scripts/recording.ts';
 import { plan, type Options } from '../scripts/plan.ts';
 
+const stateTable = await startLocalStateTable('ops-bot-state-demo');
 const ACCOUNT_ENV = {
   AWS_REGION: 'us-east-1',
   REGIONS: 'us-east-1',
-  STATE_KEY_ID: STATE_KEY_ARN,
+  STATE_TABLE: stateTable.name,
   TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
   TIMEZONE: 'UTC',
   WEEKEND_SETTLE_POLL_SECONDS: '0',

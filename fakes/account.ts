@@ -13,7 +13,8 @@
  */
 
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { nextGeneration, signedTags, type StateSlot } from '@ops-bot/shared/aws/bot-state';
+import { nextGeneration, signedTags } from '@ops-bot/shared/aws/legacy-signed-state';
+import type { StateSlot } from '@ops-bot/shared/aws/state-slots';
 
 interface FakeVariant {
   readonly name: string;
@@ -58,6 +59,8 @@ interface FakeComponent {
   readonly gpus?: number;
   readonly cores?: number;
   readonly memoryMb?: number;
+  /** CreationTime (DescribeInferenceComponent): a component deleted and created again under its name gets a new one. */
+  createdAt?: Date;
 }
 
 /** A completed (or not) Inference Recommender job and what it recommended. */
@@ -95,6 +98,8 @@ interface FakeNotebook {
   /** Moves with every status change (SageMaker API Reference, NotebookInstanceSummary). */
   lastModifiedAt: Date;
   tags: Record<string, string>;
+  /** CreationTime (NotebookInstanceSummary). */
+  readonly createdAt?: Date;
 }
 
 const OPERATIONS = [
@@ -163,6 +168,8 @@ const ACCOUNT = '111122223333';
 /** The state key the fake KMS holds; any other KeyId is a NotFoundException. */
 const STATE_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/0b0b0b0b-1111-2222-3333-444455556666`;
 const HOUR_MS = 3_600_000;
+/** When builders' resources were created unless a test says otherwise: a fixed day, never the wall clock. */
+const CREATED_LONG_AGO = new Date('2026-01-01T00:00:00Z');
 /** How many DescribeInferenceComponent calls a change takes to settle. */
 const SETTLE_DESCRIBES = 2;
 /** Characters a SageMaker tag value may hold (SageMaker API Reference, Tag). */
@@ -478,7 +485,7 @@ class FakeAccount {
         NotebookInstanceArn: notebookArn(notebook.name),
         NotebookInstanceStatus: notebook.status,
         InstanceType: notebook.instanceType,
-        CreationTime: new Date('2026-01-01T00:00:00Z'),
+        CreationTime: notebook.createdAt ?? CREATED_LONG_AGO,
         LastModifiedTime: notebook.lastModifiedAt,
       })),
       ...(next ? { NextToken: next } : {}),
@@ -539,7 +546,7 @@ class FakeAccount {
         EndpointArn: endpointArn(component.endpointName),
         VariantName: component.variantName ?? 'AllTraffic',
         InferenceComponentStatus: this.isUpdating(component) ? 'Updating' : 'InService',
-        CreationTime: new Date('2026-01-01T00:00:00Z'),
+        CreationTime: CREATED_LONG_AGO,
         LastModifiedTime: new Date('2026-01-01T00:00:00Z'),
       })),
       ...(next ? { NextToken: next } : {}),
@@ -634,6 +641,7 @@ class FakeAccount {
         },
       },
       RuntimeConfig: { DesiredCopyCount: component.copies, CurrentCopyCount: component.copies },
+      CreationTime: component.createdAt ?? CREATED_LONG_AGO,
     };
   }
 
@@ -824,7 +832,7 @@ class FakeAccount {
             MinCapacity: target.min,
             MaxCapacity: target.max,
             RoleARN: `arn:aws:iam::${ACCOUNT}:role/aws-service-role/sagemaker`,
-            CreationTime: new Date('2026-01-01T00:00:00Z'),
+            CreationTime: CREATED_LONG_AGO,
           })),
       };
     }
@@ -838,7 +846,7 @@ class FakeAccount {
           MinCapacity: component.autoscaling?.min,
           MaxCapacity: component.autoscaling?.max,
           RoleARN: `arn:aws:iam::${ACCOUNT}:role/aws-service-role/sagemaker`,
-          CreationTime: new Date('2026-01-01T00:00:00Z'),
+          CreationTime: CREATED_LONG_AGO,
         })),
     };
   }
@@ -898,7 +906,7 @@ class FakeAccount {
         ResourceId: input.ResourceId,
         ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
         PolicyARN: `arn:aws:autoscaling:${REGION}:${ACCOUNT}:scalingPolicy:1:resource/sagemaker/${String(input.ResourceId)}:policyName/${String(policy.PolicyName)}`,
-        CreationTime: new Date('2026-01-01T00:00:00Z'),
+        CreationTime: CREATED_LONG_AGO,
       })),
     };
   }
@@ -1187,9 +1195,6 @@ function componentMetric(componentName: string, metricName: string, now: Date, v
 function componentSeries(componentName: string, now: Date, hoursAgo: readonly number[], sum = 5): FakeSeries {
   return { dimensions: { InferenceComponentName: componentName }, points: hoursAgo.map((age) => ({ at: new Date(now.getTime() - age * HOUR_MS), sum })) };
 }
-
-/** When builders' resources were created unless a test says otherwise: a fixed day, never the wall clock. */
-const CREATED_LONG_AGO = new Date('2026-01-01T00:00:00Z');
 
 function fakeEndpoint(name: string, overrides: Partial<FakeEndpoint> = {}): FakeEndpoint {
   return {

@@ -22,6 +22,7 @@ import { ChatDelivery } from './chat.ts';
 import type { JobContext } from './jobs/job-context.ts';
 import { WeekendScalingJob } from './jobs/weekend-scaling.ts';
 import type { ScheduledFunction } from './scheduled-function.ts';
+import { StateTable } from './state-table.ts';
 
 interface OpsBotProps {
   readonly config: DeployConfig;
@@ -39,6 +40,7 @@ class OpsBot extends Construct {
   readonly idleNotebooks: ScheduledFunction;
   readonly savingsReport: ScheduledFunction;
   readonly dashboard: OpsBotDashboard;
+  readonly stateTable: StateTable;
   private readonly stack: Stack;
 
   constructor(scope: Construct, id: string, props: OpsBotProps) {
@@ -69,10 +71,11 @@ class OpsBot extends Construct {
     config.emails.forEach((email) => this.topic.addSubscription(new subscriptions.EmailSubscription(email)));
     config.smsNumbers.forEach((phone) => this.topic.addSubscription(new subscriptions.SmsSubscription(phone)));
 
-    // Signs the bot's state on resources (README, "Trust"): an HMAC key whose secret never leaves
-    // KMS; only the job roles granted below may make or check a MAC with it.
+    // The previous version signed its state on resources with this HMAC key: the jobs only check
+    // MACs with it now, for the one-time import into the state table. Kept (retained) until every
+    // account has run this version once; docs/upgrading.md says when it can be scheduled for deletion.
     const stateKey = new kms.Key(this, 'StateKey', {
-      description: "Signs the SageMaker ops bot's state on resources (HMAC); state it cannot verify is never acted on",
+      description: 'Checked once by the SageMaker ops bot to import the state the previous version signed on resources (HMAC)',
       keySpec: kms.KeySpec.HMAC_256,
       keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
       // Deleting the key would make every saved state unverifiable, components at 0 included.
@@ -82,14 +85,17 @@ class OpsBot extends Construct {
       id: 'AwsSolutions-KMS5',
       reason: 'KMS rotates only symmetric encryption keys automatically; HMAC keys cannot have automatic rotation (KMS Developer Guide, Rotating keys).',
     });
+    this.stateTable = new StateTable(this, 'State');
     const context: JobContext = { config, distDir: props.distDir, topic: this.topic, stateKey, regions: config.regions ?? [this.stack.region] };
     this.idleEndpoints = new IdleEndpointsJob(this, 'IdleEndpoints', context);
     this.weekendScaling = new WeekendScalingJob(this, 'WeekendScaling', context);
     this.costReport = new CostReportJob(this, 'CostReport', context);
     this.idleNotebooks = new IdleNotebooksJob(this, 'IdleNotebooks', context);
     this.savingsReport = new SavingsReportJob(this, 'SavingsReport', context);
-    for (const job of [this.idleEndpoints, this.weekendScaling, this.idleNotebooks]) job.keepsSignedState(stateKey, 'sign');
-    this.savingsReport.keepsSignedState(stateKey, 'verify');
+    for (const job of [this.idleEndpoints, this.weekendScaling, this.idleNotebooks]) job.keepsState(this.stateTable, 'write', stateKey);
+    // The savings report reads the records the others wrote: it imports nothing, so it needs no key.
+    this.savingsReport.keepsState(this.stateTable, 'read');
+    this.stateTable.sealWrites();
     if (config.chat) new ChatDelivery(this, 'Chat', { chat: config.chat, topic: this.topic });
     this.dashboard = new OpsBotDashboard(this, 'Dashboard', {
       jobs: {

@@ -17,6 +17,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { StateTable } from './state-table.ts';
 import { ENV } from '@ops-bot/shared/config';
 import { METRICS_NAMESPACE } from '@ops-bot/shared/aws/metrics';
 import { acknowledgeWildcardArns } from './nag.ts';
@@ -182,22 +183,21 @@ class ScheduledFunction extends Construct {
   }
 
   /**
-   * The job keeps signed state on resources: it gets the state key (STATE_KEY_ID) and may make
-   * (`sign`) or only check (`verify`) MACs with it, and an alarm pages on state that does not verify.
+   * The job keeps its state in the state table (STATE_TABLE): it reads it, and with `write` (never
+   * when report-only) writes items there. With `legacyKey`, the previous version's key (STATE_KEY_ID)
+   * is checked against by the one-time import of its signed tags (VerifyMac only); an alarm pages on
+   * state the bot does not act on.
    */
-  keepsSignedState(stateKey: kms.IKey, access: 'sign' | 'verify'): void {
-    this.function.addEnvironment(ENV.stateKeyId, stateKey.keyArn);
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'SignedState',
-        // A report-only job writes no state, so it only checks MACs.
-        actions: access === 'sign' && !this.reportOnly ? ['kms:GenerateMac', 'kms:VerifyMac'] : ['kms:VerifyMac'],
-        resources: [stateKey.keyArn],
-      }),
-    );
+  keepsState(stateTable: StateTable, access: 'write' | 'read', legacyKey?: kms.IKey): void {
+    this.function.addEnvironment(ENV.stateTable, stateTable.table.tableName);
+    stateTable.grantJob(this.role, access === 'write' && !this.reportOnly ? 'write' : 'read');
+    if (legacyKey) {
+      this.function.addEnvironment(ENV.stateKeyId, legacyKey.keyArn);
+      this.role.addToPolicy(new iam.PolicyStatement({ sid: 'ImportSignedState', actions: ['kms:VerifyMac'], resources: [legacyKey.keyArn] }));
+    }
     this.alarmOn(
       'StateRejectedAlarm',
-      "The bot found ops-bot state on a resource that it did not write, or that was changed since: it was left as it is. The job's report names the resource.",
+      "The bot found ops-bot state it does not act on (not in its state table, or saved for an earlier resource of the same name): it was left as it is. The job's report names the resource.",
       new cloudwatch.Metric({
         namespace: METRICS_NAMESPACE,
         metricName: 'StateRejected',

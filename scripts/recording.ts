@@ -12,6 +12,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { PricingClient } from '@aws-sdk/client-pricing';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
@@ -29,6 +30,8 @@ const CLIENTS = {
   scheduler: SchedulerClient,
   sns: SNSClient,
   kms: KMSClient,
+  // The state table: a dry run reads it (one Query a record family), and its replay answers the same.
+  dynamodb: DynamoDBClient,
   'cost-explorer': CostExplorerClient,
   pricing: PricingClient,
 } as const;

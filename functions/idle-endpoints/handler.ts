@@ -12,8 +12,9 @@ import { deadlineFrom } from '@ops-bot/shared/util/deadline';
 
 const logger = new Logger({ serviceName: 'idle-endpoints' });
 const config = parseIdleEndpointsConfig(process.env);
-const deps = liveIdleEndpointsDeps(config, createIdleEndpointsClients(), logger);
+const clients = createIdleEndpointsClients();
 
+// Clients live as long as the container; the dependencies (and the state a run reads) are each run's own.
 export const handler = jobHandler(logger, idleEndpointsEventParser(config.regions), (event, context) =>
-  runIdleEndpoints(event, { ...deps, deadline: deadlineFrom(context) }),
+  runIdleEndpoints(event, { ...liveIdleEndpointsDeps(config, clients, logger), deadline: deadlineFrom(context) }),
 );

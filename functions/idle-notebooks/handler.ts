@@ -11,6 +11,10 @@ import { createIdleNotebooksClients, liveIdleNotebooksDeps } from '@ops-bot/shar
 import { deadlineFrom } from '@ops-bot/shared/util/deadline';
 
 const logger = new Logger({ serviceName: 'idle-notebooks' });
-const deps = liveIdleNotebooksDeps(parseIdleNotebooksConfig(process.env), createIdleNotebooksClients(), logger);
+const config = parseIdleNotebooksConfig(process.env);
+const clients = createIdleNotebooksClients();
 
-export const handler = jobHandler(logger, parseNotebookEvent, (event, context) => runIdleNotebooks(event, { ...deps, deadline: deadlineFrom(context) }));
+// Clients live as long as the container; the dependencies (and the state a run reads) are each run's own.
+export const handler = jobHandler(logger, parseNotebookEvent, (event, context) =>
+  runIdleNotebooks(event, { ...liveIdleNotebooksDeps(config, clients, logger), deadline: deadlineFrom(context) }),
+);

@@ -33,6 +33,7 @@ const ENV = {
   centralTopicArn: 'CENTRAL_TOPIC_ARN',
   weekendSettlePollSeconds: 'WEEKEND_SETTLE_POLL_SECONDS',
   stateKeyId: 'STATE_KEY_ID',
+  stateTable: 'STATE_TABLE',
   reportOnly: 'REPORT_ONLY',
   awsRegion: 'AWS_REGION',
 } as const;
@@ -64,7 +65,9 @@ interface CommonConfig {
   /** Every report is also published here (an organization's central topic, in another account). */
   readonly centralTopicArn?: string | undefined;
   readonly regions: readonly string[];
-  /** The KMS HMAC key that signs the bot's state on resources (jobs that keep state); only a dry run may go without it. */
+  /** The DynamoDB table of the bot's state, journal and ledger (jobs that keep state); only a dry run may go without it. */
+  readonly stateTable?: string | undefined;
+  /** The previous version's KMS HMAC key: only the one-time import of its signed tags uses it. */
   readonly stateKeyId?: string | undefined;
   /** REPORT_ONLY: scheduled runs publish what they would do, change nothing and book no saving. */
   readonly reportOnly?: boolean | undefined;
@@ -138,7 +141,17 @@ const TOPIC_ARN_PATTERN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1
 
 /** What the jobs that keep signed state need on top: their key. Parsed only for them, so a bad key never stops the others. */
 function parseStatefulConfig(env: Env): CommonConfig {
-  return { ...parseCommonConfig(env), stateKeyId: parseStateKeyId(env[ENV.stateKeyId]) };
+  return { ...parseCommonConfig(env), stateTable: parseStateTable(env[ENV.stateTable]), stateKeyId: parseStateKeyId(env[ENV.stateKeyId]) };
+}
+
+/** DynamoDB table names: 3–255 of `A-Za-z0-9_.-` (DynamoDB API Reference, CreateTable: TableName). */
+const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
+
+function parseStateTable(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  if (!TABLE_NAME_PATTERN.test(value)) throw new ConfigError(ENV.stateTable, `must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -), got "${value}"`);
+  return value;
 }
 
 function parseCommonConfig(env: Env): CommonConfig {
@@ -206,7 +219,7 @@ function parseSavingsReportConfig(env: Env): SavingsReportConfig {
 
 const COMMON_VARIABLES = [ENV.topicArn, ENV.topicDisplayName, ENV.centralTopicArn, ENV.regions, ENV.reportOnly] as const;
 /** Jobs that keep signed state on resources. */
-const STATEFUL_VARIABLES = [...COMMON_VARIABLES, ENV.stateKeyId] as const;
+const STATEFUL_VARIABLES = [...COMMON_VARIABLES, ENV.stateTable, ENV.stateKeyId] as const;
 
 /**
  * Each function's own settings: the stack gives a function only these variables, and the function
@@ -373,10 +386,10 @@ function parsePriceOverridesVariable(raw: string | undefined): PriceOverrides {
 }
 
 /** A non-dry run must have somewhere to publish; checked before any AWS call. */
-/** Before any AWS call: a real run of a job that keeps state must be able to sign and verify it. */
-function requireStateKey(config: CommonConfig): string {
-  if (!config.stateKeyId) throw new ConfigError(ENV.stateKeyId, 'is not set; only a dry run can go without it (state it cannot verify is never acted on)');
-  return config.stateKeyId;
+/** Before any AWS call: a real run of a job that keeps state must have its state table. */
+function requireStateTable(config: CommonConfig): string {
+  if (!config.stateTable) throw new ConfigError(ENV.stateTable, 'is not set; only a dry run can go without it (the bot keeps its state nowhere else)');
+  return config.stateTable;
 }
 
 function requireTopicArn(config: CommonConfig): string {
@@ -385,7 +398,7 @@ function requireTopicArn(config: CommonConfig): string {
 }
 
 export {
-  requireStateKey,
+  requireStateTable,
   ENV,
   DEFAULTS,
   LOOKBACK_DAYS,

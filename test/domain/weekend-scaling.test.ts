@@ -260,7 +260,7 @@ describe('Function: planRestore (who may be restored)', () => {
     for (const options of [{ scope: 'all' as const }, { scope: 'tagged' as const, named: true }, { scope: 'tagged' as const, releaseHold: 'idle-action' }]) {
       const [plan] = planRestore([forged], NOW, options);
       expect(plan?.steps).toEqual([]);
-      expect(plan?.unverified).toEqual({ found: { 'ops-bot:saved-copy-count': '777' }, legacy: true });
+      expect(plan?.unverified).toEqual({ found: { 'ops-bot:saved-copy-count': '777' }, legacy: true, reason: 'no MAC' });
     }
   });
 

@@ -21,11 +21,15 @@ import {
 import { mockAccount } from '../../fakes/mock-clients.ts';
 import { pinWallClock, releaseWallClock } from '../support/clock.ts';
 import { lambdaContext, loadHandler } from '../support/lambda.ts';
+import { useStateTable } from '../support/state-table.ts';
+
+const stateTable = useStateTable();
 
 const ENV = {
   AWS_REGION: 'us-east-1',
   TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
   STATE_KEY_ID: STATE_KEY_ARN,
+  ...stateTable.env,
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   WEEKEND_SETTLE_POLL_SECONDS: '0',
 };

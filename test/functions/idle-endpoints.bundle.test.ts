@@ -69,8 +69,9 @@ describe('Bundle: dist/idle-endpoints/index.mjs', () => {
     // Bulk reads: 5 pages of endpoints, one ListMetrics per traffic metric (Invocations, and the async
     // InvocationsProcessed and ApproximateBacklogSize), 1 GetMetricData call for 350 series, one tag
     // search each for ops-bot:skip and ops-bot:idle-action, describes only for the 200 idle ones; and,
-    // to follow the idle actions in effect, one search each for configs holding recreate records
-    // (signed, and the previous version's) and for endpoints holding a hold. Prices: one Price List
+    // to follow the idle actions in effect, one search for configs holding the previous version's
+    // unsigned records (to list them); the bot's own records and holds are in its state table (a
+    // Query each, not SageMaker calls; a dry run without STATE_TABLE has none). Prices: one Price List
     // query per instance family the idle ones run (ml.g5 and ml.m5 here). Rightsizing: one ListMetrics
     // per utilisation and latency metric (6) and one for the components' namespace (1), and one tag
     // search each for ops-bot:rightsizing (endpoints and components) and ops-bot:latency-slo-ms; this
@@ -79,7 +80,7 @@ describe('Bundle: dist/idle-endpoints/index.mjs', () => {
       GetProducts: 2,
       ListEndpoints: 5,
       ListInferenceComponents: 1,
-      GetResources: 7,
+      GetResources: 5,
       ListMetrics: 10,
       GetMetricData: 1,
       DescribeEndpoint: 200,

@@ -10,6 +10,9 @@ import { gsm7Length } from '@ops-bot/shared/report/gsm7';
 import { FakeAccount, fakeEndpoint, variantSeries, type FakeSeries, STATE_KEY_ARN } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 import { lambdaContext, loadHandler, type LambdaHandler } from '../support/lambda.ts';
+import { useStateTable } from '../support/state-table.ts';
+
+const stateTable = useStateTable();
 
 const NOW = new Date('2026-11-20T09:00:00.000Z');
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:ops-bot';
@@ -24,6 +27,7 @@ const invoke = async (account: FakeAccount, event: unknown) => {
       TOPIC_ARN,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       STATE_KEY_ID: STATE_KEY_ARN,
+      ...stateTable.env,
     });
     return await handler(event, lambdaContext('idle-endpoints'));
   } finally {

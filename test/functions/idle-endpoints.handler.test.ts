@@ -6,6 +6,9 @@ import type { IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
 import { FakeAccount, FakeAwsError, componentSeries, fakeEndpoint, variantSeries, STATE_KEY_ARN } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 import { lambdaContext, loadHandler, type LambdaHandler } from '../support/lambda.ts';
+import { useStateTable } from '../support/state-table.ts';
+
+const stateTable = useStateTable();
 
 const NOW = new Date('2026-11-20T09:00:00.000Z');
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:ops-bot';
@@ -13,7 +16,7 @@ const TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:ops-bot';
 type Handler = LambdaHandler<IdleEndpointsResult>;
 
 const loadIdleEndpoints = (env: Record<string, string> = {}): Promise<Handler> =>
-  loadHandler('idle-endpoints', { AWS_REGION: 'us-east-1', TOPIC_ARN, POWERTOOLS_LOG_LEVEL: 'SILENT', STATE_KEY_ID: STATE_KEY_ARN, ...env });
+  loadHandler('idle-endpoints', { AWS_REGION: 'us-east-1', TOPIC_ARN, POWERTOOLS_LOG_LEVEL: 'SILENT', STATE_KEY_ID: STATE_KEY_ARN, ...stateTable.env, ...env });
 
 const invoke = async (account: FakeAccount, event: unknown, env?: Record<string, string>) => {
   account.clock = () => NOW;

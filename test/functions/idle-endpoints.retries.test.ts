@@ -8,6 +8,9 @@ import { FakeAccount, FakeAwsError, fakeEndpoint, variantSeries, STATE_KEY_ARN }
 import { startFakeAwsServer } from '../../fakes/server.ts';
 import { pinWallClock, releaseWallClock } from '../support/clock.ts';
 import { lambdaContext, loadHandler, type LambdaHandler } from '../support/lambda.ts';
+import { useStateTable } from '../support/state-table.ts';
+
+const stateTable = useStateTable();
 
 type Handler = LambdaHandler<IdleEndpointsResult>;
 
@@ -20,6 +23,7 @@ function handlerAgainst(url: string): Promise<Handler> {
     TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     STATE_KEY_ID: STATE_KEY_ARN,
+    ...stateTable.env,
   });
 }
 

@@ -21,6 +21,9 @@ import {
 } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 import { recordMetrics, type RecordedMetrics } from '../support/metrics.ts';
+import { useStateTable } from '../support/state-table.ts';
+
+const stateTable = useStateTable();
 
 const NOW = new Date('2026-11-20T09:00:00Z');
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -49,7 +52,12 @@ function m5(
   };
 }
 
-const CONFIG = parseIdleEndpointsConfig({ AWS_REGION: 'us-east-1', STATE_KEY_ID: STATE_KEY_ARN, TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot' });
+const CONFIG = parseIdleEndpointsConfig({
+  AWS_REGION: 'us-east-1',
+  STATE_KEY_ID: STATE_KEY_ARN,
+  ...stateTable.env,
+  TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
+});
 
 describe('Function: rightsizing in the idle-endpoints run', () => {
   let mocks: ReturnType<typeof mockAccount> | undefined;

@@ -20,6 +20,9 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { IdleNotebooksResult } from '@ops-bot/shared/jobs/idle-notebooks';
 import { pinWallClock, releaseWallClock } from '../support/clock.ts';
 import { lambdaContext, loadHandler } from '../support/lambda.ts';
+import { useStateTable } from '../support/state-table.ts';
+
+const stateTable = useStateTable();
 
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:ops-bot';
 const NOW = new Date('2026-11-20T09:00:00Z');
@@ -73,6 +76,7 @@ describe('Run endings: deadlines and failed publishes', () => {
         TOPIC_ARN,
         POWERTOOLS_LOG_LEVEL: 'SILENT',
         STATE_KEY_ID: STATE_KEY_ARN,
+        ...stateTable.env,
         NOTEBOOK_JUPYTER_TIMEOUT_SECONDS: '1',
       });
 
@@ -97,6 +101,7 @@ describe('Run endings: deadlines and failed publishes', () => {
         AWS_REGION: 'us-east-1',
         TOPIC_ARN,
         STATE_KEY_ID: STATE_KEY_ARN,
+        ...stateTable.env,
         POWERTOOLS_LOG_LEVEL: 'SILENT',
       });
 
@@ -128,6 +133,7 @@ describe('Run endings: deadlines and failed publishes', () => {
         AWS_REGION: 'us-east-1',
         TOPIC_ARN,
         STATE_KEY_ID: STATE_KEY_ARN,
+        ...stateTable.env,
         POWERTOOLS_LOG_LEVEL: 'SILENT',
       });
 

@@ -1,8 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WeekendScalingResult } from '@ops-bot/shared/jobs/weekend-scaling';
-import { FakeAccount, FakeAwsError, fakeComponent, hostEndpoint, MUTATING, observable, STATE_KEY_ARN } from '../../fakes/account.ts';
+import { FakeAccount, fakeComponent, hostEndpoint, MUTATING, observable, STATE_KEY_ARN } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 import { lambdaContext, loadHandler, type LambdaHandler } from '../support/lambda.ts';
+import { useStateTable } from '../support/state-table.ts';
+
+const stateTable = useStateTable();
 
 // Friday 2026-11-20 18:00 in Berlin.
 const FRIDAY_EVENING = new Date('2026-11-20T17:00:00.000Z');
@@ -13,6 +16,7 @@ const ENV = {
   TIMEZONE: 'Europe/Berlin',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   STATE_KEY_ID: STATE_KEY_ARN,
+  ...stateTable.env,
   SCHEDULER_ROLE_ARN: 'arn:aws:iam::111122223333:role/ops-bot-scheduler',
   SCHEDULER_DLQ_ARN: 'arn:aws:sqs:us-east-1:111122223333:ops-bot-dlq',
   // Components settle after a couple of describes in the fake: no need to wait between checks.
@@ -141,23 +145,23 @@ describe('Function: weekend-scaling handler', () => {
     expect(account.calls).toEqual([]);
   });
 
-  it('defers a restore whose state KMS cannot verify, and says so: nothing is set from unverified state', async () => {
-    // Prepare: scaled down; on Monday KMS does not answer.
+  it('defers a restore whose state table cannot be read, and says so: nothing is set without the saved state', async () => {
+    // Prepare: scaled down; on Monday the function reaches no such table (DynamoDB answers ResourceNotFoundException).
     const account = mixedAccount();
     await invoke(account, { action: 'scale-down' });
     vi.setSystemTime(new Date('2026-11-23T06:00:00.000Z'));
-    account.failWhen('VerifyMac', () => new FakeAwsError('KMSInternalException', 'Internal error', 500));
     const writesBefore = account.mutatingCalls();
 
     // Act
-    const result = await invoke(account, { action: 'restore' });
+    const result = await invoke(account, { action: 'restore' }, { STATE_TABLE: 'ops-bot-state-gone' });
 
     // Assess
     expect(account.mutatingCalls()).toBe(writesBefore);
     expect(copies(account)).toMatchObject({ plain: 0, autoscaled: 0 });
-    expect(result.components.filter((c) => c.disposition === 'deferred').map((c) => c.name)).toEqual(['plain', 'autoscaled']);
+    // Without the table no component's state is known, the one that was already at 0 included.
+    expect(result.components.filter((c) => c.disposition === 'deferred').map((c) => c.name)).toEqual(['plain', 'autoscaled', 'already-zero']);
     expect(result.report?.email).toContain('not touched: its state could not be verified now');
-    expect(result.report?.email).toContain('KMS VerifyMac failed');
+    expect(result.report?.email).toContain('the state table could not be read');
   });
 
   it('restores exactly the saved counts and bounds, clears the state, and a second restore changes nothing', async () => {

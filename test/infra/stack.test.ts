@@ -41,6 +41,83 @@ describe('Stack: SageMakerOpsBot', () => {
     }
   });
 
+  it('keeps the state in one DynamoDB table of the contract: on demand, recoverable, protected, retained, encrypted, TTL on expiresAt', () => {
+    // Assess
+    const { template } = synthesized;
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    const [table] = Object.values(template.findResources('AWS::DynamoDB::Table'));
+    expect(table?.DeletionPolicy).toBe('Retain');
+    expect(table?.UpdateReplacePolicy).toBe('Retain');
+    expect(table?.Properties).toMatchObject({
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+      SSESpecification: { SSEEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    expect(table?.Properties).not.toHaveProperty('GlobalSecondaryIndexes');
+    expect(table?.Properties).not.toHaveProperty('LocalSecondaryIndexes');
+  });
+
+  it("lets only the writing jobs' roles write items: the table's own policy denies every other principal", () => {
+    // Prepare
+    const { template } = synthesized;
+    const [table] = Object.values(template.findResources('AWS::DynamoDB::Table'));
+    const roleOf = (job: string) =>
+      Object.entries(template.findResources('AWS::IAM::Role')).find(([id]) =>
+        id.startsWith(job.replace(/(^|-)(\w)/g, (_, _dash, c: string) => c.toUpperCase())),
+      )?.[0];
+    const writers = ['idle-endpoints', 'weekend-scaling', 'idle-notebooks'].map(roleOf);
+
+    // Assess: one Deny of every item write to any principal whose ARN is not a writer's role.
+    const statements = (table?.Properties.ResourcePolicy as { PolicyDocument: { Statement: Array<Record<string, unknown>> } }).PolicyDocument.Statement;
+    expect(statements).toEqual([
+      {
+        Sid: 'OnlyTheBotWritesItems',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: [
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:PartiQLInsert',
+          'dynamodb:PartiQLUpdate',
+          'dynamodb:PartiQLDelete',
+        ],
+        Resource: '*',
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': writers.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })) } },
+      },
+    ]);
+    expect(writers.every((id) => id !== undefined)).toBe(true);
+    // The readers (savings-report, cost-report) are not among them, and no job may write beyond Put and Delete.
+    const writes = JOB_NAMES.flatMap((job) =>
+      jobStatements(template, job)
+        .filter((statement) => statement.Effect === 'Allow')
+        .flatMap((statement) =>
+          actionsOf([statement])
+            .filter((action) => action.startsWith('dynamodb:') && !['dynamodb:Query', 'dynamodb:GetItem'].includes(action))
+            .map((action) => `${job} ${action}`),
+        ),
+    );
+    expect(writes.sort()).toEqual([
+      'idle-endpoints dynamodb:DeleteItem',
+      'idle-endpoints dynamodb:PutItem',
+      'idle-notebooks dynamodb:DeleteItem',
+      'idle-notebooks dynamodb:PutItem',
+      'weekend-scaling dynamodb:DeleteItem',
+      'weekend-scaling dynamodb:PutItem',
+    ]);
+  });
+
   it('encrypts the report topic with a rotating KMS key and refuses plain HTTP', () => {
     // Assess
     const { template } = synthesized;
@@ -217,13 +294,26 @@ describe('Stack: SageMakerOpsBot', () => {
     expect(sid('TagRecreatedEndpoints')?.Condition).toEqual({ StringEquals: { 'sagemaker:TaggingAction': 'CreateEndpoint' } });
     expect(sid('KeepEndpointState')?.Condition).toEqual({
       'ForAllValues:StringLike': {
-        'aws:TagKeys': ['ops-bot:cost-per-day', 'ops-bot:held-since', 'ops-bot:restored-at', 'ops-bot:booked-through', 'ops-bot:state-mac', 'ops-bot:gen:*'],
+        'aws:TagKeys': [
+          'ops-bot:cost-per-day',
+          'ops-bot:held-since',
+          'ops-bot:restored-at',
+          'ops-bot:booked-through',
+          'ops-bot:state',
+          'ops-bot:state-mac',
+          'ops-bot:gen:*',
+        ],
       },
     });
-    // Its MACs: made and checked with the state key only.
-    expect(sid('SignedState')).toMatchObject({
-      Action: ['kms:GenerateMac', 'kms:VerifyMac'],
+    // The previous version's key: only checked against (the one-time import), never used to make a MAC.
+    expect(sid('ImportSignedState')).toMatchObject({
+      Action: 'kms:VerifyMac',
       Resource: { 'Fn::GetAtt': [expect.stringMatching(/StateKey/), 'Arn'] },
+    });
+    // Its state: the state table alone.
+    expect(sid('StateTableReadWrite')).toMatchObject({
+      Action: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/StateTable/), 'Arn'] },
     });
     expect(sid('KeepStateOnComponents')?.Condition).toMatchObject({
       'ForAllValues:StringLike': { 'aws:TagKeys': expect.arrayContaining(['ops-bot:saved-copy-count', 'ops-bot:held-by']) },
@@ -364,6 +454,7 @@ describe('Stack: weekend-scaling job', () => {
           'ops-bot:saved-at',
           'ops-bot:restore-after',
           'ops-bot:held-by',
+          'ops-bot:state',
           'ops-bot:state-mac',
           'ops-bot:gen:*',
         ],
@@ -558,7 +649,7 @@ describe('Stack: idle-notebooks job', () => {
     expect(JSON.stringify(stop?.Resource)).toMatch(/:notebook-instance\/\*/);
     expect(JSON.stringify(stop?.Resource)).not.toMatch(/endpoint|inference-component/);
     expect(mark?.Condition).toEqual({
-      'ForAllValues:StringLike': { 'aws:TagKeys': ['ops-bot:last-action', 'ops-bot:off-hours-stopped', 'ops-bot:state-mac', 'ops-bot:gen:*'] },
+      'ForAllValues:StringLike': { 'aws:TagKeys': ['ops-bot:last-action', 'ops-bot:off-hours-stopped', 'ops-bot:state', 'ops-bot:state-mac', 'ops-bot:gen:*'] },
     });
     expect(actionsOf(statements).filter((action) => action.startsWith('sagemaker:'))).toEqual([
       'sagemaker:AddTags',
@@ -606,10 +697,11 @@ describe('Stack: savings-report job, dashboard and chat delivery', () => {
       'ce:GetCostAndUsage',
       'cloudwatch:GetMetricData',
       'cloudwatch:ListMetrics',
+      // The stops the other jobs recorded in the state table: it reads them, and writes no item.
+      'dynamodb:GetItem',
+      'dynamodb:Query',
       'kms:Decrypt',
       'kms:GenerateDataKey*',
-      // Checks the notebooks' signed stop records; it never makes a MAC.
-      'kms:VerifyMac',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'pricing:GetProducts',

@@ -29,6 +29,9 @@ import { NOTEBOOK_STATE } from '@ops-bot/shared/aws/bot-state';
 import { FakeAccount, STATE_KEY_ARN } from '../../fakes/account.ts';
 import { jupyterUnavailable, startJupyterServer, type JupyterServer } from '../support/jupyter-server.ts';
 import { lambdaContext, loadHandler, type LambdaHandler } from '../support/lambda.ts';
+import { useStateTable } from '../support/state-table.ts';
+
+const stateTable = useStateTable();
 
 const JUPYTER_MISSING = jupyterUnavailable();
 // Said once, so a skipped suite is never mistaken for a passing one.
@@ -50,13 +53,15 @@ type Handler = LambdaHandler<IdleNotebooksResult>;
 const arnOf = (name: string) => `arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/${name}`;
 
 // Logs on (INFO): one test reads them to prove no credential gets into them.
-const loadIdleNotebooks = (): Promise<Handler> =>
+const loadIdleNotebooks = (env: Record<string, string> = {}): Promise<Handler> =>
   loadHandler('idle-notebooks', {
     AWS_REGION: 'us-east-1',
     TOPIC_ARN,
     STATE_KEY_ID: STATE_KEY_ARN,
+    ...stateTable.env,
     POWERTOOLS_LOG_LEVEL: 'INFO',
     NOTEBOOK_JUPYTER_TIMEOUT_SECONDS: '2',
+    ...env,
   });
 
 describe.skipIf(JUPYTER_MISSING)('Integration: idle-notebooks handler on real Jupyter servers', () => {
@@ -167,18 +172,35 @@ describe.skipIf(JUPYTER_MISSING)('Integration: idle-notebooks handler on real Ju
     expect(tag?.Value).toMatch(/^stopped: idle 1\d\d min at \d{4}-\d\d-\d\dT\d\d:\d\dZ$/);
   });
 
-  it('does not stop a notebook whose tag write failed, and goes on with the run', async () => {
-    // Prepare
-    sageMaker.on(AddTagsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+  it('does not stop a notebook whose state cannot be written to the state table, and goes on with the run', async () => {
+    // Act: the function names a table DynamoDB does not have (ResourceNotFoundException).
+    const result = await (await loadIdleNotebooks({ STATE_TABLE: 'ops-bot-state-gone' }))({}, lambdaContext('idle-notebooks'));
+
+    // Assess
+    expect(sageMaker).not.toHaveReceivedCommand(StopNotebookInstanceCommand);
+    expect(result.notebooks.find((nb) => nb.name === 'idle-nb')).toMatchObject({
+      result: 'failed',
+      error: expect.stringMatching(/^ResourceNotFoundException/),
+    });
+    expect(result.notebooks.find((nb) => nb.name === 'busy-nb')?.verdict).toBe('busy');
+    expect(result.report?.subject).toContain('1 failed');
+  });
+
+  it('stops an idle notebook whose mirror tags cannot be written (a full tag set), and the report says so', async () => {
+    // Prepare: SageMaker refuses the 51st tag (SageMaker API Reference, AddTags: at most 50 tags).
+    sageMaker.on(AddTagsCommand).rejects(Object.assign(new Error('Too many tags'), { name: 'ValidationException' }));
 
     // Act
     const result = await (await loadIdleNotebooks())({}, lambdaContext('idle-notebooks'));
 
-    // Assess
-    expect(sageMaker).not.toHaveReceivedCommand(StopNotebookInstanceCommand);
-    expect(result.notebooks.find((nb) => nb.name === 'idle-nb')).toMatchObject({ result: 'failed', error: 'ThrottlingException: Rate exceeded' });
-    expect(result.notebooks.find((nb) => nb.name === 'busy-nb')?.verdict).toBe('busy');
-    expect(result.report?.subject).toContain('1 failed');
+    // Assess: the state is in the table, the notebook stopped, and the mirror's failure is reported.
+    expect(sageMaker).toHaveReceivedCommandWith(StopNotebookInstanceCommand, { NotebookInstanceName: 'idle-nb' });
+    expect(result.notebooks.find((nb) => nb.name === 'idle-nb')?.result).toBe('done');
+    expect(result.report?.email).toMatch(
+      /notebook-instance\/idle-nb: its state is in the state table, but the mirror tags could not be written \(ValidationException: Too many tags\)/,
+    );
+    const records = (await stateTable.items()).filter((item) => item.pk?.S === 'state#notebook');
+    expect(records.map((item) => item.values?.M?.['ops-bot:last-action']?.S)).toEqual([expect.stringMatching(/^stopped: idle /)]);
   });
 
   it('in a dry run reads everything and changes nothing', async () => {
@@ -212,7 +234,7 @@ describe('Function: idle-notebooks off hours and Studio audit', () => {
     sns.reset();
   });
   const handler = (): Promise<Handler> =>
-    loadHandler('idle-notebooks', { AWS_REGION: 'us-east-1', TOPIC_ARN, STATE_KEY_ID: STATE_KEY_ARN, POWERTOOLS_LOG_LEVEL: 'SILENT' });
+    loadHandler('idle-notebooks', { AWS_REGION: 'us-east-1', TOPIC_ARN, STATE_KEY_ID: STATE_KEY_ARN, ...stateTable.env, POWERTOOLS_LOG_LEVEL: 'SILENT' });
 
   it('stops every InService notebook not skipped in the evening, marking each before stopping it', async () => {
     // Prepare
@@ -242,8 +264,8 @@ describe('Function: idle-notebooks off hours and Studio audit', () => {
     ]);
   });
 
-  it('starts in the morning exactly the notebooks the bot stopped, then clears the mark; a mark it did not sign starts nothing', async () => {
-    // Prepare: 'mine' carries the bot's signed mark, 'forged' the same tag written by someone else.
+  it("imports the previous version's signed off-hours mark once and starts that notebook, then clears the mark; a mark it did not sign starts nothing", async () => {
+    // Prepare: 'mine' carries the previous version's signed mark, 'forged' the same tag written by someone else.
     const signed = await keyHolder.signedState(arnOf('mine'), NOTEBOOK_STATE, { 'ops-bot:off-hours-stopped': 'true' });
     const tagsOf: Record<string, Record<string, string>> = { [arnOf('mine')]: signed, [arnOf('forged')]: { 'ops-bot:off-hours-stopped': 'true' } };
     sageMaker.on(ListNotebookInstancesCommand).resolves({
@@ -264,14 +286,22 @@ describe('Function: idle-notebooks off hours and Studio audit', () => {
     // Assess
     expect(sageMaker).toHaveReceivedCommandTimes(StartNotebookInstanceCommand, 1);
     expect(sageMaker).toHaveReceivedCommandWith(StartNotebookInstanceCommand, { NotebookInstanceName: 'mine' });
-    // The mark goes; a signed empty generation stays behind it, so the old mark never verifies again.
+    // The mark goes from the tags, the old MAC and generation with it; the import is over, so the table
+    // alone holds state from now on.
     expect(sageMaker).toHaveReceivedCommandWith(DeleteTagsCommand, {
       ResourceArn: arnOf('mine'),
-      TagKeys: ['ops-bot:off-hours-stopped', expect.stringMatching(/^ops-bot:gen:[0-9a-z]{12}$/)],
+      TagKeys: expect.arrayContaining(['ops-bot:off-hours-stopped', 'ops-bot:state-mac', expect.stringMatching(/^ops-bot:gen:[0-9a-z]{12}$/)]),
     });
     expect(result.report?.subject).toBe('SageMaker notebooks: started 1 notebook');
     expect(result.notebooks.find((nb) => nb.name === 'forged')).toMatchObject({ result: 'none', stateRejected: true });
-    expect(result.report?.email).toContain('its off-hours mark does not verify');
+    expect(result.report?.email).toContain("the off-hours mark found is not the bot's own");
+    expect((await stateTable.items()).map((item) => item.sk?.S)).toEqual(['legacy-import#notebook']);
+
+    // Act again: the same signed set put back on the notebook after the import imports nothing.
+    sageMaker.resetHistory();
+    const replayed = await (await handler())({ action: 'morning-start' }, lambdaContext('idle-notebooks'));
+    expect(sageMaker).not.toHaveReceivedCommand(StartNotebookInstanceCommand);
+    expect(replayed.notebooks.find((nb) => nb.name === 'mine')).toMatchObject({ result: 'none', stateRejected: true });
   });
 
   it('audits running Studio apps with their cost and where idle shutdown is off', async () => {

@@ -13,9 +13,18 @@ import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/sh
 import { FakeAccount, FakeAwsError, fakeComponent, fakeEndpoint, MUTATING, variantSeries, STATE_KEY_ARN } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 import { recordMetrics, type RecordedMetrics } from '../support/metrics.ts';
+import { useStateTable } from '../support/state-table.ts';
+
+const stateTable = useStateTable();
 
 const NOW = new Date('2026-11-20T09:00:00.000Z');
-const env = { AWS_REGION: 'us-east-1', STATE_KEY_ID: STATE_KEY_ARN, TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot', WEEKEND_SETTLE_POLL_SECONDS: '0' };
+const env = {
+  AWS_REGION: 'us-east-1',
+  STATE_KEY_ID: STATE_KEY_ARN,
+  ...stateTable.env,
+  TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
+  WEEKEND_SETTLE_POLL_SECONDS: '0',
+};
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * 24 * 3_600_000);
 const OWNER_TAGS = { team: 'ml-platform', 'cost-center': 'CC-42', 'ops-bot:idle-action': 'delete' };
@@ -29,17 +38,20 @@ describe('Idle actions (ops-bot:idle-action)', () => {
     mocks = mockAccount(account);
   };
   const parse = idleEndpointsEventParser(['us-east-1']);
-  const run = async (raw: unknown, at = NOW) => {
+  const run = async (raw: unknown, at = NOW, overrides: Record<string, string> = {}) => {
     account.clock = () => at;
     metrics = recordMetrics();
     const deps = {
-      ...liveIdleEndpointsDeps(parseIdleEndpointsConfig(env), createIdleEndpointsClients(), silent, () => at),
+      ...liveIdleEndpointsDeps(parseIdleEndpointsConfig({ ...env, ...overrides }), createIdleEndpointsClients(), silent, () => at),
       metrics,
       sleep: async () => undefined,
     };
     return runIdleEndpoints(parse(raw), deps);
   };
-  const check = (raw: Record<string, unknown> = {}, at = NOW) => run(raw, at) as Promise<IdleEndpointsResult>;
+  const check = (raw: Record<string, unknown> = {}, at = NOW, overrides: Record<string, string> = {}) =>
+    run(raw, at, overrides) as Promise<IdleEndpointsResult>;
+  /** The recreate records in the state table, by sort key. */
+  const recreateRecords = async () => (await stateTable.items()).filter((item) => item.pk?.S === 'state#recreate').map((item) => item.sk?.S);
   const undo = (raw: Record<string, unknown>) => run(raw) as Promise<IdleActionUndoResult>;
   const writes = () => account.calls.filter((call) => MUTATING.has(call.operation));
 
@@ -59,14 +71,13 @@ describe('Idle actions (ops-bot:idle-action)', () => {
     // Act
     const result = await check();
 
-    // Assess: the record is on the config before the delete (then the day's saving is marked booked on
-    // it), the config stays, the report says how to undo.
-    expect(writes().map((call) => call.operation)).toEqual(['AddTags', 'AddTags', 'DeleteEndpoint', 'AddTags', 'DeleteTags']);
+    // Assess: the record is in the state table (written before the delete: see "deletes nothing when
+    // the recreate record cannot be written"), nothing is written on the config, the config stays, the
+    // report says how to undo.
+    expect(writes().map((call) => call.operation)).toEqual(['DeleteEndpoint']);
     expect(account.endpoints.map((endpoint) => endpoint.name)).toEqual([]);
-    const recordKeys = Object.keys(account.configs.get('old-model-config')?.tags ?? {});
-    expect(recordKeys).toContain('ops-bot:recreate:old-model:mac');
-    expect(recordKeys).toContain('ops-bot:recreate-records');
-    expect(recordKeys.every((key) => key === 'ops-bot:recreate-records' || /^ops-bot:recreate:old-model:(\d+|mac|g[0-9a-z]{12})$/.test(key))).toBe(true);
+    expect(await recreateRecords()).toEqual(['arn:aws:sagemaker:us-east-1:111122223333:endpoint-config/old-model-config#recreate:old-model']);
+    expect(account.configs.get('old-model-config')?.tags).toEqual({});
     expect(result.idleActions.outcomes).toEqual([expect.objectContaining({ name: 'old-model', action: 'delete', result: 'done', savesPerDay: 5.52 })]);
     expect(result.report?.email).toContain('ACTED ON');
     expect(result.report?.email).toContain('old-model (us-east-1): delete, done');
@@ -92,7 +103,7 @@ describe('Idle actions (ops-bot:idle-action)', () => {
     const back = account.endpoints.find((endpoint) => endpoint.name === 'old-model');
     expect(back?.tags).toEqual(OWNER_TAGS);
     expect(account.configOf.get('old-model')).toBe('old-model-config');
-    expect(account.configs.get('old-model-config')?.tags).toHaveProperty('ops-bot:recreate:old-model:mac');
+    expect(await recreateRecords()).toHaveLength(1);
     expect(recreated.report?.subject).toBe('SageMaker: endpoint old-model recreated (us-east-1)');
 
     // Act: the daily run follows it while Creating, then finishes once it is InService.
@@ -101,12 +112,12 @@ describe('Idle actions (ops-bot:idle-action)', () => {
     (back as { status?: string }).status = 'InService';
     await check();
 
-    // Assess: the record and the finder are gone (a signed empty generation stays, so the old record
-    // never verifies again), and the recreated endpoint's idle clock restarts (signed).
-    expect(
-      Object.keys(account.configs.get('old-model-config')?.tags ?? {}).filter((key) => !/^ops-bot:recreate:old-model:(mac|g[0-9a-z]{12})$/.test(key)),
-    ).toEqual([]);
+    // Assess: the record is gone, and the recreated endpoint's idle clock restarts (in the table,
+    // mirrored on the endpoint for people).
+    expect(await recreateRecords()).toEqual([]);
     expect(account.endpoints.find((endpoint) => endpoint.name === 'old-model')?.tags).toHaveProperty('ops-bot:restored-at');
+    const marks = (await stateTable.items()).filter((item) => item.pk?.S === 'state#endpoint');
+    expect(marks.map((item) => Object.keys(item.values?.M ?? {}))).toEqual([['ops-bot:restored-at']]);
   });
 
   it("scales an opted-in endpoint's components to 0 with their state saved and held from the weekly restore, and its restore brings back exactly what ran", async () => {
@@ -254,15 +265,14 @@ describe('Idle actions (ops-bot:idle-action)', () => {
   it('deletes nothing when the recreate record cannot be written, and reports and alarms on the failure', async () => {
     // Prepare
     given(new FakeAccount([fakeEndpoint('old-model', { createdAt: daysAgo(30), tags: { ...OWNER_TAGS } })]));
-    account.failWhen('AddTags', () => new FakeAwsError('AccessDeniedException', 'not authorized to perform sagemaker:AddTags'));
 
-    // Act
-    const result = await check();
+    // Act: the function names a table DynamoDB does not have (ResourceNotFoundException).
+    const result = await check({}, NOW, { STATE_TABLE: 'ops-bot-state-gone' });
 
     // Assess
     expect(account.callCount('DeleteEndpoint')).toBe(0);
     expect(account.endpoints.map((endpoint) => endpoint.name)).toEqual(['old-model']);
-    expect(result.idleActions.outcomes).toEqual([expect.objectContaining({ result: 'failed', error: expect.stringContaining('AccessDeniedException') })]);
+    expect(result.idleActions.outcomes).toEqual([expect.objectContaining({ result: 'failed', error: expect.stringContaining('ResourceNotFoundException') })]);
     expect(result.report?.sms).toContain('0 acted on, 1 FAILED.');
     expect(metrics.value('IdleActionFailures')).toBe(1);
   });

@@ -14,10 +14,15 @@ import { createIdleEndpointsClients, liveIdleEndpointsDeps } from '@ops-bot/shar
 import { FakeAccount, fakeEndpoint, STATE_KEY_ARN, variantSeries, type FakeEndpoint } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 import { recordMetrics, type RecordedMetrics } from '../support/metrics.ts';
+import { useStateTable } from '../support/state-table.ts';
+
+const stateTable = useStateTable();
+/** The recreate records in the state table. */
+const recreateRecords = async () => (await stateTable.items()).filter((item) => item.pk?.S === 'state#recreate');
 
 const NOW = new Date('2026-11-20T09:00:00.000Z');
 const DAY_MS = 24 * 3_600_000;
-const env = { AWS_REGION: 'us-east-1', STATE_KEY_ID: STATE_KEY_ARN, TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot' };
+const env = { AWS_REGION: 'us-east-1', STATE_KEY_ID: STATE_KEY_ARN, ...stateTable.env, TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot' };
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * DAY_MS);
 const OWNER_TAGS = { team: 'ml-platform', 'ops-bot:idle-action': 'delete' };
@@ -125,7 +130,7 @@ describe('The undo of an idle delete', () => {
     expect(creating.report?.email).toContain('old-model (us-east-1): recreate in progress (Creating)');
     expect(failed.report?.email).toContain('its recreate Failed (Could not find model "old-model-config-model".)');
     expect(savings()).toEqual([]);
-    expect(Object.keys(account.configs.get('old-model-config')?.tags ?? {})).toContain('ops-bot:recreate:old-model:0');
+    expect(await recreateRecords()).toHaveLength(1);
 
     // Act: the model is back; a second recreate replaces the failed endpoint.
     if (config) config.modelMissing = false;
@@ -136,7 +141,7 @@ describe('The undo of an idle delete', () => {
     // Assess
     expect(second.outcome).toMatchObject({ result: 'done', detail: expect.stringContaining('its earlier recreate had Failed') });
     expect(account.endpoints.find((endpoint) => endpoint.name === 'old-model')?.status).toBe('InService');
-    expect(Object.keys(account.configs.get('old-model-config')?.tags ?? {}).filter((key) => /:\d+$/.test(key))).toEqual([]);
+    expect(await recreateRecords()).toEqual([]);
   });
 
   it("saves a variant's autoscaling target and policies, deregisters them before the delete, and puts them back once the recreate is InService", async () => {
@@ -170,7 +175,7 @@ describe('The undo of an idle delete', () => {
 
     // Assess: the same bounds and policy are back, and the record is gone.
     expect(account.variantTargets.get('endpoint/scaled/variant/AllTraffic')).toEqual({ min: 1, max: 4, policies: [policy] });
-    expect(Object.keys(account.configs.get('scaled-config')?.tags ?? {}).filter((key) => /:\d+$/.test(key))).toEqual([]);
+    expect(await recreateRecords()).toEqual([]);
   });
 
   it("restarts a restored endpoint's idle clock: it is not scaled to zero again the next day", async () => {

@@ -13,10 +13,15 @@ import type { NotebookAccess } from '@ops-bot/shared/aws/notebook-instances';
 import { FakeAccount, fakeComponent, fakeEndpoint, hostEndpoint, variantSeries, STATE_KEY_ARN } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 import { recordMetrics } from '../support/metrics.ts';
+import { STATE_TABLE_NAME, useStateTable } from '../support/state-table.ts';
+import { createBotState } from '@ops-bot/shared/aws/bot-state';
+import { createStateTable } from '@ops-bot/shared/aws/state-table';
+
+const stateTable = useStateTable();
 
 const NOW = new Date('2026-11-20T17:00:00.000Z');
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:ops-bot';
-const env = { AWS_REGION: 'us-east-1', STATE_KEY_ID: STATE_KEY_ARN, TOPIC_ARN };
+const env = { AWS_REGION: 'us-east-1', STATE_KEY_ID: STATE_KEY_ARN, ...stateTable.env, TOPIC_ARN };
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * 24 * 3_600_000);
 
@@ -129,8 +134,8 @@ describe('Job metrics', () => {
         studio: { listRunningApps: async () => [], readIdleCoverage: async () => ({ coverage: [], failures: [] }) },
         tags: { findTagged: async () => new Map() },
       }),
-      // This test counts metrics: the bot's state is written and found as nothing.
-      state: { verify: async () => ({ status: 'none' }), read: async () => ({ status: 'none' }), write: async () => undefined, clear: async () => undefined },
+      // The state table as dynalite holds it; its mirror goes to this test's tag stand-ins.
+      state: createBotState({ table: createStateTable(stateTable.client(), STATE_TABLE_NAME), tagsFor: () => notebooks, now: () => NOW, runId: 'test-run' }),
       readActivity: async (url) => {
         if (url.includes('unreadable')) throw new Error('connection refused');
         return { status: 'read', sessions: 0, kernels: [], terminals: [], serverLastActivity: daysAgo(1).toISOString() };

@@ -21,10 +21,14 @@ import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/sh
 import { FakeAccount, fakeComponent, fakeEndpoint, hostEndpoint, variantSeries, STATE_KEY_ARN } from '../../fakes/account.ts';
 import { cloudWatchSink } from '../../fakes/metrics-sink.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
+import { useStateTable } from '../support/state-table.ts';
+
+const stateTable = useStateTable();
 
 const env = {
   AWS_REGION: 'us-east-1',
   STATE_KEY_ID: STATE_KEY_ARN,
+  ...stateTable.env,
   TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
   TIMEZONE: 'UTC',
   WEEKEND_SETTLE_POLL_SECONDS: '0',

@@ -14,10 +14,14 @@ import { weekendEventParser } from '@ops-bot/shared/lambda/events';
 import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/shared/live/weekend-scaling';
 import { FakeAccount, FakeAwsError, hostEndpoint, MUTATING, observable, type FakeComponent, STATE_KEY_ARN } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
+import { useStateTable } from '../support/state-table.ts';
+
+const stateTable = useStateTable();
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const config = parseWeekendScalingConfig({
   STATE_KEY_ID: STATE_KEY_ARN,
+  ...stateTable.env,
   AWS_REGION: 'us-east-1',
   TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
   TIMEZONE: 'Europe/Berlin',

@@ -10,9 +10,15 @@ describe('Function: idleEndpointsEventParser', () => {
     expect(() => parse({ action })).toThrow(/"action"/);
   });
 
-  it('takes adopt only with an undo', () => {
-    expect(parse({ action: 'recreate', endpoint: 'old-model', adopt: true })).toMatchObject({ action: 'recreate', adopt: true, region: 'us-east-1' });
-    expect(() => parse({ adopt: true })).toThrow(/"adopt"/);
+  it.each([{ action: 'recreate', endpoint: 'old-model', adopt: true }, { action: 'restore', endpoint: 'old-model', adopt: false }, { adopt: true }])(
+    'refuses adopt in %j, naming the field: no invoker hands the bot its state',
+    (event) => {
+      expect(() => parse(event)).toThrow(/"adopt" is no longer accepted/);
+    },
+  );
+
+  it('takes an undo with its endpoint and a region of the function', () => {
+    expect(parse({ action: 'recreate', endpoint: 'old-model' })).toEqual({ dryRun: false, action: 'recreate', endpoint: 'old-model', region: 'us-east-1' });
   });
 });
 
@@ -32,10 +38,11 @@ describe('Function: savingsReportEventParser', () => {
 describe('Function: weekendEventParser', () => {
   const parse = weekendEventParser({ timezone: 'UTC', holidays: new Set(), maxScaleDownDays: 14, regions: ['us-east-1', 'eu-central-1'] }, () => NOW);
 
-  it('restores one named component, in a region of the function, adopting only when asked', () => {
-    expect(parse({ action: 'restore', component: 'ic-1', region: 'eu-central-1', adopt: true })).toMatchObject({
-      component: { name: 'ic-1', region: 'eu-central-1', adopt: true },
+  it('restores one named component, in a region of the function, and refuses adopt', () => {
+    expect(parse({ action: 'restore', component: 'ic-1', region: 'eu-central-1' })).toMatchObject({
+      component: { name: 'ic-1', region: 'eu-central-1' },
     });
+    expect(() => parse({ action: 'restore', component: 'ic-1', adopt: true })).toThrow(/"adopt" is no longer accepted/);
     expect(() => parse({ action: 'scale-down', component: 'ic-1' })).toThrow(/"component"/);
     expect(() => parse({ action: 'restore', component: 'ic-1', region: 'ap-south-1' })).toThrow(/"region"/);
   });

@@ -14,6 +14,9 @@ import { FakeAccount, STATE_KEY_ARN, fakeComponent, hostEndpoint, priceListProdu
 import { mockAccount } from '../../fakes/mock-clients.ts';
 import { newRecording, record, saveRecording, showProgress } from '../../scripts/recording.ts';
 import { plan, type Options } from '../../scripts/plan.ts';
+import { useStateTable } from '../support/state-table.ts';
+
+const stateTable = useStateTable();
 
 const dir = mkdtempSync(join(tmpdir(), 'ops-bot-plan-'));
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -100,7 +103,7 @@ describe('Script: plan --save-snapshot / --snapshot', () => {
 
   /** A live dry run recorded in-process against the fake account, as `--save-snapshot` records one. */
   async function recordLive(job: Options['job'], account: FakeAccount, capturedAt: Date, extra: Partial<Options> = {}) {
-    const env = { AWS_REGION: 'us-east-1', REGIONS: 'us-east-1', STATE_KEY_ID: STATE_KEY_ARN, TIMEZONE: 'UTC' };
+    const env = { AWS_REGION: 'us-east-1', REGIONS: 'us-east-1', STATE_KEY_ID: STATE_KEY_ARN, ...stateTable.env, TIMEZONE: 'UTC' };
     account.clock = () => capturedAt;
     mocks = mockAccount(account);
     const recording = newRecording(job, capturedAt, env);

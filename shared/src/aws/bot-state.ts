@@ -1,186 +1,101 @@
 /**
- * The one door to the bot's own state on a resource. Tags are not a trusted store: anyone with
- * `sagemaker:AddTags` on a resource can write any `ops-bot:` tag. So every piece of state the bot
- * writes and later acts on or counts carries a MAC from AWS KMS (`GenerateMac`, HMAC_SHA_256, under
- * the key in STATE_KEY_ID) over a canonical message that binds the format version, the resource
- * ARN, the slot, the write's generation, and every key and value it wrote. This module reads,
- * verifies, signs and writes that state; jobs get verified values (or the reason there are none) and
- * never see a MAC, a KMS call or the tag layout.
+ * The one door to the bot's own state. It lives in the state table (aws/state-table.ts), where
+ * resource owners cannot write: tags stay on the resource, and so does anyone who may tag it, so no
+ * scheme that keeps the bot's memory on the resource can tell a replayed older set from the truth.
  *
- * A slot is a set of tag keys on one resource that are signed together. Each write also adds a
- * generation key with a new, later name (`ops-bot:gen:<nonce>`), signed with the values, and then
- * removes the older generation; the MAC tag names its generation and the keys it covers. Only the
- * newest generation present verifies, so:
- * - a value added, changed or removed, or a set copied from another resource, breaks the MAC;
- * - an older set the bot itself signed on the same resource, put back with AddTags, names an older
- *   generation than the one present, which AddTags cannot remove: it does not verify either;
- * - a clear leaves a signed empty generation behind (a tombstone), so a set put back after a restore
- *   does not verify.
- * A write cut off between its AddTags and its DeleteTags leaves the new generation whole: it verifies,
- * and the next write removes what was left.
+ * - Each record names its resource by ARN and by the resource's creation time: a new resource with
+ *   an old name inherits nothing (its state reads as `rejected`, saying why).
+ * - A family of records (components, endpoints, notebooks, recreate records) is read with one Query
+ *   per run, not one call per resource; a write is conditional on the version that read found, so
+ *   two overlapping runs never both act on one resource (the second's write fails, and it acts not).
+ * - After each write the values are mirrored onto the resource's tags for people reading the
+ *   console. The mirror is best-effort: never read for a decision, and a full tag set (SageMaker's
+ *   50) never stops or half-finishes an action; the run's notes say it could not be written.
+ * - The previous version's signed tags are imported once: a run with STATE_KEY_ID, while the table
+ *   has no mark that the import is over, takes what verifies with the old key as the bot's state,
+ *   and a run that may write (not a dry or report-only run) stores it and sets the mark at its end
+ *   (`closeLegacyImport`). After that they are listed, never read as state.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { GenerateMacCommand, VerifyMacCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { describeFailure } from '../errors.ts';
+import { ConfigError, describeFailure } from '../errors.ts';
 import type { StateRead } from '../domain/state.ts';
 import { TAGS, type Tags } from '../domain/tags.ts';
-import { arnKey } from './tagging.ts';
+import { liveSignedTagVerifier, signedAt } from './legacy-signed-state.ts';
 import { createSageMakerTags, type SageMakerTags } from './sagemaker-tags.ts';
-import { wallClockMs } from '../util/clock.ts';
+import type { FixedSlot, StateSlot } from './state-slots.ts';
+import { createStateTable, type StateTable, type TableItem } from './state-table.ts';
+import { arnKey } from './tagging.ts';
 
-/** Bumped when the canonical message changes: a MAC of another version never verifies. */
-const STATE_FORMAT_VERSION = 1;
-const MAC_ALGORITHM = 'HMAC_SHA_256';
-
-/** Tag keys signed together, the tag that holds their MAC, and where the generation keys go. */
-interface StateSlot {
-  /** Goes into the signed message, so a MAC from one slot never verifies another. */
-  readonly id: string;
-  readonly macKey: string;
-  /** `<genPrefix><nonce>`: one per write, each later than the one before. */
-  readonly genPrefix: string;
-  /** The slot's value keys (not its MAC or generation keys). */
-  owns(key: string): boolean;
-  /** The keys a write covers, in a form a tag value can hold; `keysOf` reads it back. */
-  manifest(keys: readonly string[]): string;
-  keysOf(manifest: string): string[] | undefined;
-}
-
-type FixedSlot = StateSlot & { readonly keys: readonly string[] };
-
-/** A slot of known keys: the manifest is a hex bitmask over them. */
-function fixedSlot(id: string, keys: readonly string[]): FixedSlot {
-  return {
-    id,
-    keys,
-    macKey: TAGS.stateMac,
-    genPrefix: TAGS.stateGenPrefix,
-    owns: (key) => keys.includes(key),
-    manifest: (written) => keys.reduce((mask, key, index) => (written.includes(key) ? mask | (1 << index) : mask), 0).toString(16),
-    keysOf: (manifest) => {
-      if (!/^[0-9a-f]{1,4}$/.test(manifest)) return undefined;
-      const mask = Number.parseInt(manifest, 16);
-      if (mask >= 1 << keys.length) return undefined;
-      return keys.filter((_, index) => (mask & (1 << index)) !== 0);
-    },
-  };
-}
-
-/** What the weekend job (and the idle action's scale-to-zero) saves on an inference component. */
-const COMPONENT_STATE = fixedSlot('component', [
-  TAGS.savedCopyCount,
-  TAGS.savedMinCapacity,
-  TAGS.savedMaxCapacity,
-  TAGS.savedAt,
-  TAGS.restoreAfter,
-  TAGS.heldBy,
-]);
-/** On an endpoint whose components the idle action holds at 0: what that saves per day, and when the bot last restored it. */
-const ENDPOINT_STATE = fixedSlot('endpoint', [TAGS.costPerDay, TAGS.heldSince, TAGS.restoredAt, TAGS.bookedThrough]);
-/** On a notebook instance: the bot's last stop (the ledger counts it) and the off-hours mark (the morning start acts on it). */
-const NOTEBOOK_STATE = fixedSlot('notebook', [TAGS.lastAction, TAGS.offHoursStopped]);
-
-/**
- * One deleted endpoint's recreate record on its endpoint config: `<prefix>0`, `<prefix>1`, … chunks,
- * so each endpoint of a shared config keeps its own. The manifest is the chunk count.
- */
-function recreateSlot(endpointName: string): StateSlot {
-  const prefix = `${TAGS.recreatePrefix}${endpointName}:`;
-  const chunk = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\d+)$`);
-  return {
-    id: `recreate:${endpointName}`,
-    macKey: `${prefix}mac`,
-    genPrefix: `${prefix}g`,
-    owns: (key) => chunk.test(key),
-    manifest: (keys) => `n${keys.length}`,
-    keysOf: (manifest) => {
-      const match = /^n(\d{1,2})$/.exec(manifest);
-      return match ? Array.from({ length: Number(match[1]) }, (_, index) => `${prefix}${index}`) : undefined;
-    },
-  };
+/** A resource as the state names it: its ARN and its creation time (ISO 8601), when SageMaker says it. */
+interface StateSubject {
+  readonly arn: string;
+  readonly createdAt: string | undefined;
 }
 
 interface BotState {
-  /** Verifies the slot in tags already read from the resource (ListTags or GetResources). */
-  verify(arn: string, slot: StateSlot, tags: Tags): Promise<StateRead>;
-  /** Reads the resource's tags (ListTags, strongly consistent), then verifies. */
-  read(arn: string, slot: StateSlot): Promise<StateRead>;
   /**
-   * Signs `values` as the slot's whole content, as a new generation, in one AddTags; then removes
-   * the older generation and the slot's keys not in `values`. `current`: the resource's tags as just
-   * read, when the caller has them (saves a ListTags).
+   * The slot's record for the resource. `tags`, the resource's tags as just read, are looked at only
+   * to import or list the previous version's signed state: never as state.
    */
-  write(arn: string, slot: StateSlot, values: Readonly<Record<string, string>>, current?: Tags): Promise<void>;
-  /** Removes the slot's values, leaving a signed empty generation so that no older set verifies again. */
-  clear(arn: string, slot: StateSlot, current?: Tags): Promise<void>;
+  verify(subject: StateSubject, slot: StateSlot, tags: Tags): Promise<StateRead>;
+  /** The slot's record for the resource, from the table alone. */
+  read(subject: StateSubject, slot: StateSlot): Promise<StateRead>;
+  /** Replaces the slot's record, only while it is as this run read it; throws StateConflictError otherwise. Then mirrors it. */
+  write(subject: StateSubject, slot: StateSlot, values: Readonly<Record<string, string>>): Promise<void>;
+  /** Removes the slot's record, under the same condition, and its mirror. */
+  clear(subject: StateSubject, slot: StateSlot): Promise<void>;
+  /** What the report should say about the state this run met: mirrors not written, signed tags not imported. */
+  notes(): readonly string[];
+  /** Every record of the slot's family the table holds (one Query a run): what the daily run books and reports. */
+  records(slot: StateSlot): Promise<ReadonlyArray<StateSubject & { readonly slotId: string; readonly values: Readonly<Record<string, string>> }>>;
+  /**
+   * At the end of a run that may write: stores what this run imported from the previous version's
+   * signed tags (only where the table still has nothing) and ends the import for the families read.
+   */
+  closeLegacyImport(): Promise<void>;
 }
 
-/** The digest KMS signs (KMS takes at most 4,096 bytes of message): every part, unambiguously framed. */
-function stateDigest(arn: string, slot: StateSlot, generation: string, manifest: string, values: Readonly<Record<string, string>>): Uint8Array {
-  const entries = Object.entries(values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const canonical = JSON.stringify(['ops-bot-state', STATE_FORMAT_VERSION, arnKey(arn), slot.id, generation, manifest, entries]);
-  return createHash('sha256').update(canonical, 'utf8').digest();
-}
-
-/** `v1:<generation>:<manifest>:<MAC in base64>`: characters a SageMaker tag value may hold. */
-function macTagValue(generation: string, manifest: string, mac: Uint8Array): string {
-  return `v${STATE_FORMAT_VERSION}:${generation}:${manifest}:${Buffer.from(mac).toString('base64')}`;
-}
-
-function parseMacTag(value: string): { generation: string; manifest: string; mac: Uint8Array } | undefined {
-  const match = /^v(\d+):([0-9a-z]{12}):([0-9a-zn]{1,4}):([A-Za-z0-9+/]+={0,2})$/.exec(value);
-  if (!match || Number(match[1]) !== STATE_FORMAT_VERSION) return undefined;
-  return { generation: match[2] as string, manifest: match[3] as string, mac: Buffer.from(match[4] as string, 'base64') };
-}
-
-/** Later writes get later names: milliseconds in base 36 (fixed width), then randomness; never earlier than `after`. */
-function nextGeneration(after: string | undefined, now = wallClockMs()): string {
-  const fresh = `${now.toString(36).padStart(9, '0')}${randomBytes(2).readUInt16BE(0).toString(36).padStart(3, '0').slice(-3)}`;
-  if (after === undefined || fresh > after) return fresh;
-  const bumped = (Number.parseInt(after.slice(0, 9), 36) + 1).toString(36).padStart(9, '0');
-  return `${bumped}${fresh.slice(9)}`;
-}
-
-function generationsIn(slot: StateSlot, tags: Tags): string[] {
-  return Object.keys(tags)
-    .filter((key) => key.startsWith(slot.genPrefix) && /^[0-9a-z]{12}$/.test(key.slice(slot.genPrefix.length)))
-    .map((key) => key.slice(slot.genPrefix.length))
-    .sort();
-}
-
-function slotValues(slot: StateSlot, tags: Tags): Record<string, string> {
-  return Object.fromEntries(Object.entries(tags).filter(([key]) => slot.owns(key)));
-}
-
-/** KMS answers a MAC that does not match with this exception (KMS API Reference, VerifyMac). */
-function isInvalidMac(error: unknown): boolean {
-  return error instanceof Error && error.name === 'KMSInvalidMacException';
-}
-
-class StateKeyError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StateKeyError';
+/** Another run wrote the record since this run read it: this run does nothing more to that resource. */
+class StateConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StateConflictError';
   }
 }
 
-interface BotStateOptions {
-  /**
-   * STATE_KEY_ID (the HMAC_256 key's ARN or alias) and a KMS client of its region. Absent in a dry
-   * run without the key (a local preview): state is then reported as not verifiable, never trusted.
-   */
-  readonly key?: { readonly kms: KMSClient; readonly keyId: string } | undefined;
-  /** The tag calls of the region a resource lives in. */
-  readonly tagsFor: (region: string) => SageMakerTags;
+interface StateRecord {
+  readonly arn: string;
+  readonly values: Readonly<Record<string, string>>;
+  readonly createdAt: string | undefined;
+  readonly version: number;
 }
 
-/** The key's region: the one in its ARN, else the function's own. */
-function keyRegion(keyId: string, ownRegion: string | undefined): string {
-  if (keyId.startsWith('arn:')) return regionOf(keyId);
-  if (!ownRegion) throw new Error('STATE_KEY_ID is not an ARN and AWS_REGION is not set: cannot tell which region the key is in');
-  return ownRegion;
+interface BotStateOptions {
+  readonly table: StateTable;
+  /** The tag calls of the region a resource lives in: only the mirror uses them. */
+  readonly tagsFor: (region: string) => SageMakerTags;
+  /** The previous version's verifier (STATE_KEY_ID set): only the one-time import uses it. */
+  readonly legacyVerify?: ((arn: string, slot: StateSlot, tags: Tags) => Promise<StateRead>) | undefined;
+  /** Stamps each write (the run's clock) and names the run that made it. */
+  readonly now: () => Date;
+  readonly runId: string;
 }
+
+/** The tag that says the slot's tags on a resource are a mirror of the table, written by this version. */
+const MIRROR_MARK = TAGS.stateMirror;
+const MIRROR_VALUE = 'mirror of the ops-bot state table';
+const LEGACY_IMPORT_PK = 'meta';
+
+/** component, endpoint, notebook, recreate: one Query each per run. */
+function familyOf(slot: StateSlot): string {
+  return slot.id.split(':')[0] as string;
+}
+
+const partitionOf = (slot: StateSlot) => `state#${familyOf(slot)}`;
+const sortKeyOf = (arn: string, slot: StateSlot) => `${arnKey(arn)}#${slot.id}`;
 
 function regionOf(arn: string): string {
   const region = arn.split(':')[3];
@@ -188,130 +103,265 @@ function regionOf(arn: string): string {
   return region;
 }
 
-/** The tags that carry `values` signed as generation `generation`, given how to make the MAC. */
-async function signedTags(
-  arn: string,
-  slot: StateSlot,
-  values: Readonly<Record<string, string>>,
-  generation: string,
-  mac: (digest: Uint8Array) => Promise<Uint8Array> | Uint8Array,
-): Promise<Record<string, string>> {
-  for (const key of Object.keys(values)) if (!slot.owns(key)) throw new Error(`${key} is not part of the ${slot.id} state`);
-  const manifest = slot.manifest(Object.keys(values));
-  const digest = stateDigest(arn, slot, generation, manifest, values);
-  return { ...values, [`${slot.genPrefix}${generation}`]: '', [slot.macKey]: macTagValue(generation, manifest, await mac(digest)) };
+function recordOf(item: TableItem): StateRecord | undefined {
+  const { values, version, createdAt, arn } = item.attributes;
+  if (typeof version !== 'number' || typeof values !== 'object' || typeof arn !== 'string') return undefined;
+  return { arn, values, version, createdAt: typeof createdAt === 'string' && createdAt !== '' ? createdAt : undefined };
 }
 
-function createBotState({ key, tagsFor }: BotStateOptions): BotState {
-  const sign = async (digest: Uint8Array): Promise<Uint8Array> => {
-    if (!key) throw new StateKeyError('STATE_KEY_ID is not set: no state can be signed, so nothing that needs it was done');
-    let answer;
-    try {
-      answer = await key.kms.send(new GenerateMacCommand({ KeyId: key.keyId, MacAlgorithm: MAC_ALGORITHM, Message: digest }));
-    } catch (error) {
-      throw new StateKeyError(`KMS GenerateMac failed, so no state was written: ${describeFailure(error)}`, { cause: error });
+function slotValues(slot: StateSlot, tags: Tags): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags).filter(([key]) => slot.owns(key)));
+}
+
+function createBotState(options: BotStateOptions): BotState {
+  const { table, tagsFor } = options;
+  const families = new Map<string, Promise<Map<string, StateRecord | null>>>();
+  /** The families whose one-time import is over (one Query of the meta partition a run, on first need). */
+  let importClosed: Promise<Set<string>> | undefined;
+  const tagsSeen = new Map<string, Tags>();
+  const notes: string[] = [];
+  /** Imported this run, not yet stored: written by closeLegacyImport, dropped when this run writes the slot itself. */
+  const pendingImports = new Map<string, { subject: StateSubject; slot: StateSlot; values: Readonly<Record<string, string>> }>();
+
+  const family = (slot: StateSlot) => {
+    const name = familyOf(slot);
+    let loaded = families.get(name);
+    if (!loaded) {
+      loaded = table.query(partitionOf(slot)).then((items) => {
+        const records = new Map<string, StateRecord | null>();
+        for (const item of items) records.set(item.sk, recordOf(item) ?? null);
+        return records;
+      });
+      // A failed read is tried again by the next caller, not remembered.
+      loaded.catch(() => families.delete(name));
+      families.set(name, loaded);
     }
-    if (!answer.Mac) throw new StateKeyError('KMS GenerateMac returned no Mac');
-    return answer.Mac;
+    return loaded;
   };
 
-  const verify: BotState['verify'] = async (arn, slot, tags) => {
-    const found = slotValues(slot, tags);
-    const generations = generationsIn(slot, tags);
-    const macValue = tags[slot.macKey];
-    if (Object.keys(found).length === 0 && macValue === undefined && generations.length === 0) return { status: 'none' };
-    const rejected = (reason: string, legacy = false): StateRead => ({ status: 'rejected', reason, found, legacy });
-    if (macValue === undefined) return rejected('it carries no MAC (written by hand, or by a version before signed state)', generations.length === 0);
-    const parsed = parseMacTag(macValue);
-    if (!parsed) return rejected('its MAC is not one the bot writes');
-    if (parsed.generation !== generations.at(-1))
-      return rejected('its MAC is not that of the latest write on it (an older set put back, or a write the bot did not make)');
-    const signedKeys = slot.keysOf(parsed.manifest);
-    if (!signedKeys || signedKeys.some((signed) => found[signed] === undefined)) return rejected('keys it was signed with are missing');
-    const values = Object.fromEntries(signedKeys.map((signed) => [signed, found[signed] as string]));
-    if (!key) return { status: 'unverifiable', reason: 'STATE_KEY_ID is not set' };
+  const closedImports = () => {
+    importClosed ??= table.query(LEGACY_IMPORT_PK, 'legacy-import#').then((items) => new Set(items.map((item) => item.sk.slice('legacy-import#'.length))));
+    return importClosed;
+  };
+  const legacyImportOpen = async (slot: StateSlot) => !(await closedImports()).has(familyOf(slot));
+
+  const lookup = async (subject: StateSubject, slot: StateSlot): Promise<StateRecord | null | undefined> =>
+    (await family(slot)).get(sortKeyOf(subject.arn, slot));
+
+  const judge = (subject: StateSubject, record: StateRecord): StateRead => {
+    if (record.createdAt !== undefined && subject.createdAt !== undefined && record.createdAt !== subject.createdAt) {
+      return {
+        status: 'rejected',
+        reason: `it was saved for an earlier resource of the same name (created ${record.createdAt}; this one was created ${subject.createdAt})`,
+        found: record.values,
+        legacy: false,
+      };
+    }
+    return Object.keys(record.values).length > 0 ? { status: 'verified', values: record.values } : { status: 'none' };
+  };
+
+  /** Fixed slots only: a recreate record is long encoded chunks, of no use to a person and a rival for the owner's 50 tags. */
+  const mirror = async (arn: string, slot: StateSlot, values: Readonly<Record<string, string>>) => {
+    if (!('keys' in slot)) return;
     try {
-      const answer = await key.kms.send(
-        new VerifyMacCommand({
-          KeyId: key.keyId,
-          MacAlgorithm: MAC_ALGORITHM,
-          Message: stateDigest(arn, slot, parsed.generation, parsed.manifest, values),
-          Mac: parsed.mac,
-        }),
+      const tags = tagsFor(regionOf(arn));
+      const seen = tagsSeen.get(arnKey(arn)) ?? {};
+      const cleared = Object.keys(values).length === 0;
+      if (!cleared) await tags.addTags(arn, { ...values, [MIRROR_MARK]: MIRROR_VALUE });
+      // What no longer mirrors anything goes: the slot's keys seen on the resource that this write
+      // does not hold, the previous version's MAC and generations, and on a clear every key of the slot.
+      const candidates = cleared ? [...(slot as FixedSlot).keys, MIRROR_MARK, ...Object.keys(seen)] : Object.keys(seen);
+      const stale = candidates.filter(
+        (key) => (slot.owns(key) && !(key in values)) || (cleared && key === MIRROR_MARK) || key === slot.macKey || key.startsWith(slot.genPrefix),
       );
-      // A signed empty generation is a clear: nothing is saved.
-      if (answer.MacValid === true) {
-        if (signedKeys.length > 0) return { status: 'verified', values };
-        return Object.keys(found).length > 0 || generations.length > 1 ? { status: 'none', untidy: true } : { status: 'none' };
-      }
+      await tags.deleteTags(arn, [...new Set(stale)]);
     } catch (error) {
-      if (!isInvalidMac(error)) return { status: 'unverifiable', reason: `KMS VerifyMac failed: ${describeFailure(error)}` };
+      notes.push(`${arn}: its state is in the state table, but the mirror tags could not be written (${describeFailure(error)})`);
     }
-    return rejected('its MAC does not match (changed since the bot wrote it, or copied from another resource)');
   };
 
-  const write: BotState['write'] = async (arn, slot, values, current) => {
-    const tags = tagsFor(regionOf(arn));
-    const before = current ?? (await tags.readTags(arn));
-    const older = generationsIn(slot, before);
-    const generation = nextGeneration(older.at(-1));
-    // Values, generation and MAC in one AddTags, so no reader sees new values under an old MAC.
-    await tags.addTags(arn, await signedTags(arn, slot, values, generation, sign));
-    const leftovers = [...Object.keys(slotValues(slot, before)).filter((key) => !(key in values)), ...older.map((gen) => `${slot.genPrefix}${gen}`)];
-    await tags.deleteTags(arn, leftovers);
+  const itemOf = (subject: StateSubject, slot: StateSlot, values: Readonly<Record<string, string>>, version: number): TableItem => ({
+    pk: partitionOf(slot),
+    sk: sortKeyOf(subject.arn, slot),
+    attributes: {
+      values,
+      version,
+      arn: subject.arn,
+      ...(subject.createdAt ? { createdAt: subject.createdAt } : {}),
+      writtenAt: options.now().toISOString(),
+      runId: options.runId,
+    },
+  });
+
+  const replace = async (subject: StateSubject, slot: StateSlot, values: Readonly<Record<string, string>>) => {
+    for (const key of Object.keys(values)) if (!slot.owns(key)) throw new Error(`${key} is not part of the ${slot.id} state`);
+    const records = await family(slot);
+    const sk = sortKeyOf(subject.arn, slot);
+    pendingImports.delete(`${partitionOf(slot)}|${sk}`);
+    const before = records.get(sk);
+    const condition = before ? ({ kind: 'version', version: before.version } as const) : ({ kind: 'absent' } as const);
+    const conflict = () =>
+      new StateConflictError(`another run changed the bot's state for ${subject.arn} since this run read it: this run leaves it to that one`);
+    if (Object.keys(values).length === 0) {
+      if (!before) return;
+      if (!(await table.remove(partitionOf(slot), sk, condition))) throw conflict();
+      records.delete(sk);
+      return;
+    }
+    const version = (before?.version ?? 0) + 1;
+    const item = itemOf(subject, slot, values, version);
+    if (!(await table.put(item, condition))) throw conflict();
+    records.set(sk, { arn: subject.arn, values, version, createdAt: subject.createdAt });
+  };
+
+  const importLegacy = async (subject: StateSubject, slot: StateSlot, tags: Tags): Promise<StateRead> => {
+    const found = slotValues(slot, tags);
+    const signed = tags[slot.macKey] !== undefined;
+    if (!signed) {
+      // Slot values without a MAC: this version's own mirror of a record that is gone (a clear cut off
+      // before its mirror went: untidy, so the next step removes it), or values written by hand.
+      if (Object.keys(found).length === 0) return { status: 'none' };
+      if (tags[MIRROR_MARK] !== undefined) return { status: 'none', untidy: true };
+      return { status: 'rejected', reason: 'it is on the tags only (the bot keeps its state in its table, never on tags)', found, legacy: true };
+    }
+    if (!options.legacyVerify || !(await legacyImportOpen(slot))) {
+      return {
+        status: 'rejected',
+        reason: "it is the previous version's signed state, found after its one-time import (the bot keeps its state in its table now)",
+        found,
+        legacy: true,
+      };
+    }
+    const written = signedAt(slot, tags);
+    if (subject.createdAt !== undefined && (written === undefined || written.getTime() < Date.parse(subject.createdAt))) {
+      return {
+        status: 'rejected',
+        reason: `it was signed for an earlier resource of the same name (this one was created ${subject.createdAt})`,
+        found,
+        legacy: true,
+      };
+    }
+    const legacy = await options.legacyVerify(subject.arn, slot, tags);
+    if (legacy.status !== 'verified') return legacy;
+    pendingImports.set(`${partitionOf(slot)}|${sortKeyOf(subject.arn, slot)}`, { subject, slot, values: legacy.values });
+    return { status: 'verified', values: legacy.values };
   };
 
   return {
-    verify,
-    async read(arn, slot) {
-      return verify(arn, slot, await tagsFor(regionOf(arn)).readTags(arn));
+    async verify(subject, slot, tags) {
+      tagsSeen.set(arnKey(subject.arn), tags);
+      let record;
+      try {
+        record = await lookup(subject, slot);
+      } catch (error) {
+        return { status: 'unverifiable', reason: `the state table could not be read: ${describeFailure(error)}` };
+      }
+      if (record) return judge(subject, record);
+      if (record === null) return { status: 'rejected', reason: 'its record in the state table is not one the bot writes', found: {}, legacy: false };
+      try {
+        return await importLegacy(subject, slot, tags);
+      } catch (error) {
+        return { status: 'unverifiable', reason: `the previous version's state could not be imported: ${describeFailure(error)}` };
+      }
     },
-    write,
-    clear: (arn, slot, current) => write(arn, slot, {}, current),
+    async read(subject, slot) {
+      try {
+        const record = await lookup(subject, slot);
+        if (record === undefined) return { status: 'none' };
+        if (record === null) return { status: 'rejected', reason: 'its record in the state table is not one the bot writes', found: {}, legacy: false };
+        return judge(subject, record);
+      } catch (error) {
+        return { status: 'unverifiable', reason: `the state table could not be read: ${describeFailure(error)}` };
+      }
+    },
+    async write(subject, slot, values) {
+      await replace(subject, slot, values);
+      await mirror(subject.arn, slot, values);
+    },
+    async clear(subject, slot) {
+      await replace(subject, slot, {});
+      await mirror(subject.arn, slot, {});
+    },
+    notes: () => [...notes],
+    async records(slot) {
+      const records = await family(slot);
+      // An ARN holds no '#': the slot id follows the first one.
+      return [...records].flatMap(([sk, record]) =>
+        record ? [{ arn: record.arn, createdAt: record.createdAt, slotId: sk.slice(sk.indexOf('#') + 1), values: record.values }] : [],
+      );
+    },
+    async closeLegacyImport() {
+      for (const { subject, slot, values } of pendingImports.values()) {
+        // Only where the table still has nothing: a record another run wrote meanwhile wins.
+        const item = itemOf(subject, slot, values, 1);
+        if (await table.put(item, { kind: 'absent' }))
+          (await family(slot)).set(item.sk, { arn: subject.arn, values, version: 1, createdAt: subject.createdAt });
+      }
+      pendingImports.clear();
+      // Every family this run read is closed, whether or not it met signed tags: a set put back later
+      // is never imported.
+      const closed = await closedImports();
+      for (const name of families.keys()) {
+        if (closed.has(name)) continue;
+        await table.put(
+          { pk: LEGACY_IMPORT_PK, sk: `legacy-import#${name}`, attributes: { closedAt: options.now().toISOString(), runId: options.runId } },
+          { kind: 'absent' },
+        );
+        closed.add(name);
+      }
+    },
   };
 }
 
 /**
- * The live state store: the KMS client of the key's region (made on first use, so a local dry run
- * without a key or a region needs neither), and each region's SageMaker tag calls.
+ * State for a run that has no table to read (STATE_TABLE unset: a local dry run or preview): every
+ * read is `unverifiable`, so nothing that needs state is acted on, and a write fails saying why.
  */
-function liveBotState(stateKeyId: string | undefined, kmsFor: (region: string) => KMSClient, sageMakerFor: (region: string) => SageMakerClient): BotState {
-  let kms: KMSClient | undefined;
-  const key = stateKeyId
-    ? {
-        keyId: stateKeyId,
-        get kms() {
-          kms ??= kmsFor(keyRegion(stateKeyId, process.env.AWS_REGION));
-          return kms;
-        },
-      }
-    : undefined;
-  return createBotState({ key, tagsFor: (region) => createSageMakerTags(sageMakerFor(region)) });
+function noStateTable(): BotState {
+  const reason = 'STATE_TABLE is not set';
+  return {
+    verify: async () => ({ status: 'unverifiable', reason }),
+    read: async () => ({ status: 'unverifiable', reason }),
+    write: async () => {
+      throw new ConfigError('STATE_TABLE', 'is not set: the bot writes its state nowhere else, so nothing that needs it was done');
+    },
+    clear: async () => {
+      throw new ConfigError('STATE_TABLE', 'is not set: the bot writes its state nowhere else, so nothing that needs it was done');
+    },
+    notes: () => [],
+    records: async () => [],
+    closeLegacyImport: async () => undefined,
+  };
 }
 
-/** What IAM lets a job write and remove on a resource of a fixed slot: its keys, its MAC and its generations. */
-function slotTagKeyPatterns(slot: FixedSlot): string[] {
-  return [...slot.keys, slot.macKey, `${slot.genPrefix}*`];
+/**
+ * The live store of one run (make one per invocation: its reads are the run's own). The table is in
+ * the function's own region; the previous version's key, when STATE_KEY_ID is set, only for the
+ * one-time import.
+ */
+function liveBotState(
+  settings: { readonly stateTable?: string | undefined; readonly stateKeyId?: string | undefined; readonly regions: readonly string[] },
+  clients: {
+    readonly dynamo: (region: string) => DynamoDBClient;
+    readonly kms: (region: string) => KMSClient;
+    readonly sageMaker: (region: string) => SageMakerClient;
+  },
+  clock: () => Date,
+): BotState {
+  if (!settings.stateTable) return noStateTable();
+  // The table is in the function's own region (Lambda sets AWS_REGION), which is also the first of its regions by default.
+  const ownRegion = process.env.AWS_REGION ?? settings.regions[0];
+  if (!ownRegion) throw new ConfigError('AWS_REGION', "is not set: the state table is in the function's own region");
+  return createBotState({
+    table: createStateTable(clients.dynamo(ownRegion), settings.stateTable),
+    tagsFor: (region) => createSageMakerTags(clients.sageMaker(region)),
+    legacyVerify: settings.stateKeyId ? liveSignedTagVerifier(settings.stateKeyId, clients.kms) : undefined,
+    now: clock,
+    runId: randomUUID(),
+  });
 }
 
-/** Every key the bot keeps in a fixed slot on a resource, generations included: not the owner's. */
-function isSlotKey(slot: FixedSlot, key: string): boolean {
-  return slot.owns(key) || key === slot.macKey || key.startsWith(slot.genPrefix);
-}
-
-export {
-  createBotState,
-  liveBotState,
-  keyRegion,
-  signedTags,
-  nextGeneration,
-  COMPONENT_STATE,
-  ENDPOINT_STATE,
-  NOTEBOOK_STATE,
-  recreateSlot,
-  slotTagKeyPatterns,
-  isSlotKey,
-  stateDigest,
-  StateKeyError,
-};
-export type { BotState, StateSlot, FixedSlot };
+export { createBotState, liveBotState, noStateTable, StateConflictError, MIRROR_MARK };
+export { COMPONENT_STATE, ENDPOINT_STATE, NOTEBOOK_STATE, recreateSlot, slotTagKeyPatterns, isSlotKey } from './state-slots.ts';
+export type { BotState, StateSubject };
+export type { StateSlot, FixedSlot } from './state-slots.ts';

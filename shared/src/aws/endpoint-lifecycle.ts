@@ -17,6 +17,8 @@ interface EndpointState {
   readonly arn: string;
   readonly status: string;
   readonly failureReason?: string | undefined;
+  /** CreationTime (ISO 8601): the bot's state names the endpoint by ARN and this. */
+  readonly createdAt?: string | undefined;
 }
 
 interface EndpointConfigFacts {
@@ -62,7 +64,12 @@ function createEndpointLifecycle(client: SageMakerClient): EndpointLifecycle {
     async stateOf(endpointName) {
       try {
         const endpoint = await client.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
-        return { arn: endpoint.EndpointArn ?? '', status: endpoint.EndpointStatus ?? 'Unknown', failureReason: endpoint.FailureReason };
+        return {
+          arn: endpoint.EndpointArn ?? '',
+          status: endpoint.EndpointStatus ?? 'Unknown',
+          failureReason: endpoint.FailureReason,
+          createdAt: endpoint.CreationTime?.toISOString(),
+        };
       } catch (error) {
         // DescribeEndpoint answers a missing endpoint with a ValidationException "Could not find endpoint" (SageMaker API Reference).
         if (error instanceof Error && error.name === 'ValidationException' && /could not find endpoint/i.test(error.message)) return undefined;

@@ -26,6 +26,7 @@ function createComponentAccess(client: SageMakerClient): ComponentAccess {
         acceleratorsPerCopy: needs?.NumberOfAcceleratorDevicesRequired,
         cpuCoresPerCopy: needs?.NumberOfCpuCoresRequired,
         memoryMbPerCopy: needs?.MinMemoryRequiredInMb,
+        createdAt: described.CreationTime?.toISOString(),
       };
     },
     async setCopyCount(name, copyCount) {

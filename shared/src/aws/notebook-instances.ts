@@ -18,6 +18,8 @@ interface NotebookListing {
   readonly status: string;
   readonly instanceType: string;
   readonly lastModifiedAt: string;
+  /** CreationTime (ISO 8601): the bot's state names the notebook by ARN and this. */
+  readonly createdAt?: string | undefined;
 }
 
 interface NotebookAccess extends SageMakerTags {
@@ -46,6 +48,7 @@ function createNotebookAccess(client: SageMakerClient): NotebookAccess {
             status: summary.NotebookInstanceStatus ?? 'Unknown',
             instanceType: summary.InstanceType ?? 'unknown',
             lastModifiedAt: (summary.LastModifiedTime ?? summary.CreationTime ?? new Date(0)).toISOString(),
+            createdAt: summary.CreationTime?.toISOString(),
           });
         }
       }

@@ -55,6 +55,8 @@ interface ComponentCopies {
   readonly acceleratorsPerCopy?: number | undefined;
   readonly cpuCoresPerCopy?: number | undefined;
   readonly memoryMbPerCopy?: number | undefined;
+  /** CreationTime (ISO 8601): a component created again under its old name is another resource. */
+  readonly createdAt?: string | undefined;
 }
 
 /** Anything of an endpoint (its components, its metric series) by the endpoint's name, in order. */

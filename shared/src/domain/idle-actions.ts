@@ -223,11 +223,5 @@ function readLegacyRecreateRecord(tags: Tags): RecreateRecord | string | undefin
   }
 }
 
-/** The previous version's record keys on a config: removed once the record is adopted. */
-function legacyRecreateTagKeys(tags: Tags): string[] {
-  const fixed: string[] = [TAGS.recreateEndpoint, TAGS.recreateConfig, TAGS.deletedAt, TAGS.costPerDay];
-  return Object.keys(tags).filter((key) => fixed.includes(key) || key.startsWith(TAGS.recreateTagsPrefix));
-}
-
-export { IDLE_ACTIONS, decideIdleActions, recreatableTags, recreateRecordValues, parseRecreateRecord, readLegacyRecreateRecord, legacyRecreateTagKeys };
+export { IDLE_ACTIONS, decideIdleActions, recreatableTags, recreateRecordValues, parseRecreateRecord, readLegacyRecreateRecord };
 export type { IdleAction, IdleActionDecision, IdleActionPolicy, IdleActionOutcome, IdleActionResult, RecreateRecord, VariantScaling };

@@ -40,6 +40,8 @@ interface NotebookSnapshot {
   readonly instanceType: string;
   /** Moves on start, stop and update, not on use: the fallback when Jupyter shows nothing open. */
   readonly lastModifiedAt: string;
+  /** CreationTime (ISO 8601): the bot's state names the notebook by ARN and this. */
+  readonly createdAt?: string | undefined;
   readonly tags: Tags;
   /** Read only for InService, non-skipped instances. */
   readonly activity?: NotebookActivity;

@@ -1,11 +1,11 @@
 /**
- * What reading the bot's own signed state on a resource found (aws/bot-state.ts does the reading
- * and the verifying). Only `verified` values are the bot's own; everything else is reported and
- * never acted on or counted.
+ * What reading the bot's own state for a resource found (aws/bot-state.ts reads its state table).
+ * Only `verified` values are the bot's own record for the resource as it exists now; everything
+ * else is reported and never acted on or counted.
  */
 
 type StateRead =
-  /** `untidy`: the bot's signed clear stands, but keys of an interrupted write are left to remove. */
+  /** `untidy`: nothing is saved, but mirror tags of an interrupted clear are left to remove. */
   | { readonly status: 'none'; readonly untidy?: boolean }
   | { readonly status: 'verified'; readonly values: Readonly<Record<string, string>> }
   /** Present but not written by the bot for this resource as it stands: never acted on, never counted. */

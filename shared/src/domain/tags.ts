@@ -23,9 +23,11 @@ const TAGS = {
   latencySloMs: `${TAG_PREFIX}latency-slo-ms`,
   /** On a component scaled to zero by the idle action: no weekly restore, only the on-demand one. */
   heldBy: `${TAG_PREFIX}held-by`,
-  /** The MAC over a resource's signed state (aws/bot-state.ts). */
+  /** The previous version's MAC over a resource's signed state (aws/legacy-signed-state.ts: imported once, never read after). */
   stateMac: `${TAG_PREFIX}state-mac`,
-  /** `ops-bot:gen:<nonce>`: the generation of the bot's latest write of a resource's state (aws/bot-state.ts). */
+  /** On a resource whose bot state tags are a mirror of the state table, for people: never read for a decision. */
+  stateMirror: `${TAG_PREFIX}state`,
+  /** `ops-bot:gen:<nonce>`: the previous version's generation of a resource's signed state. */
   stateGenPrefix: `${TAG_PREFIX}gen:`,
   /** On an endpoint whose components the idle action holds at 0: since when. */
   heldSince: `${TAG_PREFIX}held-since`,

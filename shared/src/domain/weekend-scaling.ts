@@ -1,9 +1,9 @@
 /**
  * Weekend scale-to-zero of inference components, and the exact way back. Pure: component state
- * in, a plan of idempotent steps out. The state needed to undo a scale-down is saved on the
- * component (tags) by the first step, before anything is changed, and cleared by the last step of
- * a restore, only once the live count and bounds are read back equal to it. Any run can stop at
- * any step: the next run picks up from what the tags and the live counts say.
+ * in, a plan of idempotent steps out. The state needed to undo a scale-down is saved in the state
+ * table (for the component as created) by the first step, before anything is changed, and cleared
+ * by the last step of a restore, only once the live count and bounds are read back equal to it.
+ * Any run can stop at any step: the next run picks up from what the table and the live counts say.
  *
  * Order matters against Application Auto Scaling: RegisterScalableTarget on an active resource
  * moves its current capacity into the new [Min, Max] at once (Application Auto Scaling API
@@ -24,12 +24,14 @@ interface ComponentSnapshot {
   readonly region: string;
   readonly name: string;
   readonly arn: string;
+  /** CreationTime (ISO 8601): the bot's state names the component by ARN and this. */
+  readonly createdAt?: string | undefined;
   readonly endpointName: string;
   readonly variantName: string;
   readonly desiredCopyCount: number;
   /** The owner's `ops-bot:*` tags (opt-in, skip), read with ListTags; the bot's own state is in `state`. */
   readonly tags: Tags;
-  /** The bot's signed state on the component, as verified (aws/bot-state.ts). */
+  /** The bot's state for the component, as its state table holds it (aws/bot-state.ts). */
   readonly state: StateRead;
   /** Its endpoint is tagged `ops-bot:skip`: what hangs off a skipped endpoint is skipped too. */
   readonly endpointSkipped?: boolean | undefined;
@@ -87,6 +89,7 @@ interface ComponentPlan {
   readonly region: string;
   readonly name: string;
   readonly arn: string;
+  readonly createdAt?: string | undefined;
   readonly endpointName: string;
   readonly disposition: Disposition;
   readonly copiesBefore: number;
@@ -96,7 +99,7 @@ interface ComponentPlan {
   /** The state this plan restores or keeps (what a verified clear reads back, and writes back if moved). */
   readonly saved?: KeptState;
   /** State that did not verify: what was found, and whether it looks like the previous version's (adoptable). */
-  readonly unverified?: { readonly found: Readonly<Record<string, string>>; readonly legacy: boolean } | undefined;
+  readonly unverified?: { readonly found: Readonly<Record<string, string>>; readonly legacy: boolean; readonly reason: string } | undefined;
 }
 
 type SavedState =
@@ -131,7 +134,7 @@ function parseInstant(value: string | undefined): string | undefined {
   return value !== undefined && !Number.isNaN(Date.parse(value)) ? value : undefined;
 }
 
-/** The saved state as verified: only the bot's own signed values become a `saved` state. */
+/** The saved state as read: only the bot's own record for this component becomes a `saved` state. */
 function readSavedState(state: StateRead): SavedState {
   if (state.status === 'none') return state.untidy ? { status: 'none', untidy: true } : { status: 'none' };
   if (state.status === 'unverifiable') return { status: 'deferred', reason: state.reason };
@@ -174,8 +177,8 @@ function unverifiedPlan(component: ComponentSnapshot, saved: Extract<SavedState,
   if (saved.status === 'deferred')
     return plan(component, 'deferred', copies, [], `state not verified (${saved.reason}): nothing done until a run can verify it`);
   return {
-    ...plan(component, 'unverified-state', copies, [], `state on ${component.name} does not verify: left as it is (${saved.reason})`),
-    unverified: { found: saved.found, legacy: saved.legacy },
+    ...plan(component, 'unverified-state', copies, [], `the bot does not act on the state found for ${component.name}: left as it is (${saved.reason})`),
+    unverified: { found: saved.found, legacy: saved.legacy, reason: saved.reason },
   };
 }
 
@@ -215,6 +218,7 @@ function plan(
     region: component.region,
     name: component.name,
     arn: component.arn,
+    createdAt: component.createdAt,
     endpointName: component.endpointName,
     disposition,
     copiesBefore: component.desiredCopyCount,
@@ -286,7 +290,7 @@ function planScaleDown(components: readonly ComponentSnapshot[], policy: ScaleDo
           keptOf(component, state),
         );
       }
-      // An until or a hold added to what is saved: the whole state is signed again with it.
+      // An until or a hold added to what is saved: the whole state is written again with it.
       const additions: Record<string, string> = {};
       const until = policy.restoreAfter ? tagInstant(policy.restoreAfter) : undefined;
       if (until && saved.restoreAfter !== until) additions[TAGS.restoreAfter] = until;
@@ -338,7 +342,7 @@ function planRestore(components: readonly ComponentSnapshot[], now: Date, option
     if (saved.status === 'invalid') return plan(component, 'invalid-state', copies, [], saved.reason);
     if (saved.status === 'unverified' || saved.status === 'deferred') return unverifiedPlan(component, saved);
     if (saved.status === 'none') {
-      // A clear cut off midway left keys behind its signed tombstone: they go, nothing else changes.
+      // A clear cut off before its mirror went left tags behind: they go, nothing else changes.
       return saved.untidy
         ? plan(component, 'nothing-saved', copies, [{ kind: 'clear-state' }], 'keys left by an interrupted clear removed')
         : plan(component, 'nothing-saved', copies);

@@ -7,9 +7,7 @@
  */
 import { describeFailure } from '../errors.ts';
 import type { ComponentCopies, InferenceComponentListing } from '../domain/hosting.ts';
-import { describeFound } from '../domain/state.ts';
 import {
-  parseSavedValues,
   type ComponentOutcome,
   type ComponentPlan,
   type ComponentSnapshot,
@@ -17,7 +15,7 @@ import {
   type ScalingBounds,
   type Step,
 } from '../domain/weekend-scaling.ts';
-import { COMPONENT_STATE, isSlotKey, type BotState } from '../aws/bot-state.ts';
+import { COMPONENT_STATE, isSlotKey, type BotState, type StateSubject } from '../aws/bot-state.ts';
 import type { ComponentAccess } from '../aws/inference-components.ts';
 import type { ScalingAccess } from '../aws/autoscaling.ts';
 import { mapSettled } from '../util/concurrency.ts';
@@ -75,38 +73,19 @@ async function readComponentSnapshot(
     region,
     name: listing.name,
     arn: listing.arn,
+    createdAt: copies.createdAt,
     endpointName: listing.endpointName,
     variantName: listing.variantName,
     desiredCopyCount: copies.desiredCopyCount,
     tags: Object.fromEntries(Object.entries(tags).filter(([key]) => !isSlotKey(COMPONENT_STATE, key))),
-    state: await state.verify(listing.arn, COMPONENT_STATE, tags),
+    state: await state.verify({ arn: listing.arn, createdAt: copies.createdAt }, COMPONENT_STATE, tags),
     endpointSkipped: extra.endpointSkipped,
     autoscaling: extra.autoscaling,
   };
 }
 
-/**
- * An admin's `adopt`: the state found on a component that did not verify (the previous version's,
- * or edited), signed as the bot's own because the admin checked it and asked. Only values that read
- * as a saved state are adopted; the note says what was done.
- */
-async function adoptFoundState(
-  component: ComponentSnapshot,
-  state: BotState,
-  dryRun: boolean,
-): Promise<{ readonly component: ComponentSnapshot; readonly note?: string }> {
-  if (component.state.status !== 'rejected') return { component };
-  const found = component.state.found;
-  if (parseSavedValues(found).status !== 'saved') {
-    return { component, note: `${component.name}: the values found are not a saved state the bot could restore (${describeFound(found)}): nothing adopted` };
-  }
-  if (!dryRun) await state.write(component.arn, COMPONENT_STATE, found);
-  const adopted = dryRun ? ({ status: 'verified', values: found } as const) : await state.read(component.arn, COMPONENT_STATE);
-  return {
-    component: { ...component, state: adopted },
-    note: `${component.name}: ${dryRun ? 'would adopt' : 'adopted'} the state found on it (${describeFound(found)}), signed as the bot's own`,
-  };
-}
+/** The component as its state names it. */
+const subjectOf = (plan: ComponentPlan): StateSubject => ({ arn: plan.arn, createdAt: plan.createdAt });
 
 function asPlanned(plan: ComponentPlan): ComponentOutcome {
   return { ...plan, result: plan.steps.length > 0 ? 'planned' : 'unchanged', copiesNow: plan.copiesAfter };
@@ -156,7 +135,7 @@ class StateMismatchError extends Error {
 async function runStep(access: ComponentActor, plan: ComponentPlan, step: Step, runner: StepRunner): Promise<void> {
   switch (step.kind) {
     case 'save-state':
-      return runner.state.write(plan.arn, COMPONENT_STATE, step.values);
+      return runner.state.write(subjectOf(plan), COMPONENT_STATE, step.values);
     case 'set-autoscaling':
       if (plan.saved && !withinSaved(step, plan.saved))
         throw new StateMismatchError(`refused to set bounds ${step.minCapacity}..${step.maxCapacity}: outside the saved range`);
@@ -223,11 +202,11 @@ async function clearVerified(access: ComponentActor, plan: ComponentPlan, step: 
     const found = await differenceFrom(expect, access, plan.name, runner);
     if (found) throw new StateMismatchError(`read back ${found} instead of the saved ${expect.copyCount}: saved state kept for the next restore`);
   }
-  await runner.state.clear(plan.arn, COMPONENT_STATE);
+  await runner.state.clear(subjectOf(plan), COMPONENT_STATE);
   if (!expect) return;
   const moved = await differenceFrom(expect, access, plan.name, runner);
   if (moved) {
-    if (plan.saved) await runner.state.write(plan.arn, COMPONENT_STATE, plan.saved.values);
+    if (plan.saved) await runner.state.write(subjectOf(plan), COMPONENT_STATE, plan.saved.values);
     throw new StateMismatchError(`changed while restoring (now ${moved}): saved state written back for the next restore`);
   }
 }
@@ -249,9 +228,9 @@ async function differenceFrom(expect: ExpectedLive, access: ComponentActor, name
  */
 async function keepStateAfterZero(state: BotState, plan: ComponentPlan): Promise<void> {
   if (!plan.saved) return;
-  const found = await state.read(plan.arn, COMPONENT_STATE);
-  if (found.status !== 'verified') await state.write(plan.arn, COMPONENT_STATE, plan.saved.values);
+  const found = await state.read(subjectOf(plan), COMPONENT_STATE);
+  if (found.status !== 'verified') await state.write(subjectOf(plan), COMPONENT_STATE, plan.saved.values);
 }
 
-export { asPlanned, carryOut, settlePolicy, readComponentSnapshot, adoptFoundState };
+export { asPlanned, carryOut, settlePolicy, readComponentSnapshot };
 export type { ComponentActor, StepRunner, SettlePolicy };

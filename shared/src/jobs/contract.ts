@@ -3,10 +3,11 @@
  * start and end. A job reads collect → decide (pure, in domain/) → act → render → publish, and
  * only the middle differs from job to job.
  */
-import { requireStateKey, requireTopicArn, type CommonConfig, type JobName } from '../config.ts';
+import { requireStateTable, requireTopicArn, type CommonConfig, type JobName } from '../config.ts';
 import { describeFailure, PublishFailedError } from '../errors.ts';
 import type { MetricPoint, MetricsSink } from '../aws/metrics.ts';
 import type { Notifier } from '../aws/sns.ts';
+import type { BotState } from '../aws/bot-state.ts';
 import { subjectLine, type RenderedReport } from '../report/sns-message.ts';
 import { fitSms } from '../report/gsm7.ts';
 import { NO_DEADLINE, type Deadline } from '../util/deadline.ts';
@@ -91,7 +92,7 @@ function asReportOnly(report: RenderedReport): RenderedReport {
 function startRun(config: CommonConfig, dryRun: boolean, options: { readonly keepsState?: boolean } = {}): void {
   if (dryRun) return;
   requireTopicArn(config);
-  if (options.keepsState) requireStateKey(config);
+  if (options.keepsState) requireStateTable(config);
 }
 
 interface RunEnding<J extends JobName> {
@@ -108,6 +109,14 @@ interface RunEnding<J extends JobName> {
   readonly runFailure?: Error | undefined;
   /** A report-only run: its texts say so first, and it books no saving. */
   readonly reportOnly?: boolean | undefined;
+  /** The run's state: a run that may write ends the one-time import, and the report carries its notes. */
+  readonly state?: BotState | undefined;
+}
+
+/** The state's notes (mirrors not written, state found on tags) as the report's last section. */
+function withStateNotes(report: RenderedReport | null, notes: readonly string[]): RenderedReport | null {
+  if (!report || notes.length === 0) return report;
+  return { ...report, email: `${report.email}\n\nSTATE TABLE\n${notes.map((note) => `  ${note}`).join('\n')}` };
 }
 
 /**
@@ -120,7 +129,18 @@ async function finishRun<J extends JobName>(deps: Pick<JobDeps<CommonConfig>, 'l
   const { logger } = deps;
   const points = ending.reportOnly ? ending.metrics?.points.filter((point) => point.name !== 'Savings') : ending.metrics?.points;
   if (!ending.dryRun && ending.metrics && points) deps.metrics.emit(points, ending.metrics.at);
-  const report = ending.reportOnly && ending.report ? asReportOnly(ending.report) : ending.report;
+  const stateNotes: string[] = [];
+  if (ending.state && !ending.dryRun && !ending.reportOnly) {
+    try {
+      await ending.state.closeLegacyImport();
+    } catch (error) {
+      logger.error('Ending the one-time import of signed tags failed', { reason: describeFailure(error) });
+      stateNotes.push(`the one-time import of the previous version's state could not be finished (${describeFailure(error)}); the next run tries again`);
+    }
+  }
+  stateNotes.push(...(ending.state?.notes() ?? []));
+  const rendered = withStateNotes(ending.report, stateNotes);
+  const report = ending.reportOnly && rendered ? asReportOnly(rendered) : rendered;
   logger.info('Run finished', { job: ending.job, dryRun: ending.dryRun, ...ending.outcome });
   let publishFailure: PublishFailedError | undefined;
   let messageId: string | undefined;

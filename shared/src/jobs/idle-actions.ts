@@ -3,13 +3,12 @@
  * it on demand. Every action writes what is needed to undo it before it acts:
  * - scale-to-zero: the weekend job's own save-then-act machinery (jobs/component-steps.ts), with
  *   the idle action's hold on each component so no weekly restore brings it back;
- * - delete: the recreate record on the endpoint config, read back and checked, then DeleteEndpoint.
+ * - delete: the recreate record in the state table, read back and checked, then DeleteEndpoint.
  * A run never repeats an action: a deleted endpoint is no longer listed, and components already at
  * 0 with their state saved have no steps left.
  */
 import { describeFailure } from '../errors.ts';
 import {
-  legacyRecreateTagKeys,
   parseRecreateRecord,
   readLegacyRecreateRecord,
   recreatableTags,
@@ -37,7 +36,7 @@ import type { TagReader } from '../aws/tagging.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import { NO_DEADLINE, OutOfTimeError, type Deadline } from '../util/deadline.ts';
 import type { RunLogger } from '../util/logger.ts';
-import { adoptFoundState, asPlanned, carryOut, readComponentSnapshot, settlePolicy } from './component-steps.ts';
+import { asPlanned, carryOut, readComponentSnapshot, settlePolicy } from './component-steps.ts';
 
 /** What acting on one region's endpoints needs. */
 interface ActionAccess {
@@ -51,7 +50,7 @@ interface ActionAccess {
 
 interface ActionDeps {
   readonly actionsFor: (region: string) => ActionAccess;
-  /** The bot's signed state: recreate records, holds, what a hold saves. */
+  /** The bot's state table: recreate records, holds, what a hold saves. */
   readonly state: BotState;
   readonly logger: RunLogger;
   readonly deadline?: Deadline | undefined;
@@ -125,8 +124,8 @@ async function actOnIdleEndpoints(
 type Base = Pick<IdleActionOutcome, 'region' | 'name' | 'action' | 'undo'>;
 
 /**
- * Writes the endpoint's own signed recreate record on its endpoint config (each endpoint of a
- * shared config keeps its own) and reads it back verified; only then is the endpoint deleted. The
+ * Writes the endpoint's own recreate record into the state table, under its endpoint config (each
+ * endpoint of a shared config keeps its own), and reads it back; only then is the endpoint deleted. The
  * config and the model stay. A variant's Application Auto Scaling target and policies go into the
  * record and are deregistered before the delete (they do not come back with a new endpoint); the
  * recreate puts them back. Refused before anything is written: a config that names a KMS key
@@ -150,9 +149,9 @@ async function deleteEndpoint(
     registered.length > 0 ? ` (autoscaling of ${registered.map((variant) => variant.variantName).join(', ')} saved and put back on recreate)` : '';
   if (dryRun) return { ...base, result: 'planned', savesPerDay, detail: `would be deleted (its endpoint config and model stay)${autoscaling}` };
   const slot = recreateSlot(endpoint.name);
-  const configTags = await access.lifecycle.readAllTags(config.arn);
+  const configSubject = { arn: config.arn, createdAt: undefined };
   // A delete cut off after deregistering left the targets only in its record: they are kept.
-  const earlier = await readRecord(state, config.arn, endpoint.name, configTags);
+  const earlier = await readRecord(state, config.arn, endpoint.name);
   const scaling = mergeScaling(typeof earlier === 'object' ? (earlier.scaling ?? []) : [], registered);
   const record: RecreateRecord = {
     endpointName: endpoint.name,
@@ -162,13 +161,13 @@ async function deleteEndpoint(
     costPerDay: savesPerDay,
     ...(scaling.length > 0 ? { scaling } : {}),
   };
-  const values = recreateRecordValues(record, RECORD_CHUNK_PREFIX(endpoint.name), tagsBesideRecord(configTags, endpoint.name));
-  if (!values) return refuse(`endpoint config ${config.name} cannot hold the recreate record (50 tags at most)`);
-  await access.lifecycle.addTags(config.arn, { [TAGS.recreateRecords]: 'true' });
-  await state.write(config.arn, slot, values, configTags);
+  const values = recreateRecordValues(record, RECORD_CHUNK_PREFIX(endpoint.name), 0);
+  if (!values) return refuse(`the recreate record of ${endpoint.name} is too large to keep`);
+  // In the state table before the delete: a run cut off after it still has the way back.
+  await state.write(configSubject, slot, values);
   const readBack = await readRecord(state, config.arn, endpoint.name);
   if (typeof readBack !== 'object' || JSON.stringify(readBack) !== JSON.stringify(record)) {
-    return refuse(`the recreate record on ${config.name} did not read back whole and verified`);
+    return refuse(`the recreate record of ${endpoint.name} did not read back whole from the state table`);
   }
   // Never past the deadline: a run that had to publish leaves the endpoint (and its record) as they are.
   if (deadline.passed()) throw new OutOfTimeError();
@@ -188,17 +187,6 @@ function mergeScaling(earlier: readonly VariantScaling[], registered: readonly V
   return [...registered, ...earlier.filter((variant) => !now.has(variant.variantName))];
 }
 
-/**
- * The config's tags that count toward SageMaker's 50 beside this endpoint's record, which a write
- * replaces: AWS-generated tags do not count (Tagging AWS resources, tag limits).
- */
-function tagsBesideRecord(configTags: Tags, endpointName: string): number {
-  const slot = recreateSlot(endpointName);
-  return Object.keys(configTags).filter(
-    (key) => !slot.owns(key) && key !== slot.macKey && !key.startsWith(slot.genPrefix) && key !== TAGS.recreateRecords && !key.startsWith('aws:'),
-  ).length;
-}
-
 /** The ledger's day: a saving is booked once per UTC day, however many runs the day has (retries, manual invokes). */
 function ledgerDay(now: Date): string {
   return now.toISOString().slice(0, 10);
@@ -209,20 +197,25 @@ const isEndpointStateKey = (key: string) => isSlotKey(ENDPOINT_STATE, key);
 /** The chunk keys of an endpoint's record: `ops-bot:recreate:<endpoint>:<n>`. */
 const RECORD_CHUNK_PREFIX = (endpointName: string) => `${TAGS.recreatePrefix}${endpointName}:`;
 
-/** An endpoint's recreate record on a config, verified and parsed; a reason when there is none to use. */
+/**
+ * An endpoint's recreate record, kept in the state table under its endpoint config, parsed; a
+ * reason when there is none to use. `tags`, the config's tags as just read, only let the previous
+ * version's signed record be imported once.
+ */
 async function readRecord(state: BotState, configArn: string, endpointName: string, tags?: Tags): Promise<RecreateRecord | string> {
   const slot = recreateSlot(endpointName);
-  const read = tags ? await state.verify(configArn, slot, tags) : await state.read(configArn, slot);
+  const subject = { arn: configArn, createdAt: undefined };
+  const read = tags ? await state.verify(subject, slot, tags) : await state.read(subject, slot);
   return recordOf(read, endpointName, configArn);
 }
 
 function recordOf(read: StateRead, endpointName: string, configArn: string): RecreateRecord | string {
   if (read.status === 'none') return 'no recreate record';
   if (read.status === 'unverifiable') return `its recreate record could not be verified now (${read.reason})`;
-  if (read.status === 'rejected') return `the recreate record on ${configArn} does not verify: left as it is (${read.reason})`;
+  if (read.status === 'rejected') return `the recreate record found for it is not the bot's own: left as it is (${read.reason})`;
   const record = parseRecreateRecord(read.values, RECORD_CHUNK_PREFIX(endpointName));
   if (typeof record === 'string') return record;
-  // The MAC binds the config's ARN, so the record names this config and this endpoint or it is not ours.
+  // The record is keyed by the config's ARN: it names this config and this endpoint, or it is not one the bot wrote.
   if (record.endpointName !== endpointName || configArn.toLowerCase().split('/').pop() !== record.configName.toLowerCase())
     return 'the recreate record names another endpoint or config';
   return record;
@@ -250,7 +243,10 @@ async function scaleToZero(endpoint: IdleEndpoint, access: ActionAccess, deps: A
   // What stops costing goes on the endpoint, signed, before anything changes: the savings ledger
   // counts it each day the components stay held, and the restore removes it.
   if (!dryRun && plans.some((plan) => plan.steps.length > 0)) {
-    await deps.state.write(endpoint.arn, ENDPOINT_STATE, { [TAGS.costPerDay]: savesPerDay.toFixed(2), [TAGS.heldSince]: `${now.toISOString().slice(0, 16)}Z` });
+    await deps.state.write({ arn: endpoint.arn, createdAt: endpoint.createdAt }, ENDPOINT_STATE, {
+      [TAGS.costPerDay]: savesPerDay.toFixed(2),
+      [TAGS.heldSince]: `${now.toISOString().slice(0, 16)}Z`,
+    });
   }
   const outcomes = dryRun ? plans.map(asPlanned) : await carryOut(plans, stepRunner(access, deps));
   const failed = outcomes.filter((outcome) => outcome.result === 'failed');
@@ -314,12 +310,11 @@ function stepRunner(access: ActionAccess, deps: ActionDeps) {
  * Only components opted in to the weekend job or held by the idle action (verified) come back.
  * The endpoint's idle clock then restarts: it is judged on traffic from now on.
  */
-async function restoreEndpoint(region: string, name: string, deps: ActionDeps, now: Date, dryRun: boolean, adopt = false): Promise<IdleActionOutcome> {
+async function restoreEndpoint(region: string, name: string, deps: ActionDeps, now: Date, dryRun: boolean): Promise<IdleActionOutcome> {
   const access = deps.actionsFor(region);
   const base = { region, name, action: 'restore' as const };
-  const read = await readComponents(region, name, access, deps.state);
-  if (read.length === 0) return { ...base, result: 'failed', detail: 'no inference components found on this endpoint', error: 'nothing to restore' };
-  const components = adopt ? await Promise.all(read.map(async (component) => (await adoptFoundState(component, deps.state, dryRun)).component)) : read;
+  const components = await readComponents(region, name, access, deps.state);
+  if (components.length === 0) return { ...base, result: 'failed', detail: 'no inference components found on this endpoint', error: 'nothing to restore' };
   const plans = planRestore(components, now, { scope: 'tagged', releaseHold: IDLE_ACTION_HOLD });
   const outcomes: ComponentOutcome[] = dryRun ? plans.map(asPlanned) : await carryOut(plans, stepRunner(access, deps));
   const failed = outcomes.filter((outcome) => outcome.result === 'failed');
@@ -332,53 +327,31 @@ async function restoreEndpoint(region: string, name: string, deps: ActionDeps, n
     return {
       ...base,
       result: 'failed',
-      detail: `state that does not verify was left as it is (${found})`,
-      error: `if these are the values the bot saved, adopt them with ${undoEvent('restore', region, name, true)}`,
+      detail: `state the bot does not act on was left as it is (${found})`,
+      error: 'the bot restores only what its own state table holds; set these copies by hand if they should run',
       stateRejected: unverified.length,
     };
   }
   if (!dryRun) {
     // Every component is back: the endpoint saves nothing more, and its idle clock starts again now.
-    const arn = await access.lifecycle.arnOf(name);
-    await deps.state.write(arn, ENDPOINT_STATE, { [TAGS.restoredAt]: `${now.toISOString().slice(0, 16)}Z` });
+    const live = await access.lifecycle.stateOf(name);
+    const arn = live?.arn ?? (await access.lifecycle.arnOf(name));
+    await deps.state.write({ arn, createdAt: live?.createdAt }, ENDPOINT_STATE, { [TAGS.restoredAt]: `${now.toISOString().slice(0, 16)}Z` });
   }
   if (restored.length === 0) return { ...base, result: 'already-done', detail: 'nothing saved to restore: its components run as their owner set them' };
   return { ...base, result: dryRun ? 'planned' : 'done', detail: `copies ${dryRun ? 'would be ' : ''}restored: ${restored.join(', ')}` };
 }
 
-/** The configs in a region that may hold recreate records (signed, or the previous version's), with their tags. */
-async function configsWithRecords(access: ActionAccess): Promise<Map<string, Tags>> {
-  const [signed, legacy] = await Promise.all([
-    access.tags.findTagged('sagemaker:endpoint-config', TAGS.recreateRecords),
-    access.tags.findTagged('sagemaker:endpoint-config', TAGS.recreateEndpoint),
-  ]);
-  return new Map([...legacy, ...signed]);
-}
-
-/** The endpoint names a config's tags hold record chunks for (a cleared record leaves only its generation and MAC). */
-function recordedEndpoints(tags: Tags): string[] {
-  const names = new Set<string>();
-  for (const key of Object.keys(tags)) {
-    const match = /^(.+):\d+$/.exec(key.startsWith(TAGS.recreatePrefix) ? key.slice(TAGS.recreatePrefix.length) : '');
-    if (match) names.add(match[1] as string);
-  }
-  return [...names];
-}
-
 /**
- * Signs the previous version's unsigned record for `name` on `configArn` as the bot's own (an
- * admin checked it and asked), without `aws:*` tags, and removes the old keys.
+ * The recreate records the state table holds in a region, by endpoint config ARN and endpoint name
+ * (one Query a run); and the configs that still carry the previous version's unsigned record, which
+ * are listed and never acted on.
  */
-async function adoptLegacyRecord(configArn: string, tags: Tags, name: string, access: ActionAccess, state: BotState): Promise<RecreateRecord | string> {
-  const legacy = readLegacyRecreateRecord(tags);
-  if (typeof legacy !== 'object' || legacy.endpointName !== name) return typeof legacy === 'string' ? legacy : 'no record of the previous version for it';
-  const record = { ...legacy, tags: recreatableTags(legacy.tags, isEndpointStateKey) };
-  const values = recreateRecordValues(record, RECORD_CHUNK_PREFIX(name), 0);
-  if (!values) return 'the record is too large for the config';
-  await access.lifecycle.addTags(configArn, { [TAGS.recreateRecords]: 'true' });
-  await state.write(configArn, recreateSlot(name), values);
-  await access.lifecycle.deleteTags(configArn, legacyRecreateTagKeys(tags));
-  return readRecord(state, configArn, name);
+async function recordsInTable(state: BotState, region: string): Promise<Array<{ configArn: string; endpointName: string }>> {
+  const records = await state.records(recreateSlot(''));
+  return records
+    .filter((record) => record.arn.split(':')[3] === region)
+    .map((record) => ({ configArn: record.arn, endpointName: record.slotId.slice('recreate:'.length) }));
 }
 
 /**
@@ -388,7 +361,7 @@ async function adoptLegacyRecord(configArn: string, tags: Tags, name: string, ac
  * bot created and tries again. Nothing is created from a record that does not verify, from a
  * config tagged ops-bot:skip, or over an endpoint the bot did not create.
  */
-async function recreateEndpoint(region: string, name: string, deps: ActionDeps, dryRun: boolean, now: Date, adopt = false): Promise<IdleActionOutcome> {
+async function recreateEndpoint(region: string, name: string, deps: ActionDeps, dryRun: boolean, now: Date): Promise<IdleActionOutcome> {
   const access = deps.actionsFor(region);
   const base = { region, name, action: 'recreate' as const };
   const failed = (detail: string, error: string, extra: Partial<IdleActionOutcome> = {}): IdleActionOutcome => ({
@@ -398,29 +371,16 @@ async function recreateEndpoint(region: string, name: string, deps: ActionDeps, 
     error,
     ...extra,
   });
-  const configs = await configsWithRecords(access);
   let found: { arn: string; tags: Tags; record: RecreateRecord | string } | undefined;
-  for (const [arn, searched] of configs) {
-    if (!recordedEndpoints(searched).includes(name) && searched[TAGS.recreateEndpoint] !== name) continue;
-    // Found by the (eventually consistent) tag search; read from the config itself before it is trusted or written.
-    const tags = await access.lifecycle.readTags(arn);
-    if (recordedEndpoints(tags).includes(name)) found = { arn, tags, record: await readRecord(deps.state, arn, name, tags) };
-    else if (tags[TAGS.recreateEndpoint] === name) {
-      const record = adopt && !dryRun ? await adoptLegacyRecord(arn, tags, name, access, deps.state) : readLegacyRecreateRecord(tags);
-      found = {
-        arn,
-        tags,
-        record:
-          adopt || typeof record !== 'object'
-            ? (record ?? 'no record')
-            : `the record on ${arn} was written by the previous version and is not signed: check it, then adopt it with ${undoEvent('recreate', region, name, true)}`,
-      };
-    }
-    if (found && typeof found.record === 'object') break;
+  for (const { configArn, endpointName } of await recordsInTable(deps.state, region)) {
+    if (endpointName !== name) continue;
+    // The config's own tags now: an ops-bot:skip added since wins.
+    found = { arn: configArn, tags: await access.lifecycle.readTags(configArn), record: await readRecord(deps.state, configArn, name) };
+    if (typeof found.record === 'object') break;
   }
-  if (!found) return failed('no endpoint config carries a recreate record for it', `no recreate record for ${name}`);
+  if (!found) return failed('the state table holds no recreate record for it', `no recreate record for ${name}`);
   const { record } = found;
-  if (typeof record !== 'object') return failed('nothing created', record, { stateRejected: /does not verify|not signed/.test(record) ? 1 : 0 });
+  if (typeof record !== 'object') return failed('nothing created', record, { stateRejected: /not the bot's own/.test(record) ? 1 : 0 });
   if (isSkipped(found.tags)) return failed('nothing created', `its endpoint config ${record.configName} is tagged ops-bot:skip`);
 
   const live = await access.lifecycle.stateOf(name);
@@ -436,6 +396,9 @@ async function recreateEndpoint(region: string, name: string, deps: ActionDeps, 
     }
     return { ...base, result: 'already-done', detail: `it is ${live.status}; the record is kept until it is InService, and the daily run follows it` };
   }
+  // The owner wins: an endpoint the bot recreated once and someone deleted again stays deleted.
+  if (!live && record.recreatedAt)
+    return failed('nothing created', `the bot recreated it at ${record.recreatedAt} and it was deleted again since: its owner's delete stands`);
   if (live?.status === 'Failed' && !record.recreatedAt)
     return failed('nothing created', `an endpoint ${name} the bot did not create exists and is Failed: ${live.failureReason ?? 'no reason given'}`);
   if (dryRun) return { ...base, result: 'planned', detail: `would be created from ${record.configName} with ${tagCount(record.tags)}` };
@@ -445,12 +408,8 @@ async function recreateEndpoint(region: string, name: string, deps: ActionDeps, 
   }
   await access.lifecycle.createEndpoint(name, record.configName, record.tags);
   // The record stays, marked, until the endpoint is InService: a Failed create keeps the way back.
-  const values = recreateRecordValues(
-    { ...record, recreatedAt: `${now.toISOString().slice(0, 16)}Z` },
-    RECORD_CHUNK_PREFIX(name),
-    tagsBesideRecord(found.tags, name),
-  );
-  if (values) await deps.state.write(found.arn, recreateSlot(name), values);
+  const values = recreateRecordValues({ ...record, recreatedAt: `${now.toISOString().slice(0, 16)}Z` }, RECORD_CHUNK_PREFIX(name), 0);
+  if (values) await deps.state.write({ arn: found.arn, createdAt: undefined }, recreateSlot(name), values);
   const again = live?.status === 'Failed' ? ` (its earlier recreate had Failed: ${live.failureReason ?? 'no reason given'})` : '';
   return {
     ...base,
@@ -482,11 +441,10 @@ async function finishRecreate(
       return `putting back the autoscaling of ${variant.variantName} failed (${describeFailure(error)}); the record is kept to try again`;
     }
   }
-  await state.clear(configArn, recreateSlot(name));
-  const left = recordedEndpoints(await access.lifecycle.readTags(configArn));
-  if (left.length === 0) await access.lifecycle.deleteTags(configArn, [TAGS.recreateRecords]);
+  await state.clear({ arn: configArn, createdAt: undefined }, recreateSlot(name));
   // A recreated endpoint starts a new CreationTime, which already restarts its idle clock; the mark says who.
-  if (recreatedByBot) await state.write(endpoint.arn, ENDPOINT_STATE, { [TAGS.restoredAt]: `${now.toISOString().slice(0, 16)}Z` });
+  if (recreatedByBot)
+    await state.write({ arn: endpoint.arn, createdAt: endpoint.createdAt }, ENDPOINT_STATE, { [TAGS.restoredAt]: `${now.toISOString().slice(0, 16)}Z` });
   return undefined;
 }
 
@@ -512,67 +470,70 @@ interface ActionsInEffect {
  * A record or hold that does not verify is named and never counted.
  */
 async function actionsInEffect(region: string, access: ActionAccess, state: BotState, now: Date, dryRun: boolean): Promise<ActionsInEffect> {
-  const [configs, endpoints] = await Promise.all([configsWithRecords(access), access.tags.findTagged('sagemaker:endpoint', TAGS.costPerDay)]);
   const result: ActionsInEffect = { saving: [], notes: [], rejected: 0 };
-  // The tag search only finds them (it is eventually consistent): each is read from the resource
-  // itself (ListTags) before it is verified, counted or written.
-  for (const [arn] of configs) {
-    const tags = await access.lifecycle.readTags(arn);
-    const legacy = readLegacyRecreateRecord(tags);
-    if (typeof legacy === 'object') {
-      result.rejected += 1;
-      result.notes.push(
-        `${legacy.endpointName} (${region}): its recreate record was written by the previous version and is not signed; not counted. Check it, then adopt it with ${undoEvent('recreate', region, legacy.endpointName, true)}`,
-      );
+  // The previous version's unsigned records on configs: listed, never acted on or counted.
+  for (const [arn] of await access.tags.findTagged('sagemaker:endpoint-config', TAGS.recreateEndpoint)) {
+    const legacy = readLegacyRecreateRecord(await access.lifecycle.readTags(arn));
+    if (typeof legacy !== 'object') continue;
+    result.rejected += 1;
+    result.notes.push(
+      `${legacy.endpointName} (${region}): a recreate record of an older version is on ${arn} (not in the state table): never acted on or counted; recreate it by hand if it should run`,
+    );
+  }
+  // Every record comes from the state table, where only the bot writes.
+  for (const { configArn, endpointName: name } of await recordsInTable(state, region)) {
+    const record = await readRecord(state, configArn, name);
+    if (typeof record !== 'object') {
+      result.rejected += /not the bot's own/.test(record) ? 1 : 0;
+      result.notes.push(`${name} (${region}): ${record}; not counted`);
+      continue;
     }
-    for (const name of recordedEndpoints(tags)) {
-      const record = await readRecord(state, arn, name, tags);
-      if (typeof record !== 'object') {
-        result.rejected += /does not verify/.test(record) ? 1 : 0;
-        result.notes.push(`${name} (${region}): ${record}; not counted`);
-        continue;
-      }
-      const found = await access.lifecycle.stateOf(name);
-      // Deleting is the bot's own delete under way (DescribeEndpoint shows it until the endpoint is gone).
-      const live = found?.status === 'Deleting' && !record.recreatedAt ? undefined : found;
-      if (!live) {
-        if (record.recreatedAt) result.notes.push(`${name} (${region}): recreated at ${record.recreatedAt} but gone again; its record is kept`);
-        else if (record.bookedThrough !== ledgerDay(now)) {
-          // The day is marked booked, signed, before the saving is recorded: a retry of this run books nothing more.
-          if (!dryRun) {
-            const values = recreateRecordValues({ ...record, bookedThrough: ledgerDay(now) }, RECORD_CHUNK_PREFIX(name), tagsBesideRecord(tags, name));
-            if (!values) throw new Error(`endpoint config ${record.configName} cannot hold the recreate record any more (50 tags at most)`);
-            await state.write(arn, recreateSlot(name), values, tags);
-          }
-          result.saving.push({ action: 'idle-delete', resource: name, perDay: record.costPerDay });
+    const found = await access.lifecycle.stateOf(name);
+    // Deleting is the bot's own delete under way (DescribeEndpoint shows it until the endpoint is gone).
+    const live = found?.status === 'Deleting' && !record.recreatedAt ? undefined : found;
+    if (!live) {
+      if (record.recreatedAt) result.notes.push(`${name} (${region}): recreated at ${record.recreatedAt} but deleted again since; its owner's delete stands`);
+      else if (record.bookedThrough !== ledgerDay(now)) {
+        // The day is marked booked before the saving is recorded: a retry of this run books nothing more.
+        if (!dryRun) {
+          const values = recreateRecordValues({ ...record, bookedThrough: ledgerDay(now) }, RECORD_CHUNK_PREFIX(name), 0);
+          if (!values) throw new Error(`the recreate record of ${name} is too large to keep`);
+          await state.write({ arn: configArn, createdAt: undefined }, recreateSlot(name), values);
         }
-      } else if (live.status === 'InService') {
-        const problem = dryRun ? undefined : await finishRecreate(arn, live, name, record, access, state, now);
-        if (problem) result.notes.push(`${name} (${region}): ${problem}`);
-      } else if (live.status === 'Failed') {
-        result.notes.push(
-          `${name} (${region}): its recreate Failed (${live.failureReason ?? 'no reason given'}); the record is kept: fix the cause, then ${undoEvent('recreate', region, name)} again`,
-        );
-      } else {
-        result.notes.push(`${name} (${region}): recreate in progress (${live.status}); the record is kept until it is InService`);
+        result.saving.push({ action: 'idle-delete', resource: name, perDay: record.costPerDay });
       }
+    } else if (live.status === 'InService') {
+      const problem = dryRun ? undefined : await finishRecreate(configArn, live, name, record, access, state, now);
+      if (problem) result.notes.push(`${name} (${region}): ${problem}`);
+    } else if (live.status === 'Failed') {
+      result.notes.push(
+        `${name} (${region}): its recreate Failed (${live.failureReason ?? 'no reason given'}); the record is kept: fix the cause, then ${undoEvent('recreate', region, name)} again`,
+      );
+    } else {
+      result.notes.push(`${name} (${region}): recreate in progress (${live.status}); the record is kept until it is InService`);
     }
   }
-  for (const [arn] of endpoints) {
-    const name = arn.slice(arn.lastIndexOf('/') + 1);
-    const tags = await access.lifecycle.readTags(arn);
-    const read = await state.verify(arn, ENDPOINT_STATE, tags);
-    if (read.status === 'verified') {
+  const holds = (await state.records(ENDPOINT_STATE)).filter((record) => record.arn.split(':')[3] === region && record.values[TAGS.costPerDay] !== undefined);
+  for (const hold of holds) {
+    const name = hold.arn.slice(hold.arn.lastIndexOf('/') + 1);
+    const live = await access.lifecycle.stateOf(name);
+    // The hold names the endpoint it was written for: one deleted and created again under its name is another.
+    const read = live ? await state.read({ arn: hold.arn, createdAt: live.createdAt }, ENDPOINT_STATE) : undefined;
+    if (read?.status === 'verified') {
       const perDay = Number(read.values[TAGS.costPerDay]);
       if (Number.isFinite(perDay) && perDay > 0 && read.values[TAGS.bookedThrough] !== ledgerDay(now)) {
-        if (!dryRun) await state.write(arn, ENDPOINT_STATE, { ...read.values, [TAGS.bookedThrough]: ledgerDay(now) }, tags);
+        if (!dryRun) await state.write({ arn: hold.arn, createdAt: live?.createdAt }, ENDPOINT_STATE, { ...read.values, [TAGS.bookedThrough]: ledgerDay(now) });
         result.saving.push({ action: 'idle-scale-to-zero', resource: name, perDay });
       }
-    } else if (read.status === 'rejected') {
+    } else if (read?.status === 'rejected') {
       result.rejected += 1;
-      result.notes.push(`state on ${name} (${region}) does not verify: left as it is, not counted (${read.reason}; found ${describeFound(read.found)})`);
-    } else if (read.status === 'unverifiable') {
-      result.notes.push(`${name} (${region}): its hold could not be verified now (${read.reason}); not counted today`);
+      result.notes.push(
+        `the hold on ${name} (${region}) is not the bot's own: left as it is, not counted (${read.reason}; found ${describeFound(read.found)})`,
+      );
+    } else if (read?.status === 'unverifiable') {
+      result.notes.push(`${name} (${region}): its hold could not be read now (${read.reason}); not counted today`);
+    } else if (!live) {
+      result.notes.push(`${name} (${region}): held at 0 by the bot, and the endpoint is gone; not counted`);
     }
   }
   return result;

@@ -48,7 +48,7 @@ import { arnKey, type TagReader } from '../aws/tagging.ts';
 import { mapSettled, type Settled } from '../util/concurrency.ts';
 import { NO_DEADLINE, REGION_GRACE_MS, regionOutOfTime, settleWithin, withinDeadline, type Deadline } from '../util/deadline.ts';
 import type { IdleEndpointsEvent } from '../lambda/events.ts';
-import { COMPONENT_STATE, ENDPOINT_STATE, type BotState } from '../aws/bot-state.ts';
+import { COMPONENT_STATE, ENDPOINT_STATE, type BotState, type StateSubject } from '../aws/bot-state.ts';
 
 /** What the job reads in one region. */
 interface RegionReaders {
@@ -89,7 +89,7 @@ interface IdleEndpointsDeps extends JobDeps<IdleEndpointsConfig> {
   readonly collect: (deadline: Deadline) => Promise<IdleEndpointsSnapshot>;
   /** Acts on opted-in endpoints (live); absent on a replayed snapshot, where a dry run only names what is due. */
   readonly actionsFor?: ((region: string) => ActionAccess) | undefined;
-  /** The bot's signed state (live); absent on a replayed snapshot. */
+  /** The bot's state table (live); absent on a replayed snapshot. */
   readonly state?: BotState | undefined;
   /** The bot's own metrics (in the function's region): what earlier runs reported, for the savings ledger. */
   readonly ownMetrics?: MetricsReader | undefined;
@@ -146,6 +146,7 @@ async function runIdleEndpoints(event: IdleEndpointsEvent, deps: IdleEndpointsDe
   for (const entry of plan.unchecked) logger.warn('Endpoint not checked', { ...entry });
 
   const ended = await finishRun(deps, {
+    state: deps.state,
     job: 'idle-endpoints',
     dryRun: event.dryRun,
     report,
@@ -310,9 +311,10 @@ async function undoIdleAction(event: Extract<IdleEndpointsEvent, { endpoint: str
   const noChange = changesNothing(deps.config, event.dryRun);
   const outcome =
     event.action === 'restore'
-      ? await restoreEndpoint(event.region, event.endpoint, actionDeps, now, noChange, event.adopt)
-      : await recreateEndpoint(event.region, event.endpoint, actionDeps, noChange, now, event.adopt);
+      ? await restoreEndpoint(event.region, event.endpoint, actionDeps, now, noChange)
+      : await recreateEndpoint(event.region, event.endpoint, actionDeps, noChange, now);
   const ended = await finishRun(deps, {
+    state: deps.state,
     job: 'idle-endpoints',
     dryRun: event.dryRun,
     report: renderIdleActionUndo(outcome, event.dryRun),
@@ -429,7 +431,7 @@ async function collectRegion(region: string, readers: RegionReaders, options: Co
         tags,
         inferenceComponents: (hosted.get(endpoint.name) ?? []).map((component) => component.name),
         traffic: traffic[index] ?? { status: 'unavailable', reason: 'no metric result' },
-        idleClockFrom: await restoredAt(endpoint.arn, tags, options.state),
+        idleClockFrom: await restoredAt({ arn: endpoint.arn, createdAt: endpoint.createdAt }, tags, options.state),
         usage: usage[index],
       };
     }),
@@ -558,19 +560,20 @@ async function heldByTheBot(endpoint: EndpointSnapshot, access: ActionAccess, st
   const arnOf = (component: string) => endpoint.arn.replace(/:endpoint\/[^/]+$/, `:inference-component/${component}`);
   for (const component of endpoint.inferenceComponents) {
     const tags = await access.components.readTags(arnOf(component));
-    if ((await state.verify(arnOf(component), COMPONENT_STATE, tags)).status === 'verified') return true;
+    const { createdAt } = await access.components.readCopies(component);
+    if ((await state.verify({ arn: arnOf(component), createdAt }, COMPONENT_STATE, tags)).status === 'verified') return true;
   }
   return false;
 }
 
 /**
- * When the bot restored an endpoint's components (its signed mark, found among the opted-in
- * endpoints' tags): the idle clock starts there. Only a verified mark counts; anything else leaves
- * the clock at the endpoint's creation, which can only make the bot act later, never sooner.
+ * When the bot restored an opted-in endpoint's components (its mark in the state table, for this
+ * endpoint as created): the idle clock starts there. Only endpoints that opted into an idle action
+ * are looked up, all in the one Query of the run.
  */
-async function restoredAt(arn: string, tags: Tags, state: BotState | undefined): Promise<string | undefined> {
-  if (!state || tags[TAGS.restoredAt] === undefined) return undefined;
-  const read = await state.verify(arn, ENDPOINT_STATE, tags);
+async function restoredAt(subject: StateSubject, tags: Tags, state: BotState | undefined): Promise<string | undefined> {
+  if (!state || tags[TAGS.idleAction] === undefined) return undefined;
+  const read = await state.verify(subject, ENDPOINT_STATE, tags);
   return read.status === 'verified' ? read.values[TAGS.restoredAt] : undefined;
 }
 

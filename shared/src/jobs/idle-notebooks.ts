@@ -99,6 +99,7 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
   const acted = notebooks.some((outcome) => outcome.result !== 'none');
   const stopped = notebooks.filter((outcome) => outcome.result === 'done' && event.action !== 'morning-start').length;
   const ended = await finishRun(deps, {
+    state: deps.state,
     job: 'idle-notebooks',
     dryRun: event.dryRun,
     report,
@@ -218,6 +219,7 @@ async function readSnapshot(
     status: notebook.status,
     instanceType: notebook.instanceType,
     lastModifiedAt: notebook.lastModifiedAt,
+    createdAt: notebook.createdAt,
     tags,
   };
   if (isSkipped(tags)) return base;
@@ -272,9 +274,9 @@ async function idleCheck(
       if (dryRun) return { ...outcome, result: 'planned' };
       try {
         const realized = await previousStop(region, snapshot, ownTags, now, deps);
-        // What and why goes on the instance first, signed: anyone who finds it stopped sees it in the
-        // console, and the ledger counts it.
-        await deps.state.write(snapshot.arn, NOTEBOOK_STATE, { [TAGS.lastAction]: lastActionTag(verdict, now) }, ownTags);
+        // What and why goes into the state table first (and its mirror onto the instance, for
+        // anyone who finds it stopped): the ledger counts it.
+        await deps.state.write({ arn: snapshot.arn, createdAt: snapshot.createdAt }, NOTEBOOK_STATE, { [TAGS.lastAction]: lastActionTag(verdict, now) });
         await access.stop(snapshot.name);
         return { ...outcome, result: 'done', realized };
       } catch (error) {
@@ -305,13 +307,12 @@ async function idleCheck(
  */
 async function previousStop(
   region: string,
-  notebook: { readonly arn: string; readonly instanceType: string; readonly lastModifiedAt: string },
+  notebook: { readonly arn: string; readonly instanceType: string; readonly lastModifiedAt: string; readonly createdAt?: string | undefined },
   tags: Tags,
   now: Date,
   deps: Pick<RegionDeps, 'state' | 'config' | 'prices'>,
 ) {
-  if (tags[TAGS.lastAction] === undefined) return undefined;
-  const state = await deps.state.verify(notebook.arn, NOTEBOOK_STATE, tags);
+  const state = await deps.state.verify({ arn: notebook.arn, createdAt: notebook.createdAt }, NOTEBOOK_STATE, tags);
   if (state.status !== 'verified') return undefined;
   return realizedStop(
     { lastAction: state.values[TAGS.lastAction], lastModifiedAt: notebook.lastModifiedAt },
@@ -339,13 +340,11 @@ async function offHoursStop(
       if (dryRun) return { ...base, verdict: 'stop', detail: 'off hours', result: 'planned' };
       try {
         const realized = await previousStop(region, notebook, tags, now, deps);
-        // The morning start brings back exactly what carries this signed mark: it is written before the stop.
-        await deps.state.write(
-          notebook.arn,
-          NOTEBOOK_STATE,
-          { [TAGS.offHoursStopped]: 'true', [TAGS.lastAction]: `stopped: off hours at ${now.toISOString().slice(0, 16)}Z` },
-          tags,
-        );
+        // The morning start brings back exactly what the state table marks: it is written before the stop.
+        await deps.state.write({ arn: notebook.arn, createdAt: notebook.createdAt }, NOTEBOOK_STATE, {
+          [TAGS.offHoursStopped]: 'true',
+          [TAGS.lastAction]: `stopped: off hours at ${now.toISOString().slice(0, 16)}Z`,
+        });
         await access.stop(notebook.name);
         return { ...base, verdict: 'stop', detail: 'off hours', result: 'done', realized };
       } catch (error) {
@@ -383,9 +382,11 @@ async function morningStart(
     READ_CONCURRENCY,
     async (notebook): Promise<NotebookOutcome | undefined> => {
       const tags = await access.readTags(notebook.arn);
-      if (tags[TAGS.offHoursStopped] === undefined || isSkipped(tags)) return undefined;
-      // Only the bot's own signed mark starts a notebook: anyone who can tag could otherwise have it start any stopped notebook.
-      const state = await deps.state.verify(notebook.arn, NOTEBOOK_STATE, tags);
+      if (isSkipped(tags)) return undefined;
+      // Only the bot's own mark, in its state table, starts a notebook: anyone who can tag could otherwise have it start any stopped notebook.
+      const subject = { arn: notebook.arn, createdAt: notebook.createdAt };
+      const state = await deps.state.verify(subject, NOTEBOOK_STATE, tags);
+      if (state.status === 'none') return undefined;
       if (state.status !== 'verified') {
         const why = state.status === 'rejected' ? `${state.reason}; found ${describeFound(state.found)}` : state.status === 'unverifiable' ? state.reason : '';
         return {
@@ -393,7 +394,7 @@ async function morningStart(
           name: notebook.name,
           instanceType: notebook.instanceType,
           verdict: 'start',
-          detail: `not started: its off-hours mark does not verify (${why}); start it by hand if it should run`,
+          detail: `not started: the off-hours mark found is not the bot's own (${why}); start it by hand if it should run`,
           result: 'none',
           stateRejected: state.status === 'rejected',
         };
@@ -412,8 +413,8 @@ async function morningStart(
         // Started first, the tag cleared after: a failed start keeps the tag and is tried next morning.
         await access.start(notebook.name);
         const lastAction = state.values[TAGS.lastAction];
-        if (lastAction !== undefined) await deps.state.write(notebook.arn, NOTEBOOK_STATE, { [TAGS.lastAction]: lastAction }, tags);
-        else await deps.state.clear(notebook.arn, NOTEBOOK_STATE, tags);
+        if (lastAction !== undefined) await deps.state.write(subject, NOTEBOOK_STATE, { [TAGS.lastAction]: lastAction });
+        else await deps.state.clear(subject, NOTEBOOK_STATE);
         return { ...base, result: 'done' };
       } catch (error) {
         return { ...base, result: 'failed', error: describeFailure(error) };

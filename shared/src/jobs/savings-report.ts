@@ -200,9 +200,11 @@ async function notebookStops(
     deps.config.regions.map(async (region) => {
       const access = deps.accessFor(region);
       try {
-        const [tagged, listed] = await Promise.all([access.tags.findTagged('sagemaker:notebook-instance', TAGS.lastAction), access.notebooks.list()]);
+        // The stops the bot recorded in its state table (one Query), matched to the notebooks listed now.
+        const [recorded, listed] = await Promise.all([deps.state.records(NOTEBOOK_STATE), access.notebooks.list()]);
+        const recordedArns = new Set(recorded.map((record) => arnKey(record.arn)));
         const unverified: string[] = [];
-        const stopped = listed.filter((notebook) => tagged.has(arnKey(notebook.arn)));
+        const stopped = listed.filter((notebook) => recordedArns.has(arnKey(notebook.arn)));
         const prices = await pricesFor(
           deps,
           {},
@@ -210,10 +212,9 @@ async function notebookStops(
         );
         if (stopped.length > 0) sources.add(prices.source);
         for (const notebook of stopped) {
-          const tags = tagged.get(arnKey(notebook.arn));
           const price = prices.notebookPrice(region, notebook.instanceType)?.pricePerHour;
-          if (!tags || price === undefined) continue;
-          const state = await deps.state.verify(notebook.arn, NOTEBOOK_STATE, tags);
+          if (price === undefined) continue;
+          const state = await deps.state.read({ arn: notebook.arn, createdAt: notebook.createdAt }, NOTEBOOK_STATE);
           if (state.status !== 'verified') {
             if (state.status === 'rejected') unverified.push(notebook.name);
             continue;
@@ -230,7 +231,11 @@ async function notebookStops(
           }
         }
         if (unverified.length > 0)
-          failures.push({ region, stage: 'signed state', reason: `their stop record does not verify, so it is not counted: ${unverified.join(', ')}` });
+          failures.push({
+            region,
+            stage: 'state table',
+            reason: `their stop record is not for the notebook as it stands now, so it is not counted: ${unverified.join(', ')}`,
+          });
       } catch (error) {
         failures.push({ region, stage: 'ListNotebookInstances / GetResources', reason: describeFailure(error) });
       }

@@ -1,6 +1,6 @@
 /**
  * The weekend-scaling job. Scale-down saves each opted-in component's copy count (and autoscaling
- * bounds) on the component, then sets it to 0; restore puts back exactly what was saved, then
+ * bounds) in the state table, then sets it to 0; restore puts back exactly what was saved, then
  * clears it. The rules are in domain/weekend-scaling.ts, the timing in domain/weekend-schedule.ts;
  * this file reads, acts step by step (with in-run retries) and reports.
  */
@@ -33,7 +33,7 @@ import { arnKey, type TagReader } from '../aws/tagging.ts';
 import type { OneTimeScheduler } from '../aws/scheduler.ts';
 import { COMPONENT_STATE, isSlotKey, type BotState } from '../aws/bot-state.ts';
 import { mapSettled } from '../util/concurrency.ts';
-import { adoptFoundState, asPlanned, carryOut, readComponentSnapshot, settlePolicy, type SettlePolicy, type StepRunner } from './component-steps.ts';
+import { asPlanned, carryOut, readComponentSnapshot, settlePolicy, type SettlePolicy, type StepRunner } from './component-steps.ts';
 import { correctionPoints, measureWeekends, type WeekendMeasurement } from './weekend-measurement.ts';
 import type { MetricsReader } from '../aws/cloudwatch.ts';
 import { usd } from '../report/format.ts';
@@ -54,7 +54,7 @@ interface WeekendRegionAccess {
 
 interface WeekendScalingDeps extends JobDeps<WeekendScalingConfig> {
   readonly accessFor: (region: string) => WeekendRegionAccess;
-  /** The bot's signed state on components: read, verified, written and cleared only through it. */
+  /** The bot's state for components (the state table): read, written and cleared only through it. */
   readonly state: BotState;
   /** Throws a ConfigError when one-time schedules are not configured. */
   readonly scheduler: () => OneTimeScheduler;
@@ -119,6 +119,7 @@ async function runWeekendScaling(event: WeekendScalingEvent, deps: WeekendScalin
     ...parts,
   });
   const ended = await finishRun(deps, {
+    state: deps.state,
     job: 'weekend-scaling',
     dryRun: event.dryRun,
     report,
@@ -214,11 +215,7 @@ async function restore(event: WeekendScalingEvent, deps: WeekendScalingDeps, now
   return { outcomes, endpoints: [], failures: snapshot.failures, notes, measured, priceSource };
 }
 
-/**
- * One component, named by an admin: restored whatever its opt-in, from verified state only. With
- * `adopt`, the state found on it unsigned (the previous version's, or edited) is signed first, as
- * the admin's word that these are the values to restore; only values that read as a saved state are.
- */
+/** One component, named by an admin: restored whatever its opt-in, from the bot's own state only. */
 async function restoreNamed(named: NonNullable<WeekendScalingEvent['component']>, deps: WeekendScalingDeps, now: Date, dryRun: boolean): Promise<RunParts> {
   const config = { ...deps.config, regions: [named.region] };
   const snapshot = await collectWeekendSnapshot(config, deps, 'restore', named.name);
@@ -232,11 +229,9 @@ async function restoreNamed(named: NonNullable<WeekendScalingEvent['component']>
       notes: [],
     };
   }
-  const { component, note } = named.adopt ? await adoptFoundState(found, deps.state, dryRun) : { component: found, note: undefined };
-  const notes = note ? [note] : [];
-  const plans = planRestore([component], now, { scope: config.weekendScope, named: true });
+  const plans = planRestore([found], now, { scope: config.weekendScope, named: true });
   const outcomes = dryRun ? plans.map(asPlanned) : await carryOut(plans, stepRunner(deps));
-  return { outcomes, endpoints: [], failures: snapshot.failures, notes };
+  return { outcomes, endpoints: [], failures: snapshot.failures, notes: [] };
 }
 
 /** Only a real restore, with the account's metrics to read, measures. */

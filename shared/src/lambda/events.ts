@@ -10,12 +10,24 @@ import { lastMonth, parseMonth, type Month } from '../domain/savings.ts';
 type EventObject = Readonly<Record<string, unknown>>;
 
 /** Scheduler and `aws lambda invoke` without a payload both count as the empty event. */
+/**
+ * Fields an earlier version took and this one refuses by name. `adopt` had the bot sign, on any
+ * invoker's word, whatever state it found on a resource; the bot's state now lives in its table and
+ * only the bot writes it, so there is nothing an invoker may hand it.
+ */
+const RETIRED_FIELDS: Readonly<Record<string, string>> = {
+  adopt:
+    "is no longer accepted: the bot acts only on state in its own table, never on state an event or a tag hands it (see docs on the state table's one-time import)",
+};
+
 function readEventObject(raw: unknown, allowedKeys: readonly string[]): EventObject {
   if (raw === undefined || raw === null) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new InvalidEventError('event', `must be a JSON object, got ${Array.isArray(raw) ? 'an array' : typeof raw}`);
   }
   for (const key of Object.keys(raw)) {
+    const retired = RETIRED_FIELDS[key];
+    if (retired) throw new InvalidEventError(key, retired);
     if (!allowedKeys.includes(key)) {
       throw new InvalidEventError(key, `is not a known field (allowed: ${allowedKeys.join(', ')})`);
     }
@@ -51,8 +63,6 @@ type IdleEndpointsEvent = DryRunEvent &
         readonly action: 'restore' | 'recreate';
         readonly endpoint: string;
         readonly region: string;
-        /** Sign the unsigned state found (the previous version's, checked by an admin) before acting on it. */
-        readonly adopt: boolean;
       }
   );
 
@@ -62,7 +72,7 @@ const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 function idleEndpointsEventParser(regions: readonly string[]): (raw: unknown) => IdleEndpointsEvent {
   return (raw) => {
-    const event = readEventObject(raw, ['dryRun', 'action', 'endpoint', 'region', 'adopt']);
+    const event = readEventObject(raw, ['dryRun', 'action', 'endpoint', 'region']);
     const dryRun = optionalBoolean(event, 'dryRun', false);
     // Absent means the daily check; null is a wrong type like any other, never a silent default.
     const action = event.action === undefined ? 'check' : event.action;
@@ -70,14 +80,14 @@ function idleEndpointsEventParser(regions: readonly string[]): (raw: unknown) =>
       throw new InvalidEventError('action', `must be "restore" or "recreate" (or absent for the daily check), got ${JSON.stringify(action)}`);
     }
     if (action === 'check') {
-      for (const field of ['endpoint', 'region', 'adopt'])
+      for (const field of ['endpoint', 'region'])
         if (event[field] !== undefined) throw new InvalidEventError(field, 'only goes with "action": "restore" or "recreate"');
       return { dryRun, action };
     }
     const endpoint = event.endpoint;
     if (typeof endpoint !== 'string' || !ENDPOINT_NAME.test(endpoint))
       throw new InvalidEventError('endpoint', `must be a SageMaker endpoint name, got ${JSON.stringify(endpoint)}`);
-    return { dryRun, action, endpoint, region: eventRegion(event, regions), adopt: optionalBoolean(event, 'adopt', false) };
+    return { dryRun, action, endpoint, region: eventRegion(event, regions) };
   };
 }
 
@@ -118,8 +128,8 @@ interface WeekendScalingEvent extends DryRunEvent {
   readonly action: WeekendAction;
   /** An ad hoc restore (only with scale-down), checked against the clock and the rules. */
   readonly until?: RestoreTime | undefined;
-  /** A restore of one component, named by an admin (whatever its opt-in); `adopt` signs the unsigned state found on it first. */
-  readonly component?: { readonly name: string; readonly region: string; readonly adopt: boolean } | undefined;
+  /** A restore of one component, named by an admin (whatever its opt-in), from the bot's own state only. */
+  readonly component?: { readonly name: string; readonly region: string } | undefined;
 }
 
 /** SageMaker inference component names (SageMaker API Reference, CreateInferenceComponent). */
@@ -134,20 +144,20 @@ function weekendEventParser(
   clock: () => Date,
 ): (raw: unknown) => WeekendScalingEvent {
   return (raw) => {
-    const event = readEventObject(raw, ['action', 'dryRun', 'until', 'component', 'region', 'adopt']);
+    const event = readEventObject(raw, ['action', 'dryRun', 'until', 'component', 'region']);
     const action = event.action;
     if (action === undefined) throw new InvalidEventError('action', 'is required: "scale-down" or "restore"');
     if (action !== 'scale-down' && action !== 'restore') {
       throw new InvalidEventError('action', `must be "scale-down" or "restore", got ${JSON.stringify(action)}`);
     }
     const dryRun = optionalBoolean(event, 'dryRun', false);
-    if (event.component !== undefined || event.region !== undefined || event.adopt !== undefined) {
+    if (event.component !== undefined || event.region !== undefined) {
       if (action !== 'restore') throw new InvalidEventError(event.component !== undefined ? 'component' : 'region', 'only goes with "action": "restore"');
       if (event.until !== undefined) throw new InvalidEventError('until', 'only goes with "action": "scale-down"');
       const name = event.component;
       if (typeof name !== 'string' || !COMPONENT_NAME.test(name))
         throw new InvalidEventError('component', `must be an inference component name, got ${JSON.stringify(name)}`);
-      return { action, dryRun, component: { name, region: eventRegion(event, rules.regions), adopt: optionalBoolean(event, 'adopt', false) } };
+      return { action, dryRun, component: { name, region: eventRegion(event, rules.regions) } };
     }
     const until = event.until;
     if (until === undefined) return { action, dryRun };

@@ -2,6 +2,7 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { liveBotState } from '../aws/bot-state.ts';
@@ -28,6 +29,7 @@ function createIdleEndpointsClients(overrides: ClientOverrides = {}) {
   return {
     sageMaker: clientPerRegion((settings) => new SageMakerClient(settings), overrides),
     kms: clientPerRegion((settings) => new KMSClient(settings), overrides),
+    dynamo: clientPerRegion((settings) => new DynamoDBClient(settings), overrides),
     cloudWatch: clientPerRegion((settings) => new CloudWatchClient(settings), overrides),
     tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings), overrides),
     autoScaling: clientPerRegion((settings) => new ApplicationAutoScalingClient(settings), overrides),
@@ -45,7 +47,7 @@ function liveIdleEndpointsDeps(config: IdleEndpointsConfig, clients: IdleEndpoin
     components: createComponentAccess(clients.sageMaker(region)),
     recommendations: createRecommendationReader(clients.sageMaker(region)),
   });
-  const state = liveBotState(config.stateKeyId, clients.kms, clients.sageMaker);
+  const state = liveBotState(config, clients, clock);
   return {
     config,
     clock,

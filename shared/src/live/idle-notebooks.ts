@@ -1,5 +1,6 @@
 /** The live wiring of idle-notebooks: its clients (one per region, per container) and its dependencies. */
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { liveBotState } from '../aws/bot-state.ts';
@@ -21,6 +22,7 @@ function createIdleNotebooksClients() {
   return {
     sageMaker: clientPerRegion((settings) => new SageMakerClient(settings)),
     kms: clientPerRegion((settings) => new KMSClient(settings)),
+    dynamo: clientPerRegion((settings) => new DynamoDBClient(settings)),
     tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings)),
     pricing: clientPerRegion((settings) => new PricingClient(settings)),
     notifiers: createTopicNotifiers(),
@@ -38,7 +40,7 @@ function liveIdleNotebooksDeps(
     config,
     clock,
     logger,
-    state: liveBotState(config.stateKeyId, clients.kms, clients.sageMaker),
+    state: liveBotState(config, clients, clock),
     metrics: createMetricsSink('idle-notebooks', logger),
     notifier: reportNotifier(clients.notifiers, config),
     priceList: nearestPriceList(clients.pricing, config.regions, clock),

@@ -3,6 +3,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { COST_EXPLORER_REGION, createBillReader } from '../aws/cost-explorer.ts';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { liveBotState } from '../aws/bot-state.ts';
@@ -23,6 +24,7 @@ function createSavingsReportClients() {
   return {
     sageMaker: clientPerRegion((settings) => new SageMakerClient(settings)),
     kms: clientPerRegion((settings) => new KMSClient(settings)),
+    dynamo: clientPerRegion((settings) => new DynamoDBClient(settings)),
     cloudWatch: clientPerRegion((settings) => new CloudWatchClient(settings)),
     tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings)),
     costExplorer: clientPerRegion((settings) => new CostExplorerClient(settings)),
@@ -44,7 +46,7 @@ function liveSavingsReportDeps(
     config,
     clock,
     logger,
-    state: liveBotState(config.stateKeyId, clients.kms, clients.sageMaker),
+    state: liveBotState(config, clients, clock),
     metrics: createMetricsSink('savings-report', logger),
     notifier: reportNotifier(clients.notifiers, config),
     priceList: nearestPriceList(clients.pricing, config.regions, clock),

@@ -2,6 +2,7 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { liveBotState } from '../aws/bot-state.ts';
@@ -26,6 +27,7 @@ function createWeekendScalingClients() {
   return {
     sageMaker: clientPerRegion((settings) => new SageMakerClient(settings)),
     kms: clientPerRegion((settings) => new KMSClient(settings)),
+    dynamo: clientPerRegion((settings) => new DynamoDBClient(settings)),
     autoScaling: clientPerRegion((settings) => new ApplicationAutoScalingClient(settings)),
     tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings)),
     scheduler: clientPerRegion((settings) => new SchedulerClient(settings)),
@@ -47,7 +49,7 @@ function liveWeekendScalingDeps(
     config,
     clock,
     logger,
-    state: liveBotState(config.stateKeyId, clients.kms, clients.sageMaker),
+    state: liveBotState(config, clients, clock),
     metrics: createMetricsSink('weekend-scaling', logger),
     notifier: reportNotifier(clients.notifiers, config),
     priceList: nearestPriceList(clients.pricing, config.regions, clock),

@@ -43,9 +43,9 @@ const RESULT_TEXT: Readonly<Record<string, string>> = {
   skipped: 'not touched: tagged ops-bot:skip',
 };
 
-/** The event that restores one component by name, adopting (signing) the state found on it when asked. */
-function componentRestoreEvent(outcome: Pick<ComponentOutcome, 'name' | 'region'>, adopt: boolean): string {
-  return JSON.stringify({ action: 'restore', component: outcome.name, region: outcome.region, ...(adopt ? { adopt: true } : {}) });
+/** The event that restores one component by name, from the bot's own state. */
+function componentRestoreEvent(outcome: Pick<ComponentOutcome, 'name' | 'region'>): string {
+  return JSON.stringify({ action: 'restore', component: outcome.name, region: outcome.region });
 }
 
 function outcomeText(outcome: ComponentOutcome): string {
@@ -115,17 +115,16 @@ function renderEmail(input: WeekendReportInput, shown: number): string {
   }
   const unverified = input.outcomes.filter((outcome) => outcome.unverified !== undefined);
   if (unverified.length > 0) {
-    lines.push('', 'STATE THAT DOES NOT VERIFY (left as it is; the StateRejected alarm fires)');
+    lines.push('', 'STATE THE BOT DOES NOT ACT ON (left as it is; the StateRejected alarm fires)');
     for (const outcome of unverified) {
-      lines.push(`  state on ${outcome.name} (${outcome.region}) does not verify: left as it is`);
+      lines.push(`  ${outcome.name} (${outcome.region}): ${outcome.unverified?.reason ?? 'not in the state table'}: left as it is`);
       lines.push(`    found: ${describeFound(outcome.unverified?.found ?? {})}`);
-      lines.push(`    if these are the values the bot saved, adopt and restore them with ${componentRestoreEvent(outcome, true)}`);
+      lines.push('    the bot acts only on its own state table; if these are the copies that should run, set them by hand');
     }
   }
   const unscoped = input.outcomes.filter((outcome) => outcome.disposition === 'out-of-scope' && outcome.saved !== undefined);
   for (const outcome of unscoped) {
-    if (input.action === 'restore')
-      lines.push('', `${outcome.name} (${outcome.region}): to restore it anyway, invoke with ${componentRestoreEvent(outcome, false)}`);
+    if (input.action === 'restore') lines.push('', `${outcome.name} (${outcome.region}): to restore it anyway, invoke with ${componentRestoreEvent(outcome)}`);
   }
   const atZero = input.outcomes.filter((outcome) => outcome.disposition === 'at-zero').map((outcome) => outcome.name);
   const outOfScope = input.outcomes.filter((outcome) => outcome.disposition === 'out-of-scope' && outcome.saved === undefined).length;
