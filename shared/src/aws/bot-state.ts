@@ -49,6 +49,12 @@ interface BotState {
   clear(subject: StateSubject, slot: StateSlot): Promise<void>;
   /** What the report should say about the state this run met: mirrors not written, signed tags not imported. */
   notes(): readonly string[];
+  /**
+   * Books one saving in the ledger: at most one per resource and day, whatever its kind (a retry, an
+   * overlapping run or a manual invoke books nothing more, and the bot's own action and "after an
+   * alert" never both count one day), and one correction of it. False when it was booked already.
+   */
+  bookSaving(saving: BookedSaving): Promise<boolean>;
   /** Every record of the slot's family the table holds (one Query a run): what the daily run books and reports. */
   records(slot: StateSlot): Promise<ReadonlyArray<StateSubject & { readonly slotId: string; readonly values: Readonly<Record<string, string>> }>>;
   /**
@@ -65,6 +71,21 @@ class StateConflictError extends Error {
     this.name = 'StateConflictError';
   }
 }
+
+/** One saving as the ledger keeps it (the `Savings` metric's figures, by UTC day). */
+interface BookedSaving {
+  /** YYYY-MM-DD, UTC. */
+  readonly day: string;
+  readonly action: string;
+  readonly region: string;
+  readonly resource: string;
+  readonly amount: number;
+  /** An adjustment of the day's booking (measured against estimated), booked under its own key. */
+  readonly correction?: boolean | undefined;
+}
+
+/** The ledger keeps about 13 months (the savings report reads the month and the one before). */
+const LEDGER_RETENTION_DAYS = 400;
 
 interface StateRecord {
   readonly arn: string;
@@ -283,6 +304,25 @@ function createBotState(options: BotStateOptions): BotState {
       await mirror(subject.arn, slot, {});
     },
     notes: () => [...notes],
+    async bookSaving(saving) {
+      const resource = `${saving.region}/${saving.resource.toLowerCase()}`;
+      return table.put(
+        {
+          pk: `ledger#${saving.day.slice(0, 7)}`,
+          sk: `${saving.day}#${resource}${saving.correction ? '#correction' : ''}`,
+          attributes: {
+            action: saving.action,
+            region: saving.region,
+            resource: saving.resource,
+            amount: saving.amount,
+            bookedAt: options.now().toISOString(),
+            runId: options.runId,
+            expiresAt: Math.floor(options.now().getTime() / 1000) + LEDGER_RETENTION_DAYS * 86_400,
+          },
+        },
+        { kind: 'absent' },
+      );
+    },
     async records(slot) {
       const records = await family(slot);
       // An ARN holds no '#': the slot id follows the first one.
@@ -329,6 +369,8 @@ function noStateTable(): BotState {
       throw new ConfigError('STATE_TABLE', 'is not set: the bot writes its state nowhere else, so nothing that needs it was done');
     },
     notes: () => [],
+    // Nothing can be booked without the table: a saving that cannot be booked is not counted.
+    bookSaving: async () => false,
     records: async () => [],
     closeLegacyImport: async () => undefined,
   };
@@ -363,5 +405,5 @@ function liveBotState(
 
 export { createBotState, liveBotState, noStateTable, StateConflictError, MIRROR_MARK };
 export { COMPONENT_STATE, ENDPOINT_STATE, NOTEBOOK_STATE, recreateSlot, slotTagKeyPatterns, isSlotKey } from './state-slots.ts';
-export type { BotState, StateSubject };
+export type { BotState, StateSubject, BookedSaving };
 export type { StateSlot, FixedSlot } from './state-slots.ts';

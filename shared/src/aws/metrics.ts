@@ -16,6 +16,8 @@ interface MetricPoint {
   readonly value: number;
   readonly unit: 'None' | 'Count';
   readonly dimensions: Readonly<Record<string, string>>;
+  /** A per-resource Savings point that adjusts an earlier booking (the weekend's measured correction): booked under its own key. */
+  readonly correction?: boolean | undefined;
 }
 
 interface MetricsSink {

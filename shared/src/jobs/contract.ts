@@ -113,6 +113,32 @@ interface RunEnding<J extends JobName> {
   readonly state?: BotState | undefined;
 }
 
+/**
+ * The points with each per-resource saving booked in the state table's ledger first: one that was
+ * booked already (this resource, this day) is dropped with its share of the action's total, so the
+ * dashboard and the savings report count it once. One that cannot be booked is not counted.
+ */
+async function bookedOnly(points: readonly MetricPoint[], state: BotState, at: Date, notes: string[]): Promise<MetricPoint[]> {
+  const kept = [...points];
+  const day = at.toISOString().slice(0, 10);
+  for (const point of points) {
+    const { Action: action, Region: region, Resource: resource } = point.dimensions;
+    if (point.name !== 'Savings' || !action || !region || !resource) continue;
+    let booked: boolean;
+    try {
+      booked = await state.bookSaving({ day, action, region, resource, amount: point.value, correction: point.correction });
+    } catch (error) {
+      booked = false;
+      notes.push(`${resource} (${region}): its saving of ${point.value.toFixed(2)} could not be booked (${describeFailure(error)}); not counted`);
+    }
+    if (booked) continue;
+    kept.splice(kept.indexOf(point), 1);
+    const total = kept.findIndex((other) => other.name === 'Savings' && other.dimensions.Resource === undefined && other.dimensions.Action === action && other.value === point.value);
+    if (total >= 0) kept.splice(total, 1);
+  }
+  return kept;
+}
+
 /** The state's notes (mirrors not written, state found on tags) as the report's last section. */
 function withStateNotes(report: RenderedReport | null, notes: readonly string[]): RenderedReport | null {
   if (!report || notes.length === 0) return report;
@@ -127,9 +153,10 @@ function withStateNotes(report: RenderedReport | null, notes: readonly string[])
  */
 async function finishRun<J extends JobName>(deps: Pick<JobDeps<CommonConfig>, 'logger' | 'metrics' | 'notifier'>, ending: RunEnding<J>): Promise<JobResult<J>> {
   const { logger } = deps;
-  const points = ending.reportOnly ? ending.metrics?.points.filter((point) => point.name !== 'Savings') : ending.metrics?.points;
-  if (!ending.dryRun && ending.metrics && points) deps.metrics.emit(points, ending.metrics.at);
   const stateNotes: string[] = [];
+  const unbooked = ending.reportOnly ? ending.metrics?.points.filter((point) => point.name !== 'Savings') : ending.metrics?.points;
+  const points = ending.state && ending.metrics && unbooked && !ending.dryRun ? await bookedOnly(unbooked, ending.state, ending.metrics.at, stateNotes) : unbooked;
+  if (!ending.dryRun && ending.metrics && points) deps.metrics.emit(points, ending.metrics.at);
   if (ending.state && !ending.dryRun && !ending.reportOnly) {
     try {
       await ending.state.closeLegacyImport();

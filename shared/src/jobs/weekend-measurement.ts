@@ -126,7 +126,7 @@ function correctionPoints(measurements: readonly WeekendMeasurement[]): MetricPo
     if (value === 0) return [];
     return [
       { name: 'Savings', value, unit: 'None', dimensions: { Action: 'weekend-scale-down' } },
-      { name: 'Savings', value, unit: 'None', dimensions: { Action: 'weekend-scale-down', Region: region, Resource: endpoint } },
+      { name: 'Savings', value, unit: 'None', dimensions: { Action: 'weekend-scale-down', Region: region, Resource: endpoint }, correction: true },
     ];
   });
 }
