@@ -136,6 +136,10 @@ class OpsBot extends Construct {
   /** What an operator needs after a deploy: where reports go, what to invoke, where to look. */
   private addOutputs(): void {
     new CfnOutput(this, 'TopicArn', { value: this.topic.topicArn, description: 'The report topic: subscriptions and alarms' });
+    new CfnOutput(this, 'StateTableName', {
+      value: this.stateTable.table.tableName,
+      description: "The bot's state table: what it holds, its journal and its ledger (STATE_TABLE for npm run history)",
+    });
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://${this.stack.region}.console.aws.amazon.com/cloudwatch/home?region=${this.stack.region}#dashboards:name=${this.dashboard.dashboard.dashboardName}`,
       description: 'The ops bot dashboard (cost per model, unallocated capacity, runs)',

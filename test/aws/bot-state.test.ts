@@ -109,6 +109,35 @@ describe('Class: BotState (the state table)', () => {
     expect(await runState().read(subject, COMPONENT_STATE)).toEqual({ status: 'none' });
   });
 
+  it('journals a call before making it and its outcome after; a call whose intent cannot be written is never made', async () => {
+    // Prepare
+    const entry = { name: 'chat', arn: ARN, kind: 'inference-component' as const, action: 'set copies', before: '4', after: '0' };
+    const calls: string[] = [];
+    const unwritable = createBotState({
+      table: createStateTable(stateTable.client(), 'ops-bot-state-gone'),
+      tagsFor: () => recordingTags().tags,
+      now: () => NOW,
+      runId: 'run-x',
+    });
+
+    // Act
+    await runState().act(entry, async () => void calls.push('done'));
+    await expect(
+      runState(undefined, 'run-2').act({ ...entry, after: '1' }, async () => {
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      }),
+    ).rejects.toThrow('Rate exceeded');
+    await expect(unwritable.act(entry, async () => void calls.push('never'))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+
+    // Assess
+    expect(calls).toEqual(['done']);
+    const journal = (await stateTable.items()).filter((item) => item.pk?.S === 'journal#chat');
+    expect(journal.map((item) => [item.after?.S, item.outcome?.S, item.runId?.S])).toEqual([
+      ['0', 'done', 'run-1'],
+      ['1', 'failed: ThrottlingException: Rate exceeded', 'run-2'],
+    ]);
+  });
+
   it('books one saving per resource and day, whatever its kind, and one correction of it', async () => {
     // Prepare
     const saving = { day: '2026-11-20', region: 'us-east-1', resource: 'old-model', amount: 5.52 };

@@ -212,7 +212,7 @@ describe('Stack: SageMakerOpsBot', () => {
     }
   });
 
-  it('outputs the topic, the dashboard, each function and a ready dry-run command per job', () => {
+  it('outputs the topic, the dashboard, the state table, each function and a ready dry-run command per job', () => {
     // Prepare
     const outputs = synthesized.template.findOutputs('*');
 
@@ -220,7 +220,7 @@ describe('Stack: SageMakerOpsBot', () => {
     expect(Object.keys(outputs).sort()).toEqual(
       ['CostReport', 'IdleEndpoints', 'IdleNotebooks', 'SavingsReport', 'WeekendScaling']
         .flatMap((job) => [`${job}DryRun`, `${job}FunctionName`])
-        .concat(['DashboardUrl', 'TopicArn'])
+        .concat(['DashboardUrl', 'StateTableName', 'TopicArn'])
         .sort(),
     );
     expect(JSON.stringify(outputs.WeekendScalingDryRun?.Value)).toContain(`--payload '{\\"action\\":\\"scale-down\\",\\"dryRun\\":true}'`);
@@ -231,7 +231,7 @@ describe('Stack: SageMakerOpsBot', () => {
     const alarms = synthesized.template.findResources('AWS::CloudWatch::Alarm');
     const metrics = Object.values(alarms).map((alarm) => (alarm as { Properties: { MetricName: string } }).Properties.MetricName);
     // No alarm on Lambda Errors: a manual invoke with a mistyped event fails synchronously, to its caller.
-    // StateRejected: one per job that keeps signed state (idle-endpoints, weekend-scaling, idle-notebooks, savings-report).
+    // StateRejected: one per job that keeps state in the table (idle-endpoints, weekend-scaling, idle-notebooks, savings-report).
     expect(metrics.sort()).toEqual([
       ...Array(5).fill('ApproximateNumberOfMessagesVisible'),
       'IdleActionFailures',

@@ -295,7 +295,10 @@ describe('Function: idle-notebooks off hours and Studio audit', () => {
     expect(result.report?.subject).toBe('SageMaker notebooks: started 1 notebook');
     expect(result.notebooks.find((nb) => nb.name === 'forged')).toMatchObject({ result: 'none', stateRejected: true });
     expect(result.report?.email).toContain("the off-hours mark found is not the bot's own");
-    expect((await stateTable.items()).map((item) => item.sk?.S)).toEqual(['legacy-import#notebook']);
+    const items = await stateTable.items();
+    expect(items.filter((item) => item.pk?.S !== 'journal#mine').map((item) => item.sk?.S)).toEqual(['legacy-import#notebook']);
+    // The start is journaled: what was about to be done, then that it was.
+    expect(items.filter((item) => item.pk?.S === 'journal#mine').map((item) => [item.action?.S, item.outcome?.S])).toEqual([['start in the morning', 'done']]);
 
     // Act again: the same signed set put back on the notebook after the import imports nothing.
     sageMaker.resetHistory();

@@ -8,8 +8,8 @@ const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: 
 const ours = Object.entries(scripts).filter(([, command]) => command.startsWith('tsx '));
 
 describe('Scripts: --help', () => {
-  it('covers plan, demo, check-config, leftovers, samples and bench', () => {
-    expect(ours.map(([name]) => name).sort()).toEqual(['bench', 'check-config', 'demo', 'leftovers', 'plan', 'samples']);
+  it('covers plan, demo, check-config, leftovers, history, samples and bench', () => {
+    expect(ours.map(([name]) => name).sort()).toEqual(['bench', 'check-config', 'demo', 'history', 'leftovers', 'plan', 'samples']);
   });
 
   it.each(ours)('npm run %s -- --help prints its usage and exits 0', (_name, command) => {

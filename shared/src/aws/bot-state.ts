@@ -55,6 +55,11 @@ interface BotState {
    * alert" never both count one day), and one correction of it. False when it was booked already.
    */
   bookSaving(saving: BookedSaving): Promise<boolean>;
+  /**
+   * One mutating call, journaled: what the bot is about to do is written first (a call is never made
+   * when that write fails), then the call, then its outcome. The history script reads the journal.
+   */
+  act<T>(entry: JournalEntry, call: () => Promise<T>): Promise<T>;
   /** Every record of the slot's family the table holds (one Query a run): what the daily run books and reports. */
   records(slot: StateSlot): Promise<ReadonlyArray<StateSubject & { readonly slotId: string; readonly values: Readonly<Record<string, string>> }>>;
   /**
@@ -83,6 +88,23 @@ interface BookedSaving {
   /** An adjustment of the day's booking (measured against estimated), booked under its own key. */
   readonly correction?: boolean | undefined;
 }
+
+/** One change the bot makes to a resource, as the journal keeps it. */
+interface JournalEntry {
+  /** The resource's name (what the history script is asked for), ARN and kind. */
+  readonly name: string;
+  readonly arn: string;
+  readonly kind: 'inference-component' | 'endpoint' | 'notebook-instance' | 'scalable-target';
+  /** What is done: `set copies`, `delete`, `stop`, … */
+  readonly action: string;
+  readonly before?: string | undefined;
+  readonly after?: string | undefined;
+  /** How an admin undoes it (an event for the bot, or the console step), when it can be undone. */
+  readonly undo?: string | undefined;
+}
+
+/** The journal keeps about 13 months of what the bot did. */
+const JOURNAL_RETENTION_DAYS = 400;
 
 /** The ledger keeps about 13 months (the savings report reads the month and the one before). */
 const LEDGER_RETENTION_DAYS = 400;
@@ -140,6 +162,7 @@ function createBotState(options: BotStateOptions): BotState {
   /** The families whose one-time import is over (one Query of the meta partition a run, on first need). */
   let importClosed: Promise<Set<string>> | undefined;
   const tagsSeen = new Map<string, Tags>();
+  let journalSequence = 0;
   const notes: string[] = [];
   /** Imported this run, not yet stored: written by closeLegacyImport, dropped when this run writes the slot itself. */
   const pendingImports = new Map<string, { subject: StateSubject; slot: StateSlot; values: Readonly<Record<string, string>> }>();
@@ -304,6 +327,41 @@ function createBotState(options: BotStateOptions): BotState {
       await mirror(subject.arn, slot, {});
     },
     notes: () => [...notes],
+    async act(entry, call) {
+      journalSequence += 1;
+      const at = options.now();
+      const pk = `journal#${entry.name.toLowerCase()}`;
+      const sk = `${at.toISOString()}#${options.runId}#${String(journalSequence).padStart(4, '0')}`;
+      const attributes = {
+        arn: entry.arn,
+        kind: entry.kind,
+        action: entry.action,
+        ...(entry.before !== undefined ? { before: entry.before } : {}),
+        ...(entry.after !== undefined ? { after: entry.after } : {}),
+        ...(entry.undo !== undefined ? { undo: entry.undo } : {}),
+        runId: options.runId,
+        expiresAt: Math.floor(at.getTime() / 1000) + JOURNAL_RETENTION_DAYS * 86_400,
+      };
+      // Intent first: a run cut off after the call still leaves what it was doing.
+      if (!(await table.put({ pk, sk, attributes: { ...attributes, outcome: 'started', version: 1 } }, { kind: 'absent' }))) {
+        throw new StateConflictError(`the journal already holds ${sk} for ${entry.name}: nothing done`);
+      }
+      const outcome = async (text: string) => {
+        try {
+          await table.put({ pk, sk, attributes: { ...attributes, outcome: text, version: 2 } }, { kind: 'version', version: 1 });
+        } catch (error) {
+          notes.push(`${entry.name}: the outcome of "${entry.action}" could not be journaled (${describeFailure(error)})`);
+        }
+      };
+      try {
+        const result = await call();
+        await outcome('done');
+        return result;
+      } catch (error) {
+        await outcome(`failed: ${describeFailure(error)}`);
+        throw error;
+      }
+    },
     async bookSaving(saving) {
       const resource = `${saving.region}/${saving.resource.toLowerCase()}`;
       return table.put(
@@ -371,6 +429,9 @@ function noStateTable(): BotState {
     notes: () => [],
     // Nothing can be booked without the table: a saving that cannot be booked is not counted.
     bookSaving: async () => false,
+    act: async () => {
+      throw new ConfigError('STATE_TABLE', 'is not set: the bot changes nothing it cannot journal');
+    },
     records: async () => [],
     closeLegacyImport: async () => undefined,
   };
@@ -403,7 +464,57 @@ function liveBotState(
   });
 }
 
-export { createBotState, liveBotState, noStateTable, StateConflictError, MIRROR_MARK };
+/** One journal entry as read back: what was done, when, by which run, how it ended. */
+interface JournaledAction extends JournalEntry {
+  readonly at: string;
+  readonly runId: string;
+  /** `started` (the run was cut off, or the call hangs), `done`, or `failed: …`. */
+  readonly outcome: string;
+}
+
+/**
+ * What the bot did to resources named `name` (any kind), oldest first, and what it still holds for
+ * them: read-only, for the history script. One Query for the journal, one per record family.
+ */
+async function readHistory(
+  table: StateTable,
+  name: string,
+): Promise<{
+  readonly actions: JournaledAction[];
+  readonly holds: Array<{ readonly arn: string; readonly slot: string; readonly values: Readonly<Record<string, string>> }>;
+}> {
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const actions = (await table.query(`journal#${name.toLowerCase()}`)).flatMap((item): JournaledAction[] => {
+    const { arn, kind, action, outcome, runId } = item.attributes;
+    if (typeof arn !== 'string' || typeof kind !== 'string' || typeof action !== 'string') return [];
+    return [
+      {
+        at: item.sk.split('#')[0] as string,
+        name,
+        arn,
+        kind: kind as JournalEntry['kind'],
+        action,
+        before: text(item.attributes.before),
+        after: text(item.attributes.after),
+        undo: text(item.attributes.undo),
+        runId: text(runId) ?? '?',
+        outcome: text(outcome) ?? '?',
+      },
+    ];
+  });
+  const suffix = `/${name.toLowerCase()}`;
+  const families = await Promise.all(['component', 'endpoint', 'notebook', 'recreate'].map((family) => table.query(`state#${family}`)));
+  const holds = families.flat().flatMap((item) => {
+    const record = recordOf(item);
+    if (!record) return [];
+    const slot = item.sk.slice(item.sk.indexOf('#') + 1);
+    const named = record.arn.toLowerCase().endsWith(suffix) || slot === `recreate:${name}`;
+    return named ? [{ arn: record.arn, slot, values: record.values }] : [];
+  });
+  return { actions, holds };
+}
+
+export { createBotState, liveBotState, noStateTable, readHistory, StateConflictError, MIRROR_MARK };
 export { COMPONENT_STATE, ENDPOINT_STATE, NOTEBOOK_STATE, recreateSlot, slotTagKeyPatterns, isSlotKey } from './state-slots.ts';
-export type { BotState, StateSubject, BookedSaving };
+export type { BotState, StateSubject, BookedSaving, JournalEntry, JournaledAction };
 export type { StateSlot, FixedSlot } from './state-slots.ts';

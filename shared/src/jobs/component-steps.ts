@@ -84,6 +84,9 @@ async function readComponentSnapshot(
   };
 }
 
+/** The component as the journal names it. */
+const componentJournal = (plan: ComponentPlan) => ({ name: plan.name, arn: plan.arn, kind: 'inference-component' as const });
+
 /** The component as its state names it. */
 const subjectOf = (plan: ComponentPlan): StateSubject => ({ arn: plan.arn, createdAt: plan.createdAt });
 
@@ -142,12 +145,28 @@ async function runStep(access: ComponentActor, plan: ComponentPlan, step: Step, 
       // Register only once the component is settled: on an active resource Application Auto
       // Scaling moves the current capacity into the new bounds, and the copies must be in place.
       await waitUntilSettled(access, plan.name, runner);
-      return access.scaling.setBounds(plan.name, { minCapacity: step.minCapacity, maxCapacity: step.maxCapacity });
+      return runner.state.act({ ...componentJournal(plan), action: 'set autoscaling bounds', after: `${step.minCapacity}..${step.maxCapacity}` }, () =>
+        access.scaling.setBounds(plan.name, { minCapacity: step.minCapacity, maxCapacity: step.maxCapacity }),
+      );
     case 'set-copy-count':
       // Defence in depth: whatever the plan says, no change goes above what was saved.
       if (plan.saved && step.copyCount > plan.saved.copyCount)
         throw new StateMismatchError(`refused to set ${step.copyCount} copies: only ${plan.saved.copyCount} were saved`);
-      return withRetries(access, plan.name, runner, () => access.components.setCopyCount(plan.name, step.copyCount));
+      return withRetries(access, plan.name, runner, () =>
+        runner.state.act(
+          {
+            ...componentJournal(plan),
+            action: 'set copies',
+            before: String(plan.copiesBefore),
+            after: String(step.copyCount),
+            undo:
+              step.copyCount === 0
+                ? `invoke weekend-scaling with ${JSON.stringify({ action: 'restore', component: plan.name, region: plan.region })}`
+                : undefined,
+          },
+          () => access.components.setCopyCount(plan.name, step.copyCount),
+        ),
+      );
     case 'clear-state':
       return clearVerified(access, plan, step, runner);
   }

@@ -133,7 +133,9 @@ async function bookedOnly(points: readonly MetricPoint[], state: BotState, at: D
     }
     if (booked) continue;
     kept.splice(kept.indexOf(point), 1);
-    const total = kept.findIndex((other) => other.name === 'Savings' && other.dimensions.Resource === undefined && other.dimensions.Action === action && other.value === point.value);
+    const total = kept.findIndex(
+      (other) => other.name === 'Savings' && other.dimensions.Resource === undefined && other.dimensions.Action === action && other.value === point.value,
+    );
     if (total >= 0) kept.splice(total, 1);
   }
   return kept;
@@ -155,7 +157,8 @@ async function finishRun<J extends JobName>(deps: Pick<JobDeps<CommonConfig>, 'l
   const { logger } = deps;
   const stateNotes: string[] = [];
   const unbooked = ending.reportOnly ? ending.metrics?.points.filter((point) => point.name !== 'Savings') : ending.metrics?.points;
-  const points = ending.state && ending.metrics && unbooked && !ending.dryRun ? await bookedOnly(unbooked, ending.state, ending.metrics.at, stateNotes) : unbooked;
+  const points =
+    ending.state && ending.metrics && unbooked && !ending.dryRun ? await bookedOnly(unbooked, ending.state, ending.metrics.at, stateNotes) : unbooked;
   if (!ending.dryRun && ending.metrics && points) deps.metrics.emit(points, ending.metrics.at);
   if (ending.state && !ending.dryRun && !ending.reportOnly) {
     try {

@@ -58,9 +58,9 @@ interface ActionDeps {
 }
 
 /** The event that undoes an action, to invoke the idle-endpoints function with. */
-function undoEvent(action: IdleAction | 'restore' | 'recreate', region: string, name: string, adopt = false): string {
+function undoEvent(action: IdleAction | 'restore' | 'recreate', region: string, name: string): string {
   const undo = action === 'delete' || action === 'recreate' ? 'recreate' : 'restore';
-  return JSON.stringify({ action: undo, endpoint: name, region, ...(adopt ? { adopt: true } : {}) });
+  return JSON.stringify({ action: undo, endpoint: name, region });
 }
 
 /** Carries out the due decisions (or, in a dry run, says what would be done). */
@@ -171,8 +171,16 @@ async function deleteEndpoint(
   }
   // Never past the deadline: a run that had to publish leaves the endpoint (and its record) as they are.
   if (deadline.passed()) throw new OutOfTimeError();
-  for (const variant of registered) await access.variantScaling.deregisterVariant(endpoint.name, variant.variantName);
-  await access.lifecycle.deleteEndpoint(endpoint.name);
+  const journaled = { name: endpoint.name, arn: endpoint.arn, undo: `invoke idle-endpoints with ${undoEvent('delete', endpoint.region, endpoint.name)}` };
+  for (const variant of registered) {
+    await state.act(
+      { ...journaled, kind: 'scalable-target', action: `deregister the autoscaling of ${variant.variantName}`, before: JSON.stringify(variant) },
+      () => access.variantScaling.deregisterVariant(endpoint.name, variant.variantName),
+    );
+  }
+  await state.act({ ...journaled, kind: 'endpoint', action: 'delete', before: `InService from ${config.name}`, after: 'deleted' }, () =>
+    access.lifecycle.deleteEndpoint(endpoint.name),
+  );
   return {
     ...base,
     result: 'done',
@@ -402,14 +410,37 @@ async function recreateEndpoint(region: string, name: string, deps: ActionDeps, 
   if (live?.status === 'Failed' && !record.recreatedAt)
     return failed('nothing created', `an endpoint ${name} the bot did not create exists and is Failed: ${live.failureReason ?? 'no reason given'}`);
   if (dryRun) return { ...base, result: 'planned', detail: `would be created from ${record.configName} with ${tagCount(record.tags)}` };
+  const endpointArn = live?.arn ?? found.arn.replace(/:endpoint-config\/[^/]+$/, `:endpoint/${name.toLowerCase()}`);
   if (live?.status === 'Failed') {
     // A Failed endpoint allows only DeleteEndpoint (SageMaker API Reference, DescribeEndpoint): the bot's own failed recreate goes first.
-    await access.lifecycle.deleteEndpoint(name);
+    await deps.state.act({ name, arn: endpointArn, kind: 'endpoint', action: 'delete the failed recreate', before: 'Failed', after: 'deleted' }, () =>
+      access.lifecycle.deleteEndpoint(name),
+    );
   }
-  await access.lifecycle.createEndpoint(name, record.configName, record.tags);
-  // The record stays, marked, until the endpoint is InService: a Failed create keeps the way back.
-  const values = recreateRecordValues({ ...record, recreatedAt: `${now.toISOString().slice(0, 16)}Z` }, RECORD_CHUNK_PREFIX(name), 0);
-  if (values) await deps.state.write({ arn: found.arn, createdAt: undefined }, recreateSlot(name), values);
+  // The record is marked before the create (a run cut off after it knows the endpoint is the bot's),
+  // and stays until the endpoint is InService: a Failed create keeps the way back.
+  const subject = { arn: found.arn, createdAt: undefined };
+  const marked = recreateRecordValues({ ...record, recreatedAt: `${now.toISOString().slice(0, 16)}Z` }, RECORD_CHUNK_PREFIX(name), 0);
+  if (marked) await deps.state.write(subject, recreateSlot(name), marked);
+  try {
+    await deps.state.act(
+      {
+        name,
+        arn: endpointArn,
+        kind: 'endpoint',
+        action: 'recreate',
+        before: 'deleted',
+        after: `Creating from ${record.configName}`,
+        undo: 'delete the endpoint again (console or DeleteEndpoint)',
+      },
+      () => access.lifecycle.createEndpoint(name, record.configName, record.tags),
+    );
+  } catch (error) {
+    // Nothing was created: the record goes back to unmarked, so the next recreate is not refused.
+    const unmarked = recreateRecordValues(record, RECORD_CHUNK_PREFIX(name), 0);
+    if (unmarked) await deps.state.write(subject, recreateSlot(name), unmarked);
+    throw error;
+  }
   const again = live?.status === 'Failed' ? ` (its earlier recreate had Failed: ${live.failureReason ?? 'no reason given'})` : '';
   return {
     ...base,
@@ -436,7 +467,10 @@ async function finishRecreate(
   const recreatedByBot = record.recreatedAt !== undefined;
   for (const variant of recreatedByBot ? (record.scaling ?? []) : []) {
     try {
-      await access.variantScaling.restoreVariantScaling(name, variant);
+      await state.act(
+        { name, arn: endpoint.arn, kind: 'scalable-target', action: `put back the autoscaling of ${variant.variantName}`, after: JSON.stringify(variant) },
+        () => access.variantScaling.restoreVariantScaling(name, variant),
+      );
     } catch (error) {
       return `putting back the autoscaling of ${variant.variantName} failed (${describeFailure(error)}); the record is kept to try again`;
     }

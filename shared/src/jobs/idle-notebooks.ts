@@ -277,7 +277,16 @@ async function idleCheck(
         // What and why goes into the state table first (and its mirror onto the instance, for
         // anyone who finds it stopped): the ledger counts it.
         await deps.state.write({ arn: snapshot.arn, createdAt: snapshot.createdAt }, NOTEBOOK_STATE, { [TAGS.lastAction]: lastActionTag(verdict, now) });
-        await access.stop(snapshot.name);
+        await deps.state.act(
+          {
+            ...notebookJournal(snapshot, region),
+            action: 'stop',
+            before: 'InService',
+            after: 'Stopped',
+            undo: 'start it again (console or StartNotebookInstance)',
+          },
+          () => access.stop(snapshot.name),
+        );
         return { ...outcome, result: 'done', realized };
       } catch (error) {
         deps.logger.error('Stopping a notebook failed', { notebook: snapshot.name, region, reason: describeFailure(error) });
@@ -299,6 +308,11 @@ async function idleCheck(
           ...(outcome.error instanceof OutOfTimeError ? { outOfTime: true } : {}),
         },
   );
+}
+
+/** A notebook as the journal names it. */
+function notebookJournal(notebook: { readonly name: string; readonly arn: string }, _region: string) {
+  return { name: notebook.name, arn: notebook.arn, kind: 'notebook-instance' as const };
 }
 
 /**
@@ -345,7 +359,16 @@ async function offHoursStop(
           [TAGS.offHoursStopped]: 'true',
           [TAGS.lastAction]: `stopped: off hours at ${now.toISOString().slice(0, 16)}Z`,
         });
-        await access.stop(notebook.name);
+        await deps.state.act(
+          {
+            ...notebookJournal(notebook, region),
+            action: 'stop for off hours',
+            before: 'InService',
+            after: 'Stopped',
+            undo: 'the morning start, or start it (console or StartNotebookInstance)',
+          },
+          () => access.stop(notebook.name),
+        );
         return { ...base, verdict: 'stop', detail: 'off hours', result: 'done', realized };
       } catch (error) {
         deps.logger.error('Off-hours stop failed', { notebook: notebook.name, region, reason: describeFailure(error) });
@@ -411,7 +434,9 @@ async function morningStart(
       if (dryRun) return { ...base, result: 'planned' };
       try {
         // Started first, the tag cleared after: a failed start keeps the tag and is tried next morning.
-        await access.start(notebook.name);
+        await deps.state.act({ ...notebookJournal(notebook, region), action: 'start in the morning', before: 'Stopped', after: 'InService' }, () =>
+          access.start(notebook.name),
+        );
         const lastAction = state.values[TAGS.lastAction];
         if (lastAction !== undefined) await deps.state.write(subject, NOTEBOOK_STATE, { [TAGS.lastAction]: lastAction });
         else await deps.state.clear(subject, NOTEBOOK_STATE);

@@ -1,0 +1,73 @@
+/**
+ * `npm run -s history -- <name>`: what the bot did to a resource and how to undo it, read from the
+ * state table's journal after real runs (dynalite on loopback).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseWeekendScalingConfig } from '@ops-bot/shared/config';
+import { readHistory } from '@ops-bot/shared/aws/bot-state';
+import { createStateTable } from '@ops-bot/shared/aws/state-table';
+import { runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
+import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/shared/live/weekend-scaling';
+import { FakeAccount, fakeComponent, hostEndpoint } from '../../fakes/account.ts';
+import { mockAccount } from '../../fakes/mock-clients.ts';
+import { describeHistory } from '../../scripts/history.ts';
+import { STATE_TABLE_NAME, useStateTable } from '../support/state-table.ts';
+
+const stateTable = useStateTable();
+const FRIDAY = new Date('2026-11-20T17:00:00Z');
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+describe('Script: history', () => {
+  let mocks: ReturnType<typeof mockAccount> | undefined;
+  afterEach(() => mocks?.restore());
+
+  it('prints each change the bot made to a component, oldest first, with its outcome and how to undo it, and what it still holds', async () => {
+    // Prepare: a real weekend scale-down of one component, journaled in the table.
+    const account = new FakeAccount(
+      [hostEndpoint('ep-1', { instanceType: 'ml.g5.xlarge', instances: 1, managedMin: 0 })],
+      [],
+      [fakeComponent('chat', { copies: 3 }), fakeComponent('other', { copies: 1 })],
+    );
+    account.clock = () => FRIDAY;
+    mocks = mockAccount(account);
+    const config = parseWeekendScalingConfig({
+      AWS_REGION: 'us-east-1',
+      ...stateTable.env,
+      TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
+      WEEKEND_SETTLE_POLL_SECONDS: '0',
+    });
+    await runWeekendScaling(
+      { action: 'scale-down', dryRun: false },
+      liveWeekendScalingDeps(
+        config,
+        createWeekendScalingClients(),
+        silent,
+        () => undefined,
+        () => FRIDAY,
+      ),
+    );
+
+    // Act
+    const history = await readHistory(createStateTable(stateTable.client(), STATE_TABLE_NAME), 'chat');
+    const text = describeHistory('chat', history);
+
+    // Assess
+    expect(history.actions.map((action) => [action.action, action.before, action.after, action.outcome])).toEqual([['set copies', '3', '0', 'done']]);
+    expect(text).toContain('What the bot did to chat, oldest first:');
+    expect(text).toContain(
+      '2026-11-20 17:00 UTC  inference-component arn:aws:sagemaker:us-east-1:111122223333:inference-component/chat: set copies (3 -> 0): done',
+    );
+    expect(text).toContain('undo: invoke weekend-scaling with {"action":"restore","component":"chat","region":"us-east-1"}');
+    expect(text).toContain('What the bot still holds for it:');
+    expect(text).toContain('ops-bot:saved-copy-count = 3');
+    expect(text).not.toContain('other');
+  });
+
+  it('says when the journal holds nothing for a name', async () => {
+    // Act
+    const text = describeHistory('unknown-model', await readHistory(createStateTable(stateTable.client(), STATE_TABLE_NAME), 'unknown-model'));
+
+    // Assess
+    expect(text).toBe("The bot's journal holds nothing for unknown-model.");
+  });
+});
