@@ -120,6 +120,38 @@ describe('Idle actions (ops-bot:idle-action)', () => {
     expect(marks.map((item) => Object.keys(item.values?.M ?? {}))).toEqual([['ops-bot:restored-at']]);
   });
 
+  it('books a hold only while its components are at 0: an owner who brings one back stops the count', async () => {
+    // Prepare: the idle action holds llm-host at 0 (managed instance scaling down to 0 instances).
+    given(
+      new FakeAccount(
+        [
+          fakeEndpoint('llm-host', {
+            createdAt: daysAgo(30),
+            variants: [{ name: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, managedMin: 0 }],
+            components: [],
+            tags: { 'ops-bot:idle-action': 'scale-to-zero' },
+          }),
+        ],
+        [],
+        [fakeComponent('llm-a', { endpointName: 'llm-host', copies: 2, tags: {} })],
+      ),
+    );
+    await check();
+    const held = await check({}, new Date(NOW.getTime() + 24 * 3_600_000));
+    const heldSavings = metrics.points.filter((point) => point.name === 'Savings' && point.dimensions.Resource === 'llm-host');
+
+    // Act: its owner brings the component back by hand and opts the endpoint out; the next day's run follows the hold.
+    (account.components[0] as { copies: number }).copies = 2;
+    (account.endpoints[0] as { tags?: Record<string, string> }).tags = {};
+    const next = await check({}, new Date(NOW.getTime() + 48 * 3_600_000));
+
+    // Assess: booked while at 0 ($33.79 a day), not once a copy runs again, and the report says why.
+    expect(held.report).toBeDefined();
+    expect(heldSavings.map((point) => point.value)).toEqual([33.79]);
+    expect(metrics.points.filter((point) => point.name === 'Savings')).toEqual([]);
+    expect(next.report?.email).toContain('llm-host (us-east-1): held at 0 by the bot, but llm-a (2 copies) run again: not counted today');
+  });
+
   it("scales an opted-in endpoint's components to 0 with their state saved and held from the weekly restore, and its restore brings back exactly what ran", async () => {
     // Prepare: managed instance scaling down to 0 instances, so the instance cost really stops.
     given(

@@ -112,9 +112,10 @@ describe('Savings ledger over a month of runs', () => {
   });
 
   it('matches the hand computation to the cent, with the split by job, the top actions and the change against last month', async () => {
-    // Prepare: October's last weekend (Fri 18:00 to Mon 07:00 UTC, 61 h), then November.
-    await step('2026-10-30T18:00:00Z', () => weekend('scale-down'));
-    await step('2026-11-02T07:00:00Z', () => weekend('restore'));
+    // Prepare: an October weekend (Fri 18:00 to Mon 07:00 UTC, 61 h; booked at its restore, for the
+    // hours really at zero), then November.
+    await step('2026-10-23T18:00:00Z', () => weekend('scale-down'));
+    await step('2026-10-26T07:00:00Z', () => weekend('restore'));
     for (const friday of ['06', '13', '20', '27']) {
       const monday = String(Number(friday) + 3).padStart(2, '0');
       await step(`2026-11-${friday}T18:00:00Z`, () => weekend('scale-down'));
@@ -200,7 +201,7 @@ describe('Savings ledger over a month of runs', () => {
     expect(account.calls.find((call) => call.operation === 'GetCostAndUsage')?.input.TimePeriod).toEqual({ Start: '2026-11-01', End: '2026-12-01' });
   });
 
-  it("corrects a weekend's estimate to what the per-instance metrics measured, at the restore", async () => {
+  it('books a weekend at its restore: what the per-instance metrics measured, where they exist, else its hours at zero', async () => {
     // Prepare: a second host whose instance publishes per-instance metrics (60 samples an hour at
     // the default 60 s) until an hour after the scale-down: the scale-in took an hour.
     account.addEndpoint({
@@ -225,9 +226,9 @@ describe('Savings ledger over a month of runs', () => {
     const { ledger } = await savingsReport({ month: '2026-11' });
 
     // Assess: estimated 61 h x $1.408 = $85.89 on each host; measured on measured-host: (1 instance
-    // x 61 h - 1 h that still ran) x $1.408 = $84.48, so the restore recorded -$1.41 there.
+    // x 61 h - 1 h that still ran) x $1.408 = $84.48, which the restore books there.
     expect(restored?.notes).toContain(
-      'measured-host (us-east-1): the weekend saved $84.48 as its per-instance metrics measure it (estimated $85.89 at the scale-down)',
+      'measured-host (us-east-1): the weekend saved $84.48 as its per-instance metrics measure it ($85.89 from its hours at zero)',
     );
     expect(ledger.byAction).toEqual([{ action: 'weekend-scale-down', saved: 170.37, basis: 'estimated' }]);
     expect(ledger.top.map(({ resource, saved }) => ({ resource, saved }))).toEqual([
@@ -236,10 +237,26 @@ describe('Savings ledger over a month of runs', () => {
     ]);
   });
 
+  it('books only the hours a weekend really spent at zero: a restore a minute after the scale-down books a minute', async () => {
+    // Prepare
+    await step('2026-11-06T18:00:00Z', () => weekend('scale-down'));
+    await step('2026-11-06T18:01:00Z', () => weekend('restore'));
+    // A retried restore books nothing more.
+    await step('2026-11-06T18:02:00Z', () => weekend('restore'));
+    now = at('2026-11-19T08:00:00Z');
+    vi.setSystemTime(now);
+
+    // Act
+    const { ledger } = await savingsReport({ month: '2026-11' });
+
+    // Assess: 1 minute x $1.408/h = $0.02, not the planned 61 h ($85.89).
+    expect(ledger.byAction).toEqual([{ action: 'weekend-scale-down', saved: 0.02, basis: 'estimated' }]);
+  });
+
   it('reports a past month on demand, and a dry run returns the texts and publishes nothing', async () => {
     // Prepare: one October weekend.
-    await step('2026-10-30T18:00:00Z', () => weekend('scale-down'));
-    await step('2026-11-02T07:00:00Z', () => weekend('restore'));
+    await step('2026-10-23T18:00:00Z', () => weekend('scale-down'));
+    await step('2026-10-26T07:00:00Z', () => weekend('restore'));
     now = at('2026-11-21T12:00:00Z');
     vi.setSystemTime(now);
     const publishedBefore = account.published.length;

@@ -503,7 +503,7 @@ async function readHistory(
     ];
   });
   const suffix = `/${name.toLowerCase()}`;
-  const families = await Promise.all(['component', 'endpoint', 'notebook', 'recreate'].map((family) => table.query(`state#${family}`)));
+  const families = await Promise.all(['component', 'endpoint', 'notebook', 'recreate', 'weekend'].map((family) => table.query(`state#${family}`)));
   const holds = families.flat().flatMap((item) => {
     const record = recordOf(item);
     if (!record) return [];
@@ -515,6 +515,6 @@ async function readHistory(
 }
 
 export { createBotState, liveBotState, noStateTable, readHistory, StateConflictError, MIRROR_MARK };
-export { COMPONENT_STATE, ENDPOINT_STATE, NOTEBOOK_STATE, recreateSlot, slotTagKeyPatterns, isSlotKey } from './state-slots.ts';
+export { COMPONENT_STATE, ENDPOINT_STATE, NOTEBOOK_STATE, WEEKEND_HOLD, recreateSlot, slotTagKeyPatterns, isSlotKey } from './state-slots.ts';
 export type { BotState, StateSubject, BookedSaving, JournalEntry, JournaledAction };
 export type { StateSlot, FixedSlot } from './state-slots.ts';

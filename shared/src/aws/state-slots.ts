@@ -40,6 +40,20 @@ function fixedSlot(id: string, keys: readonly string[]): FixedSlot {
   };
 }
 
+/**
+ * On an endpoint whose instances a weekend scale-down released: what each hour at zero saves, and
+ * since when. The restore books the hours actually spent at zero. Kept in the table only: a
+ * recreate-style slot (no fixed key list), so nothing mirrors it onto the endpoint's tags.
+ */
+const WEEKEND_HOLD: StateSlot = {
+  id: 'weekend',
+  macKey: `${TAGS.weekendSince}-mac`,
+  genPrefix: `${TAGS.weekendSince}-gen:`,
+  owns: (key) => key === TAGS.weekendCostPerHour || key === TAGS.weekendSince,
+  manifest: (keys) => String(keys.length),
+  keysOf: () => undefined,
+};
+
 /** What the weekend job (and the idle action's scale-to-zero) saves on an inference component. */
 const COMPONENT_STATE = fixedSlot('component', [
   TAGS.savedCopyCount,
@@ -84,5 +98,5 @@ function isSlotKey(slot: FixedSlot, key: string): boolean {
   return slot.owns(key) || key === TAGS.stateMirror || key === slot.macKey || key.startsWith(slot.genPrefix);
 }
 
-export { fixedSlot, COMPONENT_STATE, ENDPOINT_STATE, NOTEBOOK_STATE, recreateSlot, slotTagKeyPatterns, isSlotKey };
+export { fixedSlot, WEEKEND_HOLD, COMPONENT_STATE, ENDPOINT_STATE, NOTEBOOK_STATE, recreateSlot, slotTagKeyPatterns, isSlotKey };
 export type { StateSlot, FixedSlot };

@@ -48,6 +48,10 @@ const TAGS = {
   /** With recreateEndpoint: when the endpoint was deleted, and what it cost per day then. */
   deletedAt: `${TAG_PREFIX}deleted-at`,
   costPerDay: `${TAG_PREFIX}cost-per-day`,
+  /** In the state table only (never mirrored): what an endpoint's released instances cost per hour while the weekend holds it at zero. */
+  weekendCostPerHour: `${TAG_PREFIX}weekend-cost-per-hour`,
+  /** In the state table only: when the weekend scale-down released them. */
+  weekendSince: `${TAG_PREFIX}weekend-since`,
 } as const;
 
 type Tags = Readonly<Record<string, string>>;

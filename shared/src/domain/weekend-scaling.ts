@@ -406,6 +406,8 @@ interface EndpointWeekendCost {
   readonly instanceTypes: readonly string[];
   /** Undefined when the cost does not stop or a price is unknown. */
   readonly estimatedSavings?: number;
+  /** What its released instances cost per hour (what each hour at zero saves); undefined as above. */
+  readonly costPerHour?: number;
 }
 
 /**
@@ -445,12 +447,12 @@ function assessWeekendSavings(
       }
       const hourly = billed.map((variant) => (variant.instanceType ? prices.hourlyPrice(endpoint.region, variant.instanceType)?.pricePerHour : undefined));
       const known = hourly.every((price) => price !== undefined);
-      const savings = known ? billed.reduce((total, variant, i) => total + (hourly[i] ?? 0) * variant.currentInstanceCount * windowHours, 0) : undefined;
+      const perHour = known ? billed.reduce((total, variant, i) => total + (hourly[i] ?? 0) * variant.currentInstanceCount, 0) : undefined;
       return {
         ...base,
         instanceCostStops: true,
         why: 'all components at 0 and MinInstanceCount 0: instances are released (about 25 minutes after scale-in starts)',
-        ...(savings !== undefined ? { estimatedSavings: Math.round(savings * 100) / 100 } : {}),
+        ...(perHour !== undefined ? { estimatedSavings: Math.round(perHour * windowHours * 100) / 100, costPerHour: perHour } : {}),
       };
     });
 }

@@ -20,7 +20,7 @@ import {
   type VariantScaling,
 } from '../domain/idle-actions.ts';
 import type { IdleEndpoint } from '../domain/idle-endpoints.ts';
-import type { HostedVariant } from '../domain/hosting.ts';
+import type { HostedVariant, InferenceComponentListing } from '../domain/hosting.ts';
 import { isSkipped, TAGS, type Tags } from '../domain/tags.ts';
 import { describeFound, type StateRead } from '../domain/state.ts';
 import type { SavingsAction } from '../domain/savings.ts';
@@ -548,6 +548,8 @@ async function actionsInEffect(region: string, access: ActionAccess, state: BotS
     }
   }
   const holds = (await state.records(ENDPOINT_STATE)).filter((record) => record.arn.split(':')[3] === region && record.values[TAGS.costPerDay] !== undefined);
+  // A hold saves only while its components are at 0: read them (one listing a region) before booking.
+  const listed = holds.length > 0 ? await access.endpoints.listInferenceComponents() : [];
   for (const hold of holds) {
     const name = hold.arn.slice(hold.arn.lastIndexOf('/') + 1);
     const live = await access.lifecycle.stateOf(name);
@@ -556,6 +558,14 @@ async function actionsInEffect(region: string, access: ActionAccess, state: BotS
     if (read?.status === 'verified') {
       const perDay = Number(read.values[TAGS.costPerDay]);
       if (Number.isFinite(perDay) && perDay > 0 && read.values[TAGS.bookedThrough] !== ledgerDay(now)) {
+        const running = await componentsRunning(
+          listed.filter((component) => component.endpointName === name),
+          access,
+        );
+        if (running.length > 0) {
+          result.notes.push(`${name} (${region}): held at 0 by the bot, but ${running.join(', ')} run again: not counted today`);
+          continue;
+        }
         if (!dryRun) await state.write({ arn: hold.arn, createdAt: live?.createdAt }, ENDPOINT_STATE, { ...read.values, [TAGS.bookedThrough]: ledgerDay(now) });
         result.saving.push({ action: 'idle-scale-to-zero', resource: name, perDay });
       }
@@ -571,6 +581,14 @@ async function actionsInEffect(region: string, access: ActionAccess, state: BotS
     }
   }
   return result;
+}
+
+/** The components (of one endpoint) that run copies now, as `name (N copies)`. */
+async function componentsRunning(components: readonly InferenceComponentListing[], access: ActionAccess): Promise<string[]> {
+  const copies = await Promise.all(
+    components.map(async (component) => ({ name: component.name, copies: (await access.components.readCopies(component.name)).desiredCopyCount })),
+  );
+  return copies.filter((component) => component.copies > 0).map((component) => `${component.name} (${component.copies} copies)`);
 }
 
 export { actOnIdleEndpoints, restoreEndpoint, recreateEndpoint, undoEvent, actionsInEffect };

@@ -1,8 +1,8 @@
 /**
- * At the restore, what each weekend really saved, where the endpoint publishes per-instance metrics:
- * the scale-down recorded an estimate (instances released x price x hours until the restore); this
- * records the difference to the measured figure, so the month's Savings add up to what was measured.
- * Without per-instance series, or without a recorded estimate, the estimate stands.
+ * At the restore, what each weekend really saved: the hours the endpoint's instances actually spent
+ * released (from the scale-down's record in the state table to this restore) x what they cost per
+ * hour, or, where the endpoint publishes per-instance metrics, what those measure. Booked once, at
+ * the restore: a scale-down followed a minute later by a restore books a minute, not a weekend.
  */
 import { describeFailure } from '../errors.ts';
 import type { MetricIdentity, MetricSeriesRequest } from '../domain/metric-series.ts';
@@ -12,7 +12,6 @@ import { TAGS } from '../domain/tags.ts';
 import { HOUR_MS, roundCents } from '../domain/units.ts';
 import type { ComponentOutcome, ComponentSnapshot } from '../domain/weekend-scaling.ts';
 import type { MetricsReader } from '../aws/cloudwatch.ts';
-import { METRICS_NAMESPACE, type MetricPoint } from '../aws/metrics.ts';
 import type { EndpointReader } from '../aws/sagemaker.ts';
 import type { RunLogger } from '../util/logger.ts';
 
@@ -55,6 +54,8 @@ async function measureWeekends(input: {
   readonly prices: PriceBook;
   readonly now: Date;
   readonly logger: RunLogger;
+  /** Each restored endpoint's figure from its record (`region/endpoint`): hours at zero x cost per hour. */
+  readonly estimates: ReadonlyMap<string, number>;
 }): Promise<WeekendMeasurement[]> {
   const measurements: WeekendMeasurement[] = [];
   // One series list per region, however many endpoints it restores.
@@ -65,7 +66,7 @@ async function measureWeekends(input: {
   };
   for (const { region, endpoint, scaledDownAt } of restoredEndpoints(input.components, input.outcomes)) {
     try {
-      const estimated = await recordedEstimate(input.ownMetrics, region, endpoint, scaledDownAt, input.now);
+      const estimated = input.estimates.get(`${region}/${endpoint}`) ?? 0;
       if (estimated === 0) continue;
       const access = input.accessFor(region);
       const series = (await instanceSeries(region, access)).filter((metric) => {
@@ -98,38 +99,5 @@ async function measureWeekends(input: {
   return measurements;
 }
 
-/** The Savings the scale-down recorded for this endpoint (its per-resource series around that time). */
-async function recordedEstimate(metrics: MetricsReader, region: string, endpoint: string, scaledDownAt: Date, now: Date): Promise<number> {
-  const [result] = await metrics.readSeries(
-    [
-      {
-        namespace: METRICS_NAMESPACE,
-        metricName: 'Savings',
-        dimensions: [
-          { name: 'Job', value: 'weekend-scaling' },
-          { name: 'Action', value: 'weekend-scale-down' },
-          { name: 'Region', value: region },
-          { name: 'Resource', value: endpoint },
-        ],
-        stat: 'Sum',
-      },
-    ],
-    { start: new Date(scaledDownAt.getTime() - HOUR_MS), end: now, periodSeconds: 3600 },
-  );
-  return result?.status === 'read' ? result.points.reduce((sum, point) => sum + point.value, 0) : 0;
-}
-
-/** The corrections as Savings points (negative when the estimate was too high). */
-function correctionPoints(measurements: readonly WeekendMeasurement[]): MetricPoint[] {
-  return measurements.flatMap(({ region, endpoint, estimated, measured }): MetricPoint[] => {
-    const value = roundCents(measured - estimated);
-    if (value === 0) return [];
-    return [
-      { name: 'Savings', value, unit: 'None', dimensions: { Action: 'weekend-scale-down' } },
-      { name: 'Savings', value, unit: 'None', dimensions: { Action: 'weekend-scale-down', Region: region, Resource: endpoint }, correction: true },
-    ];
-  });
-}
-
-export { measureWeekends, correctionPoints };
+export { measureWeekends, restoredEndpoints };
 export type { MeasurementAccess, WeekendMeasurement };

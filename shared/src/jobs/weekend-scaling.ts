@@ -31,10 +31,10 @@ import type { ComponentAccess } from '../aws/inference-components.ts';
 import type { ScalingAccess } from '../aws/autoscaling.ts';
 import { arnKey, type TagReader } from '../aws/tagging.ts';
 import type { OneTimeScheduler } from '../aws/scheduler.ts';
-import { COMPONENT_STATE, isSlotKey, type BotState } from '../aws/bot-state.ts';
+import { COMPONENT_STATE, isSlotKey, WEEKEND_HOLD, type BotState } from '../aws/bot-state.ts';
 import { mapSettled } from '../util/concurrency.ts';
 import { asPlanned, carryOut, readComponentSnapshot, settlePolicy, type SettlePolicy, type StepRunner } from './component-steps.ts';
-import { correctionPoints, measureWeekends, type WeekendMeasurement } from './weekend-measurement.ts';
+import { measureWeekends, restoredEndpoints, type WeekendMeasurement } from './weekend-measurement.ts';
 import type { MetricsReader } from '../aws/cloudwatch.ts';
 import { usd } from '../report/format.ts';
 import { NO_DEADLINE, REGION_GRACE_MS, regionOutOfTime, withinDeadline, type Deadline } from '../util/deadline.ts';
@@ -84,8 +84,10 @@ interface WeekendScalingResult extends JobResult<'weekend-scaling'> {
 
 /** What one run did, before it is rendered and published. */
 interface RunParts {
-  /** The restore's measured weekends (corrections to the scale-down's estimates). */
+  /** The restore's measured weekends (against the hours-at-zero figures). */
   readonly measured?: readonly WeekendMeasurement[] | undefined;
+  /** What the restore books: each endpoint's hours actually at zero (measured where its metrics allow). */
+  readonly booked?: ReadonlyArray<{ readonly region: string; readonly endpoint: string; readonly amount: number }> | undefined;
   readonly restore?: { readonly at: string; readonly how: string } | undefined;
   readonly deferred?: { readonly holiday: string; readonly to: string; readonly how: string } | undefined;
   readonly outcomes: readonly ComponentOutcome[];
@@ -131,12 +133,8 @@ async function runWeekendScaling(event: WeekendScalingEvent, deps: WeekendScalin
         // StateRejected >= 1 raises the stack's alarm: someone wrote the bot's state keys, or they were changed.
         { name: 'StateRejected', value: parts.outcomes.filter((outcome) => outcome.unverified !== undefined).length, unit: 'Count', dimensions: {} },
         ...(event.action === 'scale-down' ? [{ name: 'WeekendEstimatedSavings', value: estimatedSavings, unit: 'None' as const, dimensions: {} }] : []),
-        // The ledger's record: only endpoints whose instance cost really stops, estimated until the restore.
-        ...parts.endpoints.flatMap((endpoint) =>
-          endpoint.instanceCostStops ? savingsPoints('weekend-scale-down', endpoint.region, endpoint.name, endpoint.estimatedSavings ?? 0) : [],
-        ),
-        // At the restore: the estimate corrected to what per-instance metrics measured, where they exist.
-        ...correctionPoints(parts.measured ?? []),
+        // The ledger's record, at the restore: the hours each endpoint's instances really spent released.
+        ...(parts.booked ?? []).flatMap((booked) => savingsPoints('weekend-scale-down', booked.region, booked.endpoint, booked.amount)),
       ],
       at: now,
     },
@@ -180,12 +178,14 @@ async function scaleDown(event: WeekendScalingEvent, deps: WeekendScalingDeps, n
   const actual = outcomes.map((outcome) => ({ ...outcome, copiesAfter: outcome.copiesNow }));
   const prices = await pricesFor(deps, config.priceOverrides, weekendInstanceTypes(snapshot));
   const endpoints = assessWeekendSavings(actual, snapshot.endpoints, prices, windowHours);
+  const notes = oldStateNotes(snapshot, now, config);
+  if (!event.dryRun) notes.push(...(await recordWeekendHolds(endpoints, outcomes, deps.state, now)));
   return {
     restore: { at: restoreAt.local, how },
     outcomes,
     endpoints,
     failures: snapshot.failures,
-    notes: oldStateNotes(snapshot, now, config),
+    notes,
     priceSource: prices.source,
   };
 }
@@ -204,15 +204,95 @@ async function restore(event: WeekendScalingEvent, deps: WeekendScalingDeps, now
   const snapshot = await collectWeekendSnapshot(config, deps, 'restore');
   const plans = planRestore(snapshot.components, now, { scope: config.weekendScope });
   const outcomes = event.dryRun ? plans.map(asPlanned) : await carryOut(plans, stepRunner(deps));
-  const { measured, priceSource } = await measureIfReal(snapshot, outcomes, deps, now, event.dryRun);
+  const { measured, booked, priceSource, problems } = await bookRestoredWeekends(snapshot, outcomes, deps, now, event.dryRun);
   const notes = [
     ...oldStateNotes(snapshot, now, config),
     ...measured.map(
       ({ endpoint, region, estimated, measured: saved }) =>
-        `${endpoint} (${region}): the weekend saved ${usd(saved)} as its per-instance metrics measure it (estimated ${usd(estimated)} at the scale-down)`,
+        `${endpoint} (${region}): the weekend saved ${usd(saved)} as its per-instance metrics measure it (${usd(estimated)} from its hours at zero)`,
     ),
+    ...problems,
   ];
-  return { outcomes, endpoints: [], failures: snapshot.failures, notes, measured, priceSource };
+  return { outcomes, endpoints: [], failures: snapshot.failures, notes, measured, booked, priceSource };
+}
+
+/** An endpoint's ARN, from the ARN of a component it hosts (same partition, region and account). */
+function endpointArnOf(componentArn: string, endpointName: string): string {
+  return componentArn.replace(/:inference-component\/[^/]+$/, `:endpoint/${endpointName.toLowerCase()}`);
+}
+
+/**
+ * After a real scale-down: each endpoint whose instances are released gets a record of what an hour
+ * at zero saves and since when, in the state table, unless one is there (a second scale-down of a
+ * held endpoint does not move its start). The restore books from it.
+ */
+async function recordWeekendHolds(
+  endpoints: readonly EndpointWeekendCost[],
+  outcomes: readonly ComponentOutcome[],
+  state: BotState,
+  now: Date,
+): Promise<string[]> {
+  const problems: string[] = [];
+  for (const endpoint of endpoints) {
+    if (!endpoint.instanceCostStops || endpoint.costPerHour === undefined) continue;
+    const hosted = outcomes.find((outcome) => outcome.region === endpoint.region && outcome.endpointName === endpoint.name);
+    if (!hosted) continue;
+    const subject = { arn: endpointArnOf(hosted.arn, endpoint.name), createdAt: undefined };
+    try {
+      if ((await state.read(subject, WEEKEND_HOLD)).status === 'none') {
+        await state.write(subject, WEEKEND_HOLD, { [TAGS.weekendCostPerHour]: endpoint.costPerHour.toFixed(4), [TAGS.weekendSince]: now.toISOString() });
+      }
+    } catch (error) {
+      problems.push(`${endpoint.name} (${endpoint.region}): its weekend saving could not be recorded (${describeFailure(error)}); it will not be counted`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * After a real restore: each endpoint whose components came back books the hours its instances
+ * actually spent released (its record's cost per hour x hours since), or what its per-instance
+ * metrics measure, and its record goes.
+ */
+async function bookRestoredWeekends(
+  snapshot: WeekendSnapshot,
+  outcomes: readonly ComponentOutcome[],
+  deps: WeekendScalingDeps,
+  now: Date,
+  dryRun: boolean,
+): Promise<{ measured: WeekendMeasurement[]; booked: Array<{ region: string; endpoint: string; amount: number }>; priceSource?: string; problems: string[] }> {
+  const empty = { measured: [], booked: [], problems: [] };
+  if (dryRun) return empty;
+  const problems: string[] = [];
+  const estimates = new Map<string, number>();
+  const held: Array<{ region: string; endpoint: string; subject: { arn: string; createdAt: undefined } }> = [];
+  for (const { region, endpoint } of restoredEndpoints(snapshot.components, outcomes)) {
+    const hosted = outcomes.find((outcome) => outcome.region === region && outcome.endpointName === endpoint);
+    if (!hosted) continue;
+    const subject = { arn: endpointArnOf(hosted.arn, endpoint), createdAt: undefined };
+    const read = await deps.state.read(subject, WEEKEND_HOLD);
+    if (read.status !== 'verified') continue;
+    const perHour = Number(read.values[TAGS.weekendCostPerHour]);
+    const since = Date.parse(read.values[TAGS.weekendSince] ?? '');
+    if (!Number.isFinite(perHour) || perHour < 0 || Number.isNaN(since)) continue;
+    estimates.set(`${region}/${endpoint}`, roundCents((perHour * Math.max(0, now.getTime() - since)) / HOUR_MS));
+    held.push({ region, endpoint, subject });
+  }
+  if (held.length === 0) return empty;
+  const { measured, priceSource } = await measureIfReal(snapshot, outcomes, deps, now, estimates);
+  const booked: Array<{ region: string; endpoint: string; amount: number }> = [];
+  for (const { region, endpoint, subject } of held) {
+    const key = `${region}/${endpoint}`;
+    const amount = measured.find((m) => m.region === region && m.endpoint === endpoint)?.measured ?? estimates.get(key) ?? 0;
+    try {
+      // The record goes first: a retried restore finds none and books nothing more.
+      await deps.state.clear(subject, WEEKEND_HOLD);
+      booked.push({ region, endpoint, amount });
+    } catch (error) {
+      problems.push(`${endpoint} (${region}): its weekend saving was not booked (${describeFailure(error)})`);
+    }
+  }
+  return { measured, booked, priceSource, problems };
 }
 
 /** One component, named by an admin: restored whatever its opt-in, from the bot's own state only. */
@@ -231,7 +311,8 @@ async function restoreNamed(named: NonNullable<WeekendScalingEvent['component']>
   }
   const plans = planRestore([found], now, { scope: config.weekendScope, named: true });
   const outcomes = dryRun ? plans.map(asPlanned) : await carryOut(plans, stepRunner(deps));
-  return { outcomes, endpoints: [], failures: snapshot.failures, notes: [] };
+  const { booked, problems } = await bookRestoredWeekends(snapshot, outcomes, deps, now, dryRun);
+  return { outcomes, endpoints: [], failures: snapshot.failures, notes: problems, booked };
 }
 
 /** Only a real restore, with the account's metrics to read, measures. */
@@ -240,17 +321,17 @@ async function measureIfReal(
   outcomes: readonly ComponentOutcome[],
   deps: WeekendScalingDeps,
   now: Date,
-  dryRun: boolean,
+  estimates: ReadonlyMap<string, number>,
 ): Promise<{ measured: WeekendMeasurement[]; priceSource?: string }> {
   const { ownMetrics } = deps;
-  if (dryRun || !ownMetrics) return { measured: [] };
+  if (!ownMetrics) return { measured: [] };
   const accessFor = (region: string) => {
     const access = deps.accessFor(region);
     if (!access.metrics) throw new Error(`no metrics reader for ${region}`);
     return { endpoints: access.endpoints, metrics: access.metrics };
   };
   const prices = await pricesFor(deps, deps.config.priceOverrides, weekendInstanceTypes(snapshot));
-  const measured = await measureWeekends({ components: snapshot.components, outcomes, accessFor, ownMetrics, prices, now, logger: deps.logger });
+  const measured = await measureWeekends({ components: snapshot.components, outcomes, accessFor, ownMetrics, prices, now, logger: deps.logger, estimates });
   return { measured, priceSource: prices.source };
 }
 
