@@ -248,10 +248,7 @@ async function plan(options: Options, logger: RunLogger, session: Session): Prom
       const config = parseSavingsReportConfig(env);
       const event = savingsReportEventParser(config.timezone, clock)({ dryRun: true, month: options.month });
       // The bot's metrics are in the stack's region: AWS_REGION (or the profile's), else the first of REGIONS.
-      const result = await runSavingsReport(
-        event,
-        liveSavingsReportDeps(config, createSavingsReportClients(), logger, env.AWS_REGION ?? config.regions[0] ?? 'us-east-1', clock),
-      );
+      const result = await runSavingsReport(event, liveSavingsReportDeps(config, createSavingsReportClients(), logger, clock));
       return { result, report: result.report, headline: `DRY RUN of savings-report for ${result.ledger.month} on ${on}: nothing was sent.` };
     }
     case 'cost-report': {

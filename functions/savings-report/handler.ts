@@ -13,11 +13,9 @@ import { wallClock } from '@ops-bot/shared/util/clock';
 
 const logger = new Logger({ serviceName: 'savings-report' });
 const config = parseSavingsReportConfig(process.env);
-// Lambda sets AWS_REGION: the function's own region, where every job of the bot writes its metrics.
-const ownRegion = process.env.AWS_REGION ?? config.regions[0] ?? 'us-east-1';
 const clients = createSavingsReportClients();
 
 // Clients live as long as the container; the dependencies (and the state a run reads) are each run's own.
 export const handler = jobHandler(logger, savingsReportEventParser(config.timezone, wallClock), (event, context) =>
-  runSavingsReport(event, { ...liveSavingsReportDeps(config, clients, logger, ownRegion), deadline: deadlineFrom(context) }),
+  runSavingsReport(event, { ...liveSavingsReportDeps(config, clients, logger), deadline: deadlineFrom(context) }),
 );

@@ -1,4 +1,4 @@
-/** The savings-report job: on the 1st of each month, read-only over the bot's own metrics and the notebooks. */
+/** The savings-report job: on the 1st of each month, read-only over the state table's ledger, the notebooks and the bill. */
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
@@ -20,8 +20,7 @@ class SavingsReportJob extends ScheduledFunction {
       schedules: [{ id: 'Monthly', description: 'Monthly savings report', cron: { minute: String(at.minute), hour: String(at.hour), day: '1' }, input: {} }],
       policyStatements: [
         readPriceList(),
-        new iam.PolicyStatement({ sid: 'ReadSavingsMetrics', actions: ['cloudwatch:ListMetrics', 'cloudwatch:GetMetricData'], resources: ['*'] }),
-        new iam.PolicyStatement({ sid: 'ReadNotebookState', actions: ['sagemaker:ListNotebookInstances', 'tag:GetResources'], resources: ['*'] }),
+        new iam.PolicyStatement({ sid: 'ListNotebooks', actions: ['sagemaker:ListNotebookInstances'], resources: ['*'] }),
         // The month's SageMaker bill: one GetCostAndUsage (plus pages), $0.01 each.
         new iam.PolicyStatement({ sid: 'ReadTheBill', actions: ['ce:GetCostAndUsage'], resources: ['*'] }),
       ],
@@ -29,7 +28,7 @@ class SavingsReportJob extends ScheduledFunction {
         {
           resources: '*',
           reason:
-            'cloudwatch:ListMetrics/GetMetricData, sagemaker:ListNotebookInstances, tag:GetResources, ce:GetCostAndUsage and pricing:GetProducts (the Price List) support no resource-level permissions; all are read-only.',
+            'sagemaker:ListNotebookInstances, ce:GetCostAndUsage and pricing:GetProducts (the Price List) support no resource-level permissions; all are read-only.',
         },
       ],
     });

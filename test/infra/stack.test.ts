@@ -695,9 +695,7 @@ describe('Stack: savings-report job, dashboard and chat delivery', () => {
     // Its reads, its log group, its report topic, its own dead-letter queue (failed runs).
     expect(actions).toEqual([
       'ce:GetCostAndUsage',
-      'cloudwatch:GetMetricData',
-      'cloudwatch:ListMetrics',
-      // The stops the other jobs recorded in the state table: it reads them, and writes no item.
+      // The ledger and the stops the other jobs recorded in the state table: it reads them, and writes no item.
       'dynamodb:GetItem',
       'dynamodb:Query',
       'kms:Decrypt',
@@ -710,7 +708,6 @@ describe('Stack: savings-report job, dashboard and chat delivery', () => {
       'sqs:GetQueueAttributes',
       'sqs:GetQueueUrl',
       'sqs:SendMessage',
-      'tag:GetResources',
     ]);
   });
 

@@ -80,7 +80,7 @@ describe('Savings ledger over a month of runs', () => {
     );
   const savingsReport = async (raw: unknown = {}) =>
     runSavingsReport(savingsReportEventParser('UTC', clock)(raw), {
-      ...liveSavingsReportDeps(parseSavingsReportConfig(env), createSavingsReportClients(), silent, 'us-east-1', clock),
+      ...liveSavingsReportDeps(parseSavingsReportConfig(env), createSavingsReportClients(), silent, clock),
       metrics: cloudWatchSink(account, 'savings-report'),
     });
   const step = async (iso: string, run: () => Promise<unknown>) => {
@@ -266,11 +266,9 @@ describe('Savings ledger over a month of runs', () => {
 
     // Assess
     expect(result.ledger).toMatchObject({ month: '2026-10', total: 85.89, previousTotal: 0 });
-    // The total comes from the metric's fixed identity; per-resource series that stopped reporting
-    // over two weeks ago are no longer listed by CloudWatch, and the report says so.
-    expect(result.ledger.top).toEqual([]);
+    // The ledger keeps every saving by resource, however long ago it was booked.
+    expect(result.ledger.top.map(({ resource, saved }) => ({ resource, saved }))).toEqual([{ resource: 'weekend-host', saved: 85.89 }]);
     expect(result.report?.email).toContain('scaled to 0 for the weekend                                    $85.89  estimated');
-    expect(result.report?.email).toContain('$85.89 of the total is not in the top actions');
     expect(result.published).toBe(false);
     expect(account.published).toHaveLength(publishedBefore);
   });

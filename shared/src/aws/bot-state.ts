@@ -55,6 +55,8 @@ interface BotState {
    * alert" never both count one day), and one correction of it. False when it was booked already.
    */
   bookSaving(saving: BookedSaving): Promise<boolean>;
+  /** Every saving booked in [from, to): the ledger's month partitions that span it, one Query each. */
+  readLedger(from: Date, to: Date): Promise<Array<BookedSaving & { readonly bookedAt: string }>>;
   /**
    * One mutating call, journaled: what the bot is about to do is written first (a call is never made
    * when that write fails), then the call, then its outcome. The history script reads the journal.
@@ -381,6 +383,30 @@ function createBotState(options: BotStateOptions): BotState {
         { kind: 'absent' },
       );
     },
+    async readLedger(from, to) {
+      const months = new Set<string>();
+      for (
+        let at = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), 1));
+        at < to;
+        at = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1))
+      )
+        months.add(at.toISOString().slice(0, 7));
+      const items = (await Promise.all([...months].map((month) => table.query(`ledger#${month}`)))).flat();
+      return items.flatMap((item) => {
+        const { action, region, resource, amount, bookedAt } = item.attributes;
+        if (
+          typeof action !== 'string' ||
+          typeof region !== 'string' ||
+          typeof resource !== 'string' ||
+          typeof amount !== 'number' ||
+          typeof bookedAt !== 'string'
+        )
+          return [];
+        const at = Date.parse(bookedAt);
+        if (!(at >= from.getTime() && at < to.getTime())) return [];
+        return [{ day: item.sk.slice(0, 10), action, region, resource, amount, bookedAt, correction: item.sk.endsWith('#correction') }];
+      });
+    },
     async records(slot) {
       const records = await family(slot);
       // An ARN holds no '#': the slot id follows the first one.
@@ -429,6 +455,9 @@ function noStateTable(): BotState {
     notes: () => [],
     // Nothing can be booked without the table: a saving that cannot be booked is not counted.
     bookSaving: async () => false,
+    readLedger: async () => {
+      throw new ConfigError('STATE_TABLE', 'is not set: the ledger is in the state table');
+    },
     act: async () => {
       throw new ConfigError('STATE_TABLE', 'is not set: the bot changes nothing it cannot journal');
     },
@@ -446,7 +475,8 @@ function liveBotState(
   settings: { readonly stateTable?: string | undefined; readonly stateKeyId?: string | undefined; readonly regions: readonly string[] },
   clients: {
     readonly dynamo: (region: string) => DynamoDBClient;
-    readonly kms: (region: string) => KMSClient;
+    /** Only for a job that imports the previous version's signed tags (one that writes). */
+    readonly kms?: ((region: string) => KMSClient) | undefined;
     readonly sageMaker: (region: string) => SageMakerClient;
   },
   clock: () => Date,
@@ -458,7 +488,7 @@ function liveBotState(
   return createBotState({
     table: createStateTable(clients.dynamo(ownRegion), settings.stateTable),
     tagsFor: (region) => createSageMakerTags(clients.sageMaker(region)),
-    legacyVerify: settings.stateKeyId ? liveSignedTagVerifier(settings.stateKeyId, clients.kms) : undefined,
+    legacyVerify: settings.stateKeyId && clients.kms ? liveSignedTagVerifier(settings.stateKeyId, clients.kms) : undefined,
     now: clock,
     runId: randomUUID(),
   });

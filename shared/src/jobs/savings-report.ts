@@ -1,19 +1,17 @@
 /**
  * The savings-report job (monthly, on the 1st): what the bot saved last month, from facts it
- * already records. collect (the `Savings` metric the jobs emit, and the notebooks' own state for
- * what only becomes known later) → decide (domain/savings.ts) → render → publish.
+ * already records. collect (the state table's ledger, where the jobs book each saving once, and the
+ * notebooks' own state for what only becomes known later) → decide (domain/savings.ts) → render → publish.
  */
 import type { SavingsReportConfig } from '../config.ts';
 import { describeFailure, noRegionWasRead } from '../errors.ts';
 import { regionWideFailures, type RunFailure } from '../domain/failures.ts';
-import type { MetricIdentity } from '../domain/metric-series.ts';
 import { NOTEBOOK_PRICE_SOURCE } from '../domain/prices.ts';
 import {
   buildLedger,
   hoursWithin,
   latestStop,
   monthBefore,
-  SAVINGS_ACTION_NAMES,
   SAVINGS_ACTIONS,
   type Ledger,
   type LedgerEntry,
@@ -24,23 +22,18 @@ import { TAGS } from '../domain/tags.ts';
 import { renderSavingsReport } from '../report/savings-report.ts';
 import { NOTEBOOK_STATE, type BotState } from '../aws/bot-state.ts';
 import type { BillReader } from '../aws/cost-explorer.ts';
-import type { MetricsReader } from '../aws/cloudwatch.ts';
-import { METRICS_NAMESPACE } from '../aws/metrics.ts';
 import type { NotebookAccess } from '../aws/notebook-instances.ts';
-import { arnKey, type TagReader } from '../aws/tagging.ts';
+import { arnKey } from '../aws/tagging.ts';
 import type { SavingsReportEvent } from '../lambda/events.ts';
 import { finishRun, pricesFor, startRun, type JobDeps, type JobResult } from './contract.ts';
 
 interface NotebookStateAccess {
   readonly notebooks: NotebookAccess;
-  readonly tags: TagReader;
 }
 
 interface SavingsReportDeps extends JobDeps<SavingsReportConfig> {
-  /** The bot's own metrics, in the function's region, where every job writes them. */
-  readonly ownMetrics: MetricsReader;
   readonly accessFor: (region: string) => NotebookStateAccess;
-  /** Only a stop the bot signed is counted. */
+  /** The ledger, and the notebooks' stops: only what the bot itself recorded is counted. */
   readonly state: BotState;
   /** Cost Explorer: the month's SageMaker bill, to say what share of it was saved (one request, plus pages). */
   readonly bill?: BillReader | undefined;
@@ -58,22 +51,18 @@ async function runSavingsReport(event: SavingsReportEvent, deps: SavingsReportDe
   const { month } = event;
   const previous = monthBefore(month, config.timezone);
 
-  const [recorded, perResource, notebooks, bill] = await Promise.all([
-    recordedTotals(deps.ownMetrics, previous, month),
-    recordedPerResource(deps.ownMetrics, month),
+  const [recorded, notebooks, bill] = await Promise.all([
+    bookedInLedger(deps.state, previous, month),
     notebookStops(deps, [previous, month], now),
     deps.bill?.readHostingBill(...monthDates(month, now)),
   ]);
   const failures = notebooks.failures;
-  const notes = [
-    ...(perResource.problem ? [`Per-resource figures could not be read (${perResource.problem}): the top actions are those known from state.`] : []),
-    ...(failures.length > 0 ? ["Some regions' notebooks could not be read: their stops are missing from the figures (see below)."] : []),
-  ];
+  const notes = [...(failures.length > 0 ? ["Some regions' notebooks could not be read: their stops are missing from the figures (see below)."] : [])];
   const ledger = buildLedger({
     month,
     recorded: recorded.current,
     fromState: notebooks.entries.get(month.label) ?? [],
-    perResource: perResource.entries,
+    perResource: recorded.perResource,
     previous: addEntries(recorded.previous, notebooks.entries.get(previous.label) ?? []),
     notes,
   });
@@ -111,71 +100,44 @@ function addEntries(totals: ReadonlyMap<SavingsAction, number>, entries: readonl
 }
 
 /**
- * The month's and the month before's totals per action, read by the metric's fixed identity
- * (Savings by Job and Action), which GetMetricData answers for as long as CloudWatch keeps the data
- * (15 months at hourly resolution), however long ago the series last reported.
+ * The month's and the month before's savings, as the state table's ledger booked them (each saving
+ * once per resource and day): totals per action, and the month's figures per resource for the top
+ * actions. The `Savings` metric carries the same figures for the dashboard.
  */
-async function recordedTotals(
-  metrics: MetricsReader,
+async function bookedInLedger(
+  state: BotState,
   previous: Month,
   month: Month,
-): Promise<{ current: Map<SavingsAction, number>; previous: Map<SavingsAction, number> }> {
-  const identities: MetricIdentity[] = SAVINGS_ACTION_NAMES.map((action) => ({
-    namespace: METRICS_NAMESPACE,
-    metricName: 'Savings',
-    dimensions: [
-      { name: 'Job', value: SAVINGS_ACTIONS[action].job },
-      { name: 'Action', value: action },
-    ],
-  }));
-  const results = await metrics.readSeries(
-    identities.map((identity) => ({ ...identity, stat: 'Sum' })),
-    { start: previous.start, end: month.end, periodSeconds: 3600 },
-  );
+): Promise<{ current: Map<SavingsAction, number>; previous: Map<SavingsAction, number>; perResource: LedgerEntry[] }> {
+  const booked = await state.readLedger(previous.start, month.end);
   const current = new Map<SavingsAction, number>();
   const before = new Map<SavingsAction, number>();
-  SAVINGS_ACTION_NAMES.forEach((action, index) => {
-    const result = results[index];
-    if (result?.status !== 'read') throw new Error(`Savings for ${action} could not be read: ${result?.reason ?? 'no result'}`);
-    for (const point of result.points) {
-      const at = Date.parse(point.at);
-      const into =
-        at >= month.start.getTime() && at < month.end.getTime() ? current : at >= previous.start.getTime() && at < previous.end.getTime() ? before : undefined;
-      into?.set(action, (into.get(action) ?? 0) + point.value);
-    }
-  });
-  return { current, previous: before };
-}
-
-/**
- * The month's figures per resource, for the top actions: the series CloudWatch still lists (those
- * that reported in the last two weeks, ListMetrics), summed over the month.
- */
-async function recordedPerResource(metrics: MetricsReader, month: Month): Promise<{ entries: LedgerEntry[]; problem?: string | undefined }> {
-  try {
-    const listed = (await metrics.listMetrics(METRICS_NAMESPACE, 'Savings')).filter((metric) => metric.dimensions.some((d) => d.name === 'Resource'));
-    if (listed.length === 0) return { entries: [] };
-    const results = await metrics.readSeries(
-      listed.map((metric) => ({ ...metric, stat: 'Sum' })),
-      { start: month.start, end: month.end, periodSeconds: 3600 },
-    );
-    const entries = listed.flatMap((metric, index): LedgerEntry[] => {
-      const dims = new Map(metric.dimensions.map((d) => [d.name, d.value]));
-      const action = dims.get('Action') as SavingsAction | undefined;
-      const result = results[index];
-      if (!action || !(action in SAVINGS_ACTIONS) || result?.status !== 'read') return [];
-      const saved = result.points.reduce((sum, point) => sum + point.value, 0);
-      const { job, basis } = SAVINGS_ACTIONS[action];
-      return [{ job, action, region: dims.get('Region') ?? '?', resource: dims.get('Resource') ?? '?', saved, basis, how: HOW[action] }];
+  const byResource = new Map<string, LedgerEntry>();
+  for (const saving of booked) {
+    if (!(saving.action in SAVINGS_ACTIONS)) continue;
+    const action = saving.action as SavingsAction;
+    const inMonth = Date.parse(saving.bookedAt) >= month.start.getTime();
+    const totals = inMonth ? current : before;
+    totals.set(action, (totals.get(action) ?? 0) + saving.amount);
+    if (!inMonth) continue;
+    const key = `${action}|${saving.region}|${saving.resource}`;
+    const { job, basis } = SAVINGS_ACTIONS[action];
+    const known = byResource.get(key);
+    byResource.set(key, {
+      job,
+      action,
+      region: saving.region,
+      resource: saving.resource,
+      saved: (known?.saved ?? 0) + saving.amount,
+      basis,
+      how: HOW[action],
     });
-    return { entries };
-  } catch (error) {
-    return { entries: [], problem: describeFailure(error) };
   }
+  return { current, previous: before, perResource: [...byResource.values()] };
 }
 
 const HOW: Readonly<Record<SavingsAction, string>> = {
-  'weekend-scale-down': 'instances released x price x hours until the scheduled restore',
+  'weekend-scale-down': 'instances released x price x hours at zero',
   'idle-notebook-stop': 'price x hours stopped',
   'off-hours-stop': 'price x hours stopped',
   'idle-delete': 'cost per day when deleted x days gone',
