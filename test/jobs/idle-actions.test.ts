@@ -152,6 +152,35 @@ describe('Idle actions (ops-bot:idle-action)', () => {
     expect(next.report?.email).toContain('llm-host (us-east-1): held at 0 by the bot, but llm-a (2 copies) run again: not counted today');
   });
 
+  it('leaves the components of an endpoint tagged ops-bot:skip since the scale-to-zero at 0 on its restore, and says why', async () => {
+    // Prepare: held at 0 by the idle action, then its endpoint is tagged skip.
+    given(
+      new FakeAccount(
+        [
+          fakeEndpoint('llm-host', {
+            createdAt: daysAgo(30),
+            variants: [{ name: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, managedMin: 0 }],
+            components: [],
+            tags: { 'ops-bot:idle-action': 'scale-to-zero' },
+          }),
+        ],
+        [],
+        [fakeComponent('llm-a', { endpointName: 'llm-host', copies: 2, tags: {} })],
+      ),
+    );
+    await check();
+    (account.endpoints[0] as { tags?: Record<string, string> }).tags = { 'ops-bot:idle-action': 'scale-to-zero', 'ops-bot:skip': 'true' };
+    const writesBefore = account.calls.filter((call) => call.operation === 'UpdateInferenceComponentRuntimeConfig').length;
+
+    // Act
+    const restored = await undo({ action: 'restore', endpoint: 'llm-host' });
+
+    // Assess
+    expect(account.components[0]?.copies).toBe(0);
+    expect(account.calls.filter((call) => call.operation === 'UpdateInferenceComponentRuntimeConfig')).toHaveLength(writesBefore);
+    expect(restored.report?.email).toContain('tagged ops-bot:skip while scaled down');
+  });
+
   it("scales an opted-in endpoint's components to 0 with their state saved and held from the weekly restore, and its restore brings back exactly what ran", async () => {
     // Prepare: managed instance scaling down to 0 instances, so the instance cost really stops.
     given(

@@ -295,8 +295,15 @@ function instanceCostAfterZero(variants: readonly HostedVariant[], endpoint: Idl
 /** The endpoint's components as the weekend rules read them: live copies and bounds, owner's tags, verified state. */
 async function readComponents(region: string, endpointName: string, access: ActionAccess, state: BotState): Promise<ComponentSnapshot[]> {
   const listed = (await access.endpoints.listInferenceComponents()).filter((component) => component.endpointName === endpointName);
-  const bounds = await access.scaling.readBounds(listed.map((component) => component.name));
-  return Promise.all(listed.map((listing) => readComponentSnapshot(region, listing, access.components, state, { autoscaling: bounds.get(listing.name) })));
+  // The endpoint's own tags, read now: ops-bot:skip on it covers every component it hosts.
+  const [bounds, endpointTags] = await Promise.all([
+    access.scaling.readBounds(listed.map((component) => component.name)),
+    listed.length > 0 ? access.lifecycle.arnOf(endpointName).then((arn) => access.lifecycle.readTags(arn)) : Promise.resolve({}),
+  ]);
+  const endpointSkipped = isSkipped(endpointTags);
+  return Promise.all(
+    listed.map((listing) => readComponentSnapshot(region, listing, access.components, state, { autoscaling: bounds.get(listing.name), endpointSkipped })),
+  );
 }
 
 /** Seconds between checks of a component that is Updating before a refused change is tried again. */
@@ -328,6 +335,11 @@ async function restoreEndpoint(region: string, name: string, deps: ActionDeps, n
   const failed = outcomes.filter((outcome) => outcome.result === 'failed');
   const unverified = outcomes.filter((outcome) => outcome.unverified !== undefined);
   const restored = outcomes.filter((outcome) => outcome.disposition === 'restore').map((outcome) => `${outcome.name} ${outcome.copiesAfter}`);
+  // The owner wins: a component (or its endpoint) tagged ops-bot:skip since stays as it is, with its way back kept.
+  const skipped = outcomes.filter((outcome) => outcome.disposition === 'skipped' && outcome.detail !== undefined);
+  if (skipped.length > 0 && restored.length === 0) {
+    return { ...base, result: 'failed', detail: 'left as it is', error: skipped.map((outcome) => `${outcome.name}: ${outcome.detail}`).join('; ') };
+  }
   if (failed.length > 0)
     return { ...base, result: 'failed', detail: 'saved state kept for the failed components', error: failed.map((o) => `${o.name}: ${o.error}`).join('; ') };
   if (unverified.length > 0) {
