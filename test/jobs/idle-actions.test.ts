@@ -10,7 +10,7 @@ import { runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
 import { idleEndpointsEventParser } from '@ops-bot/shared/lambda/events';
 import { createIdleEndpointsClients, liveIdleEndpointsDeps } from '@ops-bot/shared/live/idle-endpoints';
 import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/shared/live/weekend-scaling';
-import { FakeAccount, FakeAwsError, fakeComponent, fakeEndpoint, MUTATING, variantSeries, STATE_KEY_ARN } from '../../fakes/account.ts';
+import { FakeAccount, FakeAwsError, fakeComponent, fakeEndpoint, MUTATING, variantSeries, STATE_KEY_ARN, type FakeComponent } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 import { recordMetrics, type RecordedMetrics } from '../support/metrics.ts';
 import { useStateTable } from '../support/state-table.ts';
@@ -28,6 +28,22 @@ const env = {
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * 24 * 3_600_000);
 const OWNER_TAGS = { team: 'ml-platform', 'cost-center': 'CC-42', 'ops-bot:idle-action': 'delete' };
+
+/** An idle endpoint opted in to scale-to-zero, whose instances are released at 0 (managed instance scaling down to 0), hosting `components`. */
+function llmHost(components: FakeComponent[]): FakeAccount {
+  return new FakeAccount(
+    [
+      fakeEndpoint('llm-host', {
+        createdAt: daysAgo(30),
+        variants: [{ name: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, managedMin: 0 }],
+        components: [],
+        tags: { 'ops-bot:idle-action': 'scale-to-zero' },
+      }),
+    ],
+    [],
+    components,
+  );
+}
 
 describe('Idle actions (ops-bot:idle-action)', () => {
   let account: FakeAccount;
@@ -122,20 +138,7 @@ describe('Idle actions (ops-bot:idle-action)', () => {
 
   it('books a hold only while its components are at 0: an owner who brings one back stops the count', async () => {
     // Prepare: the idle action holds llm-host at 0 (managed instance scaling down to 0 instances).
-    given(
-      new FakeAccount(
-        [
-          fakeEndpoint('llm-host', {
-            createdAt: daysAgo(30),
-            variants: [{ name: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, managedMin: 0 }],
-            components: [],
-            tags: { 'ops-bot:idle-action': 'scale-to-zero' },
-          }),
-        ],
-        [],
-        [fakeComponent('llm-a', { endpointName: 'llm-host', copies: 2, tags: {} })],
-      ),
-    );
+    given(llmHost([fakeComponent('llm-a', { endpointName: 'llm-host', copies: 2, tags: {} })]));
     await check();
     const held = await check({}, new Date(NOW.getTime() + 24 * 3_600_000));
     const heldSavings = metrics.points.filter((point) => point.name === 'Savings' && point.dimensions.Resource === 'llm-host');
@@ -154,20 +157,7 @@ describe('Idle actions (ops-bot:idle-action)', () => {
 
   it('leaves the components of an endpoint tagged ops-bot:skip since the scale-to-zero at 0 on its restore, and says why', async () => {
     // Prepare: held at 0 by the idle action, then its endpoint is tagged skip.
-    given(
-      new FakeAccount(
-        [
-          fakeEndpoint('llm-host', {
-            createdAt: daysAgo(30),
-            variants: [{ name: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, managedMin: 0 }],
-            components: [],
-            tags: { 'ops-bot:idle-action': 'scale-to-zero' },
-          }),
-        ],
-        [],
-        [fakeComponent('llm-a', { endpointName: 'llm-host', copies: 2, tags: {} })],
-      ),
-    );
+    given(llmHost([fakeComponent('llm-a', { endpointName: 'llm-host', copies: 2, tags: {} })]));
     await check();
     (account.endpoints[0] as { tags?: Record<string, string> }).tags = { 'ops-bot:idle-action': 'scale-to-zero', 'ops-bot:skip': 'true' };
     const writesBefore = account.calls.filter((call) => call.operation === 'UpdateInferenceComponentRuntimeConfig').length;
@@ -184,21 +174,10 @@ describe('Idle actions (ops-bot:idle-action)', () => {
   it("scales an opted-in endpoint's components to 0 with their state saved and held from the weekly restore, and its restore brings back exactly what ran", async () => {
     // Prepare: managed instance scaling down to 0 instances, so the instance cost really stops.
     given(
-      new FakeAccount(
-        [
-          fakeEndpoint('llm-host', {
-            createdAt: daysAgo(30),
-            variants: [{ name: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, managedMin: 0 }],
-            components: [],
-            tags: { 'ops-bot:idle-action': 'scale-to-zero' },
-          }),
-        ],
-        [],
-        [
-          fakeComponent('llm-a', { endpointName: 'llm-host', copies: 2, tags: {}, autoscaling: { min: 1, max: 4 } }),
-          fakeComponent('llm-b', { endpointName: 'llm-host', copies: 1, tags: {} }),
-        ],
-      ),
+      llmHost([
+        fakeComponent('llm-a', { endpointName: 'llm-host', copies: 2, tags: {}, autoscaling: { min: 1, max: 4 } }),
+        fakeComponent('llm-b', { endpointName: 'llm-host', copies: 1, tags: {} }),
+      ]),
     );
     const owner = structuredClone(account.components.map(({ name, copies, autoscaling }) => ({ name, copies, autoscaling })));
 

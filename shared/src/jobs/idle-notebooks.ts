@@ -277,16 +277,7 @@ async function idleCheck(
         // What and why goes into the state table first (and its mirror onto the instance, for
         // anyone who finds it stopped): the ledger counts it.
         await deps.state.write({ arn: snapshot.arn, createdAt: snapshot.createdAt }, NOTEBOOK_STATE, { [TAGS.lastAction]: lastActionTag(verdict, now) });
-        await deps.state.act(
-          {
-            ...notebookJournal(snapshot, region),
-            action: 'stop',
-            before: 'InService',
-            after: 'Stopped',
-            undo: 'start it again (console or StartNotebookInstance)',
-          },
-          () => access.stop(snapshot.name),
-        );
+        await stopJournaled(snapshot, 'stop', 'start it again (console or StartNotebookInstance)', access, deps.state);
         return { ...outcome, result: 'done', realized };
       } catch (error) {
         deps.logger.error('Stopping a notebook failed', { notebook: snapshot.name, region, reason: describeFailure(error) });
@@ -311,8 +302,19 @@ async function idleCheck(
 }
 
 /** A notebook as the journal names it. */
-function notebookJournal(notebook: { readonly name: string; readonly arn: string }, _region: string) {
+function notebookJournal(notebook: { readonly name: string; readonly arn: string }) {
   return { name: notebook.name, arn: notebook.arn, kind: 'notebook-instance' as const };
+}
+
+/** StopNotebookInstance, journaled: what and how to undo it first, then the outcome. */
+function stopJournaled(
+  notebook: { readonly name: string; readonly arn: string },
+  action: string,
+  undo: string,
+  access: NotebookAccess,
+  state: BotState,
+): Promise<void> {
+  return state.act({ ...notebookJournal(notebook), action, before: 'InService', after: 'Stopped', undo }, () => access.stop(notebook.name));
 }
 
 /**
@@ -359,16 +361,7 @@ async function offHoursStop(
           [TAGS.offHoursStopped]: 'true',
           [TAGS.lastAction]: `stopped: off hours at ${now.toISOString().slice(0, 16)}Z`,
         });
-        await deps.state.act(
-          {
-            ...notebookJournal(notebook, region),
-            action: 'stop for off hours',
-            before: 'InService',
-            after: 'Stopped',
-            undo: 'the morning start, or start it (console or StartNotebookInstance)',
-          },
-          () => access.stop(notebook.name),
-        );
+        await stopJournaled(notebook, 'stop for off hours', 'the morning start, or start it (console or StartNotebookInstance)', access, deps.state);
         return { ...base, verdict: 'stop', detail: 'off hours', result: 'done', realized };
       } catch (error) {
         deps.logger.error('Off-hours stop failed', { notebook: notebook.name, region, reason: describeFailure(error) });
@@ -434,7 +427,7 @@ async function morningStart(
       if (dryRun) return { ...base, result: 'planned' };
       try {
         // Started first, the tag cleared after: a failed start keeps the tag and is tried next morning.
-        await deps.state.act({ ...notebookJournal(notebook, region), action: 'start in the morning', before: 'Stopped', after: 'InService' }, () =>
+        await deps.state.act({ ...notebookJournal(notebook), action: 'start in the morning', before: 'Stopped', after: 'InService' }, () =>
           access.start(notebook.name),
         );
         const lastAction = state.values[TAGS.lastAction];
