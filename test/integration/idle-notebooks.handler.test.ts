@@ -212,7 +212,28 @@ describe.skipIf(JUPYTER_MISSING)('Integration: idle-notebooks handler on real Ju
     expect(sageMaker).not.toHaveReceivedCommand(StopNotebookInstanceCommand);
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
     expect(result.notebooks.find((nb) => nb.name === 'idle-nb')?.result).toBe('planned');
-    expect(result.report?.subject).toMatch(/^DRY RUN SageMaker notebooks: stopped 1 notebook/);
+    // Nothing was done: never the past tense.
+    expect(result.report?.subject).toMatch(/^DRY RUN SageMaker notebooks: would stop 1 notebook/);
+  });
+
+  it('in report-only mode the 15-minute check publishes nothing about an idle notebook; the daily audit says once that it would stop it', async () => {
+    // Prepare
+    sageMaker.on(ListAppsCommand).resolves({ Apps: [] });
+    sageMaker.on(ListDomainsCommand).resolves({ Domains: [] });
+
+    // Act: four 15-minute checks, then the daily audit.
+    for (let check = 0; check < 4; check++) await (await loadIdleNotebooks({ REPORT_ONLY: 'true' }))({}, lambdaContext('idle-notebooks'));
+    const published = sns.commandCalls(PublishCommand).length;
+    const audit = await (await loadIdleNotebooks({ REPORT_ONLY: 'true' }))({ action: 'studio-audit' }, lambdaContext('idle-notebooks'));
+
+    // Assess
+    expect(published).toBe(0);
+    expect(sageMaker).not.toHaveReceivedCommand(StopNotebookInstanceCommand);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(audit.report?.subject).toMatch(/^REPORT-ONLY SageMaker notebooks: 1 would be stopped; 4 notebooks and 0 Studio apps running/);
+    expect(audit.report?.email).toContain('WOULD STOP (the 15-minute check stops these once the job acts; it does not repeat this list)');
+    expect(audit.report?.email).toMatch(/ {2}idle-nb \(us-east-1, ml\.t3\.xlarge\): idle \d+ min/);
+    expect((await stateTable.items()).filter((item) => item.pk?.S !== 'meta')).toEqual([]);
   });
 
   it('keeps presigned URLs, tokens and cookies out of logs, reports and the result', async () => {

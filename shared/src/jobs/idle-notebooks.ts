@@ -90,13 +90,16 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
   const report = renderNotebookReport({
     action: event.action,
     dryRun: event.dryRun,
+    changesNothing: acting.dryRun,
     evaluatedAt: now.toISOString(),
     outcomes: notebooks,
     studio,
     failures,
     priceSource: [...new Set(regions.map((region) => region.priceSource))].join('; ') || NOTEBOOK_PRICE_SOURCE,
   });
-  const acted = notebooks.some((outcome) => outcome.result !== 'none');
+  // What was done, or failed, is news; what a report-only check would do is not, every 15 minutes:
+  // the daily audit says it once.
+  const acted = notebooks.some((outcome) => outcome.result === 'done' || outcome.result === 'failed');
   const stopped = notebooks.filter((outcome) => outcome.result === 'done' && event.action !== 'morning-start').length;
   const ended = await finishRun(deps, {
     state: deps.state,
@@ -158,39 +161,37 @@ async function runRegion(region: string, event: NotebookEvent, jobDeps: IdleNote
 
   let outcomes: NotebookOutcome[];
   switch (event.action) {
-    case 'idle-check': {
-      // One paged GetResources call per 100 skip-tagged notebooks instead of a ListTags per notebook.
-      // It is eventually consistent, so the notebooks about to be stopped read their own tags first.
-      let skipTagged = new Map<string, Tags>();
-      try {
-        skipTagged = await access.tags.findTagged('sagemaker:notebook-instance', TAGS.skip);
-      } catch (error) {
-        failures.push({
-          region,
-          stage: 'GetResources (ops-bot:skip tags)',
-          reason: `${describeFailure(error)}; each notebook's own tags are read before it is stopped`,
-        });
-      }
-      outcomes = await idleCheck(region, listed, skipTagged, access.notebooks, deps, now, event.dryRun);
+    case 'idle-check':
+      outcomes = await idleCheck(region, listed, await skipTaggedNotebooks(region, access, failures), access.notebooks, deps, now, event.dryRun);
       break;
-    }
     case 'off-hours-stop':
       outcomes = await offHoursStop(region, listed, access.notebooks, deps, now, event.dryRun);
       break;
     case 'morning-start':
       outcomes = await morningStart(region, listed, access.notebooks, deps, event.dryRun);
       break;
-    case 'studio-audit':
-      outcomes = listed.map((notebook) => ({
-        region,
-        name: notebook.name,
-        instanceType: notebook.instanceType,
-        verdict: 'running',
-        detail: 'InService',
-        costPerDay: costPerDay(prices, region, notebook.instanceType),
-        result: 'none' as const,
-      }));
+    case 'studio-audit': {
+      // A run that changes nothing (report-only) says here, once a day, which notebooks the
+      // 15-minute check would stop: those runs stay quiet about it.
+      const wouldStop = event.dryRun
+        ? (await idleCheck(region, listed, await skipTaggedNotebooks(region, access, failures), access.notebooks, deps, now, true)).filter(
+            (outcome) => outcome.result === 'planned',
+          )
+        : [];
+      outcomes = listed.map(
+        (notebook) =>
+          wouldStop.find((outcome) => outcome.name === notebook.name) ?? {
+            region,
+            name: notebook.name,
+            instanceType: notebook.instanceType,
+            verdict: 'running',
+            detail: 'InService',
+            costPerDay: costPerDay(prices, region, notebook.instanceType),
+            result: 'none' as const,
+          },
+      );
       break;
+    }
   }
 
   if (event.action !== 'studio-audit') return { ...priced(), outcomes };
@@ -201,6 +202,23 @@ async function runRegion(region: string, event: NotebookEvent, jobDeps: IdleNote
   } catch (error) {
     failures.push({ region, stage: 'Studio (ListApps / ListDomains)', reason: describeFailure(error) });
     return { ...priced(), outcomes };
+  }
+}
+
+/**
+ * The notebooks tagged ops-bot:skip: one paged GetResources call per 100 instead of a ListTags per
+ * notebook. It is eventually consistent, so a notebook about to be stopped reads its own tags first.
+ */
+async function skipTaggedNotebooks(region: string, access: NotebookRegionAccess, failures: RunFailure[]): Promise<Map<string, Tags>> {
+  try {
+    return await access.tags.findTagged('sagemaker:notebook-instance', TAGS.skip);
+  } catch (error) {
+    failures.push({
+      region,
+      stage: 'GetResources (ops-bot:skip tags)',
+      reason: `${describeFailure(error)}; each notebook's own tags are read before it is stopped`,
+    });
+    return new Map();
   }
 }
 

@@ -19,6 +19,8 @@ const LEVEL_TEXT: Readonly<Record<IdleCoverage['level'], string>> = {
 interface NotebookReportInput {
   readonly action: string;
   readonly dryRun: boolean;
+  /** A dry or report-only run: what it lists would be done, and its texts say so ("would stop"). */
+  readonly changesNothing?: boolean | undefined;
   readonly evaluatedAt: string;
   readonly outcomes: readonly NotebookOutcome[];
   readonly studio?: StudioAudit;
@@ -45,7 +47,17 @@ function renderEmail(input: NotebookReportInput, shown: number): string {
     '',
   ];
   if (acted.length > 0) {
-    lines.push(input.action === 'morning-start' ? 'STARTED (stopped by the bot last evening)' : 'STOPPED');
+    const would = acted.every((outcome) => outcome.result === 'planned');
+    const starting = input.action === 'morning-start';
+    lines.push(
+      starting
+        ? `${would ? 'WOULD START' : 'STARTED'} (stopped by the bot last evening)`
+        : would
+          ? input.action === 'studio-audit'
+            ? 'WOULD STOP (the 15-minute check stops these once the job acts; it does not repeat this list)'
+            : 'WOULD STOP'
+          : 'STOPPED',
+    );
     for (const outcome of acted.slice(0, shown)) {
       const state = outcome.result === 'failed' ? `FAILED: ${outcome.error}` : outcome.result === 'planned' ? 'would be done' : 'done';
       lines.push(`  ${outcome.name} (${outcome.region}, ${outcome.instanceType}): ${outcome.detail}; ${cost(outcome.costPerDay)}; ${state}`);
@@ -100,13 +112,17 @@ function renderNotebookReport(input: NotebookReportInput): RenderedReport {
   const dry = input.dryRun ? 'DRY RUN ' : '';
   const tail = `${failed > 0 ? `, ${failed} failed` : ''}${unknown > 0 ? `, ${unknown} unreadable` : ''}`;
   let headline: string;
+  // Nothing done yet (a dry or report-only run) is never written in the past tense.
+  const would = input.changesNothing === true || (acted.length > 0 && acted.every((outcome) => outcome.result === 'planned'));
   if (input.action === 'studio-audit') {
     const apps = input.studio?.apps.length ?? 0;
-    headline = `${plural(input.outcomes.length, 'notebook')} and ${plural(apps, 'Studio app')} running (${usdShort(saved + (input.studio?.totalCostPerDay ?? 0))}/day), idle shutdown off in ${input.studio?.gaps.length ?? 0} places`;
+    // First, so that the 100-character subject never cuts it off.
+    const wouldStop = acted.length > 0 ? `${acted.length} would be stopped; ` : '';
+    headline = `${wouldStop}${plural(input.outcomes.length, 'notebook')} and ${plural(apps, 'Studio app')} running (${usdShort(saved + (input.studio?.totalCostPerDay ?? 0))}/day), idle shutdown off in ${input.studio?.gaps.length ?? 0} places`;
   } else if (input.action === 'morning-start') {
-    headline = `started ${plural(acted.length, 'notebook')}${tail}`;
+    headline = `${would ? 'would start' : 'started'} ${plural(acted.length, 'notebook')}${tail}`;
   } else {
-    headline = `stopped ${plural(acted.length, 'notebook')}${saved > 0 ? ` saving ${usdShort(saved)}/day` : ''}${tail}`;
+    headline = `${would ? 'would stop' : 'stopped'} ${plural(acted.length, 'notebook')}${saved > 0 ? ` saving ${usdShort(saved)}/day` : ''}${tail}`;
   }
   const subject = subjectLine(`${dry}SageMaker notebooks: ${headline}`);
   const sms = fitSms([`${dry}SageMaker notebooks: ${headline}. Details by email.`, `${dry}SageMaker notebooks: ${headline}.`]);
