@@ -5,7 +5,15 @@
  */
 import { Annotations, App, Validations, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { exitOnConfigProblems, parseDeployConfig, readDeployConfig, type DeployConfig } from './deploy-config.ts';
+import {
+  DEFAULT_CONFIG_FILE,
+  defaultsLine,
+  exitOnConfigProblems,
+  jobModeLines,
+  parseDeployConfig,
+  readDeployConfig,
+  type DeployConfig,
+} from './deploy-config.ts';
 import { OpsBotStack } from './ops-bot-stack.ts';
 import { chatReminder } from './chat.ts';
 
@@ -42,6 +50,10 @@ function buildApp(
 if (import.meta.url === `file://${process.argv[1]}`) {
   const app = new App();
   exitOnConfigProblems(() => buildApp(app, new URL('../dist', import.meta.url).pathname));
+  // What is about to be deployed, on stderr (the template goes to stdout): the defaults, and each job's mode.
+  const config = readDeployConfig({ contextValue: undefined, ...(process.env.OPS_BOT_CONFIG ? { file: process.env.OPS_BOT_CONFIG } : {}) });
+  if (config.source === 'defaults') console.error(defaultsLine(process.env.OPS_BOT_CONFIG ?? DEFAULT_CONFIG_FILE));
+  for (const line of jobModeLines(config)) console.error(line);
   const reminder = chatReminder(app);
   if (reminder) console.error(reminder);
   app.synth();

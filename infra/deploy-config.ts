@@ -20,6 +20,8 @@ interface WeeklyTime extends DailyTime {
 }
 
 interface DeployConfig {
+  /** `defaults`: there is no config file, so every job is report-only until one says otherwise. */
+  readonly source?: 'file' | 'defaults';
   /** IANA time zone every schedule is read in, e.g. Europe/Berlin. Scheduler handles DST. */
   readonly timezone: string;
   readonly emails: readonly string[];
@@ -227,14 +229,50 @@ function readDeployConfig(options: { contextValue: unknown; file?: string; cwd?:
     );
   }
   const path = resolve(options.cwd ?? process.cwd(), options.file ?? DEFAULT_CONFIG_FILE);
-  if (!existsSync(path)) return parseDeployConfig({});
+  // No file: the safe defaults. Nothing acts until a config file says so.
+  if (!existsSync(path)) return { ...parseDeployConfig({ reportOnly: true }), source: 'defaults' };
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new DeployConfigError('', `${path} is not valid JSON: ${(error as Error).message}`);
   }
-  return parseDeployConfig(raw);
+  return { ...parseDeployConfig(raw), source: 'file' };
+}
+
+/** One line per job for synth: whether it acts or only reports (and then holds no write permission). */
+function jobModeLines(config: DeployConfig): string[] {
+  return JOB_NAMES.map((job) => `${job}: ${isReportOnly(config, job) ? 'report-only (its role holds no write permission)' : 'acting'}`);
+}
+
+/** The one line that says a deployment runs on the defaults: report-only, and how to act. */
+function defaultsLine(file: string): string {
+  return `no ${file}: the defaults, every job report-only (nothing is changed); copy ops-bot.config.example.json to ${file}, and set "reportOnly" to false or to the jobs that stay report-only, to act`;
+}
+
+/**
+ * Settings that are numbers in the file: a number written as a string ("24") or a fraction where a
+ * whole number is meant is refused, naming the value as written.
+ */
+const WHOLE_NUMBER_KEYS = [
+  'endpointIdleHours',
+  'endpointIdleActionDays',
+  'notebookIdleMinutes',
+  'notebookMaxRunningHours',
+  'maxScaleDownDays',
+  'costPeriodDays',
+] as const;
+
+function numberProblems(raw: Record<string, unknown>): Array<{ key: string; problem: DeployConfigError }> {
+  return WHOLE_NUMBER_KEYS.flatMap((key) => {
+    const value = raw[key];
+    const refuse = (problem: string) => [{ key, problem: new DeployConfigError(key, problem) }];
+    if (value === undefined) return [];
+    if (typeof value === 'string') return refuse(`must be a number, written without quotes, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'number') return refuse(`must be a number, got ${JSON.stringify(value)}`);
+    if (!Number.isInteger(value)) return refuse(`must be a whole number, got ${value}`);
+    return [];
+  });
 }
 
 function isValidTimeZone(name: string): boolean {
@@ -304,6 +342,8 @@ type ChatConfig =
   | { readonly teams: { readonly teamId: string; readonly channelId: string; readonly tenantId: string } };
 
 const SLACK_ID = /^[0-9A-Z]{1,255}$/;
+/** A Slack workspace (team) ID starts with T (Slack API, "team_id"); the rest as any Slack ID. */
+const SLACK_WORKSPACE_ID = /^T[0-9A-Z]{1,254}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function chat(raw: unknown): ChatConfig {
@@ -317,7 +357,7 @@ function chat(raw: unknown): ChatConfig {
     return got;
   };
   if (kinds[0] === 'slack')
-    return { slack: { workspaceId: text('workspaceId', SLACK_ID, '"T0123ABCD"'), channelId: text('channelId', SLACK_ID, '"C0123ABCD"') } };
+    return { slack: { workspaceId: text('workspaceId', SLACK_WORKSPACE_ID, '"T0123ABCD"'), channelId: text('channelId', SLACK_ID, '"C0123ABCD"') } };
   return {
     teams: {
       teamId: text('teamId', UUID, 'a UUID'),
@@ -419,13 +459,18 @@ function parseDeployConfig(context: unknown): DeployConfig {
     return days as number;
   }, DEFAULT_LOG_RETENTION_DAYS);
 
+  const numbers = numberProblems(raw);
+  for (const { problem } of numbers) problems.add(problem);
+  // A refused number is named once, here: it does not go on to the jobs' own checks.
+  const wholeNumber = (key: (typeof WHOLE_NUMBER_KEYS)[number]) =>
+    numbers.some((refused) => refused.key === key) ? undefined : (raw[key] as number | undefined);
   const config: DeployConfig = {
     timezone,
     emails,
     smsNumbers,
     regions: raw.regions !== undefined ? check(() => regionList(raw), undefined) : undefined,
-    endpointIdleHours: raw.endpointIdleHours as number | undefined,
-    endpointIdleActionDays: raw.endpointIdleActionDays as number | undefined,
+    endpointIdleHours: wholeNumber('endpointIdleHours'),
+    endpointIdleActionDays: wholeNumber('endpointIdleActionDays'),
     priceOverrides: raw.priceOverrides as Record<string, number> | undefined,
     schedules: {
       idleEndpoints: daily('idleEndpoints'),
@@ -436,13 +481,13 @@ function parseDeployConfig(context: unknown): DeployConfig {
       savingsReport: daily('savingsReport'),
     },
     notebookOffHours: raw.notebookOffHours !== undefined ? check(() => offHours(raw.notebookOffHours), undefined) : undefined,
-    notebookIdleMinutes: raw.notebookIdleMinutes as number | undefined,
-    notebookMaxRunningHours: raw.notebookMaxRunningHours as number | undefined,
+    notebookIdleMinutes: wholeNumber('notebookIdleMinutes'),
+    notebookMaxRunningHours: wholeNumber('notebookMaxRunningHours'),
     logRetentionDays,
     weekendScope: (raw.weekendScope ?? 'tagged') as 'tagged' | 'all',
     holidays: check(() => stringList(raw, 'holidays'), []),
-    maxScaleDownDays: raw.maxScaleDownDays as number | undefined,
-    costPeriodDays: raw.costPeriodDays as number | undefined,
+    maxScaleDownDays: wholeNumber('maxScaleDownDays'),
+    costPeriodDays: wholeNumber('costPeriodDays'),
     stackSets: raw.stackSets !== undefined ? check(() => stackSets(raw.stackSets), undefined) : undefined,
     centralTopicArn: raw.centralTopicArn !== undefined ? check(() => centralTopic(raw.centralTopicArn), undefined) : undefined,
     chat: raw.chat !== undefined ? check(() => chat(raw.chat), undefined) : undefined,
@@ -550,5 +595,16 @@ function exitOnConfigProblems<T>(build: () => T): T {
   }
 }
 
-export { exitOnConfigProblems, parseDeployConfig, readDeployConfig, jobEnvironment, isReportOnly, DeployConfigError, DEFAULT_SCHEDULES, DEFAULT_CONFIG_FILE };
+export {
+  defaultsLine,
+  jobModeLines,
+  exitOnConfigProblems,
+  parseDeployConfig,
+  readDeployConfig,
+  jobEnvironment,
+  isReportOnly,
+  DeployConfigError,
+  DEFAULT_SCHEDULES,
+  DEFAULT_CONFIG_FILE,
+};
 export type { DeployConfig, DailyTime, WeeklyTime, StackSetsConfig, ChatConfig };

@@ -3,7 +3,7 @@
  * without AWS, credentials or a build. Every problem is printed at once, one line each, naming the
  * key as written in the file; exit 1 when there is any.
  */
-import { DEFAULT_CONFIG_FILE, DeployConfigError, isReportOnly, readDeployConfig, type DeployConfig } from '../infra/deploy-config.ts';
+import { DEFAULT_CONFIG_FILE, DeployConfigError, defaultsLine, isReportOnly, readDeployConfig, type DeployConfig } from '../infra/deploy-config.ts';
 import { JOB_NAMES } from '@ops-bot/shared/config';
 
 const HELP = `Usage: npm run -s check-config [-- FILE]
@@ -16,6 +16,7 @@ Exit 0 when the file is good (one line says what it sets up), 1 when it is not.
 
 /** One line: what a good config sets up, so "OK" also says what OK means. */
 function summarize(file: string, config: DeployConfig): string {
+  if (config.source === 'defaults') return defaultsLine(file);
   const reportOnly = JOB_NAMES.filter((job) => isReportOnly(config, job));
   const parts = [
     `timezone ${config.timezone}`,

@@ -83,6 +83,13 @@ describe('Chat: StackSets', () => {
       ConfigurationName: { 'Fn::Join': ['', ['ops-bot-', { Ref: 'AWS::Region' }, '-SageMakerOpsBotStackSet']] },
     });
     expect(violations).toEqual([]);
+    // The example starts every member report-only: the organization path acts only once it says so.
+    expect(stackSetsExample.reportOnly).toBe(true);
+    const functions = Object.values(member).filter((resource) => resource.Type === 'AWS::Lambda::Function');
+    expect(functions.length).toBe(5);
+    expect(
+      functions.every((fn) => (fn.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables.REPORT_ONLY === 'true'),
+    ).toBe(true);
   });
 
   it('refuses chat in members, in one line that says why and what to set instead', () => {

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseDeployConfig, readDeployConfig, type DeployConfigError } from '../../infra/deploy-config.ts';
+import { defaultsLine, isReportOnly, jobModeLines, parseDeployConfig, readDeployConfig, type DeployConfigError } from '../../infra/deploy-config.ts';
+import { JOB_NAMES } from '@ops-bot/shared/config';
 
 describe('Function: parseDeployConfig', () => {
   it('fills in the defaults', () => {
@@ -128,8 +129,38 @@ describe('Function: readDeployConfig', () => {
     expect(config).toMatchObject({ timezone: 'Europe/Berlin', emails: ['ml-admins@example.com'] });
   });
 
-  it('uses the defaults when there is no file', () => {
-    expect(readDeployConfig({ contextValue: undefined, cwd: join(dir, 'nowhere') }).timezone).toBe('UTC');
+  it('uses the safe defaults when there is no file: every job report-only, and says so in one line', () => {
+    // Act
+    const config = readDeployConfig({ contextValue: undefined, cwd: join(dir, 'nowhere') });
+
+    // Assess
+    expect(config).toMatchObject({ timezone: 'UTC', reportOnly: true, source: 'defaults' });
+    expect(JOB_NAMES.every((job) => isReportOnly(config, job))).toBe(true);
+    expect(jobModeLines(config)).toEqual(JOB_NAMES.map((job) => `${job}: report-only (its role holds no write permission)`));
+    expect(defaultsLine('ops-bot.config.json')).toMatch(/^no ops-bot\.config\.json: the defaults, every job report-only/);
+  });
+
+  it('refuses numbers written as strings, fractions where a whole number is meant, and a Slack workspace without its T, naming each value as written', () => {
+    // Act
+    const problems = (() => {
+      try {
+        parseDeployConfig({
+          endpointIdleHours: '24',
+          notebookIdleMinutes: 24.5,
+          chat: { slack: { workspaceId: '0123ABCD', channelId: 'C0123ABCD' } },
+        });
+        return [];
+      } catch (error) {
+        return (error as DeployConfigError).problems;
+      }
+    })();
+
+    // Assess: each once, as written.
+    expect(problems).toEqual([
+      'endpointIdleHours must be a number, written without quotes, got "24"',
+      'notebookIdleMinutes must be a whole number, got 24.5',
+      'chat.slack.workspaceId must look like "T0123ABCD", got "0123ABCD"',
+    ]);
   });
 
   it('refuses a config given as -c context, which the next deploy without -c would drop', () => {
