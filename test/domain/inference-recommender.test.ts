@@ -37,6 +37,16 @@ describe('Domain: readRecommendationJob', () => {
     ]);
   });
 
+  it('does not cite a cost of $0.00/h or a latency of 0 ms: no real endpoint has them', () => {
+    // Act
+    const read = readRecommendationJob(job([{ instanceType: 'ml.m5.xlarge', instanceCount: 1, costPerHour: 0, modelLatencyMs: 0 }]));
+
+    // Assess
+    expect(read?.recommendations).toEqual([
+      { configuration: { kind: 'instances', instanceType: 'ml.m5.xlarge', instanceCount: 1 }, costPerHour: undefined, modelLatencyMs: undefined },
+    ]);
+  });
+
   it('cites nothing from a job with a name the API would refuse, no completion time, or nothing readable', () => {
     const fine = [{ instanceType: 'ml.m5.xlarge', instanceCount: 1 }];
     expect(readRecommendationJob(job(fine, { jobName: 'ranker job <b>' }))).toBeUndefined();

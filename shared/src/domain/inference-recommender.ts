@@ -53,6 +53,8 @@ const SERVERLESS_MEMORY_MB = { min: 1_024, max: 6_144 };
 const MAX_RECOMMENDATIONS = 50;
 
 const within = (value: number | undefined, min: number, max: number) => value !== undefined && Number.isFinite(value) && value >= min && value <= max;
+/** A cost or a latency of 0 is no real endpoint's either (a job that failed to measure): not cited. */
+const positiveWithin = (value: number | undefined, max: number) => within(value, 0, max) && (value as number) > 0;
 
 function readRecommendation(raw: RawRecommendation): Recommendation | undefined {
   let configuration: Configuration;
@@ -67,8 +69,8 @@ function readRecommendation(raw: RawRecommendation): Recommendation | undefined 
   }
   return {
     configuration,
-    costPerHour: within(raw.costPerHour, 0, MAX_COST_PER_HOUR) ? raw.costPerHour : undefined,
-    modelLatencyMs: within(raw.modelLatencyMs, 0, MAX_LATENCY_MS) ? raw.modelLatencyMs : undefined,
+    costPerHour: positiveWithin(raw.costPerHour, MAX_COST_PER_HOUR) ? raw.costPerHour : undefined,
+    modelLatencyMs: positiveWithin(raw.modelLatencyMs, MAX_LATENCY_MS) ? raw.modelLatencyMs : undefined,
   };
 }
 
