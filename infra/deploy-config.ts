@@ -44,6 +44,8 @@ interface DeployConfig {
   /** Optional: stop every notebook in the evening and start those again in the morning, on weekDays. */
   readonly notebookOffHours?: { readonly stop: DailyTime; readonly start: DailyTime; readonly weekDays: string };
   readonly notebookIdleMinutes?: number;
+  /** false: the notebook job never opens a notebook's Jupyter (no CreatePresignedNotebookInstanceUrl), reads no idleness and stops none. */
+  readonly notebookReadsJupyter?: boolean;
   readonly notebookMaxRunningHours?: number;
   /** Full local days each cost report covers (COST_PERIOD_DAYS). */
   readonly costPeriodDays?: number;
@@ -97,6 +99,7 @@ const KNOWN_KEYS = [
   'notebookOffHours',
   'notebookIdleMinutes',
   'notebookMaxRunningHours',
+  'notebookReadsJupyter',
   'stackSets',
   'centralTopicArn',
   'chat',
@@ -243,6 +246,11 @@ function readDeployConfig(options: { contextValue: unknown; file?: string; cwd?:
 /** One line per job for synth: whether it acts or only reports (and then holds no write permission). */
 function jobModeLines(config: DeployConfig): string[] {
   return JOB_NAMES.map((job) => `${job}: ${isReportOnly(config, job) ? 'report-only (its role holds no write permission)' : 'acting'}`);
+}
+
+function booleanSetting(raw: unknown, setting: string): boolean {
+  if (typeof raw !== 'boolean') throw new DeployConfigError(setting, `must be true or false, got ${JSON.stringify(raw)}`);
+  return raw;
 }
 
 /** The one line that says a deployment runs on the defaults: report-only, and how to act. */
@@ -482,6 +490,8 @@ function parseDeployConfig(context: unknown): DeployConfig {
     },
     notebookOffHours: raw.notebookOffHours !== undefined ? check(() => offHours(raw.notebookOffHours), undefined) : undefined,
     notebookIdleMinutes: wholeNumber('notebookIdleMinutes'),
+    notebookReadsJupyter:
+      raw.notebookReadsJupyter !== undefined ? check(() => booleanSetting(raw.notebookReadsJupyter, 'notebookReadsJupyter'), undefined) : undefined,
     notebookMaxRunningHours: wholeNumber('notebookMaxRunningHours'),
     logRetentionDays,
     weekendScope: (raw.weekendScope ?? 'tagged') as 'tagged' | 'all',
@@ -512,6 +522,7 @@ function allSettings(config: DeployConfig): Record<string, string | undefined> {
     [ENV.maxScaleDownDays]: text(config.maxScaleDownDays),
     [ENV.costPeriodDays]: text(config.costPeriodDays),
     [ENV.notebookIdleMinutes]: text(config.notebookIdleMinutes),
+    [ENV.notebookReadJupyter]: config.notebookReadsJupyter === false ? 'false' : undefined,
     [ENV.notebookMaxRunningHours]: text(config.notebookMaxRunningHours),
     [ENV.regions]: config.regions?.join(','),
     [ENV.endpointIdleHours]: text(config.endpointIdleHours),
@@ -558,6 +569,7 @@ const SETTING_OF_VARIABLE: Readonly<Record<string, string>> = {
   [ENV.maxScaleDownDays]: 'maxScaleDownDays',
   [ENV.costPeriodDays]: 'costPeriodDays',
   [ENV.notebookIdleMinutes]: 'notebookIdleMinutes',
+  [ENV.notebookReadJupyter]: 'notebookReadsJupyter',
   [ENV.notebookMaxRunningHours]: 'notebookMaxRunningHours',
 };
 

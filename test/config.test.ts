@@ -56,6 +56,7 @@ describe('Function: parse*Config (one per job)', () => {
       timezone: 'UTC',
       notebookIdleMinutes: 60,
       notebookIgnoreConnections: true,
+      notebookReadJupyter: true,
       notebookMaxRunningHours: undefined,
       notebookJupyterTimeoutSeconds: 5,
     });
@@ -91,6 +92,7 @@ describe('Function: parse*Config (one per job)', () => {
       MAX_SCALE_DOWN_DAYS: '21',
       COST_PERIOD_DAYS: '7',
       NOTEBOOK_IGNORE_CONNECTIONS: 'False',
+      NOTEBOOK_READ_JUPYTER: 'false',
       NOTEBOOK_MAX_RUNNING_HOURS: '12',
       NOTEBOOK_JUPYTER_TIMEOUT_SECONDS: '3',
       SCHEDULER_ROLE_ARN: 'arn:aws:iam::111122223333:role/scheduler',
@@ -133,6 +135,7 @@ describe('Function: parse*Config (one per job)', () => {
       timezone: 'Europe/Berlin',
       notebookIdleMinutes: 90,
       notebookIgnoreConnections: false,
+      notebookReadJupyter: false,
       notebookMaxRunningHours: 12,
       notebookJupyterTimeoutSeconds: 3,
     });

@@ -65,7 +65,8 @@ class IdleNotebooksJob extends ScheduledFunction {
           sid: 'ReadAndStopNotebooks',
           actions: [
             'sagemaker:ListTags',
-            'sagemaker:CreatePresignedNotebookInstanceUrl',
+            // A session in each notebook's Jupyter: how idleness is read (notebookReadsJupyter: false drops it).
+            ...(config.notebookReadsJupyter === false ? [] : ['sagemaker:CreatePresignedNotebookInstanceUrl']),
             'sagemaker:StopNotebookInstance',
             ...(offHours ? ['sagemaker:StartNotebookInstance'] : []),
           ],

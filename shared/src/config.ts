@@ -27,6 +27,7 @@ const ENV = {
   schedulerGroup: 'SCHEDULER_GROUP',
   costPeriodDays: 'COST_PERIOD_DAYS',
   notebookIgnoreConnections: 'NOTEBOOK_IGNORE_CONNECTIONS',
+  notebookReadJupyter: 'NOTEBOOK_READ_JUPYTER',
   notebookMaxRunningHours: 'NOTEBOOK_MAX_RUNNING_HOURS',
   notebookJupyterTimeoutSeconds: 'NOTEBOOK_JUPYTER_TIMEOUT_SECONDS',
   topicDisplayName: 'TOPIC_DISPLAY_NAME',
@@ -124,6 +125,11 @@ interface IdleNotebooksConfig extends CommonConfig {
   readonly notebookIdleMinutes: number;
   /** Open browser connections alone do not make a notebook busy (see domain/notebooks.ts). */
   readonly notebookIgnoreConnections: boolean;
+  /**
+   * Read idleness from each notebook's Jupyter (CreatePresignedNotebookInstanceUrl: a session in it).
+   * Off: running notebooks are reported with their cost, idleness "not read", and none is stopped.
+   */
+  readonly notebookReadJupyter: boolean;
   /** Stop a notebook whose Jupyter cannot be read after this many running hours; off when undefined. */
   readonly notebookMaxRunningHours?: number | undefined;
   readonly notebookJupyterTimeoutSeconds: number;
@@ -208,6 +214,7 @@ function parseIdleNotebooksConfig(env: Env): IdleNotebooksConfig {
     timezone: parseTimezone(env[ENV.timezone]),
     notebookIdleMinutes: parseInteger(env, ENV.notebookIdleMinutes, DEFAULTS.notebookIdleMinutes, 5, 7 * 24 * 60),
     notebookIgnoreConnections: parseBoolean(env, ENV.notebookIgnoreConnections, true),
+    notebookReadJupyter: parseBoolean(env, ENV.notebookReadJupyter, true),
     notebookMaxRunningHours: env[ENV.notebookMaxRunningHours]?.trim() ? parseInteger(env, ENV.notebookMaxRunningHours, 0, 1, 24 * 30) : undefined,
     notebookJupyterTimeoutSeconds: parseInteger(env, ENV.notebookJupyterTimeoutSeconds, DEFAULTS.notebookJupyterTimeoutSeconds, 1, 30),
   };
@@ -259,6 +266,7 @@ const JOB_CONFIG = {
       ENV.timezone,
       ENV.notebookIdleMinutes,
       ENV.notebookIgnoreConnections,
+      ENV.notebookReadJupyter,
       ENV.notebookMaxRunningHours,
       ENV.notebookJupyterTimeoutSeconds,
     ],

@@ -572,6 +572,25 @@ describe('Stack: idle-notebooks job', () => {
   });
   afterAll(() => synthesized.cleanup());
 
+  it('holds no CreatePresignedNotebookInstanceUrl (no session in any Jupyter) with notebookReadsJupyter: false, and tells the function', () => {
+    // Prepare
+    const off = synthesize({ ...config, notebookReadsJupyter: false });
+
+    try {
+      // Assess
+      const actions = actionsOf(jobStatements(off.template, 'idle-notebooks').filter((statement) => statement.Effect === 'Allow'));
+      expect(actions).not.toContain('sagemaker:CreatePresignedNotebookInstanceUrl');
+      expect(actionsOf(jobStatements(synthesized.template, 'idle-notebooks').filter((statement) => statement.Effect === 'Allow'))).toContain(
+        'sagemaker:CreatePresignedNotebookInstanceUrl',
+      );
+      off.template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'idle-notebooks', NOTEBOOK_READ_JUPYTER: 'false' }) },
+      });
+    } finally {
+      off.cleanup();
+    }
+  });
+
   it('checks notebooks every 15 minutes and audits Studio daily, in the configured zone', () => {
     const { template } = synthesized;
     template.hasResourceProperties('AWS::Scheduler::Schedule', {

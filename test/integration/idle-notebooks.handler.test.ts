@@ -216,6 +216,17 @@ describe.skipIf(JUPYTER_MISSING)('Integration: idle-notebooks handler on real Ju
     expect(result.report?.subject).toMatch(/^DRY RUN SageMaker notebooks: would stop 1 notebook/);
   });
 
+  it('with Jupyter reads turned off opens no notebook, stops none, and reports each running one with its cost and idleness not read', async () => {
+    // Act
+    const result = await (await loadIdleNotebooks({ NOTEBOOK_READ_JUPYTER: 'false', NOTEBOOK_MAX_RUNNING_HOURS: '1' }))({}, lambdaContext('idle-notebooks'));
+
+    // Assess
+    expect(sageMaker).not.toHaveReceivedCommand(CreatePresignedNotebookInstanceUrlCommand);
+    expect(sageMaker).not.toHaveReceivedCommand(StopNotebookInstanceCommand);
+    expect(result.notebooks.filter((nb) => nb.verdict === 'unknown').map((nb) => nb.name)).toEqual(['busy-nb', 'idle-nb', 'lost-nb']);
+    expect(result.notebooks.find((nb) => nb.name === 'idle-nb')).toMatchObject({ detail: expect.stringContaining('idleness not read'), costPerDay: 4.8 });
+  });
+
   it('in report-only mode the 15-minute check publishes nothing about an idle notebook; the daily audit says once that it would stop it', async () => {
     // Prepare
     sageMaker.on(ListAppsCommand).resolves({ Apps: [] });

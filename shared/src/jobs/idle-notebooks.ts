@@ -229,6 +229,7 @@ async function readSnapshot(
   tags: Tags,
   access: NotebookAccess,
   readActivity: ReadActivity,
+  readJupyter: boolean,
 ): Promise<NotebookSnapshot> {
   const base = {
     region,
@@ -241,6 +242,7 @@ async function readSnapshot(
     tags,
   };
   if (isSkipped(tags)) return base;
+  if (!readJupyter) return { ...base, activity: { status: 'unknown', reason: 'idleness not read: reading Jupyter is turned off (notebookReadsJupyter)' } };
   let activity: NotebookActivity;
   try {
     activity = await readActivity(await access.presignedUrl(notebook.name));
@@ -275,13 +277,21 @@ async function idleCheck(
   const policy = {
     idleMinutes: deps.config.notebookIdleMinutes,
     ignoreConnections: deps.config.notebookIgnoreConnections,
-    maxRunningHours: deps.config.notebookMaxRunningHours,
+    // With Jupyter reads off nothing is known of any notebook, and none is stopped, however long it runs.
+    maxRunningHours: deps.config.notebookReadJupyter ? deps.config.notebookMaxRunningHours : undefined,
   };
   const settled = await mapSettled(
     listed,
     READ_CONCURRENCY,
     async (notebook): Promise<NotebookOutcome> => {
-      const snapshot = await readSnapshot(region, notebook, skipTagged.get(arnKey(notebook.arn)) ?? {}, access, deps.readActivity);
+      const snapshot = await readSnapshot(
+        region,
+        notebook,
+        skipTagged.get(arnKey(notebook.arn)) ?? {},
+        access,
+        deps.readActivity,
+        deps.config.notebookReadJupyter,
+      );
       const verdict = decideNotebook(snapshot, policy, now);
       const outcome = outcomeOf(snapshot, verdict, deps.prices);
       if (verdict.verdict !== 'stop') return outcome;
