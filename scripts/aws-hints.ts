@@ -25,7 +25,21 @@ function credentialHint(error: unknown): string | undefined {
     const action = deniedAction(message);
     return `AWS denied ${action ?? 'a call'} to the identity you run as: grant it ${action ?? 'the action'} (README, "IAM permissions", lists what each job reads; the deployed functions' roles already hold it)`;
   }
+  if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ENETUNREACH|getaddrinfo/.test(`${name} ${message}`)) {
+    return 'AWS could not be reached (no network, or a region or endpoint that does not exist): check your connection and AWS_REGION; "npm run demo" works offline, and --snapshot FILE replays a recording';
+  }
+  if (/Region is missing|region is missing/i.test(message)) {
+    return 'no AWS region: set AWS_REGION (or REGIONS, or a region in your AWS profile or the config file)';
+  }
   return undefined;
+}
+
+/**
+ * What a script prints when it fails: the fix when it is the environment's (credentials, session,
+ * permission, network, region), else the message alone; never an error's class name.
+ */
+function userFacingError(error: unknown): string {
+  return credentialHint(error) ?? (error instanceof Error ? error.message : String(error));
 }
 
 /** The distinct fixes for a run's recorded failure texts, one line each. */
@@ -46,4 +60,4 @@ async function checkCredentials(): Promise<string | undefined> {
   }
 }
 
-export { credentialHint, credentialHints, checkCredentials };
+export { credentialHint, credentialHints, checkCredentials, userFacingError };

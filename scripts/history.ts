@@ -7,8 +7,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readHistory, type JournaledAction } from '@ops-bot/shared/aws/bot-state';
 import { createStateTable } from '@ops-bot/shared/aws/state-table';
-import { describeFailure } from '@ops-bot/shared/errors';
-import { checkCredentials, credentialHint } from './aws-hints.ts';
+import { checkCredentials, userFacingError } from './aws-hints.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -83,7 +82,7 @@ async function main(): Promise<void> {
 if (import.meta.url === `file://${process.argv[1]}`) {
   main().catch((error: unknown) => {
     // One line: the fix when it is the identity's (credentials, an expired session, a denied action).
-    console.error(`history: ${credentialHint(error) ?? describeFailure(error)}`);
+    console.error(`history: ${userFacingError(error)}`);
     process.exit(1);
   });
 }

@@ -10,8 +10,9 @@ import { paginateListSchedules, SchedulerClient } from '@aws-sdk/client-schedule
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { parseCommonConfig } from '@ops-bot/shared/config';
 import { TAG_PREFIX, TAGS } from '@ops-bot/shared/domain/tags';
-import { describeFailure } from '@ops-bot/shared/errors';
-import { checkCredentials, credentialHint } from './aws-hints.ts';
+import { existsSync } from 'node:fs';
+import { DEFAULT_CONFIG_FILE, readDeployConfig } from '../infra/deploy-config.ts';
+import { checkCredentials, userFacingError } from './aws-hints.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -54,10 +55,18 @@ function describeLeftovers(all: readonly Leftovers[]): string {
   return lines.join('\n');
 }
 
+/** The config file's `regions` (OPS_BOT_CONFIG, else ops-bot.config.json), as REGIONS; nothing without a file. */
+function fileRegions(): Record<string, string> {
+  const file = process.env.OPS_BOT_CONFIG ?? DEFAULT_CONFIG_FILE;
+  if (!existsSync(file)) return {};
+  const regions = readDeployConfig({ contextValue: undefined, file }).regions;
+  return regions && regions.length > 0 ? { REGIONS: regions.join(',') } : {};
+}
+
 const HELP = `Usage: npm run -s leftovers [-- --json]
 
 Lists, read-only, every SageMaker resource carrying an ops-bot:* tag and every one-time
-ops-bot-restore-* schedule, in REGIONS (or the profile's region). Components still carrying
+ops-bot-restore-* schedule, in REGIONS (else the config file's regions, else the profile's region). Components still carrying
 ops-bot:saved-copy-count are at 0 copies waiting for a restore.
 
   --json   print the findings as JSON
@@ -74,7 +83,9 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const env = process.env.REGIONS || process.env.AWS_REGION ? process.env : { ...process.env, AWS_REGION: await new SageMakerClient({}).config.region() };
+  // The deployed settings, as plan reads them: the config file's regions under the environment's.
+  const settings = { ...fileRegions(), ...Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== undefined && value !== '')) };
+  const env = settings.REGIONS || settings.AWS_REGION ? settings : { ...settings, AWS_REGION: await new SageMakerClient({}).config.region() };
   const { regions } = parseCommonConfig(env);
   const found = await Promise.all(
     regions.map((region) => findLeftovers(region, { tagging: new ResourceGroupsTaggingAPIClient({ region }), scheduler: new SchedulerClient({ region }) })),
@@ -85,7 +96,7 @@ async function main(): Promise<void> {
 if (import.meta.url === `file://${process.argv[1]}`) {
   main().catch((error: unknown) => {
     // One line: the fix when it is the identity's (credentials, an expired session, a denied action).
-    console.error(`leftovers: ${credentialHint(error) ?? describeFailure(error)}`);
+    console.error(`leftovers: ${userFacingError(error)}`);
     process.exit(1);
   });
 }

@@ -17,7 +17,6 @@ import {
 } from '@ops-bot/shared/config';
 import { runSavingsReport } from '@ops-bot/shared/jobs/savings-report';
 import { createSavingsReportClients, liveSavingsReportDeps } from '@ops-bot/shared/live/savings-report';
-import { describeFailure } from '@ops-bot/shared/errors';
 import { NO_DEADLINE } from '@ops-bot/shared/util/deadline';
 import { wallClock } from '@ops-bot/shared/util/clock';
 import { runIdleEndpoints, type IdleEndpointsResult } from '@ops-bot/shared/jobs/idle-endpoints';
@@ -34,7 +33,7 @@ import { loadIdleEndpointsSnapshot, saveSnapshot } from '@ops-bot/shared/snapsho
 import { createStderrLogger, type RunLogger } from '@ops-bot/shared/util/logger';
 import { JOB_CONFIG } from '@ops-bot/shared/config';
 import { DEFAULT_CONFIG_FILE, DeployConfigError, jobEnvironment, readDeployConfig } from '../infra/deploy-config.ts';
-import { checkCredentials, credentialHints } from './aws-hints.ts';
+import { checkCredentials, userFacingError, credentialHints } from './aws-hints.ts';
 import { jupyterThrough, loadRecording, newRecording, record, replay, saveRecording, showProgress, tapAwsCalls, type Recording } from './recording.ts';
 
 // Local runs use Node 20 or later; the SDK warns on every run that versions after January 2027
@@ -367,7 +366,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       for (const line of error.lines) console.error(line);
       process.exit(1);
     }
-    console.error(`plan: ${describeFailure(error)}`);
+    console.error(`plan: ${userFacingError(error)}`);
     process.exit(error instanceof UsageError || (error instanceof Error && error.name === 'TypeError' && /parseArgs|option/i.test(error.message)) ? 2 : 1);
   });
 }

@@ -92,4 +92,17 @@ describe('Function: credentialHint', () => {
     );
     expect(credentialHint(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))).toBeUndefined();
   });
+
+  it('names no network and no region with their fix and the offline ways; never an error class name', async () => {
+    const { credentialHint, userFacingError } = await import('../../scripts/aws-hints.ts');
+    const offline = Object.assign(new Error('getaddrinfo ENOTFOUND sagemaker.us-east-1.amazonaws.com'), { name: 'Error', code: 'ENOTFOUND' });
+    expect(credentialHint(offline)).toBe(
+      'AWS could not be reached (no network, or a region or endpoint that does not exist): check your connection and AWS_REGION; "npm run demo" works offline, and --snapshot FILE replays a recording',
+    );
+    expect(credentialHint(new Error('Region is missing'))).toMatch(/^no AWS region: set AWS_REGION/);
+    class UsageError extends Error {
+      override name = 'UsageError';
+    }
+    expect(userFacingError(new UsageError('unknown job "x"'))).toBe('unknown job "x"');
+  });
 });

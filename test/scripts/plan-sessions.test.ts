@@ -162,7 +162,7 @@ describe('Script: plan --save-snapshot / --snapshot', () => {
   it('refuses a recording of another job', () => {
     const { status, stderr } = cli(['cost-report', '--snapshot', 'demo/weekend-scaling.json']);
     expect(status).toBe(2);
-    expect(stderr.trim()).toBe('plan: UsageError: demo/weekend-scaling.json is a recording of weekend-scaling, not cost-report');
+    expect(stderr.trim()).toBe('plan: demo/weekend-scaling.json is a recording of weekend-scaling, not cost-report');
   });
 });
 

@@ -23,14 +23,14 @@ describe('Script: plan', () => {
   });
 
   it.each([
-    { args: ['frobnicate'], message: 'plan: UsageError: unknown job "frobnicate"' },
-    { args: ['cost-report', '--action', 'restore'], message: 'plan: UsageError: --action is for idle-notebooks and weekend-scaling, not cost-report' },
+    { args: ['frobnicate'], message: 'plan: unknown job "frobnicate"' },
+    { args: ['cost-report', '--action', 'restore'], message: 'plan: --action is for idle-notebooks and weekend-scaling, not cost-report' },
     {
       args: ['cost-report'],
       env: { AWS_PROFILE: undefined, AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'example' },
-      message: 'plan: UsageError: no region: set AWS_REGION or REGIONS, or a region in your AWS profile',
+      message: 'plan: no region: set AWS_REGION or REGIONS, or a region in your AWS profile',
     },
-    { args: ['cost-report', '--month', '2026-11'], message: 'plan: UsageError: --month is for savings-report, not cost-report' },
+    { args: ['cost-report', '--month', '2026-11'], message: 'plan: --month is for savings-report, not cost-report' },
   ] as Array<{ args: string[]; env?: Record<string, string | undefined>; message: string }>)(
     'says what is wrong in one line, no stack trace: $message',
     ({ args, env, message }) => {
