@@ -14,26 +14,11 @@ import { isReportOnly, jobEnvironment } from '../deploy-config.ts';
 import { componentStepPermissions } from './component-steps.ts';
 import { commonProps, endpointArns, readPriceList, sageMakerArns, type JobContext } from './job-context.ts';
 
-/**
- * The recreate records' keys on an endpoint config: `ops-bot:recreate:<endpoint>:<n|mac>`, the
- * finder `ops-bot:recreate-records`, and the previous version's keys (removed when adopted).
- */
-const RECREATE_TAG_KEYS = [
-  `${TAGS.recreatePrefix}*`,
-  TAGS.recreateRecords,
-  TAGS.recreateEndpoint,
-  TAGS.recreateConfig,
-  TAGS.deletedAt,
-  TAGS.costPerDay,
-  `${TAGS.recreateTagsPrefix}*`,
-];
-
 class IdleEndpointsJob extends ScheduledFunction {
   constructor(scope: Construct, id: string, context: JobContext) {
     const { config, regions } = context;
     const endpointsAndConfigs = endpointArns(scope, regions);
     const endpoints = sageMakerArns(scope, regions, 'endpoint');
-    const configs = sageMakerArns(scope, regions, 'endpoint-config');
     const recommendationJobs = sageMakerArns(scope, regions, 'inference-recommendations-job');
     const components = sageMakerArns(scope, regions, 'inference-component');
     const steps = componentStepPermissions(scope, regions, components);
@@ -72,13 +57,7 @@ class IdleEndpointsJob extends ScheduledFunction {
           resources: endpoints,
           conditions: { StringEquals: { [`aws:ResourceTag/${TAGS.idleAction}`]: 'delete' } },
         }),
-        // What recreates a deleted endpoint is written on its endpoint config, under the bot's own keys.
-        new iam.PolicyStatement({
-          sid: 'KeepRecreateRecords',
-          actions: ['sagemaker:AddTags', 'sagemaker:DeleteTags'],
-          resources: configs,
-          conditions: { 'ForAllValues:StringLike': { 'aws:TagKeys': RECREATE_TAG_KEYS } },
-        }),
+        // What recreates a deleted endpoint is kept in the state table only: no tag write on configs.
         // The undo of a delete: the endpoint again, from its config, with the owner's tags (tagging on
         // create needs AddTags on the new endpoint, with the owner's keys).
         new iam.PolicyStatement({ sid: 'RecreateEndpoints', actions: ['sagemaker:CreateEndpoint'], resources: endpointsAndConfigs }),

@@ -276,20 +276,16 @@ describe('Stack: SageMakerOpsBot', () => {
     });
     expect(JSON.stringify(sid('DeleteOptedInEndpoints')?.Resource)).not.toContain('endpoint-config');
     expect(statements.filter((statement) => statement.Effect === 'Allow' && [statement.Action].flat().includes('sagemaker:DeleteEndpoint'))).toHaveLength(1);
-    // Tag writes on configs and components: the bot's own keys only.
-    expect(sid('KeepRecreateRecords')?.Condition).toEqual({
-      'ForAllValues:StringLike': {
-        'aws:TagKeys': [
-          'ops-bot:recreate:*',
-          'ops-bot:recreate-records',
-          'ops-bot:recreate-endpoint',
-          'ops-bot:recreate-config',
-          'ops-bot:deleted-at',
-          'ops-bot:cost-per-day',
-          'ops-bot:recreate-tags-*',
-        ],
-      },
-    });
+    // No tag write on endpoint configs: recreate records live in the state table.
+    expect(sid('KeepRecreateRecords')).toBeUndefined();
+    expect(
+      statements.filter(
+        (statement) =>
+          statement.Effect === 'Allow' &&
+          [statement.Action].flat().includes('sagemaker:AddTags') &&
+          JSON.stringify(statement.Resource).includes('endpoint-config'),
+      ),
+    ).toEqual([]);
     // Other keys only as part of CreateEndpoint (the owner's tags back on a recreated endpoint).
     expect(sid('TagRecreatedEndpoints')?.Condition).toEqual({ StringEquals: { 'sagemaker:TaggingAction': 'CreateEndpoint' } });
     expect(sid('KeepEndpointState')?.Condition).toEqual({

@@ -49,7 +49,7 @@ interface ComponentActor {
 
 interface StepRunner {
   readonly actorFor: (region: string) => ComponentActor;
-  /** Where the saved state is signed, written, read back and cleared. */
+  /** Where the saved state is written, read back and cleared (the state table). */
   readonly state: BotState;
   readonly logger: RunLogger;
   readonly settle: SettlePolicy;
@@ -242,7 +242,7 @@ async function differenceFrom(expect: ExpectedLive, access: ComponentActor, name
 
 /**
  * After zeroing, the saved state must still be there and still verify: a restore that ran in
- * between may have cleared it. Written back, signed, from this run's own verified snapshot, so a
+ * between may have cleared it. Written back from this run's own snapshot, so a
  * component at 0 always has its way back.
  */
 async function keepStateAfterZero(state: BotState, plan: ComponentPlan): Promise<void> {

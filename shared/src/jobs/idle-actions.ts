@@ -248,7 +248,7 @@ async function scaleToZero(endpoint: IdleEndpoint, access: ActionAccess, deps: A
       undo: undefined,
     };
   }
-  // What stops costing goes on the endpoint, signed, before anything changes: the savings ledger
+  // What stops costing goes into the state table before anything changes: the savings ledger
   // counts it each day the components stay held, and the restore removes it.
   if (!dryRun && plans.some((plan) => plan.steps.length > 0)) {
     await deps.state.write({ arn: endpoint.arn, createdAt: endpoint.createdAt }, ENDPOINT_STATE, {
@@ -364,8 +364,7 @@ async function restoreEndpoint(region: string, name: string, deps: ActionDeps, n
 
 /**
  * The recreate records the state table holds in a region, by endpoint config ARN and endpoint name
- * (one Query a run); and the configs that still carry the previous version's unsigned record, which
- * are listed and never acted on.
+ * (one Query a run).
  */
 async function recordsInTable(state: BotState, region: string): Promise<Array<{ configArn: string; endpointName: string }>> {
   const records = await state.records(recreateSlot(''));
