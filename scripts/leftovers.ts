@@ -11,6 +11,9 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { parseCommonConfig } from '@ops-bot/shared/config';
 import { TAG_PREFIX, TAGS } from '@ops-bot/shared/domain/tags';
 import { existsSync } from 'node:fs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { readHoldings, type Holding } from '@ops-bot/shared/aws/bot-state';
+import { createStateTable } from '@ops-bot/shared/aws/state-table';
 import { DEFAULT_CONFIG_FILE, readDeployConfig } from '../infra/deploy-config.ts';
 import { checkCredentials, userFacingError } from './aws-hints.ts';
 
@@ -41,8 +44,16 @@ async function findLeftovers(region: string, clients: { tagging: ResourceGroupsT
   return { region, taggedResources, restoreSchedules };
 }
 
-function describeLeftovers(all: readonly Leftovers[]): string {
+function describeLeftovers(all: readonly Leftovers[], holdings?: readonly Holding[]): string {
   const lines: string[] = [];
+  if (holdings !== undefined) {
+    lines.push(
+      holdings.length === 0
+        ? 'state table: the bot holds nothing (a report-only deployment never does): nothing to undo before cdk destroy'
+        : `state table: ${holdings.length} ${holdings.length === 1 ? 'thing' : 'things'} to undo before cdk destroy (invoke each function with its event):`,
+    );
+    for (const holding of holdings) lines.push(`  ${holding.arn}: ${holding.what}`, `    undo: ${holding.undo}`);
+  }
   for (const { region, taggedResources, restoreSchedules } of all) {
     lines.push(`${region}: ${taggedResources.length} resources with ops-bot:* tags, ${restoreSchedules.length} one-time restore schedules`);
     for (const resource of taggedResources) {
@@ -66,8 +77,10 @@ function fileRegions(): Record<string, string> {
 const HELP = `Usage: npm run -s leftovers [-- --json]
 
 Lists, read-only, every SageMaker resource carrying an ops-bot:* tag and every one-time
-ops-bot-restore-* schedule, in REGIONS (else the config file's regions, else the profile's region). Components still carrying
-ops-bot:saved-copy-count are at 0 copies waiting for a restore.
+ops-bot-restore-* schedule, in REGIONS (else the config file's regions, else the profile's region).
+With STATE_TABLE (the stack's StateTableName output) it also lists what the bot still holds
+(components at 0, endpoints held or deleted, notebooks stopped for off hours), each with the event
+that undoes it: run those before cdk destroy.
 
   --json   print the findings as JSON
   --help   print this help`;
@@ -90,7 +103,9 @@ async function main(): Promise<void> {
   const found = await Promise.all(
     regions.map((region) => findLeftovers(region, { tagging: new ResourceGroupsTaggingAPIClient({ region }), scheduler: new SchedulerClient({ region }) })),
   );
-  console.log(process.argv.includes('--json') ? JSON.stringify(found, null, 2) : describeLeftovers(found));
+  // What the bot holds in its state table (STATE_TABLE: the stack's StateTableName output), when it is given.
+  const holdings = process.env.STATE_TABLE ? await readHoldings(createStateTable(new DynamoDBClient({}), process.env.STATE_TABLE)) : undefined;
+  console.log(process.argv.includes('--json') ? JSON.stringify({ regions: found, holdings }, null, 2) : describeLeftovers(found, holdings));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -4,13 +4,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseWeekendScalingConfig } from '@ops-bot/shared/config';
-import { readHistory } from '@ops-bot/shared/aws/bot-state';
+import { readHistory, readHoldings } from '@ops-bot/shared/aws/bot-state';
 import { createStateTable } from '@ops-bot/shared/aws/state-table';
 import { runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
 import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/shared/live/weekend-scaling';
 import { FakeAccount, fakeComponent, hostEndpoint } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 import { describeHistory } from '../../scripts/history.ts';
+import { describeLeftovers } from '../../scripts/leftovers.ts';
 import { STATE_TABLE_NAME, useStateTable } from '../support/state-table.ts';
 
 const stateTable = useStateTable();
@@ -69,5 +70,50 @@ describe('Script: history', () => {
 
     // Assess
     expect(text).toBe("The bot's journal holds nothing for unknown-model.");
+  });
+});
+
+describe('Script: leftovers, what the bot still holds', () => {
+  let mocks: ReturnType<typeof mockAccount> | undefined;
+  afterEach(() => mocks?.restore());
+
+  it('lists each component the weekend holds at 0 with the event that restores it, and says when there is nothing to undo', async () => {
+    // Prepare: nothing yet, then a real weekend scale-down.
+    const table = createStateTable(stateTable.client(), STATE_TABLE_NAME);
+    const nothing = describeLeftovers([], await readHoldings(table));
+    const account = new FakeAccount(
+      [hostEndpoint('ep-1', { instanceType: 'ml.g5.xlarge', instances: 1, managedMin: 0 })],
+      [],
+      [fakeComponent('chat', { copies: 3 })],
+    );
+    account.clock = () => FRIDAY;
+    mocks = mockAccount(account);
+    const config = parseWeekendScalingConfig({
+      AWS_REGION: 'us-east-1',
+      ...stateTable.env,
+      TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
+      WEEKEND_SETTLE_POLL_SECONDS: '0',
+    });
+    await runWeekendScaling(
+      { action: 'scale-down', dryRun: false },
+      liveWeekendScalingDeps(
+        config,
+        createWeekendScalingClients(),
+        silent,
+        () => undefined,
+        () => FRIDAY,
+      ),
+    );
+
+    // Act
+    const text = describeLeftovers([], await readHoldings(table));
+
+    // Assess
+    expect(nothing).toBe('state table: the bot holds nothing (a report-only deployment never does): nothing to undo before cdk destroy');
+    expect(text.split('\n')).toEqual([
+      'state table: 1 thing to undo before cdk destroy (invoke each function with its event):',
+      '  arn:aws:sagemaker:us-east-1:111122223333:inference-component/chat: at 0 copies, 3 saved',
+      '    undo: weekend-scaling {"action":"restore","component":"chat","region":"us-east-1"}',
+    ]);
   });
 });

@@ -544,7 +544,67 @@ async function readHistory(
   return { actions, holds };
 }
 
-export { createBotState, liveBotState, noStateTable, readHistory, StateConflictError, MIRROR_MARK };
+/** Something the bot still holds that an uninstall must undo first, with the event that undoes it. */
+interface Holding {
+  readonly arn: string;
+  readonly what: string;
+  /** `<function> <event>`, or what to do by hand. */
+  readonly undo: string;
+}
+
+/**
+ * What the state table says the bot still holds (read-only, for `leftovers` before an uninstall):
+ * components at 0 with their saved counts, endpoints held at 0, endpoints it deleted, notebooks it
+ * stopped for off hours. One Query per family.
+ */
+async function readHoldings(table: StateTable): Promise<Holding[]> {
+  const [components, endpoints, recreates, notebooks] = await Promise.all(
+    ['component', 'endpoint', 'recreate', 'notebook'].map((family) => table.query(`state#${family}`)),
+  );
+  const named = (arn: string) => ({ region: arn.split(':')[3] ?? '?', name: arn.slice(arn.lastIndexOf('/') + 1) });
+  const holdings: Holding[] = [];
+  for (const item of components ?? []) {
+    const record = recordOf(item);
+    const saved = record?.values[TAGS.savedCopyCount];
+    if (!record || saved === undefined) continue;
+    const { region, name } = named(record.arn);
+    const held = record.values[TAGS.heldBy] !== undefined;
+    holdings.push({
+      arn: record.arn,
+      what: `at 0 copies, ${saved} saved${held ? ' (held by the idle action)' : ''}`,
+      undo: held ? "its endpoint's restore (below)" : `weekend-scaling ${JSON.stringify({ action: 'restore', component: name, region })}`,
+    });
+  }
+  for (const item of endpoints ?? []) {
+    const record = recordOf(item);
+    if (!record || record.values[TAGS.costPerDay] === undefined) continue;
+    const { region, name } = named(record.arn);
+    holdings.push({
+      arn: record.arn,
+      what: 'its components held at 0 by the idle action',
+      undo: `idle-endpoints ${JSON.stringify({ action: 'restore', endpoint: name, region })}`,
+    });
+  }
+  for (const item of recreates ?? []) {
+    const record = recordOf(item);
+    if (!record) continue;
+    const endpoint = item.sk.slice(item.sk.indexOf('#recreate:') + '#recreate:'.length);
+    const region = record.arn.split(':')[3] ?? '?';
+    holdings.push({
+      arn: record.arn,
+      what: `endpoint ${endpoint} deleted by the idle action (its recreate record)`,
+      undo: `idle-endpoints ${JSON.stringify({ action: 'recreate', endpoint, region })}`,
+    });
+  }
+  for (const item of notebooks ?? []) {
+    const record = recordOf(item);
+    if (!record || record.values[TAGS.offHoursStopped] === undefined) continue;
+    holdings.push({ arn: record.arn, what: 'stopped for off hours', undo: 'idle-notebooks {"action":"morning-start"}, or start it by hand' });
+  }
+  return holdings;
+}
+
+export { createBotState, liveBotState, noStateTable, readHistory, readHoldings, StateConflictError, MIRROR_MARK };
 export { COMPONENT_STATE, ENDPOINT_STATE, NOTEBOOK_STATE, WEEKEND_HOLD, recreateSlot, slotTagKeyPatterns, isSlotKey } from './state-slots.ts';
-export type { BotState, StateSubject, BookedSaving, JournalEntry, JournaledAction };
+export type { BotState, StateSubject, BookedSaving, JournalEntry, JournaledAction, Holding };
 export type { StateSlot, FixedSlot } from './state-slots.ts';
