@@ -28,6 +28,7 @@ import { GenerateMacCommand, KMSClient, VerifyMacCommand } from '@aws-sdk/client
 import { NOTEBOOK_STATE } from '@ops-bot/shared/aws/bot-state';
 import { FakeAccount, STATE_KEY_ARN } from '../../fakes/account.ts';
 import { jupyterUnavailable, startJupyterServer, type JupyterServer } from '../support/jupyter-server.ts';
+import { pinWallClock, releaseWallClock } from '../support/clock.ts';
 import { lambdaContext, loadHandler, type LambdaHandler } from '../support/lambda.ts';
 import { useStateTable } from '../support/state-table.ts';
 
@@ -78,8 +79,10 @@ describe.skipIf(JUPYTER_MISSING)('Integration: idle-notebooks handler on real Ju
   }, 90_000);
   afterAll(async () => Promise.all([busyServer?.stop(), idleServer?.stop()]));
 
-  beforeEach(() => {
+  beforeEach(async () => {
     output = '';
+    // The servers' own clock: their activity stamps are in it, so the run's instants are taken from it.
+    const serverNow = (await idleServer.now()).getTime();
     const capture = (chunk: unknown) => {
       output += String(chunk);
       return true;
@@ -94,9 +97,7 @@ describe.skipIf(JUPYTER_MISSING)('Integration: idle-notebooks handler on real Ju
         NotebookInstanceArn: arnOf(name),
         NotebookInstanceStatus: 'InService',
         InstanceType: 'ml.t3.xlarge',
-        // The real Jupyter servers stamp activity with the wall clock: these instants are the wall's.
-        // eslint-disable-next-line no-restricted-syntax
-        LastModifiedTime: new Date(Date.now() - 8 * 3_600_000),
+        LastModifiedTime: new Date(serverNow - 8 * 3_600_000),
       })),
     });
     sageMaker.on(ListTagsCommand).callsFake(async (input) => ({
@@ -120,13 +121,11 @@ describe.skipIf(JUPYTER_MISSING)('Integration: idle-notebooks handler on real Ju
     sageMaker.on(AddTagsCommand).resolves({});
     sageMaker.on(StopNotebookInstanceCommand).resolves({});
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    // Two hours from now: the idle kernel has been idle for two hours by then.
-    vi.useFakeTimers({ toFake: ['Date'] });
-    // eslint-disable-next-line no-restricted-syntax -- relative to the real servers' wall-clock stamps
-    vi.setSystemTime(new Date(Date.now() + 2 * 3_600_000));
+    // Two hours after the servers' now: the idle kernel has been idle for two hours by then.
+    pinWallClock(new Date(serverNow + 2 * 3_600_000));
   });
   afterEach(() => {
-    vi.useRealTimers();
+    releaseWallClock();
     vi.restoreAllMocks();
     vi.unstubAllEnvs();
     sageMaker.reset();
@@ -259,8 +258,14 @@ describe.skipIf(JUPYTER_MISSING)('Integration: idle-notebooks handler on real Ju
 });
 
 describe('Function: idle-notebooks off hours and Studio audit', () => {
-  beforeEach(() => sns.on(PublishCommand).resolves({ MessageId: 'm-1' }));
+  // No real server here: the run's clock is the test's.
+  const AUDIT_NOW = new Date('2026-11-20T20:00:00Z');
+  beforeEach(() => {
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    pinWallClock(AUDIT_NOW);
+  });
   afterEach(() => {
+    releaseWallClock();
     vi.unstubAllEnvs();
     sageMaker.reset();
     sns.reset();
@@ -351,9 +356,7 @@ describe('Function: idle-notebooks off hours and Studio audit', () => {
           AppName: 'default',
           Status: 'InService',
           ResourceSpec: { InstanceType: 'ml.g5.xlarge' },
-          // Date is faked by now (beforeEach): this is the pinned run clock, two hours past the servers' stamps.
-          // eslint-disable-next-line no-restricted-syntax
-          CreationTime: new Date(Date.now() - 30 * 3_600_000),
+          CreationTime: new Date(AUDIT_NOW.getTime() - 30 * 3_600_000),
         },
         {
           DomainId: 'd-1',

@@ -28,16 +28,15 @@ async function readUntilKernel(server: JupyterServer, kernelId: string, state: s
   }
 }
 
-function snapshotOf(activity: Awaited<ReturnType<typeof readJupyterActivity>>): NotebookSnapshot {
+/** The notebook as the rules see it; `serverNow`, the server's own clock, places its last start or stop 6 h before. */
+function snapshotOf(activity: Awaited<ReturnType<typeof readJupyterActivity>>, serverNow: Date): NotebookSnapshot {
   return {
     region: 'us-east-1',
     name: 'nb',
     arn: 'arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/nb',
     status: 'InService',
     instanceType: 'ml.t3.medium',
-    // A real Jupyter server stamps activity with the wall clock, so this test's instants are the wall's.
-    // eslint-disable-next-line no-restricted-syntax
-    lastModifiedAt: new Date(Date.now() - 6 * 3_600_000).toISOString(),
+    lastModifiedAt: new Date(serverNow.getTime() - 6 * 3_600_000).toISOString(),
     tags: {},
     activity: { status: 'read', ...activity },
   };
@@ -89,9 +88,9 @@ describe.skipIf(JUPYTER_MISSING)('Integration: Jupyter activity on a real jupyte
 
     // Act
     const activity = await readUntilKernel(server, kernelId, 'busy');
-    // An hour after the real server's (wall-clock) activity stamps.
-    // eslint-disable-next-line no-restricted-syntax
-    const verdict = decideNotebook(snapshotOf(activity), { idleMinutes: 1, ignoreConnections: true }, new Date(Date.now() + 3_600_000));
+    // An hour after the server's own clock.
+    const serverNow = await server.now();
+    const verdict = decideNotebook(snapshotOf(activity, serverNow), { idleMinutes: 1, ignoreConnections: true }, new Date(serverNow.getTime() + 3_600_000));
 
     // Assess
     expect(activity.kernels.find((k) => k.id === kernelId)?.executionState).toBe('busy');
@@ -107,8 +106,9 @@ describe.skipIf(JUPYTER_MISSING)('Integration: Jupyter activity on a real jupyte
     const lastUse = Date.parse(kernel?.lastActivity ?? '');
 
     // Act: the same readings judged 30 s and 2 min after the last use, with a 1-minute threshold.
-    const soon = decideNotebook(snapshotOf(activity), { idleMinutes: 1, ignoreConnections: true }, new Date(lastUse + 30_000));
-    const later = decideNotebook(snapshotOf(activity), { idleMinutes: 1, ignoreConnections: true }, new Date(lastUse + 120_000));
+    const snapshot = snapshotOf(activity, new Date(lastUse));
+    const soon = decideNotebook(snapshot, { idleMinutes: 1, ignoreConnections: true }, new Date(lastUse + 30_000));
+    const later = decideNotebook(snapshot, { idleMinutes: 1, ignoreConnections: true }, new Date(lastUse + 120_000));
 
     // Assess
     expect(kernel?.executionState).toBe('idle');
@@ -123,11 +123,8 @@ describe.skipIf(JUPYTER_MISSING)('Integration: Jupyter activity on a real jupyte
     // Act
     const activity = await readJupyterActivity(server.presignedUrl, options);
     const terminal = activity.terminals.find((t) => t.name === created.name);
-    const verdict = decideNotebook(
-      snapshotOf(activity),
-      { idleMinutes: 60, ignoreConnections: true },
-      new Date(Date.parse(terminal?.lastActivity ?? '') + 10 * 60_000),
-    );
+    const lastUse = Date.parse(terminal?.lastActivity ?? '');
+    const verdict = decideNotebook(snapshotOf(activity, new Date(lastUse)), { idleMinutes: 60, ignoreConnections: true }, new Date(lastUse + 10 * 60_000));
 
     // Assess
     expect(terminal?.lastActivity).toEqual(expect.any(String));

@@ -37,6 +37,11 @@ interface JupyterServer {
   startKernel(): Promise<string>;
   /** Shuts every kernel and terminal down and waits until the server lists none. */
   clear(): Promise<void>;
+  /**
+   * The server's own clock, from its HTTP `Date` header (RFC 9110, 6.6.1; whole seconds): what it
+   * stamps activity with, so a test's instants are taken from the server, never from the test's wall.
+   */
+  now(): Promise<Date>;
   /** Runs code in a kernel as a user's notebook would; resolves once the kernel reports busy. */
   execute(kernelId: string, code: string, waitFor: 'busy' | 'idle'): Promise<void>;
   stop(): Promise<void>;
@@ -102,7 +107,13 @@ async function startJupyterServer(): Promise<JupyterServer> {
   }
 
   const sockets: WebSocket[] = [];
+  const now = async () => {
+    const date = (await api('/api/status?no_track_activity=1')).headers.get('date');
+    if (!date || Number.isNaN(Date.parse(date))) throw new Error('jupyter_server sent no Date header');
+    return new Date(Date.parse(date));
+  };
   return {
+    now,
     origin,
     token,
     presignedUrl: `${origin}/login?next=%2Ftree&token=${token}`,
@@ -133,13 +144,13 @@ async function startJupyterServer(): Promise<JupyterServer> {
         socket.once('open', resolve);
         socket.once('error', reject);
       });
+      // The message protocol stamps each message with the sender's time: the server's, here.
+      const sentAt = (await now()).toISOString();
       const send = (msgType: string, content: Record<string, unknown>) => {
         const msgId = randomUUID();
         socket.send(
           JSON.stringify({
-            // The message protocol stamps a message with the sender's wall clock: about the wall clock itself.
-            // eslint-disable-next-line no-restricted-syntax
-            header: { msg_id: msgId, username: 'user', session: randomUUID(), msg_type: msgType, version: '5.3', date: new Date().toISOString() },
+            header: { msg_id: msgId, username: 'user', session: randomUUID(), msg_type: msgType, version: '5.3', date: sentAt },
             parent_header: {},
             metadata: {},
             content,
