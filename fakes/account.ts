@@ -485,6 +485,7 @@ class FakeAccount {
         NotebookInstanceArn: notebookArn(notebook.name),
         NotebookInstanceStatus: notebook.status,
         InstanceType: notebook.instanceType,
+        // NotebookInstanceSummary.CreationTime (SageMaker API Reference, ListNotebookInstances).
         CreationTime: notebook.createdAt ?? CREATED_LONG_AGO,
         LastModifiedTime: notebook.lastModifiedAt,
       })),
@@ -641,6 +642,8 @@ class FakeAccount {
         },
       },
       RuntimeConfig: { DesiredCopyCount: component.copies, CurrentCopyCount: component.copies },
+      // CreationTime (SageMaker API Reference, DescribeInferenceComponent): set when the component is
+      // created, so one deleted and created again under its name answers a new one.
       CreationTime: component.createdAt ?? CREATED_LONG_AGO,
     };
   }

@@ -8,7 +8,7 @@ import { readHistory, readHoldings } from '@ops-bot/shared/aws/bot-state';
 import { createStateTable } from '@ops-bot/shared/aws/state-table';
 import { runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
 import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/shared/live/weekend-scaling';
-import { FakeAccount, fakeComponent, hostEndpoint } from '../../fakes/account.ts';
+import { FakeAccount, fakeComponent, hostEndpoint, type FakeComponent } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 import { describeHistory } from '../../scripts/history.ts';
 import { describeLeftovers } from '../../scripts/leftovers.ts';
@@ -18,35 +18,37 @@ const stateTable = useStateTable();
 const FRIDAY = new Date('2026-11-20T17:00:00Z');
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
+/** A real weekend scale-down on Friday of `components` (on one host), journaled and saved in the table; the account's mocks. */
+async function weekendScaleDown(components: FakeComponent[]): Promise<ReturnType<typeof mockAccount>> {
+  const account = new FakeAccount([hostEndpoint('ep-1', { instanceType: 'ml.g5.xlarge', instances: 1, managedMin: 0 })], [], components);
+  account.clock = () => FRIDAY;
+  const mocks = mockAccount(account);
+  const config = parseWeekendScalingConfig({
+    AWS_REGION: 'us-east-1',
+    ...stateTable.env,
+    TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
+    WEEKEND_SETTLE_POLL_SECONDS: '0',
+  });
+  await runWeekendScaling(
+    { action: 'scale-down', dryRun: false },
+    liveWeekendScalingDeps(
+      config,
+      createWeekendScalingClients(),
+      silent,
+      () => undefined,
+      () => FRIDAY,
+    ),
+  );
+  return mocks;
+}
+
 describe('Script: history', () => {
   let mocks: ReturnType<typeof mockAccount> | undefined;
   afterEach(() => mocks?.restore());
 
   it('prints each change the bot made to a component, oldest first, with its outcome and how to undo it, and what it still holds', async () => {
     // Prepare: a real weekend scale-down of one component, journaled in the table.
-    const account = new FakeAccount(
-      [hostEndpoint('ep-1', { instanceType: 'ml.g5.xlarge', instances: 1, managedMin: 0 })],
-      [],
-      [fakeComponent('chat', { copies: 3 }), fakeComponent('other', { copies: 1 })],
-    );
-    account.clock = () => FRIDAY;
-    mocks = mockAccount(account);
-    const config = parseWeekendScalingConfig({
-      AWS_REGION: 'us-east-1',
-      ...stateTable.env,
-      TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
-      WEEKEND_SETTLE_POLL_SECONDS: '0',
-    });
-    await runWeekendScaling(
-      { action: 'scale-down', dryRun: false },
-      liveWeekendScalingDeps(
-        config,
-        createWeekendScalingClients(),
-        silent,
-        () => undefined,
-        () => FRIDAY,
-      ),
-    );
+    mocks = await weekendScaleDown([fakeComponent('chat', { copies: 3 }), fakeComponent('other', { copies: 1 })]);
 
     // Act
     const history = await readHistory(createStateTable(stateTable.client(), STATE_TABLE_NAME), 'chat');
@@ -81,29 +83,7 @@ describe('Script: leftovers, what the bot still holds', () => {
     // Prepare: nothing yet, then a real weekend scale-down.
     const table = createStateTable(stateTable.client(), STATE_TABLE_NAME);
     const nothing = describeLeftovers([], await readHoldings(table));
-    const account = new FakeAccount(
-      [hostEndpoint('ep-1', { instanceType: 'ml.g5.xlarge', instances: 1, managedMin: 0 })],
-      [],
-      [fakeComponent('chat', { copies: 3 })],
-    );
-    account.clock = () => FRIDAY;
-    mocks = mockAccount(account);
-    const config = parseWeekendScalingConfig({
-      AWS_REGION: 'us-east-1',
-      ...stateTable.env,
-      TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
-      WEEKEND_SETTLE_POLL_SECONDS: '0',
-    });
-    await runWeekendScaling(
-      { action: 'scale-down', dryRun: false },
-      liveWeekendScalingDeps(
-        config,
-        createWeekendScalingClients(),
-        silent,
-        () => undefined,
-        () => FRIDAY,
-      ),
-    );
+    mocks = await weekendScaleDown([fakeComponent('chat', { copies: 3 })]);
 
     // Act
     const text = describeLeftovers([], await readHoldings(table));
