@@ -80,8 +80,35 @@ const busyNames = [
   'summarizer-llm',
 ];
 
+/**
+ * What CloudWatch published for four busy endpoints over the lookback (the rightsizing section):
+ * peaks in CloudWatch's own units (CPU 0–100 per vCPU, GPU 0–100 per GPU), p99 latency in ms.
+ */
+const busyUsage: Readonly<Record<string, { instanceType: string; instanceCount: number; peaks: Record<string, number>; modelMs: number }>> = {
+  // 48 vCPUs, at most 480 of 4,800: a tenth of the instance.
+  'search-ranker-prod': { instanceType: 'ml.m5.12xlarge', instanceCount: 1, peaks: { cpu: 480, memory: 12 }, modelMs: 38 },
+  // Four instances at 10% CPU: one would do.
+  'fraud-scoring-prod': { instanceType: 'ml.c5.xlarge', instanceCount: 4, peaks: { cpu: 40, memory: 25 }, modelMs: 12 },
+  // Four GPUs at 8% at most.
+  'summarizer-llm': { instanceType: 'ml.g5.12xlarge', instanceCount: 1, peaks: { cpu: 96, memory: 5, gpu: 32, gpuMemory: 40 }, modelMs: 410 },
+  // Busy and well used: judged right-sized.
+  'churn-predictor': { instanceType: 'ml.m5.xlarge', instanceCount: 2, peaks: { cpu: 310, memory: 64 }, modelMs: 21 },
+};
+
+function busy(name: string, index: number): EndpointSnapshot {
+  const region = index % 4 === 3 ? 'us-west-2' : 'us-east-1';
+  const measured = busyUsage[name];
+  if (!measured) return endpoint(name, { region, series: [traffic('AllTraffic', index % 5, 6)] });
+  return endpoint(name, {
+    region,
+    series: [traffic('AllTraffic', index % 5, 6)],
+    variants: [instances('AllTraffic', measured.instanceType, measured.instanceCount)],
+    usage: { status: 'read', variants: [{ variantName: 'AllTraffic', peaks: measured.peaks, latency: { modelMs: measured.modelMs, overheadMs: 4 } }] },
+  });
+}
+
 const endpoints: EndpointSnapshot[] = [
-  ...busyNames.map((name, index) => endpoint(name, { region: index % 4 === 3 ? 'us-west-2' : 'us-east-1', series: [traffic('AllTraffic', index % 5, 6)] })),
+  ...busyNames.map(busy),
   endpoint('llm-playground-jdoe', {
     createdAt: daysAgo(41),
     variants: [instances('AllTraffic', 'ml.g5.12xlarge', 2)],

@@ -35,21 +35,6 @@ const silent = { info: () => undefined, warn: () => undefined, error: () => unde
 const HOUR = 3_600_000;
 const at = (iso: string) => new Date(iso);
 
-/** Today's Price List for what the demo accounts run, at the embedded table's us-east-1 prices. */
-function priceList(account: FakeAccount): void {
-  const hosting: Array<[string, number, Record<string, string>]> = [
-    ['ml.g6.12xlarge', 5.752, { vCpu: '48', memory: '192 GiB', gpu: '4', gpuMemory: '24 GiB' }],
-    ['ml.g5.12xlarge', 7.09, { vCpu: '48', memory: '192 GiB', gpu: '4', gpuMemory: '24 GiB' }],
-    ['ml.g5.xlarge', 1.408, { vCpu: '4', memory: '16 GiB', gpu: '1', gpuMemory: '24 GiB' }],
-    ['ml.g5.2xlarge', 1.515, { vCpu: '8', memory: '32 GiB', gpu: '1', gpuMemory: '24 GiB' }],
-    ['ml.m5.xlarge', 0.23, { vCpu: '4', memory: '16 GiB', gpu: 'N/A' }],
-    ['ml.m5.large', 0.115, { vCpu: '2', memory: '8 GiB', gpu: 'N/A' }],
-  ];
-  for (const [type, usd, hardware] of hosting) account.priceList.push(priceListProduct('us-east-1', type, 'Host', usd, hardware));
-  account.priceList.push(priceListProduct('us-east-1', 'ml.t3.medium', 'Notebk', 0.05), priceListProduct('us-east-1', 'ml.g5.xlarge', 'Notebk', 1.408));
-  account.priceListPageSize = 100;
-}
-
 async function recordJob(job: Options['job'], account: FakeAccount, capturedAt: Date, extra: Partial<Options> = {}, readActivity?: ReadActivity) {
   account.clock = () => capturedAt;
   // Each recording starts as a cold container would: every price it uses is read, so recorded.
@@ -63,6 +48,8 @@ async function recordJob(job: Options['job'], account: FakeAccount, capturedAt: 
       clock: () => capturedAt,
       recording: { data: recording, mode: 'record' },
       readActivity,
+      // Made-up accounts get the embedded table's prices, named as such: never a Price List answer under AWS's name.
+      readsPriceList: false,
     });
   } finally {
     untap();
@@ -129,7 +116,6 @@ async function costReport(): Promise<void> {
       { name: 'tabular-scoring', endpointName: 'tabular-shared', copies: 1, tags: {}, cores: 2 },
     ],
   );
-  priceList(account);
   account.billGroupsPerPage = 100;
   account.bill.push(
     { date: '2026-11-19', usageType: 'USE1-Host:ml.g6.12xlarge', amount: 138.05, estimated: true },
@@ -163,7 +149,6 @@ async function weekendScaling(): Promise<void> {
       fakeComponent('ranker', { endpointName: 'prod-search', copies: 2, tags: { 'ops-bot:weekend-scale-to-zero': 'true' } }),
     ],
   );
-  priceList(account);
   await recordJob('weekend-scaling', account, at('2026-11-20T18:00:00Z'));
 }
 
@@ -178,7 +163,6 @@ async function idleNotebooks(): Promise<void> {
     { name: 'private-vpc-notebook', instanceType: 'ml.t3.medium', status: 'InService', lastModifiedAt: since, tags: {} },
     { name: 'team-demo', instanceType: 'ml.t3.medium', status: 'InService', lastModifiedAt: since, tags: { 'ops-bot:skip': 'true' } },
   );
-  priceList(account);
   const minutesAgo = (minutes: number) => new Date(now.getTime() - minutes * 60_000).toISOString();
   const jupyter: Record<string, Awaited<ReturnType<ReadActivity>>> = {
     'forecasting-sandbox': {
@@ -227,7 +211,6 @@ async function savingsReport(): Promise<void> {
   );
   account.clock = clock;
   account.notebooks.push({ name: 'nb-research', instanceType: 'ml.t3.medium', status: 'InService', lastModifiedAt: at('2026-11-01T00:00:00Z'), tags: {} });
-  priceList(account);
   const mocks = mockAccount(account);
   const ownMetrics = createMetricsReader(new CloudWatchClient({ region: 'us-east-1' }));
   try {

@@ -183,6 +183,17 @@ interface Session {
   readonly recording?: { readonly data: Recording; readonly mode: 'record' | 'replay' } | undefined;
   /** Jupyter itself, when not the live one (the demo generator's notebooks). */
   readonly readActivity?: IdleNotebooksDeps['readActivity'] | undefined;
+  /**
+   * False: the run prices from the embedded table and never asks the Price List, and its texts say
+   * so. The demo accounts are made up, so a Price List answer recorded for them would be invented
+   * prices under AWS's name; a recording of a real account replays the list it read.
+   */
+  readonly readsPriceList?: boolean | undefined;
+}
+
+/** The job's deps without the Price List when the session does not read it. */
+function priced<D extends { readonly priceList?: unknown }>(deps: D, session: Session): D {
+  return session.readsPriceList === false ? { ...deps, priceList: undefined } : deps;
 }
 
 async function plan(options: Options, logger: RunLogger, session: Session): Promise<{ result: unknown; report: RenderedReport | null; headline: string }> {
@@ -192,7 +203,7 @@ async function plan(options: Options, logger: RunLogger, session: Session): Prom
     const replay = options.snapshot && !session.recording ? await loadIdleEndpointsSnapshot(options.snapshot) : undefined;
     // A replay decides over the regions it recorded; a live run over REGIONS (or the profile's region).
     const config = parseIdleEndpointsConfig(replay ? { ...env, REGIONS: replay.regions.join(',') } : env);
-    const live = liveIdleEndpointsDeps(config, createIdleEndpointsClients(), logger, clock);
+    const live = priced(liveIdleEndpointsDeps(config, createIdleEndpointsClients(), logger, clock), session);
     const result = await runIdleEndpoints(
       { dryRun: true, action: 'check' },
       {
@@ -219,7 +230,7 @@ async function plan(options: Options, logger: RunLogger, session: Session): Prom
       const config = parseIdleNotebooksConfig(env);
       const where = config.regions.join(', ');
       const event = parseNotebookEvent({ dryRun: true, action: options.action });
-      const deps = liveIdleNotebooksDeps(config, createIdleNotebooksClients(), logger, clock);
+      const deps = priced(liveIdleNotebooksDeps(config, createIdleNotebooksClients(), logger, clock), session);
       const jupyter = session.readActivity ?? deps.readActivity;
       const readActivity = session.recording ? jupyterThrough(session.recording.data, session.recording.mode, jupyter) : jupyter;
       const result = await runIdleNotebooks(event, { ...deps, readActivity });
@@ -235,7 +246,7 @@ async function plan(options: Options, logger: RunLogger, session: Session): Prom
       const event = weekendEventParser(config, clock)({ dryRun: true, action: options.action ?? 'scale-down', until: options.until });
       const result = await runWeekendScaling(
         event,
-        liveWeekendScalingDeps(config, createWeekendScalingClients(), logger, () => undefined, clock),
+        priced(liveWeekendScalingDeps(config, createWeekendScalingClients(), logger, () => undefined, clock), session),
       );
       return {
         result,
@@ -247,13 +258,13 @@ async function plan(options: Options, logger: RunLogger, session: Session): Prom
       const config = parseSavingsReportConfig(env);
       const event = savingsReportEventParser(config.timezone, clock)({ dryRun: true, month: options.month });
       // The bot's metrics are in the stack's region: AWS_REGION (or the profile's), else the first of REGIONS.
-      const result = await runSavingsReport(event, liveSavingsReportDeps(config, createSavingsReportClients(), logger, clock));
+      const result = await runSavingsReport(event, priced(liveSavingsReportDeps(config, createSavingsReportClients(), logger, clock), session));
       return { result, report: result.report, headline: `DRY RUN of savings-report for ${result.ledger.month} on ${on}: nothing was sent.` };
     }
     case 'cost-report': {
       const config = parseCostReportConfig(env);
       const where = config.regions.join(', ');
-      const result = await runCostReport({ dryRun: true }, liveCostReportDeps(config, createCostReportClients(), logger, clock));
+      const result = await runCostReport({ dryRun: true }, priced(liveCostReportDeps(config, createCostReportClients(), logger, clock), session));
       return { result, report: result.report, headline: `DRY RUN of cost-report for ${result.costs.periodLabel} on ${on} in ${where}: nothing was sent.` };
     }
   }
@@ -266,8 +277,10 @@ async function openSession(options: Options): Promise<{ session: Session; source
     const data = await loadRecording(options.snapshot as string);
     if (data.job !== options.job) throw new UsageError(`${options.snapshot} is a recording of ${data.job}, not ${options.job}`);
     const capturedAt = new Date(data.capturedAt);
+    // A recording that holds no Price List answer (the demo's) prices from the embedded table, and says so.
+    const readsPriceList = Object.keys(data.calls).some((call) => call.startsWith('pricing '));
     return {
-      session: { env: { ...data.settings }, clock: () => capturedAt, recording: { data, mode: 'replay' } },
+      session: { env: { ...data.settings }, clock: () => capturedAt, recording: { data, mode: 'replay' }, readsPriceList },
       source: `settings: as recorded on ${data.capturedAt} (${options.snapshot})`,
     };
   }
@@ -312,7 +325,7 @@ function texts(headline: string, report: RenderedReport | null): string {
   return [
     headline,
     '',
-    'A real run would publish this to the SNS topic:',
+    'A real run would publish this to the SNS topic (without the DRY RUN label):',
     '',
     `Subject: ${report.subject}`,
     '',

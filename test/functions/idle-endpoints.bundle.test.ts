@@ -62,7 +62,7 @@ describe('Bundle: dist/idle-endpoints/index.mjs', () => {
     // Assess
     expect(result.idleEndpoints.map((endpoint) => endpoint.name).sort()).toEqual([...expectedIdle].sort());
     expect(result.summary).toMatchObject({ inService: 450, idle: 100, idleWithoutCost: 100, young: 50, skipped: 50, busy: 150, unchecked: 0 });
-    expect(result.report?.subject).toMatch(/^SageMaker: 100 idle endpoints wasting \$[\d,]+\/day \(us-east-1\)$/);
+    expect(result.report?.subject).toMatch(/^DRY RUN SageMaker: 100 idle endpoints wasting \$[\d,]+\/day \(us-east-1\)$/);
     expect(result.report?.sms.length).toBeLessThanOrEqual(160);
     expect(result.report?.email).toContain('IDLE ENDPOINTS, MOST EXPENSIVE FIRST');
     expect(account.callCount('Publish')).toBe(0);

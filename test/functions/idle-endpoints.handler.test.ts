@@ -148,8 +148,8 @@ describe('Function: idle-endpoints handler', () => {
     expect(result.idleEndpoints).toEqual([]);
     expect(result.summary.unchecked).toBe(2);
     // Not silence: a day with nothing idle but endpoints not checked says so.
-    expect(result.report?.subject).toBe('SageMaker: no idle endpoints found; 2 endpoints could not be checked');
-    expect(result.report?.sms).toBe('SageMaker: no idle endpoints found. 2 endpoints could not be checked. Details by email.');
+    expect(result.report?.subject).toBe('DRY RUN SageMaker: no idle endpoints found; 2 endpoints could not be checked');
+    expect(result.report?.sms).toBe('DRY RUN SageMaker: no idle endpoints found. 2 endpoints could not be checked. Details by email.');
     expect(result.report?.email).toContain('COULD NOT BE CHECKED (counted neither idle nor busy)');
   });
 
@@ -163,8 +163,8 @@ describe('Function: idle-endpoints handler', () => {
     // Assess
     expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
     expect(result).toMatchObject({ dryRun: true, published: false });
-    expect(result.report?.subject).toBe('SageMaker: 1 idle endpoint wasting $5.52/day (us-east-1)');
-    expect(result.report?.sms).toBe('SageMaker: 1 idle endpoint waste $5.52/day (us-east-1). Top: idle-one $5.52/day. Details by email.');
+    expect(result.report?.subject).toBe('DRY RUN SageMaker: 1 idle endpoint wasting $5.52/day (us-east-1)');
+    expect(result.report?.sms).toBe('DRY RUN SageMaker: 1 idle endpoint waste $5.52/day (us-east-1). Top: idle-one $5.52/day. Details by email.');
   });
 
   it('publishes one json-structured message carrying the same texts', async () => {

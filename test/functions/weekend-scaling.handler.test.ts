@@ -227,7 +227,8 @@ describe('Function: weekend-scaling handler', () => {
     // Assess
     expect(account.mutatingCalls()).toBe(0);
     expect(account.published).toHaveLength(0);
-    expect(result.report?.subject).toMatch(/^DRY RUN SageMaker weekend scale-down: 2 components to 0 copies/);
+    expect(result.report?.subject).toMatch(/^DRY RUN SageMaker weekend scale-down: would scale 2 components to 0 copies/);
+    expect(result.report?.email.startsWith('DRY RUN: nothing was changed, sent or booked')).toBe(true);
     expect(result.report?.email).toContain('would be scaled down');
   });
 

@@ -11,8 +11,11 @@ import { sampleReports } from '../../scripts/samples.ts';
 /** SNS refuses a subject of 100 characters or more; chat shows the title as one line. */
 const TITLE_MAX_CHARS = 99;
 
+// The demo's replays, read once for the whole file (describe blocks cannot wait).
+const samples = await sampleReports();
+
 describe('Chat: the custom notification of every report', () => {
-  const reports = Object.entries(sampleReports()).filter((entry): entry is [string, NonNullable<(typeof entry)[1]>] => entry[1] !== undefined);
+  const reports = Object.entries(samples).filter((entry): entry is [string, NonNullable<(typeof entry)[1]>] => entry[1] !== undefined);
 
   it('covers every job', () => {
     expect(reports.map(([name]) => name.split(':')[0]).filter((job, index, all) => all.indexOf(job) === index)).toEqual([

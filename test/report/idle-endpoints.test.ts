@@ -69,6 +69,22 @@ describe('Function: renderIdleEndpointsReport', () => {
     expect(report?.sms).toContain('price unknown');
   });
 
+  it('gives the month of the priced endpoints before naming an unpriced one, so the month is never read as its cost', () => {
+    // Act
+    const report = render({
+      regions: ['us-east-1', 'eu-west-1'],
+      endpoints: [
+        endpointSnapshot({ name: 'priced', details: { status: 'read', variants: [instanceVariant({ instanceType: 'ml.m5.large' })] } }),
+        endpointSnapshot({ region: 'eu-west-1', name: 'eu-ep' }),
+      ],
+    });
+
+    // Assess
+    expect(report?.email.split('\n')[0]).toBe(
+      '2 idle SageMaker endpoints are costing about $2.76/day ($82.80 a month), plus 1 endpoint whose price is unknown.',
+    );
+  });
+
   it('keeps the SMS to one GSM-7 segment even with long names', () => {
     // Act
     const report = render({ endpoints: [endpointSnapshot({ name: `a-very-long-endpoint-name-${'x'.repeat(37)}` })] });

@@ -4,13 +4,13 @@ import { gsm7Length } from '@ops-bot/shared/report/gsm7';
 import { samples } from '../../scripts/samples.ts';
 
 describe('Docs: docs/samples.md', () => {
-  it('shows exactly what the renderers send today (regenerate with npm run -s samples > docs/samples.md)', () => {
-    expect(readFileSync('docs/samples.md', 'utf8')).toBe(samples());
+  it('shows exactly what the demo sends today (regenerate with npm run -s samples > docs/samples.md)', async () => {
+    expect(readFileSync('docs/samples.md', 'utf8')).toBe(await samples());
   });
 
-  it('has a sample of every job, each SMS one segment as the phone shows it', () => {
+  it('has a sample of every job, each SMS one segment as the phone shows it', async () => {
     // Prepare
-    const text = samples();
+    const text = await samples();
     const texts = [...text.matchAll(/\*\*SMS\*\*[^\n]*\n\n```text\n([^\n]*)\n```/g)].map((match) => match[1] ?? '');
 
     // Assess

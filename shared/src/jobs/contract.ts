@@ -79,6 +79,18 @@ function changesNothing(config: CommonConfig, dryRun: boolean): boolean {
 /** What a report-only run's texts say first, so nobody reads them as done. */
 const REPORT_ONLY_LINE = 'REPORT-ONLY MODE: nothing was changed and no saving was booked; this is what the bot would have done (REPORT_ONLY=true).';
 
+/** What a dry run's texts say first: the same words in every job's subject, text and email. */
+const DRY_RUN_LINE = 'DRY RUN: nothing was changed, sent or booked; this is what a real run would do.';
+
+function asDryRun(report: RenderedReport): RenderedReport {
+  return {
+    ...report,
+    subject: subjectLine(`DRY RUN ${report.subject}`),
+    email: `${DRY_RUN_LINE}\n\n${report.email}`,
+    sms: fitSms([`DRY RUN ${report.sms}`, report.sms]),
+  };
+}
+
 function asReportOnly(report: RenderedReport): RenderedReport {
   return {
     ...report,
@@ -170,7 +182,8 @@ async function finishRun<J extends JobName>(deps: Pick<JobDeps<CommonConfig>, 'l
   }
   stateNotes.push(...(ending.state?.notes() ?? []));
   const rendered = withStateNotes(ending.report, stateNotes);
-  const report = ending.reportOnly && rendered ? asReportOnly(rendered) : rendered;
+  // One label for every job, put on here so that no renderer can forget it.
+  const report = !rendered ? rendered : ending.dryRun ? asDryRun(rendered) : ending.reportOnly ? asReportOnly(rendered) : rendered;
   logger.info('Run finished', { job: ending.job, dryRun: ending.dryRun, ...ending.outcome });
   let publishFailure: PublishFailedError | undefined;
   let messageId: string | undefined;

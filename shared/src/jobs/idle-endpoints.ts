@@ -317,7 +317,7 @@ async function undoIdleAction(event: Extract<IdleEndpointsEvent, { endpoint: str
     state: deps.state,
     job: 'idle-endpoints',
     dryRun: event.dryRun,
-    report: renderIdleActionUndo(outcome, event.dryRun),
+    report: renderIdleActionUndo(outcome),
     metrics: {
       points: [
         { name: 'IdleActionFailures', value: outcome.result === 'failed' ? 1 : 0, unit: 'Count', dimensions: {} },

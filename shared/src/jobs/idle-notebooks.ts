@@ -89,7 +89,6 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
 
   const report = renderNotebookReport({
     action: event.action,
-    dryRun: event.dryRun,
     changesNothing: acting.dryRun,
     evaluatedAt: now.toISOString(),
     outcomes: notebooks,

@@ -117,7 +117,7 @@ async function runWeekendScaling(event: WeekendScalingEvent, deps: WeekendScalin
     priceSource: parts.priceSource ?? createPriceBook(config.priceOverrides).source,
     scopeText: config.weekendScope === 'all' ? 'every inference component not tagged ops-bot:skip' : `components tagged ${TAGS.weekendScaleToZero} = true`,
     action: event.action,
-    dryRun: event.dryRun,
+    changesNothing: acting.dryRun,
     ...parts,
   });
   const ended = await finishRun(deps, {

@@ -133,11 +133,26 @@ function regionsWithIdle(plan: IdleEndpointsPlan): string {
   return regions.length === 1 ? (regions[0] ?? '') : `${regions.length} regions`;
 }
 
+function unpricedCount(plan: IdleEndpointsPlan): number {
+  return plan.idle.filter((endpoint) => endpoint.unpricedInstanceTypes.length > 0).length;
+}
+
 /** `$412/day`, `$412/day + 2 unpriced`, or, when no price is known at all, `an unknown amount`. */
 function totalText(plan: IdleEndpointsPlan, format: (amount: number) => string): string {
-  const unpriced = plan.idle.filter((endpoint) => endpoint.unpricedInstanceTypes.length > 0).length;
+  const unpriced = unpricedCount(plan);
   if (unpriced === plan.idle.length) return 'an unknown amount (price unknown)';
   return unpriced > 0 ? `${format(plan.totalKnownCostPerDay)}/day + ${unpriced} unpriced` : `${format(plan.totalKnownCostPerDay)}/day`;
+}
+
+/**
+ * The headline's money: the known daily and monthly total first, and an endpoint without a price
+ * said after it in words, so that nobody reads the month as what the unpriced one costs.
+ */
+function headlineCost(plan: IdleEndpointsPlan): string {
+  const unpriced = unpricedCount(plan);
+  if (unpriced === plan.idle.length) return 'an unknown amount (no price known for their instances)';
+  const known = `${usd(plan.totalKnownCostPerDay)}/day (${usd(plan.totalKnownCostPerDay * 30)} a month)`;
+  return unpriced > 0 ? `${known}, plus ${plural(unpriced, 'endpoint')} whose price is unknown` : known;
 }
 
 function renderEmail(plan: IdleEndpointsPlan, actions: IdleActions, shown: number, rightsizing?: RightsizingReport): string {
@@ -145,9 +160,7 @@ function renderEmail(plan: IdleEndpointsPlan, actions: IdleActions, shown: numbe
   const headline =
     idle.length === 0
       ? 'No idle SageMaker endpoints.'
-      : `${plural(idle.length, 'idle SageMaker endpoint')} ${idle.length === 1 ? 'is' : 'are'} costing about ${totalText(plan, usd)}${
-          plan.totalKnownCostPerDay > 0 ? ` (${usd(plan.totalKnownCostPerDay * 30)} a month)` : ''
-        }.`;
+      : `${plural(idle.length, 'idle SageMaker endpoint')} ${idle.length === 1 ? 'is' : 'are'} costing about ${headlineCost(plan)}.`;
   const lines: string[] = [
     headline,
     `Idle means no invocations for ${plan.idleHours} h or more. Checked ${utcMinute(plan.evaluatedAt)} in ${plan.regions.join(', ')}.`,
@@ -251,7 +264,7 @@ function renderIdleEndpointsReport(plan: IdleEndpointsPlan, actions: IdleActions
 }
 
 /** The report of an undo asked for by event: what came back, or why not. */
-function renderIdleActionUndo(outcome: IdleActionOutcome, dryRun: boolean): RenderedReport {
+function renderIdleActionUndo(outcome: IdleActionOutcome): RenderedReport {
   const verb = outcome.action === 'recreate' ? 'recreated' : 'restored';
   const state =
     outcome.result === 'failed'
@@ -261,15 +274,14 @@ function renderIdleActionUndo(outcome: IdleActionOutcome, dryRun: boolean): Rend
         : outcome.result === 'planned'
           ? `would be ${verb}`
           : RESULT_TEXT[outcome.result];
-  const dry = dryRun ? 'DRY RUN ' : '';
-  const subject = subjectLine(`${dry}SageMaker: endpoint ${outcome.name} ${state} (${outcome.region})`);
+  const subject = subjectLine(`SageMaker: endpoint ${outcome.name} ${state} (${outcome.region})`);
   const email = [
-    `${dry}Endpoint ${outcome.name} (${outcome.region}), ${outcome.action} asked for: ${state}.`,
+    `Endpoint ${outcome.name} (${outcome.region}), ${outcome.action} asked for: ${state}.`,
     '',
     `  ${outcome.detail}.`,
     ...(outcome.error ? [`  Why: ${outcome.error}`, '  Nothing was lost: what is needed to try again is still saved.'] : []),
   ].join('\n');
-  const sms = fitSms([`${dry}SageMaker: ${outcome.name} ${state} (${outcome.region}).`, `${dry}SageMaker: endpoint ${state}.`]);
+  const sms = fitSms([`SageMaker: ${outcome.name} ${state} (${outcome.region}).`, `SageMaker: endpoint ${state}.`]);
   return { subject, email, sms };
 }
 

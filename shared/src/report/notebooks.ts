@@ -18,7 +18,6 @@ const LEVEL_TEXT: Readonly<Record<IdleCoverage['level'], string>> = {
 
 interface NotebookReportInput {
   readonly action: string;
-  readonly dryRun: boolean;
   /** A dry or report-only run: what it lists would be done, and its texts say so ("would stop"). */
   readonly changesNothing?: boolean | undefined;
   readonly evaluatedAt: string;
@@ -43,7 +42,7 @@ function renderEmail(input: NotebookReportInput, shown: number): string {
   const acted = input.outcomes.filter((outcome) => outcome.result !== 'none');
   const unknown = input.outcomes.filter((outcome) => outcome.verdict === 'unknown');
   const lines = [
-    `${input.dryRun ? 'DRY RUN: ' : ''}SageMaker ${ACTION_TITLES[input.action] ?? input.action}, ${input.evaluatedAt.slice(0, 16).replace('T', ' ')} UTC.`,
+    `SageMaker ${ACTION_TITLES[input.action] ?? input.action}, ${input.evaluatedAt.slice(0, 16).replace('T', ' ')} UTC.`,
     '',
   ];
   if (acted.length > 0) {
@@ -109,7 +108,6 @@ function renderNotebookReport(input: NotebookReportInput): RenderedReport {
   const failed = input.outcomes.filter((outcome) => outcome.result === 'failed').length + input.failures.length;
   const unknown = input.outcomes.filter((outcome) => outcome.verdict === 'unknown').length;
   const saved = acted.reduce((total, outcome) => total + (outcome.costPerDay ?? 0), 0);
-  const dry = input.dryRun ? 'DRY RUN ' : '';
   const tail = `${failed > 0 ? `, ${failed} failed` : ''}${unknown > 0 ? `, ${unknown} unreadable` : ''}`;
   let headline: string;
   // Nothing done yet (a dry or report-only run) is never written in the past tense.
@@ -124,8 +122,8 @@ function renderNotebookReport(input: NotebookReportInput): RenderedReport {
   } else {
     headline = `${would ? 'would stop' : 'stopped'} ${plural(acted.length, 'notebook')}${saved > 0 ? ` saving ${usdShort(saved)}/day` : ''}${tail}`;
   }
-  const subject = subjectLine(`${dry}SageMaker notebooks: ${headline}`);
-  const sms = fitSms([`${dry}SageMaker notebooks: ${headline}. Details by email.`, `${dry}SageMaker notebooks: ${headline}.`]);
+  const subject = subjectLine(`SageMaker notebooks: ${headline}`);
+  const sms = fitSms([`SageMaker notebooks: ${headline}. Details by email.`, `SageMaker notebooks: ${headline}.`]);
   return fitToMessageLimit(input.outcomes.length, (shown) => ({ subject, email: renderEmail(input, shown), sms }));
 }
 

@@ -21,12 +21,14 @@ interface SavingsContext {
 }
 
 /** What share of the month's SageMaker bill the savings are, or why that is not known. */
-function billText(ledger: Ledger, bill: HostingBill | undefined): string | undefined {
+function billText(ledger: Ledger, bill: HostingBill | undefined, evaluatedAt: string): string | undefined {
   if (!bill) return undefined;
+  // A month that has ended has a whole bill (maybe still Estimated); only the current one is "so far".
+  const sofar = evaluatedAt.slice(0, 7) <= ledger.month ? ' so far' : '';
   if (bill.status !== 'read') return `The month's SageMaker bill could not be read (${bill.reason}).`;
   const share = shareOfBill(ledger.total, bill);
   if (!share) return `Cost Explorer shows no SageMaker bill for ${ledger.month} yet.`;
-  return `That is ${share.percent}% of the month's SageMaker bill so far (${usd(share.billed)} in Cost Explorer${share.estimated ? ', still Estimated' : ''}).`;
+  return `That is ${share.percent}% of the month's SageMaker bill${sofar} (${usd(share.billed)} in Cost Explorer${share.estimated ? ', still Estimated' : ''}).`;
 }
 
 /** `+$200.00 (+19%)` or `-$5.00 (-2%)` against the month before; undefined when it saved nothing. */
@@ -45,15 +47,15 @@ function against(ledger: Ledger, previousMonth: string, format: (amount: number)
 
 const HOW_OBTAINED = [
   'Weekend scale-downs (estimated, then measured where per-instance metrics exist): instances released x on-demand price x hours until the scheduled restore, recorded at the scale-down, only for endpoints whose instance cost really stopped (every component at 0 and managed instance scaling down to 0 instances); at the restore, an endpoint that publishes per-instance metrics has its figure corrected to the instance-hours that really stopped.',
-  "Notebook stops (measured): instance price x hours from the bot's stop (ops-bot:last-action) until the notebook was started again (its status and LastModifiedTime), or until the month's end while it stays stopped.",
-  "Idle actions (measured): the endpoint's cost per day when the bot deleted it or scaled it to 0 (ops-bot:idle-action), counted each day the action held.",
+  "Notebook stops (measured): instance price x hours from the bot's stop (its record in the state table) until the notebook was started again (its status and LastModifiedTime), or until the month's end while it stays stopped.",
+  "Idle actions (measured): the endpoint's cost per day when the bot deleted it or scaled it to 0 (its record in the state table), counted each day the action held.",
   'After an alert (measured; the owner acted, not the bot): the cost per day the idle alert reported, counted each day the endpoint stayed deleted or at 0 instances.',
 ];
 
 function renderEmail(ledger: Ledger, context: SavingsContext): string {
   const lines = [
     `The SageMaker ops bot saved ${usd(ledger.total)} in ${ledger.month}${against(ledger, context.previousMonth, usd)}.`,
-    ...(billText(ledger, context.bill) ? [billText(ledger, context.bill) as string] : []),
+    ...[billText(ledger, context.bill, context.evaluatedAt)].filter((line) => line !== undefined),
     `Worked out ${utcMinute(context.evaluatedAt)}.`,
     '',
     'BY JOB',

@@ -11,7 +11,8 @@ import { fitToMessageLimit, subjectLine, type RenderedReport } from './sns-messa
 
 interface WeekendReportInput {
   readonly action: 'scale-down' | 'restore';
-  readonly dryRun: boolean;
+  /** A dry or report-only run: nothing was done, and the texts say what would be ("would scale"). */
+  readonly changesNothing: boolean;
   readonly evaluatedAt: string;
   readonly timezone: string;
   readonly scopeText: string;
@@ -63,7 +64,7 @@ function table(rows: readonly (readonly string[])[]): string[] {
 function renderEmail(input: WeekendReportInput, shown: number): string {
   const verb = input.action === 'scale-down' ? 'scale-down' : 'restore';
   const lines = [
-    `${input.dryRun ? 'DRY RUN of the weekend' : 'Weekend'} ${verb}, ${utcMinute(input.evaluatedAt)} (schedules read in ${input.timezone}).`,
+    `Weekend ${verb}${input.changesNothing ? ' (what would be done)' : ''}, ${utcMinute(input.evaluatedAt)} (schedules read in ${input.timezone}).`,
     `Scope: ${input.scopeText}.`,
   ];
   if (input.restore) lines.push(`Restore: ${input.restore.at.replace('T', ' ')} ${input.timezone} (${input.restore.how}).`);
@@ -149,7 +150,6 @@ function renderWeekendReport(input: WeekendReportInput): RenderedReport {
   const savings = totalSavings(input.endpoints);
   const stopping = input.endpoints.filter((endpoint) => endpoint.instanceCostStops).length;
   const failedText = failed > 0 ? `, ${failed} failed` : '';
-  const dry = input.dryRun ? 'DRY RUN ' : '';
 
   let subject: string;
   let sms: string;
@@ -157,14 +157,18 @@ function renderWeekendReport(input: WeekendReportInput): RenderedReport {
     subject = `SageMaker weekend restore deferred to ${input.deferred.to.slice(0, 16).replace('T', ' ')} (holiday)`;
     sms = `SageMaker: ${input.deferred.holiday} is a holiday; weekend restore moved to ${input.deferred.to.slice(0, 16).replace('T', ' ')} ${input.timezone}.`;
   } else if (input.action === 'scale-down') {
-    const money = savings > 0 ? `, est. ${usdShort(savings)} saved` : '';
-    subject = `${dry}SageMaker weekend scale-down: ${plural(changed, 'component')} to 0 copies${money}${failedText}`;
-    sms = `SageMaker weekend: ${plural(changed, 'component')} to 0, ${plural(stopping, 'endpoint')} stop billing${money}${failedText}.`;
+    // Nothing done yet (a dry or report-only run) is never written in the past tense.
+    const would = input.changesNothing ? 'would scale ' : '';
+    const money = savings > 0 ? (input.changesNothing ? `, saving est. ${usdShort(savings)}` : `, est. ${usdShort(savings)} saved`) : '';
+    const stops = `${plural(stopping, 'endpoint')} ${input.changesNothing ? 'would stop' : stopping === 1 ? 'stops' : 'stop'} billing for instances`;
+    subject = `SageMaker weekend scale-down: ${would}${plural(changed, 'component')} to 0 copies${money}${failedText}`;
+    sms = `SageMaker weekend: ${would}${plural(changed, 'component')} to 0, ${stops}${money}${failedText}.`;
   } else {
-    subject = `${dry}SageMaker weekend restore: ${plural(changed, 'component')} back to saved copies${failedText}`;
-    sms = `SageMaker weekend restore: ${plural(changed, 'component')} back to their saved copies${failedText}.`;
+    const back = input.changesNothing ? 'would be back' : 'back';
+    subject = `SageMaker weekend restore: ${plural(changed, 'component')} ${back} to saved copies${failedText}`;
+    sms = `SageMaker weekend restore: ${plural(changed, 'component')} ${back} to their saved copies${failedText}.`;
   }
-  const smsText = fitSms([`${dry}${sms}${failed > 0 ? ' Re-run the restore by hand: see the email.' : ''}`, `${dry}${sms}`]);
+  const smsText = fitSms([`${sms}${failed > 0 ? ' Re-run the restore by hand: see the email.' : ''}`, sms]);
   return fitToMessageLimit(input.outcomes.length, (shown) => ({ subject: subjectLine(subject), email: renderEmail(input, shown), sms: smsText }));
 }
 
