@@ -9,13 +9,13 @@ import {
   DEFAULT_CONFIG_FILE,
   defaultsLine,
   exitOnConfigProblems,
-  jobModeLines,
   parseDeployConfig,
   readDeployConfig,
   type DeployConfig,
 } from './deploy-config.ts';
 import { OpsBotStack } from './ops-bot-stack.ts';
 import { chatReminder } from './chat.ts';
+import { jobPermissionLines, type CfnTemplate } from './job-permissions.ts';
 
 /**
  * `env` defaults to the CLI's account and region (set from your credentials on deploy). Tests pass
@@ -49,14 +49,14 @@ function buildApp(
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const app = new App();
-  exitOnConfigProblems(() => buildApp(app, new URL('../dist', import.meta.url).pathname));
-  // What is about to be deployed, on stderr (the template goes to stdout): the defaults, and each job's mode.
+  const stack = exitOnConfigProblems(() => buildApp(app, new URL('../dist', import.meta.url).pathname));
+  // What is about to be deployed, on stderr (the template goes to stdout): the defaults, and what each job's role may change.
   const config = readDeployConfig({ contextValue: undefined, ...(process.env.OPS_BOT_CONFIG ? { file: process.env.OPS_BOT_CONFIG } : {}) });
   if (config.source === 'defaults') console.error(defaultsLine(process.env.OPS_BOT_CONFIG ?? DEFAULT_CONFIG_FILE));
-  for (const line of jobModeLines(config)) console.error(line);
   const reminder = chatReminder(app);
   if (reminder) console.error(reminder);
-  app.synth();
+  const assembly = app.synth();
+  for (const line of jobPermissionLines(assembly.getStackArtifact(stack.artifactId).template as CfnTemplate)) console.error(line);
 }
 
 export { buildApp };

@@ -44,7 +44,11 @@ interface DeployConfig {
   /** Optional: stop every notebook in the evening and start those again in the morning, on weekDays. */
   readonly notebookOffHours?: { readonly stop: DailyTime; readonly start: DailyTime; readonly weekDays: string };
   readonly notebookIdleMinutes?: number;
-  /** false: the notebook job never opens a notebook's Jupyter (no CreatePresignedNotebookInstanceUrl), reads no idleness and stops none. */
+  /**
+   * false: the notebook job never opens a notebook's Jupyter (no CreatePresignedNotebookInstanceUrl),
+   * reads no idleness and stops none. Unset: true where the notebook job acts, false where it is
+   * report-only (a first week holds no session in anyone's Jupyter unless the admin opts in).
+   */
   readonly notebookReadsJupyter?: boolean;
   readonly notebookMaxRunningHours?: number;
   /** Full local days each cost report covers (COST_PERIOD_DAYS). */
@@ -244,10 +248,6 @@ function readDeployConfig(options: { contextValue: unknown; file?: string; cwd?:
 }
 
 /** One line per job for synth: whether it acts or only reports (and then holds no write permission). */
-function jobModeLines(config: DeployConfig): string[] {
-  return JOB_NAMES.map((job) => `${job}: ${isReportOnly(config, job) ? 'report-only (its role holds no write permission)' : 'acting'}`);
-}
-
 function booleanSetting(raw: unknown, setting: string): boolean {
   if (typeof raw !== 'boolean') throw new DeployConfigError(setting, `must be true or false, got ${JSON.stringify(raw)}`);
   return raw;
@@ -522,7 +522,7 @@ function allSettings(config: DeployConfig): Record<string, string | undefined> {
     [ENV.maxScaleDownDays]: text(config.maxScaleDownDays),
     [ENV.costPeriodDays]: text(config.costPeriodDays),
     [ENV.notebookIdleMinutes]: text(config.notebookIdleMinutes),
-    [ENV.notebookReadJupyter]: config.notebookReadsJupyter === false ? 'false' : undefined,
+    [ENV.notebookReadJupyter]: readsJupyter(config) ? undefined : 'false',
     [ENV.notebookMaxRunningHours]: text(config.notebookMaxRunningHours),
     [ENV.regions]: config.regions?.join(','),
     [ENV.endpointIdleHours]: text(config.endpointIdleHours),
@@ -545,6 +545,14 @@ function reportOnlyJobs(raw: unknown): boolean | JobName[] {
 /** Whether `job` only reports: it changes nothing and its role holds no write permission. */
 function isReportOnly(config: DeployConfig, job: JobName): boolean {
   return config.reportOnly === true || (Array.isArray(config.reportOnly) && config.reportOnly.includes(job));
+}
+
+/**
+ * Whether the notebook job opens each notebook's Jupyter (CreatePresignedNotebookInstanceUrl: a
+ * session in it, the only place idleness is read from): as set, else only where the job acts.
+ */
+function readsJupyter(config: DeployConfig): boolean {
+  return config.notebookReadsJupyter ?? !isReportOnly(config, 'idle-notebooks');
 }
 
 /** One job's environment: only the variables its own config parser reads. */
@@ -609,12 +617,12 @@ function exitOnConfigProblems<T>(build: () => T): T {
 
 export {
   defaultsLine,
-  jobModeLines,
   exitOnConfigProblems,
   parseDeployConfig,
   readDeployConfig,
   jobEnvironment,
   isReportOnly,
+  readsJupyter,
   DeployConfigError,
   DEFAULT_SCHEDULES,
   DEFAULT_CONFIG_FILE,

@@ -5,7 +5,7 @@ import type { Construct } from 'constructs';
 import { TAGS } from '@ops-bot/shared/domain/tags';
 import { NOTEBOOK_STATE, slotTagKeyPatterns } from '@ops-bot/shared/aws/bot-state';
 import { ScheduledFunction, type JobSchedule } from '../scheduled-function.ts';
-import { isReportOnly, jobEnvironment, type DeployConfig } from '../deploy-config.ts';
+import { isReportOnly, jobEnvironment, readsJupyter, type DeployConfig } from '../deploy-config.ts';
 import { commonProps, readPriceList, sageMakerArns, type JobContext } from './job-context.ts';
 
 function notebookSchedules(config: DeployConfig): JobSchedule[] {
@@ -65,8 +65,8 @@ class IdleNotebooksJob extends ScheduledFunction {
           sid: 'ReadAndStopNotebooks',
           actions: [
             'sagemaker:ListTags',
-            // A session in each notebook's Jupyter: how idleness is read (notebookReadsJupyter: false drops it).
-            ...(config.notebookReadsJupyter === false ? [] : ['sagemaker:CreatePresignedNotebookInstanceUrl']),
+            // A session in each notebook's Jupyter: how idleness is read (notebookReadsJupyter; off by default when report-only).
+            ...(readsJupyter(config) ? ['sagemaker:CreatePresignedNotebookInstanceUrl'] : []),
             'sagemaker:StopNotebookInstance',
             ...(offHours ? ['sagemaker:StartNotebookInstance'] : []),
           ],

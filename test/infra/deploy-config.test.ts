@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultsLine, isReportOnly, jobModeLines, parseDeployConfig, readDeployConfig, type DeployConfigError } from '../../infra/deploy-config.ts';
+import { defaultsLine, isReportOnly, parseDeployConfig, readDeployConfig, type DeployConfigError } from '../../infra/deploy-config.ts';
 import { JOB_NAMES } from '@ops-bot/shared/config';
 
 describe('Function: parseDeployConfig', () => {
@@ -136,7 +136,6 @@ describe('Function: readDeployConfig', () => {
     // Assess
     expect(config).toMatchObject({ timezone: 'UTC', reportOnly: true, source: 'defaults' });
     expect(JOB_NAMES.every((job) => isReportOnly(config, job))).toBe(true);
-    expect(jobModeLines(config)).toEqual(JOB_NAMES.map((job) => `${job}: report-only (its role holds no write permission)`));
     expect(defaultsLine('ops-bot.config.json')).toMatch(/^no ops-bot\.config\.json: the defaults, every job report-only/);
   });
 

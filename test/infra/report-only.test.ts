@@ -5,11 +5,14 @@
 import { JOB_NAMES } from '@ops-bot/shared/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDeployConfig } from '../../infra/deploy-config.ts';
+import { jobPermissionLines, type CfnTemplate } from '../../infra/job-permissions.ts';
 import { actionsOf, jobStatements, synthesize, type Synthesized } from '../support/cdk.ts';
 
 /** Any action that changes a resource, named independently of the stack's own list. */
 const WRITE =
   /^(sagemaker:(CreateEndpoint|Delete|Update|Stop|Start|AddTags|DeleteTags)|application-autoscaling:(Register|Deregister|Put)|scheduler:Create|iam:PassRole|kms:GenerateMac)/;
+/** A session in a notebook's Jupyter: not a write, but full access to what the notebook holds. */
+const PRESIGN = 'sagemaker:CreatePresignedNotebookInstanceUrl';
 
 const config = {
   timezone: 'Europe/Berlin',
@@ -32,7 +35,7 @@ describe('Stack: report-only mode', () => {
   it('gives every function of a report-only deployment a role with no write action, and REPORT_ONLY=true', () => {
     for (const job of JOB_NAMES) {
       const allowed = actionsOf(jobStatements(everything.template, job).filter((statement) => statement.Effect === 'Allow'));
-      expect({ job, writes: allowed.filter((action) => WRITE.test(action)) }).toEqual({ job, writes: [] });
+      expect({ job, writes: allowed.filter((action) => WRITE.test(action) || action === PRESIGN) }).toEqual({ job, writes: [] });
     }
     const functions = Object.values(everything.template.findResources('AWS::Lambda::Function')) as Array<{
       Properties: { Environment?: { Variables?: Record<string, unknown> } };
@@ -53,6 +56,28 @@ describe('Stack: report-only mode', () => {
     const notebooks = actionsOf(jobStatements(some.template, 'idle-notebooks').filter((statement) => statement.Effect === 'Allow'));
     expect(weekend.filter((action) => WRITE.test(action))).toEqual([]);
     expect(notebooks).toEqual(expect.arrayContaining(['sagemaker:StopNotebookInstance', 'sagemaker:AddTags']));
+  });
+
+  it("opens notebooks' Jupyter in a report-only deployment only when the admin says so", () => {
+    const optedIn = synthesize({ ...config, reportOnly: true, notebookReadsJupyter: true });
+    try {
+      const allowed = actionsOf(jobStatements(optedIn.template, 'idle-notebooks').filter((statement) => statement.Effect === 'Allow'));
+      expect(allowed).toContain(PRESIGN);
+      expect(allowed.filter((action) => WRITE.test(action))).toEqual([]);
+    } finally {
+      optedIn.cleanup();
+    }
+  });
+
+  it('prints one line per job from the template: its mode, every write action its role holds, and the Jupyter session', () => {
+    const everyJob = jobPermissionLines(everything.template.toJSON() as CfnTemplate);
+    const mixed = jobPermissionLines(some.template.toJSON() as CfnTemplate);
+
+    expect(everyJob).toEqual(JOB_NAMES.map((job) => `${job}: report-only; holds no write action on your resources`));
+    expect(mixed.find((line) => line.startsWith('weekend-scaling:'))).toBe('weekend-scaling: report-only; holds no write action on your resources');
+    const notebooks = mixed.find((line) => line.startsWith('idle-notebooks:')) ?? '';
+    expect(notebooks).toMatch(/^idle-notebooks: acting; may change: .*sagemaker:StartNotebookInstance, sagemaker:StopNotebookInstance; writes the bot's state table/);
+    expect(notebooks).toContain(`holds ${PRESIGN} (a session in each notebook's Jupyter`);
   });
 
   it('refuses an unknown job name, naming the entry', () => {
