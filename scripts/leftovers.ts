@@ -1,9 +1,10 @@
 /**
  * `npm run -s leftovers`: everything the bot left in the account, for an uninstall or an audit.
- * Read-only. Lists, per region, every SageMaker resource carrying an `ops-bot:*` tag (saved copy
- * counts, last actions, off-hours marks) and every one-time `ops-bot-restore-*` schedule.
- * Components still carrying `ops-bot:saved-copy-count` are at 0 copies waiting for a restore: run
- * the restore before removing the stack (README, "Uninstall").
+ * Read-only by default. Lists, per region, every SageMaker resource carrying an `ops-bot:*` tag and
+ * every one-time `ops-bot-restore-*` schedule, and from the state table what the bot still holds
+ * (components at 0, endpoints held or deleted, notebooks stopped for off hours), each with the event
+ * that undoes it. `--undo` invokes the deployed functions with those events, one at a time, through
+ * the bot's own code (its journal, its conditional writes, its skip rules), then lists again.
  */
 import { paginateGetResources, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { paginateListSchedules, SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -14,6 +15,8 @@ import { existsSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readHoldings, type Holding } from '@ops-bot/shared/aws/bot-state';
 import { createStateTable } from '@ops-bot/shared/aws/state-table';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DEFAULT_CONFIG_FILE, readDeployConfig } from '../infra/deploy-config.ts';
 import { checkCredentials, userFacingError } from './aws-hints.ts';
 
@@ -66,6 +69,58 @@ function describeLeftovers(all: readonly Leftovers[], holdings?: readonly Holdin
   return lines.join('\n');
 }
 
+/** Invokes one deployed job with an event; what it answered, in one line. */
+type Invoke = (job: NonNullable<Holding['undoBy']>['job'], event: Readonly<Record<string, string>>) => Promise<{ readonly ok: boolean; readonly detail: string }>;
+
+/**
+ * Undoes the holdings one invocation at a time (the same event once, however many holdings it
+ * covers), going on after a failure; one line per invocation. A holding with no invocation of its
+ * own (components held by their endpoint's idle action) is undone by that endpoint's restore.
+ */
+async function undoHoldings(holdings: readonly Holding[], invoke: Invoke): Promise<string[]> {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const holding of holdings) {
+    if (!holding.undoBy) continue;
+    const call = `${holding.undoBy.job} ${JSON.stringify(holding.undoBy.event)}`;
+    if (seen.has(call)) continue;
+    seen.add(call);
+    let outcome: { ok: boolean; detail: string };
+    try {
+      outcome = await invoke(holding.undoBy.job, holding.undoBy.event);
+    } catch (error) {
+      outcome = { ok: false, detail: userFacingError(error) };
+    }
+    lines.push(`${outcome.ok ? 'done' : 'FAILED'}: ${call}${outcome.detail ? ` (${outcome.detail})` : ''}`);
+  }
+  return lines;
+}
+
+/** The stack's outputs by key (the function names and the state table): one DescribeStacks. */
+async function stackOutputs(stackName: string, region: string | undefined): Promise<Record<string, string>> {
+  const answer = await new CloudFormationClient(region ? { region } : {}).send(new DescribeStacksCommand({ StackName: stackName }));
+  return Object.fromEntries((answer.Stacks?.[0]?.Outputs ?? []).flatMap((output) => (output.OutputKey && output.OutputValue ? [[output.OutputKey, output.OutputValue]] : [])));
+}
+
+const FUNCTION_OUTPUTS = { 'idle-endpoints': 'IdleEndpointsFunctionName', 'weekend-scaling': 'WeekendScalingFunctionName', 'idle-notebooks': 'IdleNotebooksFunctionName' } as const;
+
+/** Invokes the stack's functions (RequestResponse): a function error or a failed run is a failure, named by its message. */
+function lambdaInvoke(outputs: Readonly<Record<string, string>>, region: string | undefined): Invoke {
+  const lambda = new LambdaClient(region ? { region } : {});
+  return async (job, event) => {
+    const functionName = outputs[FUNCTION_OUTPUTS[job]];
+    if (!functionName) return { ok: false, detail: `the stack has no ${FUNCTION_OUTPUTS[job]} output` };
+    const answer = await lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify(event)) }));
+    const body = answer.Payload ? new TextDecoder().decode(answer.Payload) : '';
+    if (answer.FunctionError) {
+      const message = (JSON.parse(body || '{}') as { errorMessage?: string }).errorMessage ?? answer.FunctionError;
+      return { ok: false, detail: message.split('\n')[0] ?? '' };
+    }
+    const subject = (JSON.parse(body || '{}') as { report?: { subject?: string } | null }).report?.subject;
+    return { ok: true, detail: subject ?? '' };
+  };
+}
+
 /** The config file's `regions` (OPS_BOT_CONFIG, else ops-bot.config.json), as REGIONS; nothing without a file. */
 function fileRegions(): Record<string, string> {
   const file = process.env.OPS_BOT_CONFIG ?? DEFAULT_CONFIG_FILE;
@@ -74,16 +129,19 @@ function fileRegions(): Record<string, string> {
   return regions && regions.length > 0 ? { REGIONS: regions.join(',') } : {};
 }
 
-const HELP = `Usage: npm run -s leftovers [-- --json]
+const HELP = `Usage: npm run -s leftovers [-- --json] [-- --undo] [-- --stack NAME]
 
 Lists, read-only, every SageMaker resource carrying an ops-bot:* tag and every one-time
 ops-bot-restore-* schedule, in REGIONS (else the config file's regions, else the profile's region).
-With STATE_TABLE (the stack's StateTableName output) it also lists what the bot still holds
-(components at 0, endpoints held or deleted, notebooks stopped for off hours), each with the event
-that undoes it: run those before cdk destroy.
+From the state table (STATE_TABLE, else the stack's StateTableName output) it also lists what
+the bot still holds (components at 0, endpoints held or deleted, notebooks stopped for off hours),
+each with the event that undoes it. A report-only deployment holds nothing.
 
-  --json   print the findings as JSON
-  --help   print this help`;
+  --undo         invoke the stack's functions with those events (lambda:InvokeFunction), one
+                 at a time, then list again: run it before cdk destroy
+  --stack NAME   the stack to read outputs from (default SageMakerOpsBot)
+  --json         print the findings as JSON
+  --help         print this help`;
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -103,9 +161,23 @@ async function main(): Promise<void> {
   const found = await Promise.all(
     regions.map((region) => findLeftovers(region, { tagging: new ResourceGroupsTaggingAPIClient({ region }), scheduler: new SchedulerClient({ region }) })),
   );
-  // What the bot holds in its state table (STATE_TABLE: the stack's StateTableName output), when it is given.
-  const holdings = process.env.STATE_TABLE ? await readHoldings(createStateTable(new DynamoDBClient({}), process.env.STATE_TABLE)) : undefined;
+  // What the bot holds in its state table: STATE_TABLE, else the stack's StateTableName output.
+  const undo = process.argv.includes('--undo');
+  const stackAt = process.argv.indexOf('--stack');
+  const stackName = stackAt >= 0 ? process.argv[stackAt + 1] : 'SageMakerOpsBot';
+  if (!stackName) throw new Error('--stack needs the stack name');
+  const stackRegion = process.env.AWS_REGION ?? regions[0];
+  const outputs = process.env.STATE_TABLE && !undo ? {} : await stackOutputs(stackName, stackRegion);
+  const tableName = process.env.STATE_TABLE ?? outputs.StateTableName;
+  const table = tableName ? createStateTable(new DynamoDBClient(stackRegion ? { region: stackRegion } : {}), tableName) : undefined;
+  const holdings = table ? await readHoldings(table) : undefined;
   console.log(process.argv.includes('--json') ? JSON.stringify({ regions: found, holdings }, null, 2) : describeLeftovers(found, holdings));
+  if (!undo || !table || !holdings || holdings.length === 0) return;
+  console.log('');
+  for (const line of await undoHoldings(holdings, lambdaInvoke(outputs, stackRegion))) console.log(line);
+  const left = await readHoldings(table);
+  console.log(left.length === 0 ? 'the state table holds nothing now: cdk destroy leaves nothing behind' : `${left.length} still held: see above, and npm run -s history -- NAME`);
+  if (left.length > 0) process.exitCode = 1;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -116,5 +188,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   });
 }
 
-export { findLeftovers, describeLeftovers, RESTORE_SCHEDULE_PREFIX, HELP };
+export { findLeftovers, describeLeftovers, undoHoldings, RESTORE_SCHEDULE_PREFIX, HELP };
 export type { Leftovers };

@@ -550,6 +550,13 @@ interface Holding {
   readonly what: string;
   /** `<function> <event>`, or what to do by hand. */
   readonly undo: string;
+  /** The invocation that undoes it (`leftovers --undo` makes it); absent where another holding's undo covers it. */
+  readonly undoBy?: { readonly job: 'idle-endpoints' | 'weekend-scaling' | 'idle-notebooks'; readonly event: Readonly<Record<string, string>> } | undefined;
+}
+
+/** A holding undone by invoking `job` with `event`: the text and the invocation say the same thing. */
+function undoneBy(job: NonNullable<Holding['undoBy']>['job'], event: Record<string, string>): Pick<Holding, 'undo' | 'undoBy'> {
+  return { undo: `${job} ${JSON.stringify(event)}`, undoBy: { job, event } };
 }
 
 /**
@@ -572,7 +579,7 @@ async function readHoldings(table: StateTable): Promise<Holding[]> {
     holdings.push({
       arn: record.arn,
       what: `at 0 copies, ${saved} saved${held ? ' (held by the idle action)' : ''}`,
-      undo: held ? "its endpoint's restore (below)" : `weekend-scaling ${JSON.stringify({ action: 'restore', component: name, region })}`,
+      ...(held ? { undo: "its endpoint's restore (below)" } : undoneBy('weekend-scaling', { action: 'restore', component: name, region })),
     });
   }
   for (const item of endpoints ?? []) {
@@ -582,7 +589,7 @@ async function readHoldings(table: StateTable): Promise<Holding[]> {
     holdings.push({
       arn: record.arn,
       what: 'its components held at 0 by the idle action',
-      undo: `idle-endpoints ${JSON.stringify({ action: 'restore', endpoint: name, region })}`,
+      ...undoneBy('idle-endpoints', { action: 'restore', endpoint: name, region }),
     });
   }
   for (const item of recreates ?? []) {
@@ -593,13 +600,13 @@ async function readHoldings(table: StateTable): Promise<Holding[]> {
     holdings.push({
       arn: record.arn,
       what: `endpoint ${endpoint} deleted by the idle action (its recreate record)`,
-      undo: `idle-endpoints ${JSON.stringify({ action: 'recreate', endpoint, region })}`,
+      ...undoneBy('idle-endpoints', { action: 'recreate', endpoint, region }),
     });
   }
   for (const item of notebooks ?? []) {
     const record = recordOf(item);
     if (!record || record.values[TAGS.offHoursStopped] === undefined) continue;
-    holdings.push({ arn: record.arn, what: 'stopped for off hours', undo: 'idle-notebooks {"action":"morning-start"}, or start it by hand' });
+    holdings.push({ arn: record.arn, what: 'stopped for off hours', ...undoneBy('idle-notebooks', { action: 'morning-start' }) });
   }
   return holdings;
 }
