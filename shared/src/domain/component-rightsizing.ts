@@ -14,7 +14,7 @@
  */
 import type { ComponentCopies } from './hosting.ts';
 import type { InstanceHardware } from './prices.ts';
-import type { RawPeaks } from './rightsizing.ts';
+import type { RawPeaks } from './peaks.ts';
 import type { Tags } from './tags.ts';
 import { roundCents } from './units.ts';
 

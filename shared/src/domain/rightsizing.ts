@@ -15,6 +15,7 @@ import { judgeRarelyCalled, type RarelyCalled } from './low-traffic.ts';
 import { isSkipped, optedOutOfRightsizing as optedOut, TAGS, type Tags } from './tags.ts';
 import { copiesFit, judgeComponent, type ComponentUsage, type ComponentVerdict, type HostedCopies } from './component-rightsizing.ts';
 import { roundCents } from './units.ts';
+import type { RawPeaks } from './peaks.ts';
 
 /** Each dimension's peak after a suggested change stays at or under this share of capacity. */
 const TARGET_PEAK_PERCENT = 60;
@@ -26,13 +27,6 @@ const MIN_SAVING_SHARE = 0.05;
 /** A latency SLO tag above ten minutes is not an inference SLO. */
 const MAX_SLO_MS = 600_000;
 
-/** Peaks as CloudWatch publishes them (`/aws/sagemaker/Endpoints`): CPU 0–100 × vCPUs, memory 0–100, GPU and GPU memory 0–100 × GPUs. */
-interface RawPeaks {
-  readonly cpu?: number | undefined;
-  readonly memory?: number | undefined;
-  readonly gpu?: number | undefined;
-  readonly gpuMemory?: number | undefined;
-}
 
 interface VariantUsage {
   readonly region: string;
@@ -437,7 +431,6 @@ export type {
   RarelyCalledVariant,
   ComponentToJudge,
   Unjudged,
-  RawPeaks,
   RightsizingReport,
   RightsizingVerdict,
   RightsizingPolicy,

@@ -13,7 +13,7 @@
  */
 import { groupByEndpoint, type InferenceComponentListing } from './hosting.ts';
 import type { MetricIdentity, MetricSeriesRequest, SeriesResult } from './metric-series.ts';
-import type { RawPeaks } from './rightsizing.ts';
+import type { RawPeaks } from './peaks.ts';
 import { DAY_MS } from './units.ts';
 
 type UsageKey = keyof RawPeaks | 'modelLatency' | 'overheadLatency';

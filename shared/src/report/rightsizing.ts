@@ -6,7 +6,7 @@
 import type { RightsizingReport, Utilisation } from '../domain/rightsizing.ts';
 import { TARGET_PEAK_PERCENT } from '../domain/rightsizing.ts';
 import type { CopyReservation } from '../domain/component-rightsizing.ts';
-import type { RawPeaks } from '../domain/rightsizing.ts';
+import type { RawPeaks } from '../domain/peaks.ts';
 import type { Citation } from '../domain/inference-recommender.ts';
 import { plural, usd } from './format.ts';
 
