@@ -16,7 +16,7 @@ import { createIdleNotebooksClients, liveIdleNotebooksDeps } from '@ops-bot/shar
 import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/shared/live/weekend-scaling';
 import type { ReadActivity } from '@ops-bot/shared/jobs/idle-notebooks';
 import { startLocalStateTable } from '../fakes/state-table.ts';
-import { FakeAccount, fakeComponent, fakeEndpoint, hostEndpoint, priceListProduct, variantSeries, type FakeEndpoint } from '../fakes/account.ts';
+import { FakeAccount, fakeComponent, fakeEndpoint, hostEndpoint, variantSeries, type FakeEndpoint } from '../fakes/account.ts';
 import { cloudWatchSink } from '../fakes/metrics-sink.ts';
 import { mockAccount } from '../fakes/mock-clients.ts';
 import { newRecording, record, saveRecording } from '../scripts/recording.ts';

@@ -5,14 +5,7 @@
  */
 import { Annotations, App, Validations, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import {
-  DEFAULT_CONFIG_FILE,
-  defaultsLine,
-  exitOnConfigProblems,
-  parseDeployConfig,
-  readDeployConfig,
-  type DeployConfig,
-} from './deploy-config.ts';
+import { DEFAULT_CONFIG_FILE, defaultsLine, exitOnConfigProblems, parseDeployConfig, readDeployConfig, type DeployConfig } from './deploy-config.ts';
 import { OpsBotStack } from './ops-bot-stack.ts';
 import { chatReminder } from './chat.ts';
 import { jobPermissionLines, type CfnTemplate } from './job-permissions.ts';

@@ -33,7 +33,7 @@ function channelConfigurationName(scope: Construct): string {
 
 /** The one step no template can take: said at every synth that deploys chat. */
 const AUTHORIZATION_REMINDER =
-  'Chat: before deploying, authorize the Slack workspace (or Microsoft Teams tenant) once in this account: AWS console, Amazon Q Developer in chat applications, Configure new client (README, "Chat").';
+  'Chat: before deploying, authorize the Slack workspace (or Microsoft Teams tenant) once in this account: AWS console, Amazon Q Developer in chat applications, Configure new client (docs/deploy.md, "Chat").';
 
 class ChatDelivery extends Construct {
   readonly role: iam.Role;

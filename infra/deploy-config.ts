@@ -58,7 +58,7 @@ interface DeployConfig {
   readonly stackSets?: StackSetsConfig;
   /**
    * Also publish every report to this topic, typically a central one in another account of the
-   * organization (its policy must allow it: README, "More than one account").
+   * organization (its policy must allow it: docs/many-accounts.md).
    */
   readonly centralTopicArn?: string;
   /** Optional: the report topic also goes to a chat channel through AWS's chat integration. */
@@ -626,5 +626,6 @@ export {
   DeployConfigError,
   DEFAULT_SCHEDULES,
   DEFAULT_CONFIG_FILE,
+  KNOWN_KEYS,
 };
 export type { DeployConfig, DailyTime, WeeklyTime, StackSetsConfig, ChatConfig };

@@ -32,7 +32,9 @@ function statementsOf(document: unknown): CfnStatement[] {
 /** Every action a role is allowed: its inline policies and every AWS::IAM::Policy attached to it. */
 function roleActions(template: CfnTemplate, roleId: string): string[] {
   const role = template.Resources[roleId];
-  const inline = ((role?.Properties?.Policies as Array<{ PolicyDocument: unknown }> | undefined) ?? []).flatMap((policy) => statementsOf(policy.PolicyDocument));
+  const inline = ((role?.Properties?.Policies as Array<{ PolicyDocument: unknown }> | undefined) ?? []).flatMap((policy) =>
+    statementsOf(policy.PolicyDocument),
+  );
   const attached = Object.values(template.Resources)
     .filter((resource) => resource.Type === 'AWS::IAM::Policy')
     .filter((resource) => ((resource.Properties?.Roles as Array<{ Ref?: string }> | undefined) ?? []).some((ref) => ref.Ref === roleId))

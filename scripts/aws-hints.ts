@@ -23,7 +23,7 @@ function credentialHint(error: unknown): string | undefined {
   }
   if (/AccessDenied|UnauthorizedOperation|not authorized to perform/i.test(`${name} ${message}`)) {
     const action = deniedAction(message);
-    return `AWS denied ${action ?? 'a call'} to the identity you run as: grant it ${action ?? 'the action'} (README, "IAM permissions", lists what each job reads; the deployed functions' roles already hold it)`;
+    return `AWS denied ${action ?? 'a call'} to the identity you run as: grant it ${action ?? 'the action'} (docs/iam-and-trust.md lists what each job reads; the deployed functions' roles already hold it)`;
   }
   if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ENETUNREACH|getaddrinfo/.test(`${name} ${message}`)) {
     return 'AWS could not be reached (no network, or a region or endpoint that does not exist): check your connection and AWS_REGION; "npm run demo" works offline, and --snapshot FILE replays a recording';

@@ -70,7 +70,10 @@ function describeLeftovers(all: readonly Leftovers[], holdings?: readonly Holdin
 }
 
 /** Invokes one deployed job with an event; what it answered, in one line. */
-type Invoke = (job: NonNullable<Holding['undoBy']>['job'], event: Readonly<Record<string, string>>) => Promise<{ readonly ok: boolean; readonly detail: string }>;
+type Invoke = (
+  job: NonNullable<Holding['undoBy']>['job'],
+  event: Readonly<Record<string, string>>,
+) => Promise<{ readonly ok: boolean; readonly detail: string }>;
 
 /**
  * Undoes the holdings one invocation at a time (the same event once, however many holdings it
@@ -99,10 +102,16 @@ async function undoHoldings(holdings: readonly Holding[], invoke: Invoke): Promi
 /** The stack's outputs by key (the function names and the state table): one DescribeStacks. */
 async function stackOutputs(stackName: string, region: string | undefined): Promise<Record<string, string>> {
   const answer = await new CloudFormationClient(region ? { region } : {}).send(new DescribeStacksCommand({ StackName: stackName }));
-  return Object.fromEntries((answer.Stacks?.[0]?.Outputs ?? []).flatMap((output) => (output.OutputKey && output.OutputValue ? [[output.OutputKey, output.OutputValue]] : [])));
+  return Object.fromEntries(
+    (answer.Stacks?.[0]?.Outputs ?? []).flatMap((output) => (output.OutputKey && output.OutputValue ? [[output.OutputKey, output.OutputValue]] : [])),
+  );
 }
 
-const FUNCTION_OUTPUTS = { 'idle-endpoints': 'IdleEndpointsFunctionName', 'weekend-scaling': 'WeekendScalingFunctionName', 'idle-notebooks': 'IdleNotebooksFunctionName' } as const;
+const FUNCTION_OUTPUTS = {
+  'idle-endpoints': 'IdleEndpointsFunctionName',
+  'weekend-scaling': 'WeekendScalingFunctionName',
+  'idle-notebooks': 'IdleNotebooksFunctionName',
+} as const;
 
 /** Invokes the stack's functions (RequestResponse): a function error or a failed run is a failure, named by its message. */
 function lambdaInvoke(outputs: Readonly<Record<string, string>>, region: string | undefined): Invoke {
@@ -176,7 +185,11 @@ async function main(): Promise<void> {
   console.log('');
   for (const line of await undoHoldings(holdings, lambdaInvoke(outputs, stackRegion))) console.log(line);
   const left = await readHoldings(table);
-  console.log(left.length === 0 ? 'the state table holds nothing now: cdk destroy leaves nothing behind' : `${left.length} still held: see above, and npm run -s history -- NAME`);
+  console.log(
+    left.length === 0
+      ? 'the state table holds nothing now: cdk destroy leaves nothing behind'
+      : `${left.length} still held: see above, and npm run -s history -- NAME`,
+  );
   if (left.length > 0) process.exitCode = 1;
 }
 

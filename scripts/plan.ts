@@ -246,7 +246,10 @@ async function plan(options: Options, logger: RunLogger, session: Session): Prom
       const event = weekendEventParser(config, clock)({ dryRun: true, action: options.action ?? 'scale-down', until: options.until });
       const result = await runWeekendScaling(
         event,
-        priced(liveWeekendScalingDeps(config, createWeekendScalingClients(), logger, () => undefined, clock), session),
+        priced(
+          liveWeekendScalingDeps(config, createWeekendScalingClients(), logger, () => undefined, clock),
+          session,
+        ),
       );
       return {
         result,

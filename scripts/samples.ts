@@ -4,7 +4,7 @@
  * real run does not). A test regenerates it and compares, so the documented texts cannot drift from
  * what the bot sends. The Studio audit has no demo recording yet: it is rendered from fixed inputs.
  */
-import { createPriceBook, NOTEBOOK_PRICE_SOURCE } from '@ops-bot/shared/domain/prices';
+import { NOTEBOOK_PRICE_SOURCE } from '@ops-bot/shared/domain/prices';
 import { auditStudio } from '@ops-bot/shared/domain/studio';
 import { renderNotebookReport } from '@ops-bot/shared/report/notebooks';
 import { smsPrefix, DEFAULT_TOPIC_DISPLAY_NAME } from '@ops-bot/shared/report/gsm7';
@@ -13,7 +13,6 @@ import { DEMO_SNAPSHOTS, openSession, plan, type Options } from './plan.ts';
 import { replay } from './recording.ts';
 
 const NOW = '2026-11-20T17:00:00.000Z';
-const prices = createPriceBook({});
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** One demo run, as `npm run -s demo -- <job>` runs it: replayed, never a call to AWS. */

@@ -92,7 +92,7 @@ class WeekendScalingJob extends ScheduledFunction {
     });
     this.alarmOn(
       'WeekendFailuresAlarm',
-      'A weekend-scaling run left components failed after its in-run retries; their saved state is kept. See the report, then re-run the restore by hand (README).',
+      'A weekend-scaling run left components failed after its in-run retries; their saved state is kept. See the report, then re-run the restore by hand (docs/undo.md).',
       new cloudwatch.Metric({
         namespace: METRICS_NAMESPACE,
         metricName: 'WeekendFailures',

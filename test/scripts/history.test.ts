@@ -119,7 +119,16 @@ describe('Script: leftovers, what the bot still holds', () => {
         throw Object.assign(new Error('User is not authorized to perform: lambda:InvokeFunction'), { name: 'AccessDeniedException' });
       }
       const parsed = weekendEventParser(config, () => monday)(event);
-      const result = await runWeekendScaling(parsed, liveWeekendScalingDeps(config, createWeekendScalingClients(), silent, () => undefined, () => monday));
+      const result = await runWeekendScaling(
+        parsed,
+        liveWeekendScalingDeps(
+          config,
+          createWeekendScalingClients(),
+          silent,
+          () => undefined,
+          () => monday,
+        ),
+      );
       return { ok: true, detail: result.report?.subject ?? '' };
     };
 

@@ -85,7 +85,7 @@ describe('Function: credentialHint', () => {
       name: 'AccessDeniedException',
     });
     expect(credentialHint(denied)).toBe(
-      'AWS denied sagemaker:ListEndpoints to the identity you run as: grant it sagemaker:ListEndpoints (README, "IAM permissions", lists what each job reads; the deployed functions\' roles already hold it)',
+      "AWS denied sagemaker:ListEndpoints to the identity you run as: grant it sagemaker:ListEndpoints (docs/iam-and-trust.md lists what each job reads; the deployed functions' roles already hold it)",
     );
     expect(credentialHint(Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredTokenException' }))).toMatch(
       /^your AWS session has expired: run "aws sso login"/,

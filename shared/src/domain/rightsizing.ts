@@ -27,7 +27,6 @@ const MIN_SAVING_SHARE = 0.05;
 /** A latency SLO tag above ten minutes is not an inference SLO. */
 const MAX_SLO_MS = 600_000;
 
-
 interface VariantUsage {
   readonly region: string;
   readonly endpointName: string;
@@ -426,14 +425,4 @@ function judgeRightsizing(
 }
 
 export { judgeRightsizing, latencySlo, endToEndP99, TARGET_PEAK_PERCENT, MIN_REDUNDANT_INSTANCES };
-export type {
-  VariantUsage,
-  RarelyCalledVariant,
-  ComponentToJudge,
-  Unjudged,
-  RightsizingReport,
-  RightsizingVerdict,
-  RightsizingPolicy,
-  Change,
-  Utilisation,
-};
+export type { VariantUsage, RarelyCalledVariant, ComponentToJudge, Unjudged, RightsizingReport, RightsizingVerdict, RightsizingPolicy, Change, Utilisation };

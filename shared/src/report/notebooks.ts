@@ -41,10 +41,7 @@ function cost(amount: number | undefined): string {
 function renderEmail(input: NotebookReportInput, shown: number): string {
   const acted = input.outcomes.filter((outcome) => outcome.result !== 'none');
   const unknown = input.outcomes.filter((outcome) => outcome.verdict === 'unknown');
-  const lines = [
-    `SageMaker ${ACTION_TITLES[input.action] ?? input.action}, ${input.evaluatedAt.slice(0, 16).replace('T', ' ')} UTC.`,
-    '',
-  ];
+  const lines = [`SageMaker ${ACTION_TITLES[input.action] ?? input.action}, ${input.evaluatedAt.slice(0, 16).replace('T', ' ')} UTC.`, ''];
   if (acted.length > 0) {
     const would = acted.every((outcome) => outcome.result === 'planned');
     const starting = input.action === 'morning-start';

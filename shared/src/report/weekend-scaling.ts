@@ -95,7 +95,7 @@ function renderEmail(input: WeekendReportInput, shown: number): string {
     lines.push('', 'FAILURES (retried within this run first; saved counts are kept, and the WeekendFailures alarm fires)');
     for (const outcome of failed) lines.push(`  ${outcome.name} (${outcome.region}): ${outcome.failedStep} failed: ${outcome.error}`);
     for (const failure of input.failures) lines.push(`  ${describeRunFailure(failure)}`);
-    lines.push(`  To retry now, invoke the weekend-scaling function with {"action": "${input.action}"} (README: "Re-running a weekend run by hand").`);
+    lines.push(`  To retry now, invoke the weekend-scaling function with {"action": "${input.action}"} (docs/undo.md, "Re-running a weekend run by hand").`);
   }
   if (input.endpoints.length > 0) {
     lines.push('', 'ENDPOINTS');
