@@ -1,25 +1,28 @@
 /**
  * `npm run -s history -- <resource name>`: what the bot did to a resource and how to undo it,
  * from its state table's journal (live, read-only). Also what the bot still holds for it (saved
- * copy counts, a recreate record, a notebook's marks). Needs STATE_TABLE (the stack's
- * StateTableName output) and the stack's region.
+ * copy counts, a recreate record, a notebook's marks). Finds the table as the other scripts do:
+ * STATE_TABLE, else the stack's StateTableName output, in the stack's region.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readHistory, type JournaledAction } from '@ops-bot/shared/aws/bot-state';
 import { createStateTable } from '@ops-bot/shared/aws/state-table';
 import { checkCredentials, userFacingError } from './aws-hints.ts';
+import { stackNameOf, stackRegion, stateTableName } from './deployment.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const HELP = `Usage: npm run -s history -- <resource name> [--json]
+const HELP = `Usage: npm run -s history -- <resource name> [--json] [--stack NAME]
 
 Prints, read-only, what the bot did to every resource of that name (inference components,
 endpoints, notebook instances), oldest first, each with its outcome and how to undo it, and what
-the bot still holds for it. Reads the bot's state table: set STATE_TABLE to the stack's
-StateTableName output, and AWS_REGION to the stack's region.
+the bot still holds for it. Reads the bot's state table: STATE_TABLE, else the stack's
+StateTableName output, in the stack's region (AWS_REGION, else the config file's first region,
+else your profile's).
 
-  --json   print the history as JSON
-  --help   print this help`;
+  --stack NAME   the stack to read outputs from (default SageMakerOpsBot)
+  --json         print the history as JSON
+  --help         print this help`;
 
 /** SageMaker names: letters, digits and hyphens (SageMaker API Reference, EndpointName and the like). */
 const RESOURCE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
@@ -61,21 +64,22 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const tableName = process.env.STATE_TABLE;
-  if (!tableName) {
-    console.error(
-      "history: STATE_TABLE is not set: set it to the stack's StateTableName output (aws cloudformation describe-stacks --stack-name SageMakerOpsBot)",
-    );
-    process.exitCode = 1;
-    return;
-  }
   const problem = await checkCredentials();
   if (problem) {
     console.error(`history: ${problem}`);
     process.exitCode = 1;
     return;
   }
-  const history = await readHistory(createStateTable(new DynamoDBClient({}), tableName), name);
+  // The deployed bot's table: STATE_TABLE, else the stack's output, in the stack's region.
+  const stackName = stackNameOf(args);
+  const region = await stackRegion();
+  const tableName = await stateTableName(stackName, region);
+  if (!tableName) {
+    console.error(`history: stack ${stackName} has no StateTableName output: set STATE_TABLE, or --stack NAME`);
+    process.exitCode = 1;
+    return;
+  }
+  const history = await readHistory(createStateTable(new DynamoDBClient(region ? { region } : {}), tableName), name);
   console.log(args.includes('--json') ? JSON.stringify(history, null, 2) : describeHistory(name, history));
 }
 

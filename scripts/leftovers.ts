@@ -11,14 +11,12 @@ import { paginateListSchedules, SchedulerClient } from '@aws-sdk/client-schedule
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { parseCommonConfig } from '@ops-bot/shared/config';
 import { TAG_PREFIX, TAGS } from '@ops-bot/shared/domain/tags';
-import { existsSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readHoldings, type Holding } from '@ops-bot/shared/aws/bot-state';
 import { createStateTable } from '@ops-bot/shared/aws/state-table';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { DEFAULT_CONFIG_FILE, readDeployConfig } from '../infra/deploy-config.ts';
 import { checkCredentials, userFacingError } from './aws-hints.ts';
+import { configRegions, stackNameOf, stackOutputs, stackRegion } from './deployment.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -99,14 +97,6 @@ async function undoHoldings(holdings: readonly Holding[], invoke: Invoke): Promi
   return lines;
 }
 
-/** The stack's outputs by key (the function names and the state table): one DescribeStacks. */
-async function stackOutputs(stackName: string, region: string | undefined): Promise<Record<string, string>> {
-  const answer = await new CloudFormationClient(region ? { region } : {}).send(new DescribeStacksCommand({ StackName: stackName }));
-  return Object.fromEntries(
-    (answer.Stacks?.[0]?.Outputs ?? []).flatMap((output) => (output.OutputKey && output.OutputValue ? [[output.OutputKey, output.OutputValue]] : [])),
-  );
-}
-
 const FUNCTION_OUTPUTS = {
   'idle-endpoints': 'IdleEndpointsFunctionName',
   'weekend-scaling': 'WeekendScalingFunctionName',
@@ -128,14 +118,6 @@ function lambdaInvoke(outputs: Readonly<Record<string, string>>, region: string 
     const subject = (JSON.parse(body || '{}') as { report?: { subject?: string } | null }).report?.subject;
     return { ok: true, detail: subject ?? '' };
   };
-}
-
-/** The config file's `regions` (OPS_BOT_CONFIG, else ops-bot.config.json), as REGIONS; nothing without a file. */
-function fileRegions(): Record<string, string> {
-  const file = process.env.OPS_BOT_CONFIG ?? DEFAULT_CONFIG_FILE;
-  if (!existsSync(file)) return {};
-  const regions = readDeployConfig({ contextValue: undefined, file }).regions;
-  return regions && regions.length > 0 ? { REGIONS: regions.join(',') } : {};
 }
 
 const HELP = `Usage: npm run -s leftovers [-- --json] [-- --undo] [-- --stack NAME]
@@ -164,7 +146,11 @@ async function main(): Promise<void> {
     return;
   }
   // The deployed settings, as plan reads them: the config file's regions under the environment's.
-  const settings = { ...fileRegions(), ...Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== undefined && value !== '')) };
+  const fromFile = configRegions();
+  const settings: Record<string, string | undefined> = {
+    ...(fromFile.length > 0 ? { REGIONS: fromFile.join(',') } : {}),
+    ...Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== undefined && value !== '')),
+  };
   const env = settings.REGIONS || settings.AWS_REGION ? settings : { ...settings, AWS_REGION: await new SageMakerClient({}).config.region() };
   const { regions } = parseCommonConfig(env);
   const found = await Promise.all(
@@ -172,18 +158,30 @@ async function main(): Promise<void> {
   );
   // What the bot holds in its state table: STATE_TABLE, else the stack's StateTableName output.
   const undo = process.argv.includes('--undo');
-  const stackAt = process.argv.indexOf('--stack');
-  const stackName = stackAt >= 0 ? process.argv[stackAt + 1] : 'SageMakerOpsBot';
-  if (!stackName) throw new Error('--stack needs the stack name');
-  const stackRegion = process.env.AWS_REGION ?? regions[0];
-  const outputs = process.env.STATE_TABLE && !undo ? {} : await stackOutputs(stackName, stackRegion);
-  const tableName = process.env.STATE_TABLE ?? outputs.StateTableName;
-  const table = tableName ? createStateTable(new DynamoDBClient(stackRegion ? { region: stackRegion } : {}), tableName) : undefined;
+  const stackName = stackNameOf(process.argv);
+  const region = await stackRegion();
+  let outputs: Record<string, string> = {};
+  let unread: string | undefined;
+  if (!process.env.STATE_TABLE || undo) {
+    try {
+      outputs = await stackOutputs(stackName, region);
+    } catch (error) {
+      // Listing tags needs no stack; undoing does.
+      if (undo) throw error;
+      unread = `stack ${stackName} not read (${userFacingError(error)})`;
+    }
+  }
+  const tableName = process.env.STATE_TABLE || outputs.StateTableName;
+  const table = tableName ? createStateTable(new DynamoDBClient(region ? { region } : {}), tableName) : undefined;
   const holdings = table ? await readHoldings(table) : undefined;
-  console.log(process.argv.includes('--json') ? JSON.stringify({ regions: found, holdings }, null, 2) : describeLeftovers(found, holdings));
+  if (process.argv.includes('--json')) console.log(JSON.stringify({ regions: found, holdings, unread }, null, 2));
+  else {
+    if (!holdings) console.log(`state table: not read: ${unread ?? `stack ${stackName} has no StateTableName output`}; set STATE_TABLE or --stack NAME`);
+    console.log(describeLeftovers(found, holdings));
+  }
   if (!undo || !table || !holdings || holdings.length === 0) return;
   console.log('');
-  for (const line of await undoHoldings(holdings, lambdaInvoke(outputs, stackRegion))) console.log(line);
+  for (const line of await undoHoldings(holdings, lambdaInvoke(outputs, region))) console.log(line);
   const left = await readHoldings(table);
   console.log(
     left.length === 0

@@ -1,8 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { describeLeftovers, findLeftovers } from '../../scripts/leftovers.ts';
+import { stackNameOf, stateTableName } from '../../scripts/deployment.ts';
 
 describe('Function: findLeftovers', () => {
   const tagging = mockClient(ResourceGroupsTaggingAPIClient);
@@ -104,5 +106,39 @@ describe('Function: credentialHint', () => {
       override name = 'UsageError';
     }
     expect(userFacingError(new UsageError('unknown job "x"'))).toBe('unknown job "x"');
+  });
+});
+
+describe('Scripts: finding the deployed bot', () => {
+  const cloudFormation = mockClient(CloudFormationClient);
+  afterEach(() => {
+    cloudFormation.reset();
+    vi.unstubAllEnvs();
+  });
+
+  it('reads the state table from the stack outputs, STATE_TABLE winning, and the stack name from --stack', async () => {
+    // Prepare
+    cloudFormation.on(DescribeStacksCommand, { StackName: 'OpsBotProd' }).resolves({
+      Stacks: [
+        {
+          StackName: 'OpsBotProd',
+          CreationTime: new Date(0),
+          StackStatus: 'UPDATE_COMPLETE',
+          Outputs: [{ OutputKey: 'StateTableName', OutputValue: 'OpsBotProd-StateTable-1' }],
+        },
+      ],
+    });
+    vi.stubEnv('STATE_TABLE', '');
+
+    // Act
+    const fromStack = await stateTableName(stackNameOf(['--undo', '--stack', 'OpsBotProd']), 'eu-west-1');
+    vi.stubEnv('STATE_TABLE', 'named-by-hand');
+    const fromEnv = await stateTableName('OpsBotProd', 'eu-west-1');
+
+    // Assess
+    expect(fromStack).toBe('OpsBotProd-StateTable-1');
+    expect(fromEnv).toBe('named-by-hand');
+    expect(stackNameOf([])).toBe('SageMakerOpsBot');
+    expect(() => stackNameOf(['--stack', '--undo'])).toThrow(/--stack needs the stack name/);
   });
 });
