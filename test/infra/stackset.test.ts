@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeStackSets } from '../support/cdk.ts';
+import { jobPermissionLines } from '../../infra/job-permissions.ts';
 
 const config = JSON.parse(readFileSync('ops-bot.stacksets.example.json', 'utf8')) as Record<string, unknown>;
 
@@ -52,6 +53,14 @@ describe('Stack: StackSets across an organization', () => {
     const central = statements.filter((statement) => statement.Sid === 'PublishToCentralTopic');
     expect(central).toHaveLength(JOB_NAMES.length);
     expect(central.every((statement) => statement.Resource === 'arn:aws:sns:us-east-1:999988887777:org-sagemaker-ops-bot')).toBe(true);
+  });
+
+  it('makes every member of the example report-only: REPORT_ONLY=true, no write action and no Jupyter session in any role', () => {
+    const functions = Object.values(member).filter((resource) => resource.Type === 'AWS::Lambda::Function');
+    expect(functions.map((fn) => (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.REPORT_ONLY)).toEqual(
+      JOB_NAMES.map(() => 'true'),
+    );
+    expect(jobPermissionLines({ Resources: member })).toEqual(JOB_NAMES.map((job) => `${job}: report-only; holds no write action on your resources`));
   });
 
   it('passes cdk-nag AwsSolutions with every finding acknowledged', () => {
