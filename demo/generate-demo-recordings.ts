@@ -116,13 +116,38 @@ async function costReport(): Promise<void> {
       { name: 'tabular-scoring', endpointName: 'tabular-shared', copies: 1, tags: {}, cores: 2 },
     ],
   );
+  // What runs besides hosting: a notebook and a Studio app all day (explained), and on the bill a
+  // Canvas session nobody logged out of, training, a stopped space's volume and a region outside REGIONS.
+  account.notebooks.push({ name: 'research-nb', instanceType: 'ml.t3.xlarge', status: 'InService', lastModifiedAt: at('2026-11-10T09:00:00Z'), tags: {} });
+  account.apps.push({
+    domainId: 'd-demo',
+    appType: 'JupyterLab',
+    appName: 'default',
+    spaceName: 'forecasting',
+    status: 'InService',
+    instanceType: 'ml.g5.xlarge',
+    createdAt: at('2026-11-18T14:00:00Z'),
+  });
   account.billGroupsPerPage = 100;
+  // Most of the day's hosting is under a SageMaker Savings Plan at 36% of on-demand: covered usage at
+  // the on-demand rate and its negation (unblended), the plan's cost for it (amortized).
+  const covered = (usageType: string, amount: number) => [
+    { date: '2026-11-19', usageType, amount, recordType: 'SavingsPlanCoveredUsage', amortized: Math.round(amount * 36) / 100, estimated: true },
+    { date: '2026-11-19', usageType, amount: -amount, recordType: 'SavingsPlanNegation', amortized: 0, estimated: true },
+  ];
   account.bill.push(
-    { date: '2026-11-19', usageType: 'USE1-Host:ml.g6.12xlarge', amount: 138.05, estimated: true },
-    { date: '2026-11-19', usageType: 'USE1-Host:ml.g5.12xlarge', amount: 170.16, estimated: true },
+    ...covered('USE1-Host:ml.g6.12xlarge', 138.05),
+    ...covered('USE1-Host:ml.g5.12xlarge', 170.16),
     { date: '2026-11-19', usageType: 'USE1-Host:ml.m5.xlarge', amount: 11.04, estimated: true },
     { date: '2026-11-19', usageType: 'USE1-Host:ml.m5.large', amount: 2.76, estimated: true },
     { date: '2026-11-19', usageType: 'USE1-Host:ml.c5.xlarge', amount: 4.9, estimated: true },
+    { date: '2026-11-19', usageType: 'USE1-Notebk:ml.t3.xlarge', amount: 4.8, estimated: true },
+    { date: '2026-11-19', usageType: 'USE1-Studio:JupyterLab-ml.g5.xlarge', amount: 33.79, estimated: true },
+    { date: '2026-11-19', usageType: 'USE1-Canvas:Session-Hrs', amount: 45.6, estimated: true },
+    { date: '2026-11-19', usageType: 'USE1-Train:ml.g5.2xlarge', amount: 6.06, estimated: true },
+    { date: '2026-11-19', usageType: 'USE1-Studio:VolumeUsage.gp3', amount: 0.35, estimated: true },
+    { date: '2026-11-19', usageType: 'EU-Host:ml.m5.xlarge', amount: 5.92, estimated: true },
+    { date: '2026-11-19', usageType: 'USE1-Host:ml.g6.12xlarge', amount: -10, recordType: 'Credit', estimated: true },
   );
   await recordJob('cost-report', account, at('2026-11-20T08:00:00Z'));
 }

@@ -104,6 +104,7 @@ interface FakeNotebook {
 
 const OPERATIONS = [
   'ListNotebookInstances',
+  'ListApps',
   'CreatePresignedNotebookInstanceUrl',
   'StopNotebookInstance',
   'StartNotebookInstance',
@@ -192,6 +193,30 @@ interface FakeConfig {
 }
 const COMPONENT_ARN_PREFIX = `arn:aws:sagemaker:${REGION}:${ACCOUNT}:inference-component/`;
 const notebookArn = (name: string) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:notebook-instance/${name.toLowerCase()}`;
+/** One Cost Explorer group of one day (see GetCostAndUsage below). */
+interface FakeBillRow {
+  readonly date: string;
+  readonly usageType: string;
+  readonly amount: number;
+  readonly recordType?: string;
+  readonly amortized?: number;
+  readonly estimated?: boolean;
+  /** A day Cost Explorer lists but has not filled yet: the day comes back with no groups. */
+  readonly empty?: boolean;
+}
+
+/** A Studio app as ListApps describes it. */
+interface FakeApp {
+  readonly domainId: string;
+  readonly appType: string;
+  readonly appName: string;
+  readonly userProfileName?: string;
+  readonly spaceName?: string;
+  readonly status: string;
+  readonly instanceType?: string;
+  readonly createdAt: Date;
+}
+
 const toMs = (value: unknown) => (value instanceof Date ? value.getTime() : typeof value === 'number' ? value * 1000 : Date.parse(String(value)));
 
 class FakeAccount {
@@ -222,8 +247,14 @@ class FakeAccount {
   };
   /** GetMetricData's page size in datapoints; the real ceiling is 100,800. */
   maxDatapointsPerPage = 100_800;
-  /** The SageMaker bill by UTC day and usage type, as Cost Explorer holds it. */
-  readonly bill: Array<{ readonly date: string; readonly usageType: string; readonly amount: number; readonly estimated?: boolean }> = [];
+  /**
+   * The SageMaker bill by UTC day, usage type and charge type, as Cost Explorer holds it. `amount`
+   * is UnblendedCost; `amortized` is AmortizedCost (default: the amount for usage, 0 for a
+   * negation). `recordType` defaults to `Usage`.
+   */
+  readonly bill: FakeBillRow[] = [];
+  /** Studio apps (every domain), as ListApps answers them. */
+  readonly apps: FakeApp[] = [];
   /** Groups per GetCostAndUsage page: small, so callers must follow NextPageToken across days and groups. */
   billGroupsPerPage = 2;
   /** The AWS Price List's SageMaker products (see `priceListProduct`), every region's, as GetProducts holds them. */
@@ -474,6 +505,28 @@ class FakeAccount {
     const found = this.notebooks.find((notebook) => notebook.name === name);
     if (!found) throw new FakeAwsError('ValidationException', `RecordNotFound: notebook instance ${String(name)}`);
     return found;
+  }
+
+  /**
+   * ListApps (SageMaker API Reference): every domain's apps when no DomainIdEquals is given;
+   * AppDetails carry DomainId, UserProfileName or SpaceName, AppType, AppName, Status, CreationTime
+   * and ResourceSpec; MaxResults defaults to 10 (the harsher reading: the docs give no default).
+   */
+  private ListApps(input: Record<string, unknown>) {
+    const matching = this.apps.filter((app) => !input.DomainIdEquals || app.domainId === input.DomainIdEquals);
+    const { items, next } = this.page(matching, input.NextToken, Math.min(Number(input.MaxResults ?? 10), 100));
+    return {
+      Apps: items.map((app) => ({
+        DomainId: app.domainId,
+        ...(app.spaceName ? { SpaceName: app.spaceName } : { UserProfileName: app.userProfileName ?? 'default-user' }),
+        AppType: app.appType,
+        AppName: app.appName,
+        Status: app.status,
+        CreationTime: app.createdAt,
+        ...(app.instanceType ? { ResourceSpec: { InstanceType: app.instanceType } } : {}),
+      })),
+      ...(next ? { NextToken: next } : {}),
+    };
   }
 
   private ListNotebookInstances(input: Record<string, unknown>) {
@@ -982,24 +1035,39 @@ class FakeAccount {
   // ---- Cost Explorer
 
   /**
-   * GetCostAndUsage grouped by USAGE_TYPE, DAILY: End is exclusive (Cost Explorer API Reference,
-   * DateInterval); amounts are strings (MetricValue); recent days carry `Estimated`; results are
-   * paged with NextPageToken, and a day's groups may be split across pages.
+   * GetCostAndUsage, DAILY (Cost Explorer API Reference): End is exclusive (DateInterval); at most
+   * two GroupBy keys, each group's Keys in GroupBy's order (USAGE_TYPE, RECORD_TYPE here); only the
+   * Metrics asked for come back, amounts as strings (MetricValue); recent days carry `Estimated`;
+   * a day Cost Explorer has not filled yet comes back with no groups; results are paged with
+   * NextPageToken, and a day's groups may be split across pages. UnblendedCost shows Savings Plan
+   * covered usage at the on-demand rate with a negation line of the same amount, AmortizedCost at
+   * what the plan cost for it (AWS Cost Management User Guide, "Understanding your Savings Plans in
+   * Cost Explorer").
    */
   private GetCostAndUsage(input: Record<string, unknown>) {
     const period = input.TimePeriod as { Start: string; End: string };
     if (!(period.Start < period.End)) throw new FakeAwsError('ValidationException', 'Start date must be before end date');
+    const groupBy = ((input.GroupBy as Array<{ Key: string }> | undefined) ?? []).map((group) => group.Key);
+    if (groupBy.length > 2) throw new FakeAwsError('ValidationException', 'GroupBy supports at most two keys');
+    const metrics = (input.Metrics as string[] | undefined) ?? [];
+    if (metrics.length === 0) throw new FakeAwsError('ValidationException', 'Metrics is required');
+    const keyOf = (row: FakeBillRow) => groupBy.map((key) => (key === 'RECORD_TYPE' ? (row.recordType ?? 'Usage') : row.usageType));
     const rows = this.bill.filter((row) => row.date >= period.Start && row.date < period.End).sort((a, b) => a.date.localeCompare(b.date));
     const offset = input.NextPageToken ? Number(input.NextPageToken) : 0;
     const page = rows.slice(offset, offset + this.billGroupsPerPage);
     const days = [...new Set(page.map((row) => row.date))];
+    const value = (row: FakeBillRow, metric: string) => {
+      const recordType = row.recordType ?? 'Usage';
+      const amount = metric === 'AmortizedCost' ? (row.amortized ?? (recordType === 'SavingsPlanNegation' ? 0 : row.amount)) : row.amount;
+      return { Amount: amount.toFixed(10), Unit: 'USD' };
+    };
     return {
       ResultsByTime: days.map((date) => ({
         TimePeriod: { Start: date, End: new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10) },
         Total: {},
         Groups: page
-          .filter((row) => row.date === date)
-          .map((row) => ({ Keys: [row.usageType], Metrics: { UnblendedCost: { Amount: row.amount.toFixed(10), Unit: 'USD' } } })),
+          .filter((row) => row.date === date && !row.empty)
+          .map((row) => ({ Keys: keyOf(row), Metrics: Object.fromEntries(metrics.map((metric) => [metric, value(row, metric)])) })),
         Estimated: page.some((row) => row.date === date && row.estimated === true),
       })),
       DimensionValueAttributes: [],
@@ -1252,4 +1320,16 @@ export {
   ACCOUNT,
   HOUR_MS,
 };
-export type { FakeEndpoint, FakeVariant, FakeComponent, FakeRecommendationJob, FakeConfig, FakeNotebook, FakeSeries, Operation, FailureRule };
+export type {
+  FakeEndpoint,
+  FakeVariant,
+  FakeComponent,
+  FakeRecommendationJob,
+  FakeConfig,
+  FakeNotebook,
+  FakeSeries,
+  FakeBillRow,
+  FakeApp,
+  Operation,
+  FailureRule,
+};

@@ -8,6 +8,7 @@ import {
   CreateEndpointCommand,
   CreatePresignedNotebookInstanceUrlCommand,
   ListNotebookInstancesCommand,
+  ListAppsCommand,
   StartNotebookInstanceCommand,
   StopNotebookInstanceCommand,
   DeleteEndpointCommand,
@@ -58,6 +59,7 @@ function mockAccount(account: FakeAccount) {
   sageMaker.on(DescribeEndpointConfigCommand).callsFake(answer('DescribeEndpointConfig'));
   sageMaker.on(DeleteEndpointCommand).callsFake(answer('DeleteEndpoint'));
   sageMaker.on(ListNotebookInstancesCommand).callsFake(answer('ListNotebookInstances'));
+  sageMaker.on(ListAppsCommand).callsFake(answer('ListApps'));
   sageMaker.on(CreatePresignedNotebookInstanceUrlCommand).callsFake(answer('CreatePresignedNotebookInstanceUrl'));
   sageMaker.on(StopNotebookInstanceCommand).callsFake(answer('StopNotebookInstance'));
   sageMaker.on(StartNotebookInstanceCommand).callsFake(answer('StartNotebookInstance'));

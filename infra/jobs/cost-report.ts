@@ -22,7 +22,12 @@ class CostReportJob extends ScheduledFunction {
       schedules: [{ id: 'Daily', description: 'Daily per-model cost report', cron: { minute: String(at.minute), hour: String(at.hour) }, input: {} }],
       policyStatements: [
         readPriceList(),
-        new iam.PolicyStatement({ sid: 'ListSageMaker', actions: ['sagemaker:ListEndpoints', 'sagemaker:ListInferenceComponents'], resources: ['*'] }),
+        new iam.PolicyStatement({
+          sid: 'ListSageMaker',
+          // Notebook instances and Studio apps: what of the bill besides hosting the report explains (one list each, per region).
+          actions: ['sagemaker:ListEndpoints', 'sagemaker:ListInferenceComponents', 'sagemaker:ListNotebookInstances', 'sagemaker:ListApps'],
+          resources: ['*'],
+        }),
         new iam.PolicyStatement({
           sid: 'DescribeEndpoints',
           actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig'],

@@ -167,12 +167,113 @@ describe('Function: cost-report job', () => {
     // Assess: 322.01 attributed against 326.09 billed for hosting.
     expect(account.callCount('GetCostAndUsage')).toBe(3);
     expect(billCheck).toMatchObject({ attributed: 322.01, difference: -4.08, percent: -1.3 });
-    const last = report?.email.split('\n').at(-1) ?? '';
-    expect(last).toContain('bill');
-    expect(last).toBe(
-      'Against the bill: attributed hosting $322.01, Cost Explorer billed $326.09 for 2026-11-20 (UTC days); difference -$4.08 (-1.3%); ' +
+    const line = report?.email.split('\n').find((text) => text.startsWith('Against the bill')) ?? '';
+    expect(line).toBe(
+      'Against the bill: attributed hosting $322.01, Cost Explorer billed $326.09 of hosting for 2026-11-20 (UTC days; on-demand equivalent); difference -$4.08 (-1.3%); ' +
         'Cost Explorer still marks these days Estimated; billed but not attributed: ml.c5.xlarge $4.08 (e.g. an endpoint deleted that day).',
     );
+    // The notebook nobody runs now is billed and named, not hidden: $1.20 is at least the dollar that is named.
+    expect(report?.email).toContain('    Notebook instances (us-east-1): $1.20: notebook instances');
+  });
+
+  it('splits the whole bill by region and family: what the bot explains, the rest named with what bills there, unwatched regions named', async () => {
+    // Prepare: hosting as attributed, a notebook and a Studio app running all day, a Canvas session
+    // nobody sees (its app was deleted this morning), training, a volume, and eu-west-1 outside REGIONS.
+    given(MIXED, MIXED_METRICS);
+    account.billGroupsPerPage = 100;
+    account.notebooks.push({ name: 'nb', instanceType: 'ml.t3.medium', status: 'InService', lastModifiedAt: PREVIOUS_START, tags: {} });
+    account.apps.push({
+      domainId: 'd-1',
+      appType: 'JupyterLab',
+      appName: 'default',
+      spaceName: 'team',
+      status: 'InService',
+      instanceType: 'ml.t3.xlarge',
+      createdAt: PREVIOUS_START,
+    });
+    account.bill.push(
+      { date: '2026-11-20', usageType: 'USE1-Host:ml.g6.12xlarge', amount: 138.05 },
+      { date: '2026-11-20', usageType: 'USE1-Host:ml.g5.12xlarge', amount: 170.16 },
+      { date: '2026-11-20', usageType: 'USE1-Host:ml.m5.xlarge', amount: 11.04 },
+      { date: '2026-11-20', usageType: 'USE1-Host:ml.m5.large', amount: 2.76 },
+      { date: '2026-11-20', usageType: 'USE1-Notebk:ml.t3.medium', amount: 1.2 },
+      { date: '2026-11-20', usageType: 'USE1-Studio:JupyterLab-ml.t3.xlarge', amount: 4.8 },
+      { date: '2026-11-20', usageType: 'USE1-Canvas:Session-Hrs', amount: 45.6 },
+      { date: '2026-11-20', usageType: 'USE1-Train:ml.p3.2xlarge', amount: 7.65 },
+      { date: '2026-11-20', usageType: 'USE1-Notebk:VolumeUsage.gp2', amount: 0.4 },
+      { date: '2026-11-20', usageType: 'EU-Train:ml.g5.xlarge', amount: 12.5 },
+    );
+
+    // Act
+    const { billCheck, report } = await run();
+
+    // Assess: notebook 24 h x $0.05, Studio 24 h x $0.20 explained; Canvas, training and eu-west-1 named.
+    const split = billCheck?.split;
+    expect(split?.lines.map((line) => [line.region, line.family, line.billed, line.explained, line.rest])).toEqual([
+      ['us-east-1', 'hosting', 322.01, 322.01, 0],
+      ['us-east-1', 'notebooks', 1.2, 1.2, 0],
+      ['us-east-1', 'studio', 4.8, 4.8, 0],
+      ['us-east-1', 'canvas', 45.6, 0, 45.6],
+      ['us-east-1', 'training', 7.65, 0, 7.65],
+      ['us-east-1', 'volumes', 0.4, 0, 0.4],
+      ['eu-west-1', 'training', 12.5, 0, 12.5],
+    ]);
+    expect(split?.unexplained.map((line) => `${line.region} ${line.family} ${line.rest}`)).toEqual([
+      'us-east-1 canvas 45.6',
+      'eu-west-1 training 12.5',
+      'us-east-1 training 7.65',
+    ]);
+    expect(report?.email).toContain('eu-west-1 (not watched: not in REGIONS)');
+    expect(report?.email).toContain('    Canvas sessions (us-east-1): $45.60: Canvas apps of logged-in users (closing the browser does not log out)');
+    expect(report?.email).toContain('    Training (eu-west-1, not watched): $12.50: training jobs, including managed spot and warm pools');
+    expect(account.callCount('GetCostAndUsage')).toBe(1);
+  });
+
+  it('reads a Savings Plan day right: covered usage at on-demand against the attribution, the negation named, the plan cost said', async () => {
+    // Prepare: the whole day's hosting covered by a plan at 36% of on-demand; the plan's negation; a credit.
+    given(MIXED, MIXED_METRICS);
+    account.billGroupsPerPage = 100;
+    const covered = (usageType: string, amount: number) => [
+      { date: '2026-11-20', usageType, amount, recordType: 'SavingsPlanCoveredUsage', amortized: amount * 0.36 },
+      { date: '2026-11-20', usageType, amount: -amount, recordType: 'SavingsPlanNegation', amortized: 0 },
+    ];
+    account.bill.push(
+      ...covered('USE1-Host:ml.g6.12xlarge', 138.05),
+      ...covered('USE1-Host:ml.g5.12xlarge', 170.16),
+      ...covered('USE1-Host:ml.m5.xlarge', 11.04),
+      ...covered('USE1-Host:ml.m5.large', 2.76),
+      { date: '2026-11-20', usageType: 'USE1-Host:ml.g6.12xlarge', amount: -5, recordType: 'Credit' },
+    );
+
+    // Act
+    const { billCheck, report } = await run();
+
+    // Assess: no difference to speak of, the plan's day within a cent.
+    expect(billCheck).toMatchObject({ attributed: 322.01, billedHosting: 322.01, difference: 0 });
+    expect(billCheck?.split?.plan?.covered).toBe(322.01);
+    expect(billCheck?.split?.plan?.cost).toBeCloseTo(322.01 * 0.36, 1);
+    expect(billCheck?.split?.negation).toBe(-322.01);
+    expect(report?.email).toContain("Savings Plan: covered $322.01 of the usage at on-demand rates (100%), which cost $115.92 at the plan's rate (amortized).");
+    expect(report?.email).toContain('Its negation (-$322.01) takes the covered usage off the unblended bill; it is not a difference to explain.');
+    expect(report?.email).toContain('Also on the bill, not counted above: credits -$5.00.');
+    expect(report?.email).not.toMatch(/difference \+\$3/);
+  });
+
+  it('says "not in Cost Explorer yet" for a day Cost Explorer has not filled, and still sends the report', async () => {
+    // Prepare: the day is listed with no groups yet.
+    given(MIXED, MIXED_METRICS);
+    account.bill.push({ date: '2026-11-20', usageType: '', amount: 0, empty: true });
+
+    // Act
+    const result = await run();
+
+    // Assess
+    expect(result.published).toBe(true);
+    expect(result.billCheck?.bill.status).toBe('not-yet');
+    expect(result.report?.email).toContain(
+      'Against the bill: not in Cost Explorer yet (2026-11-20; it fills in about a day later); attributed hosting $322.01.',
+    );
+    expect(result.report?.email).not.toContain('difference');
   });
 
   it('says on the bill line when Cost Explorer cannot be read, and still sends the report', async () => {
@@ -186,7 +287,7 @@ describe('Function: cost-report job', () => {
     // Assess
     expect(result.published).toBe(true);
     expect(result.report?.email.split('\n').at(-1)).toBe(
-      'Against the bill: not checked (Cost Explorer denied ce:GetCostAndUsage (is Cost Explorer enabled for this account, and does the role allow it?)); attributed hosting $322.01.',
+      'Against the bill: not checked: Cost Explorer denied ce:GetCostAndUsage (is Cost Explorer enabled for this account, and does the role allow it?); attributed hosting $322.01.',
     );
   });
 

@@ -520,8 +520,11 @@ describe('Stack: cost-report job and dashboard', () => {
       'sagemaker:DescribeEndpoint',
       'sagemaker:DescribeEndpointConfig',
       'sagemaker:DescribeInferenceComponent',
+      // What of the bill besides hosting it explains: the notebooks and Studio and Canvas apps running.
+      'sagemaker:ListApps',
       'sagemaker:ListEndpoints',
       'sagemaker:ListInferenceComponents',
+      'sagemaker:ListNotebookInstances',
       'sns:Publish',
     ]);
   });

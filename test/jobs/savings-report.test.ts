@@ -197,7 +197,7 @@ describe('Savings ledger over a month of runs', () => {
 
     // Assess: whatever was saved, against the $3,600 billed over November's days only; November has ended, so no "so far".
     const share = Math.round((result.ledger.total / 3600) * 1000) / 10;
-    expect(result.report?.email).toContain(`That is ${share}% of the month's SageMaker bill ($3,600.00 in Cost Explorer).`);
+    expect(result.report?.email).toContain(`That is ${share}% of the month's SageMaker usage ($3,600.00 at on-demand rates in Cost Explorer).`);
     expect(account.calls.find((call) => call.operation === 'GetCostAndUsage')?.input.TimePeriod).toEqual({ Start: '2026-11-01', End: '2026-12-01' });
   });
 
@@ -210,7 +210,7 @@ describe('Savings ledger over a month of runs', () => {
     const result = await savingsReport({ month: '2026-12' });
 
     // Assess
-    expect(result.report?.email).toMatch(/of the month's SageMaker bill so far \(\$999\.00 in Cost Explorer/);
+    expect(result.report?.email).toMatch(/of the month's SageMaker usage so far \(\$999\.00 at on-demand rates in Cost Explorer/);
   });
 
   it('books a weekend at its restore: what the per-instance metrics measured, where they exist, else its hours at zero', async () => {

@@ -154,6 +154,17 @@ const NOTEBOOK_PRICES: Readonly<Record<string, number>> = {
   'ml.p3.2xlarge': 3.825,
 };
 
+/**
+ * A Canvas session (a logged-in user's workspace instance), billed as `REGION-Canvas:Session-Hrs`
+ * (SageMaker Developer Guide, "Canvas pricing"), by the hour, in the table's regions.
+ */
+const CANVAS_SESSION_PER_HOUR = 1.9;
+
+/** The embedded Canvas price; undefined outside the table's regions. */
+function canvasSessionPrice(region: string): number | undefined {
+  return PRICED_REGIONS.has(region) ? CANVAS_SESSION_PER_HOUR : undefined;
+}
+
 /** The embedded notebook table only; a run with a Price List reading asks its price book instead. */
 function notebookHourlyPrice(region: string, instanceType: string): number | undefined {
   return PRICED_REGIONS.has(region) ? NOTEBOOK_PRICES[instanceType] : undefined;
@@ -273,5 +284,15 @@ function parsePriceOverrides(value: unknown): PriceOverrides {
   return overrides;
 }
 
-export { PRICE_TABLE_SOURCE, PRICED_REGIONS, NOTEBOOK_PRICE_SOURCE, createPriceBook, parsePriceOverrides, notebookHourlyPrice, priceKey, instanceFamily };
+export {
+  PRICE_TABLE_SOURCE,
+  PRICED_REGIONS,
+  NOTEBOOK_PRICE_SOURCE,
+  createPriceBook,
+  parsePriceOverrides,
+  notebookHourlyPrice,
+  canvasSessionPrice,
+  priceKey,
+  instanceFamily,
+};
 export type { InstanceSpec, InstanceHardware, PriceOverrides, PriceBook, HourlyPrice, PriceSource, PriceListReading, PriceListFamily };

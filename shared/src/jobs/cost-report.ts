@@ -6,6 +6,9 @@
  * What the readings mean is decided in domain/cost-measurement.ts and domain/cost.ts.
  */
 import { checkAgainstBill, type BillCheck } from '../domain/bill.ts';
+import { inventoryCost, type RunningNotebook } from '../domain/inventory-cost.ts';
+import type { PriceBook } from '../domain/prices.ts';
+import type { StudioApp } from '../domain/studio.ts';
 import type { BillReader } from '../aws/cost-explorer.ts';
 import { localDate } from '../domain/calendar.ts';
 import type { CostReportConfig } from '../config.ts';
@@ -38,6 +41,11 @@ interface CostRegionAccess {
   readonly endpoints: EndpointReader;
   readonly components: ComponentAccess;
   readonly metrics: MetricsReader;
+  /** What runs besides hosting (one list each): what of the bill it explains. Absent: none is explained. */
+  readonly inventory?: {
+    readonly notebooks: () => Promise<RunningNotebook[]>;
+    readonly apps: () => Promise<StudioApp[]>;
+  };
 }
 
 interface CostReportDeps extends JobDeps<CostReportConfig> {
@@ -59,8 +67,9 @@ async function runCostReport(event: DryRunEvent, deps: CostReportDeps): Promise<
 
   const snapshot = await collectCostSnapshot(config, deps.accessFor, period, now, deps.deadline);
   const wanted = snapshot.hosts.flatMap((host) => (host.instanceType ? [{ region: host.region, instanceType: host.instanceType }] : []));
-  const costs = attributeCosts(snapshot, await pricesFor(deps, config.priceOverrides, wanted));
-  const billCheck = deps.bill ? checkAgainstBill(costs, await deps.bill.readHostingBill(...periodDates(period, config.timezone))) : undefined;
+  const prices = await pricesFor(deps, config.priceOverrides, wanted);
+  const costs = attributeCosts(snapshot, prices);
+  const billCheck = deps.bill ? await holdAgainstBill(deps.bill, costs, deps, period, prices) : undefined;
   const runFailure = noRegionWasRead(config.regions, regionWideFailures(snapshot.failures));
   const ended = await finishRun(deps, {
     job: 'cost-report',
@@ -73,6 +82,45 @@ async function runCostReport(event: DryRunEvent, deps: CostReportDeps): Promise<
     runFailure,
   });
   return { ...ended, costs, billCheck };
+}
+
+/**
+ * The period's hosting and the whole SageMaker bill, held against Cost Explorer: the bill read once
+ * (one request and its pages), what runs besides hosting listed per region, in parallel.
+ */
+async function holdAgainstBill(reader: BillReader, costs: CostReport, deps: CostReportDeps, period: Period, prices: PriceBook): Promise<BillCheck> {
+  const { config } = deps;
+  const [bill, inventories] = await Promise.all([
+    reader.readBill(...periodDates(period, config.timezone)),
+    Promise.all(config.regions.map((region) => readInventory(region, deps.accessFor(region), deps.deadline))),
+  ]);
+  const explained = inventoryCost(
+    inventories.flatMap((inventory) => inventory.notebooks),
+    inventories.flatMap((inventory) => inventory.apps),
+    { start: period.start.toISOString(), end: period.end.toISOString() },
+    prices,
+  );
+  const check = checkAgainstBill(costs, bill, explained, config.regions);
+  const unread = inventories.flatMap((inventory) => inventory.notes);
+  return unread.length > 0 ? { ...check, notes: unread } : check;
+}
+
+/** One region's notebooks and apps; what cannot be read is a note, and that region's families stay unexplained. */
+async function readInventory(
+  region: string,
+  access: CostRegionAccess,
+  deadline: Deadline = NO_DEADLINE,
+): Promise<{ notebooks: RunningNotebook[]; apps: StudioApp[]; notes: string[] }> {
+  if (!access.inventory) return { notebooks: [], apps: [], notes: [] };
+  const { inventory } = access;
+  const [notebooks, apps] = await Promise.allSettled([
+    withinDeadline(inventory.notebooks(), deadline, REGION_GRACE_MS),
+    withinDeadline(inventory.apps(), deadline, REGION_GRACE_MS),
+  ]);
+  const notes: string[] = [];
+  if (notebooks.status === 'rejected') notes.push(`${region}: notebook instances not listed (${describeFailure(notebooks.reason)}), so none is explained`);
+  if (apps.status === 'rejected') notes.push(`${region}: Studio and Canvas apps not listed (${describeFailure(apps.reason)}), so none is explained`);
+  return { notebooks: notebooks.status === 'fulfilled' ? notebooks.value : [], apps: apps.status === 'fulfilled' ? apps.value : [], notes };
 }
 
 /** The period's first and last local dates: the days asked of Cost Explorer (whose days are UTC). */

@@ -54,7 +54,7 @@ async function runSavingsReport(event: SavingsReportEvent, deps: SavingsReportDe
   const [recorded, notebooks, bill] = await Promise.all([
     bookedInLedger(deps.state, previous, month),
     notebookStops(deps, [previous, month], now),
-    deps.bill?.readHostingBill(...monthDates(month, now)),
+    deps.bill?.readBill(...monthDates(month, now)),
   ]);
   const failures = notebooks.failures;
   const notes = [...(failures.length > 0 ? ["Some regions' notebooks could not be read: their stops are missing from the figures (see below)."] : [])];

@@ -9,6 +9,8 @@ import { createComponentAccess } from '../aws/inference-components.ts';
 import { COST_EXPLORER_REGION, createBillReader } from '../aws/cost-explorer.ts';
 import { createMetricsSink } from '../aws/metrics.ts';
 import { createEndpointReader } from '../aws/sagemaker.ts';
+import { createNotebookAccess } from '../aws/notebook-instances.ts';
+import { createStudioAccess } from '../aws/studio.ts';
 import { createTopicNotifiers, reportNotifier } from '../aws/sns.ts';
 import type { CostReportDeps } from '../jobs/cost-report.ts';
 import type { RunLogger } from '../util/logger.ts';
@@ -39,6 +41,10 @@ function liveCostReportDeps(config: CostReportConfig, clients: CostReportClients
       endpoints: createEndpointReader(clients.sageMaker(region)),
       components: createComponentAccess(clients.sageMaker(region)),
       metrics: createMetricsReader(clients.cloudWatch(region)),
+      inventory: {
+        notebooks: async () => (await createNotebookAccess(clients.sageMaker(region)).list('InService')).map((notebook) => ({ ...notebook, region })),
+        apps: () => createStudioAccess(clients.sageMaker(region), region).listRunningApps(),
+      },
     }),
     bill: createBillReader(clients.costExplorer(COST_EXPLORER_REGION)),
   };

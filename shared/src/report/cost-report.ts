@@ -3,6 +3,8 @@
  * totals, top models and top movers; an SMS with the total, the top model and the unallocated cost.
  */
 import type { BillCheck } from '../domain/bill.ts';
+import { familyKinds, familyTitle } from '../domain/bill-families.ts';
+import { roundCents } from '../domain/units.ts';
 import { describeRunFailure } from '../domain/failures.ts';
 import type { CostReport, HostCost } from '../domain/cost.ts';
 import { plural, usd, usdShort } from './format.ts';
@@ -114,20 +116,22 @@ function renderEmail(report: CostReport, shownHosts: number, billCheck?: BillChe
     '  Unallocated = instance cost - what the models hold. Storage, data transfer and serverless endpoints are not included.',
     `  Prices: ${report.priceSource}.`,
   );
-  if (billCheck) lines.push('', billLine(billCheck));
+  if (billCheck) lines.push(...billSection(billCheck));
   return lines.join('\n');
 }
 
-/** The report's last line: its hosting total held against Cost Explorer's, or why it could not be. */
-function billLine(check: BillCheck): string {
+/** The hosting line: like with like, both on-demand, or why it could not be checked. */
+function hostingLine(check: BillCheck): string {
   const { bill } = check;
-  if (bill.status !== 'read') return `Against the bill: not checked (${bill.reason}); attributed hosting ${usd(check.attributed)}.`;
-  const days = bill.start === bill.endInclusive ? bill.start : `${bill.start} to ${bill.endInclusive}`;
+  if (bill.status === 'unavailable') return `Against the bill: not checked: ${bill.reason}; attributed hosting ${usd(check.attributed)}.`;
+  if (bill.status === 'not-yet')
+    return `Against the bill: not in Cost Explorer yet (${daysText(bill.start, bill.endInclusive)}; it fills in about a day later); attributed hosting ${usd(check.attributed)}.`;
   const parts = [
-    `Against the bill: attributed hosting ${usd(check.attributed)}, Cost Explorer billed ${usd(bill.total)} for ${days} (UTC days)`,
+    `Against the bill: attributed hosting ${usd(check.attributed)}, Cost Explorer billed ${usd(check.billedHosting ?? 0)} of hosting for ${daysText(bill.start, bill.endInclusive)} (UTC days; on-demand equivalent)`,
     `difference ${signed(check.difference ?? 0)}${check.percent !== undefined ? ` (${check.percent > 0 ? '+' : ''}${check.percent}%)` : ''}`,
   ];
   if (bill.estimated) parts.push('Cost Explorer still marks these days Estimated');
+  if (bill.missingDays.length > 0) parts.push(`not in Cost Explorer yet: ${bill.missingDays.join(', ')}`);
   if (check.unattributed.length > 0) {
     const named = check.unattributed.map((entry) => `${entry.instanceType} ${usd(entry.amount)}`).join(', ');
     parts.push(`billed but not attributed: ${named} (e.g. an endpoint deleted that day)`);
@@ -135,10 +139,73 @@ function billLine(check: BillCheck): string {
   return `${parts.join('; ')}.`;
 }
 
+function daysText(start: string, endInclusive: string): string {
+  return start === endInclusive ? start : `${start} to ${endInclusive}`;
+}
+
+/** The whole SageMaker bill by region and family: billed, explained, the rest, and what a plan, credits and refunds did. */
+function billSection(check: BillCheck): string[] {
+  const { split } = check;
+  const lines = ['', hostingLine(check)];
+  if (!split) return lines;
+  lines.push('', `THE SAGEMAKER BILL, EXPLAINED (${daysText(split.start, split.endInclusive)}, on-demand equivalent)`);
+  const rows: string[][] = [['', 'BILLED', 'EXPLAINED', 'NOT EXPLAINED', '']];
+  let region = '';
+  for (const line of split.lines) {
+    if (line.region !== region) {
+      region = line.region;
+      rows.push([`${region}${line.watched ? '' : ' (not watched: not in REGIONS)'}`, '', '', '', '']);
+    }
+    const title = line.family === 'other' ? `Other (${line.parts.join(', ')})` : familyTitle(line.family);
+    rows.push([`  ${title}`, usd(line.billed), line.explained > 0 ? usd(line.explained) : '-', usd(line.rest), line.explainedBy.join(', ')]);
+  }
+  lines.push(...alignedBill(rows));
+  lines.push(`  Total: billed ${usd(split.billed)}, explained ${usd(split.explained)}, not explained ${usd(roundCents(split.billed - split.explained))}.`);
+  if (split.plan) {
+    const percent = Math.round(split.plan.share * 100);
+    lines.push(
+      `  Savings Plan: covered ${usd(split.plan.covered)} of the usage at on-demand rates (${percent}%), which cost ${usd(split.plan.cost)} at the plan's rate (amortized).`,
+      `  Its negation (${usd(split.negation)}) takes the covered usage off the unblended bill; it is not a difference to explain.`,
+    );
+  }
+  const named = [
+    ...(split.credits !== 0 ? [`credits ${usd(split.credits)}`] : []),
+    ...(split.refunds !== 0 ? [`refunds ${usd(split.refunds)}`] : []),
+    ...split.otherCharges.map((charge) => `${charge.recordType} ${usd(charge.amount)}`),
+  ];
+  if (named.length > 0) lines.push(`  Also on the bill, not counted above: ${named.join(', ')}.`);
+  if (split.unexplained.length > 0) {
+    lines.push('  NOT EXPLAINED ($1 or more), and what bills there:');
+    for (const line of split.unexplained) {
+      const where = line.watched ? line.region : `${line.region}, not watched`;
+      lines.push(`    ${familyTitle(line.family)} (${where}): ${usd(line.rest)}: ${familyKinds(line.family)}`);
+    }
+  }
+  for (const note of check.notes ?? []) lines.push(`  ${note}`);
+  lines.push(
+    '  Explained: hosting as attributed above; notebook instances and Studio and Canvas apps running now, for the hours they can be shown to have run.',
+  );
+  return lines;
+}
+
+function alignedBill(rows: readonly string[][]): string[] {
+  const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
+  return rows.map((row) =>
+    `  ${row
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[0] ?? 0) : column < 4 ? cell.padStart(widths[column] ?? 0) : cell))
+      .join('  ')}`.trimEnd(),
+  );
+}
+
 function renderCostReport(report: CostReport, billCheck?: BillCheck): RenderedReport {
   const top = report.topModels[0];
   const period = periodText(report);
-  const subject = subjectLine(`SageMaker cost ${period}: ${usdShort(report.totalCost)}, ${usdShort(report.totalUnallocated)} unallocated`);
+  // What of the bill nobody explains is news the subject carries: a Canvas session left open shows there.
+  const split = billCheck?.split;
+  const unexplained = split ? roundCents(split.billed - split.explained) : 0;
+  const subject = subjectLine(
+    `SageMaker cost ${period}: ${usdShort(report.totalCost)}, ${usdShort(report.totalUnallocated)} unallocated${unexplained >= 1 ? `; ${usdShort(unexplained)} of the bill not explained` : ''}`,
+  );
   const head = `SageMaker cost ${period}: ${usdShort(report.totalCost)}.`;
   const sms = fitSms([
     top

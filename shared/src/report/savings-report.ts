@@ -3,7 +3,7 @@
  * by job, the top actions with their resource, and how each figure was obtained. The SMS is one
  * line; chat gets the same in markdown.
  */
-import { shareOfBill, type HostingBill } from '../domain/bill.ts';
+import { atPlanRate, monthBill, shareOfBill, type SageMakerBill } from '../domain/bill.ts';
 import { describeRunFailure, type RunFailure } from '../domain/failures.ts';
 import { SAVINGS_ACTIONS, type Ledger } from '../domain/savings.ts';
 import { roundCents } from '../domain/units.ts';
@@ -17,18 +17,30 @@ interface SavingsContext {
   readonly failures: readonly RunFailure[];
   readonly notebookPrices: string;
   /** The month's SageMaker bill (Cost Explorer), when it was read. */
-  readonly bill?: HostingBill | undefined;
+  readonly bill?: SageMakerBill | undefined;
 }
 
-/** What share of the month's SageMaker bill the savings are, or why that is not known. */
-function billText(ledger: Ledger, bill: HostingBill | undefined, evaluatedAt: string): string | undefined {
-  if (!bill) return undefined;
+/**
+ * What share of the month's SageMaker usage the savings are (both on-demand: like with like), what
+ * they come to at the rate a Savings Plan makes the account pay, or why that is not known.
+ */
+function billText(ledger: Ledger, bill: SageMakerBill | undefined, evaluatedAt: string): string[] {
+  if (!bill) return [];
   // A month that has ended has a whole bill (maybe still Estimated); only the current one is "so far".
   const sofar = evaluatedAt.slice(0, 7) <= ledger.month ? ' so far' : '';
-  if (bill.status !== 'read') return `The month's SageMaker bill could not be read (${bill.reason}).`;
-  const share = shareOfBill(ledger.total, bill);
-  if (!share) return `Cost Explorer shows no SageMaker bill for ${ledger.month} yet.`;
-  return `That is ${share.percent}% of the month's SageMaker bill${sofar} (${usd(share.billed)} in Cost Explorer${share.estimated ? ', still Estimated' : ''}).`;
+  if (bill.status === 'unavailable') return [`The month's SageMaker bill was not checked: ${bill.reason}.`];
+  const month = monthBill(bill);
+  if (!month) return [`Cost Explorer shows no SageMaker bill for ${ledger.month} yet.`];
+  const share = shareOfBill(ledger.total, month);
+  const lines = [
+    `That is ${share.percent}% of the month's SageMaker usage${sofar} (${usd(share.billed)} at on-demand rates in Cost Explorer${share.estimated ? ', still Estimated' : ''}).`,
+  ];
+  if (month.plan && ledger.total > 0) {
+    lines.push(
+      `A Savings Plan covered ${Math.round(month.plan.share * 100)}% of that usage, at ${Math.round(month.plan.rate * 100)}% of on-demand: the savings are ${usd(ledger.total)} at on-demand, about ${usd(atPlanRate(ledger.total, month))} at your Savings Plan rate (and nothing while usage stays under the plan's commitment).`,
+    );
+  }
+  return lines;
 }
 
 /** `+$200.00 (+19%)` or `-$5.00 (-2%)` against the month before; undefined when it saved nothing. */
@@ -55,7 +67,7 @@ const HOW_OBTAINED = [
 function renderEmail(ledger: Ledger, context: SavingsContext): string {
   const lines = [
     `The SageMaker ops bot saved ${usd(ledger.total)} in ${ledger.month}${against(ledger, context.previousMonth, usd)}.`,
-    ...[billText(ledger, context.bill, context.evaluatedAt)].filter((line) => line !== undefined),
+    ...billText(ledger, context.bill, context.evaluatedAt),
     `Worked out ${utcMinute(context.evaluatedAt)}.`,
     '',
     'BY JOB',
