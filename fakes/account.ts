@@ -105,6 +105,17 @@ interface FakeNotebook {
 const OPERATIONS = [
   'ListNotebookInstances',
   'ListApps',
+  'DeleteApp',
+  'ListDomains',
+  'ListUserProfiles',
+  'ListSpaces',
+  'DescribeDomain',
+  'DescribeUserProfile',
+  'DescribeSpace',
+  'ListMlflowTrackingServers',
+  'DescribeMlflowTrackingServer',
+  'StopMlflowTrackingServer',
+  'StartMlflowTrackingServer',
   'CreatePresignedNotebookInstanceUrl',
   'StopNotebookInstance',
   'StartNotebookInstance',
@@ -150,6 +161,9 @@ const MUTATING: ReadonlySet<Operation> = new Set([
   'CreateEndpoint',
   'StopNotebookInstance',
   'StartNotebookInstance',
+  'DeleteApp',
+  'StopMlflowTrackingServer',
+  'StartMlflowTrackingServer',
 ]);
 
 class FakeAwsError extends Error {
@@ -192,6 +206,7 @@ interface FakeConfig {
   modelMissing?: boolean;
 }
 const COMPONENT_ARN_PREFIX = `arn:aws:sagemaker:${REGION}:${ACCOUNT}:inference-component/`;
+const studioArn = (path: string) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:${path.toLowerCase()}`;
 const notebookArn = (name: string) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:notebook-instance/${name.toLowerCase()}`;
 /** One Cost Explorer group of one day (see GetCostAndUsage below). */
 interface FakeBillRow {
@@ -203,6 +218,32 @@ interface FakeBillRow {
   readonly estimated?: boolean;
   /** A day Cost Explorer lists but has not filled yet: the day comes back with no groups. */
   readonly empty?: boolean;
+}
+
+/** A Studio domain with its user profiles and spaces, as ListDomains, ListUserProfiles, ListSpaces and their describes give them. */
+interface FakeDomain {
+  readonly id: string;
+  tags: Record<string, string>;
+  /** `ENABLED` / `DISABLED` idle shutdown of the defaults (DescribeDomain DefaultUserSettings, DefaultSpaceSettings). */
+  readonly userDefault?: { readonly jupyterLab?: string; readonly codeEditor?: string };
+  readonly spaceDefault?: { readonly jupyterLab?: string };
+  readonly profiles: Array<{ readonly name: string; tags: Record<string, string>; readonly jupyterLab?: string; readonly codeEditor?: string }>;
+  readonly spaces: Array<{
+    readonly name: string;
+    readonly appType?: string;
+    readonly volumeGb?: number;
+    readonly owner?: string;
+    readonly idleMinutes?: number;
+  }>;
+}
+
+/** An MLflow tracking server (SageMaker API Reference, ListMlflowTrackingServers and DescribeMlflowTrackingServer). */
+interface FakeTrackingServer {
+  readonly name: string;
+  status: string;
+  readonly size: string;
+  readonly createdAt: Date;
+  tags: Record<string, string>;
 }
 
 /** A Studio app as ListApps describes it. */
@@ -255,6 +296,8 @@ class FakeAccount {
   readonly bill: FakeBillRow[] = [];
   /** Studio apps (every domain), as ListApps answers them. */
   readonly apps: FakeApp[] = [];
+  readonly domains: FakeDomain[] = [];
+  readonly trackingServers: FakeTrackingServer[] = [];
   /** Groups per GetCostAndUsage page: small, so callers must follow NextPageToken across days and groups. */
   billGroupsPerPage = 2;
   /** The AWS Price List's SageMaker products (see `priceListProduct`), every region's, as GetProducts holds them. */
@@ -375,6 +418,8 @@ class FakeAccount {
   /** The resource an ARN names: a component or an endpoint, whose tags ListTags/AddTags/DeleteTags read and write. */
   private tagged(arn: unknown): { tags: Record<string, string> } {
     const text = String(arn);
+    const studio = this.studioResources().find((resource) => resource.arn === text.toLowerCase());
+    if (studio) return studio.holder;
     if (text.startsWith(COMPONENT_ARN_PREFIX)) return this.component(text);
     const config = [...this.configs.values()].find((candidate) => configArn(candidate.name) === text.toLowerCase());
     if (config) return config;
@@ -527,6 +572,154 @@ class FakeAccount {
       })),
       ...(next ? { NextToken: next } : {}),
     };
+  }
+
+  /** Domains, user profiles and tracking servers, by their ARNs (lower-cased, as SageMaker writes names into ARNs). */
+  private studioResources(): Array<{ arn: string; type: string; holder: { tags: Record<string, string> } }> {
+    return [
+      ...this.domains.map((domain) => ({ arn: studioArn(`domain/${domain.id}`), type: 'sagemaker:domain', holder: domain })),
+      ...this.domains.flatMap((domain) =>
+        domain.profiles.map((profile) => ({ arn: studioArn(`user-profile/${domain.id}/${profile.name}`), type: 'sagemaker:user-profile', holder: profile })),
+      ),
+      ...this.trackingServers.map((server) => ({
+        arn: studioArn(`mlflow-tracking-server/${server.name}`),
+        type: 'sagemaker:mlflow-tracking-server',
+        holder: server,
+      })),
+    ];
+  }
+
+  /**
+   * DeleteApp (SageMaker API Reference): names the app by DomainId, UserProfileName (or SpaceName),
+   * AppType and AppName; an app that is not there, or not InService, is ResourceNotFound.
+   */
+  private DeleteApp(input: Record<string, unknown>) {
+    const app = this.apps.find(
+      (candidate) =>
+        candidate.domainId === input.DomainId &&
+        candidate.userProfileName === input.UserProfileName &&
+        candidate.appType === input.AppType &&
+        candidate.appName === input.AppName &&
+        candidate.status === 'InService',
+    );
+    if (!app) throw new FakeAwsError('ResourceNotFound', `App ${String(input.AppName)} does not exist`);
+    (app as { status: string }).status = 'Deleted';
+    return {};
+  }
+
+  /** ListDomains, ListUserProfiles and ListSpaces: MaxResults defaults to 10 (the docs give none: the harsher reading). */
+  private ListDomains(input: Record<string, unknown>) {
+    const { items, next } = this.page(this.domains, input.NextToken, Math.min(Number(input.MaxResults ?? 10), 100));
+    return {
+      Domains: items.map((domain) => ({ DomainId: domain.id, DomainArn: studioArn(`domain/${domain.id}`), Status: 'InService' })),
+      ...(next ? { NextToken: next } : {}),
+    };
+  }
+
+  private domainOf(id: unknown): FakeDomain {
+    const domain = this.domains.find((candidate) => candidate.id === id);
+    if (!domain) throw new FakeAwsError('ResourceNotFound', `Domain ${String(id)} does not exist`);
+    return domain;
+  }
+
+  private ListUserProfiles(input: Record<string, unknown>) {
+    const profiles = this.domainOf(input.DomainIdEquals).profiles;
+    const { items, next } = this.page(profiles, input.NextToken, Math.min(Number(input.MaxResults ?? 10), 100));
+    return {
+      UserProfiles: items.map((profile) => ({ DomainId: input.DomainIdEquals, UserProfileName: profile.name, Status: 'InService' })),
+      ...(next ? { NextToken: next } : {}),
+    };
+  }
+
+  /** ListSpaces: the summary carries the app type, the volume size and a private space's owner (SpaceDetails). */
+  private ListSpaces(input: Record<string, unknown>) {
+    const spaces = this.domainOf(input.DomainIdEquals).spaces;
+    const { items, next } = this.page(spaces, input.NextToken, Math.min(Number(input.MaxResults ?? 10), 100));
+    return {
+      Spaces: items.map((space) => ({
+        DomainId: input.DomainIdEquals,
+        SpaceName: space.name,
+        Status: 'InService',
+        SpaceSettingsSummary: {
+          ...(space.appType ? { AppType: space.appType } : {}),
+          ...(space.volumeGb !== undefined ? { SpaceStorageSettings: { EbsStorageSettings: { EbsVolumeSizeInGb: space.volumeGb } } } : {}),
+        },
+        ...(space.owner ? { OwnershipSettingsSummary: { OwnerUserProfileName: space.owner } } : {}),
+      })),
+      ...(next ? { NextToken: next } : {}),
+    };
+  }
+
+  private DescribeDomain(input: Record<string, unknown>) {
+    const domain = this.domainOf(input.DomainId);
+    const settings = (idle?: string) => (idle ? { AppLifecycleManagement: { IdleSettings: { LifecycleManagement: idle } } } : {});
+    return {
+      DomainId: domain.id,
+      DefaultUserSettings: {
+        JupyterLabAppSettings: settings(domain.userDefault?.jupyterLab),
+        CodeEditorAppSettings: settings(domain.userDefault?.codeEditor),
+      },
+      DefaultSpaceSettings: { JupyterLabAppSettings: settings(domain.spaceDefault?.jupyterLab) },
+    };
+  }
+
+  private DescribeUserProfile(input: Record<string, unknown>) {
+    const profile = this.domainOf(input.DomainId).profiles.find((candidate) => candidate.name === input.UserProfileName);
+    if (!profile) throw new FakeAwsError('ResourceNotFound', `User profile ${String(input.UserProfileName)} does not exist`);
+    const settings = (idle?: string) => (idle ? { AppLifecycleManagement: { IdleSettings: { LifecycleManagement: idle } } } : {});
+    return { UserSettings: { JupyterLabAppSettings: settings(profile.jupyterLab), CodeEditorAppSettings: settings(profile.codeEditor) } };
+  }
+
+  /** DescribeSpace: a space carries only an idle timeout (SpaceSettings … IdleSettings.IdleTimeoutInMinutes). */
+  private DescribeSpace(input: Record<string, unknown>) {
+    const space = this.domainOf(input.DomainId).spaces.find((candidate) => candidate.name === input.SpaceName);
+    if (!space) throw new FakeAwsError('ResourceNotFound', `Space ${String(input.SpaceName)} does not exist`);
+    return {
+      SpaceSettings: space.idleMinutes
+        ? { JupyterLabAppSettings: { AppLifecycleManagement: { IdleSettings: { IdleTimeoutInMinutes: space.idleMinutes } } } }
+        : {},
+    };
+  }
+
+  /** ListMlflowTrackingServers: the summaries carry name, ARN, status and creation time, not the size. */
+  private ListMlflowTrackingServers(input: Record<string, unknown>) {
+    const { items, next } = this.page(this.trackingServers, input.NextToken, Math.min(Number(input.MaxResults ?? 10), 100));
+    return {
+      TrackingServerSummaries: items.map((server) => ({
+        TrackingServerName: server.name,
+        TrackingServerArn: studioArn(`mlflow-tracking-server/${server.name}`),
+        TrackingServerStatus: server.status,
+        CreationTime: server.createdAt,
+      })),
+      ...(next ? { NextToken: next } : {}),
+    };
+  }
+
+  private trackingServer(name: unknown): FakeTrackingServer {
+    const server = this.trackingServers.find((candidate) => candidate.name === name);
+    if (!server) throw new FakeAwsError('ResourceNotFound', `Tracking server ${String(name)} does not exist`);
+    return server;
+  }
+
+  private DescribeMlflowTrackingServer(input: Record<string, unknown>) {
+    const server = this.trackingServer(input.TrackingServerName);
+    return { TrackingServerName: server.name, TrackingServerStatus: server.status, TrackingServerSize: server.size, CreationTime: server.createdAt };
+  }
+
+  /** Stop only a running server, start only a stopped one; anything else is a ValidationException (the harsher reading). */
+  private StopMlflowTrackingServer(input: Record<string, unknown>) {
+    const server = this.trackingServer(input.TrackingServerName);
+    if (!['Created', 'Started', 'Updated', 'MaintenanceComplete'].includes(server.status))
+      throw new FakeAwsError('ValidationException', `Cannot stop a server in ${server.status}`);
+    server.status = 'Stopped';
+    return { TrackingServerArn: studioArn(`mlflow-tracking-server/${server.name}`) };
+  }
+
+  private StartMlflowTrackingServer(input: Record<string, unknown>) {
+    const server = this.trackingServer(input.TrackingServerName);
+    if (server.status !== 'Stopped') throw new FakeAwsError('ValidationException', `Cannot start a server in ${server.status}`);
+    server.status = 'Started';
+    return { TrackingServerArn: studioArn(`mlflow-tracking-server/${server.name}`) };
   }
 
   private ListNotebookInstances(input: Record<string, unknown>) {
@@ -760,6 +953,9 @@ class FakeAccount {
         : []),
       ...(wants('sagemaker:notebook-instance') ? this.notebooks.map((notebook) => ({ arn: notebookArn(notebook.name), tags: notebook.tags })) : []),
       ...(wants('sagemaker:endpoint-config') ? [...this.configs.values()].map((config) => ({ arn: configArn(config.name), tags: config.tags })) : []),
+      ...this.studioResources()
+        .filter((resource) => wants(resource.type))
+        .map((resource) => ({ arn: resource.arn, tags: resource.holder.tags })),
     ];
     const matching = resources.filter(
       ({ tags }) =>

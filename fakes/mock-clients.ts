@@ -9,6 +9,17 @@ import {
   CreatePresignedNotebookInstanceUrlCommand,
   ListNotebookInstancesCommand,
   ListAppsCommand,
+  DeleteAppCommand,
+  ListDomainsCommand,
+  ListUserProfilesCommand,
+  ListSpacesCommand,
+  DescribeDomainCommand,
+  DescribeUserProfileCommand,
+  DescribeSpaceCommand,
+  ListMlflowTrackingServersCommand,
+  DescribeMlflowTrackingServerCommand,
+  StopMlflowTrackingServerCommand,
+  StartMlflowTrackingServerCommand,
   StartNotebookInstanceCommand,
   StopNotebookInstanceCommand,
   DeleteEndpointCommand,
@@ -60,6 +71,17 @@ function mockAccount(account: FakeAccount) {
   sageMaker.on(DeleteEndpointCommand).callsFake(answer('DeleteEndpoint'));
   sageMaker.on(ListNotebookInstancesCommand).callsFake(answer('ListNotebookInstances'));
   sageMaker.on(ListAppsCommand).callsFake(answer('ListApps'));
+  sageMaker.on(DeleteAppCommand).callsFake(answer('DeleteApp'));
+  sageMaker.on(ListDomainsCommand).callsFake(answer('ListDomains'));
+  sageMaker.on(ListUserProfilesCommand).callsFake(answer('ListUserProfiles'));
+  sageMaker.on(ListSpacesCommand).callsFake(answer('ListSpaces'));
+  sageMaker.on(DescribeDomainCommand).callsFake(answer('DescribeDomain'));
+  sageMaker.on(DescribeUserProfileCommand).callsFake(answer('DescribeUserProfile'));
+  sageMaker.on(DescribeSpaceCommand).callsFake(answer('DescribeSpace'));
+  sageMaker.on(ListMlflowTrackingServersCommand).callsFake(answer('ListMlflowTrackingServers'));
+  sageMaker.on(DescribeMlflowTrackingServerCommand).callsFake(answer('DescribeMlflowTrackingServer'));
+  sageMaker.on(StopMlflowTrackingServerCommand).callsFake(answer('StopMlflowTrackingServer'));
+  sageMaker.on(StartMlflowTrackingServerCommand).callsFake(answer('StartMlflowTrackingServer'));
   sageMaker.on(CreatePresignedNotebookInstanceUrlCommand).callsFake(answer('CreatePresignedNotebookInstanceUrl'));
   sageMaker.on(StopNotebookInstanceCommand).callsFake(answer('StopNotebookInstance'));
   sageMaker.on(StartNotebookInstanceCommand).callsFake(answer('StartNotebookInstance'));

@@ -44,6 +44,8 @@ interface DeployConfig {
   /** Optional: stop every notebook in the evening and start those again in the morning, on weekDays. */
   readonly notebookOffHours?: { readonly stop: DailyTime; readonly start: DailyTime; readonly weekDays: string };
   readonly notebookIdleMinutes?: number;
+  /** Minutes a Canvas session may stay inactive before it is logged out (opted-in profiles and domains only). */
+  readonly canvasIdleMinutes?: number;
   /**
    * false: the notebook job never opens a notebook's Jupyter (no CreatePresignedNotebookInstanceUrl),
    * reads no idleness and stops none. Unset: true where the notebook job acts, false where it is
@@ -102,6 +104,7 @@ const KNOWN_KEYS = [
   'costPeriodDays',
   'notebookOffHours',
   'notebookIdleMinutes',
+  'canvasIdleMinutes',
   'notebookMaxRunningHours',
   'notebookReadsJupyter',
   'stackSets',
@@ -266,6 +269,7 @@ const WHOLE_NUMBER_KEYS = [
   'endpointIdleHours',
   'endpointIdleActionDays',
   'notebookIdleMinutes',
+  'canvasIdleMinutes',
   'notebookMaxRunningHours',
   'maxScaleDownDays',
   'costPeriodDays',
@@ -490,6 +494,7 @@ function parseDeployConfig(context: unknown): DeployConfig {
     },
     notebookOffHours: raw.notebookOffHours !== undefined ? check(() => offHours(raw.notebookOffHours), undefined) : undefined,
     notebookIdleMinutes: wholeNumber('notebookIdleMinutes'),
+    canvasIdleMinutes: wholeNumber('canvasIdleMinutes'),
     notebookReadsJupyter:
       raw.notebookReadsJupyter !== undefined ? check(() => booleanSetting(raw.notebookReadsJupyter, 'notebookReadsJupyter'), undefined) : undefined,
     notebookMaxRunningHours: wholeNumber('notebookMaxRunningHours'),
@@ -522,6 +527,7 @@ function allSettings(config: DeployConfig): Record<string, string | undefined> {
     [ENV.maxScaleDownDays]: text(config.maxScaleDownDays),
     [ENV.costPeriodDays]: text(config.costPeriodDays),
     [ENV.notebookIdleMinutes]: text(config.notebookIdleMinutes),
+    [ENV.canvasIdleMinutes]: text(config.canvasIdleMinutes),
     [ENV.notebookReadJupyter]: readsJupyter(config) ? undefined : 'false',
     [ENV.notebookMaxRunningHours]: text(config.notebookMaxRunningHours),
     [ENV.regions]: config.regions?.join(','),
@@ -577,6 +583,7 @@ const SETTING_OF_VARIABLE: Readonly<Record<string, string>> = {
   [ENV.maxScaleDownDays]: 'maxScaleDownDays',
   [ENV.costPeriodDays]: 'costPeriodDays',
   [ENV.notebookIdleMinutes]: 'notebookIdleMinutes',
+  [ENV.canvasIdleMinutes]: 'canvasIdleMinutes',
   [ENV.notebookReadJupyter]: 'notebookReadsJupyter',
   [ENV.notebookMaxRunningHours]: 'notebookMaxRunningHours',
 };

@@ -39,6 +39,9 @@ class IdleNotebooksJob extends ScheduledFunction {
       ...sageMakerArns(scope, regions, 'space', '*/*'),
     ];
     const offHours = config.notebookOffHours !== undefined;
+    // Canvas apps only (`app/<domain>/<user profile>/canvas/<name>`): the one kind of app the bot logs out.
+    const canvasApps = sageMakerArns(scope, regions, 'app', '*/*/canvas/*');
+    const trackingServers = sageMakerArns(scope, regions, 'mlflow-tracking-server');
     super(scope, id, {
       ...commonProps(context),
       jobName: 'idle-notebooks',
@@ -57,10 +60,32 @@ class IdleNotebooksJob extends ScheduledFunction {
             'sagemaker:ListDomains',
             'sagemaker:ListUserProfiles',
             'sagemaker:ListSpaces',
+            'sagemaker:ListMlflowTrackingServers',
             'tag:GetResources',
+            // Canvas's own activity metric (TimeSinceLastActive): GetMetricData has no resource-level permissions.
+            'cloudwatch:GetMetricData',
           ],
           resources: ['*'],
         }),
+        new iam.PolicyStatement({
+          sid: 'LogOutIdleCanvas',
+          actions: ['sagemaker:DeleteApp'],
+          resources: canvasApps,
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadTrackingServers',
+          actions: ['sagemaker:DescribeMlflowTrackingServer', 'sagemaker:ListTags'],
+          resources: trackingServers,
+        }),
+        ...(offHours
+          ? [
+              new iam.PolicyStatement({
+                sid: 'TrackingServersOffHours',
+                actions: ['sagemaker:StopMlflowTrackingServer', 'sagemaker:StartMlflowTrackingServer'],
+                resources: trackingServers,
+              }),
+            ]
+          : []),
         new iam.PolicyStatement({
           sid: 'ReadAndStopNotebooks',
           actions: [
@@ -81,7 +106,8 @@ class IdleNotebooksJob extends ScheduledFunction {
         }),
         new iam.PolicyStatement({
           sid: 'ReadStudioSettings',
-          actions: ['sagemaker:DescribeDomain', 'sagemaker:DescribeUserProfile', 'sagemaker:DescribeSpace'],
+          // ListTags: the live opt-in and skip tags of a user profile and its domain, read before a logout.
+          actions: ['sagemaker:DescribeDomain', 'sagemaker:DescribeUserProfile', 'sagemaker:DescribeSpace', 'sagemaker:ListTags'],
           resources: studio,
         }),
         // Defence in depth: whatever a bug might ask for, a skipped resource cannot be changed.
@@ -93,6 +119,8 @@ class IdleNotebooksJob extends ScheduledFunction {
             'sagemaker:StartNotebookInstance',
             'sagemaker:CreatePresignedNotebookInstanceUrl',
             'sagemaker:DeleteApp',
+            'sagemaker:StopMlflowTrackingServer',
+            'sagemaker:StartMlflowTrackingServer',
             'sagemaker:AddTags',
             'sagemaker:DeleteTags',
           ],
@@ -104,11 +132,12 @@ class IdleNotebooksJob extends ScheduledFunction {
         {
           resources: '*',
           reason:
-            'The sagemaker:List* actions, tag:GetResources (finding skip-tagged notebooks) and pricing:GetProducts (the Price List) support no resource-level permissions; all are read-only, and the explicit deny on ops-bot:skip covers every resource.',
+            'The sagemaker:List* actions, tag:GetResources (finding skip-tagged notebooks and opted-in Studio resources), cloudwatch:GetMetricData (Canvas activity) and pricing:GetProducts (the Price List) support no resource-level permissions; all are read-only, and the explicit deny on ops-bot:skip covers every resource.',
         },
         {
-          resources: [...notebooks, ...studio],
-          reason: 'The job checks every notebook and Studio entity in the account; writes are limited to its own tag keys, and denied on ops-bot:skip.',
+          resources: [...notebooks, ...studio, ...canvasApps, ...trackingServers],
+          reason:
+            'The job checks every notebook, Studio entity and tracking server in the account; it deletes Canvas apps only (logging an idle user out) and stops and starts tracking servers only with off hours; every write is denied on ops-bot:skip.',
         },
       ],
     });

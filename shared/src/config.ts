@@ -15,6 +15,7 @@ const ENV = {
   endpointIdleHours: 'ENDPOINT_IDLE_HOURS',
   endpointIdleActionDays: 'ENDPOINT_IDLE_ACTION_DAYS',
   notebookIdleMinutes: 'NOTEBOOK_IDLE_MINUTES',
+  canvasIdleMinutes: 'CANVAS_IDLE_MINUTES',
   priceOverrides: 'PRICE_OVERRIDES',
   describeConcurrency: 'DESCRIBE_CONCURRENCY',
   timezone: 'TIMEZONE',
@@ -43,6 +44,8 @@ const DEFAULTS = {
   endpointIdleHours: 24,
   endpointIdleActionDays: 7,
   notebookIdleMinutes: 60,
+  /** AWS's Canvas sample logs users out after two hours of inactivity. */
+  canvasIdleMinutes: 120,
   describeConcurrency: 8,
   timezone: 'UTC',
   weekendScope: 'tagged',
@@ -133,6 +136,8 @@ interface IdleNotebooksConfig extends CommonConfig {
   /** Stop a notebook whose Jupyter cannot be read after this many running hours; off when undefined. */
   readonly notebookMaxRunningHours?: number | undefined;
   readonly notebookJupyterTimeoutSeconds: number;
+  /** A Canvas session inactive this long is logged out, where its user profile or domain opted in. */
+  readonly canvasIdleMinutes: number;
 }
 
 interface SavingsReportConfig extends CommonConfig {
@@ -217,6 +222,7 @@ function parseIdleNotebooksConfig(env: Env): IdleNotebooksConfig {
     notebookReadJupyter: parseBoolean(env, ENV.notebookReadJupyter, true),
     notebookMaxRunningHours: env[ENV.notebookMaxRunningHours]?.trim() ? parseInteger(env, ENV.notebookMaxRunningHours, 0, 1, 24 * 30) : undefined,
     notebookJupyterTimeoutSeconds: parseInteger(env, ENV.notebookJupyterTimeoutSeconds, DEFAULTS.notebookJupyterTimeoutSeconds, 1, 30),
+    canvasIdleMinutes: parseInteger(env, ENV.canvasIdleMinutes, DEFAULTS.canvasIdleMinutes, 30, 7 * 24 * 60),
   };
 }
 
@@ -269,6 +275,7 @@ const JOB_CONFIG = {
       ENV.notebookReadJupyter,
       ENV.notebookMaxRunningHours,
       ENV.notebookJupyterTimeoutSeconds,
+      ENV.canvasIdleMinutes,
     ],
   },
   'savings-report': {

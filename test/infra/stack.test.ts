@@ -648,6 +648,8 @@ describe('Stack: idle-notebooks job', () => {
           'sagemaker:StartNotebookInstance',
           'sagemaker:CreatePresignedNotebookInstanceUrl',
           'sagemaker:DeleteApp',
+          'sagemaker:StopMlflowTrackingServer',
+          'sagemaker:StartMlflowTrackingServer',
           'sagemaker:AddTags',
           'sagemaker:DeleteTags',
         ],
@@ -675,19 +677,28 @@ describe('Stack: idle-notebooks job', () => {
       'sagemaker:DeleteApp',
       'sagemaker:DeleteTags',
       'sagemaker:DescribeDomain',
+      'sagemaker:DescribeMlflowTrackingServer',
       'sagemaker:DescribeSpace',
       'sagemaker:DescribeUserProfile',
       'sagemaker:ListApps',
       'sagemaker:ListDomains',
+      'sagemaker:ListMlflowTrackingServers',
       'sagemaker:ListNotebookInstances',
       'sagemaker:ListSpaces',
       'sagemaker:ListTags',
       'sagemaker:ListUserProfiles',
+      'sagemaker:StartMlflowTrackingServer',
       'sagemaker:StartNotebookInstance',
+      'sagemaker:StopMlflowTrackingServer',
       'sagemaker:StopNotebookInstance',
     ]);
-    // DeleteApp appears only in the deny: nothing allows it.
-    expect(statements.filter((statement) => statement.Effect === 'Allow' && [statement.Action].flat().includes('sagemaker:DeleteApp'))).toEqual([]);
+    // DeleteApp is allowed on Canvas apps only (logging an idle user out), never on JupyterLab or Code Editor apps.
+    const deleteApp = statements.filter((statement) => statement.Effect === 'Allow' && [statement.Action].flat().includes('sagemaker:DeleteApp'));
+    expect(deleteApp.map((statement) => statement.Sid)).toEqual(['LogOutIdleCanvas']);
+    expect(JSON.stringify(deleteApp[0]?.Resource)).toMatch(/:app\/\*\/\*\/canvas\/\*/);
+    // Tracking servers are stopped and started with off hours only, and only tracking servers.
+    const servers = statements.find((statement) => statement.Sid === 'TrackingServersOffHours');
+    expect(JSON.stringify(servers?.Resource)).toMatch(/:mlflow-tracking-server\/\*/);
   });
 });
 
@@ -745,7 +756,7 @@ describe('Stack: savings-report job, dashboard and chat delivery', () => {
       'Saved by the bot (USD, over the time range)',
     ]);
     const saved = JSON.stringify(single[1]?.properties.metrics);
-    expect(saved).toContain('SUM([FILL(s0, 0), FILL(s1, 0), FILL(s2, 0), FILL(s3, 0), FILL(s4, 0), FILL(s5, 0)])');
+    expect(saved).toContain('SUM([FILL(s0, 0), FILL(s1, 0), FILL(s2, 0), FILL(s3, 0), FILL(s4, 0), FILL(s5, 0), FILL(s6, 0), FILL(s7, 0)])');
     for (const action of ['weekend-scale-down', 'idle-notebook-stop', 'off-hours-stop', 'idle-delete', 'idle-scale-to-zero', 'after-alert'])
       expect(saved).toContain(`"${action}"`);
   });

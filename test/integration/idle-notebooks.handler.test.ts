@@ -13,6 +13,7 @@ import {
   DescribeUserProfileCommand,
   ListAppsCommand,
   ListDomainsCommand,
+  ListMlflowTrackingServersCommand,
   ListNotebookInstancesCommand,
   ListSpacesCommand,
   ListTagsCommand,
@@ -51,6 +52,12 @@ const kms = mockClient(KMSClient);
 kms.on(GenerateMacCommand).callsFake(async (input) => keyHolder.handle('GenerateMac', input as Record<string, unknown>) as never);
 kms.on(VerifyMacCommand).callsFake(async (input) => keyHolder.handle('VerifyMac', input as Record<string, unknown>) as never);
 type Handler = LambdaHandler<IdleNotebooksResult>;
+
+/** No Studio app and no tracking server: what an account without Studio answers (a test that needs them says so). */
+function noStudioResources(): void {
+  sageMaker.on(ListAppsCommand).resolves({ Apps: [] });
+  sageMaker.on(ListMlflowTrackingServersCommand).resolves({ TrackingServerSummaries: [] });
+}
 const arnOf = (name: string) => `arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/${name}`;
 
 // Logs on (INFO): one test reads them to prove no credential gets into them.
@@ -91,6 +98,7 @@ describe.skipIf(JUPYTER_MISSING)('Integration: idle-notebooks handler on real Ju
     for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const)
       vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void capture(args.join(' ')));
     const notebooks = ['busy-nb', 'idle-nb', 'lost-nb', 'skip-nb'];
+    noStudioResources();
     sageMaker.on(ListNotebookInstancesCommand).resolves({
       NotebookInstances: notebooks.map((name) => ({
         NotebookInstanceName: name,
@@ -262,6 +270,7 @@ describe('Function: idle-notebooks off hours and Studio audit', () => {
   const AUDIT_NOW = new Date('2026-11-20T20:00:00Z');
   beforeEach(() => {
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    noStudioResources();
     pinWallClock(AUDIT_NOW);
   });
   afterEach(() => {

@@ -131,8 +131,16 @@ describe('Job metrics', () => {
       notifier: { publish: async () => ({ messageId: 'm-1' }) },
       accessFor: () => ({
         notebooks,
-        studio: { listRunningApps: async () => [], readIdleCoverage: async () => ({ coverage: [], failures: [] }) },
+        studio: {
+          listRunningApps: async () => [],
+          readIdleCoverage: async () => ({ coverage: [], spaces: [], failures: [] }),
+          deleteCanvasApp: async () => undefined,
+          listTrackingServers: async () => [],
+          stopTrackingServer: async () => undefined,
+          startTrackingServer: async () => undefined,
+        },
         tags: { findTagged: async () => new Map() },
+        metrics: { listMetrics: async () => [], readSeries: async () => [] },
       }),
       // The state table as dynalite holds it; its mirror goes to this test's tag stand-ins.
       state: createBotState({ table: createStateTable(stateTable.client(), STATE_TABLE_NAME), tagsFor: () => notebooks, now: () => NOW, runId: 'test-run' }),

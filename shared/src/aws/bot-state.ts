@@ -96,7 +96,7 @@ interface JournalEntry {
   /** The resource's name (what the history script is asked for), ARN and kind. */
   readonly name: string;
   readonly arn: string;
-  readonly kind: 'inference-component' | 'endpoint' | 'notebook-instance' | 'scalable-target';
+  readonly kind: 'inference-component' | 'endpoint' | 'notebook-instance' | 'scalable-target' | 'canvas-app' | 'mlflow-tracking-server';
   /** What is done: `set copies`, `delete`, `stop`, … */
   readonly action: string;
   readonly before?: string | undefined;
@@ -533,7 +533,9 @@ async function readHistory(
     ];
   });
   const suffix = `/${name.toLowerCase()}`;
-  const families = await Promise.all(['component', 'endpoint', 'notebook', 'recreate', 'weekend'].map((family) => table.query(`state#${family}`)));
+  const families = await Promise.all(
+    ['component', 'endpoint', 'notebook', 'recreate', 'weekend', 'canvas', 'mlflow'].map((family) => table.query(`state#${family}`)),
+  );
   const holds = families.flat().flatMap((item) => {
     const record = recordOf(item);
     if (!record) return [];
@@ -565,8 +567,8 @@ function undoneBy(job: NonNullable<Holding['undoBy']>['job'], event: Record<stri
  * stopped for off hours. One Query per family.
  */
 async function readHoldings(table: StateTable): Promise<Holding[]> {
-  const [components, endpoints, recreates, notebooks] = await Promise.all(
-    ['component', 'endpoint', 'recreate', 'notebook'].map((family) => table.query(`state#${family}`)),
+  const [components, endpoints, recreates, notebooks, servers] = await Promise.all(
+    ['component', 'endpoint', 'recreate', 'notebook', 'mlflow'].map((family) => table.query(`state#${family}`)),
   );
   const named = (arn: string) => ({ region: arn.split(':')[3] ?? '?', name: arn.slice(arn.lastIndexOf('/') + 1) });
   const holdings: Holding[] = [];
@@ -608,10 +610,25 @@ async function readHoldings(table: StateTable): Promise<Holding[]> {
     if (!record || record.values[TAGS.offHoursStopped] === undefined) continue;
     holdings.push({ arn: record.arn, what: 'stopped for off hours', ...undoneBy('idle-notebooks', { action: 'morning-start' }) });
   }
+  for (const item of servers ?? []) {
+    const record = recordOf(item);
+    if (!record || record.values[TAGS.offHoursStopped] === undefined) continue;
+    holdings.push({ arn: record.arn, what: 'MLflow tracking server stopped for off hours', ...undoneBy('idle-notebooks', { action: 'morning-start' }) });
+  }
   return holdings;
 }
 
 export { createBotState, liveBotState, noStateTable, readHistory, readHoldings, StateConflictError, MIRROR_MARK };
-export { COMPONENT_STATE, ENDPOINT_STATE, NOTEBOOK_STATE, WEEKEND_HOLD, recreateSlot, slotTagKeyPatterns, isSlotKey } from './state-slots.ts';
+export {
+  COMPONENT_STATE,
+  ENDPOINT_STATE,
+  NOTEBOOK_STATE,
+  WEEKEND_HOLD,
+  CANVAS_LOGOUT,
+  MLFLOW_OFF_HOURS,
+  recreateSlot,
+  slotTagKeyPatterns,
+  isSlotKey,
+} from './state-slots.ts';
 export type { BotState, StateSubject, BookedSaving, JournalEntry, JournaledAction, Holding };
 export type { StateSlot, FixedSlot } from './state-slots.ts';

@@ -4,7 +4,7 @@
  * previous version signed with KMS (its MAC and generation keys), which the first run of this
  * version imports once (aws/legacy-signed-state.ts) and never reads again.
  */
-import { TAGS } from '../domain/tags.ts';
+import { TAG_PREFIX, TAGS } from '../domain/tags.ts';
 
 /** Tag keys signed together, the tag that holds their MAC, and where the generation keys go. */
 interface StateSlot {
@@ -54,6 +54,26 @@ const WEEKEND_HOLD: StateSlot = {
   keysOf: () => undefined,
 };
 
+/**
+ * A slot kept in the table only (no key list, so nothing mirrors it onto the resource's tags, and
+ * the bot needs no tag write on it): the previous version never signed these, so nothing imports.
+ */
+function tableSlot(id: string, keys: readonly string[]): StateSlot {
+  return {
+    id,
+    macKey: `${TAG_PREFIX}${id}-mac`,
+    genPrefix: `${TAG_PREFIX}${id}-gen:`,
+    owns: (key) => keys.includes(key),
+    manifest: (written) => String(written.length),
+    keysOf: () => undefined,
+  };
+}
+
+/** On a Canvas user profile the bot logged out: when, and what the session cost per hour (the saving is booked when the user returns). */
+const CANVAS_LOGOUT = tableSlot('canvas', [TAGS.loggedOutAt, TAGS.sessionPerHour]);
+/** On an MLflow tracking server the bot stopped for off hours: the morning start acts on this mark only. */
+const MLFLOW_OFF_HOURS = tableSlot('mlflow', [TAGS.offHoursStopped, TAGS.stoppedAt, TAGS.serverPerHour]);
+
 /** What the weekend job (and the idle action's scale-to-zero) saves on an inference component. */
 const COMPONENT_STATE = fixedSlot('component', [
   TAGS.savedCopyCount,
@@ -98,5 +118,16 @@ function isSlotKey(slot: FixedSlot, key: string): boolean {
   return slot.owns(key) || key === TAGS.stateMirror || key === slot.macKey || key.startsWith(slot.genPrefix);
 }
 
-export { fixedSlot, WEEKEND_HOLD, COMPONENT_STATE, ENDPOINT_STATE, NOTEBOOK_STATE, recreateSlot, slotTagKeyPatterns, isSlotKey };
+export {
+  fixedSlot,
+  WEEKEND_HOLD,
+  COMPONENT_STATE,
+  ENDPOINT_STATE,
+  NOTEBOOK_STATE,
+  CANVAS_LOGOUT,
+  MLFLOW_OFF_HOURS,
+  recreateSlot,
+  slotTagKeyPatterns,
+  isSlotKey,
+};
 export type { StateSlot, FixedSlot };

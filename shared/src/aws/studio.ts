@@ -3,22 +3,33 @@
  * each domain's defaults, user profiles and spaces. Describes run a few at a time.
  */
 import {
+  DeleteAppCommand,
   DescribeDomainCommand,
+  DescribeMlflowTrackingServerCommand,
   DescribeSpaceCommand,
   DescribeUserProfileCommand,
   paginateListApps,
   paginateListDomains,
+  paginateListMlflowTrackingServers,
   paginateListSpaces,
   paginateListUserProfiles,
+  StartMlflowTrackingServerCommand,
+  StopMlflowTrackingServerCommand,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import type { IdleCoverage, StudioApp } from '../domain/studio.ts';
+import type { IdleCoverage, StudioApp, StudioSpace, TrackingServer } from '../domain/studio.ts';
 import { mapSettled } from '../util/concurrency.ts';
 
 interface StudioAccess {
   listRunningApps(): Promise<StudioApp[]>;
-  /** Coverage per entity, and the entities whose settings could not be read. */
-  readIdleCoverage(concurrency: number): Promise<{ coverage: IdleCoverage[]; failures: Array<{ name: string; reason: unknown }> }>;
+  /** Coverage per entity, every space with its volume, and the entities whose settings could not be read. */
+  readIdleCoverage(concurrency: number): Promise<{ coverage: IdleCoverage[]; spaces: StudioSpace[]; failures: Array<{ name: string; reason: unknown }> }>;
+  /** Logs a Canvas user out: DeleteApp of their Canvas app (SageMaker Developer Guide, "Logging out of Amazon SageMaker Canvas"). */
+  deleteCanvasApp(app: { readonly domainId: string; readonly userProfileName: string; readonly appName: string }): Promise<void>;
+  /** Every tracking server of the region (one list), with the size of those that bill (one describe each). */
+  listTrackingServers(concurrency: number, bills: (status: string) => boolean): Promise<TrackingServer[]>;
+  stopTrackingServer(name: string): Promise<void>;
+  startTrackingServer(name: string): Promise<void>;
 }
 
 type LifecycleSettings = { AppLifecycleManagement?: { IdleSettings?: { LifecycleManagement?: string; IdleTimeoutInMinutes?: number } } } | undefined;
@@ -45,6 +56,7 @@ function createStudioAccess(client: SageMakerClient, region: string): StudioAcce
             appName: app.AppName,
             ...(app.ResourceSpec?.InstanceType ? { instanceType: app.ResourceSpec.InstanceType } : {}),
             ...(app.CreationTime ? { createdAt: app.CreationTime.toISOString() } : {}),
+            ...(app.SpaceName ? { spaceName: app.SpaceName } : { userProfileName: app.UserProfileName }),
           });
         }
       }
@@ -57,13 +69,25 @@ function createStudioAccess(client: SageMakerClient, region: string): StudioAcce
         for (const domain of page.Domains ?? []) if (domain.DomainId) domainIds.push(domain.DomainId);
       }
       const profiles: Array<{ domainId: string; name: string }> = [];
-      const spaces: Array<{ domainId: string; name: string }> = [];
+      const spaces: StudioSpace[] = [];
       for (const domainId of domainIds) {
         for await (const page of paginateListUserProfiles({ client, pageSize: 100 }, { DomainIdEquals: domainId })) {
           for (const profile of page.UserProfiles ?? []) if (profile.UserProfileName) profiles.push({ domainId, name: profile.UserProfileName });
         }
+        // The list's summary has the app type, the volume and the owner: no describe is needed for them.
         for await (const page of paginateListSpaces({ client, pageSize: 100 }, { DomainIdEquals: domainId })) {
-          for (const space of page.Spaces ?? []) if (space.SpaceName) spaces.push({ domainId, name: space.SpaceName });
+          for (const space of page.Spaces ?? []) {
+            if (!space.SpaceName) continue;
+            spaces.push({
+              region,
+              domainId,
+              name: space.SpaceName,
+              status: space.Status ?? 'Unknown',
+              appType: space.SpaceSettingsSummary?.AppType,
+              volumeGb: space.SpaceSettingsSummary?.SpaceStorageSettings?.EbsStorageSettings?.EbsVolumeSizeInGb,
+              ownerProfile: space.OwnershipSettingsSummary?.OwnerUserProfileName,
+            });
+          }
         }
       }
       type Task = { level: 'domain' | 'user-profile' | 'space'; domainId: string; name: string };
@@ -100,7 +124,42 @@ function createStudioAccess(client: SageMakerClient, region: string): StudioAcce
         if (outcome.ok) coverage.push(...outcome.value);
         else failures.push({ name: `${tasks[index]?.level} ${tasks[index]?.name}`, reason: outcome.error });
       });
-      return { coverage, failures };
+      return { coverage, spaces, failures };
+    },
+
+    async deleteCanvasApp(app) {
+      await client.send(new DeleteAppCommand({ DomainId: app.domainId, UserProfileName: app.userProfileName, AppType: 'Canvas', AppName: app.appName }));
+    },
+
+    async listTrackingServers(concurrency, bills) {
+      const listed: TrackingServer[] = [];
+      for await (const page of paginateListMlflowTrackingServers({ client, pageSize: 100 }, {})) {
+        for (const server of page.TrackingServerSummaries ?? []) {
+          if (!server.TrackingServerName || !server.TrackingServerArn) continue;
+          listed.push({
+            region,
+            name: server.TrackingServerName,
+            arn: server.TrackingServerArn,
+            status: server.TrackingServerStatus ?? 'Unknown',
+            createdAt: server.CreationTime?.toISOString(),
+          });
+        }
+      }
+      // The summary has no size: only the servers that bill are described for it.
+      const described = await mapSettled(listed, concurrency, async (server) =>
+        bills(server.status)
+          ? { ...server, size: (await client.send(new DescribeMlflowTrackingServerCommand({ TrackingServerName: server.name }))).TrackingServerSize }
+          : server,
+      );
+      return described.map((outcome, index) => (outcome.ok ? outcome.value : (listed[index] as TrackingServer)));
+    },
+
+    async stopTrackingServer(name) {
+      await client.send(new StopMlflowTrackingServerCommand({ TrackingServerName: name }));
+    },
+
+    async startTrackingServer(name) {
+      await client.send(new StartMlflowTrackingServerCommand({ TrackingServerName: name }));
     },
   };
 }

@@ -160,6 +160,13 @@ const NOTEBOOK_PRICES: Readonly<Record<string, number>> = {
  */
 const CANVAS_SESSION_PER_HOUR = 1.9;
 
+/** SageMaker ML storage (general purpose SSD), per GB-month: what a stopped Studio space's volume keeps billing. */
+const ML_STORAGE_PER_GB_MONTH = 0.14;
+
+function mlStoragePrice(region: string): number | undefined {
+  return PRICED_REGIONS.has(region) ? ML_STORAGE_PER_GB_MONTH : undefined;
+}
+
 /** The embedded Canvas price; undefined outside the table's regions. */
 function canvasSessionPrice(region: string): number | undefined {
   return PRICED_REGIONS.has(region) ? CANVAS_SESSION_PER_HOUR : undefined;
@@ -292,6 +299,7 @@ export {
   parsePriceOverrides,
   notebookHourlyPrice,
   canvasSessionPrice,
+  mlStoragePrice,
   priceKey,
   instanceFamily,
 };

@@ -18,6 +18,10 @@ const SAVINGS_ACTIONS = {
   'idle-delete': { job: 'idle-endpoints', what: 'deleted after staying idle (ops-bot:idle-action)', basis: 'measured' },
   'idle-scale-to-zero': { job: 'idle-endpoints', what: 'scaled to 0 after staying idle (ops-bot:idle-action)', basis: 'measured' },
   'after-alert': { job: 'idle-endpoints', what: 'deleted or scaled to 0 by its owner after an idle alert', basis: 'measured' },
+  // Booked when the user logs in again: the session price for the hours between.
+  'canvas-logout': { job: 'idle-notebooks', what: 'Canvas session logged out while idle', basis: 'measured' },
+  // Booked at the morning start: the server's price for the hours it was stopped.
+  'mlflow-off-hours': { job: 'idle-notebooks', what: 'MLflow tracking server stopped for off hours', basis: 'measured' },
 } as const;
 type SavingsAction = keyof typeof SAVINGS_ACTIONS;
 const SAVINGS_ACTION_NAMES = Object.keys(SAVINGS_ACTIONS) as SavingsAction[];

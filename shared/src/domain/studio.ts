@@ -3,7 +3,9 @@
  * the admin knows where the bot is the only guard. Pure. `LastUserActivityTimestamp` is moved by
  * health checks, so nothing here reads it as an idle signal.
  */
-import { notebookHourlyPrice } from './prices.ts';
+import { billsByTheHour } from './mlflow.ts';
+import type { SavingsAction } from './savings.ts';
+import { canvasSessionPrice, mlStoragePrice, notebookHourlyPrice } from './prices.ts';
 
 const AUDITED_APP_TYPES: ReadonlySet<string> = new Set(['JupyterLab', 'CodeEditor', 'KernelGateway']);
 
@@ -15,6 +17,32 @@ interface StudioApp {
   readonly appName: string;
   readonly instanceType?: string;
   readonly createdAt?: string;
+  /** One of the two: the app's user profile (Canvas, KernelGateway) or its space (JupyterLab, Code Editor). */
+  readonly userProfileName?: string | undefined;
+  readonly spaceName?: string | undefined;
+}
+
+/** A Studio space as ListSpaces summarises it: its app type, its volume, and whose it is. */
+interface StudioSpace {
+  readonly region: string;
+  readonly domainId: string;
+  readonly name: string;
+  readonly status: string;
+  readonly appType?: string | undefined;
+  readonly volumeGb?: number | undefined;
+  /** A private space's owner; a shared space has none. */
+  readonly ownerProfile?: string | undefined;
+}
+
+/** An MLflow tracking server as ListMlflowTrackingServers and (for its size) DescribeMlflowTrackingServer give it. */
+interface TrackingServer {
+  readonly region: string;
+  readonly name: string;
+  readonly arn: string;
+  readonly status: string;
+  readonly createdAt?: string | undefined;
+  /** `Small`, `Medium`, `Large`; absent when it was not described. */
+  readonly size?: string | undefined;
 }
 
 /** Idle-shutdown settings of one domain default, user profile or space, per app type. */
@@ -30,32 +58,102 @@ interface IdleCoverage {
 }
 
 interface StudioAudit {
-  readonly apps: ReadonlyArray<StudioApp & { readonly costPerDay?: number; readonly runningHours?: number }>;
+  readonly apps: ReadonlyArray<
+    StudioApp & {
+      readonly costPerDay?: number;
+      readonly runningHours?: number;
+      /** JupyterLab and Code Editor: the idle shutdown that applies (space, else its owner's profile, else the domain), and where it is set. */
+      readonly idleShutdown?: { readonly on: boolean; readonly from: string } | undefined;
+    }
+  >;
   readonly totalCostPerDay: number;
   readonly unpricedApps: number;
   /** Where idle shutdown is not on for JupyterLab or Code Editor. */
   readonly gaps: ReadonlyArray<IdleCoverage & { readonly missing: readonly string[] }>;
+  /** Canvas sessions running, with what the 15-minute check makes of each (opted in or not). */
+  readonly canvas: ReadonlyArray<
+    StudioApp & { readonly costPerHour?: number; readonly runningHours?: number; readonly verdict: string; readonly detail: string }
+  >;
+  /** Tracking servers that bill, whatever their domain (one left by a deleted domain included). */
+  readonly servers: readonly TrackingServer[];
+  /** Spaces with no app running: their volumes keep billing. */
+  readonly stoppedSpaces: ReadonlyArray<StudioSpace & { readonly costPerMonth?: number }>;
+  readonly canvasCostPerDay: number;
+  readonly volumesCostPerMonth: number;
 }
 
-function auditStudio(apps: readonly StudioApp[], coverage: readonly IdleCoverage[], now: Date): StudioAudit {
-  const running = apps
-    .filter((app) => AUDITED_APP_TYPES.has(app.appType))
-    .map((app) => {
-      const price = app.instanceType ? notebookHourlyPrice(app.region, app.instanceType) : undefined;
-      const runningHours = app.createdAt ? Math.floor((now.getTime() - Date.parse(app.createdAt)) / 3_600_000) : undefined;
-      return {
-        ...app,
-        ...(price !== undefined ? { costPerDay: Math.round(price * 24 * 100) / 100 } : {}),
-        ...(runningHours !== undefined ? { runningHours } : {}),
-      };
-    })
-    .sort((a, b) => (b.costPerDay ?? 0) - (a.costPerDay ?? 0));
+/** A Canvas session or an MLflow tracking server as a run judged or changed it. */
+interface InteractiveOutcome {
+  readonly kind: 'canvas' | 'mlflow';
+  readonly region: string;
+  /** Canvas: `<domain>/<user profile>` (profile names are unique per domain only); MLflow: the server's name. */
+  readonly name: string;
+  readonly verdict: string;
+  readonly detail: string;
+  readonly costPerHour?: number | undefined;
+  readonly result: 'planned' | 'done' | 'failed' | 'none';
+  readonly error?: string | undefined;
+  readonly realized?: { readonly action: SavingsAction; readonly saved: number } | undefined;
+}
+
+/** What the Canvas check made of a session, for the audit. */
+interface CanvasSeen {
+  readonly region: string;
+  readonly name: string;
+  readonly verdict: string;
+  readonly detail: string;
+}
+
+interface AuditExtras {
+  readonly spaces?: readonly StudioSpace[];
+  readonly servers?: readonly TrackingServer[];
+  readonly canvas?: readonly CanvasSeen[];
+}
+
+const hoursSince = (createdAt: string | undefined, now: Date) => (createdAt ? Math.floor((now.getTime() - Date.parse(createdAt)) / 3_600_000) : undefined);
+
+function auditStudio(apps: readonly StudioApp[], coverage: readonly IdleCoverage[], now: Date, extras: AuditExtras = {}): StudioAudit {
   // A profile that sets nothing inherits the domain's DefaultUserSettings; a space inherits its
   // DefaultSpaceSettings, which is a separate default (SageMaker API Reference, DescribeDomain).
   const defaultsOf = (level: IdleCoverage['level']) =>
     new Map(coverage.filter((entry) => entry.level === level).map((entry) => [`${entry.region}/${entry.domainId}`, entry]));
   const userDefaults = defaultsOf('domain');
   const spaceDefaults = defaultsOf('domain-spaces');
+  const at = (level: IdleCoverage['level'], region: string, domainId: string, name: string | undefined) =>
+    name === undefined
+      ? undefined
+      : coverage.find((entry) => entry.level === level && entry.region === region && entry.domainId === domainId && entry.name === name);
+  const spaces = extras.spaces ?? [];
+  /** The setting that applies to an app: its space's own, else its owner's profile's, else the domain's default for spaces. */
+  const effectiveIdle = (app: StudioApp): { on: boolean; from: string } | undefined => {
+    const key = app.appType === 'JupyterLab' ? 'jupyterLab' : app.appType === 'CodeEditor' ? 'codeEditor' : undefined;
+    if (!key) return undefined;
+    const space = spaces.find((candidate) => candidate.region === app.region && candidate.domainId === app.domainId && candidate.name === app.spaceName);
+    const levels: Array<[string, IdleCoverage | undefined]> = [
+      [`space ${app.spaceName ?? '?'}`, at('space', app.region, app.domainId, app.spaceName)],
+      [`user profile ${space?.ownerProfile ?? '?'}`, at('user-profile', app.region, app.domainId, space?.ownerProfile)],
+      ['the domain default', key === 'jupyterLab' ? spaceDefaults.get(`${app.region}/${app.domainId}`) : userDefaults.get(`${app.region}/${app.domainId}`)],
+    ];
+    for (const [from, entry] of levels) {
+      const value = entry?.[key];
+      if (value !== undefined) return { on: value === 'ENABLED', from };
+    }
+    return { on: false, from: 'set nowhere' };
+  };
+  const running = apps
+    .filter((app) => AUDITED_APP_TYPES.has(app.appType))
+    .map((app) => {
+      const price = app.instanceType ? notebookHourlyPrice(app.region, app.instanceType) : undefined;
+      const runningHours = hoursSince(app.createdAt, now);
+      const idleShutdown = effectiveIdle(app);
+      return {
+        ...app,
+        ...(price !== undefined ? { costPerDay: Math.round(price * 24 * 100) / 100 } : {}),
+        ...(runningHours !== undefined ? { runningHours } : {}),
+        ...(idleShutdown ? { idleShutdown } : {}),
+      };
+    })
+    .sort((a, b) => (b.costPerDay ?? 0) - (a.costPerDay ?? 0));
   const gaps = coverage
     .map((entry) => {
       const key = `${entry.region}/${entry.domainId}`;
@@ -70,13 +168,40 @@ function auditStudio(apps: readonly StudioApp[], coverage: readonly IdleCoverage
       };
     })
     .filter((entry) => entry.missing.length > 0);
+  const canvas = apps
+    .filter((app) => app.appType === 'Canvas')
+    .map((app) => {
+      const seen = (extras.canvas ?? []).find((outcome) => outcome.region === app.region && outcome.name === `${app.domainId}/${app.userProfileName}`);
+      const costPerHour = canvasSessionPrice(app.region);
+      const runningHours = hoursSince(app.createdAt, now);
+      return {
+        ...app,
+        ...(costPerHour !== undefined ? { costPerHour } : {}),
+        ...(runningHours !== undefined ? { runningHours } : {}),
+        verdict: seen?.verdict ?? 'not-opted-in',
+        detail: seen?.detail ?? 'not logged out by the bot: its user profile or domain is not opted in, or it is skipped',
+      };
+    });
+  const busySpaces = new Set(apps.filter((app) => app.spaceName).map((app) => `${app.region}/${app.domainId}/${app.spaceName}`));
+  const stoppedSpaces = spaces
+    .filter((space) => !busySpaces.has(`${space.region}/${space.domainId}/${space.name}`) && space.status !== 'Deleting')
+    .map((space) => {
+      const rate = mlStoragePrice(space.region);
+      return { ...space, ...(rate !== undefined && space.volumeGb !== undefined ? { costPerMonth: Math.round(space.volumeGb * rate * 100) / 100 } : {}) };
+    });
+  const roundTotal = (amounts: number[]) => Math.round(amounts.reduce((total, amount) => total + amount, 0) * 100) / 100;
   return {
     apps: running,
-    totalCostPerDay: Math.round(running.reduce((total, app) => total + (app.costPerDay ?? 0), 0) * 100) / 100,
+    totalCostPerDay: roundTotal(running.map((app) => app.costPerDay ?? 0)),
     unpricedApps: running.filter((app) => app.costPerDay === undefined).length,
     gaps,
+    canvas,
+    servers: (extras.servers ?? []).filter((server) => billsByTheHour(server.status)),
+    stoppedSpaces,
+    canvasCostPerDay: roundTotal(canvas.map((app) => (app.costPerHour ?? 0) * 24)),
+    volumesCostPerMonth: roundTotal(stoppedSpaces.map((space) => space.costPerMonth ?? 0)),
   };
 }
 
 export { auditStudio, AUDITED_APP_TYPES };
-export type { StudioApp, IdleCoverage, StudioAudit };
+export type { StudioApp, StudioSpace, TrackingServer, IdleCoverage, StudioAudit, InteractiveOutcome };

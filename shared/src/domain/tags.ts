@@ -52,6 +52,16 @@ const TAGS = {
   weekendCostPerHour: `${TAG_PREFIX}weekend-cost-per-hour`,
   /** In the state table only: when the weekend scale-down released them. */
   weekendSince: `${TAG_PREFIX}weekend-since`,
+  /** The owner's opt-in, on a Studio user profile or domain: idle Canvas sessions are logged out. */
+  idleShutdown: `${TAG_PREFIX}idle-shutdown`,
+  /** The owner's opt-in, on an MLflow tracking server: stopped in the evening, started in the morning. */
+  offHours: `${TAG_PREFIX}off-hours`,
+  /** In the state table only: when the bot logged a Canvas user out, and what the session cost per hour then. */
+  loggedOutAt: `${TAG_PREFIX}logged-out-at`,
+  sessionPerHour: `${TAG_PREFIX}session-per-hour`,
+  /** In the state table only: what a tracking server the bot stopped for off hours cost per hour, and since when. */
+  serverPerHour: `${TAG_PREFIX}server-per-hour`,
+  stoppedAt: `${TAG_PREFIX}stopped-at`,
 } as const;
 
 type Tags = Readonly<Record<string, string>>;

@@ -22,7 +22,18 @@ import {
   type NotebookVerdict,
 } from '../domain/notebooks.ts';
 import { NOTEBOOK_PRICE_SOURCE, type PriceBook } from '../domain/prices.ts';
-import { auditStudio, type StudioAudit } from '../domain/studio.ts';
+import {
+  auditStudio,
+  type IdleCoverage,
+  type InteractiveOutcome,
+  type StudioApp,
+  type StudioAudit,
+  type StudioSpace,
+  type TrackingServer,
+} from '../domain/studio.ts';
+import { billsByTheHour } from '../domain/mlflow.ts';
+import type { MetricsReader } from '../aws/cloudwatch.ts';
+import { canvasCheck, mlflowOffHours } from './studio-resources.ts';
 import { isSkipped, isTagTrue, TAGS, type Tags } from '../domain/tags.ts';
 import { roundCents } from '../domain/units.ts';
 import { renderNotebookReport } from '../report/notebooks.ts';
@@ -43,6 +54,8 @@ interface NotebookRegionAccess {
   readonly notebooks: NotebookAccess;
   readonly studio: StudioAccess;
   readonly tags: TagReader;
+  /** Canvas's own activity metric (TimeSinceLastActive). */
+  readonly metrics: MetricsReader;
 }
 
 type ReadActivity = (presignedUrl: string) => Promise<NotebookActivity & { status: 'read' }>;
@@ -57,6 +70,8 @@ interface IdleNotebooksDeps extends JobDeps<IdleNotebooksConfig> {
 interface IdleNotebooksResult extends JobResult<'idle-notebooks'> {
   readonly action: NotebookEvent['action'];
   readonly notebooks: readonly NotebookOutcome[];
+  /** Canvas sessions and MLflow tracking servers this run judged or changed. */
+  readonly interactive: readonly InteractiveOutcome[];
   readonly studio?: StudioAudit | undefined;
   readonly failures: readonly RunFailure[];
 }
@@ -77,6 +92,7 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
   const acting = { ...event, dryRun: changesNothing(config, event.dryRun) };
   const regions = await Promise.all(config.regions.map((region) => runRegion(region, acting, deps, now)));
   const notebooks = regions.flatMap((region) => region.outcomes);
+  const interactive = regions.flatMap((region) => region.interactive);
   const failures = regions.flatMap((region) => region.failures);
   const studio =
     event.action === 'studio-audit'
@@ -84,6 +100,11 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
           regions.flatMap((r) => r.apps),
           regions.flatMap((r) => r.coverage),
           now,
+          {
+            spaces: regions.flatMap((r) => r.spaces),
+            servers: regions.flatMap((r) => r.servers),
+            canvas: interactive.filter((outcome) => outcome.kind === 'canvas'),
+          },
         )
       : undefined;
 
@@ -92,13 +113,14 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
     changesNothing: acting.dryRun,
     evaluatedAt: now.toISOString(),
     outcomes: notebooks,
+    interactive,
     studio,
     failures,
     priceSource: [...new Set(regions.map((region) => region.priceSource))].join('; ') || NOTEBOOK_PRICE_SOURCE,
   });
   // What was done, or failed, is news; what a report-only check would do is not, every 15 minutes:
   // the daily audit says it once.
-  const acted = notebooks.some((outcome) => outcome.result === 'done' || outcome.result === 'failed');
+  const acted = [...notebooks, ...interactive].some((outcome) => outcome.result === 'done' || outcome.result === 'failed');
   const stopped = notebooks.filter((outcome) => outcome.result === 'done' && event.action !== 'morning-start').length;
   const ended = await finishRun(deps, {
     state: deps.state,
@@ -110,7 +132,7 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
     worthSending: event.action === 'studio-audit' || acted || failures.length > 0 || notebooks.some((outcome) => outcome.outOfTime || outcome.stateRejected),
     metrics: {
       points: [
-        ...notebooks.flatMap((outcome) =>
+        ...[...notebooks, ...interactive].flatMap((outcome) =>
           outcome.realized ? savingsPoints(outcome.realized.action, outcome.region, outcome.name, outcome.realized.saved) : [],
         ),
         { name: 'NotebooksStopped', value: stopped, unit: 'Count', dimensions: {} },
@@ -127,7 +149,7 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
       failures.filter((failure) => failure.stage === LIST_STAGE),
     ),
   });
-  return { ...ended, action: event.action, notebooks, studio, failures };
+  return { ...ended, action: event.action, notebooks, interactive, studio, failures };
 }
 
 async function runRegion(region: string, event: NotebookEvent, jobDeps: IdleNotebooksDeps, now: Date) {
@@ -135,8 +157,11 @@ async function runRegion(region: string, event: NotebookEvent, jobDeps: IdleNote
   const failures: RunFailure[] = [];
   const empty = {
     outcomes: [] as NotebookOutcome[],
-    apps: [] as ReturnType<typeof auditStudio>['apps'][number][],
-    coverage: [] as Parameters<typeof auditStudio>[1][number][],
+    interactive: [] as InteractiveOutcome[],
+    apps: [] as StudioApp[],
+    coverage: [] as IdleCoverage[],
+    spaces: [] as StudioSpace[],
+    servers: [] as TrackingServer[],
     failures,
     priceSource: undefined as string | undefined,
   };
@@ -193,15 +218,41 @@ async function runRegion(region: string, event: NotebookEvent, jobDeps: IdleNote
     }
   }
 
-  if (event.action !== 'studio-audit') return { ...priced(), outcomes };
+  const resources = { studio: access.studio, tags: access.tags, metrics: access.metrics, ownTags: access.notebooks };
+  if (event.action === 'off-hours-stop' || event.action === 'morning-start') {
+    const mlflow = await mlflowOffHours(region, event.action, resources, deps, now, event.dryRun);
+    failures.push(...mlflow.failures);
+    return { ...priced(), outcomes, interactive: mlflow.outcomes };
+  }
+  // Canvas: the 15-minute check logs idle sessions out; the audit says which it would, and changes nothing.
+  let apps: StudioApp[];
   try {
-    const [apps, coverage] = await Promise.all([access.studio.listRunningApps(), access.studio.readIdleCoverage(deps.config.describeConcurrency)]);
-    for (const failure of coverage.failures) failures.push({ region, resource: failure.name, stage: 'Describe', reason: describeFailure(failure.reason) });
-    return { ...priced(), outcomes, apps, coverage: coverage.coverage };
+    apps = await access.studio.listRunningApps();
   } catch (error) {
-    failures.push({ region, stage: 'Studio (ListApps / ListDomains)', reason: describeFailure(error) });
+    failures.push({ region, stage: 'ListApps (Studio and Canvas)', reason: describeFailure(error) });
     return { ...priced(), outcomes };
   }
+  const canvas = await canvasCheck(region, apps, resources, deps, now, event.dryRun || event.action === 'studio-audit');
+  failures.push(...canvas.failures);
+  if (event.action !== 'studio-audit') return { ...priced(), outcomes, interactive: canvas.outcomes };
+  const [coverage, servers] = await Promise.allSettled([
+    access.studio.readIdleCoverage(deps.config.describeConcurrency),
+    access.studio.listTrackingServers(deps.config.describeConcurrency, billsByTheHour),
+  ]);
+  if (coverage.status === 'fulfilled') {
+    for (const failure of coverage.value.failures)
+      failures.push({ region, resource: failure.name, stage: 'Describe', reason: describeFailure(failure.reason) });
+  } else failures.push({ region, stage: 'Studio (ListDomains / ListUserProfiles / ListSpaces)', reason: describeFailure(coverage.reason) });
+  if (servers.status === 'rejected') failures.push({ region, stage: 'ListMlflowTrackingServers', reason: describeFailure(servers.reason) });
+  return {
+    ...priced(),
+    outcomes,
+    interactive: canvas.outcomes,
+    apps,
+    coverage: coverage.status === 'fulfilled' ? coverage.value.coverage : [],
+    spaces: coverage.status === 'fulfilled' ? coverage.value.spaces : [],
+    servers: servers.status === 'fulfilled' ? servers.value : [],
+  };
 }
 
 /**

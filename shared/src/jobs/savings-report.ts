@@ -143,6 +143,8 @@ const HOW: Readonly<Record<SavingsAction, string>> = {
   'idle-delete': 'cost per day when deleted x days gone',
   'idle-scale-to-zero': 'cost per day when scaled to 0 x days held',
   'after-alert': 'cost per day the alert reported x days gone',
+  'canvas-logout': 'session price x hours logged out, booked when the user logged in again',
+  'mlflow-off-hours': 'server price x hours stopped',
 };
 
 /**

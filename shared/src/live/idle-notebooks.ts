@@ -3,6 +3,8 @@ import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { createMetricsReader } from '../aws/cloudwatch.ts';
 import { liveBotState } from '../aws/bot-state.ts';
 import type { IdleNotebooksConfig } from '../config.ts';
 import { clientPerRegion } from '../aws/clients.ts';
@@ -24,6 +26,7 @@ function createIdleNotebooksClients() {
     kms: clientPerRegion((settings) => new KMSClient(settings)),
     dynamo: clientPerRegion((settings) => new DynamoDBClient(settings)),
     tagging: clientPerRegion((settings) => new ResourceGroupsTaggingAPIClient(settings)),
+    cloudWatch: clientPerRegion((settings) => new CloudWatchClient(settings)),
     pricing: clientPerRegion((settings) => new PricingClient(settings)),
     notifiers: createTopicNotifiers(),
   };
@@ -48,6 +51,7 @@ function liveIdleNotebooksDeps(
       notebooks: createNotebookAccess(clients.sageMaker(region)),
       studio: createStudioAccess(clients.sageMaker(region), region),
       tags: createTagReader(clients.tagging(region)),
+      metrics: createMetricsReader(clients.cloudWatch(region)),
     }),
     readActivity: async (presignedUrl) => ({
       status: 'read',

@@ -2,7 +2,7 @@
  * Renders the notebook runs: what was stopped (with idle time, instance type and the cost per
  * day it saves), what could not be read and why, and the daily Studio audit.
  */
-import type { IdleCoverage, StudioAudit } from '../domain/studio.ts';
+import type { IdleCoverage, InteractiveOutcome, StudioAudit } from '../domain/studio.ts';
 import type { NotebookOutcome } from '../domain/notebooks.ts';
 import { describeRunFailure, type RunFailure } from '../domain/failures.ts';
 import { plural, usd, usdShort } from './format.ts';
@@ -22,6 +22,8 @@ interface NotebookReportInput {
   readonly changesNothing?: boolean | undefined;
   readonly evaluatedAt: string;
   readonly outcomes: readonly NotebookOutcome[];
+  /** Canvas sessions and MLflow tracking servers the run judged or changed. */
+  readonly interactive?: readonly InteractiveOutcome[] | undefined;
   readonly studio?: StudioAudit;
   readonly failures: readonly RunFailure[];
   readonly priceSource: string;
@@ -72,6 +74,7 @@ function renderEmail(input: NotebookReportInput, shown: number): string {
     for (const outcome of unknown) lines.push(`  ${outcome.name} (${outcome.region}, ${outcome.instanceType}, ${cost(outcome.costPerDay)}): ${outcome.detail}`);
     lines.push('');
   }
+  lines.push(...interactiveLines(input));
   const studio = input.studio;
   if (studio) {
     lines.push(
@@ -79,9 +82,10 @@ function renderEmail(input: NotebookReportInput, shown: number): string {
     );
     for (const app of studio.apps) {
       lines.push(
-        `  ${app.appType} ${app.appName} (${app.region}, domain ${app.domainId}, ${app.owner}): ${app.instanceType ?? 'default instance'}, ${cost(app.costPerDay)}${app.runningHours !== undefined ? `, up ${app.runningHours} h` : ''}`,
+        `  ${app.appType} ${app.appName} (${app.region}, domain ${app.domainId}, ${app.owner}): ${app.instanceType ?? 'default instance'}, ${cost(app.costPerDay)}${app.runningHours !== undefined ? `, up ${app.runningHours} h` : ''}${app.idleShutdown ? `; idle shutdown ${app.idleShutdown.on ? 'on' : 'OFF'} (${app.idleShutdown.from})` : ''}`,
       );
     }
+    lines.push(...auditLines(studio));
     lines.push('', `NATIVE IDLE SHUTDOWN OFF (the bot is the only guard): ${studio.gaps.length}`);
     for (const gap of studio.gaps)
       lines.push(`  ${LEVEL_TEXT[gap.level]} ${gap.name} (${gap.region}, domain ${gap.domainId}): off for ${gap.missing.join(' and ')}`);
@@ -100,6 +104,67 @@ function renderEmail(input: NotebookReportInput, shown: number): string {
   return lines.join('\n');
 }
 
+const INTERACTIVE_TITLES: Readonly<Record<string, { done: string; would: string }>> = {
+  'canvas logout': { done: 'CANVAS SESSIONS LOGGED OUT', would: 'CANVAS SESSIONS THAT WOULD BE LOGGED OUT' },
+  'mlflow stop': { done: 'MLFLOW TRACKING SERVERS STOPPED FOR OFF HOURS', would: 'MLFLOW TRACKING SERVERS THAT WOULD BE STOPPED' },
+  'mlflow start': { done: 'MLFLOW TRACKING SERVERS STARTED', would: 'MLFLOW TRACKING SERVERS THAT WOULD BE STARTED' },
+};
+
+/** What the run did, or would do, to Canvas sessions and MLflow servers; returns and unknown signals too. */
+function interactiveLines(input: NotebookReportInput): string[] {
+  const lines: string[] = [];
+  const outcomes = input.interactive ?? [];
+  for (const [key, titles] of Object.entries(INTERACTIVE_TITLES)) {
+    const [kind, verdict] = key.split(' ') as ['canvas' | 'mlflow', string];
+    const listed = outcomes.filter((outcome) => outcome.kind === kind && outcome.verdict === verdict && outcome.result !== 'none');
+    if (listed.length === 0) continue;
+    lines.push(listed.every((outcome) => outcome.result === 'planned') ? titles.would : titles.done);
+    for (const outcome of listed) {
+      const state = outcome.result === 'failed' ? `FAILED: ${outcome.error}` : outcome.result === 'planned' ? 'would be done' : 'done';
+      const price = outcome.costPerHour !== undefined ? `; ${usd(outcome.costPerHour)}/h` : '';
+      lines.push(`  ${outcome.name} (${outcome.region}): ${outcome.detail}${price}; ${state}`);
+    }
+    lines.push('');
+  }
+  const returned = outcomes.filter((outcome) => outcome.verdict === 'returned');
+  if (returned.length > 0) {
+    lines.push('CANVAS USERS BACK AFTER A LOGOUT (the saving is booked now)');
+    for (const outcome of returned)
+      lines.push(`  ${outcome.name} (${outcome.region}): ${outcome.detail}${outcome.realized ? `; ${usd(outcome.realized.saved)} saved` : ''}`);
+    lines.push('');
+  }
+  const unknown = outcomes.filter((outcome) => outcome.kind === 'canvas' && outcome.verdict === 'unknown');
+  if (unknown.length > 0 && input.action !== 'studio-audit') {
+    lines.push('CANVAS ACTIVITY UNKNOWN (left logged in)');
+    for (const outcome of unknown) lines.push(`  ${outcome.name} (${outcome.region}): ${outcome.detail}`);
+    lines.push('');
+  }
+  return lines;
+}
+
+/** The audit's Canvas, MLflow and stopped-space sections. */
+function auditLines(studio: StudioAudit): string[] {
+  const lines = ['', `CANVAS SESSIONS RUNNING: ${studio.canvas.length}, about ${usd(studio.canvasCostPerDay)}/day`];
+  for (const app of studio.canvas) {
+    const price = app.costPerHour !== undefined ? `${usd(app.costPerHour)}/h` : 'price unknown';
+    const verdict = app.verdict === 'logout' ? 'would be logged out' : app.detail;
+    lines.push(
+      `  ${app.userProfileName} (${app.region}, domain ${app.domainId}): ${price}${app.runningHours !== undefined ? `, up ${app.runningHours} h` : ''}; ${verdict}`,
+    );
+  }
+  lines.push('', `MLFLOW TRACKING SERVERS BILLING: ${studio.servers.length} (price unknown: not in the embedded table)`);
+  for (const server of studio.servers)
+    lines.push(
+      `  ${server.name} (${server.region}): ${server.size ?? 'size unknown'}, ${server.status}${server.createdAt ? `, since ${server.createdAt.slice(0, 10)}` : ''}`,
+    );
+  lines.push('', `STOPPED SPACES' VOLUMES (they bill while stopped): ${studio.stoppedSpaces.length}, about ${usd(studio.volumesCostPerMonth)}/month`);
+  for (const space of studio.stoppedSpaces)
+    lines.push(
+      `  ${space.name} (${space.region}, domain ${space.domainId}${space.ownerProfile ? `, owner ${space.ownerProfile}` : ''}): ${space.volumeGb !== undefined ? `${space.volumeGb} GB` : 'size unknown'}${space.costPerMonth !== undefined ? `, ${usd(space.costPerMonth)}/month` : ''}`,
+    );
+  return lines;
+}
+
 function renderNotebookReport(input: NotebookReportInput): RenderedReport {
   const acted = input.outcomes.filter((outcome) => outcome.result === 'done' || outcome.result === 'planned');
   const failed = input.outcomes.filter((outcome) => outcome.result === 'failed').length + input.failures.length;
@@ -109,6 +174,10 @@ function renderNotebookReport(input: NotebookReportInput): RenderedReport {
   let headline: string;
   // Nothing done yet (a dry or report-only run) is never written in the past tense.
   const would = input.changesNothing === true || (acted.length > 0 && acted.every((outcome) => outcome.result === 'planned'));
+  const interactive = (input.interactive ?? []).filter((outcome) => outcome.result === 'done' || outcome.result === 'planned');
+  const loggedOut = interactive.filter((outcome) => outcome.kind === 'canvas').length;
+  const servers = interactive.filter((outcome) => outcome.kind === 'mlflow').length;
+  const others = `${loggedOut > 0 && input.action !== 'studio-audit' ? `; ${would ? 'would log out' : 'logged out'} ${plural(loggedOut, 'Canvas session')}` : ''}${servers > 0 ? `; ${plural(servers, 'MLflow server')}` : ''}`;
   if (input.action === 'studio-audit') {
     const apps = input.studio?.apps.length ?? 0;
     // First, so that the 100-character subject never cuts it off.
@@ -119,8 +188,8 @@ function renderNotebookReport(input: NotebookReportInput): RenderedReport {
   } else {
     headline = `${would ? 'would stop' : 'stopped'} ${plural(acted.length, 'notebook')}${saved > 0 ? ` saving ${usdShort(saved)}/day` : ''}${tail}`;
   }
-  const subject = subjectLine(`SageMaker notebooks: ${headline}`);
-  const sms = fitSms([`SageMaker notebooks: ${headline}. Details by email.`, `SageMaker notebooks: ${headline}.`]);
+  const subject = subjectLine(`SageMaker notebooks: ${headline}${others}`);
+  const sms = fitSms([`SageMaker notebooks: ${headline}${others}. Details by email.`, `SageMaker notebooks: ${headline}.`]);
   return fitToMessageLimit(input.outcomes.length, (shown) => ({ subject, email: renderEmail(input, shown), sms }));
 }
 

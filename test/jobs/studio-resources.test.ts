@@ -1,0 +1,316 @@
+/**
+ * Canvas sessions, MLflow tracking servers and Studio spaces through the real idle-notebooks job:
+ * the fake account answers as SageMaker, CloudWatch and the Tagging API document, the state table
+ * is dynalite.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseIdleNotebooksConfig } from '@ops-bot/shared/config';
+import { runIdleNotebooks } from '@ops-bot/shared/jobs/idle-notebooks';
+import { createIdleNotebooksClients, liveIdleNotebooksDeps } from '@ops-bot/shared/live/idle-notebooks';
+import type { NotebookEvent } from '@ops-bot/shared/lambda/events';
+import { FakeAccount, FakeAwsError } from '../../fakes/account.ts';
+import { mockAccount } from '../../fakes/mock-clients.ts';
+import { useStateTable } from '../support/state-table.ts';
+
+const stateTable = useStateTable();
+const NOW = new Date('2026-11-20T15:00:00Z');
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const minutesAgo = (minutes: number, from = NOW) => new Date(from.getTime() - minutes * 60_000);
+
+/** TimeSinceLastActive of one user, as Canvas publishes it: seconds since the user was last active. */
+const activity = (domainId: string, userProfileName: string, points: Array<[minutesAgo: number, seconds: number]>) => ({
+  namespace: '/aws/sagemaker/Canvas/AppActivity',
+  metricName: 'TimeSinceLastActive',
+  dimensions: { DomainId: domainId, UserProfileName: userProfileName },
+  points: points.map(([ago, seconds]) => ({ at: minutesAgo(ago), sum: seconds })),
+});
+
+const canvasApp = (domainId: string, userProfileName: string, createdAt = minutesAgo(600)) => ({
+  domainId,
+  userProfileName,
+  appType: 'Canvas',
+  appName: 'default',
+  status: 'InService',
+  createdAt,
+});
+
+/**
+ * Domain d-1 opted in (`ops-bot:idle-shutdown = true`): ana idle 150 min, cara back a minute ago
+ * after an idle stretch, dan with no datapoints, bob skipped. Domain d-2 not opted in: its own ana
+ * (profile names are unique per domain only) idle 300 min.
+ */
+function canvasAccount(): FakeAccount {
+  const account = new FakeAccount(
+    [],
+    [
+      activity('d-1', 'ana', [
+        [20, 8_000],
+        [4, 9_000],
+      ]),
+      activity('d-1', 'cara', [
+        [20, 9_000],
+        [2, 60],
+      ]),
+      activity('d-1', 'bob', [[3, 50_000]]),
+      activity('d-2', 'ana', [[3, 18_000]]),
+    ],
+  );
+  account.clock = () => NOW;
+  account.domains.push(
+    {
+      id: 'd-1',
+      tags: { 'ops-bot:idle-shutdown': 'true' },
+      profiles: [
+        { name: 'ana', tags: {} },
+        { name: 'bob', tags: { 'ops-bot:skip': 'true' } },
+        { name: 'cara', tags: {} },
+        { name: 'dan', tags: {} },
+      ],
+      spaces: [],
+    },
+    { id: 'd-2', tags: {}, profiles: [{ name: 'ana', tags: {} }], spaces: [] },
+  );
+  account.apps.push(canvasApp('d-1', 'ana'), canvasApp('d-1', 'bob'), canvasApp('d-1', 'cara'), canvasApp('d-1', 'dan'), canvasApp('d-2', 'ana'));
+  return account;
+}
+
+describe('Function: idle-notebooks, Canvas sessions', () => {
+  let mocks: ReturnType<typeof mockAccount> | undefined;
+  afterEach(() => mocks?.restore());
+
+  const run = (account: FakeAccount, event: NotebookEvent, env: Record<string, string> = {}, at = NOW) => {
+    mocks?.restore();
+    mocks = mockAccount(account);
+    account.clock = () => at;
+    const config = parseIdleNotebooksConfig({ AWS_REGION: 'us-east-1', TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot', ...stateTable.env, ...env });
+    return runIdleNotebooks(
+      event,
+      liveIdleNotebooksDeps(config, createIdleNotebooksClients(), silent, () => at),
+    );
+  };
+
+  it('logs out only the opted-in session idle past the threshold by its newest datapoint, journaling it first', async () => {
+    // Prepare
+    const account = canvasAccount();
+
+    // Act
+    const result = await run(account, { action: 'idle-check', dryRun: false });
+
+    // Assess: one DeleteApp, for d-1/ana; cara came back, dan has no signal, bob is skipped, d-2 did not opt in.
+    const deletes = account.calls.filter((call) => call.operation === 'DeleteApp').map((call) => call.input);
+    expect(deletes).toEqual([{ DomainId: 'd-1', UserProfileName: 'ana', AppType: 'Canvas', AppName: 'default' }]);
+    expect(result.interactive.map((outcome) => [outcome.name, outcome.verdict, outcome.result])).toEqual([
+      ['d-1/ana', 'logout', 'done'],
+      ['d-1/cara', 'active', 'none'],
+      ['d-1/dan', 'unknown', 'none'],
+    ]);
+    expect(result.interactive.find((outcome) => outcome.name === 'd-1/dan')?.detail).toBe('no TimeSinceLastActive datapoint in the last 30 min');
+    expect(result.report?.subject).toBe('SageMaker notebooks: stopped 0 notebooks; logged out 1 Canvas session');
+    expect(result.report?.email).toContain('CANVAS SESSIONS LOGGED OUT\n  d-1/ana (us-east-1): inactive for 150 min (threshold 120); $1.90/h; done');
+    const items = await stateTable.items();
+    expect(items.filter((item) => item.pk?.S === 'state#canvas').map((item) => item.arn?.S)).toEqual([
+      'arn:aws:sagemaker:us-east-1:111122223333:user-profile/d-1/ana',
+    ]);
+    expect(items.filter((item) => item.pk?.S?.startsWith('journal#')).map((item) => [item.pk?.S, item.action?.S, item.outcome?.S])).toEqual([
+      ['journal#ana', 'log out of Canvas (DeleteApp)', 'done'],
+    ]);
+  });
+
+  it('reads the live tags before acting: a skip put on the profile since the tag search wins', async () => {
+    // Prepare: the search still sees no skip on ana; her profile's own tags (ListTags) do.
+    const account = canvasAccount();
+    let searched = false;
+    account.failure = (operation, input) => {
+      if (operation === 'GetResources') searched = true;
+      if (operation === 'ListTags' && searched && String(input.ResourceArn).endsWith('user-profile/d-1/ana')) {
+        const profile = account.domains[0]?.profiles.find((candidate) => candidate.name === 'ana');
+        if (profile) profile.tags = { 'ops-bot:skip': 'true' };
+      }
+      return undefined;
+    };
+
+    // Act
+    const result = await run(account, { action: 'idle-check', dryRun: false });
+
+    // Assess
+    expect(account.callCount('DeleteApp')).toBe(0);
+    expect(result.interactive.find((outcome) => outcome.name === 'd-1/ana')).toMatchObject({ verdict: 'skipped', result: 'none' });
+  });
+
+  it('in report-only mode deletes nothing, writes nothing and stays quiet every 15 minutes; the daily audit says it once', async () => {
+    // Prepare
+    const account = canvasAccount();
+
+    // Act
+    const check = await run(account, { action: 'idle-check', dryRun: false }, { REPORT_ONLY: 'true' });
+    const audit = await run(account, { action: 'studio-audit', dryRun: false }, { REPORT_ONLY: 'true' });
+
+    // Assess
+    expect(account.mutatingCalls()).toBe(0);
+    expect(check.interactive.find((outcome) => outcome.name === 'd-1/ana')).toMatchObject({ result: 'planned' });
+    expect(check.published).toBe(false);
+    expect(audit.report?.email).toContain('CANVAS SESSIONS RUNNING: 5, about $228.00/day');
+    expect(audit.report?.email).toContain('  ana (us-east-1, domain d-1): $1.90/h, up 10 h; would be logged out');
+    expect(audit.report?.email).toMatch(/ {2}ana \(us-east-1, domain d-2\): \$1\.90\/h, up 10 h; not logged out by the bot/);
+    expect((await stateTable.items()).filter((item) => item.pk?.S !== 'meta')).toEqual([]);
+  });
+
+  it('books the session price for the hours logged out when the user logs in again, once', async () => {
+    // Prepare: logged out at 15:00; ana logs in again at 18:30 (a new Canvas app).
+    const account = canvasAccount();
+    await run(account, { action: 'idle-check', dryRun: false });
+    const later = new Date('2026-11-20T18:45:00Z');
+    account.apps.push(canvasApp('d-1', 'ana', new Date('2026-11-20T18:30:00Z')));
+
+    // Act: two checks after the return.
+    const back = await run(account, { action: 'idle-check', dryRun: false }, {}, later);
+    const again = await run(account, { action: 'idle-check', dryRun: false }, {}, new Date('2026-11-20T19:00:00Z'));
+
+    // Assess: 3.5 h x $1.90 = $6.65, booked in the ledger once; the record is gone.
+    expect(back.interactive.find((outcome) => outcome.verdict === 'returned')).toMatchObject({
+      name: 'd-1/ana',
+      realized: { action: 'canvas-logout', saved: 6.65 },
+    });
+    expect(again.interactive.filter((outcome) => outcome.verdict === 'returned')).toEqual([]);
+    const items = await stateTable.items();
+    expect(items.filter((item) => item.pk?.S === 'state#canvas')).toEqual([]);
+    expect(items.filter((item) => item.pk?.S?.startsWith('ledger#')).map((item) => [item.sk?.S, item.amount?.N])).toEqual([
+      ['2026-11-20#us-east-1/d-1/ana', '6.65'],
+    ]);
+  });
+
+  it('deletes nothing when the metric cannot be read, and says why', async () => {
+    // Prepare
+    const account = canvasAccount();
+    account.failWhen('GetMetricData', () => new FakeAwsError('ThrottlingException', 'Rate exceeded'));
+
+    // Act
+    const result = await run(account, { action: 'idle-check', dryRun: false });
+
+    // Assess
+    expect(account.callCount('DeleteApp')).toBe(0);
+    expect(result.interactive.find((outcome) => outcome.name === 'd-1/ana')?.detail).toMatch(/^activity unknown: GetMetricData failed: ThrottlingException/);
+  });
+});
+
+describe('Function: idle-notebooks, MLflow tracking servers off hours', () => {
+  let mocks: ReturnType<typeof mockAccount> | undefined;
+  afterEach(() => mocks?.restore());
+
+  it('stops only the opted-in running servers in the evening and starts in the morning only those it stopped', async () => {
+    // Prepare
+    const evening = new Date('2026-11-20T19:00:00Z');
+    const morning = new Date('2026-11-23T08:00:00Z');
+    const account = new FakeAccount();
+    const created = new Date('2026-10-01T00:00:00Z');
+    account.trackingServers.push(
+      { name: 'team-tracking', status: 'Created', size: 'Small', createdAt: created, tags: { 'ops-bot:off-hours': 'true' } },
+      { name: 'owner-stopped', status: 'Stopped', size: 'Small', createdAt: created, tags: { 'ops-bot:off-hours': 'true' } },
+      { name: 'always-on', status: 'Started', size: 'Medium', createdAt: created, tags: {} },
+      { name: 'skipped', status: 'Started', size: 'Large', createdAt: created, tags: { 'ops-bot:off-hours': 'true', 'ops-bot:skip': 'true' } },
+    );
+    mocks = mockAccount(account);
+    const config = parseIdleNotebooksConfig({ AWS_REGION: 'us-east-1', TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot', ...stateTable.env });
+    const at = (instant: Date) => {
+      account.clock = () => instant;
+      return liveIdleNotebooksDeps(config, createIdleNotebooksClients(), silent, () => instant);
+    };
+
+    // Act
+    const stop = await runIdleNotebooks({ action: 'off-hours-stop', dryRun: false }, at(evening));
+    const start = await runIdleNotebooks({ action: 'morning-start', dryRun: false }, at(morning));
+
+    // Assess
+    expect(
+      account.calls
+        .filter((call) => call.operation.endsWith('MlflowTrackingServer') && !call.operation.startsWith('Describe'))
+        .map((call) => [call.operation, call.input.TrackingServerName]),
+    ).toEqual([
+      ['StopMlflowTrackingServer', 'team-tracking'],
+      ['StartMlflowTrackingServer', 'team-tracking'],
+    ]);
+    expect(stop.interactive.map((outcome) => [outcome.name, outcome.verdict, outcome.result])).toEqual([
+      ['team-tracking', 'stop', 'done'],
+      ['owner-stopped', 'busy', 'none'],
+      ['skipped', 'skipped', 'none'],
+    ]);
+    expect(start.interactive.map((outcome) => [outcome.name, outcome.result])).toEqual([['team-tracking', 'done']]);
+    expect(account.trackingServers.map((server) => [server.name, server.status])).toEqual([
+      ['team-tracking', 'Started'],
+      ['owner-stopped', 'Stopped'],
+      ['always-on', 'Started'],
+      ['skipped', 'Started'],
+    ]);
+    expect((await stateTable.items()).filter((item) => item.pk?.S === 'state#mlflow')).toEqual([]);
+  });
+});
+
+describe('Function: idle-notebooks, the daily Studio audit', () => {
+  let mocks: ReturnType<typeof mockAccount> | undefined;
+  afterEach(() => mocks?.restore());
+
+  it('lists each running app with its effective idle shutdown, billing tracking servers and the volumes of stopped spaces', async () => {
+    // Prepare: JupyterLab in a space with its own idle timeout, Code Editor where nothing sets it,
+    // a stopped 50 GB private space, a server left by a deleted domain, a stopped server.
+    const account = new FakeAccount();
+    account.clock = () => NOW;
+    account.domains.push({
+      id: 'd-1',
+      tags: {},
+      profiles: [{ name: 'ana', tags: {} }],
+      spaces: [
+        { name: 'lab', appType: 'JupyterLab', volumeGb: 5, idleMinutes: 60 },
+        { name: 'editor', appType: 'CodeEditor', volumeGb: 5, owner: 'ana' },
+        { name: 'old-work', appType: 'JupyterLab', volumeGb: 50, owner: 'ana' },
+      ],
+    });
+    account.apps.push(
+      {
+        domainId: 'd-1',
+        spaceName: 'lab',
+        appType: 'JupyterLab',
+        appName: 'default',
+        status: 'InService',
+        instanceType: 'ml.t3.medium',
+        createdAt: minutesAgo(180),
+      },
+      {
+        domainId: 'd-1',
+        spaceName: 'editor',
+        appType: 'CodeEditor',
+        appName: 'default',
+        status: 'InService',
+        instanceType: 'ml.t3.xlarge',
+        createdAt: minutesAgo(600),
+      },
+    );
+    account.trackingServers.push(
+      { name: 'orphaned', status: 'Created', size: 'Small', createdAt: new Date('2026-06-01T00:00:00Z'), tags: {} },
+      { name: 'paused', status: 'Stopped', size: 'Small', createdAt: new Date('2026-06-01T00:00:00Z'), tags: {} },
+    );
+    mocks = mockAccount(account);
+    const config = parseIdleNotebooksConfig({ AWS_REGION: 'us-east-1', TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot', ...stateTable.env });
+
+    // Act
+    const result = await runIdleNotebooks(
+      { action: 'studio-audit', dryRun: false },
+      liveIdleNotebooksDeps(config, createIdleNotebooksClients(), silent, () => NOW),
+    );
+
+    // Assess
+    const email = result.report?.email ?? '';
+    expect(email).toContain('JupyterLab default (us-east-1, domain d-1, space lab): ml.t3.medium, $1.20/day, up 3 h; idle shutdown on (space lab)');
+    expect(email).toContain('CodeEditor default (us-east-1, domain d-1, space editor): ml.t3.xlarge, $4.80/day, up 10 h; idle shutdown OFF (set nowhere)');
+    expect(email).toContain(
+      'MLFLOW TRACKING SERVERS BILLING: 1 (price unknown: not in the embedded table)\n  orphaned (us-east-1): Small, Created, since 2026-06-01',
+    );
+    expect(email).toContain(
+      "STOPPED SPACES' VOLUMES (they bill while stopped): 1, about $7.00/month\n  old-work (us-east-1, domain d-1, owner ana): 50 GB, $7.00/month",
+    );
+    expect(account.mutatingCalls()).toBe(0);
+    // The size is described only for the server that bills.
+    expect(account.calls.filter((call) => call.operation === 'DescribeMlflowTrackingServer').map((call) => call.input.TrackingServerName)).toEqual([
+      'orphaned',
+    ]);
+  });
+});
