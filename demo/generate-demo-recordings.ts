@@ -35,7 +35,14 @@ const silent = { info: () => undefined, warn: () => undefined, error: () => unde
 const HOUR = 3_600_000;
 const at = (iso: string) => new Date(iso);
 
-async function recordJob(job: Options['job'], account: FakeAccount, capturedAt: Date, extra: Partial<Options> = {}, readActivity?: ReadActivity) {
+async function recordJob(
+  job: Options['job'],
+  account: FakeAccount,
+  capturedAt: Date,
+  extra: Partial<Options> = {},
+  readActivity?: ReadActivity,
+  file = `demo/${job}.json`,
+) {
   account.clock = () => capturedAt;
   // Each recording starts as a cold container would: every price it uses is read, so recorded.
   forgetPriceList();
@@ -55,8 +62,8 @@ async function recordJob(job: Options['job'], account: FakeAccount, capturedAt: 
     untap();
     mocks.restore();
   }
-  await saveRecording(`demo/${job}.json`, recording);
-  console.log(`demo/${job}.json: ${Object.keys(recording.calls).length} calls recorded`);
+  await saveRecording(file, recording);
+  console.log(`${file}: ${Object.keys(recording.calls).length} calls recorded`);
 }
 
 /** Cost report: a GPU endpoint measured per GPU, one estimated, a shared CPU one, a single model; the day's bill. */
@@ -289,7 +296,67 @@ async function savingsReport(): Promise<void> {
   await recordJob('savings-report', account, at('2026-12-01T08:00:00Z'));
 }
 
+/**
+ * The daily Studio audit: a domain whose Canvas users opted in (one idle, one active), JupyterLab
+ * with idle shutdown on in its space, Code Editor where nothing sets it, a stopped space keeping its
+ * volume, a tracking server left behind by a deleted domain, a stopped one, and a notebook.
+ */
+async function studioAudit(): Promise<void> {
+  const now = at('2026-11-20T09:15:00Z');
+  const minutesAgo = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
+  const activity = (profile: string, seconds: number) => ({
+    namespace: '/aws/sagemaker/Canvas/AppActivity',
+    metricName: 'TimeSinceLastActive',
+    dimensions: { DomainId: 'd-analytics', UserProfileName: profile },
+    points: [{ at: minutesAgo(3), sum: seconds }],
+  });
+  const account = new FakeAccount([], [activity('maria', 5 * 3600), activity('omar', 240)]);
+  account.notebooks.push({ name: 'research-nb', instanceType: 'ml.t3.xlarge', status: 'InService', lastModifiedAt: at('2026-11-19T08:00:00Z'), tags: {} });
+  account.domains.push({
+    id: 'd-analytics',
+    tags: { 'ops-bot:idle-shutdown': 'true' },
+    spaceDefault: { jupyterLab: 'DISABLED' },
+    profiles: [
+      { name: 'maria', tags: {} },
+      { name: 'omar', tags: {} },
+    ],
+    spaces: [
+      { name: 'forecasting', appType: 'JupyterLab', volumeGb: 20, owner: 'maria', idleMinutes: 60 },
+      { name: 'etl-editor', appType: 'CodeEditor', volumeGb: 10, owner: 'omar' },
+      { name: 'old-experiments', appType: 'JupyterLab', volumeGb: 100, owner: 'omar' },
+    ],
+  });
+  account.apps.push(
+    {
+      domainId: 'd-analytics',
+      spaceName: 'forecasting',
+      appType: 'JupyterLab',
+      appName: 'default',
+      status: 'InService',
+      instanceType: 'ml.g5.xlarge',
+      createdAt: minutesAgo(26 * 60),
+    },
+    {
+      domainId: 'd-analytics',
+      spaceName: 'etl-editor',
+      appType: 'CodeEditor',
+      appName: 'default',
+      status: 'InService',
+      instanceType: 'ml.t3.xlarge',
+      createdAt: minutesAgo(3 * 24 * 60),
+    },
+    { domainId: 'd-analytics', userProfileName: 'maria', appType: 'Canvas', appName: 'default', status: 'InService', createdAt: minutesAgo(30 * 60) },
+    { domainId: 'd-analytics', userProfileName: 'omar', appType: 'Canvas', appName: 'default', status: 'InService', createdAt: minutesAgo(90) },
+  );
+  account.trackingServers.push(
+    { name: 'mlflow-old-domain', status: 'Created', size: 'Small', createdAt: at('2026-05-04T10:00:00Z'), tags: {} },
+    { name: 'mlflow-team', status: 'Stopped', size: 'Medium', createdAt: at('2026-09-01T10:00:00Z'), tags: { 'ops-bot:off-hours': 'true' } },
+  );
+  await recordJob('idle-notebooks', account, now, { action: 'studio-audit' }, undefined, 'demo/studio-audit.json');
+}
+
 await costReport();
+await studioAudit();
 await weekendScaling();
 await idleNotebooks();
 await savingsReport();

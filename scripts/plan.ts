@@ -76,6 +76,9 @@ const DEMO_SNAPSHOTS: Readonly<Record<Job, string>> = {
   'savings-report': 'demo/savings-report.json',
 };
 
+/** `npm run demo -- idle-notebooks --action studio-audit`: the daily audit on a demo account with Studio, Canvas and MLflow. */
+const DEMO_STUDIO_AUDIT = 'demo/studio-audit.json';
+
 /** A wrong command line: said in one line, exit 2. */
 class UsageError extends Error {
   constructor(message: string) {
@@ -122,7 +125,12 @@ function readOptions(argv: readonly string[]): Options | 'help' {
   if (values.help) return 'help';
   const job = positionals[0] ?? 'idle-endpoints';
   if (!(JOBS as readonly string[]).includes(job)) throw new UsageError(`unknown job "${job}" (jobs: ${JOBS.join(', ')}; see --help)`);
-  const snapshot = values.demo ? DEMO_SNAPSHOTS[job as Job] : values.snapshot;
+  // The Studio audit has its own demo account (Studio, Canvas, MLflow); every other action of a job shares one.
+  const snapshot = values.demo
+    ? job === 'idle-notebooks' && values.action === 'studio-audit'
+      ? DEMO_STUDIO_AUDIT
+      : DEMO_SNAPSHOTS[job as Job]
+    : values.snapshot;
   if (snapshot && values['save-snapshot']) throw new UsageError('--snapshot replays a saved run; --save-snapshot saves a live one: use one of them');
   if (values.action && job !== 'idle-notebooks' && job !== 'weekend-scaling')
     throw new UsageError(`--action is for idle-notebooks and weekend-scaling, not ${job}`);
@@ -387,5 +395,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   });
 }
 
-export { plan, openSession, readOptions, DEMO_SNAPSHOTS };
+export { plan, openSession, readOptions, DEMO_SNAPSHOTS, DEMO_STUDIO_AUDIT };
 export type { Options, Session };

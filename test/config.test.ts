@@ -37,6 +37,7 @@ const INVALID: Readonly<Record<string, string>> = {
   NOTEBOOK_IGNORE_CONNECTIONS: 'yes',
   NOTEBOOK_MAX_RUNNING_HOURS: '0',
   NOTEBOOK_JUPYTER_TIMEOUT_SECONDS: '0',
+  CANVAS_IDLE_MINUTES: '10',
   TOPIC_DISPLAY_NAME: 'SageMaker ops bot',
   CENTRAL_TOPIC_ARN: 'central',
   WEEKEND_SETTLE_POLL_SECONDS: '61',
@@ -59,6 +60,7 @@ describe('Function: parse*Config (one per job)', () => {
       notebookReadJupyter: true,
       notebookMaxRunningHours: undefined,
       notebookJupyterTimeoutSeconds: 5,
+      canvasIdleMinutes: 120,
     });
     expect(parseWeekendScalingConfig(base)).toEqual({
       ...common,
@@ -95,6 +97,7 @@ describe('Function: parse*Config (one per job)', () => {
       NOTEBOOK_READ_JUPYTER: 'false',
       NOTEBOOK_MAX_RUNNING_HOURS: '12',
       NOTEBOOK_JUPYTER_TIMEOUT_SECONDS: '3',
+      CANVAS_IDLE_MINUTES: '180',
       SCHEDULER_ROLE_ARN: 'arn:aws:iam::111122223333:role/scheduler',
       SCHEDULER_DLQ_ARN: 'arn:aws:sqs:us-east-1:111122223333:dlq',
       TOPIC_DISPLAY_NAME: 'Alerts',
@@ -138,6 +141,7 @@ describe('Function: parse*Config (one per job)', () => {
       notebookReadJupyter: false,
       notebookMaxRunningHours: 12,
       notebookJupyterTimeoutSeconds: 3,
+      canvasIdleMinutes: 180,
     });
     expect(parseWeekendScalingConfig(env)).toEqual({
       ...read,

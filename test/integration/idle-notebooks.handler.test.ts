@@ -248,7 +248,7 @@ describe.skipIf(JUPYTER_MISSING)('Integration: idle-notebooks handler on real Ju
     expect(published).toBe(0);
     expect(sageMaker).not.toHaveReceivedCommand(StopNotebookInstanceCommand);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
-    expect(audit.report?.subject).toMatch(/^REPORT-ONLY SageMaker notebooks: 1 would be stopped; 4 notebooks and 0 Studio apps running/);
+    expect(audit.report?.subject).toMatch(/^REPORT-ONLY SageMaker notebooks: 1 would be stopped; 4 notebooks, 0 Studio apps running/);
     expect(audit.report?.email).toContain('WOULD STOP (the 15-minute check stops these once the job acts; it does not repeat this list)');
     expect(audit.report?.email).toMatch(/ {2}idle-nb \(us-east-1, ml\.t3\.xlarge\): idle \d+ min/);
     expect((await stateTable.items()).filter((item) => item.pk?.S !== 'meta')).toEqual([]);

@@ -116,6 +116,8 @@ function interactiveLines(input: NotebookReportInput): string[] {
   const outcomes = input.interactive ?? [];
   for (const [key, titles] of Object.entries(INTERACTIVE_TITLES)) {
     const [kind, verdict] = key.split(' ') as ['canvas' | 'mlflow', string];
+    // The audit names each Canvas session in its own list, with what the check would do.
+    if (key === 'canvas logout' && input.action === 'studio-audit') continue;
     const listed = outcomes.filter((outcome) => outcome.kind === kind && outcome.verdict === verdict && outcome.result !== 'none');
     if (listed.length === 0) continue;
     lines.push(listed.every((outcome) => outcome.result === 'planned') ? titles.would : titles.done);
@@ -179,10 +181,14 @@ function renderNotebookReport(input: NotebookReportInput): RenderedReport {
   const servers = interactive.filter((outcome) => outcome.kind === 'mlflow').length;
   const others = `${loggedOut > 0 && input.action !== 'studio-audit' ? `; ${would ? 'would log out' : 'logged out'} ${plural(loggedOut, 'Canvas session')}` : ''}${servers > 0 ? `; ${plural(servers, 'MLflow server')}` : ''}`;
   if (input.action === 'studio-audit') {
-    const apps = input.studio?.apps.length ?? 0;
-    // First, so that the 100-character subject never cuts it off.
-    const wouldStop = acted.length > 0 ? `${acted.length} would be stopped; ` : '';
-    headline = `${wouldStop}${plural(input.outcomes.length, 'notebook')} and ${plural(apps, 'Studio app')} running (${usdShort(saved + (input.studio?.totalCostPerDay ?? 0))}/day), idle shutdown off in ${input.studio?.gaps.length ?? 0} places`;
+    const studio = input.studio;
+    const apps = studio?.apps.length ?? 0;
+    const sessions = studio?.canvas.length ?? 0;
+    const wouldLogOut = studio?.canvas.filter((app) => app.verdict === 'logout').length ?? 0;
+    // What would be done first, so that the 100-character subject never cuts it off.
+    const wouldDo = [...(acted.length > 0 ? [`${acted.length} would be stopped`] : []), ...(wouldLogOut > 0 ? [`${wouldLogOut} would be logged out`] : [])];
+    const perDay = usdShort(saved + (studio?.totalCostPerDay ?? 0) + (studio?.canvasCostPerDay ?? 0));
+    headline = `${wouldDo.length > 0 ? `${wouldDo.join(', ')}; ` : ''}${plural(input.outcomes.length, 'notebook')}, ${plural(apps, 'Studio app')}${sessions > 0 ? `, ${plural(sessions, 'Canvas session')}` : ''} running (${perDay}/day), idle shutdown off in ${studio?.gaps.length ?? 0} places`;
   } else if (input.action === 'morning-start') {
     headline = `${would ? 'would start' : 'started'} ${plural(acted.length, 'notebook')}${tail}`;
   } else {
