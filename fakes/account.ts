@@ -110,6 +110,7 @@ const OPERATIONS = [
   'ListUserProfiles',
   'ListSpaces',
   'DescribeDomain',
+  'UpdateDomain',
   'DescribeUserProfile',
   'DescribeSpace',
   'ListMlflowTrackingServers',
@@ -162,6 +163,7 @@ const MUTATING: ReadonlySet<Operation> = new Set([
   'StopNotebookInstance',
   'StartNotebookInstance',
   'DeleteApp',
+  'UpdateDomain',
   'StopMlflowTrackingServer',
   'StartMlflowTrackingServer',
 ]);
@@ -297,6 +299,8 @@ class FakeAccount {
   /** Studio apps (every domain), as ListApps answers them. */
   readonly apps: FakeApp[] = [];
   readonly domains: FakeDomain[] = [];
+  /** Every UpdateDomain input, as sent. */
+  readonly domainUpdates: Array<Record<string, unknown>> = [];
   readonly trackingServers: FakeTrackingServer[] = [];
   /** Groups per GetCostAndUsage page: small, so callers must follow NextPageToken across days and groups. */
   billGroupsPerPage = 2;
@@ -661,6 +665,32 @@ class FakeAccount {
       },
       DefaultSpaceSettings: { JupyterLabAppSettings: settings(domain.spaceDefault?.jupyterLab) },
     };
+  }
+
+  /**
+   * UpdateDomain (SageMaker API Reference): the harsher reading of a partial update: each app
+   * settings structure sent replaces the one held, whole; an IdleTimeoutInMinutes outside 60 to
+   * 525,600 is a ValidationException.
+   */
+  private UpdateDomain(input: Record<string, unknown>) {
+    const domain = this.domainOf(input.DomainId) as FakeDomain & { userDefault?: Record<string, string>; spaceDefault?: Record<string, string> };
+    type Sent = { AppLifecycleManagement?: { IdleSettings?: { LifecycleManagement?: string; IdleTimeoutInMinutes?: number } } };
+    const idleOf = (settings: Sent | undefined) => {
+      const idle = settings?.AppLifecycleManagement?.IdleSettings;
+      const minutes = idle?.IdleTimeoutInMinutes;
+      if (minutes !== undefined && (minutes < 60 || minutes > 525_600))
+        throw new FakeAwsError('ValidationException', 'IdleTimeoutInMinutes must be between 60 and 525600');
+      return idle?.LifecycleManagement;
+    };
+    const user = input.DefaultUserSettings as { JupyterLabAppSettings?: Sent; CodeEditorAppSettings?: Sent } | undefined;
+    const space = input.DefaultSpaceSettings as { JupyterLabAppSettings?: Sent } | undefined;
+    const next = { ...(domain.userDefault ?? {}) } as Record<string, string | undefined>;
+    if (user?.JupyterLabAppSettings) next.jupyterLab = idleOf(user.JupyterLabAppSettings);
+    if (user?.CodeEditorAppSettings) next.codeEditor = idleOf(user.CodeEditorAppSettings);
+    Object.assign(domain, { userDefault: next });
+    if (space?.JupyterLabAppSettings) Object.assign(domain, { spaceDefault: { jupyterLab: idleOf(space.JupyterLabAppSettings) } });
+    this.domainUpdates.push(input);
+    return { DomainArn: studioArn(`domain/${domain.id}`) };
   }
 
   private DescribeUserProfile(input: Record<string, unknown>) {

@@ -14,6 +14,7 @@ import {
   ListUserProfilesCommand,
   ListSpacesCommand,
   DescribeDomainCommand,
+  UpdateDomainCommand,
   DescribeUserProfileCommand,
   DescribeSpaceCommand,
   ListMlflowTrackingServersCommand,
@@ -76,6 +77,7 @@ function mockAccount(account: FakeAccount) {
   sageMaker.on(ListUserProfilesCommand).callsFake(answer('ListUserProfiles'));
   sageMaker.on(ListSpacesCommand).callsFake(answer('ListSpaces'));
   sageMaker.on(DescribeDomainCommand).callsFake(answer('DescribeDomain'));
+  sageMaker.on(UpdateDomainCommand).callsFake(answer('UpdateDomain'));
   sageMaker.on(DescribeUserProfileCommand).callsFake(answer('DescribeUserProfile'));
   sageMaker.on(DescribeSpaceCommand).callsFake(answer('DescribeSpace'));
   sageMaker.on(ListMlflowTrackingServersCommand).callsFake(answer('ListMlflowTrackingServers'));

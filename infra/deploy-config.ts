@@ -46,6 +46,8 @@ interface DeployConfig {
   readonly notebookIdleMinutes?: number;
   /** Minutes a Canvas session may stay inactive before it is logged out (opted-in profiles and domains only). */
   readonly canvasIdleMinutes?: number;
+  /** Minutes of the idle shutdown the audit turns on in an opted-in domain's defaults. */
+  readonly studioIdleMinutes?: number;
   /**
    * false: the notebook job never opens a notebook's Jupyter (no CreatePresignedNotebookInstanceUrl),
    * reads no idleness and stops none. Unset: true where the notebook job acts, false where it is
@@ -105,6 +107,7 @@ const KNOWN_KEYS = [
   'notebookOffHours',
   'notebookIdleMinutes',
   'canvasIdleMinutes',
+  'studioIdleMinutes',
   'notebookMaxRunningHours',
   'notebookReadsJupyter',
   'stackSets',
@@ -270,6 +273,7 @@ const WHOLE_NUMBER_KEYS = [
   'endpointIdleActionDays',
   'notebookIdleMinutes',
   'canvasIdleMinutes',
+  'studioIdleMinutes',
   'notebookMaxRunningHours',
   'maxScaleDownDays',
   'costPeriodDays',
@@ -495,6 +499,7 @@ function parseDeployConfig(context: unknown): DeployConfig {
     notebookOffHours: raw.notebookOffHours !== undefined ? check(() => offHours(raw.notebookOffHours), undefined) : undefined,
     notebookIdleMinutes: wholeNumber('notebookIdleMinutes'),
     canvasIdleMinutes: wholeNumber('canvasIdleMinutes'),
+    studioIdleMinutes: wholeNumber('studioIdleMinutes'),
     notebookReadsJupyter:
       raw.notebookReadsJupyter !== undefined ? check(() => booleanSetting(raw.notebookReadsJupyter, 'notebookReadsJupyter'), undefined) : undefined,
     notebookMaxRunningHours: wholeNumber('notebookMaxRunningHours'),
@@ -528,6 +533,7 @@ function allSettings(config: DeployConfig): Record<string, string | undefined> {
     [ENV.costPeriodDays]: text(config.costPeriodDays),
     [ENV.notebookIdleMinutes]: text(config.notebookIdleMinutes),
     [ENV.canvasIdleMinutes]: text(config.canvasIdleMinutes),
+    [ENV.studioIdleMinutes]: text(config.studioIdleMinutes),
     [ENV.notebookReadJupyter]: readsJupyter(config) ? undefined : 'false',
     [ENV.notebookMaxRunningHours]: text(config.notebookMaxRunningHours),
     [ENV.regions]: config.regions?.join(','),
@@ -584,6 +590,7 @@ const SETTING_OF_VARIABLE: Readonly<Record<string, string>> = {
   [ENV.costPeriodDays]: 'costPeriodDays',
   [ENV.notebookIdleMinutes]: 'notebookIdleMinutes',
   [ENV.canvasIdleMinutes]: 'canvasIdleMinutes',
+  [ENV.studioIdleMinutes]: 'studioIdleMinutes',
   [ENV.notebookReadJupyter]: 'notebookReadsJupyter',
   [ENV.notebookMaxRunningHours]: 'notebookMaxRunningHours',
 };

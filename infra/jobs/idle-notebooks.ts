@@ -77,6 +77,12 @@ class IdleNotebooksJob extends ScheduledFunction {
           actions: ['sagemaker:DescribeMlflowTrackingServer', 'sagemaker:ListTags'],
           resources: trackingServers,
         }),
+        new iam.PolicyStatement({
+          sid: 'TurnOnStudioIdleShutdown',
+          // Only in domains tagged ops-bot:idle-shutdown = true (checked in code, denied on ops-bot:skip): their defaults' idle settings.
+          actions: ['sagemaker:UpdateDomain'],
+          resources: sageMakerArns(scope, regions, 'domain'),
+        }),
         ...(offHours
           ? [
               new iam.PolicyStatement({
@@ -119,6 +125,7 @@ class IdleNotebooksJob extends ScheduledFunction {
             'sagemaker:StartNotebookInstance',
             'sagemaker:CreatePresignedNotebookInstanceUrl',
             'sagemaker:DeleteApp',
+            'sagemaker:UpdateDomain',
             'sagemaker:StopMlflowTrackingServer',
             'sagemaker:StartMlflowTrackingServer',
             'sagemaker:AddTags',

@@ -16,6 +16,7 @@ const ENV = {
   endpointIdleActionDays: 'ENDPOINT_IDLE_ACTION_DAYS',
   notebookIdleMinutes: 'NOTEBOOK_IDLE_MINUTES',
   canvasIdleMinutes: 'CANVAS_IDLE_MINUTES',
+  studioIdleMinutes: 'STUDIO_IDLE_MINUTES',
   priceOverrides: 'PRICE_OVERRIDES',
   describeConcurrency: 'DESCRIBE_CONCURRENCY',
   timezone: 'TIMEZONE',
@@ -46,6 +47,7 @@ const DEFAULTS = {
   notebookIdleMinutes: 60,
   /** AWS's Canvas sample logs users out after two hours of inactivity. */
   canvasIdleMinutes: 120,
+  studioIdleMinutes: 60,
   describeConcurrency: 8,
   timezone: 'UTC',
   weekendScope: 'tagged',
@@ -138,6 +140,8 @@ interface IdleNotebooksConfig extends CommonConfig {
   readonly notebookJupyterTimeoutSeconds: number;
   /** A Canvas session inactive this long is logged out, where its user profile or domain opted in. */
   readonly canvasIdleMinutes: number;
+  /** The idle shutdown the audit turns on in an opted-in domain's defaults where it is off. */
+  readonly studioIdleMinutes: number;
 }
 
 interface SavingsReportConfig extends CommonConfig {
@@ -223,6 +227,8 @@ function parseIdleNotebooksConfig(env: Env): IdleNotebooksConfig {
     notebookMaxRunningHours: env[ENV.notebookMaxRunningHours]?.trim() ? parseInteger(env, ENV.notebookMaxRunningHours, 0, 1, 24 * 30) : undefined,
     notebookJupyterTimeoutSeconds: parseInteger(env, ENV.notebookJupyterTimeoutSeconds, DEFAULTS.notebookJupyterTimeoutSeconds, 1, 30),
     canvasIdleMinutes: parseInteger(env, ENV.canvasIdleMinutes, DEFAULTS.canvasIdleMinutes, 30, 7 * 24 * 60),
+    // SageMaker accepts 60 to 525,600 minutes (API Reference, IdleSettings.IdleTimeoutInMinutes); a week is the most that helps.
+    studioIdleMinutes: parseInteger(env, ENV.studioIdleMinutes, DEFAULTS.studioIdleMinutes, 60, 7 * 24 * 60),
   };
 }
 
@@ -276,6 +282,7 @@ const JOB_CONFIG = {
       ENV.notebookMaxRunningHours,
       ENV.notebookJupyterTimeoutSeconds,
       ENV.canvasIdleMinutes,
+      ENV.studioIdleMinutes,
     ],
   },
   'savings-report': {

@@ -77,7 +77,7 @@ describe('Stack: report-only mode', () => {
     expect(mixed.find((line) => line.startsWith('weekend-scaling:'))).toBe('weekend-scaling: report-only; holds no write action on your resources');
     const notebooks = mixed.find((line) => line.startsWith('idle-notebooks:')) ?? '';
     expect(notebooks).toMatch(
-      /^idle-notebooks: acting; may change: .*sagemaker:StartNotebookInstance, sagemaker:StopMlflowTrackingServer, sagemaker:StopNotebookInstance; writes the bot's state table/,
+      /^idle-notebooks: acting; may change: .*sagemaker:StartNotebookInstance, sagemaker:StopMlflowTrackingServer, sagemaker:StopNotebookInstance, sagemaker:UpdateDomain; writes the bot's state table/,
     );
     expect(notebooks).toContain(`holds ${PRESIGN} (a session in each notebook's Jupyter`);
   });

@@ -648,6 +648,7 @@ describe('Stack: idle-notebooks job', () => {
           'sagemaker:StartNotebookInstance',
           'sagemaker:CreatePresignedNotebookInstanceUrl',
           'sagemaker:DeleteApp',
+          'sagemaker:UpdateDomain',
           'sagemaker:StopMlflowTrackingServer',
           'sagemaker:StartMlflowTrackingServer',
           'sagemaker:AddTags',
@@ -691,6 +692,7 @@ describe('Stack: idle-notebooks job', () => {
       'sagemaker:StartNotebookInstance',
       'sagemaker:StopMlflowTrackingServer',
       'sagemaker:StopNotebookInstance',
+      'sagemaker:UpdateDomain',
     ]);
     // DeleteApp is allowed on Canvas apps only (logging an idle user out), never on JupyterLab or Code Editor apps.
     const deleteApp = statements.filter((statement) => statement.Effect === 'Allow' && [statement.Action].flat().includes('sagemaker:DeleteApp'));

@@ -138,6 +138,8 @@ describe('Job metrics', () => {
           listTrackingServers: async () => [],
           stopTrackingServer: async () => undefined,
           startTrackingServer: async () => undefined,
+          readDomainDefaults: async () => ({}),
+          updateDomainDefaults: async () => undefined,
         },
         tags: { findTagged: async () => new Map() },
         metrics: { listMetrics: async () => [], readSeries: async () => [] },

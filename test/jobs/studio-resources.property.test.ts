@@ -2,8 +2,9 @@
  * Whatever the account holds and whatever fails (throttled or failing SageMaker, CloudWatch,
  * Tagging and SNS calls of any kind), the 15-minute Canvas check and the MLflow off hours never touch what they
  * must not: no session is logged out without an opt-in, past a skip, on an unknown signal or one a
- * user came back from; every logout and every stop is journaled before it is made; a server is
- * started only after the bot itself stopped it; and a run always ends with a result.
+ * user came back from; idle shutdown is only ever turned on, and only in the opted-in, unskipped
+ * domain; every change is journaled before it is made; a server is started only after the bot
+ * itself stopped it; and a run always ends with a result.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -43,9 +44,10 @@ describe('Property: Canvas logouts and MLflow off hours under faults', () => {
       fc.asyncProperty(
         fc.array(userArbitrary, { minLength: 1, maxLength: 5 }),
         fc.boolean(),
+        fc.boolean(),
         fc.array(serverArbitrary, { maxLength: 4 }),
         fc.array(fault, { maxLength: 60 }),
-        async (users, domainOptIn, servers, faults) => {
+        async (users, domainOptIn, domainSkip, servers, faults) => {
           await stateTable.clear();
           const account = new FakeAccount(
             [],
@@ -60,7 +62,7 @@ describe('Property: Canvas logouts and MLflow off hours under faults', () => {
           for (const id of ['d-1', 'd-2']) {
             account.domains.push({
               id,
-              tags: id === 'd-1' && domainOptIn ? { 'ops-bot:idle-shutdown': 'true' } : {},
+              tags: id === 'd-1' ? { ...(domainOptIn ? { 'ops-bot:idle-shutdown': 'true' } : {}), ...(domainSkip ? { 'ops-bot:skip': 'true' } : {}) } : {},
               profiles: users.flatMap((user, index) =>
                 user.domain === id
                   ? [
@@ -115,9 +117,10 @@ describe('Property: Canvas logouts and MLflow off hours under faults', () => {
             const check = await runAt({ action: 'idle-check', dryRun: false }, NOW);
             const stop = await runAt({ action: 'off-hours-stop', dryRun: false }, NOW);
             const start = await runAt({ action: 'morning-start', dryRun: false }, MORNING);
+            const audit = await runAt({ action: 'studio-audit', dryRun: false }, MORNING);
 
             // Every run ends: with a result, or with its own failure raised after the report.
-            for (const outcome of [check, stop, start])
+            for (const outcome of [check, stop, start, audit])
               expect(outcome instanceof Error ? outcome.name : 'result').toMatch(/^(result|RunFailedError|PublishFailedError)$/);
 
             // Logged out only: opted in, not skipped, and idle past 120 min by the newest point of the last 30 min.
@@ -128,6 +131,7 @@ describe('Property: Canvas logouts and MLflow off hours under faults', () => {
               const newest = [...(user?.points ?? [])].sort((a, b) => a[0] - b[0])[0];
               expect(user && (user.profileOptIn || (user.domain === 'd-1' && domainOptIn))).toBe(true);
               expect(user?.profileSkip).toBe(false);
+              expect(user?.domain === 'd-1' && domainSkip).toBe(false);
               expect(newest && newest[0] <= 30 && newest[1] >= 120 * 60).toBe(true);
             }
 
@@ -143,10 +147,16 @@ describe('Property: Canvas logouts and MLflow off hours under faults', () => {
               } else expect(stoppedByBot.has(name)).toBe(true);
             }
 
+            // Idle shutdown turned on only in the opted-in, unskipped domain, and only ever turned on.
+            for (const update of account.domainUpdates) {
+              expect(update.DomainId === 'd-1' && domainOptIn && !domainSkip).toBe(true);
+              expect(JSON.stringify(update)).not.toContain('DISABLED');
+            }
+
             // Journaled first: an intent for every call made (a failed intent write means no call).
             const journal = (await stateTable.items()).filter((item) => item.pk?.S?.startsWith('journal#'));
-            expect(journal.length).toBeGreaterThanOrEqual(deleted.length + serverCalls.length);
-            changes += deleted.length + serverCalls.length;
+            expect(journal.length).toBeGreaterThanOrEqual(deleted.length + serverCalls.length + account.domainUpdates.length);
+            changes += deleted.length + serverCalls.length + account.domainUpdates.length;
           } finally {
             mocks.restore();
           }

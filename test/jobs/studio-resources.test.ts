@@ -314,3 +314,86 @@ describe('Function: idle-notebooks, the daily Studio audit', () => {
     ]);
   });
 });
+
+describe('Function: idle-notebooks, Studio idle shutdown where a domain opts in', () => {
+  let mocks: ReturnType<typeof mockAccount> | undefined;
+  afterEach(() => mocks?.restore());
+
+  const studioAccount = () => {
+    const account = new FakeAccount();
+    account.clock = () => NOW;
+    account.domains.push(
+      {
+        id: 'd-opted',
+        tags: { 'ops-bot:idle-shutdown': 'true' },
+        userDefault: { jupyterLab: 'DISABLED' },
+        spaceDefault: { jupyterLab: 'ENABLED' },
+        profiles: [{ name: 'ana', tags: {}, jupyterLab: 'DISABLED' }],
+        spaces: [],
+      },
+      { id: 'd-other', tags: {}, profiles: [], spaces: [] },
+      { id: 'd-skipped', tags: { 'ops-bot:idle-shutdown': 'true', 'ops-bot:skip': 'true' }, profiles: [], spaces: [] },
+    );
+    return account;
+  };
+  const audit = (account: FakeAccount, env: Record<string, string> = {}) => {
+    mocks?.restore();
+    mocks = mockAccount(account);
+    const config = parseIdleNotebooksConfig({ AWS_REGION: 'us-east-1', TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot', ...stateTable.env, ...env });
+    return runIdleNotebooks(
+      { action: 'studio-audit', dryRun: false },
+      liveIdleNotebooksDeps(config, createIdleNotebooksClients(), silent, () => NOW),
+    );
+  };
+
+  it('turns it on in the opted-in domain defaults where it is off, records what it replaced first, and names profiles with their own setting', async () => {
+    // Prepare
+    const account = studioAccount();
+
+    // Act
+    const result = await audit(account, { STUDIO_IDLE_MINUTES: '90' });
+
+    // Assess: one UpdateDomain, for d-opted only, the user defaults only (the spaces' default was on).
+    expect(account.domainUpdates).toEqual([
+      {
+        DomainId: 'd-opted',
+        DefaultUserSettings: {
+          JupyterLabAppSettings: { AppLifecycleManagement: { IdleSettings: { LifecycleManagement: 'ENABLED', IdleTimeoutInMinutes: 90 } } },
+          CodeEditorAppSettings: { AppLifecycleManagement: { IdleSettings: { LifecycleManagement: 'ENABLED', IdleTimeoutInMinutes: 90 } } },
+        },
+      },
+    ]);
+    expect(result.interactive.find((outcome) => outcome.kind === 'domain')).toMatchObject({
+      name: 'd-opted',
+      result: 'done',
+      detail:
+        'idle shutdown after 90 min in JupyterLab (user profiles), Code Editor (user profiles); left as they are (their own setting is off): user profile ana',
+    });
+    const record = (await stateTable.items()).find((item) => item.pk?.S === 'state#studio');
+    expect(JSON.parse(record?.values?.M?.['ops-bot:replaced-idle-settings']?.S ?? '{}')).toEqual({
+      userJupyterLab: { LifecycleManagement: 'DISABLED' },
+      userCodeEditor: null,
+    });
+  });
+
+  it('leaves a domain its owner turned off again as the owner set it, and changes nothing in report-only mode', async () => {
+    // Prepare: the bot turned it on; the owner turned it off again.
+    const account = studioAccount();
+    await audit(account);
+    Object.assign(account.domains[0] as object, { userDefault: { jupyterLab: 'DISABLED', codeEditor: 'DISABLED' } });
+    const reportOnly = studioAccount();
+
+    // Act
+    const again = await audit(account);
+    // Another account's first audit, report-only: nothing recorded for its domain.
+    await stateTable.clear();
+    const planned = await audit(reportOnly, { REPORT_ONLY: 'true' });
+
+    // Assess
+    expect(account.domainUpdates).toHaveLength(1);
+    expect(again.interactive.find((outcome) => outcome.kind === 'domain')).toMatchObject({ verdict: 'owner-off', result: 'none' });
+    expect(reportOnly.domainUpdates).toEqual([]);
+    expect(planned.interactive.find((outcome) => outcome.kind === 'domain')).toMatchObject({ result: 'planned' });
+    expect(planned.report?.email).toContain('STUDIO IDLE SHUTDOWN THAT WOULD BE TURNED ON (opted-in domains)');
+  });
+});

@@ -96,7 +96,7 @@ interface JournalEntry {
   /** The resource's name (what the history script is asked for), ARN and kind. */
   readonly name: string;
   readonly arn: string;
-  readonly kind: 'inference-component' | 'endpoint' | 'notebook-instance' | 'scalable-target' | 'canvas-app' | 'mlflow-tracking-server';
+  readonly kind: 'inference-component' | 'endpoint' | 'notebook-instance' | 'scalable-target' | 'canvas-app' | 'mlflow-tracking-server' | 'studio-domain';
   /** What is done: `set copies`, `delete`, `stop`, … */
   readonly action: string;
   readonly before?: string | undefined;
@@ -534,7 +534,7 @@ async function readHistory(
   });
   const suffix = `/${name.toLowerCase()}`;
   const families = await Promise.all(
-    ['component', 'endpoint', 'notebook', 'recreate', 'weekend', 'canvas', 'mlflow'].map((family) => table.query(`state#${family}`)),
+    ['component', 'endpoint', 'notebook', 'recreate', 'weekend', 'canvas', 'mlflow', 'studio'].map((family) => table.query(`state#${family}`)),
   );
   const holds = families.flat().flatMap((item) => {
     const record = recordOf(item);
@@ -567,8 +567,8 @@ function undoneBy(job: NonNullable<Holding['undoBy']>['job'], event: Record<stri
  * stopped for off hours. One Query per family.
  */
 async function readHoldings(table: StateTable): Promise<Holding[]> {
-  const [components, endpoints, recreates, notebooks, servers] = await Promise.all(
-    ['component', 'endpoint', 'recreate', 'notebook', 'mlflow'].map((family) => table.query(`state#${family}`)),
+  const [components, endpoints, recreates, notebooks, servers, domains] = await Promise.all(
+    ['component', 'endpoint', 'recreate', 'notebook', 'mlflow', 'studio'].map((family) => table.query(`state#${family}`)),
   );
   const named = (arn: string) => ({ region: arn.split(':')[3] ?? '?', name: arn.slice(arn.lastIndexOf('/') + 1) });
   const holdings: Holding[] = [];
@@ -615,6 +615,17 @@ async function readHoldings(table: StateTable): Promise<Holding[]> {
     if (!record || record.values[TAGS.offHoursStopped] === undefined) continue;
     holdings.push({ arn: record.arn, what: 'MLflow tracking server stopped for off hours', ...undoneBy('idle-notebooks', { action: 'morning-start' }) });
   }
+  for (const item of domains ?? []) {
+    const record = recordOf(item);
+    const replaced = record?.values[TAGS.replacedIdleSettings];
+    if (!record || replaced === undefined) continue;
+    // Turning idle shutdown on is the owner's to keep or revert: the record says what it replaced.
+    holdings.push({
+      arn: record.arn,
+      what: `idle shutdown turned on by the bot (it replaced ${replaced})`,
+      undo: 'keep it, or put the replaced settings back with update-domain',
+    });
+  }
   return holdings;
 }
 
@@ -626,6 +637,7 @@ export {
   WEEKEND_HOLD,
   CANVAS_LOGOUT,
   MLFLOW_OFF_HOURS,
+  STUDIO_IDLE,
   recreateSlot,
   slotTagKeyPatterns,
   isSlotKey,

@@ -74,6 +74,9 @@ const CANVAS_LOGOUT = tableSlot('canvas', [TAGS.loggedOutAt, TAGS.sessionPerHour
 /** On an MLflow tracking server the bot stopped for off hours: the morning start acts on this mark only. */
 const MLFLOW_OFF_HOURS = tableSlot('mlflow', [TAGS.offHoursStopped, TAGS.stoppedAt, TAGS.serverPerHour]);
 
+/** On a Studio domain whose idle shutdown the bot turned on: what it replaced, to put it back. */
+const STUDIO_IDLE = tableSlot('studio', [TAGS.replacedIdleSettings]);
+
 /** What the weekend job (and the idle action's scale-to-zero) saves on an inference component. */
 const COMPONENT_STATE = fixedSlot('component', [
   TAGS.savedCopyCount,
@@ -126,6 +129,7 @@ export {
   NOTEBOOK_STATE,
   CANVAS_LOGOUT,
   MLFLOW_OFF_HOURS,
+  STUDIO_IDLE,
   recreateSlot,
   slotTagKeyPatterns,
   isSlotKey,

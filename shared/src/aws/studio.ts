@@ -15,6 +15,9 @@ import {
   paginateListUserProfiles,
   StartMlflowTrackingServerCommand,
   StopMlflowTrackingServerCommand,
+  UpdateDomainCommand,
+  type CodeEditorAppSettings,
+  type JupyterLabAppSettings,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import type { IdleCoverage, StudioApp, StudioSpace, TrackingServer } from '../domain/studio.ts';
@@ -30,6 +33,17 @@ interface StudioAccess {
   listTrackingServers(concurrency: number, bills: (status: string) => boolean): Promise<TrackingServer[]>;
   stopTrackingServer(name: string): Promise<void>;
   startTrackingServer(name: string): Promise<void>;
+  /** A domain's JupyterLab and Code Editor defaults as DescribeDomain gives them, whole. */
+  readDomainDefaults(domainId: string): Promise<DomainAppDefaults>;
+  /** UpdateDomain with these app settings, each sent whole (everything else in it as read) so nothing but idle shutdown changes. */
+  updateDomainDefaults(domainId: string, settings: DomainAppDefaults): Promise<void>;
+}
+
+/** The three defaults idle shutdown lives in: the user profiles' JupyterLab and Code Editor, the spaces' JupyterLab. */
+interface DomainAppDefaults {
+  readonly userJupyterLab?: JupyterLabAppSettings | undefined;
+  readonly userCodeEditor?: CodeEditorAppSettings | undefined;
+  readonly spaceJupyterLab?: JupyterLabAppSettings | undefined;
 }
 
 type LifecycleSettings = { AppLifecycleManagement?: { IdleSettings?: { LifecycleManagement?: string; IdleTimeoutInMinutes?: number } } } | undefined;
@@ -161,8 +175,31 @@ function createStudioAccess(client: SageMakerClient, region: string): StudioAcce
     async startTrackingServer(name) {
       await client.send(new StartMlflowTrackingServerCommand({ TrackingServerName: name }));
     },
+
+    async readDomainDefaults(domainId) {
+      const domain = await client.send(new DescribeDomainCommand({ DomainId: domainId }));
+      return {
+        userJupyterLab: domain.DefaultUserSettings?.JupyterLabAppSettings,
+        userCodeEditor: domain.DefaultUserSettings?.CodeEditorAppSettings,
+        spaceJupyterLab: domain.DefaultSpaceSettings?.JupyterLabAppSettings,
+      };
+    },
+
+    async updateDomainDefaults(domainId, settings) {
+      const user = {
+        ...(settings.userJupyterLab ? { JupyterLabAppSettings: settings.userJupyterLab } : {}),
+        ...(settings.userCodeEditor ? { CodeEditorAppSettings: settings.userCodeEditor } : {}),
+      };
+      await client.send(
+        new UpdateDomainCommand({
+          DomainId: domainId,
+          ...(Object.keys(user).length > 0 ? { DefaultUserSettings: user } : {}),
+          ...(settings.spaceJupyterLab ? { DefaultSpaceSettings: { JupyterLabAppSettings: settings.spaceJupyterLab } } : {}),
+        }),
+      );
+    },
   };
 }
 
 export { createStudioAccess };
-export type { StudioAccess };
+export type { StudioAccess, DomainAppDefaults };

@@ -84,7 +84,7 @@ interface StudioAudit {
 
 /** A Canvas session or an MLflow tracking server as a run judged or changed it. */
 interface InteractiveOutcome {
-  readonly kind: 'canvas' | 'mlflow';
+  readonly kind: 'canvas' | 'mlflow' | 'domain';
   readonly region: string;
   /** Canvas: `<domain>/<user profile>` (profile names are unique per domain only); MLflow: the server's name. */
   readonly name: string;

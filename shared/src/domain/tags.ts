@@ -61,6 +61,8 @@ const TAGS = {
   sessionPerHour: `${TAG_PREFIX}session-per-hour`,
   /** In the state table only: what a tracking server the bot stopped for off hours cost per hour, and since when. */
   serverPerHour: `${TAG_PREFIX}server-per-hour`,
+  /** In the state table only: a domain's idle-shutdown defaults as they were before the bot turned them on (JSON). */
+  replacedIdleSettings: `${TAG_PREFIX}replaced-idle-settings`,
   stoppedAt: `${TAG_PREFIX}stopped-at`,
 } as const;
 

@@ -33,7 +33,7 @@ import {
 } from '../domain/studio.ts';
 import { billsByTheHour } from '../domain/mlflow.ts';
 import type { MetricsReader } from '../aws/cloudwatch.ts';
-import { canvasCheck, mlflowOffHours } from './studio-resources.ts';
+import { canvasCheck, mlflowOffHours, turnOnStudioIdleShutdown } from './studio-resources.ts';
 import { isSkipped, isTagTrue, TAGS, type Tags } from '../domain/tags.ts';
 import { roundCents } from '../domain/units.ts';
 import { renderNotebookReport } from '../report/notebooks.ts';
@@ -244,10 +244,14 @@ async function runRegion(region: string, event: NotebookEvent, jobDeps: IdleNote
       failures.push({ region, resource: failure.name, stage: 'Describe', reason: describeFailure(failure.reason) });
   } else failures.push({ region, stage: 'Studio (ListDomains / ListUserProfiles / ListSpaces)', reason: describeFailure(coverage.reason) });
   if (servers.status === 'rejected') failures.push({ region, stage: 'ListMlflowTrackingServers', reason: describeFailure(servers.reason) });
+  const entries = coverage.status === 'fulfilled' ? coverage.value.coverage : [];
+  const domainIds = [...new Set(entries.filter((entry) => entry.level === 'domain').map((entry) => entry.domainId))];
+  const idle = await turnOnStudioIdleShutdown(region, domainIds, entries, resources, deps, event.dryRun);
+  failures.push(...idle.failures);
   return {
     ...priced(),
     outcomes,
-    interactive: canvas.outcomes,
+    interactive: [...canvas.outcomes, ...idle.outcomes],
     apps,
     coverage: coverage.status === 'fulfilled' ? coverage.value.coverage : [],
     spaces: coverage.status === 'fulfilled' ? coverage.value.spaces : [],

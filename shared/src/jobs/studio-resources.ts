@@ -8,7 +8,8 @@
  * Every change goes through the state table first (the record, then the journaled call), the
  * resource's own tags are read just before acting, and a dry or report-only run says what it would do.
  */
-import { CANVAS_LOGOUT, MLFLOW_OFF_HOURS, type BotState } from '../aws/bot-state.ts';
+import { CANVAS_LOGOUT, MLFLOW_OFF_HOURS, STUDIO_IDLE, type BotState } from '../aws/bot-state.ts';
+import { describeDefaults, idleShutdownChanges } from '../domain/studio-idle.ts';
 import type { MetricsReader } from '../aws/cloudwatch.ts';
 import type { SageMakerTags } from '../aws/sagemaker-tags.ts';
 import type { StudioAccess } from '../aws/studio.ts';
@@ -18,8 +19,8 @@ import type { RunFailure } from '../domain/failures.ts';
 import { billsByTheHour, offHoursStopVerdict } from '../domain/mlflow.ts';
 import { canvasSessionPrice } from '../domain/prices.ts';
 import { hoursWithin, monthOf } from '../domain/savings.ts';
-import type { InteractiveOutcome, StudioApp, TrackingServer } from '../domain/studio.ts';
-import { TAGS, type Tags } from '../domain/tags.ts';
+import type { IdleCoverage, InteractiveOutcome, StudioApp, TrackingServer } from '../domain/studio.ts';
+import { isSkipped, isTagTrue, TAGS, type Tags } from '../domain/tags.ts';
 import { roundCents } from '../domain/units.ts';
 import { describeFailure } from '../errors.ts';
 import { mapSettled } from '../util/concurrency.ts';
@@ -364,5 +365,103 @@ async function mlflowOffHours(
   return { outcomes, failures: [] };
 }
 
-export { canvasCheck, mlflowOffHours, isCanvas, CANVAS_NAMESPACE };
+/**
+ * The audit's one change: in a domain tagged `ops-bot:idle-shutdown = true` (and not skipped, by its
+ * live tags), Studio's own idle shutdown is turned on in its defaults where it is off, what it
+ * replaced recorded first. A domain whose owner turned it off again after the bot turned it on is
+ * left as the owner set it. Profiles and spaces with their own setting are named, never changed.
+ */
+async function turnOnStudioIdleShutdown(
+  region: string,
+  domainIds: readonly string[],
+  coverage: readonly IdleCoverage[],
+  access: StudioResourceAccess,
+  deps: StudioResourceDeps & { readonly config: { readonly studioIdleMinutes: number } },
+  changesNothing: boolean,
+): Promise<{ outcomes: InteractiveOutcome[]; failures: RunFailure[] }> {
+  if (domainIds.length === 0) return { outcomes: [], failures: [] };
+  let tagged: Awaited<ReturnType<typeof studioTags>>;
+  try {
+    tagged = await studioTags(access.tags);
+  } catch (error) {
+    return {
+      outcomes: [],
+      failures: [{ region, stage: 'GetResources (Studio opt-in tags)', reason: `${describeFailure(error)}; no idle shutdown was turned on` }],
+    };
+  }
+  const minutes = deps.config.studioIdleMinutes;
+  const optedIn = domainIds.filter((id) => {
+    const tags = tagged.byPath.get(`domain/${id}`.toLowerCase()) ?? {};
+    return isTagTrue(tags, TAGS.idleShutdown) && !isSkipped(tags);
+  });
+  const settled = await mapSettled(
+    optedIn,
+    CONCURRENCY,
+    async (domainId): Promise<InteractiveOutcome | undefined> => {
+      const base = { kind: 'domain' as const, region, name: domainId };
+      const arn = `${tagged.prefix ?? ''}domain/${domainId}`;
+      const live = await access.ownTags.readTags(arn);
+      if (isSkipped(live) || !isTagTrue(live, TAGS.idleShutdown)) return undefined;
+      const { changes, replaced } = idleShutdownChanges(await access.studio.readDomainDefaults(domainId), minutes);
+      const keys = Object.keys(changes);
+      const own = coverage
+        .filter((entry) => entry.region === region && entry.domainId === domainId && (entry.level === 'user-profile' || entry.level === 'space'))
+        .filter((entry) => entry.jupyterLab === 'DISABLED' || entry.codeEditor === 'DISABLED')
+        .map((entry) => `${entry.level === 'space' ? 'space' : 'user profile'} ${entry.name}`);
+      const named = own.length > 0 ? `; left as they are (their own setting is off): ${own.join(', ')}` : '';
+      if (keys.length === 0)
+        return own.length > 0 ? { ...base, verdict: 'on', detail: `idle shutdown is on in its defaults${named}`, result: 'none' } : undefined;
+      const subject = { arn, createdAt: undefined };
+      const earlier = await deps.state.read(subject, STUDIO_IDLE);
+      if (earlier.status === 'verified')
+        return {
+          ...base,
+          verdict: 'owner-off',
+          detail: `idle shutdown was turned off again after the bot turned it on: left as its owner set it (${describeDefaults(keys)})`,
+          result: 'none',
+        };
+      const detail = `idle shutdown after ${minutes} min in ${describeDefaults(keys)}${named}`;
+      if (changesNothing) return { ...base, verdict: 'on', detail, result: 'planned' };
+      try {
+        await deps.state.write(subject, STUDIO_IDLE, { [TAGS.replacedIdleSettings]: JSON.stringify(replaced) });
+        await deps.state.act(
+          {
+            name: domainId,
+            arn,
+            kind: 'studio-domain',
+            action: 'turn on idle shutdown (UpdateDomain)',
+            before: JSON.stringify(replaced),
+            after: `ENABLED, ${minutes} min`,
+            undo: 'update-domain with the settings in "before" (the state table keeps them)',
+          },
+          () => access.studio.updateDomainDefaults(domainId, changes),
+        );
+        return { ...base, verdict: 'on', detail, result: 'done' };
+      } catch (error) {
+        return { ...base, verdict: 'on', detail, result: 'failed', error: describeFailure(error) };
+      }
+    },
+    deps.deadline,
+  );
+  const outcomes = settled.flatMap((outcome, index) =>
+    outcome.ok
+      ? outcome.value
+        ? [outcome.value]
+        : []
+      : [
+          {
+            kind: 'domain' as const,
+            region,
+            name: optedIn[index] ?? '?',
+            verdict: 'unknown',
+            detail: describeFailure(outcome.error),
+            result: 'failed' as const,
+            error: describeFailure(outcome.error),
+          },
+        ],
+  );
+  return { outcomes, failures: [] };
+}
+
+export { canvasCheck, mlflowOffHours, turnOnStudioIdleShutdown, isCanvas, CANVAS_NAMESPACE };
 export type { InteractiveOutcome, StudioResourceAccess, StudioResourceDeps };

@@ -108,6 +108,7 @@ const INTERACTIVE_TITLES: Readonly<Record<string, { done: string; would: string 
   'canvas logout': { done: 'CANVAS SESSIONS LOGGED OUT', would: 'CANVAS SESSIONS THAT WOULD BE LOGGED OUT' },
   'mlflow stop': { done: 'MLFLOW TRACKING SERVERS STOPPED FOR OFF HOURS', would: 'MLFLOW TRACKING SERVERS THAT WOULD BE STOPPED' },
   'mlflow start': { done: 'MLFLOW TRACKING SERVERS STARTED', would: 'MLFLOW TRACKING SERVERS THAT WOULD BE STARTED' },
+  'domain on': { done: 'STUDIO IDLE SHUTDOWN TURNED ON (opted-in domains)', would: 'STUDIO IDLE SHUTDOWN THAT WOULD BE TURNED ON (opted-in domains)' },
 };
 
 /** What the run did, or would do, to Canvas sessions and MLflow servers; returns and unknown signals too. */
@@ -115,7 +116,7 @@ function interactiveLines(input: NotebookReportInput): string[] {
   const lines: string[] = [];
   const outcomes = input.interactive ?? [];
   for (const [key, titles] of Object.entries(INTERACTIVE_TITLES)) {
-    const [kind, verdict] = key.split(' ') as ['canvas' | 'mlflow', string];
+    const [kind, verdict] = key.split(' ') as ['canvas' | 'mlflow' | 'domain', string];
     // The audit names each Canvas session in its own list, with what the check would do.
     if (key === 'canvas logout' && input.action === 'studio-audit') continue;
     const listed = outcomes.filter((outcome) => outcome.kind === kind && outcome.verdict === verdict && outcome.result !== 'none');
@@ -133,6 +134,12 @@ function interactiveLines(input: NotebookReportInput): string[] {
     lines.push('CANVAS USERS BACK AFTER A LOGOUT (the saving is booked now)');
     for (const outcome of returned)
       lines.push(`  ${outcome.name} (${outcome.region}): ${outcome.detail}${outcome.realized ? `; ${usd(outcome.realized.saved)} saved` : ''}`);
+    lines.push('');
+  }
+  const named = outcomes.filter((outcome) => outcome.kind === 'domain' && outcome.result === 'none');
+  if (named.length > 0) {
+    lines.push('STUDIO DOMAINS OPTED IN, LEFT AS THEY ARE');
+    for (const outcome of named) lines.push(`  ${outcome.name} (${outcome.region}): ${outcome.detail}`);
     lines.push('');
   }
   const unknown = outcomes.filter((outcome) => outcome.kind === 'canvas' && outcome.verdict === 'unknown');
@@ -179,7 +186,8 @@ function renderNotebookReport(input: NotebookReportInput): RenderedReport {
   const interactive = (input.interactive ?? []).filter((outcome) => outcome.result === 'done' || outcome.result === 'planned');
   const loggedOut = interactive.filter((outcome) => outcome.kind === 'canvas').length;
   const servers = interactive.filter((outcome) => outcome.kind === 'mlflow').length;
-  const others = `${loggedOut > 0 && input.action !== 'studio-audit' ? `; ${would ? 'would log out' : 'logged out'} ${plural(loggedOut, 'Canvas session')}` : ''}${servers > 0 ? `; ${plural(servers, 'MLflow server')}` : ''}`;
+  const domains = interactive.filter((outcome) => outcome.kind === 'domain').length;
+  const others = `${loggedOut > 0 && input.action !== 'studio-audit' ? `; ${would ? 'would log out' : 'logged out'} ${plural(loggedOut, 'Canvas session')}` : ''}${servers > 0 ? `; ${plural(servers, 'MLflow server')}` : ''}${domains > 0 ? `; idle shutdown ${would ? 'would be ' : ''}turned on in ${plural(domains, 'domain')}` : ''}`;
   if (input.action === 'studio-audit') {
     const studio = input.studio;
     const apps = studio?.apps.length ?? 0;
