@@ -11,6 +11,8 @@
  *     the calls the Price List and the bill check add, next to the run's other calls.
  *  5. the idle-endpoints dry run over the same 2,000 endpoints as (2), now with CPU and memory
  *     utilisation series on every busy one: what rightsizing adds in calls and wall time.
+ *  6. the 15-minute Canvas check over 1,000 sessions in 20 domains, half opted in and idle: one
+ *     metric read for all of them, and per logout only its live tags and its DeleteApp.
  */
 import { performance } from 'node:perf_hooks';
 import { findIdleEndpoints, type EndpointSnapshot } from '@ops-bot/shared/domain/idle-endpoints';
@@ -19,7 +21,9 @@ import { renderIdleEndpointsReport } from '@ops-bot/shared/report/idle-endpoints
 import { runWeekendScaling } from '@ops-bot/shared/jobs/weekend-scaling';
 import { discardMetrics } from '@ops-bot/shared/aws/metrics';
 import { createWeekendScalingClients, liveWeekendScalingDeps } from '@ops-bot/shared/live/weekend-scaling';
-import { parseCostReportConfig, parseIdleEndpointsConfig, parseWeekendScalingConfig } from '@ops-bot/shared/config';
+import { parseCostReportConfig, parseIdleEndpointsConfig, parseIdleNotebooksConfig, parseWeekendScalingConfig } from '@ops-bot/shared/config';
+import { runIdleNotebooks } from '@ops-bot/shared/jobs/idle-notebooks';
+import { createIdleNotebooksClients, liveIdleNotebooksDeps } from '@ops-bot/shared/live/idle-notebooks';
 import { runCostReport } from '@ops-bot/shared/jobs/cost-report';
 import { runIdleEndpoints } from '@ops-bot/shared/jobs/idle-endpoints';
 import { createCostReportClients, liveCostReportDeps } from '@ops-bot/shared/live/cost-report';
@@ -298,6 +302,57 @@ targets.push({
 console.log(`state table calls: idle-endpoints ${idleTableCalls}, weekend scale-down ${weekendTableCalls}`);
 targets.push({ name: 'state table calls, idle-endpoints dry run over 2,000 endpoints', value: idleTableCalls, limit: 4, unit: 'calls' });
 targets.push({ name: 'state table calls, weekend scale-down over 5,000 components', value: weekendTableCalls, limit: 2, unit: 'calls' });
+
+// 6. The 15-minute idle check of a region with 1,000 Canvas sessions in 20 domains, half of them
+// opted in and idle: one ListApps per 100 apps, one tag search, GetMetricData by 500 queries, and
+// per session logged out its live tags (2 ListTags) and its DeleteApp: never a metric read per user.
+const canvasAccount = new FakeAccount();
+const canvasNow = new Date('2026-11-20T15:00:00Z');
+canvasAccount.clock = () => canvasNow;
+for (let domain = 0; domain < 20; domain++) {
+  const id = `d-${domain}`;
+  const profiles = Array.from({ length: 50 }, (_, index) => ({ name: `user-${index}`, tags: {} as Record<string, string> }));
+  canvasAccount.domains.push({ id, tags: domain % 2 === 0 ? { 'ops-bot:idle-shutdown': 'true' } : {}, profiles, spaces: [] });
+  for (const profile of profiles) {
+    canvasAccount.apps.push({
+      domainId: id,
+      userProfileName: profile.name,
+      appType: 'Canvas',
+      appName: 'default',
+      status: 'InService',
+      createdAt: new Date('2026-11-20T06:00:00Z'),
+    });
+    canvasAccount.series.push({
+      namespace: '/aws/sagemaker/Canvas/AppActivity',
+      metricName: 'TimeSinceLastActive',
+      dimensions: { DomainId: id, UserProfileName: profile.name },
+      points: [{ at: new Date(canvasNow.getTime() - 3 * 60_000), sum: 3 * 3600 }],
+    });
+  }
+}
+const canvasMocks = mockAccount(canvasAccount);
+const canvasStarted = performance.now();
+const canvasConfig = parseIdleNotebooksConfig({
+  AWS_REGION: 'us-east-1',
+  TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
+  STATE_TABLE: stateTable.name,
+});
+await runIdleNotebooks(
+  { action: 'idle-check', dryRun: false },
+  { ...liveIdleNotebooksDeps(canvasConfig, createIdleNotebooksClients(), silentLogger, () => canvasNow), metrics: discardMetrics },
+);
+const canvasMs = performance.now() - canvasStarted;
+canvasMocks.restore();
+const canvasCalls = canvasAccount.callCounts();
+console.log(`canvas check, 1,000 sessions (500 opted in and idle): ${canvasMs.toFixed(0)} ms; AWS calls by operation: ${JSON.stringify(canvasCalls)}`);
+targets.push({ name: 'Canvas check GetMetricData calls, 1,000 sessions', value: canvasCalls.GetMetricData ?? 0, limit: 2, unit: 'calls' });
+targets.push({
+  name: 'Canvas check calls beyond the lists, per session logged out (2 ListTags + DeleteApp)',
+  value: ((canvasCalls.ListTags ?? 0) + (canvasCalls.DeleteApp ?? 0)) / Math.max(1, canvasCalls.DeleteApp ?? 0),
+  limit: 3,
+  unit: 'calls',
+});
+targets.push({ name: 'Canvas check, 1,000 sessions', value: canvasMs, limit: 20_000, unit: 'ms' });
 
 let missed = 0;
 for (const target of targets) {

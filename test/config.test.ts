@@ -38,6 +38,7 @@ const INVALID: Readonly<Record<string, string>> = {
   NOTEBOOK_MAX_RUNNING_HOURS: '0',
   NOTEBOOK_JUPYTER_TIMEOUT_SECONDS: '0',
   CANVAS_IDLE_MINUTES: '10',
+  STUDIO_IDLE_MINUTES: '30',
   TOPIC_DISPLAY_NAME: 'SageMaker ops bot',
   CENTRAL_TOPIC_ARN: 'central',
   WEEKEND_SETTLE_POLL_SECONDS: '61',
@@ -61,6 +62,7 @@ describe('Function: parse*Config (one per job)', () => {
       notebookMaxRunningHours: undefined,
       notebookJupyterTimeoutSeconds: 5,
       canvasIdleMinutes: 120,
+      studioIdleMinutes: 60,
     });
     expect(parseWeekendScalingConfig(base)).toEqual({
       ...common,
@@ -98,6 +100,7 @@ describe('Function: parse*Config (one per job)', () => {
       NOTEBOOK_MAX_RUNNING_HOURS: '12',
       NOTEBOOK_JUPYTER_TIMEOUT_SECONDS: '3',
       CANVAS_IDLE_MINUTES: '180',
+      STUDIO_IDLE_MINUTES: '90',
       SCHEDULER_ROLE_ARN: 'arn:aws:iam::111122223333:role/scheduler',
       SCHEDULER_DLQ_ARN: 'arn:aws:sqs:us-east-1:111122223333:dlq',
       TOPIC_DISPLAY_NAME: 'Alerts',
@@ -142,6 +145,7 @@ describe('Function: parse*Config (one per job)', () => {
       notebookMaxRunningHours: 12,
       notebookJupyterTimeoutSeconds: 3,
       canvasIdleMinutes: 180,
+      studioIdleMinutes: 90,
     });
     expect(parseWeekendScalingConfig(env)).toEqual({
       ...read,
