@@ -231,7 +231,7 @@ describe('Function: idle-notebooks, MLflow tracking servers off hours', () => {
     ]);
     expect(stop.interactive.map((outcome) => [outcome.name, outcome.verdict, outcome.result])).toEqual([
       ['team-tracking', 'stop', 'done'],
-      ['owner-stopped', 'busy', 'none'],
+      ['owner-stopped', 'stopped', 'none'],
       ['skipped', 'skipped', 'none'],
     ]);
     expect(start.interactive.map((outcome) => [outcome.name, outcome.result])).toEqual([['team-tracking', 'done']]);

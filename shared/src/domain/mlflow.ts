@@ -15,13 +15,15 @@ function billsByTheHour(status: string): boolean {
 }
 
 type OffHoursVerdict =
-  { readonly verdict: 'skipped' | 'not-opted-in' | 'busy'; readonly detail: string } | { readonly verdict: 'stop' | 'start'; readonly detail: string };
+  | { readonly verdict: 'skipped' | 'not-opted-in' | 'stopped' | 'busy'; readonly detail: string }
+  | { readonly verdict: 'stop' | 'start'; readonly detail: string };
 
 /** In the evening: stop a running server its owner tagged `ops-bot:off-hours = true`, never one tagged skip. */
 function offHoursStopVerdict(status: string, tags: Tags): OffHoursVerdict {
   if (isSkipped(tags)) return { verdict: 'skipped', detail: `tagged ${TAGS.skip}` };
   if (!isTagTrue(tags, TAGS.offHours)) return { verdict: 'not-opted-in', detail: `not tagged ${TAGS.offHours} = true` };
-  if (!STOPPABLE.has(status)) return { verdict: 'busy', detail: `${status}: not stopped now` };
+  if (status === 'Stopped') return { verdict: 'stopped', detail: 'already stopped' };
+  if (!STOPPABLE.has(status)) return { verdict: 'busy', detail: `${status}: left alone until it settles` };
   return { verdict: 'stop', detail: 'off hours' };
 }
 

@@ -23,7 +23,7 @@ import type { IdleCoverage, InteractiveOutcome, StudioApp, TrackingServer } from
 import { isSkipped, isTagTrue, TAGS, type Tags } from '../domain/tags.ts';
 import { roundCents } from '../domain/units.ts';
 import { describeFailure } from '../errors.ts';
-import { mapSettled } from '../util/concurrency.ts';
+import { mapSettled, type Settled } from '../util/concurrency.ts';
 import type { Deadline } from '../util/deadline.ts';
 import type { RunLogger } from '../util/logger.ts';
 
@@ -268,6 +268,23 @@ async function bookReturns(
   return outcomes;
 }
 
+/**
+ * The outcomes of a run over named resources: each one's own, none for those it passed over, and
+ * for one whose step threw, a failed outcome naming it (the run goes on for the others).
+ */
+function whatBecameOf(
+  settled: ReadonlyArray<Settled<InteractiveOutcome | undefined>>,
+  names: readonly string[],
+  kind: InteractiveOutcome['kind'],
+  region: string,
+): InteractiveOutcome[] {
+  return settled.flatMap((outcome, index) => {
+    if (outcome.ok) return outcome.value ? [outcome.value] : [];
+    const reason = describeFailure(outcome.error);
+    return [{ kind, region, name: names[index] ?? '?', verdict: 'unknown', detail: reason, result: 'failed' as const, error: reason }];
+  });
+}
+
 /** Off hours for MLflow: the evening stops opted-in running servers, the morning starts those the bot's own record names. */
 async function mlflowOffHours(
   region: string,
@@ -345,22 +362,11 @@ async function mlflowOffHours(
     },
     deps.deadline,
   );
-  const outcomes = settled.flatMap((outcome, index) =>
-    outcome.ok
-      ? outcome.value
-        ? [outcome.value]
-        : []
-      : [
-          {
-            kind: 'mlflow' as const,
-            region,
-            name: servers[index]?.name ?? '?',
-            verdict: 'unknown',
-            detail: describeFailure(outcome.error),
-            result: 'failed' as const,
-            error: describeFailure(outcome.error),
-          },
-        ],
+  const outcomes = whatBecameOf(
+    settled,
+    servers.map((server) => server.name),
+    'mlflow',
+    region,
   );
   return { outcomes, failures: [] };
 }
@@ -443,23 +449,7 @@ async function turnOnStudioIdleShutdown(
     },
     deps.deadline,
   );
-  const outcomes = settled.flatMap((outcome, index) =>
-    outcome.ok
-      ? outcome.value
-        ? [outcome.value]
-        : []
-      : [
-          {
-            kind: 'domain' as const,
-            region,
-            name: optedIn[index] ?? '?',
-            verdict: 'unknown',
-            detail: describeFailure(outcome.error),
-            result: 'failed' as const,
-            error: describeFailure(outcome.error),
-          },
-        ],
-  );
+  const outcomes = whatBecameOf(settled, optedIn, 'domain', region);
   return { outcomes, failures: [] };
 }
 
