@@ -1385,12 +1385,15 @@ const USAGE_PREFIX: Readonly<Record<string, string>> = {
 function priceListProduct(
   region: string,
   instanceName: string,
-  use: 'Host' | 'Notebk' | 'AsyncInf' | 'Train' | 'Processing',
+  use: 'Host' | 'Notebk' | 'AsyncInf' | 'Train' | 'Processing' | 'Studio:JupyterLab' | 'Studio:CodeEditor',
   usd: number,
   hardware: { vCpu?: string; memory?: string; gpu?: string; gpuMemory?: string } = {},
 ): Record<string, unknown> {
   const sku = `${region}-${use}-${instanceName}`.toUpperCase().replace(/[^A-Z0-9]/g, '');
-  const usagetype = `${USAGE_PREFIX[region] ?? region.toUpperCase()}-${use}:${instanceName}`;
+  // A Studio app's usage type names its app type before the instance: `USE1-Studio:JupyterLab-ml.t3.medium`.
+  const usagetype = use.startsWith('Studio:')
+    ? `${USAGE_PREFIX[region] ?? region.toUpperCase()}-${use}-${instanceName}`
+    : `${USAGE_PREFIX[region] ?? region.toUpperCase()}-${use}:${instanceName}`;
   return {
     product: {
       productFamily: 'ML Instance',

@@ -72,6 +72,30 @@ describe('Adapter: the AWS Price List reader', () => {
     expect(queries.length).toBe(3);
   });
 
+  it('prices a Studio app from its own Studio rows; where two app types disagree the table answers, never a hosting row', async () => {
+    // Prepare: JupyterLab and Code Editor agree on ml.t3.medium, disagree on ml.t3.xlarge.
+    given([
+      priceListProduct('us-east-1', 'ml.t3.medium', 'Host', 0.05),
+      priceListProduct('us-east-1', 'ml.t3.medium', 'Studio:JupyterLab', 0.0464),
+      priceListProduct('us-east-1', 'ml.t3.medium', 'Studio:CodeEditor', 0.0464),
+      priceListProduct('us-east-1', 'ml.t3.xlarge', 'Studio:JupyterLab', 0.1856),
+      priceListProduct('us-east-1', 'ml.t3.xlarge', 'Studio:CodeEditor', 0.19),
+    ]);
+
+    // Act
+    const book = createPriceBook(
+      {},
+      await reader('us-east-1').read([
+        { region: 'us-east-1', instanceType: 'ml.t3.medium' },
+        { region: 'us-east-1', instanceType: 'ml.t3.xlarge' },
+      ]),
+    );
+
+    // Assess
+    expect(book.studioPrice('us-east-1', 'ml.t3.medium')).toEqual({ pricePerHour: 0.0464, source: 'price-list' });
+    expect(book.studioPrice('us-east-1', 'ml.t3.xlarge')).toEqual({ pricePerHour: 0.2, source: 'table' });
+  });
+
   it('asks the nearest Price List endpoint: the API answers only in us-east-1, eu-central-1 and ap-south-1', () => {
     expect(['eu-west-1', 'eu-central-1', 'me-south-1', 'il-central-1'].map(priceListRegion)).toEqual(Array(4).fill('eu-central-1'));
     expect(['ap-northeast-1', 'ap-southeast-2', 'ap-south-1'].map(priceListRegion)).toEqual(Array(3).fill('ap-south-1'));

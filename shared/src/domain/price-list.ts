@@ -7,7 +7,7 @@
  */
 import { instanceFamily, priceKey, type InstanceHardware, type PriceListFamily, type PriceListReading } from './prices.ts';
 
-type PriceListUse = 'hosting' | 'notebook';
+type PriceListUse = 'hosting' | 'notebook' | 'studio';
 
 interface PriceListRow {
   readonly region: string;
@@ -18,9 +18,13 @@ interface PriceListRow {
   readonly hardware?: InstanceHardware | undefined;
 }
 
-/** `USE1-Host:ml.g5.xlarge` (real-time hosting), `EUC1-Notebk:ml.t3.medium` (notebook instances). */
-const USAGE_TYPE = /^(?:[A-Z0-9]+-)?(Host|Notebk):(ml\.[a-z0-9-]+\.[a-z0-9-]+)$/;
-const USES: Readonly<Record<string, PriceListUse>> = { Host: 'hosting', Notebk: 'notebook' };
+/**
+ * `USE1-Host:ml.g5.xlarge` (real-time hosting), `EUC1-Notebk:ml.t3.medium` (notebook instances),
+ * `USE1-Studio:JupyterLab-ml.t3.medium` (a Studio app of that type; JupyterLab, Code Editor and
+ * KernelGateway apps share one price per instance, else the prices cancel and the table answers).
+ */
+const USAGE_TYPE = /^(?:[A-Z0-9]+-)?(Host|Notebk|Studio):(?:(?:JupyterLab|CodeEditor|KernelGateway)-)?(ml\.[a-z0-9-]+\.[a-z0-9-]+)$/;
+const USES: Readonly<Record<string, PriceListUse>> = { Host: 'hosting', Notebk: 'notebook', Studio: 'studio' };
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -107,7 +111,7 @@ interface FamilyAnswer {
  * type, use and region cancel each other: the table answers for it instead.
  */
 function assemblePriceList(readOn: string, answers: readonly FamilyAnswer[]): PriceListReading {
-  const prices = { hosting: new Map<string, number>(), notebook: new Map<string, number>() };
+  const prices = { hosting: new Map<string, number>(), notebook: new Map<string, number>(), studio: new Map<string, number>() };
   const conflicting = new Set<string>();
   const hardware = new Map<string, InstanceHardware>();
   const families: PriceListFamily[] = [];
@@ -126,7 +130,7 @@ function assemblePriceList(readOn: string, answers: readonly FamilyAnswer[]): Pr
     const [use, ...key] = entry.split(' ');
     prices[use as PriceListUse].delete(key.join(' '));
   }
-  return { readOn, hosting: prices.hosting, notebook: prices.notebook, hardware, families };
+  return { readOn, hosting: prices.hosting, notebook: prices.notebook, studio: prices.studio, hardware, families };
 }
 
 export { readPriceListRow, assemblePriceList };

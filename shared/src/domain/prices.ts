@@ -44,6 +44,8 @@ interface PriceListReading {
   readonly readOn: string;
   readonly hosting: ReadonlyMap<string, number>;
   readonly notebook: ReadonlyMap<string, number>;
+  /** Studio apps (JupyterLab, Code Editor, KernelGateway), by region and instance type. */
+  readonly studio?: ReadonlyMap<string, number> | undefined;
   readonly hardware: ReadonlyMap<string, InstanceHardware>;
   readonly families: readonly PriceListFamily[];
 }
@@ -183,6 +185,8 @@ interface PriceBook {
   hourlyPrice(region: string, instanceType: string): HourlyPrice | undefined;
   /** A notebook instance's $/hour (notebook prices, never hosting ones); overrides do not apply. */
   notebookPrice(region: string, instanceType: string): HourlyPrice | undefined;
+  /** A Studio app's $/hour: the Price List's Studio price, else the embedded notebook and Studio table. */
+  studioPrice(region: string, instanceType: string): HourlyPrice | undefined;
   instanceSpec(instanceType: string, region?: string): InstanceHardware | undefined;
   /** Every size of a family (`ml.g5`) that the Price List listed for the region or the table knows. */
   familySizes(region: string, family: string): string[];
@@ -215,6 +219,12 @@ function createPriceBook(overrides: PriceOverrides, listed?: PriceListReading): 
     },
     notebookPrice(region, instanceType) {
       const fromList = listed?.notebook.get(priceKey(region, instanceType));
+      if (fromList !== undefined) return answered(instanceType, { pricePerHour: fromList, source: 'price-list' });
+      const tabled = notebookHourlyPrice(region, instanceType);
+      return answered(instanceType, tabled === undefined ? undefined : { pricePerHour: tabled, source: 'table' });
+    },
+    studioPrice(region, instanceType) {
+      const fromList = listed?.studio?.get(priceKey(region, instanceType));
       if (fromList !== undefined) return answered(instanceType, { pricePerHour: fromList, source: 'price-list' });
       const tabled = notebookHourlyPrice(region, instanceType);
       return answered(instanceType, tabled === undefined ? undefined : { pricePerHour: tabled, source: 'table' });

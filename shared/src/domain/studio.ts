@@ -105,6 +105,8 @@ interface CanvasSeen {
 }
 
 interface AuditExtras {
+  /** A Studio app's $/hour (the run's price book); the embedded table when absent. */
+  readonly appPrice?: ((region: string, instanceType: string) => number | undefined) | undefined;
   readonly spaces?: readonly StudioSpace[];
   readonly servers?: readonly TrackingServer[];
   readonly canvas?: readonly CanvasSeen[];
@@ -143,7 +145,8 @@ function auditStudio(apps: readonly StudioApp[], coverage: readonly IdleCoverage
   const running = apps
     .filter((app) => AUDITED_APP_TYPES.has(app.appType))
     .map((app) => {
-      const price = app.instanceType ? notebookHourlyPrice(app.region, app.instanceType) : undefined;
+      const priceOf = extras.appPrice ?? notebookHourlyPrice;
+      const price = app.instanceType ? priceOf(app.region, app.instanceType) : undefined;
       const runningHours = hoursSince(app.createdAt, now);
       const idleShutdown = effectiveIdle(app);
       return {

@@ -104,6 +104,7 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
             spaces: regions.flatMap((r) => r.spaces),
             servers: regions.flatMap((r) => r.servers),
             canvas: interactive.filter((outcome) => outcome.kind === 'canvas'),
+            appPrice: (region: string, instanceType: string) => regions[config.regions.indexOf(region)]?.appPrices.get(instanceType),
           },
         )
       : undefined;
@@ -162,6 +163,7 @@ async function runRegion(region: string, event: NotebookEvent, jobDeps: IdleNote
     coverage: [] as IdleCoverage[],
     spaces: [] as StudioSpace[],
     servers: [] as TrackingServer[],
+    appPrices: new Map<string, number | undefined>(),
     failures,
     priceSource: undefined as string | undefined,
   };
@@ -173,15 +175,26 @@ async function runRegion(region: string, event: NotebookEvent, jobDeps: IdleNote
     failures.push({ region, stage: LIST_STAGE, reason: describeFailure(error) });
     return empty;
   }
-  // Notebook instances are priced by their notebook usage type, never a hosting one; overrides are hosting prices.
+  // Studio and Canvas apps, for the Canvas check and the audit (listed before pricing: the audit prices its apps too).
+  const apps =
+    event.action === 'idle-check' || event.action === 'studio-audit'
+      ? await access.studio.listRunningApps().catch((error: unknown) => {
+          failures.push({ region, stage: 'ListApps (Studio and Canvas)', reason: describeFailure(error) });
+          return undefined;
+        })
+      : undefined;
+  const appTypes = event.action === 'studio-audit' ? (apps ?? []).flatMap((app) => (app.instanceType ? [app.instanceType] : [])) : [];
+  // Notebook instances are priced by their notebook usage type, Studio apps by theirs, never a hosting one; overrides are hosting prices.
   const prices = await pricesFor(
     jobDeps,
     {},
-    [...new Set(listed.map((notebook) => notebook.instanceType))].map((instanceType) => ({ region, instanceType })),
+    [...new Set([...listed.map((notebook) => notebook.instanceType), ...appTypes])].map((instanceType) => ({ region, instanceType })),
   );
   const deps: RegionDeps = { ...jobDeps, prices };
+  // Each app's price, asked now so that the source line names it.
+  const appPrices = new Map(appTypes.map((instanceType) => [instanceType, prices.studioPrice(region, instanceType)?.pricePerHour]));
   // Read when the region is done: the source names what its figures were priced from.
-  const priced = () => ({ ...empty, priceSource: listed.length > 0 ? prices.source : undefined });
+  const priced = () => ({ ...empty, priceSource: listed.length + appTypes.length > 0 ? prices.source : undefined, appPrices });
 
   let outcomes: NotebookOutcome[];
   switch (event.action) {
@@ -225,13 +238,7 @@ async function runRegion(region: string, event: NotebookEvent, jobDeps: IdleNote
     return { ...priced(), outcomes, interactive: mlflow.outcomes };
   }
   // Canvas: the 15-minute check logs idle sessions out; the audit says which it would, and changes nothing.
-  let apps: StudioApp[];
-  try {
-    apps = await access.studio.listRunningApps();
-  } catch (error) {
-    failures.push({ region, stage: 'ListApps (Studio and Canvas)', reason: describeFailure(error) });
-    return { ...priced(), outcomes };
-  }
+  if (!apps) return { ...priced(), outcomes };
   const canvas = await canvasCheck(region, apps, resources, deps, now, event.dryRun || event.action === 'studio-audit');
   failures.push(...canvas.failures);
   if (event.action !== 'studio-audit') return { ...priced(), outcomes, interactive: canvas.outcomes };
