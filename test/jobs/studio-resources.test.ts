@@ -179,6 +179,22 @@ describe('Function: idle-notebooks, Canvas sessions', () => {
     ]);
   });
 
+  it('does not page every 15 minutes when the Canvas reads are denied; the daily audit says so', async () => {
+    // Prepare
+    const account = canvasAccount();
+    account.failWhen('ListApps', () => new FakeAwsError('AccessDeniedException', 'User is not authorized to perform: sagemaker:ListApps'));
+
+    // Act
+    const check = await run(account, { action: 'idle-check', dryRun: false });
+    const audit = await run(account, { action: 'studio-audit', dryRun: false });
+
+    // Assess
+    expect(check.failures.map((failure) => failure.stage)).toEqual(['ListApps (Studio and Canvas)']);
+    expect(check.published).toBe(false);
+    expect(audit.published).toBe(true);
+    expect(audit.report?.email).toContain('ListApps (Studio and Canvas)');
+  });
+
   it('deletes nothing when the metric cannot be read, and says why', async () => {
     // Prepare
     const account = canvasAccount();

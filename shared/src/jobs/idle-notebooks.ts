@@ -3,10 +3,14 @@
  * - idle-check (every 15 min): reads each InService notebook's Jupyter and stops the idle ones,
  *   tagging each with what the bot did and why before stopping it. Publishes only when something
  *   was stopped or a stop failed, so an unreadable notebook does not page anyone every 15 minutes.
- * - studio-audit (daily): running notebooks and Studio apps with their cost, and where native
- *   idle shutdown is off.
+ * - idle-check also logs idle Canvas sessions out where their user profile or domain opted in
+ *   (jobs/studio-resources.ts).
+ * - studio-audit (daily): running notebooks, Studio apps and Canvas sessions with their cost,
+ *   billing MLflow tracking servers, stopped spaces' volumes, and where native idle shutdown is
+ *   off (turned on in the defaults of a domain that opted in).
  * - off-hours-stop / morning-start (optional): stop every InService notebook in the evening and
- *   start in the morning exactly those the bot stopped (tracked by a tag on each).
+ *   start in the morning exactly those the bot stopped (its state table records); MLflow tracking
+ *   servers tagged ops-bot:off-hours too.
  */
 import type { IdleNotebooksConfig } from '../config.ts';
 import { describeFailure, noRegionWasRead } from '../errors.ts';
@@ -70,7 +74,7 @@ interface IdleNotebooksDeps extends JobDeps<IdleNotebooksConfig> {
 interface IdleNotebooksResult extends JobResult<'idle-notebooks'> {
   readonly action: NotebookEvent['action'];
   readonly notebooks: readonly NotebookOutcome[];
-  /** Canvas sessions and MLflow tracking servers this run judged or changed. */
+  /** Canvas sessions, MLflow tracking servers and Studio domains this run judged or changed. */
   readonly interactive: readonly InteractiveOutcome[];
   readonly studio?: StudioAudit | undefined;
   readonly failures: readonly RunFailure[];
@@ -94,6 +98,9 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
   const notebooks = regions.flatMap((region) => region.outcomes);
   const interactive = regions.flatMap((region) => region.interactive);
   const failures = regions.flatMap((region) => region.failures);
+  // What kept the Canvas check from reading is said in any report, and daily by the audit; on its
+  // own it pages no one every 15 minutes (a missing permission would otherwise text all day).
+  const quietFailures = new Set(regions.flatMap((region) => region.quietFailures));
   const studio =
     event.action === 'studio-audit'
       ? auditStudio(
@@ -130,7 +137,11 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
     report,
     // Quiet runs stay quiet: an unreadable notebook must not page anyone every 15 minutes. A run
     // that could not cover every notebook in time is an operational problem the admins hear of.
-    worthSending: event.action === 'studio-audit' || acted || failures.length > 0 || notebooks.some((outcome) => outcome.outOfTime || outcome.stateRejected),
+    worthSending:
+      event.action === 'studio-audit' ||
+      acted ||
+      failures.some((failure) => !quietFailures.has(failure)) ||
+      notebooks.some((outcome) => outcome.outOfTime || outcome.stateRejected),
     metrics: {
       points: [
         ...[...notebooks, ...interactive].flatMap((outcome) =>
@@ -165,6 +176,8 @@ async function runRegion(region: string, event: NotebookEvent, jobDeps: IdleNote
     servers: [] as TrackingServer[],
     appPrices: new Map<string, number | undefined>(),
     failures,
+    /** Failures of the Canvas reads in the 15-minute check: reported, not paged. */
+    quietFailures: [] as RunFailure[],
     priceSource: undefined as string | undefined,
   };
 
@@ -179,7 +192,9 @@ async function runRegion(region: string, event: NotebookEvent, jobDeps: IdleNote
   const apps =
     event.action === 'idle-check' || event.action === 'studio-audit'
       ? await access.studio.listRunningApps().catch((error: unknown) => {
-          failures.push({ region, stage: 'ListApps (Studio and Canvas)', reason: describeFailure(error) });
+          const failure = { region, stage: 'ListApps (Studio and Canvas)', reason: describeFailure(error) };
+          failures.push(failure);
+          if (event.action === 'idle-check') empty.quietFailures.push(failure);
           return undefined;
         })
       : undefined;
@@ -241,6 +256,7 @@ async function runRegion(region: string, event: NotebookEvent, jobDeps: IdleNote
   if (!apps) return { ...priced(), outcomes };
   const canvas = await canvasCheck(region, apps, resources, deps, now, event.dryRun || event.action === 'studio-audit');
   failures.push(...canvas.failures);
+  if (event.action === 'idle-check') empty.quietFailures.push(...canvas.failures);
   if (event.action !== 'studio-audit') return { ...priced(), outcomes, interactive: canvas.outcomes };
   const [coverage, servers] = await Promise.allSettled([
     access.studio.readIdleCoverage(deps.config.describeConcurrency),
