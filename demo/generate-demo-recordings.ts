@@ -344,6 +344,7 @@ async function studioAudit(): Promise<void> {
       status: 'InService',
       instanceType: 'ml.t3.xlarge',
       createdAt: minutesAgo(3 * 24 * 60),
+      image: { arn: 'arn:aws:sagemaker:us-east-1:885854791233:image/sagemaker-distribution-cpu', versionAlias: '1.9.0' },
     },
     { domainId: 'd-analytics', userProfileName: 'maria', appType: 'Canvas', appName: 'default', status: 'InService', createdAt: minutesAgo(30 * 60) },
     { domainId: 'd-analytics', userProfileName: 'omar', appType: 'Canvas', appName: 'default', status: 'InService', createdAt: minutesAgo(90) },

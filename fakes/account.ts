@@ -258,6 +258,8 @@ interface FakeApp {
   readonly status: string;
   readonly instanceType?: string;
   readonly createdAt: Date;
+  /** ResourceSpec's SageMakerImageArn and SageMakerImageVersionAlias. */
+  readonly image?: { readonly arn: string; readonly versionAlias?: string };
 }
 
 const toMs = (value: unknown) => (value instanceof Date ? value.getTime() : typeof value === 'number' ? value * 1000 : Date.parse(String(value)));
@@ -572,7 +574,16 @@ class FakeAccount {
         AppName: app.appName,
         Status: app.status,
         CreationTime: app.createdAt,
-        ...(app.instanceType ? { ResourceSpec: { InstanceType: app.instanceType } } : {}),
+        ...(app.instanceType || app.image
+          ? {
+              ResourceSpec: {
+                ...(app.instanceType ? { InstanceType: app.instanceType } : {}),
+                ...(app.image
+                  ? { SageMakerImageArn: app.image.arn, ...(app.image.versionAlias ? { SageMakerImageVersionAlias: app.image.versionAlias } : {}) }
+                  : {}),
+              },
+            }
+          : {}),
       })),
       ...(next ? { NextToken: next } : {}),
     };

@@ -293,6 +293,7 @@ describe('Function: idle-notebooks, the daily Studio audit', () => {
       {
         domainId: 'd-1',
         spaceName: 'editor',
+        image: { arn: 'arn:aws:sagemaker:us-east-1:885854791233:image/sagemaker-distribution-cpu', versionAlias: '1.9.0' },
         appType: 'CodeEditor',
         appName: 'default',
         status: 'InService',
@@ -316,7 +317,9 @@ describe('Function: idle-notebooks, the daily Studio audit', () => {
     // Assess
     const email = result.report?.email ?? '';
     expect(email).toContain('JupyterLab default (us-east-1, domain d-1, space lab): ml.t3.medium, $1.20/day, up 3 h; idle shutdown on (space lab)');
-    expect(email).toContain('CodeEditor default (us-east-1, domain d-1, space editor): ml.t3.xlarge, $4.80/day, up 10 h; idle shutdown OFF (set nowhere)');
+    expect(email).toContain(
+      'CodeEditor default (us-east-1, domain d-1, space editor): ml.t3.xlarge, $4.80/day, up 10 h; idle shutdown OFF (set nowhere); SageMaker Distribution 1.9.0 cannot shut down when idle (2.0 and later can)',
+    );
     expect(email).toContain(
       'MLFLOW TRACKING SERVERS BILLING: 1 (price unknown: not in the embedded table)\n  orphaned (us-east-1): Small, Created, since 2026-06-01',
     );

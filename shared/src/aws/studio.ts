@@ -71,6 +71,9 @@ function createStudioAccess(client: SageMakerClient, region: string): StudioAcce
             ...(app.ResourceSpec?.InstanceType ? { instanceType: app.ResourceSpec.InstanceType } : {}),
             ...(app.CreationTime ? { createdAt: app.CreationTime.toISOString() } : {}),
             ...(app.SpaceName ? { spaceName: app.SpaceName } : { userProfileName: app.UserProfileName }),
+            ...(app.ResourceSpec?.SageMakerImageArn
+              ? { image: { arn: app.ResourceSpec.SageMakerImageArn, versionAlias: app.ResourceSpec.SageMakerImageVersionAlias } }
+              : {}),
           });
         }
       }

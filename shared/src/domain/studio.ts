@@ -20,6 +20,23 @@ interface StudioApp {
   /** One of the two: the app's user profile (Canvas, KernelGateway) or its space (JupyterLab, Code Editor). */
   readonly userProfileName?: string | undefined;
   readonly spaceName?: string | undefined;
+  /** The app's image (ResourceSpec): its ARN and SemVer alias, where ListApps gives them. */
+  readonly image?: { readonly arn?: string | undefined; readonly versionAlias?: string | undefined } | undefined;
+}
+
+/**
+ * Whether the app's image can shut itself down when idle: SageMaker Distribution 2.0 and later can;
+ * 1.x cannot; a custom image needs its own support, which the bot cannot see (SageMaker Developer
+ * Guide, "Idle shutdown"). Undefined where ListApps named no image.
+ */
+function imageIdleSupport(app: StudioApp): { readonly supported: boolean | undefined; readonly image: string } | undefined {
+  const arn = app.image?.arn;
+  if (!arn) return undefined;
+  const name = arn.slice(arn.lastIndexOf('/') + 1);
+  if (!/^sagemaker-distribution/.test(name)) return { supported: undefined, image: `custom image ${name}` };
+  const major = Number(/^(\d+)\./.exec(app.image?.versionAlias ?? '')?.[1] ?? 'NaN');
+  const image = `SageMaker Distribution ${app.image?.versionAlias ?? '(version not named)'}`;
+  return { supported: Number.isFinite(major) ? major >= 2 : undefined, image };
 }
 
 /** A Studio space as ListSpaces summarises it: its app type, its volume, and whose it is. */
@@ -64,6 +81,8 @@ interface StudioAudit {
       readonly runningHours?: number;
       /** JupyterLab and Code Editor: the idle shutdown that applies (space, else its owner's profile, else the domain), and where it is set. */
       readonly idleShutdown?: { readonly on: boolean; readonly from: string } | undefined;
+      /** Its image, where it cannot (or may not) shut itself down: a finding even where the setting is on. */
+      readonly imageFinding?: string | undefined;
     }
   >;
   readonly totalCostPerDay: number;
@@ -149,8 +168,16 @@ function auditStudio(apps: readonly StudioApp[], coverage: readonly IdleCoverage
       const price = app.instanceType ? priceOf(app.region, app.instanceType) : undefined;
       const runningHours = hoursSince(app.createdAt, now);
       const idleShutdown = effectiveIdle(app);
+      const support = idleShutdown ? imageIdleSupport(app) : undefined;
+      const imageFinding =
+        support?.supported === false
+          ? `${support.image} cannot shut down when idle (2.0 and later can)`
+          : support && support.supported === undefined
+            ? `${support.image}: idle shutdown only if the image supports it`
+            : undefined;
       return {
         ...app,
+        ...(imageFinding ? { imageFinding } : {}),
         ...(price !== undefined ? { costPerDay: Math.round(price * 24 * 100) / 100 } : {}),
         ...(runningHours !== undefined ? { runningHours } : {}),
         ...(idleShutdown ? { idleShutdown } : {}),
@@ -206,5 +233,5 @@ function auditStudio(apps: readonly StudioApp[], coverage: readonly IdleCoverage
   };
 }
 
-export { auditStudio, AUDITED_APP_TYPES };
+export { auditStudio, imageIdleSupport, AUDITED_APP_TYPES };
 export type { StudioApp, StudioSpace, TrackingServer, IdleCoverage, StudioAudit, InteractiveOutcome };

@@ -82,7 +82,7 @@ function renderEmail(input: NotebookReportInput, shown: number): string {
     );
     for (const app of studio.apps) {
       lines.push(
-        `  ${app.appType} ${app.appName} (${app.region}, domain ${app.domainId}, ${app.owner}): ${app.instanceType ?? 'default instance'}, ${cost(app.costPerDay)}${app.runningHours !== undefined ? `, up ${app.runningHours} h` : ''}${app.idleShutdown ? `; idle shutdown ${app.idleShutdown.on ? 'on' : 'OFF'} (${app.idleShutdown.from})` : ''}`,
+        `  ${app.appType} ${app.appName} (${app.region}, domain ${app.domainId}, ${app.owner}): ${app.instanceType ?? 'default instance'}, ${cost(app.costPerDay)}${app.runningHours !== undefined ? `, up ${app.runningHours} h` : ''}${app.idleShutdown ? `; idle shutdown ${app.idleShutdown.on ? 'on' : 'OFF'} (${app.idleShutdown.from})` : ''}${app.imageFinding ? `; ${app.imageFinding}` : ''}`,
       );
     }
     lines.push(...auditLines(studio));

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { imageIdleSupport, type StudioApp } from '@ops-bot/shared/domain/studio';
+
+const app = (image?: StudioApp['image']): StudioApp => ({
+  region: 'us-east-1',
+  domainId: 'd-1',
+  owner: 'space lab',
+  appType: 'JupyterLab',
+  appName: 'default',
+  spaceName: 'lab',
+  image,
+});
+const distribution = 'arn:aws:sagemaker:us-east-1:885854791233:image/sagemaker-distribution-gpu';
+
+describe('Function: imageIdleSupport', () => {
+  it('reads SageMaker Distribution 2.0 and later as able to shut down when idle, 1.x as not, a custom image as unknown', () => {
+    expect(imageIdleSupport(app({ arn: distribution, versionAlias: '2.4.1' }))).toEqual({ supported: true, image: 'SageMaker Distribution 2.4.1' });
+    expect(imageIdleSupport(app({ arn: distribution, versionAlias: '1.11.0' }))).toEqual({ supported: false, image: 'SageMaker Distribution 1.11.0' });
+    expect(imageIdleSupport(app({ arn: distribution }))).toEqual({ supported: undefined, image: 'SageMaker Distribution (version not named)' });
+    expect(imageIdleSupport(app({ arn: 'arn:aws:sagemaker:us-east-1:111122223333:image/team-conda' }))).toEqual({
+      supported: undefined,
+      image: 'custom image team-conda',
+    });
+    expect(imageIdleSupport(app())).toBeUndefined();
+  });
+});
