@@ -8,6 +8,7 @@
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { forgetPriceList } from '@ops-bot/shared/aws/price-list';
+import { discardMetrics } from '@ops-bot/shared/aws/metrics';
 import { createMetricsReader } from '@ops-bot/shared/aws/cloudwatch';
 import { parseIdleNotebooksConfig, parseWeekendScalingConfig } from '@ops-bot/shared/config';
 import { runIdleNotebooks } from '@ops-bot/shared/jobs/idle-notebooks';
@@ -182,6 +183,30 @@ async function weekendScaling(): Promise<void> {
     ],
   );
   await recordJob('weekend-scaling', account, at('2026-11-20T18:00:00Z'));
+
+  // Monday's restore of the same account, after a real scale-down on Friday (its state in the table).
+  const friday = at('2026-11-20T18:00:00Z');
+  account.clock = () => friday;
+  const mocks = mockAccount(account);
+  try {
+    await runWeekendScaling(
+      { action: 'scale-down', dryRun: false },
+      {
+        ...liveWeekendScalingDeps(
+          parseWeekendScalingConfig(ACCOUNT_ENV),
+          createWeekendScalingClients(),
+          silent,
+          () => undefined,
+          () => friday,
+        ),
+        metrics: discardMetrics,
+        sleep: async () => undefined,
+      },
+    );
+  } finally {
+    mocks.restore();
+  }
+  await recordJob('weekend-scaling', account, at('2026-11-23T07:00:00Z'), { action: 'restore' }, undefined, 'demo/weekend-restore.json');
 }
 
 /** Idle check: one notebook idle for 95 minutes, one running a kernel, one Jupyter does not answer. */

@@ -78,6 +78,11 @@ const DEMO_SNAPSHOTS: Readonly<Record<Job, string>> = {
 
 /** `npm run demo -- idle-notebooks --action studio-audit`: the daily audit on a demo account with Studio, Canvas and MLflow. */
 const DEMO_STUDIO_AUDIT = 'demo/studio-audit.json';
+/** The actions with a demo account of their own: the audit, and Monday's restore of the weekend demo. */
+const DEMO_ACTIONS: Readonly<Record<string, string>> = {
+  'idle-notebooks studio-audit': DEMO_STUDIO_AUDIT,
+  'weekend-scaling restore': 'demo/weekend-restore.json',
+};
 
 /** A wrong command line: said in one line, exit 2. */
 class UsageError extends Error {
@@ -126,11 +131,7 @@ function readOptions(argv: readonly string[]): Options | 'help' {
   const job = positionals[0] ?? 'idle-endpoints';
   if (!(JOBS as readonly string[]).includes(job)) throw new UsageError(`unknown job "${job}" (jobs: ${JOBS.join(', ')}; see --help)`);
   // The Studio audit has its own demo account (Studio, Canvas, MLflow); every other action of a job shares one.
-  const snapshot = values.demo
-    ? job === 'idle-notebooks' && values.action === 'studio-audit'
-      ? DEMO_STUDIO_AUDIT
-      : DEMO_SNAPSHOTS[job as Job]
-    : values.snapshot;
+  const snapshot = values.demo ? (DEMO_ACTIONS[`${job} ${values.action}`] ?? DEMO_SNAPSHOTS[job as Job]) : values.snapshot;
   if (snapshot && values['save-snapshot']) throw new UsageError('--snapshot replays a saved run; --save-snapshot saves a live one: use one of them');
   if (values.action && job !== 'idle-notebooks' && job !== 'weekend-scaling')
     throw new UsageError(`--action is for idle-notebooks and weekend-scaling, not ${job}`);
@@ -395,5 +396,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   });
 }
 
-export { plan, openSession, readOptions, DEMO_SNAPSHOTS, DEMO_STUDIO_AUDIT };
+export { plan, openSession, readOptions, DEMO_SNAPSHOTS, DEMO_STUDIO_AUDIT, DEMO_ACTIONS };
 export type { Options, Session };

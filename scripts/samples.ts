@@ -6,7 +6,7 @@
  */
 import { smsPrefix, DEFAULT_TOPIC_DISPLAY_NAME } from '@ops-bot/shared/report/gsm7';
 import type { RenderedReport } from '@ops-bot/shared/report/sns-message';
-import { DEMO_SNAPSHOTS, DEMO_STUDIO_AUDIT, openSession, plan, type Options } from './plan.ts';
+import { DEMO_ACTIONS, DEMO_SNAPSHOTS, DEMO_STUDIO_AUDIT, openSession, plan, type Options } from './plan.ts';
 import { replay } from './recording.ts';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -55,6 +55,7 @@ async function sampleReports(): Promise<Record<string, RenderedReport | undefine
     'idle-notebooks: idle check': await demo('idle-notebooks', { action: 'idle-check' }),
     'idle-notebooks: Studio audit': await demo('idle-notebooks', { action: 'studio-audit' }, DEMO_STUDIO_AUDIT),
     'weekend-scaling: scale-down': await demo('weekend-scaling', { action: 'scale-down' }),
+    'weekend-scaling: restore': await demo('weekend-scaling', { action: 'restore' }, DEMO_ACTIONS['weekend-scaling restore']),
     'cost-report': await demo('cost-report'),
     'savings-report': await demo('savings-report'),
   };
@@ -64,6 +65,7 @@ const EVENTS: Readonly<Record<string, string>> = {
   'idle-notebooks: idle check': '{"action": "idle-check"}',
   'idle-notebooks: Studio audit': '{"action": "studio-audit"}',
   'weekend-scaling: scale-down': '{"action": "scale-down"}',
+  'weekend-scaling: restore': '{"action": "restore"}',
 };
 
 async function samples(): Promise<string> {

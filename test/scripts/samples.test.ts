@@ -16,7 +16,7 @@ describe('Docs: docs/samples.md', () => {
     // Assess
     for (const job of ['## idle-endpoints', '## idle-notebooks: idle check', '## idle-notebooks: Studio audit', '## weekend-scaling', '## cost-report'])
       expect(text).toContain(job);
-    expect(texts).toHaveLength(6);
+    expect(texts).toHaveLength(7);
     for (const sms of texts) {
       expect(sms.startsWith('OPSBOT> ')).toBe(true);
       expect(gsm7Length(sms)).toBeLessThanOrEqual(160);

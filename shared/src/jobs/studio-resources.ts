@@ -186,8 +186,14 @@ async function canvasCheck(
             () => access.studio.deleteCanvasApp(app),
           );
         } catch (error) {
-          // Not logged out: its record would book a saving that never happened.
-          await deps.state.clear(subject, CANVAS_LOGOUT).catch(() => undefined);
+          // Not logged out: its record would book a saving that never happened. The call's own failure is what the report says.
+          await deps.state.clear(subject, CANVAS_LOGOUT).catch((clearError: unknown) =>
+            deps.logger.error('The logout record of a session not logged out could not be removed', {
+              region,
+              profile: profileArn,
+              reason: describeFailure(clearError),
+            }),
+          );
           throw error;
         }
         return { ...base, verdict: 'logout', detail: live.detail, result: 'done' };
