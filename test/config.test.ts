@@ -63,6 +63,7 @@ describe('Function: parse*Config (one per job)', () => {
       notebookJupyterTimeoutSeconds: 5,
       canvasIdleMinutes: 120,
       studioIdleMinutes: 60,
+      priceOverrides: {},
     });
     expect(parseWeekendScalingConfig(base)).toEqual({
       ...common,
@@ -146,6 +147,7 @@ describe('Function: parse*Config (one per job)', () => {
       notebookJupyterTimeoutSeconds: 3,
       canvasIdleMinutes: 180,
       studioIdleMinutes: 90,
+      priceOverrides: { 'ml.g5.xlarge': 1.1 },
     });
     expect(parseWeekendScalingConfig(env)).toEqual({
       ...read,

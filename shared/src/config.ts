@@ -142,6 +142,8 @@ interface IdleNotebooksConfig extends CommonConfig {
   readonly canvasIdleMinutes: number;
   /** The idle shutdown the audit turns on in an opted-in domain's defaults where it is off. */
   readonly studioIdleMinutes: number;
+  /** The admin's own prices: here only `mlflow.<size>` is read (the table has no MLflow price). */
+  readonly priceOverrides: PriceOverrides;
 }
 
 interface SavingsReportConfig extends CommonConfig {
@@ -229,6 +231,7 @@ function parseIdleNotebooksConfig(env: Env): IdleNotebooksConfig {
     canvasIdleMinutes: parseInteger(env, ENV.canvasIdleMinutes, DEFAULTS.canvasIdleMinutes, 30, 7 * 24 * 60),
     // SageMaker accepts 60 to 525,600 minutes (API Reference, IdleSettings.IdleTimeoutInMinutes); a week is the most that helps.
     studioIdleMinutes: parseInteger(env, ENV.studioIdleMinutes, DEFAULTS.studioIdleMinutes, 60, 7 * 24 * 60),
+    priceOverrides: parsePriceOverridesVariable(env[ENV.priceOverrides]),
   };
 }
 
@@ -283,6 +286,7 @@ const JOB_CONFIG = {
       ENV.notebookJupyterTimeoutSeconds,
       ENV.canvasIdleMinutes,
       ENV.studioIdleMinutes,
+      ENV.priceOverrides,
     ],
   },
   'savings-report': {

@@ -226,7 +226,13 @@ describe('Function: idle-notebooks, MLflow tracking servers off hours', () => {
       { name: 'skipped', status: 'Started', size: 'Large', createdAt: created, tags: { 'ops-bot:off-hours': 'true', 'ops-bot:skip': 'true' } },
     );
     mocks = mockAccount(account);
-    const config = parseIdleNotebooksConfig({ AWS_REGION: 'us-east-1', TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot', ...stateTable.env });
+    // The table has no MLflow price: the admin gives the Small one.
+    const config = parseIdleNotebooksConfig({
+      AWS_REGION: 'us-east-1',
+      TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
+      PRICE_OVERRIDES: '{"mlflow.small": 0.6}',
+      ...stateTable.env,
+    });
     const at = (instant: Date) => {
       account.clock = () => instant;
       return liveIdleNotebooksDeps(config, createIdleNotebooksClients(), silent, () => instant);
@@ -251,6 +257,10 @@ describe('Function: idle-notebooks, MLflow tracking servers off hours', () => {
       ['skipped', 'skipped', 'none'],
     ]);
     expect(start.interactive.map((outcome) => [outcome.name, outcome.result])).toEqual([['team-tracking', 'done']]);
+    // Booked as a notebook's off-hours stop: Friday 19:00 to Monday 08:00 is 61 h at $0.60.
+    expect(start.interactive[0]?.realized).toEqual({ action: 'mlflow-off-hours', saved: 36.6 });
+    const ledger = (await stateTable.items()).filter((item) => item.pk?.S?.startsWith('ledger#'));
+    expect(ledger.map((item) => [item.sk?.S, item.amount?.N])).toEqual([['2026-11-23#us-east-1/team-tracking', '36.6']]);
     expect(account.trackingServers.map((server) => [server.name, server.status])).toEqual([
       ['team-tracking', 'Started'],
       ['owner-stopped', 'Stopped'],
@@ -321,7 +331,7 @@ describe('Function: idle-notebooks, the daily Studio audit', () => {
       'CodeEditor default (us-east-1, domain d-1, space editor): ml.t3.xlarge, $4.80/day, up 10 h; idle shutdown OFF (set nowhere); SageMaker Distribution 1.9.0 cannot shut down when idle (2.0 and later can)',
     );
     expect(email).toContain(
-      'MLFLOW TRACKING SERVERS BILLING: 1 (price unknown: not in the embedded table)\n  orphaned (us-east-1): Small, Created, since 2026-06-01',
+      'MLFLOW TRACKING SERVERS BILLING: 1 (no MLflow price in the embedded table: priceOverrides "mlflow.small", … give yours)\n  orphaned (us-east-1): Small, Created, since 2026-06-01',
     );
     expect(email).toContain(
       "STOPPED SPACES' VOLUMES (they bill while stopped): 1, about $7.00/month\n  old-work (us-east-1, domain d-1, owner ana): 50 GB, $7.00/month",

@@ -282,6 +282,13 @@ function describeTableUse(used: Readonly<Record<PriceSource, ReadonlySet<string>
 }
 
 const INSTANCE_TYPE_PATTERN = /^ml\.[a-z0-9-]+\.[a-z0-9-]+$/;
+/** An MLflow tracking server size: the embedded table has no MLflow price, so the admin may give one. */
+const MLFLOW_SIZE_PATTERN = /^mlflow\.(small|medium|large)$/;
+
+/** The admin's $/hour for a tracking server of this size (`priceOverrides` `mlflow.small`, …), if they gave one. */
+function mlflowPrice(overrides: PriceOverrides, size: string | undefined): number | undefined {
+  return size ? overrides[`mlflow.${size.toLowerCase()}`] : undefined;
+}
 
 /** Validates `{"ml.g5.xlarge": 1.41, …}`; the error names the offending key. */
 function parsePriceOverrides(value: unknown): PriceOverrides {
@@ -290,8 +297,8 @@ function parsePriceOverrides(value: unknown): PriceOverrides {
   }
   const overrides: Record<string, number> = {};
   for (const [instanceType, price] of Object.entries(value)) {
-    if (!INSTANCE_TYPE_PATTERN.test(instanceType)) {
-      throw new TypeError(`has key "${instanceType}", which is not an ml.* instance type`);
+    if (!INSTANCE_TYPE_PATTERN.test(instanceType) && !MLFLOW_SIZE_PATTERN.test(instanceType)) {
+      throw new TypeError(`has key "${instanceType}", which is not an ml.* instance type or mlflow.small, mlflow.medium, mlflow.large`);
     }
     if (typeof price !== 'number' || !Number.isFinite(price) || price < 0) {
       throw new TypeError(`has "${instanceType}": ${JSON.stringify(price)}, which is not a price in $/hour`);
@@ -310,6 +317,7 @@ export {
   notebookHourlyPrice,
   canvasSessionPrice,
   mlStoragePrice,
+  mlflowPrice,
   priceKey,
   instanceFamily,
 };

@@ -94,7 +94,7 @@ interface StudioAudit {
     StudioApp & { readonly costPerHour?: number; readonly runningHours?: number; readonly verdict: string; readonly detail: string }
   >;
   /** Tracking servers that bill, whatever their domain (one left by a deleted domain included). */
-  readonly servers: readonly TrackingServer[];
+  readonly servers: ReadonlyArray<TrackingServer & { readonly costPerHour?: number }>;
   /** Spaces with no app running: their volumes keep billing. */
   readonly stoppedSpaces: ReadonlyArray<StudioSpace & { readonly costPerMonth?: number }>;
   readonly canvasCostPerDay: number;
@@ -124,6 +124,8 @@ interface CanvasSeen {
 }
 
 interface AuditExtras {
+  /** A tracking server's $/hour by size (the admin's priceOverrides), when known. */
+  readonly serverPrice?: ((size: string | undefined) => number | undefined) | undefined;
   /** A Studio app's $/hour (the run's price book); the embedded table when absent. */
   readonly appPrice?: ((region: string, instanceType: string) => number | undefined) | undefined;
   readonly spaces?: readonly StudioSpace[];
@@ -226,7 +228,12 @@ function auditStudio(apps: readonly StudioApp[], coverage: readonly IdleCoverage
     unpricedApps: running.filter((app) => app.costPerDay === undefined).length,
     gaps,
     canvas,
-    servers: (extras.servers ?? []).filter((server) => billsByTheHour(server.status)),
+    servers: (extras.servers ?? [])
+      .filter((server) => billsByTheHour(server.status))
+      .map((server) => {
+        const costPerHour = extras.serverPrice?.(server.size);
+        return costPerHour !== undefined ? { ...server, costPerHour } : server;
+      }),
     stoppedSpaces,
     canvasCostPerDay: roundTotal(canvas.map((app) => (app.costPerHour ?? 0) * 24)),
     volumesCostPerMonth: roundTotal(stoppedSpaces.map((space) => space.costPerMonth ?? 0)),

@@ -25,7 +25,7 @@ import {
   type NotebookSnapshot,
   type NotebookVerdict,
 } from '../domain/notebooks.ts';
-import { NOTEBOOK_PRICE_SOURCE, type PriceBook } from '../domain/prices.ts';
+import { mlflowPrice, NOTEBOOK_PRICE_SOURCE, type PriceBook } from '../domain/prices.ts';
 import {
   auditStudio,
   type IdleCoverage,
@@ -112,6 +112,7 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
             servers: regions.flatMap((r) => r.servers),
             canvas: interactive.filter((outcome) => outcome.kind === 'canvas'),
             appPrice: (region: string, instanceType: string) => regions[config.regions.indexOf(region)]?.appPrices.get(instanceType),
+            serverPrice: (size: string | undefined) => mlflowPrice(config.priceOverrides, size),
           },
         )
       : undefined;

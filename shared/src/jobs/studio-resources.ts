@@ -17,7 +17,7 @@ import { arnKey, type TagReader } from '../aws/tagging.ts';
 import { decideCanvas, newestPoint, type CanvasActivity, type CanvasTags } from '../domain/canvas.ts';
 import type { RunFailure } from '../domain/failures.ts';
 import { billsByTheHour, offHoursStopVerdict } from '../domain/mlflow.ts';
-import { canvasSessionPrice } from '../domain/prices.ts';
+import { canvasSessionPrice, mlflowPrice, type PriceOverrides } from '../domain/prices.ts';
 import { hoursWithin, monthOf } from '../domain/savings.ts';
 import type { IdleCoverage, InteractiveOutcome, StudioApp, TrackingServer } from '../domain/studio.ts';
 import { isSkipped, isTagTrue, TAGS, type Tags } from '../domain/tags.ts';
@@ -45,7 +45,12 @@ interface StudioResourceDeps {
   readonly state: BotState;
   readonly logger: RunLogger;
   readonly deadline?: Deadline | undefined;
-  readonly config: { readonly canvasIdleMinutes: number; readonly timezone: string; readonly describeConcurrency: number };
+  readonly config: {
+    readonly canvasIdleMinutes: number;
+    readonly timezone: string;
+    readonly describeConcurrency: number;
+    readonly priceOverrides: PriceOverrides;
+  };
 }
 
 /** `arn:aws:sagemaker:<region>:<account>:` of any ARN of the account, to name the others. */
@@ -319,7 +324,13 @@ async function mlflowOffHours(
         if (changesNothing) return { ...base, ...verdict, result: 'planned' };
         try {
           // The morning start acts on this record only: it is written before the stop.
-          await deps.state.write(subject, MLFLOW_OFF_HOURS, { [TAGS.offHoursStopped]: 'true', [TAGS.stoppedAt]: now.toISOString() });
+          // What each hour stopped saves, where the admin priced the server's size (the table has no MLflow price).
+          const perHour = mlflowPrice(deps.config.priceOverrides, server.size);
+          await deps.state.write(subject, MLFLOW_OFF_HOURS, {
+            [TAGS.offHoursStopped]: 'true',
+            [TAGS.stoppedAt]: now.toISOString(),
+            ...(perHour !== undefined ? { [TAGS.serverPerHour]: String(perHour) } : {}),
+          });
           await deps.state.act(
             {
               name: server.name,
@@ -353,14 +364,18 @@ async function mlflowOffHours(
           () => access.studio.startTrackingServer(server.name),
         );
         await deps.state.clear(subject, MLFLOW_OFF_HOURS);
-        // No MLflow price in the table yet: the hours are said, no saving is booked.
+        // Booked as a notebook's off-hours stop: the price recorded at the stop x the hours stopped, within this month.
         const since = state.values[TAGS.stoppedAt];
-        const hours = since ? Math.max(0, (now.getTime() - Date.parse(since)) / 3_600_000) : undefined;
+        const perHour = Number(state.values[TAGS.serverPerHour]);
+        const hours = since ? hoursWithin(new Date(since), now, { start: monthOf(now, deps.config.timezone).start, end: now }) : 0;
+        const saved = Number.isFinite(perHour) && perHour > 0 ? roundCents(hours * perHour) : 0;
+        const stopped = ` ${Math.round(hours * 10) / 10} h`;
         return {
           ...base,
           verdict: 'start',
-          detail: `${detail}${hours !== undefined ? ` ${Math.round(hours * 10) / 10} h (no MLflow price known: no saving booked)` : ''}`,
+          detail: `${detail}${stopped}${saved > 0 ? '' : ' (no MLflow price: set priceOverrides "mlflow.<size>" to book its saving)'}`,
           result: 'done',
+          ...(saved > 0 ? { realized: { action: 'mlflow-off-hours' as const, saved } } : {}),
         };
       } catch (error) {
         return { ...base, verdict: 'start', detail, result: 'failed', error: describeFailure(error) };
