@@ -426,3 +426,36 @@ describe('Function: idle-notebooks, Studio idle shutdown where a domain opts in'
     expect(planned.report?.email).toContain('STUDIO IDLE SHUTDOWN THAT WOULD BE TURNED ON (opted-in domains)');
   });
 });
+
+describe('Function: idle-notebooks, a Canvas user back this very minute', () => {
+  let mocks: ReturnType<typeof mockAccount> | undefined;
+  afterEach(() => mocks?.restore());
+
+  it('reads the datapoint stamped now, so the user who came back is not logged out by an older idle point', async () => {
+    // Prepare: idle two hours a minute ago, active now (the shrunk counterexample of the property test).
+    const account = new FakeAccount(
+      [],
+      [
+        activity('d-1', 'ana', [
+          [1, 7_200],
+          [0, 0],
+        ]),
+      ],
+    );
+    account.clock = () => NOW;
+    account.domains.push({ id: 'd-1', tags: {}, profiles: [{ name: 'ana', tags: { 'ops-bot:idle-shutdown': 'true' } }], spaces: [] });
+    account.apps.push(canvasApp('d-1', 'ana'));
+    mocks = mockAccount(account);
+    const config = parseIdleNotebooksConfig({ AWS_REGION: 'us-east-1', TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot', ...stateTable.env });
+
+    // Act
+    const result = await runIdleNotebooks(
+      { action: 'idle-check', dryRun: false },
+      liveIdleNotebooksDeps(config, createIdleNotebooksClients(), silent, () => NOW),
+    );
+
+    // Assess
+    expect(account.callCount('DeleteApp')).toBe(0);
+    expect(result.interactive).toEqual([expect.objectContaining({ name: 'd-1/ana', verdict: 'active', detail: 'active 0 min ago' })]);
+  });
+});

@@ -100,9 +100,12 @@ async function canvasActivity(
           { name: 'DomainId', value: app.domainId },
           { name: 'UserProfileName', value: app.userProfileName },
         ],
-        stat: 'Maximum',
+        // Within a minute, the most active reading: two points of one minute disagreeing is doubt, and doubt logs no one out.
+        stat: 'Minimum',
       })),
-      { start: new Date(now.getTime() - 60 * 60_000), end: now, periodSeconds: 60 },
+      // The end a minute past now: a datapoint stamped this very minute (the user just came back) is
+      // read too, where an end at now would leave it out and let an older, idle point decide.
+      { start: new Date(now.getTime() - 60 * 60_000), end: new Date(now.getTime() + 60_000), periodSeconds: 60 },
     );
     return series.map((result) =>
       result.status === 'read' ? { status: 'read', newest: newestPoint(result.points) } : { status: 'unknown', reason: result.reason },
