@@ -665,16 +665,16 @@ class FakeAccount {
     };
   }
 
+  /** DescribeDomain (SageMaker API Reference): DefaultUserSettings for user profiles, DefaultSpaceSettings for spaces (JupyterLab only). */
   private DescribeDomain(input: Record<string, unknown>) {
     const domain = this.domainOf(input.DomainId);
-    const settings = (idle?: string) => (idle ? { AppLifecycleManagement: { IdleSettings: { LifecycleManagement: idle } } } : {});
     return {
       DomainId: domain.id,
       DefaultUserSettings: {
-        JupyterLabAppSettings: settings(domain.userDefault?.jupyterLab),
-        CodeEditorAppSettings: settings(domain.userDefault?.codeEditor),
+        JupyterLabAppSettings: idleSettings(domain.userDefault?.jupyterLab),
+        CodeEditorAppSettings: idleSettings(domain.userDefault?.codeEditor),
       },
-      DefaultSpaceSettings: { JupyterLabAppSettings: settings(domain.spaceDefault?.jupyterLab) },
+      DefaultSpaceSettings: { JupyterLabAppSettings: idleSettings(domain.spaceDefault?.jupyterLab) },
     };
   }
 
@@ -704,11 +704,11 @@ class FakeAccount {
     return { DomainArn: studioArn(`domain/${domain.id}`) };
   }
 
+  /** DescribeUserProfile (SageMaker API Reference): a profile's own UserSettings, empty where it sets nothing. */
   private DescribeUserProfile(input: Record<string, unknown>) {
     const profile = this.domainOf(input.DomainId).profiles.find((candidate) => candidate.name === input.UserProfileName);
     if (!profile) throw new FakeAwsError('ResourceNotFound', `User profile ${String(input.UserProfileName)} does not exist`);
-    const settings = (idle?: string) => (idle ? { AppLifecycleManagement: { IdleSettings: { LifecycleManagement: idle } } } : {});
-    return { UserSettings: { JupyterLabAppSettings: settings(profile.jupyterLab), CodeEditorAppSettings: settings(profile.codeEditor) } };
+    return { UserSettings: { JupyterLabAppSettings: idleSettings(profile.jupyterLab), CodeEditorAppSettings: idleSettings(profile.codeEditor) } };
   }
 
   /** DescribeSpace: a space carries only an idle timeout (SpaceSettings … IdleSettings.IdleTimeoutInMinutes). */
@@ -742,12 +742,17 @@ class FakeAccount {
     return server;
   }
 
+  /** DescribeMlflowTrackingServer (SageMaker API Reference): the size a list summary does not carry. */
   private DescribeMlflowTrackingServer(input: Record<string, unknown>) {
     const server = this.trackingServer(input.TrackingServerName);
     return { TrackingServerName: server.name, TrackingServerStatus: server.status, TrackingServerSize: server.size, CreationTime: server.createdAt };
   }
 
-  /** Stop only a running server, start only a stopped one; anything else is a ValidationException (the harsher reading). */
+  /**
+   * StopMlflowTrackingServer and StartMlflowTrackingServer (SageMaker API Reference): stop only a
+   * running server, start only a stopped one; the docs name no error for other statuses, so the
+   * harsher reading refuses them (ValidationException). The status settles at once here.
+   */
   private StopMlflowTrackingServer(input: Record<string, unknown>) {
     const server = this.trackingServer(input.TrackingServerName);
     if (!['Created', 'Started', 'Updated', 'MaintenanceComplete'].includes(server.status))
@@ -1364,6 +1369,11 @@ class FakeAccount {
  * NN-th percentile. Each fake point stands for one published value, so a percentile is taken over
  * them (nearest rank); CloudWatch answers no datapoint for a statistic it cannot give.
  */
+/** App settings carrying only an idle-shutdown state, as DescribeDomain and DescribeUserProfile nest it (AppLifecycleManagement.IdleSettings). */
+function idleSettings(idle?: string) {
+  return idle ? { AppLifecycleManagement: { IdleSettings: { LifecycleManagement: idle } } } : {};
+}
+
 function statistic(stat: string, values: readonly number[]): number | undefined {
   if (values.length === 0) return undefined;
   if (stat === 'Sum' || stat === 'SampleCount') return values.reduce((sum, value) => sum + value, 0);

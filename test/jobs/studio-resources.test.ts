@@ -153,6 +153,11 @@ describe('Function: idle-notebooks, Canvas sessions', () => {
     expect(audit.report?.email).toContain('  ana (us-east-1, domain d-1): $1.90/h, up 10 h; would be logged out');
     expect(audit.report?.email).toMatch(/ {2}ana \(us-east-1, domain d-2\): \$1\.90\/h, up 10 h; not logged out by the bot/);
     expect((await stateTable.items()).filter((item) => item.pk?.S !== 'meta')).toEqual([]);
+    // One Studio tag search a run: the audit's Canvas check and its idle-shutdown step share it.
+    const studioSearches = account.calls.filter(
+      (call) => call.operation === 'GetResources' && (call.input.ResourceTypeFilters as string[]).includes('sagemaker:domain'),
+    );
+    expect(studioSearches).toHaveLength(2);
   });
 
   it('books the session price for the hours logged out when the user logs in again, once', async () => {

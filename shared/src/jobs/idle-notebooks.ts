@@ -37,7 +37,7 @@ import {
 } from '../domain/studio.ts';
 import { billsByTheHour } from '../domain/mlflow.ts';
 import type { MetricsReader } from '../aws/cloudwatch.ts';
-import { canvasCheck, mlflowOffHours, turnOnStudioIdleShutdown } from './studio-resources.ts';
+import { canvasCheck, mlflowOffHours, studioTagSearch, turnOnStudioIdleShutdown } from './studio-resources.ts';
 import { isSkipped, isTagTrue, TAGS, type Tags } from '../domain/tags.ts';
 import { roundCents } from '../domain/units.ts';
 import { renderNotebookReport } from '../report/notebooks.ts';
@@ -247,7 +247,7 @@ async function runRegion(region: string, event: NotebookEvent, jobDeps: IdleNote
     }
   }
 
-  const resources = { studio: access.studio, tags: access.tags, metrics: access.metrics, ownTags: access.notebooks };
+  const resources = { studio: access.studio, studioTags: studioTagSearch(access.tags), metrics: access.metrics, ownTags: access.notebooks };
   if (event.action === 'off-hours-stop' || event.action === 'morning-start') {
     const mlflow = await mlflowOffHours(region, event.action, resources, deps, now, event.dryRun);
     failures.push(...mlflow.failures);

@@ -35,7 +35,8 @@ const CONCURRENCY = 4;
 
 interface StudioResourceAccess {
   readonly studio: StudioAccess;
-  readonly tags: TagReader;
+  /** The region's Studio opt-in and skip tags: one search a run, shared by the Canvas check and the audit (see studioTagSearch). */
+  readonly studioTags: () => Promise<StudioTags>;
   readonly metrics: MetricsReader;
   /** ListTags on any SageMaker ARN: the live tags read just before acting. */
   readonly ownTags: SageMakerTags;
@@ -63,16 +64,30 @@ function resourcePath(arn: string): string {
   return arnKey(arn).split(':').slice(5).join(':');
 }
 
-/** The ops-bot tags of every domain, user profile and app of the region that has any: one tag search. */
-async function studioTags(tags: TagReader): Promise<{ byPath: Map<string, Tags>; prefix?: string | undefined }> {
-  const found = await tags.findTagged(['sagemaker:domain', 'sagemaker:user-profile', 'sagemaker:app']);
-  const byPath = new Map<string, Tags>();
-  let prefix: string | undefined;
-  for (const [arn, tagged] of found) {
-    byPath.set(resourcePath(arn), tagged);
-    prefix ??= arnPrefix(arn);
-  }
-  return { byPath, prefix };
+/** The ops-bot tags of the region's domains, user profiles and apps, by path, and the account's ARN prefix. */
+interface StudioTags {
+  readonly byPath: ReadonlyMap<string, Tags>;
+  readonly prefix?: string | undefined;
+}
+
+/**
+ * The ops-bot tags of every domain, user profile and app of the region that has any: one tag search,
+ * made on first need and shared by every caller of the run (a failure too: each says what it could not do).
+ */
+function studioTagSearch(tags: TagReader): () => Promise<StudioTags> {
+  let search: Promise<StudioTags> | undefined;
+  return () => {
+    search ??= tags.findTagged(['sagemaker:domain', 'sagemaker:user-profile', 'sagemaker:app']).then((found) => {
+      const byPath = new Map<string, Tags>();
+      let prefix: string | undefined;
+      for (const [arn, tagged] of found) {
+        byPath.set(resourcePath(arn), tagged);
+        prefix ??= arnPrefix(arn);
+      }
+      return { byPath, prefix };
+    });
+    return search;
+  };
 }
 
 function canvasTagsOf(app: StudioApp & { readonly userProfileName: string }, byPath: ReadonlyMap<string, Tags>): CanvasTags {
@@ -140,9 +155,9 @@ async function canvasCheck(
   // A user back after a logout has a Canvas app again: with none running there is nothing to book or check.
   if (canvas.length === 0) return { outcomes: [], failures };
   const returned = await bookReturns(region, canvas, deps, now, changesNothing, failures);
-  let tagged: Awaited<ReturnType<typeof studioTags>>;
+  let tagged: StudioTags;
   try {
-    tagged = await studioTags(access.tags);
+    tagged = await access.studioTags();
   } catch (error) {
     // Without the opt-in and skip tags nothing may be logged out: say so once, for the region.
     failures.push({ region, stage: 'GetResources (Canvas opt-in and skip tags)', reason: `${describeFailure(error)}; no Canvas session was logged out` });
@@ -410,9 +425,9 @@ async function turnOnStudioIdleShutdown(
   changesNothing: boolean,
 ): Promise<{ outcomes: InteractiveOutcome[]; failures: RunFailure[] }> {
   if (domainIds.length === 0) return { outcomes: [], failures: [] };
-  let tagged: Awaited<ReturnType<typeof studioTags>>;
+  let tagged: StudioTags;
   try {
-    tagged = await studioTags(access.tags);
+    tagged = await access.studioTags();
   } catch (error) {
     return {
       outcomes: [],
@@ -477,5 +492,5 @@ async function turnOnStudioIdleShutdown(
   return { outcomes, failures: [] };
 }
 
-export { canvasCheck, mlflowOffHours, turnOnStudioIdleShutdown, isCanvas, CANVAS_NAMESPACE };
+export { canvasCheck, mlflowOffHours, turnOnStudioIdleShutdown, studioTagSearch, isCanvas, CANVAS_NAMESPACE };
 export type { InteractiveOutcome, StudioResourceAccess, StudioResourceDeps };
