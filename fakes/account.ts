@@ -229,7 +229,14 @@ interface FakeDomain {
   /** `ENABLED` / `DISABLED` idle shutdown of the defaults (DescribeDomain DefaultUserSettings, DefaultSpaceSettings). */
   readonly userDefault?: { readonly jupyterLab?: string; readonly codeEditor?: string };
   readonly spaceDefault?: { readonly jupyterLab?: string };
-  readonly profiles: Array<{ readonly name: string; tags: Record<string, string>; readonly jupyterLab?: string; readonly codeEditor?: string }>;
+  readonly profiles: Array<{
+    readonly name: string;
+    tags: Record<string, string>;
+    readonly jupyterLab?: string;
+    readonly codeEditor?: string;
+    /** When the profile was created (DescribeUserProfile's CreationTime); 2026-01-01 when a test does not say. */
+    readonly createdAt?: Date;
+  }>;
   readonly spaces: Array<{
     readonly name: string;
     readonly appType?: string;
@@ -704,11 +711,20 @@ class FakeAccount {
     return { DomainArn: studioArn(`domain/${domain.id}`) };
   }
 
-  /** DescribeUserProfile (SageMaker API Reference): a profile's own UserSettings, empty where it sets nothing. */
+  /**
+   * DescribeUserProfile (SageMaker API Reference): the profile's DomainId, UserProfileName, Status,
+   * CreationTime, and its own UserSettings, empty where it sets nothing.
+   */
   private DescribeUserProfile(input: Record<string, unknown>) {
     const profile = this.domainOf(input.DomainId).profiles.find((candidate) => candidate.name === input.UserProfileName);
     if (!profile) throw new FakeAwsError('ResourceNotFound', `User profile ${String(input.UserProfileName)} does not exist`);
-    return { UserSettings: { JupyterLabAppSettings: idleSettings(profile.jupyterLab), CodeEditorAppSettings: idleSettings(profile.codeEditor) } };
+    return {
+      DomainId: input.DomainId,
+      UserProfileName: profile.name,
+      Status: 'InService',
+      CreationTime: profile.createdAt ?? new Date('2026-01-01T00:00:00Z'),
+      UserSettings: { JupyterLabAppSettings: idleSettings(profile.jupyterLab), CodeEditorAppSettings: idleSettings(profile.codeEditor) },
+    };
   }
 
   /** DescribeSpace: a space carries only an idle timeout (SpaceSettings … IdleSettings.IdleTimeoutInMinutes). */
@@ -1415,17 +1431,44 @@ function priceListProduct(
   const usagetype = use.startsWith('Studio:')
     ? `${USAGE_PREFIX[region] ?? region.toUpperCase()}-${use}-${instanceName}`
     : `${USAGE_PREFIX[region] ?? region.toUpperCase()}-${use}:${instanceName}`;
+  return hourlyProduct(
+    sku,
+    'ML Instance',
+    { servicecode: 'AmazonSageMaker', regionCode: region, instanceName, usagetype, operation: 'RunInstance', ...hardware },
+    usd,
+    `${instanceName} ${use}`,
+  );
+}
+
+/**
+ * A Canvas session hour as the Price List would hold it: the usage type the Developer Guide's
+ * "Canvas pricing" names (`REGION-Canvas:Session-Hrs`), by the hour. Its product family is not
+ * documented; the reader does not rely on one.
+ */
+function canvasSessionProduct(region: string, usd: number): Record<string, unknown> {
+  const usagetype = `${USAGE_PREFIX[region] ?? region.toUpperCase()}-Canvas:Session-Hrs`;
+  const sku = `${region}-CANVAS-SESSION`.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  return hourlyProduct(sku, 'Canvas', { servicecode: 'AmazonSageMaker', regionCode: region, usagetype }, usd, 'Canvas session hour');
+}
+
+/**
+ * An MLflow tracking server product. AWS documents no MLflow usage type, so a test names the usage
+ * type (and any further attributes) itself, to show what the reader accepts and refuses.
+ */
+function mlflowProduct(region: string, usagetype: string, usd: number, attributes: Record<string, string> = {}): Record<string, unknown> {
+  const sku = `${region}-${usagetype}`.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  return hourlyProduct(sku, 'MLflow', { servicecode: 'AmazonSageMaker', regionCode: region, usagetype, ...attributes }, usd, usagetype);
+}
+
+/** The offer file's shape: one OnDemand offer with one hourly price dimension, its USD amount a string. */
+function hourlyProduct(sku: string, productFamily: string, attributes: Record<string, string>, usd: number, description: string): Record<string, unknown> {
   return {
-    product: {
-      productFamily: 'ML Instance',
-      attributes: { servicecode: 'AmazonSageMaker', regionCode: region, instanceName, usagetype, operation: 'RunInstance', ...hardware },
-      sku,
-    },
+    product: { productFamily, attributes, sku },
     serviceCode: 'AmazonSageMaker',
     terms: {
       OnDemand: {
         [`${sku}.JRTCKXETXF`]: {
-          priceDimensions: { [`${sku}.JRTCKXETXF.6YS6EN2CT7`]: { unit: 'Hrs', pricePerUnit: { USD: usd.toFixed(10) }, description: `${instanceName} ${use}` } },
+          priceDimensions: { [`${sku}.JRTCKXETXF.6YS6EN2CT7`]: { unit: 'Hrs', pricePerUnit: { USD: usd.toFixed(10) }, description } },
           sku,
           effectiveDate: '2026-11-01T00:00:00Z',
         },
@@ -1551,6 +1594,8 @@ function observable(components: readonly FakeComponent[]): Array<Omit<FakeCompon
 
 export {
   priceListProduct,
+  canvasSessionProduct,
+  mlflowProduct,
   instanceMetric,
   componentMetric,
   latencySeries,

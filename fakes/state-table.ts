@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import dynalite from 'dynalite';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { STATE_TABLE_SCHEMA } from '@ops-bot/shared/aws/state-table';
 
 interface LocalStateTable {
   readonly name: string;
@@ -45,12 +46,12 @@ async function startLocalStateTable(name: string): Promise<LocalStateTable> {
         TableName: name,
         BillingMode: 'PAY_PER_REQUEST',
         KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
+          { AttributeName: STATE_TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
+          { AttributeName: STATE_TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
         ],
         AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
+          { AttributeName: STATE_TABLE_SCHEMA.partitionKey, AttributeType: 'S' },
+          { AttributeName: STATE_TABLE_SCHEMA.sortKey, AttributeType: 'S' },
         ],
       }),
     )

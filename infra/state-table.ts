@@ -10,6 +10,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { STATE_TABLE_SCHEMA } from '@ops-bot/shared/aws/state-table';
 
 /** Every DynamoDB action that writes an item (DynamoDB API Reference; PartiQL writes included). */
 const ITEM_WRITES = [
@@ -34,13 +35,13 @@ class StateTable extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      partitionKey: { name: STATE_TABLE_SCHEMA.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: STATE_TABLE_SCHEMA.sortKey, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      timeToLiveAttribute: 'expiresAt',
+      timeToLiveAttribute: STATE_TABLE_SCHEMA.timeToLive,
       // Components held at 0 and deleted endpoints are undone from this table: it outlives the stack.
       removalPolicy: RemovalPolicy.RETAIN,
       resourcePolicy: this.resourcePolicy,

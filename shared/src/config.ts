@@ -142,7 +142,7 @@ interface IdleNotebooksConfig extends CommonConfig {
   readonly canvasIdleMinutes: number;
   /** The idle shutdown the audit turns on in an opted-in domain's defaults where it is off. */
   readonly studioIdleMinutes: number;
-  /** The admin's own prices: here only `mlflow.<size>` is read (the table has no MLflow price). */
+  /** The admin's own prices: here only `mlflow.<size>` is read (it wins over the Price List; the table has no MLflow price). */
   readonly priceOverrides: PriceOverrides;
 }
 

@@ -6,7 +6,7 @@ import { createPriceBook } from '@ops-bot/shared/domain/prices';
 import { parseCostReportConfig } from '@ops-bot/shared/config';
 import { runCostReport } from '@ops-bot/shared/jobs/cost-report';
 import { createCostReportClients, liveCostReportDeps } from '@ops-bot/shared/live/cost-report';
-import { FakeAccount, FakeAwsError, fakeEndpoint, priceListProduct } from '../../fakes/account.ts';
+import { canvasSessionProduct, FakeAccount, FakeAwsError, fakeEndpoint, mlflowProduct, priceListProduct } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 import { recordMetrics } from '../support/metrics.ts';
 
@@ -183,6 +183,86 @@ describe('Adapter: the AWS Price List reader', () => {
   });
 });
 
+describe('Adapter: Canvas and MLflow prices from the Price List', () => {
+  let mocks: ReturnType<typeof mockAccount> | undefined;
+  afterEach(() => mocks?.restore());
+
+  it('asks once per region for each service, reads Canvas by its documented usage type and MLflow only where a row names one size', async () => {
+    // Prepare: a Canvas session hour in two regions, MLflow rows spelled two ways, rows that must not price (a
+    // free-tier counter, a usage type with "flow" that is not MLflow, an MLflow storage row by the GB-month).
+    const account = new FakeAccount();
+    const storage = mlflowProduct('us-east-1', 'USE1-MLflow:Storage-Small', 0.1);
+    const offer = Object.values((storage.terms as { OnDemand: Record<string, Record<string, unknown>> }).OnDemand)[0] as Record<string, unknown>;
+    offer.priceDimensions = { a: { unit: 'GB-Mo', pricePerUnit: { USD: '0.1000000000' } } };
+    account.priceList.push(
+      canvasSessionProduct('us-east-1', 1.9),
+      canvasSessionProduct('eu-central-1', 2.3),
+      mlflowProduct('us-east-1', 'Canvas:Session-Hrs-Parent', 0.5),
+      mlflowProduct('us-east-1', 'USE1-MLflow:TrackingServer-Small-Hrs', 0.642),
+      mlflowProduct('us-east-1', 'USE1-Mlflow-TrackingServer-Hrs', 1.25, { trackingServerSize: 'Medium' }),
+      mlflowProduct('us-east-1', 'USE1-DataFlow-Large-Hrs', 9),
+      storage,
+      priceListProduct('us-east-1', 'ml.t3.medium', 'Notebk', 0.05),
+    );
+    mocks = mockAccount(account);
+    const reader = createPriceListReader(new PricingClient({ region: 'us-east-1', maxAttempts: 1 }), () => NOW, new Map());
+
+    // Act
+    const listed = await reader.read([
+      { region: 'us-east-1', service: 'canvas' },
+      { region: 'us-east-1', service: 'mlflow' },
+      { region: 'eu-central-1', service: 'canvas' },
+      { region: 'us-east-1', service: 'canvas' },
+    ]);
+    const book = createPriceBook({ 'mlflow.medium': 1.1 }, listed);
+
+    // Assess: one query per region and service, filtered on the usage type.
+    const queries = account.calls.filter((call) => call.operation === 'GetProducts');
+    expect(queries.map((call) => (call.input.Filters as Array<{ Field: string; Value: string }>).map((filter) => `${filter.Field}=${filter.Value}`))).toEqual([
+      ['regionCode=eu-central-1', 'usagetype=Canvas:Session-Hrs'],
+      ['regionCode=us-east-1', 'usagetype=Canvas:Session-Hrs'],
+      ['regionCode=us-east-1', 'usagetype=flow'],
+    ]);
+    expect([...(listed.canvas ?? [])]).toEqual([
+      ['eu-central-1 session', 2.3],
+      ['us-east-1 session', 1.9],
+    ]);
+    expect([...(listed.mlflow ?? [])]).toEqual([
+      ['us-east-1 small', 0.642],
+      ['us-east-1 medium', 1.25],
+    ]);
+    // The admin's override wins; a size no row names is unknown (the table has no MLflow price).
+    expect(book.canvasPrice('eu-central-1')).toEqual({ pricePerHour: 2.3, source: 'price-list' });
+    expect(book.mlflowPrice('us-east-1', 'Small')).toEqual({ pricePerHour: 0.642, source: 'price-list' });
+    expect(book.mlflowPrice('us-east-1', 'Medium')).toEqual({ pricePerHour: 1.1, source: 'override' });
+    expect(book.mlflowPrice('us-east-1', 'Large')).toBeUndefined();
+    expect(book.source).toBe('AWS Price List, 2026-12-03; PRICE_OVERRIDES for mlflow.medium');
+  });
+
+  it('falls back to the embedded Canvas price, named, where the Price List has no Canvas row or is denied', async () => {
+    // Prepare
+    const account = new FakeAccount();
+    account.failWhen('GetProducts', (input) =>
+      (input.Filters as Array<{ Value: string }>).some((filter) => filter.Value === 'us-west-2')
+        ? new FakeAwsError('AccessDeniedException', 'User is not authorized to perform: pricing:GetProducts')
+        : undefined,
+    );
+    mocks = mockAccount(account);
+    const reader = createPriceListReader(new PricingClient({ region: 'us-east-1', maxAttempts: 1 }), () => NOW, new Map());
+
+    // Act
+    const empty = createPriceBook({}, await reader.read([{ region: 'us-east-1', service: 'canvas' }]));
+    const denied = createPriceBook({}, await reader.read([{ region: 'us-west-2', service: 'canvas' }]));
+
+    // Assess
+    expect(empty.canvasPrice('us-east-1')).toEqual({ pricePerHour: 1.9, source: 'table' });
+    expect(empty.source).toBe('embedded table of 2026-11 (us-east-1, us-east-2, us-west-2) for Canvas session (not in the Price List)');
+    expect(denied.canvasPrice('us-west-2')).toEqual({ pricePerHour: 1.9, source: 'table' });
+    expect(denied.source).toBe('embedded table of 2026-11 (us-east-1, us-east-2, us-west-2), Price List unavailable (pricing:GetProducts denied)');
+    expect(denied.canvasPrice('eu-west-1')).toBeUndefined();
+  });
+});
+
 describe('Domain: reading Price List products', () => {
   const row = (product: Record<string, unknown>) => readPriceListRow(JSON.stringify(product));
   const withPrice = (dimensions: Record<string, unknown>) => {
@@ -195,12 +275,18 @@ describe('Domain: reading Price List products', () => {
   it('reads a hosting row, with its hardware, and a notebook row', () => {
     expect(row(priceListProduct('us-east-1', 'ml.g5.xlarge', 'Host', 1.408, G5))).toEqual({
       region: 'us-east-1',
-      instanceType: 'ml.g5.xlarge',
+      item: 'ml.g5.xlarge',
       use: 'hosting',
       pricePerHour: 1.408,
       hardware: { accelerators: 1, vcpus: 4, memoryGiB: 16, gpuMemoryGiB: 24 },
     });
-    expect(row(priceListProduct('us-east-1', 'ml.t3.medium', 'Notebk', 0.05))).toMatchObject({ use: 'notebook', pricePerHour: 0.05, hardware: undefined });
+    // Hardware is read from hosting rows only: they are what the rightsizing and the GPU split compare.
+    expect(row(priceListProduct('us-east-1', 'ml.t3.medium', 'Notebk', 0.05, { vCpu: '2', memory: '4 GiB' }))).toEqual({
+      region: 'us-east-1',
+      item: 'ml.t3.medium',
+      use: 'notebook',
+      pricePerHour: 0.05,
+    });
   });
 
   it('refuses what is not one on-demand hourly hosting or notebook price', () => {
@@ -222,13 +308,28 @@ describe('Domain: reading Price List products', () => {
     expect(readPriceListRow('{not json')).toBeUndefined();
   });
 
+  it('reads a Canvas session hour and an MLflow size, and refuses a row that names no size or two', () => {
+    expect(row(canvasSessionProduct('eu-central-1', 2.3))).toEqual({ region: 'eu-central-1', item: 'session', use: 'canvas', pricePerHour: 2.3 });
+    expect(row(mlflowProduct('us-east-1', 'USE1-mlflow-large', 2.5))).toMatchObject({ use: 'mlflow', item: 'large', pricePerHour: 2.5 });
+    expect(row(mlflowProduct('us-east-1', 'MLflow-Hrs', 0.6, { serverSize: 'small' }))).toMatchObject({ use: 'mlflow', item: 'small' });
+    const refused = [
+      mlflowProduct('us-east-1', 'USE1-MLflow-Hrs', 0.6),
+      mlflowProduct('us-east-1', 'USE1-MLflow-Small-Medium', 0.6),
+      mlflowProduct('us-east-1', 'USE1-MLflow-Small', 0.6, { trackingServerSize: 'Large' }),
+      mlflowProduct('us-east-1', 'USE1-MLflow-Smallest', 0.6),
+      mlflowProduct('us-east-1', 'USE1-Canvas:Session-Hrs-Parent', 0.6),
+      { ...canvasSessionProduct('us-east-1', 1.9), product: { attributes: { usagetype: 'USE1-Canvas:Session-Hrs' } } },
+    ];
+    expect(refused.map(row)).toEqual(Array(refused.length).fill(undefined));
+  });
+
   it('refuses a row of another region or family, and two prices for one type cancel each other', () => {
     const rows = [
-      { region: 'us-east-1', instanceType: 'ml.g5.xlarge', use: 'hosting' as const, pricePerHour: 1.408 },
-      { region: 'us-east-1', instanceType: 'ml.g5.xlarge', use: 'hosting' as const, pricePerHour: 99 },
-      { region: 'us-east-1', instanceType: 'ml.g5.2xlarge', use: 'hosting' as const, pricePerHour: 1.515 },
-      { region: 'eu-central-1', instanceType: 'ml.g5.4xlarge', use: 'hosting' as const, pricePerHour: 5 },
-      { region: 'us-east-1', instanceType: 'ml.m5.xlarge', use: 'hosting' as const, pricePerHour: 5 },
+      { region: 'us-east-1', item: 'ml.g5.xlarge', use: 'hosting' as const, pricePerHour: 1.408 },
+      { region: 'us-east-1', item: 'ml.g5.xlarge', use: 'hosting' as const, pricePerHour: 99 },
+      { region: 'us-east-1', item: 'ml.g5.2xlarge', use: 'hosting' as const, pricePerHour: 1.515 },
+      { region: 'eu-central-1', item: 'ml.g5.4xlarge', use: 'hosting' as const, pricePerHour: 5 },
+      { region: 'us-east-1', item: 'ml.m5.xlarge', use: 'hosting' as const, pricePerHour: 5 },
     ];
     const listed = assemblePriceList('2026-12-03', [{ region: 'us-east-1', family: 'ml.g5', rows }]);
     expect([...listed.hosting]).toEqual([['us-east-1 ml.g5.2xlarge', 1.515]]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { imageIdleSupport, type StudioApp } from '@ops-bot/shared/domain/studio';
-import { mlflowPrice, parsePriceOverrides } from '@ops-bot/shared/domain/prices';
+import { createPriceBook, parsePriceOverrides } from '@ops-bot/shared/domain/prices';
 
 const app = (image?: StudioApp['image']): StudioApp => ({
   region: 'us-east-1',
@@ -29,8 +29,10 @@ describe('Function: imageIdleSupport', () => {
 describe('Function: parsePriceOverrides, MLflow sizes', () => {
   it('takes the admin price of a tracking server size, and refuses a size SageMaker does not have', () => {
     const overrides = parsePriceOverrides({ 'ml.g5.xlarge': 1.1, 'mlflow.small': 0.6 });
-    expect(mlflowPrice(overrides, 'Small')).toBe(0.6);
-    expect(mlflowPrice(overrides, 'Large')).toBeUndefined();
+    const book = createPriceBook(overrides);
+    expect(book.mlflowPrice('us-east-1', 'Small')).toEqual({ pricePerHour: 0.6, source: 'override' });
+    expect(book.mlflowPrice('us-east-1', 'Large')).toBeUndefined();
+    expect(book.source).toContain('PRICE_OVERRIDES for mlflow.small');
     expect(() => parsePriceOverrides({ 'mlflow.huge': 9 })).toThrow(/"mlflow\.huge", which is not an ml\.\* instance type or mlflow\.small/);
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseCostReportConfig } from '@ops-bot/shared/config';
 import { runCostReport } from '@ops-bot/shared/jobs/cost-report';
 import { createCostReportClients, liveCostReportDeps } from '@ops-bot/shared/live/cost-report';
-import { FakeAccount, FakeAwsError, fakeEndpoint } from '../../fakes/account.ts';
+import { canvasSessionProduct, FakeAccount, FakeAwsError, fakeEndpoint, priceListProduct } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 import { lambdaContext, loadHandler } from '../support/lambda.ts';
 import { recordMetrics, type RecordedMetrics } from '../support/metrics.ts';
@@ -227,6 +227,45 @@ describe('Function: cost-report job', () => {
     expect(report?.email).toContain('    Canvas sessions (us-east-1): $45.60: Canvas apps of logged-in users (closing the browser does not log out)');
     expect(report?.email).toContain('    Training (eu-west-1, not watched): $12.50: training jobs, including managed spot and warm pools');
     expect(account.callCount('GetCostAndUsage')).toBe(1);
+  });
+
+  it('explains a Studio app at its Studio price and a Canvas session at the session price, both from the Price List', async () => {
+    // Prepare: a JupyterLab app and a Canvas session running all day; the Price List prices the
+    // app's Studio use ($0.21) apart from the same instance as a notebook ($0.25), and a Canvas hour at $2.05.
+    given(MIXED, MIXED_METRICS);
+    account.billGroupsPerPage = 100;
+    account.apps.push(
+      {
+        domainId: 'd-1',
+        appType: 'JupyterLab',
+        appName: 'default',
+        spaceName: 'team',
+        status: 'InService',
+        instanceType: 'ml.t3.xlarge',
+        createdAt: PREVIOUS_START,
+      },
+      { domainId: 'd-1', userProfileName: 'ana', appType: 'Canvas', appName: 'default', status: 'InService', createdAt: PREVIOUS_START },
+    );
+    account.priceList.push(
+      priceListProduct('us-east-1', 'ml.t3.xlarge', 'Studio:JupyterLab', 0.21),
+      priceListProduct('us-east-1', 'ml.t3.xlarge', 'Notebk', 0.25),
+      canvasSessionProduct('us-east-1', 2.05),
+    );
+    account.bill.push(
+      { date: '2026-11-20', usageType: 'USE1-Studio:JupyterLab-ml.t3.xlarge', amount: 5.04 },
+      { date: '2026-11-20', usageType: 'USE1-Canvas:Session-Hrs', amount: 49.2 },
+    );
+
+    // Act
+    const { billCheck, report } = await run();
+
+    // Assess: 24 h x $0.21 and 24 h x $2.05, all explained, and the report says what priced them.
+    const lines = billCheck?.split?.lines.filter((line) => line.family === 'studio' || line.family === 'canvas');
+    expect(lines?.map((line) => [line.family, line.billed, line.explained, line.rest])).toEqual([
+      ['studio', 5.04, 5.04, 0],
+      ['canvas', 49.2, 49.2, 0],
+    ]);
+    expect(report?.email).toMatch(/\n {2}Notebook and app prices: AWS Price List, 2026-11-2\d\.$/m);
   });
 
   it('reads a Savings Plan day right: covered usage at on-demand against the attribution, the negation named, the plan cost said', async () => {

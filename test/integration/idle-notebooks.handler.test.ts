@@ -398,7 +398,13 @@ describe('Function: idle-notebooks off hours and Studio audit', () => {
           ? { UserSettings: { JupyterLabAppSettings: { AppLifecycleManagement: { IdleSettings: { LifecycleManagement: 'DISABLED' } } } } }
           : { UserSettings: { CodeEditorAppSettings: { AppLifecycleManagement: { IdleSettings: { LifecycleManagement: 'ENABLED' } } } } },
       );
-    sageMaker.on(ListSpacesCommand).resolves({ Spaces: [{ DomainId: 'd-1', SpaceName: 'team-space' }] });
+    sageMaker.on(ListSpacesCommand).resolves({
+      Spaces: [
+        { DomainId: 'd-1', SpaceName: 'team-space' },
+        { DomainId: 'd-1', SpaceName: 'lab-only', SpaceSettingsSummary: { AppType: 'JupyterLab' } },
+        { DomainId: 'd-1', SpaceName: 'editor-only', SpaceSettingsSummary: { AppType: 'CodeEditor' } },
+      ],
+    });
     sageMaker.on(DescribeSpaceCommand).resolves({ SpaceSettings: {} });
 
     // Act
@@ -415,9 +421,12 @@ describe('Function: idle-notebooks off hours and Studio audit', () => {
       ['domain', 'd-1', ['Code Editor']],
       ['domain-spaces', 'd-1', ['JupyterLab']],
       ['user-profile', 'bob', ['JupyterLab', 'Code Editor']],
+      // A space runs one app type: only its own setting can be missing; one whose type is not listed may run either.
       ['space', 'team-space', ['JupyterLab', 'Code Editor']],
+      ['space', 'lab-only', ['JupyterLab']],
+      ['space', 'editor-only', ['Code Editor']],
     ]);
-    expect(result.report?.email).toContain('NATIVE IDLE SHUTDOWN OFF (the bot is the only guard): 4');
+    expect(result.report?.email).toContain('NATIVE IDLE SHUTDOWN OFF (the bot is the only guard): 6');
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
   });
 

@@ -134,6 +134,7 @@ describe('Job metrics', () => {
         studio: {
           listRunningApps: async () => [],
           readIdleCoverage: async () => ({ coverage: [], spaces: [], failures: [] }),
+          profileCreatedAt: async () => undefined,
           deleteCanvasApp: async () => undefined,
           listTrackingServers: async () => [],
           stopTrackingServer: async () => undefined,

@@ -8,7 +8,7 @@ import { parseIdleNotebooksConfig } from '@ops-bot/shared/config';
 import { runIdleNotebooks } from '@ops-bot/shared/jobs/idle-notebooks';
 import { createIdleNotebooksClients, liveIdleNotebooksDeps } from '@ops-bot/shared/live/idle-notebooks';
 import type { NotebookEvent } from '@ops-bot/shared/lambda/events';
-import { FakeAccount, FakeAwsError } from '../../fakes/account.ts';
+import { canvasSessionProduct, FakeAccount, FakeAwsError, mlflowProduct } from '../../fakes/account.ts';
 import { mockAccount } from '../../fakes/mock-clients.ts';
 import { useStateTable } from '../support/state-table.ts';
 
@@ -184,6 +184,41 @@ describe('Function: idle-notebooks, Canvas sessions', () => {
     ]);
   });
 
+  it('books nothing for a user profile deleted and created again under the logged-out name, and drops the stale record', async () => {
+    // Prepare: ana of d-1 is logged out at 15:00; her profile is deleted and a new "ana" created at 17:00, who opens Canvas at 18:30.
+    const account = canvasAccount();
+    await run(account, { action: 'idle-check', dryRun: false });
+    const domain = account.domains[0];
+    if (!domain) throw new Error('the account has no domain');
+    domain.profiles.splice(0, 1, { name: 'ana', tags: {}, createdAt: new Date('2026-11-20T17:00:00Z') });
+    account.apps.push(canvasApp('d-1', 'ana', new Date('2026-11-20T18:30:00Z')));
+
+    // Act
+    const back = await run(account, { action: 'idle-check', dryRun: false }, {}, new Date('2026-11-20T18:45:00Z'));
+
+    // Assess
+    const returned = back.interactive.find((outcome) => outcome.verdict === 'returned');
+    expect(returned?.detail).toMatch(/^not booked: the user profile was created again \(2026-11-20T17:00:00.000Z\)/);
+    expect(returned?.realized).toBeUndefined();
+    const items = await stateTable.items();
+    expect(items.filter((item) => item.pk?.S === 'state#canvas' || item.pk?.S?.startsWith('ledger#'))).toEqual([]);
+  });
+
+  it("books at the Price List's session price where it has one, the price read at the logout", async () => {
+    // Prepare: the Price List prices a Canvas hour at $2.10 today (the table says $1.90).
+    const account = canvasAccount();
+    account.priceList.push(canvasSessionProduct('us-east-1', 2.1));
+    await run(account, { action: 'idle-check', dryRun: false });
+    account.apps.push(canvasApp('d-1', 'ana', new Date('2026-11-20T18:30:00Z')));
+
+    // Act
+    const back = await run(account, { action: 'idle-check', dryRun: false }, {}, new Date('2026-11-20T18:45:00Z'));
+
+    // Assess: 3.5 h x $2.10; the report names the Price List.
+    expect(back.interactive.find((outcome) => outcome.verdict === 'returned')?.realized).toEqual({ action: 'canvas-logout', saved: 7.35 });
+    expect(back.report?.email).toContain('Prices: AWS Price List, 2026-11-20');
+  });
+
   it('does not page every 15 minutes when the Canvas reads are denied; the daily audit says so', async () => {
     // Prepare
     const account = canvasAccount();
@@ -276,6 +311,40 @@ describe('Function: idle-notebooks, MLflow tracking servers off hours', () => {
   });
 });
 
+describe("Function: idle-notebooks, MLflow off hours at the Price List's price", () => {
+  let mocks: ReturnType<typeof mockAccount> | undefined;
+  afterEach(() => mocks?.restore());
+
+  it('records the Price List price of the size at the evening stop and books the hours stopped at it in the morning', async () => {
+    // Prepare: no override; the Price List prices a Small server.
+    const evening = new Date('2026-11-20T19:00:00Z');
+    const morning = new Date('2026-11-23T08:00:00Z');
+    const account = new FakeAccount();
+    account.trackingServers.push({
+      name: 'team-tracking',
+      status: 'Created',
+      size: 'Small',
+      createdAt: new Date('2026-10-01T00:00:00Z'),
+      tags: { 'ops-bot:off-hours': 'true' },
+    });
+    account.priceList.push(mlflowProduct('us-east-1', 'USE1-MLflow:TrackingServer-Small-Hrs', 0.642));
+    mocks = mockAccount(account);
+    const config = parseIdleNotebooksConfig({ AWS_REGION: 'us-east-1', TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot', ...stateTable.env });
+    const at = (instant: Date) => {
+      account.clock = () => instant;
+      return liveIdleNotebooksDeps(config, createIdleNotebooksClients(), silent, () => instant);
+    };
+
+    // Act
+    await runIdleNotebooks({ action: 'off-hours-stop', dryRun: false }, at(evening));
+    const start = await runIdleNotebooks({ action: 'morning-start', dryRun: false }, at(morning));
+
+    // Assess: 61 h x $0.642; the morning start needs no price (the stop recorded it) and asks for none.
+    expect(start.interactive[0]?.realized).toEqual({ action: 'mlflow-off-hours', saved: 39.16 });
+    expect(account.calls.filter((call) => call.operation === 'GetProducts')).toHaveLength(1);
+  });
+});
+
 describe('Function: idle-notebooks, the daily Studio audit', () => {
   let mocks: ReturnType<typeof mockAccount> | undefined;
   afterEach(() => mocks?.restore());
@@ -336,7 +405,7 @@ describe('Function: idle-notebooks, the daily Studio audit', () => {
       'CodeEditor default (us-east-1, domain d-1, space editor): ml.t3.xlarge, $4.80/day, up 10 h; idle shutdown OFF (set nowhere); SageMaker Distribution 1.9.0 cannot shut down when idle (2.0 and later can)',
     );
     expect(email).toContain(
-      'MLFLOW TRACKING SERVERS BILLING: 1 (no MLflow price in the embedded table: priceOverrides "mlflow.small", … give yours)\n  orphaned (us-east-1): Small, Created, since 2026-06-01',
+      'MLFLOW TRACKING SERVERS BILLING: 1 (no MLflow price in the Price List or your priceOverrides: "mlflow.small", … give yours)\n  orphaned (us-east-1): Small, Created, since 2026-06-01',
     );
     expect(email).toContain(
       "STOPPED SPACES' VOLUMES (they bill while stopped): 1, about $7.00/month\n  old-work (us-east-1, domain d-1, owner ana): 50 GB, $7.00/month",
@@ -346,6 +415,55 @@ describe('Function: idle-notebooks, the daily Studio audit', () => {
     expect(account.calls.filter((call) => call.operation === 'DescribeMlflowTrackingServer').map((call) => call.input.TrackingServerName)).toEqual([
       'orphaned',
     ]);
+  });
+});
+
+describe('Function: idle-notebooks, the Studio audit priced from the Price List', () => {
+  let mocks: ReturnType<typeof mockAccount> | undefined;
+  afterEach(() => mocks?.restore());
+
+  it("prices Canvas and MLflow from the Price List, the admin's override winning, and says what it could not price", async () => {
+    // Prepare: a Canvas session; Small priced by the Price List, Medium by both (the override wins), Large by neither.
+    const account = new FakeAccount();
+    account.clock = () => NOW;
+    account.domains.push({ id: 'd-1', tags: {}, profiles: [{ name: 'ana', tags: {} }], spaces: [] });
+    account.apps.push(canvasApp('d-1', 'ana'));
+    const created = new Date('2026-06-01T00:00:00Z');
+    account.trackingServers.push(
+      { name: 'small-one', status: 'Created', size: 'Small', createdAt: created, tags: {} },
+      { name: 'medium-one', status: 'Started', size: 'Medium', createdAt: created, tags: {} },
+      { name: 'large-one', status: 'Created', size: 'Large', createdAt: created, tags: {} },
+    );
+    account.priceList.push(
+      canvasSessionProduct('us-east-1', 2.1),
+      mlflowProduct('us-east-1', 'USE1-MLflow:TrackingServer-Small-Hrs', 0.642),
+      mlflowProduct('us-east-1', 'USE1-MLflow:TrackingServer-Medium-Hrs', 1.3),
+    );
+    mocks = mockAccount(account);
+    const config = parseIdleNotebooksConfig({
+      AWS_REGION: 'us-east-1',
+      TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
+      PRICE_OVERRIDES: '{"mlflow.medium": 1.5}',
+      ...stateTable.env,
+    });
+
+    // Act
+    const result = await runIdleNotebooks(
+      { action: 'studio-audit', dryRun: false },
+      liveIdleNotebooksDeps(config, createIdleNotebooksClients(), silent, () => NOW),
+    );
+
+    // Assess
+    const email = result.report?.email ?? '';
+    expect(email).toContain('CANVAS SESSIONS RUNNING: 1, about $50.40/day\n  ana (us-east-1, domain d-1): $2.10/h, up 10 h;');
+    expect(email).toContain('MLFLOW TRACKING SERVERS BILLING: 3 (no MLflow price in the Price List or your priceOverrides: "mlflow.small", … give yours)');
+    expect(email).toContain('  small-one (us-east-1): Small, Created, since 2026-06-01, $0.64/h');
+    expect(email).toContain('  medium-one (us-east-1): Medium, Started, since 2026-06-01, $1.50/h');
+    expect(email).toContain('  large-one (us-east-1): Large, Created, since 2026-06-01\n');
+    expect(email).toContain('Prices: AWS Price List, 2026-11-20; PRICE_OVERRIDES for mlflow.medium.');
+    // One question per service for the region: the Canvas session and the MLflow sizes.
+    expect(account.calls.filter((call) => call.operation === 'GetProducts')).toHaveLength(2);
+    expect(account.mutatingCalls()).toBe(0);
   });
 });
 

@@ -2,10 +2,11 @@
  * Today's on-demand prices and hardware from the AWS Price List Query API (GetProducts, service
  * code AmazonSageMaker). The API answers only in us-east-1, eu-central-1 and ap-south-1, for every
  * region's products: one client in the nearest of those, whatever region the bot runs in. One
- * query per region and instance family the run prices, each read once and kept by a warm
+ * query per region and instance family the run prices (and per region for Canvas sessions and for
+ * MLflow tracking servers, when the run has one to price), each read once and kept by a warm
  * container for hours; whatever it cannot read is named, and the embedded table answers for it.
  */
-import { GetProductsCommand, type GetProductsCommandOutput, type PricingClient } from '@aws-sdk/client-pricing';
+import { GetProductsCommand, type GetProductsCommandInput, type GetProductsCommandOutput, type PricingClient } from '@aws-sdk/client-pricing';
 import { describeFailure } from '../errors.ts';
 import { assemblePriceList, readPriceListRow, type FamilyAnswer, type PriceListRow } from '../domain/price-list.ts';
 import { instanceFamily, type PriceListReading } from '../domain/prices.ts';
@@ -29,9 +30,27 @@ const QUERY_CONCURRENCY = 2;
 /** How long a warm container trusts what it read: prices change rarely, a day's runs need not ask again. */
 const CACHE_HOURS = 6;
 
-interface WantedPrice {
-  readonly region: string;
-  readonly instanceType: string;
+/** An instance type's prices in a region, or a service's own: a Canvas session hour, an MLflow tracking server hour. */
+type WantedPrice = { readonly region: string; readonly instanceType: string } | { readonly region: string; readonly service: 'canvas' | 'mlflow' };
+
+/** The one query a wanted price is answered by: its instance family, or its service. */
+function familyOf(wanted: WantedPrice): string {
+  return 'service' in wanted ? wanted.service : instanceFamily(wanted.instanceType);
+}
+
+/**
+ * The products of one query, filtered on the product's region (its regionCode attribute, not the
+ * endpoint asked) and on what is priced. An instance family: productFamily "ML Instance" and the
+ * family in the instance name. Canvas: its usage type, as the Developer Guide's "Canvas pricing"
+ * spells it. MLflow: AWS documents no usage type for it, so every usage type containing "flow"
+ * (CONTAINS is a substring match, taken as case-sensitive: "MLflow", "Mlflow" and "mlflow" all
+ * contain it), and the reader keeps only rows that name MLflow and one size.
+ */
+function filtersFor(region: string, family: string): NonNullable<GetProductsCommandInput['Filters']> {
+  const inRegion = { Type: 'TERM_MATCH' as const, Field: 'regionCode', Value: region };
+  if (family === 'canvas') return [inRegion, { Type: 'CONTAINS', Field: 'usagetype', Value: 'Canvas:Session-Hrs' }];
+  if (family === 'mlflow') return [inRegion, { Type: 'CONTAINS', Field: 'usagetype', Value: 'flow' }];
+  return [inRegion, { Type: 'TERM_MATCH', Field: 'productFamily', Value: 'ML Instance' }, { Type: 'CONTAINS', Field: 'instanceName', Value: `${family}.` }];
 }
 
 interface PriceListReader {
@@ -58,12 +77,7 @@ function createPriceListReader(client: PricingClient, clock: () => Date, cache: 
       const page: GetProductsCommandOutput = await client.send(
         new GetProductsCommand({
           ServiceCode: 'AmazonSageMaker',
-          Filters: [
-            // The product's region is its regionCode attribute, not the endpoint asked.
-            { Type: 'TERM_MATCH', Field: 'regionCode', Value: region },
-            { Type: 'TERM_MATCH', Field: 'productFamily', Value: 'ML Instance' },
-            { Type: 'CONTAINS', Field: 'instanceName', Value: `${family}.` },
-          ],
+          Filters: filtersFor(region, family),
           FormatVersion: 'aws_v1',
           MaxResults: 100,
           NextToken: token,
@@ -82,7 +96,7 @@ function createPriceListReader(client: PricingClient, clock: () => Date, cache: 
   return {
     async read(wanted, deadline = NO_DEADLINE) {
       const now = clock().getTime();
-      const keys = [...new Set(wanted.map(({ region, instanceType }) => `${region} ${instanceFamily(instanceType)}`))].sort();
+      const keys = [...new Set(wanted.map((price) => `${price.region} ${familyOf(price)}`))].sort();
       const settled = await mapSettled(
         keys,
         QUERY_CONCURRENCY,

@@ -12,6 +12,9 @@
  */
 import { DeleteItemCommand, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
 
+/** The key schema and TTL attribute: the stack creates the table with these, the tests' dynalite table too. */
+const STATE_TABLE_SCHEMA = { partitionKey: 'pk', sortKey: 'sk', timeToLive: 'expiresAt' } as const;
+
 /** Attribute values the bot stores: strings, numbers, and maps of strings. */
 type Stored = string | number | Readonly<Record<string, string>>;
 type StoredItem = Readonly<Record<string, Stored>>;
@@ -124,5 +127,5 @@ function createStateTable(client: DynamoDBClient, name: string): StateTable {
   };
 }
 
-export { createStateTable };
+export { createStateTable, STATE_TABLE_SCHEMA };
 export type { StateTable, TableItem, StoredItem, Stored, WriteCondition };

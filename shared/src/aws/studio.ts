@@ -27,6 +27,11 @@ interface StudioAccess {
   listRunningApps(): Promise<StudioApp[]>;
   /** Coverage per entity, every space with its volume, and the entities whose settings could not be read. */
   readIdleCoverage(concurrency: number): Promise<{ coverage: IdleCoverage[]; spaces: StudioSpace[]; failures: Array<{ name: string; reason: unknown }> }>;
+  /**
+   * When a user profile was created (DescribeUserProfile's CreationTime): a profile deleted and
+   * recreated under its name is another user's, and the bot's record of the first must not speak for it.
+   */
+  profileCreatedAt(domainId: string, userProfileName: string): Promise<string | undefined>;
   /** Logs a Canvas user out: DeleteApp of their Canvas app (SageMaker Developer Guide, "Logging out of Amazon SageMaker Canvas"). */
   deleteCanvasApp(app: { readonly domainId: string; readonly userProfileName: string; readonly appName: string }): Promise<void>;
   /** Every tracking server of the region (one list), with the size of those that bill (one describe each). */
@@ -107,7 +112,7 @@ function createStudioAccess(client: SageMakerClient, region: string): StudioAcce
           }
         }
       }
-      type Task = { level: 'domain' | 'user-profile' | 'space'; domainId: string; name: string };
+      type Task = { level: 'domain' | 'user-profile' | 'space'; domainId: string; name: string; appType?: string | undefined };
       const tasks: Task[] = [
         ...domainIds.map((domainId) => ({ level: 'domain' as const, domainId, name: domainId })),
         ...profiles.map((profile) => ({ level: 'user-profile' as const, ...profile })),
@@ -133,7 +138,8 @@ function createStudioAccess(client: SageMakerClient, region: string): StudioAcce
             entry('user-profile', (await client.send(new DescribeUserProfileCommand({ DomainId: task.domainId, UserProfileName: task.name }))).UserSettings),
           ];
         }
-        return [entry('space', (await client.send(new DescribeSpaceCommand({ DomainId: task.domainId, SpaceName: task.name }))).SpaceSettings)];
+        const space = entry('space', (await client.send(new DescribeSpaceCommand({ DomainId: task.domainId, SpaceName: task.name }))).SpaceSettings);
+        return [task.appType ? { ...space, appType: task.appType } : space];
       });
       const coverage: IdleCoverage[] = [];
       const failures: Array<{ name: string; reason: unknown }> = [];
@@ -142,6 +148,11 @@ function createStudioAccess(client: SageMakerClient, region: string): StudioAcce
         else failures.push({ name: `${tasks[index]?.level} ${tasks[index]?.name}`, reason: outcome.error });
       });
       return { coverage, spaces, failures };
+    },
+
+    async profileCreatedAt(domainId, userProfileName) {
+      const profile = await client.send(new DescribeUserProfileCommand({ DomainId: domainId, UserProfileName: userProfileName }));
+      return profile.CreationTime?.toISOString();
     },
 
     async deleteCanvasApp(app) {

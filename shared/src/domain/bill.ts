@@ -203,6 +203,8 @@ interface BillCheck {
   readonly split?: BillSplit | undefined;
   /** What of the inventory could not be read (its region's families stay unexplained). */
   readonly notes?: readonly string[] | undefined;
+  /** Where the running notebooks' and apps' prices came from, when any was priced. */
+  readonly inventoryPriceSource?: string | undefined;
 }
 
 function checkAgainstBill(report: CostReport, bill: SageMakerBill, inventory: readonly Explained[] = [], watchedRegions: readonly string[] = []): BillCheck {

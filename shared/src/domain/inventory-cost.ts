@@ -8,7 +8,7 @@
  */
 import type { Explained } from './bill.ts';
 import type { FamilyId } from './bill-families.ts';
-import { canvasSessionPrice, type PriceBook } from './prices.ts';
+import type { PriceBook } from './prices.ts';
 import type { StudioApp } from './studio.ts';
 import { HOUR_MS } from './units.ts';
 
@@ -41,7 +41,7 @@ function inventoryCost(
   notebooks: readonly RunningNotebook[],
   apps: readonly StudioApp[],
   period: Period,
-  prices: Pick<PriceBook, 'notebookPrice'>,
+  prices: Pick<PriceBook, 'notebookPrice' | 'studioPrice' | 'canvasPrice'>,
 ): Explained[] {
   const totals = new Map<string, { region: string; family: FamilyId; noun: string; amount: number; count: number }>();
   const add = (region: string, family: FamilyId, noun: string, amount: number) => {
@@ -61,11 +61,11 @@ function inventoryCost(
     const hours = hoursRunIn(period, app.createdAt);
     if (hours <= 0) continue;
     if (app.appType === 'Canvas') {
-      const price = canvasSessionPrice(app.region);
+      const price = prices.canvasPrice(app.region)?.pricePerHour;
       if (price !== undefined) add(app.region, 'canvas', 'Canvas session', hours * price);
       continue;
     }
-    const price = app.instanceType ? prices.notebookPrice(app.region, app.instanceType)?.pricePerHour : undefined;
+    const price = app.instanceType ? prices.studioPrice(app.region, app.instanceType)?.pricePerHour : undefined;
     if (price !== undefined) add(app.region, 'studio', 'Studio app', hours * price);
   }
   return [...totals.values()].map((total) => explainedBy(total.region, total.family, total.amount, total.count, total.noun));

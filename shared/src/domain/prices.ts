@@ -46,11 +46,18 @@ interface PriceListReading {
   readonly notebook: ReadonlyMap<string, number>;
   /** Studio apps (JupyterLab, Code Editor, KernelGateway), by region and instance type. */
   readonly studio?: ReadonlyMap<string, number> | undefined;
+  /** A Canvas session hour, by `<region> session`. */
+  readonly canvas?: ReadonlyMap<string, number> | undefined;
+  /** An MLflow tracking server hour, by `<region> <size>` (`us-east-1 small`). */
+  readonly mlflow?: ReadonlyMap<string, number> | undefined;
   readonly hardware: ReadonlyMap<string, InstanceHardware>;
   readonly families: readonly PriceListFamily[];
 }
 
 const priceKey = (region: string, instanceType: string) => `${region} ${instanceType}`;
+
+/** What a Canvas row of the Price List prices: a session hour, whatever instance is behind it. */
+const CANVAS_SESSION = 'session';
 
 /** `ml.g5.12xlarge` → `ml.g5`: its family, whose sizes share one kind of hardware. */
 function instanceFamily(instanceType: string): string {
@@ -169,10 +176,14 @@ function mlStoragePrice(region: string): number | undefined {
   return PRICED_REGIONS.has(region) ? ML_STORAGE_PER_GB_MONTH : undefined;
 }
 
-/** The embedded Canvas price; undefined outside the table's regions. */
+/** The embedded Canvas price; undefined outside the table's regions. A run asks its price book, which asks the Price List first. */
 function canvasSessionPrice(region: string): number | undefined {
   return PRICED_REGIONS.has(region) ? CANVAS_SESSION_PER_HOUR : undefined;
 }
+
+/** What the source line calls a Canvas session and an MLflow size among the instance types it lists. */
+const CANVAS_ITEM = 'Canvas session';
+const mlflowItem = (size: string) => `mlflow.${size.toLowerCase()}`;
 
 /** The embedded notebook table only; a run with a Price List reading asks its price book instead. */
 function notebookHourlyPrice(region: string, instanceType: string): number | undefined {
@@ -187,6 +198,13 @@ interface PriceBook {
   notebookPrice(region: string, instanceType: string): HourlyPrice | undefined;
   /** A Studio app's $/hour: the Price List's Studio price, else the embedded notebook and Studio table. */
   studioPrice(region: string, instanceType: string): HourlyPrice | undefined;
+  /** A Canvas session's $/hour: the Price List's `Canvas:Session-Hrs`, else the embedded table. */
+  canvasPrice(region: string): HourlyPrice | undefined;
+  /**
+   * An MLflow tracking server's $/hour by its size (`Small`): the admin's `mlflow.<size>` override,
+   * else the Price List; the table has no MLflow price, so otherwise unknown.
+   */
+  mlflowPrice(region: string, size: string | undefined): HourlyPrice | undefined;
   instanceSpec(instanceType: string, region?: string): InstanceHardware | undefined;
   /** Every size of a family (`ml.g5`) that the Price List listed for the region or the table knows. */
   familySizes(region: string, family: string): string[];
@@ -228,6 +246,20 @@ function createPriceBook(overrides: PriceOverrides, listed?: PriceListReading): 
       if (fromList !== undefined) return answered(instanceType, { pricePerHour: fromList, source: 'price-list' });
       const tabled = notebookHourlyPrice(region, instanceType);
       return answered(instanceType, tabled === undefined ? undefined : { pricePerHour: tabled, source: 'table' });
+    },
+    canvasPrice(region) {
+      const fromList = listed?.canvas?.get(priceKey(region, CANVAS_SESSION));
+      if (fromList !== undefined) return answered(CANVAS_ITEM, { pricePerHour: fromList, source: 'price-list' });
+      const tabled = canvasSessionPrice(region);
+      return answered(CANVAS_ITEM, tabled === undefined ? undefined : { pricePerHour: tabled, source: 'table' });
+    },
+    mlflowPrice(region, size) {
+      if (!size) return undefined;
+      const item = mlflowItem(size);
+      const override = overrides[item];
+      if (override !== undefined) return answered(item, { pricePerHour: override, source: 'override' });
+      const fromList = listed?.mlflow?.get(priceKey(region, size.toLowerCase()));
+      return answered(item, fromList === undefined ? undefined : { pricePerHour: fromList, source: 'price-list' });
     },
     instanceSpec(instanceType, region) {
       const fromList = region ? listed?.hardware.get(priceKey(region, instanceType)) : firstListedHardware(listed, instanceType);
@@ -285,11 +317,6 @@ const INSTANCE_TYPE_PATTERN = /^ml\.[a-z0-9-]+\.[a-z0-9-]+$/;
 /** An MLflow tracking server size: the embedded table has no MLflow price, so the admin may give one. */
 const MLFLOW_SIZE_PATTERN = /^mlflow\.(small|medium|large)$/;
 
-/** The admin's $/hour for a tracking server of this size (`priceOverrides` `mlflow.small`, …), if they gave one. */
-function mlflowPrice(overrides: PriceOverrides, size: string | undefined): number | undefined {
-  return size ? overrides[`mlflow.${size.toLowerCase()}`] : undefined;
-}
-
 /** Validates `{"ml.g5.xlarge": 1.41, …}`; the error names the offending key. */
 function parsePriceOverrides(value: unknown): PriceOverrides {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -309,6 +336,7 @@ function parsePriceOverrides(value: unknown): PriceOverrides {
 }
 
 export {
+  CANVAS_SESSION,
   PRICE_TABLE_SOURCE,
   PRICED_REGIONS,
   NOTEBOOK_PRICE_SOURCE,
@@ -317,7 +345,6 @@ export {
   notebookHourlyPrice,
   canvasSessionPrice,
   mlStoragePrice,
-  mlflowPrice,
   priceKey,
   instanceFamily,
 };

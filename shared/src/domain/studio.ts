@@ -72,6 +72,15 @@ interface IdleCoverage {
   /** `ENABLED`, `DISABLED`, or absent (not set at this level). */
   readonly jupyterLab?: string;
   readonly codeEditor?: string;
+  /** A space's one app type (ListSpaces' SpaceSettingsSummary.AppType): only its own idle setting applies. */
+  readonly appType?: string | undefined;
+}
+
+/** Which idle settings can be missing at a level: a space runs one app type; the spaces' domain default has JupyterLab only. */
+function idleSettingsThatApply(entry: IdleCoverage): { jupyterLab: boolean; codeEditor: boolean } {
+  if (entry.level === 'domain-spaces') return { jupyterLab: true, codeEditor: false };
+  if (entry.level === 'space' && entry.appType !== undefined) return { jupyterLab: entry.appType === 'JupyterLab', codeEditor: entry.appType === 'CodeEditor' };
+  return { jupyterLab: true, codeEditor: true };
 }
 
 interface StudioAudit {
@@ -124,10 +133,12 @@ interface CanvasSeen {
 }
 
 interface AuditExtras {
-  /** A tracking server's $/hour by size (the admin's priceOverrides), when known. */
-  readonly serverPrice?: ((size: string | undefined) => number | undefined) | undefined;
+  /** A tracking server's $/hour by region and size (the admin's priceOverrides, else the Price List), when known. */
+  readonly serverPrice?: ((region: string, size: string | undefined) => number | undefined) | undefined;
   /** A Studio app's $/hour (the run's price book); the embedded table when absent. */
   readonly appPrice?: ((region: string, instanceType: string) => number | undefined) | undefined;
+  /** A Canvas session's $/hour in a region (the run's price book); the embedded table when absent. */
+  readonly canvasPrice?: ((region: string) => number | undefined) | undefined;
   readonly spaces?: readonly StudioSpace[];
   readonly servers?: readonly TrackingServer[];
   readonly canvas?: readonly CanvasSeen[];
@@ -192,11 +203,13 @@ function auditStudio(apps: readonly StudioApp[], coverage: readonly IdleCoverage
       const inherited = entry.level === 'user-profile' ? userDefaults.get(key) : entry.level === 'space' ? spaceDefaults.get(key) : undefined;
       const jupyterLab = entry.jupyterLab ?? inherited?.jupyterLab;
       const codeEditor = entry.codeEditor ?? inherited?.codeEditor;
-      // DefaultSpaceSettings has JupyterLab settings only: there is no Code Editor default to miss.
-      const codeEditorApplies = entry.level !== 'domain-spaces';
+      const applies = idleSettingsThatApply(entry);
       return {
         ...entry,
-        missing: [...(jupyterLab !== 'ENABLED' ? ['JupyterLab'] : []), ...(codeEditorApplies && codeEditor !== 'ENABLED' ? ['Code Editor'] : [])],
+        missing: [
+          ...(applies.jupyterLab && jupyterLab !== 'ENABLED' ? ['JupyterLab'] : []),
+          ...(applies.codeEditor && codeEditor !== 'ENABLED' ? ['Code Editor'] : []),
+        ],
       };
     })
     .filter((entry) => entry.missing.length > 0);
@@ -204,7 +217,7 @@ function auditStudio(apps: readonly StudioApp[], coverage: readonly IdleCoverage
     .filter((app) => app.appType === 'Canvas')
     .map((app) => {
       const seen = (extras.canvas ?? []).find((outcome) => outcome.region === app.region && outcome.name === `${app.domainId}/${app.userProfileName}`);
-      const costPerHour = canvasSessionPrice(app.region);
+      const costPerHour = (extras.canvasPrice ?? canvasSessionPrice)(app.region);
       const runningHours = hoursSince(app.createdAt, now);
       return {
         ...app,
@@ -231,7 +244,7 @@ function auditStudio(apps: readonly StudioApp[], coverage: readonly IdleCoverage
     servers: (extras.servers ?? [])
       .filter((server) => billsByTheHour(server.status))
       .map((server) => {
-        const costPerHour = extras.serverPrice?.(server.size);
+        const costPerHour = extras.serverPrice?.(server.region, server.size);
         return costPerHour !== undefined ? { ...server, costPerHour } : server;
       }),
     stoppedSpaces,

@@ -7,7 +7,7 @@
  */
 import { checkAgainstBill, type BillCheck } from '../domain/bill.ts';
 import { inventoryCost, type RunningNotebook } from '../domain/inventory-cost.ts';
-import type { PriceBook } from '../domain/prices.ts';
+import type { WantedPrice } from '../aws/price-list.ts';
 import type { StudioApp } from '../domain/studio.ts';
 import type { BillReader } from '../aws/cost-explorer.ts';
 import { localDate } from '../domain/calendar.ts';
@@ -69,7 +69,7 @@ async function runCostReport(event: DryRunEvent, deps: CostReportDeps): Promise<
   const wanted = snapshot.hosts.flatMap((host) => (host.instanceType ? [{ region: host.region, instanceType: host.instanceType }] : []));
   const prices = await pricesFor(deps, config.priceOverrides, wanted);
   const costs = attributeCosts(snapshot, prices);
-  const billCheck = deps.bill ? await holdAgainstBill(deps.bill, costs, deps, period, prices) : undefined;
+  const billCheck = deps.bill ? await holdAgainstBill(deps.bill, costs, deps, period) : undefined;
   const runFailure = noRegionWasRead(config.regions, regionWideFailures(snapshot.failures));
   const ended = await finishRun(deps, {
     job: 'cost-report',
@@ -88,21 +88,33 @@ async function runCostReport(event: DryRunEvent, deps: CostReportDeps): Promise<
  * The period's hosting and the whole SageMaker bill, held against Cost Explorer: the bill read once
  * (one request and its pages), what runs besides hosting listed per region, in parallel.
  */
-async function holdAgainstBill(reader: BillReader, costs: CostReport, deps: CostReportDeps, period: Period, prices: PriceBook): Promise<BillCheck> {
+async function holdAgainstBill(reader: BillReader, costs: CostReport, deps: CostReportDeps, period: Period): Promise<BillCheck> {
   const { config } = deps;
   const [bill, inventories] = await Promise.all([
     reader.readBill(...periodDates(period, config.timezone)),
     Promise.all(config.regions.map((region) => readInventory(region, deps.accessFor(region), deps.deadline))),
   ]);
-  const explained = inventoryCost(
-    inventories.flatMap((inventory) => inventory.notebooks),
-    inventories.flatMap((inventory) => inventory.apps),
-    { start: period.start.toISOString(), end: period.end.toISOString() },
-    prices,
-  );
+  const notebooks = inventories.flatMap((inventory) => inventory.notebooks);
+  const apps = inventories.flatMap((inventory) => inventory.apps);
+  // What runs besides hosting is priced by its own usage types (a warm container has most of it already).
+  const prices = await pricesFor(deps, config.priceOverrides, inventoryWanted(notebooks, apps));
+  const explained = inventoryCost(notebooks, apps, { start: period.start.toISOString(), end: period.end.toISOString() }, prices);
   const check = checkAgainstBill(costs, bill, explained, config.regions);
   const unread = inventories.flatMap((inventory) => inventory.notes);
-  return unread.length > 0 ? { ...check, notes: unread } : check;
+  return {
+    ...check,
+    ...(unread.length > 0 ? { notes: unread } : {}),
+    ...(explained.length > 0 ? { inventoryPriceSource: prices.source } : {}),
+  };
+}
+
+/** The notebook and Studio instance types, and the Canvas sessions, of the regions' inventories. */
+function inventoryWanted(notebooks: readonly RunningNotebook[], apps: readonly StudioApp[]): WantedPrice[] {
+  const wanted = new Map<string, WantedPrice>();
+  for (const { region, instanceType } of [...notebooks, ...apps.filter((app) => app.appType !== 'Canvas')])
+    if (instanceType) wanted.set(`${region} ${instanceType}`, { region, instanceType });
+  for (const app of apps) if (app.appType === 'Canvas') wanted.set(`${app.region} canvas`, { region: app.region, service: 'canvas' });
+  return [...wanted.values()];
 }
 
 /** One region's notebooks and apps; what cannot be read is a note, and that region's families stay unexplained. */

@@ -25,7 +25,7 @@ import {
   type NotebookSnapshot,
   type NotebookVerdict,
 } from '../domain/notebooks.ts';
-import { mlflowPrice, NOTEBOOK_PRICE_SOURCE, type PriceBook } from '../domain/prices.ts';
+import { NOTEBOOK_PRICE_SOURCE, type PriceBook } from '../domain/prices.ts';
 import {
   auditStudio,
   type IdleCoverage,
@@ -83,6 +83,13 @@ interface IdleNotebooksResult extends JobResult<'idle-notebooks'> {
 /** A region's run: the job's dependencies and the notebook prices of what it listed there. */
 type RegionDeps = IdleNotebooksDeps & { readonly prices: PriceBook };
 
+/** The $/hour of what the audit shows in a region: Studio apps by instance type, a Canvas session, MLflow servers by size. */
+interface AskedPrices {
+  readonly apps: ReadonlyMap<string, number | undefined>;
+  readonly canvas: number | undefined;
+  readonly servers: ReadonlyMap<string, number | undefined>;
+}
+
 function costPerDay(prices: PriceBook, region: string, instanceType: string): number | undefined {
   const price = prices.notebookPrice(region, instanceType)?.pricePerHour;
   return price === undefined ? undefined : roundCents(price * 24);
@@ -111,8 +118,9 @@ async function runIdleNotebooks(event: NotebookEvent, deps: IdleNotebooksDeps): 
             spaces: regions.flatMap((r) => r.spaces),
             servers: regions.flatMap((r) => r.servers),
             canvas: interactive.filter((outcome) => outcome.kind === 'canvas'),
-            appPrice: (region: string, instanceType: string) => regions[config.regions.indexOf(region)]?.appPrices.get(instanceType),
-            serverPrice: (size: string | undefined) => mlflowPrice(config.priceOverrides, size),
+            appPrice: (region: string, instanceType: string) => regions[config.regions.indexOf(region)]?.asked.apps.get(instanceType),
+            canvasPrice: (region: string) => regions[config.regions.indexOf(region)]?.asked.canvas,
+            serverPrice: (region: string, size: string | undefined) => regions[config.regions.indexOf(region)]?.asked.servers.get(size ?? ''),
           },
         )
       : undefined;
@@ -175,7 +183,7 @@ async function runRegion(region: string, event: NotebookEvent, jobDeps: IdleNote
     coverage: [] as IdleCoverage[],
     spaces: [] as StudioSpace[],
     servers: [] as TrackingServer[],
-    appPrices: new Map<string, number | undefined>(),
+    asked: { apps: new Map(), canvas: undefined, servers: new Map() } as AskedPrices,
     failures,
     /** Failures of the Canvas reads in the 15-minute check: reported, not paged. */
     quietFailures: [] as RunFailure[],
@@ -200,17 +208,40 @@ async function runRegion(region: string, event: NotebookEvent, jobDeps: IdleNote
         })
       : undefined;
   const appTypes = event.action === 'studio-audit' ? (apps ?? []).flatMap((app) => (app.instanceType ? [app.instanceType] : [])) : [];
-  // Notebook instances are priced by their notebook usage type, Studio apps by theirs, never a hosting one; overrides are hosting prices.
-  const prices = await pricesFor(
-    jobDeps,
-    {},
-    [...new Set([...listed.map((notebook) => notebook.instanceType), ...appTypes])].map((instanceType) => ({ region, instanceType })),
-  );
+  const hasCanvas = (apps ?? []).some((app) => app.appType === 'Canvas');
+  // The MLflow servers, for the evening stop, the morning start and the audit: listed before pricing, which prices their sizes.
+  const servers =
+    event.action === 'studio-audit' || event.action === 'off-hours-stop' || event.action === 'morning-start'
+      ? await access.studio.listTrackingServers(jobDeps.config.describeConcurrency, billsByTheHour).catch((error: unknown) => {
+          failures.push({ region, stage: 'ListMlflowTrackingServers', reason: describeFailure(error) });
+          return undefined;
+        })
+      : undefined;
+  // The morning start books what the evening's stop recorded: only the stop and the audit price a server.
+  const serverSizes =
+    event.action === 'morning-start'
+      ? []
+      : [...new Set((servers ?? []).flatMap((server) => (billsByTheHour(server.status) && server.size ? [server.size] : [])))];
+  // Notebook instances are priced by their notebook usage type, Studio apps by theirs, never a hosting
+  // one; of the overrides, only MLflow's apply here (the others are hosting prices).
+  const prices = await pricesFor(jobDeps, jobDeps.config.priceOverrides, [
+    ...[...new Set([...listed.map((notebook) => notebook.instanceType), ...appTypes])].map((instanceType) => ({ region, instanceType })),
+    ...(hasCanvas ? [{ region, service: 'canvas' as const }] : []),
+    // The Price List is asked for MLflow only where an override does not already answer.
+    ...(serverSizes.some((size) => jobDeps.config.priceOverrides[`mlflow.${size.toLowerCase()}`] === undefined)
+      ? [{ region, service: 'mlflow' as const }]
+      : []),
+  ]);
   const deps: RegionDeps = { ...jobDeps, prices };
-  // Each app's price, asked now so that the source line names it.
-  const appPrices = new Map(appTypes.map((instanceType) => [instanceType, prices.studioPrice(region, instanceType)?.pricePerHour]));
+  // Each price the report shows, asked now so that the source line names it.
+  const asked: AskedPrices = {
+    apps: new Map(appTypes.map((instanceType) => [instanceType, prices.studioPrice(region, instanceType)?.pricePerHour])),
+    canvas: hasCanvas ? prices.canvasPrice(region)?.pricePerHour : undefined,
+    servers: new Map(serverSizes.map((size) => [size, prices.mlflowPrice(region, size)?.pricePerHour])),
+  };
+  const pricedAnything = listed.length + appTypes.length + serverSizes.length > 0 || hasCanvas;
   // Read when the region is done: the source names what its figures were priced from.
-  const priced = () => ({ ...empty, priceSource: listed.length + appTypes.length > 0 ? prices.source : undefined, appPrices });
+  const priced = () => ({ ...empty, priceSource: pricedAnything ? prices.source : undefined, asked });
 
   let outcomes: NotebookOutcome[];
   switch (event.action) {
@@ -249,9 +280,8 @@ async function runRegion(region: string, event: NotebookEvent, jobDeps: IdleNote
 
   const resources = { studio: access.studio, studioTags: studioTagSearch(access.tags), metrics: access.metrics, ownTags: access.notebooks };
   if (event.action === 'off-hours-stop' || event.action === 'morning-start') {
-    const mlflow = await mlflowOffHours(region, event.action, resources, deps, now, event.dryRun);
-    failures.push(...mlflow.failures);
-    return { ...priced(), outcomes, interactive: mlflow.outcomes };
+    const mlflow = servers ? await mlflowOffHours(region, event.action, servers, resources, deps, now, event.dryRun) : [];
+    return { ...priced(), outcomes, interactive: mlflow };
   }
   // Canvas: the 15-minute check logs idle sessions out; the audit says which it would, and changes nothing.
   if (!apps) return { ...priced(), outcomes };
@@ -259,15 +289,11 @@ async function runRegion(region: string, event: NotebookEvent, jobDeps: IdleNote
   failures.push(...canvas.failures);
   if (event.action === 'idle-check') empty.quietFailures.push(...canvas.failures);
   if (event.action !== 'studio-audit') return { ...priced(), outcomes, interactive: canvas.outcomes };
-  const [coverage, servers] = await Promise.allSettled([
-    access.studio.readIdleCoverage(deps.config.describeConcurrency),
-    access.studio.listTrackingServers(deps.config.describeConcurrency, billsByTheHour),
-  ]);
+  const [coverage] = await Promise.allSettled([access.studio.readIdleCoverage(deps.config.describeConcurrency)]);
   if (coverage.status === 'fulfilled') {
     for (const failure of coverage.value.failures)
       failures.push({ region, resource: failure.name, stage: 'Describe', reason: describeFailure(failure.reason) });
   } else failures.push({ region, stage: 'Studio (ListDomains / ListUserProfiles / ListSpaces)', reason: describeFailure(coverage.reason) });
-  if (servers.status === 'rejected') failures.push({ region, stage: 'ListMlflowTrackingServers', reason: describeFailure(servers.reason) });
   const entries = coverage.status === 'fulfilled' ? coverage.value.coverage : [];
   const domainIds = [...new Set(entries.filter((entry) => entry.level === 'domain').map((entry) => entry.domainId))];
   const idle = await turnOnStudioIdleShutdown(region, domainIds, entries, resources, deps, event.dryRun);
@@ -279,7 +305,7 @@ async function runRegion(region: string, event: NotebookEvent, jobDeps: IdleNote
     apps,
     coverage: coverage.status === 'fulfilled' ? coverage.value.coverage : [],
     spaces: coverage.status === 'fulfilled' ? coverage.value.spaces : [],
-    servers: servers.status === 'fulfilled' ? servers.value : [],
+    servers: servers ?? [],
   };
 }
 

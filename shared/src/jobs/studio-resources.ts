@@ -16,8 +16,8 @@ import type { StudioAccess } from '../aws/studio.ts';
 import { arnKey, type TagReader } from '../aws/tagging.ts';
 import { decideCanvas, newestPoint, type CanvasActivity, type CanvasTags } from '../domain/canvas.ts';
 import type { RunFailure } from '../domain/failures.ts';
-import { billsByTheHour, offHoursStopVerdict } from '../domain/mlflow.ts';
-import { canvasSessionPrice, mlflowPrice, type PriceOverrides } from '../domain/prices.ts';
+import { offHoursStopVerdict } from '../domain/mlflow.ts';
+import type { PriceBook } from '../domain/prices.ts';
 import { hoursWithin, monthOf } from '../domain/savings.ts';
 import type { IdleCoverage, InteractiveOutcome, StudioApp, TrackingServer } from '../domain/studio.ts';
 import { isSkipped, isTagTrue, TAGS, type Tags } from '../domain/tags.ts';
@@ -46,11 +46,12 @@ interface StudioResourceDeps {
   readonly state: BotState;
   readonly logger: RunLogger;
   readonly deadline?: Deadline | undefined;
+  /** The region's Canvas session and MLflow prices: the Price List, else the table (Canvas) or the admin's override (MLflow). */
+  readonly prices: Pick<PriceBook, 'canvasPrice' | 'mlflowPrice'>;
   readonly config: {
     readonly canvasIdleMinutes: number;
     readonly timezone: string;
     readonly describeConcurrency: number;
-    readonly priceOverrides: PriceOverrides;
   };
 }
 
@@ -154,7 +155,7 @@ async function canvasCheck(
   const canvas = apps.filter(isCanvas);
   // A user back after a logout has a Canvas app again: with none running there is nothing to book or check.
   if (canvas.length === 0) return { outcomes: [], failures };
-  const returned = await bookReturns(region, canvas, deps, now, changesNothing, failures);
+  const returned = await bookReturns(region, canvas, access.studio, deps, now, changesNothing, failures);
   let tagged: StudioTags;
   try {
     tagged = await access.studioTags();
@@ -175,7 +176,7 @@ async function canvasCheck(
     CONCURRENCY,
     async (app): Promise<InteractiveOutcome> => {
       const index = optedIn.indexOf(app);
-      const price = canvasSessionPrice(region);
+      const price = deps.prices.canvasPrice(region)?.pricePerHour;
       const base = { kind: 'canvas' as const, region, name: `${app.domainId}/${app.userProfileName}`, costPerHour: price };
       const seen = activity[index] ?? { status: 'unknown', reason: 'not read' };
       const verdict = decideCanvas(canvasTagsOf(app, tagged.byPath), seen, policy, now);
@@ -188,8 +189,8 @@ async function canvasCheck(
       const live = decideCanvas({ app: canvasTagsOf(app, tagged.byPath).app, profile: profileTags, domain: domainTags }, seen, policy, now);
       if (live.verdict !== 'logout') return { ...base, verdict: live.verdict, detail: live.detail, result: 'none' };
       if (changesNothing) return { ...base, verdict: 'logout', detail: live.detail, result: 'planned' };
-      // ListApps gives no profile creation time: the record names the profile by ARN (domain and name).
-      const subject = { arn: profileArn, createdAt: undefined };
+      // The record names the profile by ARN and creation time: a profile recreated under the name is not this user.
+      const subject = { arn: profileArn, createdAt: await access.studio.profileCreatedAt(app.domainId, app.userProfileName) };
       try {
         await deps.state.write(subject, CANVAS_LOGOUT, {
           [TAGS.loggedOutAt]: now.toISOString(),
@@ -249,11 +250,14 @@ async function canvasCheck(
 
 /**
  * Users the bot logged out who have logged in again (a Canvas app created after the logout): the
- * session price for the hours between is booked, within this month, and the record goes.
+ * session price for the hours between is booked, within this month, and the record goes. A profile
+ * created after the record's (deleted and recreated under the name) is another user: nothing is
+ * booked for it and the stale record goes.
  */
 async function bookReturns(
   region: string,
   canvas: readonly CanvasApp[],
+  studio: Pick<StudioAccess, 'profileCreatedAt'>,
   deps: StudioResourceDeps,
   now: Date,
   changesNothing: boolean,
@@ -278,9 +282,22 @@ async function bookReturns(
     if (!back || !loggedOutAt || changesNothing) continue;
     const price = Number(record.values[TAGS.sessionPerHour]);
     const hours = hoursWithin(new Date(loggedOutAt), new Date(back.createdAt as string), { start: monthOf(now, deps.config.timezone).start, end: now });
-    const saved = Number.isFinite(price) && price > 0 ? roundCents(hours * price) : 0;
     try {
-      await deps.state.clear({ arn: record.arn, createdAt: undefined }, CANVAS_LOGOUT);
+      const createdAt = record.createdAt === undefined ? undefined : await studio.profileCreatedAt(domainId, profile);
+      const sameProfile = record.createdAt === undefined || createdAt === record.createdAt;
+      const saved = sameProfile && Number.isFinite(price) && price > 0 ? roundCents(hours * price) : 0;
+      await deps.state.clear({ arn: record.arn, createdAt: record.createdAt }, CANVAS_LOGOUT);
+      if (!sameProfile) {
+        outcomes.push({
+          kind: 'canvas',
+          region,
+          name: `${domainId}/${profile}`,
+          verdict: 'returned',
+          detail: `not booked: the user profile was created again (${createdAt ?? 'creation time unknown'}) after the bot logged its namesake out`,
+          result: 'none',
+        });
+        continue;
+      }
       outcomes.push({
         kind: 'canvas',
         region,
@@ -314,21 +331,19 @@ function whatBecameOf(
   });
 }
 
-/** Off hours for MLflow: the evening stops opted-in running servers, the morning starts those the bot's own record names. */
+/**
+ * Off hours for MLflow: the evening stops opted-in running servers, the morning starts those the
+ * bot's own record names. The region's servers are listed by the caller, which prices them first.
+ */
 async function mlflowOffHours(
   region: string,
   action: 'off-hours-stop' | 'morning-start',
+  servers: readonly TrackingServer[],
   access: StudioResourceAccess,
   deps: StudioResourceDeps,
   now: Date,
   changesNothing: boolean,
-): Promise<{ outcomes: InteractiveOutcome[]; failures: RunFailure[] }> {
-  let servers: TrackingServer[];
-  try {
-    servers = await access.studio.listTrackingServers(deps.config.describeConcurrency, billsByTheHour);
-  } catch (error) {
-    return { outcomes: [], failures: [{ region, stage: 'ListMlflowTrackingServers', reason: describeFailure(error) }] };
-  }
+): Promise<InteractiveOutcome[]> {
   const settled = await mapSettled(
     servers,
     CONCURRENCY,
@@ -342,8 +357,8 @@ async function mlflowOffHours(
         if (changesNothing) return { ...base, ...verdict, result: 'planned' };
         try {
           // The morning start acts on this record only: it is written before the stop.
-          // What each hour stopped saves, where the admin priced the server's size (the table has no MLflow price).
-          const perHour = mlflowPrice(deps.config.priceOverrides, server.size);
+          // What each hour stopped saves, where the Price List or the admin priced the server's size (the table has no MLflow price).
+          const perHour = deps.prices.mlflowPrice(region, server.size)?.pricePerHour;
           await deps.state.write(subject, MLFLOW_OFF_HOURS, {
             [TAGS.offHoursStopped]: 'true',
             [TAGS.stoppedAt]: now.toISOString(),
@@ -391,7 +406,7 @@ async function mlflowOffHours(
         return {
           ...base,
           verdict: 'start',
-          detail: `${detail}${stopped}${saved > 0 ? '' : ' (no MLflow price: set priceOverrides "mlflow.<size>" to book its saving)'}`,
+          detail: `${detail}${stopped}${saved > 0 ? '' : ' (no MLflow price at the stop, from the Price List or priceOverrides "mlflow.<size>": no saving booked)'}`,
           result: 'done',
           ...(saved > 0 ? { realized: { action: 'mlflow-off-hours' as const, saved } } : {}),
         };
@@ -401,13 +416,12 @@ async function mlflowOffHours(
     },
     deps.deadline,
   );
-  const outcomes = whatBecameOf(
+  return whatBecameOf(
     settled,
     servers.map((server) => server.name),
     'mlflow',
     region,
   );
-  return { outcomes, failures: [] };
 }
 
 /**

@@ -185,6 +185,7 @@ function billSection(check: BillCheck): string[] {
   lines.push(
     '  Explained: hosting as attributed above; notebook instances and Studio and Canvas apps running now, for the hours they can be shown to have run.',
   );
+  if (check.inventoryPriceSource) lines.push(`  Notebook and app prices: ${check.inventoryPriceSource}.`);
   return lines;
 }
 

@@ -164,11 +164,11 @@ function auditLines(studio: StudioAudit): string[] {
   const unpriced = studio.servers.some((server) => server.costPerHour === undefined);
   lines.push(
     '',
-    `MLFLOW TRACKING SERVERS BILLING: ${studio.servers.length}${unpriced ? ' (no MLflow price in the embedded table: priceOverrides "mlflow.small", … give yours)' : ''}`,
+    `MLFLOW TRACKING SERVERS BILLING: ${studio.servers.length}${unpriced ? ' (no MLflow price in the Price List or your priceOverrides: "mlflow.small", … give yours)' : ''}`,
   );
   for (const server of studio.servers)
     lines.push(
-      `  ${server.name} (${server.region}): ${server.size ?? 'size unknown'}, ${server.status}${server.createdAt ? `, since ${server.createdAt.slice(0, 10)}` : ''}${server.costPerHour !== undefined ? `, ${usd(server.costPerHour)}/h (your priceOverrides)` : ''}`,
+      `  ${server.name} (${server.region}): ${server.size ?? 'size unknown'}, ${server.status}${server.createdAt ? `, since ${server.createdAt.slice(0, 10)}` : ''}${server.costPerHour !== undefined ? `, ${usd(server.costPerHour)}/h` : ''}`,
     );
   lines.push('', `STOPPED SPACES' VOLUMES (they bill while stopped): ${studio.stoppedSpaces.length}, about ${usd(studio.volumesCostPerMonth)}/month`);
   for (const space of studio.stoppedSpaces)
