@@ -10,6 +10,16 @@ import { recordMetrics, type RecordedMetrics } from '../support/metrics.ts';
 const NOW = new Date('2026-11-21T08:00:00Z');
 const DAY_START = new Date('2026-11-20T00:00:00Z');
 const PREVIOUS_START = new Date('2026-11-19T00:00:00Z');
+/** A JupyterLab app on ml.t3.xlarge, running since before the report's day. */
+const TEAM_LAB = {
+  domainId: 'd-1',
+  appType: 'JupyterLab',
+  appName: 'default',
+  spaceName: 'team',
+  status: 'InService',
+  instanceType: 'ml.t3.xlarge',
+  createdAt: PREVIOUS_START,
+};
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 interface Endpoint {
@@ -182,15 +192,7 @@ describe('Function: cost-report job', () => {
     given(MIXED, MIXED_METRICS);
     account.billGroupsPerPage = 100;
     account.notebooks.push({ name: 'nb', instanceType: 'ml.t3.medium', status: 'InService', lastModifiedAt: PREVIOUS_START, tags: {} });
-    account.apps.push({
-      domainId: 'd-1',
-      appType: 'JupyterLab',
-      appName: 'default',
-      spaceName: 'team',
-      status: 'InService',
-      instanceType: 'ml.t3.xlarge',
-      createdAt: PREVIOUS_START,
-    });
+    account.apps.push(TEAM_LAB);
     account.bill.push(
       { date: '2026-11-20', usageType: 'USE1-Host:ml.g6.12xlarge', amount: 138.05 },
       { date: '2026-11-20', usageType: 'USE1-Host:ml.g5.12xlarge', amount: 170.16 },
@@ -234,18 +236,14 @@ describe('Function: cost-report job', () => {
     // app's Studio use ($0.21) apart from the same instance as a notebook ($0.25), and a Canvas hour at $2.05.
     given(MIXED, MIXED_METRICS);
     account.billGroupsPerPage = 100;
-    account.apps.push(
-      {
-        domainId: 'd-1',
-        appType: 'JupyterLab',
-        appName: 'default',
-        spaceName: 'team',
-        status: 'InService',
-        instanceType: 'ml.t3.xlarge',
-        createdAt: PREVIOUS_START,
-      },
-      { domainId: 'd-1', userProfileName: 'ana', appType: 'Canvas', appName: 'default', status: 'InService', createdAt: PREVIOUS_START },
-    );
+    account.apps.push(TEAM_LAB, {
+      domainId: 'd-1',
+      userProfileName: 'ana',
+      appType: 'Canvas',
+      appName: 'default',
+      status: 'InService',
+      createdAt: PREVIOUS_START,
+    });
     account.priceList.push(
       priceListProduct('us-east-1', 'ml.t3.xlarge', 'Studio:JupyterLab', 0.21),
       priceListProduct('us-east-1', 'ml.t3.xlarge', 'Notebk', 0.25),

@@ -252,11 +252,20 @@ describe('Function: idle-notebooks, Canvas sessions', () => {
 describe('Function: idle-notebooks, MLflow tracking servers off hours', () => {
   let mocks: ReturnType<typeof mockAccount> | undefined;
   afterEach(() => mocks?.restore());
+  const evening = new Date('2026-11-20T19:00:00Z');
+  const morning = new Date('2026-11-23T08:00:00Z');
+  /** The job's deps at an instant of the account's time, with these settings. */
+  const clockedDeps = (account: FakeAccount, env: Record<string, string>) => {
+    mocks = mockAccount(account);
+    const config = parseIdleNotebooksConfig({ AWS_REGION: 'us-east-1', TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot', ...stateTable.env, ...env });
+    return (instant: Date) => {
+      account.clock = () => instant;
+      return liveIdleNotebooksDeps(config, createIdleNotebooksClients(), silent, () => instant);
+    };
+  };
 
   it('stops only the opted-in running servers in the evening and starts in the morning only those it stopped', async () => {
     // Prepare
-    const evening = new Date('2026-11-20T19:00:00Z');
-    const morning = new Date('2026-11-23T08:00:00Z');
     const account = new FakeAccount();
     const created = new Date('2026-10-01T00:00:00Z');
     account.trackingServers.push(
@@ -265,18 +274,8 @@ describe('Function: idle-notebooks, MLflow tracking servers off hours', () => {
       { name: 'always-on', status: 'Started', size: 'Medium', createdAt: created, tags: {} },
       { name: 'skipped', status: 'Started', size: 'Large', createdAt: created, tags: { 'ops-bot:off-hours': 'true', 'ops-bot:skip': 'true' } },
     );
-    mocks = mockAccount(account);
     // The table has no MLflow price: the admin gives the Small one.
-    const config = parseIdleNotebooksConfig({
-      AWS_REGION: 'us-east-1',
-      TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot',
-      PRICE_OVERRIDES: '{"mlflow.small": 0.6}',
-      ...stateTable.env,
-    });
-    const at = (instant: Date) => {
-      account.clock = () => instant;
-      return liveIdleNotebooksDeps(config, createIdleNotebooksClients(), silent, () => instant);
-    };
+    const at = clockedDeps(account, { PRICE_OVERRIDES: '{"mlflow.small": 0.6}' });
 
     // Act
     const stop = await runIdleNotebooks({ action: 'off-hours-stop', dryRun: false }, at(evening));
@@ -309,16 +308,9 @@ describe('Function: idle-notebooks, MLflow tracking servers off hours', () => {
     ]);
     expect((await stateTable.items()).filter((item) => item.pk?.S === 'state#mlflow')).toEqual([]);
   });
-});
-
-describe("Function: idle-notebooks, MLflow off hours at the Price List's price", () => {
-  let mocks: ReturnType<typeof mockAccount> | undefined;
-  afterEach(() => mocks?.restore());
 
   it('records the Price List price of the size at the evening stop and books the hours stopped at it in the morning', async () => {
     // Prepare: no override; the Price List prices a Small server.
-    const evening = new Date('2026-11-20T19:00:00Z');
-    const morning = new Date('2026-11-23T08:00:00Z');
     const account = new FakeAccount();
     account.trackingServers.push({
       name: 'team-tracking',
@@ -328,12 +320,7 @@ describe("Function: idle-notebooks, MLflow off hours at the Price List's price",
       tags: { 'ops-bot:off-hours': 'true' },
     });
     account.priceList.push(mlflowProduct('us-east-1', 'USE1-MLflow:TrackingServer-Small-Hrs', 0.642));
-    mocks = mockAccount(account);
-    const config = parseIdleNotebooksConfig({ AWS_REGION: 'us-east-1', TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:ops-bot', ...stateTable.env });
-    const at = (instant: Date) => {
-      account.clock = () => instant;
-      return liveIdleNotebooksDeps(config, createIdleNotebooksClients(), silent, () => instant);
-    };
+    const at = clockedDeps(account, {});
 
     // Act
     await runIdleNotebooks({ action: 'off-hours-stop', dryRun: false }, at(evening));
