@@ -181,9 +181,10 @@ function canvasSessionPrice(region: string): number | undefined {
   return PRICED_REGIONS.has(region) ? CANVAS_SESSION_PER_HOUR : undefined;
 }
 
-/** What the source line calls a Canvas session and an MLflow size among the instance types it lists. */
+/** What the source line calls a Canvas session among the instance types it lists. */
 const CANVAS_ITEM = 'Canvas session';
-const mlflowItem = (size: string) => `mlflow.${size.toLowerCase()}`;
+/** A tracking server size's key in priceOverrides, and its name on the source line: `Small` → `mlflow.small`. */
+const mlflowPriceKey = (size: string) => `mlflow.${size.toLowerCase()}`;
 
 /** The embedded notebook table only; a run with a Price List reading asks its price book instead. */
 function notebookHourlyPrice(region: string, instanceType: string): number | undefined {
@@ -255,7 +256,7 @@ function createPriceBook(overrides: PriceOverrides, listed?: PriceListReading): 
     },
     mlflowPrice(region, size) {
       if (!size) return undefined;
-      const item = mlflowItem(size);
+      const item = mlflowPriceKey(size);
       const override = overrides[item];
       if (override !== undefined) return answered(item, { pricePerHour: override, source: 'override' });
       const fromList = listed?.mlflow?.get(priceKey(region, size.toLowerCase()));
@@ -337,6 +338,7 @@ function parsePriceOverrides(value: unknown): PriceOverrides {
 
 export {
   CANVAS_SESSION,
+  mlflowPriceKey,
   PRICE_TABLE_SOURCE,
   PRICED_REGIONS,
   NOTEBOOK_PRICE_SOURCE,

@@ -25,7 +25,7 @@ import {
   type NotebookSnapshot,
   type NotebookVerdict,
 } from '../domain/notebooks.ts';
-import { NOTEBOOK_PRICE_SOURCE, type PriceBook } from '../domain/prices.ts';
+import { mlflowPriceKey, NOTEBOOK_PRICE_SOURCE, type PriceBook } from '../domain/prices.ts';
 import {
   auditStudio,
   type IdleCoverage,
@@ -228,9 +228,7 @@ async function runRegion(region: string, event: NotebookEvent, jobDeps: IdleNote
     ...[...new Set([...listed.map((notebook) => notebook.instanceType), ...appTypes])].map((instanceType) => ({ region, instanceType })),
     ...(hasCanvas ? [{ region, service: 'canvas' as const }] : []),
     // The Price List is asked for MLflow only where an override does not already answer.
-    ...(serverSizes.some((size) => jobDeps.config.priceOverrides[`mlflow.${size.toLowerCase()}`] === undefined)
-      ? [{ region, service: 'mlflow' as const }]
-      : []),
+    ...(serverSizes.some((size) => jobDeps.config.priceOverrides[mlflowPriceKey(size)] === undefined) ? [{ region, service: 'mlflow' as const }] : []),
   ]);
   const deps: RegionDeps = { ...jobDeps, prices };
   // Each price the report shows, asked now so that the source line names it.
@@ -289,12 +287,12 @@ async function runRegion(region: string, event: NotebookEvent, jobDeps: IdleNote
   failures.push(...canvas.failures);
   if (event.action === 'idle-check') empty.quietFailures.push(...canvas.failures);
   if (event.action !== 'studio-audit') return { ...priced(), outcomes, interactive: canvas.outcomes };
-  const [coverage] = await Promise.allSettled([access.studio.readIdleCoverage(deps.config.describeConcurrency)]);
-  if (coverage.status === 'fulfilled') {
-    for (const failure of coverage.value.failures)
-      failures.push({ region, resource: failure.name, stage: 'Describe', reason: describeFailure(failure.reason) });
-  } else failures.push({ region, stage: 'Studio (ListDomains / ListUserProfiles / ListSpaces)', reason: describeFailure(coverage.reason) });
-  const entries = coverage.status === 'fulfilled' ? coverage.value.coverage : [];
+  const coverage = await access.studio.readIdleCoverage(deps.config.describeConcurrency).catch((error: unknown) => {
+    failures.push({ region, stage: 'Studio (ListDomains / ListUserProfiles / ListSpaces)', reason: describeFailure(error) });
+    return undefined;
+  });
+  for (const failure of coverage?.failures ?? []) failures.push({ region, resource: failure.name, stage: 'Describe', reason: describeFailure(failure.reason) });
+  const entries = coverage?.coverage ?? [];
   const domainIds = [...new Set(entries.filter((entry) => entry.level === 'domain').map((entry) => entry.domainId))];
   const idle = await turnOnStudioIdleShutdown(region, domainIds, entries, resources, deps, event.dryRun);
   failures.push(...idle.failures);
@@ -303,8 +301,8 @@ async function runRegion(region: string, event: NotebookEvent, jobDeps: IdleNote
     outcomes,
     interactive: [...canvas.outcomes, ...idle.outcomes],
     apps,
-    coverage: coverage.status === 'fulfilled' ? coverage.value.coverage : [],
-    spaces: coverage.status === 'fulfilled' ? coverage.value.spaces : [],
+    coverage: entries,
+    spaces: coverage?.spaces ?? [],
     servers: servers ?? [],
   };
 }
