@@ -113,6 +113,23 @@ function latestStop(notebook: NotebookState, until: Date): { readonly from: Date
  * notebook was started again (its LastModifiedTime, as it is in service now), counted only within
  * the current month. Earlier months' reports already counted their part from the state they saw.
  */
+/**
+ * What a stop the bot recorded saved, booked now: the hours from `from` to `to` that fall in this
+ * month so far, at the $/hour recorded at the stop (a tag-shaped string). A price that is not a
+ * positive number books nothing.
+ */
+function recordedSaving(
+  from: Date,
+  to: Date,
+  recordedPerHour: string | undefined,
+  now: Date,
+  timezone: string,
+): { readonly hours: number; readonly saved: number } {
+  const hours = hoursWithin(from, to, { start: monthOf(now, timezone).start, end: now });
+  const perHour = Number(recordedPerHour);
+  return { hours, saved: Number.isFinite(perHour) && perHour > 0 ? roundCents(hours * perHour) : 0 };
+}
+
 function realizedStop(
   notebook: { readonly lastAction?: string | undefined; readonly lastModifiedAt: string },
   now: Date,
@@ -265,6 +282,7 @@ export {
   monthBefore,
   monthOf,
   hoursWithin,
+  recordedSaving,
   stoppedAt,
   latestStop,
   realizedStop,

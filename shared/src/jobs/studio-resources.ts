@@ -18,10 +18,9 @@ import { decideCanvas, newestPoint, type CanvasActivity, type CanvasTags } from 
 import type { RunFailure } from '../domain/failures.ts';
 import { offHoursStopVerdict } from '../domain/mlflow.ts';
 import type { PriceBook } from '../domain/prices.ts';
-import { hoursWithin, monthOf } from '../domain/savings.ts';
+import { recordedSaving } from '../domain/savings.ts';
 import type { IdleCoverage, InteractiveOutcome, StudioApp, TrackingServer } from '../domain/studio.ts';
 import { isSkipped, isTagTrue, TAGS, type Tags } from '../domain/tags.ts';
-import { roundCents } from '../domain/units.ts';
 import { describeFailure } from '../errors.ts';
 import { mapSettled, type Settled } from '../util/concurrency.ts';
 import type { Deadline } from '../util/deadline.ts';
@@ -280,12 +279,10 @@ async function bookReturns(
         app.domainId === domainId && app.userProfileName === profile && app.createdAt !== undefined && loggedOutAt !== undefined && app.createdAt > loggedOutAt,
     );
     if (!back || !loggedOutAt || changesNothing) continue;
-    const price = Number(record.values[TAGS.sessionPerHour]);
-    const hours = hoursWithin(new Date(loggedOutAt), new Date(back.createdAt as string), { start: monthOf(now, deps.config.timezone).start, end: now });
+    const booked = recordedSaving(new Date(loggedOutAt), new Date(back.createdAt as string), record.values[TAGS.sessionPerHour], now, deps.config.timezone);
     try {
       const createdAt = record.createdAt === undefined ? undefined : await studio.profileCreatedAt(domainId, profile);
       const sameProfile = record.createdAt === undefined || createdAt === record.createdAt;
-      const saved = sameProfile && Number.isFinite(price) && price > 0 ? roundCents(hours * price) : 0;
       await deps.state.clear({ arn: record.arn, createdAt: record.createdAt }, CANVAS_LOGOUT);
       if (!sameProfile) {
         outcomes.push({
@@ -303,9 +300,9 @@ async function bookReturns(
         region,
         name: `${domainId}/${profile}`,
         verdict: 'returned',
-        detail: `logged in again after ${Math.round(hours * 10) / 10} h logged out`,
+        detail: `logged in again after ${Math.round(booked.hours * 10) / 10} h logged out`,
         result: 'none',
-        ...(saved > 0 ? { realized: { action: 'canvas-logout' as const, saved } } : {}),
+        ...(booked.saved > 0 ? { realized: { action: 'canvas-logout' as const, saved: booked.saved } } : {}),
       });
     } catch (error) {
       failures.push({ region, resource: `${domainId}/${profile}`, stage: 'state table (Canvas logout record)', reason: describeFailure(error) });
@@ -387,7 +384,7 @@ async function mlflowOffHours(
         // A server its owner stopped stays stopped; a record for an earlier server of the same name is said, not acted on.
         return state.status === 'rejected' ? { ...base, verdict: 'start', detail: `not started: ${state.reason}`, result: 'none' } : undefined;
       }
-      if (tags[TAGS.skip]?.trim().toLowerCase() === 'true') return { ...base, verdict: 'skipped', detail: `tagged ${TAGS.skip}`, result: 'none' };
+      if (isSkipped(tags)) return { ...base, verdict: 'skipped', detail: `tagged ${TAGS.skip}`, result: 'none' };
       const detail = 'stopped by the bot for off hours';
       if (changesNothing) return { ...base, verdict: 'start', detail, result: 'planned' };
       try {
@@ -399,9 +396,9 @@ async function mlflowOffHours(
         await deps.state.clear(subject, MLFLOW_OFF_HOURS);
         // Booked as a notebook's off-hours stop: the price recorded at the stop x the hours stopped, within this month.
         const since = state.values[TAGS.stoppedAt];
-        const perHour = Number(state.values[TAGS.serverPerHour]);
-        const hours = since ? hoursWithin(new Date(since), now, { start: monthOf(now, deps.config.timezone).start, end: now }) : 0;
-        const saved = Number.isFinite(perHour) && perHour > 0 ? roundCents(hours * perHour) : 0;
+        const { hours, saved } = since
+          ? recordedSaving(new Date(since), now, state.values[TAGS.serverPerHour], now, deps.config.timezone)
+          : { hours: 0, saved: 0 };
         const stopped = ` ${Math.round(hours * 10) / 10} h`;
         return {
           ...base,
